@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs every package digitrade needs to build, run, test and benchmark.
+# Debian 12 (bookworm) packages by name, then the portal's npm packages from
+# web/package-lock.json. Idempotent: safe to re-run; it installs only what is
+# missing. Run as root (or with sudo available).
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git ca-certificates
+  clang clang-format clang-tidy libclang-rt-14-dev
+  # libraries
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libssl-dev openssl libsqlite3-dev sqlite3 libpq-dev
+  libcli11-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libxml2-dev libxmlsec1-dev libxmlsec1-openssl xmlsec1
+  # test and benchmark peers
+  postgresql postgresql-client
+  chromium
+  wrk hyperfine
+  golang-go golang-golang-x-mod-dev
+  default-jre-headless libsaxonhe-java
+  python3 curl procps
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# Node.js and npm: Debian's own (18 and 9) unless a node is already present.
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "install-deps: Debian packages present"
+fi
+
+# Portal packages, exactly as pinned in the committed lock file.
+here="$(cd "$(dirname "$0")/.." && pwd)"
+if [ -f "$here/web/package-lock.json" ]; then
+  stamp="$here/web/node_modules/.install-stamp"
+  if [ ! -f "$stamp" ] || [ "$here/web/package-lock.json" -nt "$stamp" ]; then
+    echo "install-deps: npm ci in web/"
+    (cd "$here/web" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$stamp"
+  fi
+fi
