@@ -46,13 +46,15 @@ else
   echo "install-deps: Debian packages present"
 fi
 
-# Portal packages, exactly as pinned in the committed lock file.
+# npm packages, exactly as pinned in each committed lock file: the portal
+# (web/) and the interoperability peers used by tests (tests/interop/).
 here="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -f "$here/web/package-lock.json" ]; then
-  stamp="$here/web/node_modules/.install-stamp"
-  if [ ! -f "$stamp" ] || [ "$here/web/package-lock.json" -nt "$stamp" ]; then
-    echo "install-deps: npm ci in web/"
-    (cd "$here/web" && npm ci --no-audit --no-fund --loglevel=error)
+for dir in "$here/web" "$here/tests/interop"; do
+  [ -f "$dir/package-lock.json" ] || continue
+  stamp="$dir/node_modules/.install-stamp"
+  if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
+    echo "install-deps: npm ci in ${dir#$here/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
     touch "$stamp"
   fi
-fi
+done
