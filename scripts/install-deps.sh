@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git ca-certificates
-  clang clang-format clang-tidy libclang-rt-14-dev
+  clang-format clang-tidy afl++
   # libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev openssl libsqlite3-dev sqlite3 libpq-dev
