@@ -22,6 +22,14 @@ else
 fi
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# has URL PATTERN [curl args...]: the response body matches PATTERN. (Not a
+# pipe into grep -q: with pipefail, grep's early exit fails curl with SIGPIPE.)
+has() {
+  local url=$1 pattern=$2; shift 2
+  local body
+  body=$(curl -sf "$@" "$url") || return 1
+  grep -q -- "$pattern" <<<"$body"
+}
 
 start() {  # extra serve args...
   rm -f "$tmp/port"
@@ -43,8 +51,8 @@ grep -q "$token" "$tmp/stdout" || fail "first start did not print the admin toke
 grep -qE '^dt_[A-Za-z0-9_-]{43}$' "$tmp/token" || fail "admin token file format"
 [ "$(stat -c %a "$tmp/token")" = 600 ] || fail "admin token file is not mode 0600"
 
-curl -sf "$url/healthz" | grep -q "\"status\":\"ok\".*\"database\":\"$expect_db\"" || fail "healthz"
-curl -sf "$url/openapi.yaml" | grep -q "^openapi: 3.1.0" || fail "openapi.yaml"
+has "$url/healthz" "\"status\":\"ok\".*\"database\":\"$expect_db\"" || fail "healthz"
+has "$url/openapi.yaml" "^openapi: 3.1.0" || fail "openapi.yaml"
 code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X POST "$url/v1/organisations" -H 'Content-Type: application/json' -d '{}')
 [ "$code" = 401 ] || fail "write without a token: $code"
 grep -q 'urn:digitrade:problem:unauthenticated' "$tmp/body" || fail "401 is not a problem"
@@ -54,22 +62,22 @@ code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X POST "$url/v1/organisations" 
 code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X POST "$url/v1/organisations" -H "Authorization: Bearer $token" \
   -H 'Content-Type: application/json' --data-binary @<(head -c 2000000 /dev/zero | tr '\0' ' '))
 [ "$code" = 413 ] || fail "oversized body: $code"
-curl -sf "$url/v1/organisations" -H "Authorization: Bearer $token" | grep -q '91350100M000100Y43' || fail "list organisations"
-curl -sf "$url/metrics" | grep -q 'digitrade_http_requests_total{route="/v1/organisations",method="POST",status="201"} 1' || fail "metrics"
+has "$url/v1/organisations" '91350100M000100Y43' -H "Authorization: Bearer $token" || fail "list organisations"
+has "$url/metrics" 'digitrade_http_requests_total{route="/v1/organisations",method="POST",status="201"} 1' || fail "metrics"
 grep -q '"msg":"request".*"route":"/v1/organisations"' "$tmp/log" || fail "access log"
 stop
 
 # Second start: no new admin token; the data is still there (also via the CLI).
 start
 grep -q "dt_" "$tmp/stdout" && fail "second start printed a token"
-"$bin" --db "$db" org list | grep -q 91350100M000100Y43 || fail "CLI does not see the organisation"
+grep -q 91350100M000100Y43 <<<"$("$bin" --db "$db" org list)" || fail "CLI does not see the organisation"
 stop
 
 # TLS with a self-signed certificate.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
   -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
 start --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"
-curl -sf --cacert "$tmp/cert.pem" "https://localhost:$(cat "$tmp/port")/healthz" | grep -q '"status":"ok"' || fail "healthz over TLS"
+has "https://localhost:$(cat "$tmp/port")/healthz" '"status":"ok"' --cacert "$tmp/cert.pem" || fail "healthz over TLS"
 stop
 
 [ $fails -eq 0 ] && echo "serve ($engine): all passed" || echo "serve ($engine): $fails failed"
