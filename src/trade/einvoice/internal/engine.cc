@@ -1,0 +1,304 @@
+#include "trade/einvoice/internal/engine.h"
+
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include <regex>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+namespace digitrade::trade::einvoice::internal {
+
+namespace {
+
+std::string Trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::string NodeString(xmlNode* n) {
+  xmlChar* c = xmlNodeGetContent(n);
+  std::string s = c != nullptr ? reinterpret_cast<const char*>(c) : "";
+  xmlFree(c);
+  return s;
+}
+
+EvalContext* EvalOf(xmlXPathParserContextPtr ctxt) {
+  return static_cast<EvalContext*>(ctxt->context->userData);
+}
+
+// exists(node-set) as in XPath 2.0.
+void FnExists(xmlXPathParserContextPtr ctxt, int nargs) {
+  if (nargs != 1) { xmlXPathSetArityError(ctxt); return; }
+  xmlXPathObjectPtr obj = valuePop(ctxt);
+  bool r = obj != nullptr && obj->type == XPATH_NODESET && obj->nodesetval != nullptr &&
+           obj->nodesetval->nodeNr > 0;
+  if (obj != nullptr && obj->type != XPATH_NODESET) r = true;  // an atomic value exists
+  xmlXPathFreeObject(obj);
+  valuePush(ctxt, xmlXPathNewBoolean(r ? 1 : 0));
+}
+
+// upper-case(string), ASCII only: the codes the rules compare are ASCII.
+void FnUpperCase(xmlXPathParserContextPtr ctxt, int nargs) {
+  if (nargs != 1) { xmlXPathSetArityError(ctxt); return; }
+  xmlChar* s = xmlXPathPopString(ctxt);
+  std::string v = s != nullptr ? reinterpret_cast<const char*>(s) : "";
+  xmlFree(s);
+  for (char& c : v) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  valuePush(ctxt, xmlXPathNewString(BAD_CAST v.c_str()));
+}
+
+// XPath 2.0 "$nodes = true()/false()": each untyped value is cast to
+// xs:boolean ("true", "false", "1", "0" after whitespace collapsing); any
+// other value is the reference's FORG0001 dynamic error.
+void BoolCompare(xmlXPathParserContextPtr ctxt, int nargs, bool want) {
+  if (nargs != 1) { xmlXPathSetArityError(ctxt); return; }
+  xmlXPathObjectPtr obj = valuePop(ctxt);
+  bool r = false;
+  if (obj != nullptr && obj->type == XPATH_NODESET && obj->nodesetval != nullptr) {
+    for (int i = 0; i < obj->nodesetval->nodeNr; ++i) {
+      std::string v = Trim(NodeString(obj->nodesetval->nodeTab[i]));
+      if (v == "true" || v == "1") {
+        r = r || want;
+      } else if (v == "false" || v == "0") {
+        r = r || !want;
+      } else {
+        EvalOf(ctxt)->Crash(fmt::format("xs:boolean('{}'): invalid value", v));
+      }
+    }
+  }
+  xmlXPathFreeObject(obj);
+  valuePush(ctxt, xmlXPathNewBoolean(r ? 1 : 0));
+}
+void FnIsTrue(xmlXPathParserContextPtr ctxt, int nargs) { BoolCompare(ctxt, nargs, true); }
+void FnIsFalse(xmlXPathParserContextPtr ctxt, int nargs) { BoolCompare(ctxt, nargs, false); }
+
+// matches(string, regex) for the simple XSD regexes the rules use.
+void FnMatches(xmlXPathParserContextPtr ctxt, int nargs) {
+  if (nargs != 2) { xmlXPathSetArityError(ctxt); return; }
+  xmlChar* re = xmlXPathPopString(ctxt);
+  xmlChar* s = xmlXPathPopString(ctxt);
+  bool r = false;
+  try {
+    r = std::regex_search(reinterpret_cast<const char*>(s),
+                          std::regex(reinterpret_cast<const char*>(re)));
+  } catch (const std::regex_error&) {
+    EvalOf(ctxt)->Crash("invalid regular expression");
+  }
+  xmlFree(re);
+  xmlFree(s);
+  valuePush(ctxt, xmlXPathNewBoolean(r ? 1 : 0));
+}
+
+}  // namespace
+
+void XPathFree::operator()(_xmlXPathCompExpr* e) const { xmlXPathFreeCompExpr(e); }
+
+std::string MatchPatternToXPath(std::string_view pattern) {
+  std::string out;
+  std::string branch;
+  int depth = 0;
+  auto flush = [&] {
+    std::string b = Trim(branch);
+    if (!out.empty()) out += " | ";
+    out += b.starts_with("/") ? b : "//" + b;
+    branch.clear();
+  };
+  for (char c : pattern) {
+    if (c == '[' || c == '(') ++depth;
+    if (c == ']' || c == ')') --depth;
+    if (c == '|' && depth == 0) {
+      flush();
+      continue;
+    }
+    branch += c;
+  }
+  flush();
+  return out;
+}
+
+void SetUpXPathContext(_xmlXPathContext* xp, EvalContext* eval) {
+  static constexpr std::pair<const char*, const char*> kNs[] = {
+      {"ubl", "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"},
+      {"cn", "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"},
+      {"cac", "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"},
+      {"cbc", "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"},
+      {"ext", "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"},
+      {"rsm", "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"},
+      {"ram", "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"},
+      {"udt", "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"},
+      {"qdt", "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"},
+  };
+  for (const auto& [p, uri] : kNs) xmlXPathRegisterNs(xp, BAD_CAST p, BAD_CAST uri);
+  xmlXPathRegisterFunc(xp, BAD_CAST "exists", FnExists);
+  xmlXPathRegisterFunc(xp, BAD_CAST "upper-case", FnUpperCase);
+  xmlXPathRegisterFunc(xp, BAD_CAST "is-true", FnIsTrue);
+  xmlXPathRegisterFunc(xp, BAD_CAST "is-false", FnIsFalse);
+  xmlXPathRegisterFunc(xp, BAD_CAST "matches", FnMatches);
+  xp->userData = eval;
+}
+
+_xmlXPathCompExpr* EvalContext::Compile(std::string_view xpath) {
+  std::string key(xpath);
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return it->second.get();
+  CompiledXPath c(xmlXPathCtxtCompile(xp_, BAD_CAST key.c_str()));
+  auto* raw = c.get();
+  cache_.emplace(std::move(key), std::move(c));
+  return raw;
+}
+
+std::vector<_xmlNode*> EvalContext::Nodes(_xmlNode* at, std::string_view xpath) {
+  std::vector<_xmlNode*> out;
+  auto* comp = Compile(xpath);
+  if (comp == nullptr) {
+    Crash(fmt::format("bad XPath {}", xpath));
+    return out;
+  }
+  xp_->node = at;
+  xmlXPathObjectPtr r = xmlXPathCompiledEval(comp, xp_);
+  if (r != nullptr && r->type == XPATH_NODESET && r->nodesetval != nullptr) {
+    out.assign(r->nodesetval->nodeTab, r->nodesetval->nodeTab + r->nodesetval->nodeNr);
+  }
+  xmlXPathFreeObject(r);
+  return out;
+}
+
+bool EvalContext::Bool(_xmlNode* at, std::string_view xpath) {
+  auto* comp = Compile(xpath);
+  if (comp == nullptr) {
+    Crash(fmt::format("bad XPath {}", xpath));
+    return true;
+  }
+  xp_->node = at;
+  return xmlXPathCompiledEvalToBoolean(comp, xp_) == 1;
+}
+
+double EvalContext::Number(_xmlNode* at, std::string_view xpath) {
+  auto* comp = Compile(xpath);
+  if (comp == nullptr) return 0;
+  xp_->node = at;
+  xmlXPathObjectPtr r = xmlXPathCompiledEval(comp, xp_);
+  double v = r != nullptr ? xmlXPathCastToNumber(r) : 0;
+  xmlXPathFreeObject(r);
+  return v;
+}
+
+std::string EvalContext::String(_xmlNode* at, std::string_view xpath) {
+  auto* comp = Compile(xpath);
+  if (comp == nullptr) return {};
+  xp_->node = at;
+  xmlXPathObjectPtr r = xmlXPathCompiledEval(comp, xp_);
+  std::string s;
+  if (r != nullptr) {
+    xmlChar* c = xmlXPathCastToString(r);
+    s = reinterpret_cast<const char*>(c);
+    xmlFree(c);
+  }
+  xmlXPathFreeObject(r);
+  return s;
+}
+
+Decimal EvalContext::DecOf(std::string_view text) {
+  auto d = Decimal::Parse(text);
+  if (!d) {
+    Crash(fmt::format("xs:decimal('{}'): invalid value", text));
+    return Decimal();
+  }
+  return *d;
+}
+
+Decimal EvalContext::Dec(_xmlNode* n) { return DecOf(NodeString(n)); }
+
+Decimal EvalContext::DecSum(_xmlNode* at, std::string_view xpath) {
+  Decimal sum;
+  for (auto* n : Nodes(at, xpath)) sum = sum + Dec(n);
+  return sum;
+}
+
+Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def) {
+  std::unique_ptr<CompiledRuleSet> rs(new CompiledRuleSet(std::move(def)));
+  std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> xp(xmlXPathNewContext(nullptr),
+                                                                      &xmlXPathFreeContext);
+  EvalContext eval(xp.get());
+  SetUpXPathContext(xp.get(), &eval);
+  const auto& natives = NativeChecks();
+  for (const auto& p : rs->def_.patterns) {
+    auto& rules = rs->patterns_.emplace_back();
+    for (const auto& r : p.rules) {
+      Rule rule;
+      const std::string ctx = MatchPatternToXPath(r.context);
+      rule.context.reset(xmlXPathCtxtCompile(xp.get(), BAD_CAST ctx.c_str()));
+      if (!rule.context) return Internal(fmt::format("{}: bad context {}", rs->def_.name, ctx));
+      for (const auto& a : r.asserts) {
+        Assert ca{&a, nullptr, nullptr};
+        if (a.test[0] == '@') {
+          auto it = natives.find(std::string_view(a.test + 1));
+          if (it == natives.end()) return Internal(fmt::format("{}: no native {}", a.id, a.test));
+          ca.native = it->second;
+        } else {
+          ca.test.reset(xmlXPathCtxtCompile(xp.get(), BAD_CAST a.test));
+          if (!ca.test) return Internal(fmt::format("{}: bad test {}", a.id, a.test));
+        }
+        rule.asserts.push_back(std::move(ca));
+      }
+      rules.push_back(std::move(rule));
+    }
+  }
+  return rs;
+}
+
+RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
+  RuleSetReport report{.rule_set = def_.name};
+  std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> xp(xmlXPathNewContext(doc.doc()),
+                                                                      &xmlXPathFreeContext);
+  EvalContext eval(xp.get());
+  SetUpXPathContext(xp.get(), &eval);
+  for (const auto& rules : patterns_) {
+    std::unordered_set<xmlNode*> claimed;
+    for (const auto& rule : rules) {
+      xp->node = reinterpret_cast<xmlNode*>(doc.doc());
+      xmlXPathObjectPtr set = xmlXPathCompiledEval(rule.context.get(), xp.get());
+      if (set == nullptr || set->nodesetval == nullptr) {
+        xmlXPathFreeObject(set);
+        continue;
+      }
+      std::vector<xmlNode*> nodes(set->nodesetval->nodeTab,
+                                  set->nodesetval->nodeTab + set->nodesetval->nodeNr);
+      xmlXPathFreeObject(set);
+      for (xmlNode* n : nodes) {
+        if (!claimed.insert(n).second) continue;
+        for (const auto& a : rule.asserts) {
+          bool ok;
+          if (a.native != nullptr) {
+            ok = a.native(eval, n);
+          } else {
+            xp->node = n;
+            ok = xmlXPathCompiledEvalToBoolean(a.test.get(), xp.get()) != 0;
+          }
+          if (eval.crashed()) {
+            return RuleSetReport{.rule_set = def_.name,
+                                 .crashed = true,
+                                 .crash_reason = fmt::format("{}: {}", a.def->id, eval.crash_reason()),
+                                 .firings = {}};
+          }
+          if (ok) continue;
+          xmlChar* path = xmlGetNodePath(n);
+          report.firings.push_back(Firing{a.def->id, a.def->flag,
+                                          path != nullptr ? reinterpret_cast<char*>(path) : "",
+                                          a.def->message});
+          xmlFree(path);
+        }
+      }
+    }
+  }
+  return report;
+}
+
+}  // namespace digitrade::trade::einvoice::internal

@@ -1,0 +1,97 @@
+// The rule engine: compiles a RuleSetDef's XPath expressions once and runs
+// it over documents with Schematron's first-matching-rule-per-node semantics.
+//
+// Thread-safety: a CompiledRuleSet is not safe for concurrent Run() calls
+// (libxml2 compiled expressions are used with a per-run context but we do
+// not rely on libxml2 guaranteeing that); give each thread its own.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.h"
+#include "trade/einvoice/internal/decimal.h"
+#include "trade/einvoice/internal/rules.h"
+#include "trade/einvoice/report.h"
+#include "trade/einvoice/xml_document.h"
+
+struct _xmlXPathCompExpr;
+struct _xmlXPathContext;
+
+namespace digitrade::trade::einvoice::internal {
+
+struct XPathFree {
+  void operator()(_xmlXPathCompExpr* e) const;
+};
+using CompiledXPath = std::unique_ptr<_xmlXPathCompExpr, XPathFree>;
+
+// What a native check sees: XPath helpers relative to a node, xs:decimal
+// casts that record a dynamic error, and the crash flag.
+class EvalContext {
+ public:
+  explicit EvalContext(_xmlXPathContext* xp) : xp_(xp) {}
+
+  std::vector<_xmlNode*> Nodes(_xmlNode* at, std::string_view xpath);
+  bool Bool(_xmlNode* at, std::string_view xpath);
+  double Number(_xmlNode* at, std::string_view xpath);
+  std::string String(_xmlNode* at, std::string_view xpath);
+  // xs:decimal(string value of n); on a bad lexical form records a crash and returns 0.
+  Decimal Dec(_xmlNode* n);
+  Decimal DecOf(std::string_view text);
+  // Sum of xs:decimal over the nodes selected by xpath.
+  Decimal DecSum(_xmlNode* at, std::string_view xpath);
+
+  void Crash(std::string reason) {
+    if (!crashed_) crash_reason_ = std::move(reason);
+    crashed_ = true;
+  }
+  bool crashed() const { return crashed_; }
+  const std::string& crash_reason() const { return crash_reason_; }
+  _xmlXPathContext* xpath_context() { return xp_; }
+
+ private:
+  _xmlXPathCompExpr* Compile(std::string_view xpath);
+  _xmlXPathContext* xp_;
+  std::unordered_map<std::string, CompiledXPath> cache_;
+  bool crashed_ = false;
+  std::string crash_reason_;
+};
+
+class CompiledRuleSet {
+ public:
+  // Errors: internal when an expression in the table does not compile or
+  // names an unknown native check (a defect in the tables, caught by tests).
+  static Result<std::unique_ptr<CompiledRuleSet>> Compile(RuleSetDef def);
+
+  const std::string& name() const { return def_.name; }
+  bool cii() const { return def_.cii; }
+  RuleSetReport Run(const XmlDocument& doc);
+
+ private:
+  struct Assert {
+    const AssertDef* def;
+    CompiledXPath test;
+    NativeCheck native = nullptr;
+  };
+  struct Rule {
+    CompiledXPath context;
+    std::vector<Assert> asserts;
+  };
+  explicit CompiledRuleSet(RuleSetDef def) : def_(std::move(def)) {}
+  RuleSetDef def_;
+  std::vector<std::vector<Rule>> patterns_;
+};
+
+// "cac:A | /x:B" -> "//cac:A | /x:B": a Schematron match pattern as an XPath
+// selecting every node it matches.
+std::string MatchPatternToXPath(std::string_view pattern);
+
+// Prepares an XPath context for `doc`: namespace prefixes and extension functions.
+// `eval` receives dynamic errors raised inside XPath (is-true/is-false casts).
+void SetUpXPathContext(_xmlXPathContext* xp, EvalContext* eval);
+
+}  // namespace digitrade::trade::einvoice::internal

@@ -1,0 +1,240 @@
+// Native checks: the asserts whose reference semantics need xs:decimal
+// arithmetic, xs:date casts or per-rate grouping. Each mirrors the
+// reference's behaviour on missing values (an empty operand makes a
+// comparison false) and on bad lexical forms (a dynamic error: crash).
+#include <libxml/tree.h>
+
+#include <optional>
+
+#include "trade/einvoice/internal/engine.h"
+#include "trade/einvoice/internal/rules.h"
+
+namespace digitrade::trade::einvoice::internal {
+
+namespace {
+
+using Node = _xmlNode*;
+
+// xs:decimal of the single node selected by `xpath`, nullopt when absent.
+std::optional<Decimal> Opt(EvalContext& c, Node at, std::string_view xpath) {
+  auto nodes = c.Nodes(at, xpath);
+  if (nodes.empty()) return std::nullopt;
+  if (nodes.size() > 1) {
+    c.Crash("a sequence of more than one item where one is expected");
+    return std::nullopt;
+  }
+  return c.Dec(nodes[0]);
+}
+
+Decimal Abs(const Decimal& d) { return d < Decimal() ? Decimal() - d : d; }
+
+bool Eq(const std::optional<Decimal>& a, const Decimal& b) { return a && *a == b; }
+
+const char* kLines = "//cac:InvoiceLine | //cac:CreditNoteLine";
+
+bool UblBrCo10(EvalContext& c, Node n) {
+  Decimal sum;
+  for (Node line : c.Nodes(n, kLines)) {
+    for (Node a : c.Nodes(line, "cbc:LineExtensionAmount")) sum = sum + c.Dec(a);
+  }
+  return Eq(Opt(c, n, "cbc:LineExtensionAmount"), sum.RoundTo2());
+}
+
+bool AllowanceTotal(EvalContext& c, Node n, const char* total, const char* selector) {
+  auto t = Opt(c, n, total);
+  Decimal sum = c.DecSum(n, std::string(selector) + "/cbc:Amount");
+  if (Eq(t, sum.RoundTo2())) return true;
+  return !c.Bool(n, total) && !c.Bool(n, selector);
+}
+bool UblBrCo11(EvalContext& c, Node n) {
+  return AllowanceTotal(c, n, "cbc:AllowanceTotalAmount", "../cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]");
+}
+bool UblBrCo12(EvalContext& c, Node n) {
+  return AllowanceTotal(c, n, "cbc:ChargeTotalAmount", "../cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]");
+}
+
+bool UblBrCo13(EvalContext& c, Node n) {
+  auto tea = Opt(c, n, "cbc:TaxExclusiveAmount");
+  auto lea = Opt(c, n, "cbc:LineExtensionAmount");
+  auto cta = Opt(c, n, "cbc:ChargeTotalAmount");
+  auto ata = Opt(c, n, "cbc:AllowanceTotalAmount");
+  if (c.crashed() || !tea || !lea) return false;
+  Decimal expect = *lea;
+  if (cta) expect = expect + *cta;
+  if (ata) expect = expect - *ata;
+  if (!cta && !ata) return *tea == *lea;
+  return *tea == expect.RoundTo2();
+}
+
+bool UblBrCo16(EvalContext& c, Node n) {
+  auto pa = Opt(c, n, "cbc:PayableAmount");
+  auto tia = Opt(c, n, "cbc:TaxInclusiveAmount");
+  auto pre = Opt(c, n, "cbc:PrepaidAmount");
+  auto rnd = Opt(c, n, "cbc:PayableRoundingAmount");
+  if (!pa || !tia) return false;
+  Decimal due = pre ? (*tia - *pre).RoundTo2() : *tia;
+  Decimal paid = rnd ? (*pa - *rnd).RoundTo2() : *pa;
+  return due == paid;
+}
+
+bool UblBrCo14(EvalContext& c, Node n) {
+  if (!c.Bool(n, "cac:TaxSubtotal")) return true;
+  Decimal sum = c.DecSum(n, "cac:TaxSubtotal/cbc:TaxAmount");
+  return Eq(Opt(c, n, "cbc:TaxAmount"), sum.RoundTo2());
+}
+
+bool UblBrCo15(EvalContext& c, Node root) {
+  for (Node cur : c.Nodes(root, "cbc:DocumentCurrencyCode")) {
+    std::string code = c.String(cur, "string(.)");
+    std::vector<Node> amounts;
+    for (Node t : c.Nodes(root, "cac:TaxTotal/cbc:TaxAmount")) {
+      if (c.String(t, "string(@currencyID)") == code) amounts.push_back(t);
+    }
+    if (amounts.size() != 1) return false;
+    auto tia = Opt(c, root, "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount");
+    auto tea = Opt(c, root, "cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount");
+    if (!tia || !tea) return false;
+    if (!(*tia == (*tea + c.Dec(amounts[0])).RoundTo2())) return false;
+  }
+  return true;
+}
+
+bool UblBrCo17(EvalContext& c, Node n) {
+  auto pct = Opt(c, n, "cac:TaxCategory[cac:TaxScheme[normalize-space(upper-case(cbc:ID))='VAT']]/cbc:Percent");
+  auto ta = Opt(c, n, "cbc:TaxAmount");
+  auto txa = Opt(c, n, "cbc:TaxableAmount");
+  if (!pct) return ta && ta->Round().IsZero();
+  if (pct->Round().IsZero()) return ta && ta->Round().IsZero();
+  if (!ta || !txa) return false;
+  Decimal expect = (Abs(*txa) * (*pct / Decimal::FromInt(100))).RoundTo2();
+  const Decimal one = Decimal::FromInt(1);
+  return Abs(*ta) - one < expect && Abs(*ta) + one > expect;
+}
+
+bool UblBr53(EvalContext& c, Node root) {
+  for (Node cur : c.Nodes(root, "cbc:TaxCurrencyCode")) {
+    std::string code = c.String(cur, "string(.)");
+    bool found = false;
+    for (Node t : c.Nodes(root, "//cac:TaxTotal/cbc:TaxAmount")) {
+      found = found || c.String(t, "string(@currencyID)") == code;
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+// xs:date lexical check: YYYY-MM-DD with an optional timezone.
+std::optional<std::string> DateKey(EvalContext& c, Node n) {
+  std::string s = c.String(n, "normalize-space(.)");
+  bool ok = s.size() >= 10 && s[4] == '-' && s[7] == '-';
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) ok = ok && s.size() > static_cast<size_t>(i) && std::isdigit(static_cast<unsigned char>(s[i]));
+  if (!ok) {
+    c.Crash("xs:date('" + s + "'): invalid value");
+    return std::nullopt;
+  }
+  return s.substr(0, 10);
+}
+
+bool PeriodOrder(EvalContext& c, Node n) {
+  auto start = c.Nodes(n, "cbc:StartDate");
+  auto end = c.Nodes(n, "cbc:EndDate");
+  if (start.empty() || end.empty()) return true;
+  auto s = DateKey(c, start[0]);
+  auto e = DateKey(c, end[0]);
+  return s && e && *e >= *s;
+}
+
+bool ZeroVat(EvalContext& c, Node n) { return Eq(Opt(c, n, "../cbc:TaxAmount"), Decimal()); }
+bool PercentZero(EvalContext& c, Node n) { return Eq(Opt(c, n, "cbc:Percent"), Decimal()); }
+
+bool RatedVat(EvalContext& c, Node n) {
+  auto ta = Opt(c, n, "../cbc:TaxAmount");
+  auto txa = Opt(c, n, "../cbc:TaxableAmount");
+  auto pct = Opt(c, n, "cbc:Percent");
+  if (!ta || !txa || !pct) return false;
+  Decimal expect = (Abs(*txa) * (*pct / Decimal::FromInt(100))).RoundTo2();
+  const Decimal one = Decimal::FromInt(1);
+  return Abs(*ta) - one < expect && Abs(*ta) + one > expect;
+}
+
+// Sum over the lines and document allowances/charges of one VAT category
+// (and rate, when `rate` is set), as BR-x-08 computes it.
+Decimal CategoryBase(EvalContext& c, Node cat, const std::string& code, const char* line_name,
+                     const std::optional<Decimal>& rate) {
+  auto rate_ok = [&](Node tc_parent, const char* tc) {
+    if (!rate) return true;
+    for (Node p : c.Nodes(tc_parent, std::string(tc) + "/cbc:Percent")) {
+      if (c.Dec(p) == *rate) return true;
+    }
+    return false;
+  };
+  const std::string pred = "[" + std::string(rate ? "cac:Item/cac:ClassifiedTaxCategory" : "cac:Item/cac:ClassifiedTaxCategory") +
+                           "[normalize-space(cbc:ID)='" + code + "']]";
+  Decimal sum;
+  for (Node line : c.Nodes(cat, std::string("../../../cac:") + line_name + pred)) {
+    if (!rate_ok(line, "cac:Item/cac:ClassifiedTaxCategory")) continue;
+    sum = sum + c.DecSum(line, "cbc:LineExtensionAmount");
+  }
+  const std::string ac_pred = "[cac:TaxCategory[normalize-space(cbc:ID)='" + code + "']]";
+  for (Node ac : c.Nodes(cat, "../../../cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]" + ac_pred)) {
+    if (rate_ok(ac, "cac:TaxCategory")) sum = sum + c.DecSum(ac, "cbc:Amount");
+  }
+  for (Node ac : c.Nodes(cat, "../../../cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]" + ac_pred)) {
+    if (rate_ok(ac, "cac:TaxCategory")) sum = sum - c.DecSum(ac, "cbc:Amount");
+  }
+  return sum;
+}
+
+template <char C1, char C2 = 0>
+bool UblTaxable(EvalContext& c, Node cat) {
+  std::string code(1, C1);
+  if (C2 != 0) code += C2;
+  auto txa = Opt(c, cat, "../cbc:TaxableAmount");
+  const bool per_rate = code == "S" || code == "L" || code == "M";
+  for (const char* line : {"InvoiceLine", "CreditNoteLine"}) {
+    if (!c.Bool(cat, std::string("//cac:") + line)) continue;
+    if (!per_rate) {
+      if (Eq(txa, CategoryBase(c, cat, code, line, std::nullopt))) return true;
+      continue;
+    }
+    // every $rate in xs:decimal(cbc:Percent): with no rate, vacuously true.
+    auto rate = Opt(c, cat, "cbc:Percent");
+    if (!rate) return true;
+    if (code == "S") {
+      bool used = false;
+      for (Node l : c.Nodes(cat, std::string("//cac:") + line + "[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']]/cac:Item/cac:ClassifiedTaxCategory/cbc:Percent")) {
+        used = used || c.Dec(l) == *rate;
+      }
+      for (Node l : c.Nodes(cat, "//cac:AllowanceCharge[cac:TaxCategory[normalize-space(cbc:ID)='S']]/cac:TaxCategory/cbc:Percent")) {
+        used = used || c.Dec(l) == *rate;
+      }
+      if (!used) continue;
+    }
+    if (!txa) continue;
+    // ../xs:decimal(cbc:TaxableAmount - 1): double arithmetic, then compared.
+    const double base = CategoryBase(c, cat, code, line, rate).ToDouble();
+    const double t = txa->ToDouble();
+    if (t - 1 < base && t + 1 > base) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const std::map<std::string_view, NativeCheck>& NativeChecks() {
+  static const auto& m = *new std::map<std::string_view, NativeCheck>{
+      {"ubl-br-co-10", UblBrCo10}, {"ubl-br-co-11", UblBrCo11}, {"ubl-br-co-12", UblBrCo12},
+      {"ubl-br-co-13", UblBrCo13}, {"ubl-br-co-14", UblBrCo14}, {"ubl-br-co-15", UblBrCo15},
+      {"ubl-br-co-16", UblBrCo16}, {"ubl-br-co-17", UblBrCo17}, {"ubl-br-53", UblBr53},
+      {"br-period-order", PeriodOrder}, {"ubl-zero-vat", ZeroVat}, {"percent-zero", PercentZero},
+      {"ubl-rated-vat", RatedVat},
+      {"ubl-taxable-AE", UblTaxable<'A', 'E'>}, {"ubl-taxable-E", UblTaxable<'E'>},
+      {"ubl-taxable-G", UblTaxable<'G'>}, {"ubl-taxable-K", UblTaxable<'K'>},
+      {"ubl-taxable-O", UblTaxable<'O'>}, {"ubl-taxable-Z", UblTaxable<'Z'>},
+      {"ubl-taxable-S", UblTaxable<'S'>}, {"ubl-taxable-L", UblTaxable<'L'>},
+      {"ubl-taxable-M", UblTaxable<'M'>},
+  };
+  return m;
+}
+
+}  // namespace digitrade::trade::einvoice::internal

@@ -1,0 +1,64 @@
+// Rule tables: each rule set is a list of patterns; each pattern a list of
+// rules (a context and its asserts). Within a pattern a node is checked only
+// by the first rule whose context matches it, as Schematron does.
+//
+// A context is a Schematron match pattern written as XPath 1.0 ("cac:X"
+// matches every cac:X element; unions with "|"). A test is either an XPath
+// 1.0 expression (with the extension functions listed in engine.cc) that must
+// be true, or "@NAME" naming a native check registered in NativeChecks().
+//
+// Thread-safety: the tables are immutable data.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trade/einvoice/report.h"
+
+struct _xmlNode;
+
+namespace digitrade::trade::einvoice::internal {
+
+struct AssertDef {
+  const char* id;
+  Flag flag;
+  const char* test;
+  const char* message;
+};
+
+struct RuleDef {
+  const char* context;
+  std::vector<AssertDef> asserts;
+};
+
+struct PatternDef {
+  const char* name;
+  std::vector<RuleDef> rules;
+};
+
+struct RuleSetDef {
+  std::string name;  // e.g. "CEN-UBL-1.3.16"
+  bool cii = false;
+  std::vector<PatternDef> patterns;
+};
+
+class EvalContext;
+
+// A native check: returns true when the assert holds at `node`. It reports
+// a dynamic error (the reference's crash) through ctx.Crash().
+using NativeCheck = bool (*)(EvalContext& ctx, _xmlNode* node);
+const std::map<std::string_view, NativeCheck>& NativeChecks();
+
+constexpr Flag F = Flag::kFatal;
+constexpr Flag W = Flag::kWarning;
+
+// The rule sets, in rules_*.cc.
+std::vector<PatternDef> CenUblPatterns();
+std::vector<PatternDef> CenCiiPatterns();
+std::vector<PatternDef> PeppolUblPatterns();
+std::vector<PatternDef> PeppolCiiPatterns();
+
+}  // namespace digitrade::trade::einvoice::internal

@@ -1,0 +1,244 @@
+// EN 16931 rules for UBL 2.1 (CEN release 1.3.16), written from the
+// official rule descriptions as XPath 1.0 tests plus native checks for the
+// xs:decimal arithmetic. Messages are ours.
+#include <fmt/format.h>
+
+#include "trade/einvoice/internal/rules.h"
+
+namespace digitrade::trade::einvoice::internal {
+
+namespace {
+
+// A VAT scheme predicate, as the UBL binding filters tax categories.
+#define VAT "[cac:TaxScheme[normalize-space(upper-case(cbc:ID))='VAT']]"
+#define SELLER_VAT "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID"
+// ISO 3166-1 alpha-2 codes plus EL (Greece), XI (Northern Ireland) and 1A (Kosovo).
+#define kCountryPrefixes "' 1A AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH EL ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XI YE YT ZA ZM ZW '"
+#define TAXREP_VAT "//cac:TaxRepresentativeParty/cac:PartyTaxScheme" VAT "/cbc:CompanyID"
+
+// Strings built at table-construction time must outlive the compiled rule
+// set; they live in this arena for the life of the process (immutable).
+const char* Keep(std::string s) {
+  static std::vector<std::unique_ptr<std::string>>& arena = *new std::vector<std::unique_ptr<std::string>>();
+  arena.push_back(std::make_unique<std::string>(std::move(s)));
+  return arena.back()->c_str();
+}
+
+PatternDef Model() {
+  PatternDef p{"UBL-model", {}};
+  auto& r = p.rules;
+  r.push_back({"cac:AdditionalDocumentReference",
+               {{"BR-52", F, "normalize-space(cbc:ID) != ''", "Each additional supporting document (BG-24) needs a reference (BT-122)."}}});
+  r.push_back({"cac:AccountingCustomerParty/cac:Party/cbc:EndpointID",
+               {{"BR-63", F, "exists(@schemeID)", "The buyer electronic address (BT-49) needs a scheme identifier."}}});
+  r.push_back({"cac:AccountingCustomerParty/cac:Party/cac:PostalAddress",
+               {{"BR-11", F, "normalize-space(cac:Country/cbc:IdentificationCode) != ''", "The buyer postal address needs a country code (BT-55)."}}});
+  r.push_back({"cac:PaymentMeans/cac:CardAccount/cbc:PrimaryAccountNumberID",
+               {{"BR-51", W, "string-length(normalize-space(.)) <= 10", "Do not send a full card number (BT-87): at most the first 6 and last 4 digits."}}});
+  r.push_back({"cac:Delivery/cac:DeliveryLocation/cac:Address",
+               {{"BR-57", F, "exists(cac:Country/cbc:IdentificationCode)", "The deliver-to address (BG-15) needs a country code (BT-80)."}}});
+  r.push_back({"/ubl:Invoice/cac:AllowanceCharge[is-false(cbc:ChargeIndicator)] | /cn:CreditNote/cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]",
+               {{"BR-31", F, "exists(cbc:Amount)", "A document level allowance (BG-20) needs an amount (BT-92)."},
+                {"BR-32", F, "exists(cac:TaxCategory" VAT "/cbc:ID)", "A document level allowance (BG-20) needs a VAT category code (BT-95)."},
+                {"BR-33", F, "exists(cbc:AllowanceChargeReason) or exists(cbc:AllowanceChargeReasonCode)", "A document level allowance (BG-20) needs a reason (BT-97) or reason code (BT-98)."},
+                {"BR-CO-21", F, "exists(cbc:AllowanceChargeReason) or exists(cbc:AllowanceChargeReasonCode)", "A document level allowance (BG-20) needs a reason (BT-97), a reason code (BT-98) or both."},
+                {"BR-DEC-01", F, "string-length(substring-after(cbc:Amount,'.')) <= 2", "Document level allowance amount (BT-92): at most 2 decimals."},
+                {"BR-DEC-02", F, "string-length(substring-after(cbc:BaseAmount,'.')) <= 2", "Document level allowance base amount (BT-93): at most 2 decimals."}}});
+  r.push_back({"/ubl:Invoice/cac:AllowanceCharge[is-true(cbc:ChargeIndicator)] | /cn:CreditNote/cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]",
+               {{"BR-36", F, "exists(cbc:Amount)", "A document level charge (BG-21) needs an amount (BT-99)."},
+                {"BR-37", F, "exists(cac:TaxCategory" VAT "/cbc:ID)", "A document level charge (BG-21) needs a VAT category code (BT-102)."},
+                {"BR-38", F, "exists(cbc:AllowanceChargeReason) or exists(cbc:AllowanceChargeReasonCode)", "A document level charge (BG-21) needs a reason (BT-104) or reason code (BT-105)."},
+                {"BR-CO-22", F, "exists(cbc:AllowanceChargeReason) or exists(cbc:AllowanceChargeReasonCode)", "A document level charge (BG-21) needs a reason (BT-104), a reason code (BT-105) or both."},
+                {"BR-DEC-05", F, "string-length(substring-after(cbc:Amount,'.')) <= 2", "Document level charge amount (BT-99): at most 2 decimals."},
+                {"BR-DEC-06", F, "string-length(substring-after(cbc:BaseAmount,'.')) <= 2", "Document level charge base amount (BT-100): at most 2 decimals."}}});
+  r.push_back({"cac:LegalMonetaryTotal",
+               {{"BR-12", F, "exists(cbc:LineExtensionAmount)", "The sum of invoice line net amounts (BT-106) is missing."},
+                {"BR-13", F, "exists(cbc:TaxExclusiveAmount)", "The invoice total without VAT (BT-109) is missing."},
+                {"BR-14", F, "exists(cbc:TaxInclusiveAmount)", "The invoice total with VAT (BT-112) is missing."},
+                {"BR-15", F, "exists(cbc:PayableAmount)", "The amount due for payment (BT-115) is missing."},
+                {"BR-CO-10", F, "@ubl-br-co-10", "BT-106 must equal the sum of the line net amounts (BT-131)."},
+                {"BR-CO-11", F, "@ubl-br-co-11", "BT-107 must equal the sum of document level allowances (BT-92)."},
+                {"BR-CO-12", F, "@ubl-br-co-12", "BT-108 must equal the sum of document level charges (BT-99)."},
+                {"BR-CO-13", F, "@ubl-br-co-13", "BT-109 must equal BT-106 - BT-107 + BT-108."},
+                {"BR-CO-16", F, "@ubl-br-co-16", "BT-115 must equal BT-112 - BT-113 + BT-114."},
+                {"BR-DEC-09", F, "string-length(substring-after(cbc:LineExtensionAmount,'.')) <= 2", "BT-106: at most 2 decimals."},
+                {"BR-DEC-10", F, "string-length(substring-after(cbc:AllowanceTotalAmount,'.')) <= 2", "BT-107: at most 2 decimals."},
+                {"BR-DEC-11", F, "string-length(substring-after(cbc:ChargeTotalAmount,'.')) <= 2", "BT-108: at most 2 decimals."},
+                {"BR-DEC-12", F, "string-length(substring-after(cbc:TaxExclusiveAmount,'.')) <= 2", "BT-109: at most 2 decimals."},
+                {"BR-DEC-14", F, "string-length(substring-after(cbc:TaxInclusiveAmount,'.')) <= 2", "BT-112: at most 2 decimals."},
+                {"BR-DEC-16", F, "string-length(substring-after(cbc:PrepaidAmount,'.')) <= 2", "BT-113: at most 2 decimals."},
+                {"BR-DEC-17", F, "string-length(substring-after(cbc:PayableRoundingAmount,'.')) <= 2", "BT-114: at most 2 decimals."},
+                {"BR-DEC-18", F, "string-length(substring-after(cbc:PayableAmount,'.')) <= 2", "BT-115: at most 2 decimals."}}});
+  RuleDef root{"/ubl:Invoice | /cn:CreditNote",
+               {{"BR-01", F, "normalize-space(cbc:CustomizationID) != ''", "The specification identifier (BT-24) is missing."},
+                {"BR-02", F, "normalize-space(cbc:ID) != ''", "The invoice number (BT-1) is missing."},
+                {"BR-03", F, "normalize-space(cbc:IssueDate) != ''", "The issue date (BT-2) is missing."},
+                {"BR-04", F, "normalize-space(cbc:InvoiceTypeCode) != '' or normalize-space(cbc:CreditNoteTypeCode) != ''", "The invoice type code (BT-3) is missing."},
+                {"BR-05", F, "normalize-space(cbc:DocumentCurrencyCode) != ''", "The invoice currency code (BT-5) is missing."},
+                {"BR-06", F, "normalize-space(cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName) != ''", "The seller name (BT-27) is missing."},
+                {"BR-07", F, "normalize-space(cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName) != ''", "The buyer name (BT-44) is missing."},
+                {"BR-08", F, "exists(cac:AccountingSupplierParty/cac:Party/cac:PostalAddress)", "The seller postal address (BG-5) is missing."},
+                {"BR-10", F, "exists(cac:AccountingCustomerParty/cac:Party/cac:PostalAddress)", "The buyer postal address (BG-8) is missing."},
+                {"BR-16", F, "exists(cac:InvoiceLine) or exists(cac:CreditNoteLine)", "An invoice needs at least one line (BG-25)."},
+                {"BR-53", F, "@ubl-br-53", "With a VAT accounting currency (BT-6), the total VAT in that currency (BT-111) is required."},
+                {"BR-CO-03", F, "not(cbc:TaxPointDate and cac:InvoicePeriod/cbc:DescriptionCode)", "The tax point date (BT-7) and its code (BT-8) exclude each other."},
+                {"BR-CO-15", F, "@ubl-br-co-15", "BT-112 must equal BT-109 + BT-110."},
+                {"BR-CO-18", F, "exists(cac:TaxTotal/cac:TaxSubtotal)", "An invoice needs at least one VAT breakdown (BG-23)."},
+                {"BR-DEC-13", F, "not(//cac:TaxTotal/cbc:TaxAmount[@currencyID = cbc:DocumentCurrencyCode]) or string-length(substring-after(//cac:TaxTotal/cbc:TaxAmount[@currencyID = cbc:DocumentCurrencyCode],'.')) <= 2", "Total VAT amount (BT-110): at most 2 decimals."},
+                {"BR-DEC-15", F, "not(//cac:TaxTotal/cbc:TaxAmount[@currencyID = cbc:TaxCurrencyCode]) or string-length(substring-after(//cac:TaxTotal/cbc:TaxAmount[@currencyID = cbc:TaxCurrencyCode],'.')) <= 2", "Total VAT amount in accounting currency (BT-111): at most 2 decimals."}}};
+  // VAT category families: presence in the breakdown (-01) and the seller's
+  // or tax representative's VAT identifier (-02..-04).
+  struct Cat {
+    const char* fam;
+    const char* code;
+    bool seller_vat_filtered;  // -02..-04 require the seller's VAT scheme id
+    bool buyer_vat;            // -02 also requires the buyer's VAT id
+  };
+  static constexpr Cat kCats[] = {{"AE", "AE", false, false}, {"E", "E", false, false},
+                                  {"G", "G", true, false},   {"IC", "K", true, false},
+                                  {"Z", "Z", false, false},   {"AF", "L", false, false},
+                                  {"AG", "M", false, false}};
+  for (const auto& c : kCats) {
+    const std::string cat = fmt::format("[normalize-space(cbc:ID)='{}']" VAT, c.code);
+    const std::string seller = c.seller_vat_filtered
+                                   ? "//" SELLER_VAT
+                                   : "//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID";
+    const std::string who = fmt::format("(exists({}) or exists(" TAXREP_VAT "))", seller);
+    const bool ic = std::string_view(c.code) == "K";
+    const std::string count_in_breakdown =
+        std::string_view(c.code) == "L" || std::string_view(c.code) == "M"
+            ? fmt::format("count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID)='{}']) > 0", c.code)
+            : fmt::format("count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='{}']) = 1", c.code);
+    const std::string used =
+        fmt::format("//cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='{0}'] | //cac:ClassifiedTaxCategory" VAT "/cbc:ID[normalize-space(.)='{0}']", c.code);
+    root.asserts.push_back({Keep(fmt::format("BR-{}-01", c.fam)), F,
+                            Keep(fmt::format("not({0}) or {1}", used, count_in_breakdown)),
+                            Keep(fmt::format("Category {} in use: the VAT breakdown needs it.", c.code))});
+    root.asserts.push_back({Keep(fmt::format("BR-{}-02", c.fam)), F,
+                            Keep(fmt::format("not(//cac:ClassifiedTaxCategory{0}) or ({1}{2})", cat, who,
+                                             ic ? " and exists(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID)" : "")),
+                            Keep(fmt::format("A line in category {} needs the seller's VAT identifier.", c.code))});
+    root.asserts.push_back({Keep(fmt::format("BR-{}-03", c.fam)), F,
+                            Keep(fmt::format("not(//cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cac:TaxCategory{0}) or {1}", cat, who)),
+                            Keep(fmt::format("An allowance in category {} needs the seller's VAT identifier.", c.code))});
+    root.asserts.push_back({Keep(fmt::format("BR-{}-04", c.fam)), F,
+                            Keep(fmt::format("not(//cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]/cac:TaxCategory{0}) or {1}", cat, who)),
+                            Keep(fmt::format("A charge in category {} needs the seller's VAT identifier.", c.code))});
+  }
+  root.asserts.push_back({"BR-IC-11", F, "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='K']) or string-length(cac:Delivery/cbc:ActualDeliveryDate) > 1 or cac:InvoicePeriod/*", "Intra-community supply: an actual delivery date (BT-72) or an invoicing period (BG-14) is required."});
+  root.asserts.push_back({"BR-IC-12", F, "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='K']) or string-length(cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode) > 1", "Intra-community supply: the deliver-to country code (BT-80) is required."});
+  root.asserts.push_back({"BR-O-01", F, "not(//cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='O'] | //cac:ClassifiedTaxCategory" VAT "/cbc:ID[normalize-space(.)='O']) or count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='O']) = 1", "Category O in use: the VAT breakdown needs exactly one O group."});
+  root.asserts.push_back({"BR-S-01", F, "(count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID)='S']) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S'])) = 0 or count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID)='S']) > 0", "Standard rate in use: the VAT breakdown needs an S group."});
+  root.asserts.push_back({"BR-S-02", F, "not(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']" VAT ") or exists(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or exists(" TAXREP_VAT ")", "A standard rated line needs the seller's VAT identifier."});
+  root.asserts.push_back({"BR-S-03", F, "not(//cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cac:TaxCategory[normalize-space(cbc:ID)='S']" VAT ") or exists(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or exists(" TAXREP_VAT ")", "A standard rated allowance needs the seller's VAT identifier."});
+  root.asserts.push_back({"BR-S-04", F, "not(//cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]/cac:TaxCategory[normalize-space(cbc:ID)='S']" VAT ") or exists(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or exists(" TAXREP_VAT ")", "A standard rated charge needs the seller's VAT identifier."});
+  r.push_back(std::move(root));
+  r.push_back({"cac:InvoiceLine | cac:CreditNoteLine",
+               {{"BR-21", F, "normalize-space(cbc:ID) != ''", "Each line (BG-25) needs an identifier (BT-126)."},
+                {"BR-22", F, "exists(cbc:InvoicedQuantity) or exists(cbc:CreditedQuantity)", "Each line needs a quantity (BT-129)."},
+                {"BR-23", F, "exists(cbc:InvoicedQuantity/@unitCode) or exists(cbc:CreditedQuantity/@unitCode)", "Each line needs a quantity unit code (BT-130)."},
+                {"BR-24", F, "exists(cbc:LineExtensionAmount)", "Each line needs a net amount (BT-131)."},
+                {"BR-25", F, "normalize-space(cac:Item/cbc:Name) != ''", "Each line needs an item name (BT-153)."},
+                {"BR-26", F, "exists(cac:Price/cbc:PriceAmount)", "Each line needs a net price (BT-146)."},
+                {"BR-27", F, "(cac:Price/cbc:PriceAmount) >= 0", "The item net price (BT-146) must not be negative."},
+                {"BR-28", F, "(cac:Price/cac:AllowanceCharge/cbc:BaseAmount) >= 0 or not(exists(cac:Price/cac:AllowanceCharge/cbc:BaseAmount))", "The item gross price (BT-148) must not be negative."},
+                {"BR-CO-04", F, "cac:Item/cac:ClassifiedTaxCategory" VAT "/cbc:ID", "Each line needs a VAT category code (BT-151)."},
+                {"BR-DEC-23", F, "string-length(substring-after(cbc:LineExtensionAmount,'.')) <= 2", "Line net amount (BT-131): at most 2 decimals."}}});
+  r.push_back({"//cac:InvoiceLine/cac:AllowanceCharge[is-false(cbc:ChargeIndicator)] | //cac:CreditNoteLine/cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]",
+               {{"BR-41", F, "exists(cbc:Amount)", "A line allowance (BG-27) needs an amount (BT-136)."},
+                {"BR-42", F, "exists(cbc:AllowanceChargeReason) or exists(cbc:AllowanceChargeReasonCode)", "A line allowance needs a reason (BT-139) or reason code (BT-140)."},
+                {"BR-CO-23", F, "exists(cbc:AllowanceChargeReason) or exists(cbc:AllowanceChargeReasonCode)", "A line allowance needs a reason, a reason code or both."},
+                {"BR-DEC-24", F, "string-length(substring-after(cbc:Amount,'.')) <= 2", "Line allowance amount (BT-136): at most 2 decimals."},
+                {"BR-DEC-25", F, "string-length(substring-after(cbc:BaseAmount,'.')) <= 2", "Line allowance base amount (BT-137): at most 2 decimals."}}});
+  r.push_back({"//cac:InvoiceLine/cac:AllowanceCharge[is-true(cbc:ChargeIndicator)] | //cac:CreditNoteLine/cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]",
+               {{"BR-43", F, "exists(cbc:Amount)", "A line charge (BG-28) needs an amount (BT-141)."},
+                {"BR-44", F, "exists(cbc:AllowanceChargeReason) or exists(cbc:AllowanceChargeReasonCode)", "A line charge needs a reason (BT-144) or reason code (BT-145)."},
+                {"BR-CO-24", F, "exists(cbc:AllowanceChargeReason) or exists(cbc:AllowanceChargeReasonCode)", "A line charge needs a reason, a reason code or both."},
+                {"BR-DEC-27", F, "string-length(substring-after(cbc:Amount,'.')) <= 2", "Line charge amount (BT-141): at most 2 decimals."},
+                {"BR-DEC-28", F, "string-length(substring-after(cbc:BaseAmount,'.')) <= 2", "Line charge base amount (BT-142): at most 2 decimals."}}});
+  r.push_back({"cac:InvoiceLine/cac:InvoicePeriod | cac:CreditNoteLine/cac:InvoicePeriod",
+               {{"BR-30", F, "@br-period-order", "The line period end date (BT-135) must not be before its start date (BT-134)."},
+                {"BR-CO-20", F, "exists(cbc:StartDate) or exists(cbc:EndDate)", "A line period (BG-26) needs a start or an end date."}}});
+  r.push_back({"cac:InvoicePeriod",
+               {{"BR-29", F, "@br-period-order", "The invoicing period end date (BT-74) must not be before its start date (BT-73)."},
+                {"BR-CO-19", F, "exists(cbc:StartDate) or exists(cbc:EndDate) or exists(cbc:DescriptionCode)", "An invoicing period (BG-14) needs a start date, an end date or a code."}}});
+  r.push_back({"//cac:AdditionalItemProperty",
+               {{"BR-54", F, "exists(cbc:Name) and exists(cbc:Value)", "Each item attribute (BG-32) needs a name (BT-160) and a value (BT-161)."}}});
+  r.push_back({"cac:InvoiceLine/cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode | cac:CreditNoteLine/cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode",
+               {{"BR-65", F, "exists(@listID)", "The item classification (BT-158) needs a scheme identifier."}}});
+  r.push_back({"cac:InvoiceLine/cac:Item/cac:StandardItemIdentification/cbc:ID | cac:CreditNoteLine/cac:Item/cac:StandardItemIdentification/cbc:ID",
+               {{"BR-64", F, "exists(@schemeID)", "The item standard identifier (BT-157) needs a scheme identifier."}}});
+  r.push_back({"cac:PayeeParty",
+               {{"BR-17", F, "exists(cac:PartyName/cbc:Name) and not(cac:PartyName/cbc:Name = ../cac:AccountingSupplierParty/cac:Party/cac:PartyName/cbc:Name) and not(cac:PartyIdentification/cbc:ID = ../cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID)", "A payee (BG-10) different from the seller needs a name (BT-59)."}}});
+  r.push_back({"cac:PaymentMeans[cbc:PaymentMeansCode='30' or cbc:PaymentMeansCode='58']/cac:PayeeFinancialAccount",
+               {{"BR-50", F, "normalize-space(cbc:ID) != ''", "A credit transfer needs the payment account identifier (BT-84)."}}});
+  r.push_back({"cac:PaymentMeans",
+               {{"BR-49", F, "exists(cbc:PaymentMeansCode)", "Payment instructions (BG-16) need a payment means type code (BT-81)."},
+                {"BR-61", F, "(exists(cac:PayeeFinancialAccount/cbc:ID) and (normalize-space(cbc:PaymentMeansCode)='30' or normalize-space(cbc:PaymentMeansCode)='58')) or (normalize-space(cbc:PaymentMeansCode) != '30' and normalize-space(cbc:PaymentMeansCode) != '58')", "A credit transfer needs the payment account identifier (BT-84)."}}});
+  r.push_back({"cac:BillingReference",
+               {{"BR-55", F, "exists(cac:InvoiceDocumentReference/cbc:ID)", "Each preceding invoice reference (BG-3) needs its number (BT-25)."}}});
+  r.push_back({"cac:AccountingSupplierParty",
+               {{"BR-CO-26", F, "exists(cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID) or exists(cac:Party/cac:PartyIdentification/cbc:ID[not(@schemeID='SEPA')]) or exists(cac:Party/cac:PartyLegalEntity/cbc:CompanyID)", "The seller needs an identifier (BT-29), a legal registration identifier (BT-30) or a VAT identifier (BT-31)."}}});
+  r.push_back({"cac:AccountingSupplierParty/cac:Party/cbc:EndpointID",
+               {{"BR-62", F, "exists(@schemeID)", "The seller electronic address (BT-34) needs a scheme identifier."}}});
+  r.push_back({"cac:AccountingSupplierParty/cac:Party/cac:PostalAddress",
+               {{"BR-09", F, "normalize-space(cac:Country/cbc:IdentificationCode) != ''", "The seller postal address needs a country code (BT-40)."}}});
+  r.push_back({"cac:TaxRepresentativeParty",
+               {{"BR-18", F, "normalize-space(cac:PartyName/cbc:Name) != ''", "The tax representative (BG-11) needs a name (BT-62)."},
+                {"BR-19", F, "exists(cac:PostalAddress)", "The tax representative needs a postal address (BG-12)."},
+                {"BR-56", F, "exists(cac:PartyTaxScheme" VAT "/cbc:CompanyID)", "The tax representative needs a VAT identifier (BT-63)."}}});
+  r.push_back({"cac:TaxRepresentativeParty/cac:PostalAddress",
+               {{"BR-20", F, "normalize-space(cac:Country/cbc:IdentificationCode) != ''", "The tax representative postal address needs a country code (BT-69)."}}});
+  r.push_back({"/ubl:Invoice/cac:TaxTotal | /cn:CreditNote/cac:TaxTotal",
+               {{"BR-CO-14", F, "@ubl-br-co-14", "The total VAT amount (BT-110) must equal the sum of VAT category amounts (BT-117)."}}});
+  r.push_back({"cac:TaxTotal/cac:TaxSubtotal",
+               {{"BR-45", F, "exists(cbc:TaxableAmount)", "Each VAT breakdown (BG-23) needs a taxable amount (BT-116)."},
+                {"BR-46", F, "exists(cbc:TaxAmount)", "Each VAT breakdown needs a VAT amount (BT-117)."},
+                {"BR-47", F, "exists(cac:TaxCategory" VAT "/cbc:ID)", "Each VAT breakdown needs a category code (BT-118)."},
+                {"BR-48", F, "exists(cac:TaxCategory" VAT "/cbc:Percent) or cac:TaxCategory" VAT "[normalize-space(cbc:ID)='O']", "Each VAT breakdown needs a rate (BT-119), except category O."},
+                {"BR-CO-17", F, "@ubl-br-co-17", "The category VAT amount (BT-117) must equal taxable amount x rate, rounded to 2 decimals."},
+                {"BR-DEC-19", F, "string-length(substring-after(cbc:TaxableAmount,'.')) <= 2", "Taxable amount (BT-116): at most 2 decimals."},
+                {"BR-DEC-20", F, "string-length(substring-after(cbc:TaxAmount,'.')) <= 2", "Category VAT amount (BT-117): at most 2 decimals."}}});
+  r.push_back({"//cac:PartyTaxScheme" VAT,
+               {{"BR-CO-09", F, "contains(" kCountryPrefixes ", substring(cbc:CompanyID,1,2))", "A VAT identifier must start with an ISO 3166-1 alpha-2 country prefix (EL for Greece)."}}});
+  // Per-category breakdown rules.
+  for (const char* code : {"AE", "E", "G", "K", "O", "Z", "S", "L", "M"}) {
+    const std::string fam = std::string(code) == "K" ? "IC" : std::string(code) == "L" ? "AF" : std::string(code) == "M" ? "AG" : code;
+    const std::string cat = fmt::format("[normalize-space(cbc:ID)='{}']" VAT, code);
+    const bool rated = fam == "S" || fam == "AF" || fam == "AG";
+    RuleDef bd{Keep("/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" + cat), {}};
+    bd.asserts.push_back({Keep("BR-" + fam + "-08"), F, Keep(fmt::format("@ubl-taxable-{}", code)),
+                          Keep(fmt::format("The taxable amount of category {} must equal its lines plus charges minus allowances.", code))});
+    if (rated) {
+      bd.asserts.push_back({Keep("BR-" + fam + "-09"), F, "@ubl-rated-vat", Keep(fmt::format("The VAT amount of category {} must equal taxable amount x rate.", code))});
+      bd.asserts.push_back({Keep("BR-" + fam + "-10"), F, "not(cbc:TaxExemptionReason) and not(cbc:TaxExemptionReasonCode)", Keep(fmt::format("Category {} takes no exemption reason.", code))});
+    } else {
+      bd.asserts.push_back({Keep("BR-" + fam + "-09"), F, "@ubl-zero-vat", Keep(fmt::format("The VAT amount of category {} must be 0.", code))});
+      bd.asserts.push_back({Keep("BR-" + fam + "-10"), F,
+                            fam == "Z" ? "not(cbc:TaxExemptionReason or cbc:TaxExemptionReasonCode)" : "exists(cbc:TaxExemptionReason) or exists(cbc:TaxExemptionReasonCode)",
+                            Keep(fmt::format("Exemption reason rule of category {}.", code))});
+    }
+    r.push_back(std::move(bd));
+    const char* rate_test = fam == "O" ? "not(cbc:Percent)"
+                            : fam == "S" ? "(cbc:Percent) > 0"
+                            : rated      ? "(cbc:Percent) >= 0"
+                                         : "@percent-zero";
+    r.push_back({Keep("cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cac:TaxCategory" + cat),
+                 {{Keep("BR-" + fam + "-06"), F, rate_test, Keep(fmt::format("Allowance VAT rate rule of category {}.", code))}}});
+    r.push_back({Keep("cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]/cac:TaxCategory" + cat),
+                 {{Keep("BR-" + fam + "-07"), F, rate_test, Keep(fmt::format("Charge VAT rate rule of category {}.", code))}}});
+    r.push_back({Keep("cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory" + cat + " | cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory" + cat),
+                 {{Keep("BR-" + fam + "-05"), F, rate_test, Keep(fmt::format("Line VAT rate rule of category {}.", code))}}});
+  }
+  return p;
+}
+
+}  // namespace
+
+std::vector<PatternDef> CenUblPatterns() {
+  std::vector<PatternDef> out;
+  out.push_back(Model());
+  return out;
+}
+
+}  // namespace digitrade::trade::einvoice::internal

@@ -1,0 +1,98 @@
+#include "trade/einvoice/validator.h"
+
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include <fmt/format.h>
+
+#include "trade/einvoice/internal/engine.h"
+#include "trade/einvoice/internal/rules.h"
+
+namespace digitrade::trade::einvoice {
+
+namespace {
+
+constexpr std::string_view kCenUbl = "CEN-UBL-1.3.16";
+constexpr std::string_view kCenCii = "CEN-CII-1.3.16";
+constexpr std::string_view kPeppolUbl = "PEPPOL-UBL-3.0.19";
+constexpr std::string_view kPeppolCii = "PEPPOL-CII-3.0.19";
+
+// 1.3.14.1 is what Peppol 3.0.19 pins; the rules we implement agree on both.
+std::string_view Canonical(std::string_view name) {
+  if (name == "CEN-UBL-1.3.14.1") return kCenUbl;
+  if (name == "CEN-CII-1.3.14.1") return kCenCii;
+  return name;
+}
+
+std::string CustomizationId(const XmlDocument& doc) {
+  std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> xp(xmlXPathNewContext(doc.doc()),
+                                                                      &xmlXPathFreeContext);
+  internal::EvalContext eval(xp.get());
+  internal::SetUpXPathContext(xp.get(), &eval);
+  return eval.String(reinterpret_cast<xmlNode*>(doc.doc()),
+                     "normalize-space(/*/cbc:CustomizationID | "
+                     "/rsm:CrossIndustryInvoice/rsm:ExchangedDocumentContext/"
+                     "ram:GuidelineSpecifiedDocumentContextParameter/ram:ID)");
+}
+
+}  // namespace
+
+std::vector<std::string> RuleSetNames() {
+  return {std::string(kCenUbl), std::string(kCenCii), std::string(kPeppolUbl),
+          std::string(kPeppolCii), "CEN-UBL-1.3.14.1", "CEN-CII-1.3.14.1"};
+}
+
+Validator::~Validator() = default;
+
+Result<std::unique_ptr<Validator>> Validator::Create() {
+  std::unique_ptr<Validator> v(new Validator());
+  std::vector<internal::RuleSetDef> defs;
+  defs.push_back({std::string(kCenUbl), false, internal::CenUblPatterns()});
+  defs.push_back({std::string(kCenCii), true, internal::CenCiiPatterns()});
+  defs.push_back({std::string(kPeppolUbl), false, internal::PeppolUblPatterns()});
+  defs.push_back({std::string(kPeppolCii), true, internal::PeppolCiiPatterns()});
+  for (auto& d : defs) {
+    DT_ASSIGN_OR_RETURN(auto rs, internal::CompiledRuleSet::Compile(std::move(d)));
+    v->sets_.push_back(std::move(rs));
+  }
+  return v;
+}
+
+internal::CompiledRuleSet* Validator::Find(std::string_view name) {
+  for (auto& s : sets_) {
+    if (s->name() == Canonical(name)) return s.get();
+  }
+  return nullptr;
+}
+
+Result<Report> Validator::Validate(std::string_view xml, const std::vector<std::string>& rule_sets,
+                                   const ParseLimits& limits) {
+  DT_ASSIGN_OR_RETURN(XmlDocument doc, XmlDocument::Parse(xml, limits));
+  return Validate(doc, rule_sets);
+}
+
+Result<Report> Validator::Validate(const XmlDocument& doc, const std::vector<std::string>& rule_sets) {
+  const bool cii = doc.syntax() == Syntax::kCii;
+  Report report{.syntax = doc.syntax(), .customization_id = CustomizationId(doc), .rule_sets = {}};
+  std::vector<std::string> names = rule_sets;
+  if (names.empty()) {
+    names.emplace_back(cii ? kCenCii : kCenUbl);
+    if (report.customization_id.find("peppol") != std::string::npos) {
+      names.emplace_back(cii ? kPeppolCii : kPeppolUbl);
+    }
+  }
+  for (const auto& name : names) {
+    internal::CompiledRuleSet* rs = Find(name);
+    if (rs == nullptr) return InvalidArgument(fmt::format("unknown rule set '{}'", name));
+    if (rs->cii() != cii) {
+      return InvalidArgument(
+          fmt::format("rule set '{}' does not apply to a {}", name, SyntaxName(doc.syntax())));
+    }
+    RuleSetReport r = rs->Run(doc);
+    r.rule_set = name;
+    report.rule_sets.push_back(std::move(r));
+  }
+  return report;
+}
+
+}  // namespace digitrade::trade::einvoice

@@ -1,0 +1,54 @@
+// E-invoice validation against EN 16931 (CEN 1.3.16) and Peppol BIS Billing
+// 3.0 (3.0.19), natively, with the official rule ids and flags.
+//
+// Usage:
+//   DT_ASSIGN_OR_RETURN(auto v, Validator::Create());
+//   DT_ASSIGN_OR_RETURN(Report r, v->Validate(xml));            // rule sets by CustomizationID
+//   DT_ASSIGN_OR_RETURN(Report r, v->Validate(xml, {"CEN-UBL-1.3.16"}));
+//
+// Thread-safety: a Validator is NOT safe for concurrent Validate() calls;
+// create one per thread (creation compiles the rule tables, about a
+// millisecond). Ownership: it owns its compiled rule sets.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "trade/einvoice/report.h"
+#include "trade/einvoice/xml_document.h"
+
+namespace digitrade::trade::einvoice {
+
+namespace internal {
+class CompiledRuleSet;
+}
+
+// Names accepted by Validate(): CEN-UBL-1.3.16, CEN-CII-1.3.16, PEPPOL-UBL-3.0.19,
+// PEPPOL-CII-3.0.19, and the CEN rules as pinned by Peppol 3.0.19: CEN-UBL-1.3.14.1,
+// CEN-CII-1.3.14.1 (the same implementation as 1.3.16).
+std::vector<std::string> RuleSetNames();
+
+class Validator {
+ public:
+  // Errors: internal if a rule table does not compile (a defect).
+  static Result<std::unique_ptr<Validator>> Create();
+  ~Validator();
+
+  // Parses and validates. With `rule_sets` empty, picks them from the
+  // document: CEN for its syntax, plus Peppol when the CustomizationID names
+  // Peppol BIS Billing 3.0. Errors: the parse errors of XmlDocument::Parse;
+  // invalid_argument for an unknown rule set name or one for the other syntax.
+  Result<Report> Validate(std::string_view xml, const std::vector<std::string>& rule_sets = {},
+                          const ParseLimits& limits = {});
+  Result<Report> Validate(const XmlDocument& doc, const std::vector<std::string>& rule_sets = {});
+
+ private:
+  Validator() = default;
+  internal::CompiledRuleSet* Find(std::string_view name);
+  std::vector<std::unique_ptr<internal::CompiledRuleSet>> sets_;
+};
+
+}  // namespace digitrade::trade::einvoice

@@ -1,0 +1,66 @@
+#include "trade/einvoice/validator.h"
+
+#include <algorithm>
+#include <string>
+
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+namespace digitrade::trade::einvoice {
+namespace {
+
+constexpr const char* kEmptyInvoice =
+    "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\" "
+    "xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">"
+    "<cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID></Invoice>";
+
+int Count(const RuleSetReport& r, std::string_view id) {
+  return static_cast<int>(std::count_if(r.firings.begin(), r.firings.end(),
+                                        [&](const Firing& f) { return f.rule_id == id; }));
+}
+
+TEST(Validator, ReportsMissingMandatoryFieldsWithOfficialIds) {
+  auto v = Validator::Create();
+  ASSERT_TRUE(v.has_value()) << v.error().ToString();
+  auto r = (*v)->Validate(kEmptyInvoice);
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  ASSERT_EQ(r->rule_sets.size(), 1u);
+  const auto& cen = r->rule_sets[0];
+  EXPECT_EQ(cen.rule_set, "CEN-UBL-1.3.16");
+  EXPECT_EQ(Count(cen, "BR-01"), 0);
+  EXPECT_EQ(Count(cen, "BR-02"), 1);
+  EXPECT_EQ(Count(cen, "BR-16"), 1);
+  EXPECT_EQ(r->verdict(), Verdict::kFatal);
+  auto json = boost::json::serialize(ReportJson(*r));
+  EXPECT_NE(json.find("\"location\":\"/*\""), std::string::npos) << json;
+  EXPECT_NE(ReportSvrl(*r).find("<svrl:failed-assert id=\"BR-02\" flag=\"fatal\""), std::string::npos);
+}
+
+TEST(Validator, RefusesRuleSetOfTheOtherSyntax) {
+  auto v = Validator::Create();
+  ASSERT_TRUE(v.has_value());
+  auto r = (*v)->Validate(kEmptyInvoice, {"CEN-CII-1.3.16"});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  auto u = (*v)->Validate(kEmptyInvoice, {"NOPE-1"});
+  ASSERT_FALSE(u.has_value());
+  EXPECT_EQ(u.error().message(), "unknown rule set 'NOPE-1'");
+}
+
+TEST(Validator, InvalidBooleanIsTheReferencesCrash) {
+  auto v = Validator::Create();
+  ASSERT_TRUE(v.has_value());
+  const std::string xml =
+      "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\" "
+      "xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2\" "
+      "xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">"
+      "<cac:AllowanceCharge><cbc:ChargeIndicator>yes</cbc:ChargeIndicator></cac:AllowanceCharge>"
+      "</Invoice>";
+  auto r = (*v)->Validate(xml);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->rule_sets[0].crashed);
+  EXPECT_EQ(r->verdict(), Verdict::kCrash);
+}
+
+}  // namespace
+}  // namespace digitrade::trade::einvoice

@@ -1,0 +1,63 @@
+// Safe parsing of e-invoice XML (UBL 2.1 Invoice/CreditNote, UN/CEFACT CII
+// D16B) into a libxml2 DOM that the rule engine queries with XPath.
+//
+// Hostile input is refused before or during parsing: documents over the size
+// limit, bytes that are not UTF-8, any DOCTYPE (so no entity expansion, no
+// DTD, no external entities), nesting deeper than the depth limit, and roots
+// that are not one of the three supported document types. Network access is
+// always off.
+//
+// Thread-safety: XmlDocument is a move-only value; distinct instances may be
+// used on distinct threads. Ownership: it owns its libxml2 document.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+#include "common/result.h"
+
+struct _xmlDoc;
+
+namespace digitrade::trade::einvoice {
+
+enum class Syntax { kUblInvoice, kUblCreditNote, kCii };
+
+std::string_view SyntaxName(Syntax s);
+
+struct ParseLimits {
+  std::size_t max_bytes = 128u << 20;  // 128 MiB: a 100 MB invoice must still work
+  int max_depth = 64;                  // UBL and CII nest about 10 deep
+};
+
+class XmlDocument {
+ public:
+  // Parses `bytes`. Errors (all invalid_argument unless noted):
+  //  - resource_exhausted: larger than limits.max_bytes or deeper than limits.max_depth;
+  //  - "not UTF-8 at byte N", "DOCTYPE not allowed", "not well-formed XML: line L: ...",
+  //    "unsupported root {ns}name".
+  static Result<XmlDocument> Parse(std::string_view bytes, const ParseLimits& limits = {});
+
+  XmlDocument(XmlDocument&&) noexcept;
+  XmlDocument& operator=(XmlDocument&&) noexcept;
+  ~XmlDocument();
+
+  Syntax syntax() const { return syntax_; }
+  _xmlDoc* doc() const { return doc_.get(); }
+
+ private:
+  struct Free {
+    void operator()(_xmlDoc* d) const;
+  };
+  XmlDocument(std::unique_ptr<_xmlDoc, Free> doc, Syntax syntax)
+      : doc_(std::move(doc)), syntax_(syntax) {}
+  std::unique_ptr<_xmlDoc, Free> doc_;
+  Syntax syntax_;
+};
+
+// Returns the offset of the first byte that is not part of valid UTF-8
+// (overlongs, surrogates and code points above U+10FFFF are invalid), or
+// npos if all of `bytes` is valid.
+std::size_t FirstInvalidUtf8(std::string_view bytes);
+
+}  // namespace digitrade::trade::einvoice
