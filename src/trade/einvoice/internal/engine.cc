@@ -238,8 +238,8 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
       if (!rule.context) return Internal(fmt::format("{}: bad context {}", rs->def_.name, ctx));
       for (const auto& a : r.asserts) {
         Assert ca{&a, nullptr, nullptr};
-        if (a.test[0] == '@') {
-          auto it = natives.find(std::string_view(a.test + 1));
+        if (std::string_view(a.test).starts_with("native:")) {
+          auto it = natives.find(std::string_view(a.test).substr(7));
           if (it == natives.end()) return Internal(fmt::format("{}: no native {}", a.id, a.test));
           ca.native = it->second;
         } else {

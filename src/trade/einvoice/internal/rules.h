@@ -5,7 +5,7 @@
 // A context is a Schematron match pattern written as XPath 1.0 ("cac:X"
 // matches every cac:X element; unions with "|"). A test is either an XPath
 // 1.0 expression (with the extension functions listed in engine.cc) that must
-// be true, or "@NAME" naming a native check registered in NativeChecks().
+// be true, or "native:NAME" naming a native check registered in NativeChecks().
 //
 // Thread-safety: the tables are immutable data.
 #pragma once

@@ -3,6 +3,7 @@
 // xs:decimal arithmetic. Messages are ours.
 #include <fmt/format.h>
 
+#include "trade/einvoice/internal/code_lists.h"
 #include "trade/einvoice/internal/rules.h"
 
 namespace digitrade::trade::einvoice::internal {
@@ -56,11 +57,11 @@ PatternDef Model() {
                 {"BR-13", F, "exists(cbc:TaxExclusiveAmount)", "The invoice total without VAT (BT-109) is missing."},
                 {"BR-14", F, "exists(cbc:TaxInclusiveAmount)", "The invoice total with VAT (BT-112) is missing."},
                 {"BR-15", F, "exists(cbc:PayableAmount)", "The amount due for payment (BT-115) is missing."},
-                {"BR-CO-10", F, "@ubl-br-co-10", "BT-106 must equal the sum of the line net amounts (BT-131)."},
-                {"BR-CO-11", F, "@ubl-br-co-11", "BT-107 must equal the sum of document level allowances (BT-92)."},
-                {"BR-CO-12", F, "@ubl-br-co-12", "BT-108 must equal the sum of document level charges (BT-99)."},
-                {"BR-CO-13", F, "@ubl-br-co-13", "BT-109 must equal BT-106 - BT-107 + BT-108."},
-                {"BR-CO-16", F, "@ubl-br-co-16", "BT-115 must equal BT-112 - BT-113 + BT-114."},
+                {"BR-CO-10", F, "native:ubl-br-co-10", "BT-106 must equal the sum of the line net amounts (BT-131)."},
+                {"BR-CO-11", F, "native:ubl-br-co-11", "BT-107 must equal the sum of document level allowances (BT-92)."},
+                {"BR-CO-12", F, "native:ubl-br-co-12", "BT-108 must equal the sum of document level charges (BT-99)."},
+                {"BR-CO-13", F, "native:ubl-br-co-13", "BT-109 must equal BT-106 - BT-107 + BT-108."},
+                {"BR-CO-16", F, "native:ubl-br-co-16", "BT-115 must equal BT-112 - BT-113 + BT-114."},
                 {"BR-DEC-09", F, "string-length(substring-after(cbc:LineExtensionAmount,'.')) <= 2", "BT-106: at most 2 decimals."},
                 {"BR-DEC-10", F, "string-length(substring-after(cbc:AllowanceTotalAmount,'.')) <= 2", "BT-107: at most 2 decimals."},
                 {"BR-DEC-11", F, "string-length(substring-after(cbc:ChargeTotalAmount,'.')) <= 2", "BT-108: at most 2 decimals."},
@@ -80,9 +81,9 @@ PatternDef Model() {
                 {"BR-08", F, "exists(cac:AccountingSupplierParty/cac:Party/cac:PostalAddress)", "The seller postal address (BG-5) is missing."},
                 {"BR-10", F, "exists(cac:AccountingCustomerParty/cac:Party/cac:PostalAddress)", "The buyer postal address (BG-8) is missing."},
                 {"BR-16", F, "exists(cac:InvoiceLine) or exists(cac:CreditNoteLine)", "An invoice needs at least one line (BG-25)."},
-                {"BR-53", F, "@ubl-br-53", "With a VAT accounting currency (BT-6), the total VAT in that currency (BT-111) is required."},
+                {"BR-53", F, "native:ubl-br-53", "With a VAT accounting currency (BT-6), the total VAT in that currency (BT-111) is required."},
                 {"BR-CO-03", F, "not(cbc:TaxPointDate and cac:InvoicePeriod/cbc:DescriptionCode)", "The tax point date (BT-7) and its code (BT-8) exclude each other."},
-                {"BR-CO-15", F, "@ubl-br-co-15", "BT-112 must equal BT-109 + BT-110."},
+                {"BR-CO-15", F, "native:ubl-br-co-15", "BT-112 must equal BT-109 + BT-110."},
                 {"BR-CO-18", F, "exists(cac:TaxTotal/cac:TaxSubtotal)", "An invoice needs at least one VAT breakdown (BG-23)."},
                 {"BR-DEC-13", F, "not(//cac:TaxTotal/cbc:TaxAmount[@currencyID = cbc:DocumentCurrencyCode]) or string-length(substring-after(//cac:TaxTotal/cbc:TaxAmount[@currencyID = cbc:DocumentCurrencyCode],'.')) <= 2", "Total VAT amount (BT-110): at most 2 decimals."},
                 {"BR-DEC-15", F, "not(//cac:TaxTotal/cbc:TaxAmount[@currencyID = cbc:TaxCurrencyCode]) or string-length(substring-after(//cac:TaxTotal/cbc:TaxAmount[@currencyID = cbc:TaxCurrencyCode],'.')) <= 2", "Total VAT amount in accounting currency (BT-111): at most 2 decimals."}}};
@@ -111,8 +112,11 @@ PatternDef Model() {
             : fmt::format("count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='{}']) = 1", c.code);
     const std::string used =
         fmt::format("//cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='{0}'] | //cac:ClassifiedTaxCategory" VAT "/cbc:ID[normalize-space(.)='{0}']", c.code);
-    root.asserts.push_back({Keep(fmt::format("BR-{}-01", c.fam)), F,
-                            Keep(fmt::format("not({0}) or {1}", used, count_in_breakdown)),
+    const bool two_way = std::string_view(c.code) == "L" || std::string_view(c.code) == "M";
+    const std::string test01 =
+        two_way ? fmt::format("(count(//cac:AllowanceCharge/cac:TaxCategory{0}) + count(//cac:ClassifiedTaxCategory{0}) > 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cbc:ID='{1}']) > 0) or (count(//cac:AllowanceCharge/cac:TaxCategory{0}) + count(//cac:ClassifiedTaxCategory{0}) = 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{0}) = 0)", cat, c.code)
+                : fmt::format("not({0}) or {1}", used, count_in_breakdown);
+    root.asserts.push_back({Keep(fmt::format("BR-{}-01", c.fam)), F, Keep(test01),
                             Keep(fmt::format("Category {} in use: the VAT breakdown needs it.", c.code))});
     root.asserts.push_back({Keep(fmt::format("BR-{}-02", c.fam)), F,
                             Keep(fmt::format("not(//cac:ClassifiedTaxCategory{0}) or ({1}{2})", cat, who,
@@ -128,8 +132,8 @@ PatternDef Model() {
   root.asserts.push_back({"BR-IC-11", F, "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='K']) or string-length(cac:Delivery/cbc:ActualDeliveryDate) > 1 or cac:InvoicePeriod/*", "Intra-community supply: an actual delivery date (BT-72) or an invoicing period (BG-14) is required."});
   root.asserts.push_back({"BR-IC-12", F, "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='K']) or string-length(cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode) > 1", "Intra-community supply: the deliver-to country code (BT-80) is required."});
   root.asserts.push_back({"BR-O-01", F, "not(//cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='O'] | //cac:ClassifiedTaxCategory" VAT "/cbc:ID[normalize-space(.)='O']) or count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='O']) = 1", "Category O in use: the VAT breakdown needs exactly one O group."});
-  root.asserts.push_back({"BR-S-01", F, "(count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID)='S']) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S'])) = 0 or count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID)='S']) > 0", "Standard rate in use: the VAT breakdown needs an S group."});
-  root.asserts.push_back({"BR-S-02", F, "not(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']" VAT ") or exists(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or exists(" TAXREP_VAT ")", "A standard rated line needs the seller's VAT identifier."});
+  root.asserts.push_back({"BR-S-01", F, "((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID)='S']) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S'])) > 0) = (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID)='S']) > 0)", "Standard rate in use: the VAT breakdown needs an S group."});
+  root.asserts.push_back({"BR-S-02", F, "not(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']) or (//cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']" VAT " and (exists(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or exists(" TAXREP_VAT ")))", "A standard rated line needs the seller's VAT identifier."});
   root.asserts.push_back({"BR-S-03", F, "not(//cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cac:TaxCategory[normalize-space(cbc:ID)='S']" VAT ") or exists(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or exists(" TAXREP_VAT ")", "A standard rated allowance needs the seller's VAT identifier."});
   root.asserts.push_back({"BR-S-04", F, "not(//cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]/cac:TaxCategory[normalize-space(cbc:ID)='S']" VAT ") or exists(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or exists(" TAXREP_VAT ")", "A standard rated charge needs the seller's VAT identifier."});
   r.push_back(std::move(root));
@@ -157,10 +161,10 @@ PatternDef Model() {
                 {"BR-DEC-27", F, "string-length(substring-after(cbc:Amount,'.')) <= 2", "Line charge amount (BT-141): at most 2 decimals."},
                 {"BR-DEC-28", F, "string-length(substring-after(cbc:BaseAmount,'.')) <= 2", "Line charge base amount (BT-142): at most 2 decimals."}}});
   r.push_back({"cac:InvoiceLine/cac:InvoicePeriod | cac:CreditNoteLine/cac:InvoicePeriod",
-               {{"BR-30", F, "@br-period-order", "The line period end date (BT-135) must not be before its start date (BT-134)."},
+               {{"BR-30", F, "native:br-period-order", "The line period end date (BT-135) must not be before its start date (BT-134)."},
                 {"BR-CO-20", F, "exists(cbc:StartDate) or exists(cbc:EndDate)", "A line period (BG-26) needs a start or an end date."}}});
   r.push_back({"cac:InvoicePeriod",
-               {{"BR-29", F, "@br-period-order", "The invoicing period end date (BT-74) must not be before its start date (BT-73)."},
+               {{"BR-29", F, "native:br-period-order", "The invoicing period end date (BT-74) must not be before its start date (BT-73)."},
                 {"BR-CO-19", F, "exists(cbc:StartDate) or exists(cbc:EndDate) or exists(cbc:DescriptionCode)", "An invoicing period (BG-14) needs a start date, an end date or a code."}}});
   r.push_back({"//cac:AdditionalItemProperty",
                {{"BR-54", F, "exists(cbc:Name) and exists(cbc:Value)", "Each item attribute (BG-32) needs a name (BT-160) and a value (BT-161)."}}});
@@ -190,13 +194,13 @@ PatternDef Model() {
   r.push_back({"cac:TaxRepresentativeParty/cac:PostalAddress",
                {{"BR-20", F, "normalize-space(cac:Country/cbc:IdentificationCode) != ''", "The tax representative postal address needs a country code (BT-69)."}}});
   r.push_back({"/ubl:Invoice/cac:TaxTotal | /cn:CreditNote/cac:TaxTotal",
-               {{"BR-CO-14", F, "@ubl-br-co-14", "The total VAT amount (BT-110) must equal the sum of VAT category amounts (BT-117)."}}});
+               {{"BR-CO-14", F, "native:ubl-br-co-14", "The total VAT amount (BT-110) must equal the sum of VAT category amounts (BT-117)."}}});
   r.push_back({"cac:TaxTotal/cac:TaxSubtotal",
                {{"BR-45", F, "exists(cbc:TaxableAmount)", "Each VAT breakdown (BG-23) needs a taxable amount (BT-116)."},
                 {"BR-46", F, "exists(cbc:TaxAmount)", "Each VAT breakdown needs a VAT amount (BT-117)."},
                 {"BR-47", F, "exists(cac:TaxCategory" VAT "/cbc:ID)", "Each VAT breakdown needs a category code (BT-118)."},
                 {"BR-48", F, "exists(cac:TaxCategory" VAT "/cbc:Percent) or cac:TaxCategory" VAT "[normalize-space(cbc:ID)='O']", "Each VAT breakdown needs a rate (BT-119), except category O."},
-                {"BR-CO-17", F, "@ubl-br-co-17", "The category VAT amount (BT-117) must equal taxable amount x rate, rounded to 2 decimals."},
+                {"BR-CO-17", F, "native:ubl-br-co-17", "The category VAT amount (BT-117) must equal taxable amount x rate, rounded to 2 decimals."},
                 {"BR-DEC-19", F, "string-length(substring-after(cbc:TaxableAmount,'.')) <= 2", "Taxable amount (BT-116): at most 2 decimals."},
                 {"BR-DEC-20", F, "string-length(substring-after(cbc:TaxAmount,'.')) <= 2", "Category VAT amount (BT-117): at most 2 decimals."}}});
   r.push_back({"//cac:PartyTaxScheme" VAT,
@@ -207,13 +211,13 @@ PatternDef Model() {
     const std::string cat = fmt::format("[normalize-space(cbc:ID)='{}']" VAT, code);
     const bool rated = fam == "S" || fam == "AF" || fam == "AG";
     RuleDef bd{Keep("/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" + cat), {}};
-    bd.asserts.push_back({Keep("BR-" + fam + "-08"), F, Keep(fmt::format("@ubl-taxable-{}", code)),
+    bd.asserts.push_back({Keep("BR-" + fam + "-08"), F, Keep(fmt::format("native:ubl-taxable-{}", code)),
                           Keep(fmt::format("The taxable amount of category {} must equal its lines plus charges minus allowances.", code))});
     if (rated) {
-      bd.asserts.push_back({Keep("BR-" + fam + "-09"), F, "@ubl-rated-vat", Keep(fmt::format("The VAT amount of category {} must equal taxable amount x rate.", code))});
+      bd.asserts.push_back({Keep("BR-" + fam + "-09"), F, "native:ubl-rated-vat", Keep(fmt::format("The VAT amount of category {} must equal taxable amount x rate.", code))});
       bd.asserts.push_back({Keep("BR-" + fam + "-10"), F, "not(cbc:TaxExemptionReason) and not(cbc:TaxExemptionReasonCode)", Keep(fmt::format("Category {} takes no exemption reason.", code))});
     } else {
-      bd.asserts.push_back({Keep("BR-" + fam + "-09"), F, "@ubl-zero-vat", Keep(fmt::format("The VAT amount of category {} must be 0.", code))});
+      bd.asserts.push_back({Keep("BR-" + fam + "-09"), F, "native:ubl-zero-vat", Keep(fmt::format("The VAT amount of category {} must be 0.", code))});
       bd.asserts.push_back({Keep("BR-" + fam + "-10"), F,
                             fam == "Z" ? "not(cbc:TaxExemptionReason or cbc:TaxExemptionReasonCode)" : "exists(cbc:TaxExemptionReason) or exists(cbc:TaxExemptionReasonCode)",
                             Keep(fmt::format("Exemption reason rule of category {}.", code))});
@@ -222,7 +226,7 @@ PatternDef Model() {
     const char* rate_test = fam == "O" ? "not(cbc:Percent)"
                             : fam == "S" ? "(cbc:Percent) > 0"
                             : rated      ? "(cbc:Percent) >= 0"
-                                         : "@percent-zero";
+                                         : "native:percent-zero";
     r.push_back({Keep("cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cac:TaxCategory" + cat),
                  {{Keep("BR-" + fam + "-06"), F, rate_test, Keep(fmt::format("Allowance VAT rate rule of category {}.", code))}}});
     r.push_back({Keep("cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]/cac:TaxCategory" + cat),
@@ -233,11 +237,140 @@ PatternDef Model() {
   return p;
 }
 
+// "the value of `expr` is one code of `list`", as the code-list rules test it.
+const char* InList(const char* list, const char* expr) {
+  return Keep(fmt::format("not(contains(normalize-space({0}),' ')) and contains('{1}', concat(' ', normalize-space({0}), ' '))", expr, list));
+}
+
+PatternDef Syntax() {
+  PatternDef p{"UBL-syntax", {}};
+  auto& r = p.rules;
+  r.push_back({"//cac:PostalAddress | //cac:Address",
+               {{"UBL-SR-51", F, "count(cac:AddressLine) <= 1", "At most one address line (cac:AddressLine) per address."}}});
+  r.push_back({"cac:AccountingSupplierParty/cac:Party",
+               {{"UBL-SR-42", F, "count(cac:PartyTaxScheme) <= 2", "The seller has at most two tax registrations."}}});
+  r.push_back({"cac:AdditionalDocumentReference",
+               {{"UBL-SR-33", F, "count(cbc:DocumentDescription) <= 1", "At most one supporting document description."},
+                {"UBL-SR-43", F, "cbc:DocumentTypeCode='130' or (local-name(/*) = 'CreditNote' and cbc:DocumentTypeCode='50') or (not(cbc:ID/@schemeID) and not(cbc:DocumentTypeCode))", "A scheme identifier on a document reference is only allowed for an invoiced object identifier (code 130)."}}});
+  r.push_back({"//*[substring(name(), string-length(name()) - 5) = 'Amount' and not(substring(name(), string-length(name()) - 10) = 'PriceAmount') and not(ancestor::cac:Price/cac:AllowanceCharge)]",
+               {{"UBL-DT-01", F, "string-length(substring-after(.,'.')) <= 2", "Amounts have at most 2 decimals."}}});
+  r.push_back({"//*[substring(name(), string-length(name()) - 11) = 'BinaryObject']",
+               {{"UBL-DT-06", F, "@mimeCode", "An attached binary object needs a MIME code."},
+                {"UBL-DT-07", F, "@filename", "An attached binary object needs a file name."}}});
+  r.push_back({"cac:Delivery",
+               {{"UBL-SR-25", F, "count(cac:DeliveryParty/cac:PartyName/cbc:Name) <= 1", "At most one deliver-to party name."}}});
+  r.push_back({"cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]",
+               {{"UBL-SR-30", F, "count(cbc:AllowanceChargeReason) <= 1", "At most one allowance reason."}}});
+  r.push_back({"cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]",
+               {{"UBL-SR-31", F, "count(cbc:AllowanceChargeReason) <= 1", "At most one charge reason."}}});
+  r.push_back({"cac:PartyTaxScheme",
+               {{"UBL-SR-53", F, "exists(cac:TaxScheme/cbc:ID) and exists(cbc:CompanyID)", "A tax registration needs a scheme and a company identifier."}}});
+  RuleDef root{"/ubl:Invoice | /cn:CreditNote", {}};
+  struct Absent { const char* id; const char* attr; };
+  static constexpr Absent kAttrs[] = {
+      {"UBL-DT-08", "schemeName"}, {"UBL-DT-09", "schemeAgencyName"}, {"UBL-DT-10", "schemeDataURI"},
+      {"UBL-DT-11", "schemeURI"}, {"UBL-DT-12", "format"}, {"UBL-DT-13", "unitCodeListIdentifier"},
+      {"UBL-DT-14", "unitCodeListAgencyIdentifier"}, {"UBL-DT-15", "unitCodeListAgencyName"},
+      {"UBL-DT-16", "listAgencyName"}, {"UBL-DT-17", "listName"}, {"UBL-DT-19", "languageID"},
+      {"UBL-DT-20", "listURI"}, {"UBL-DT-21", "listSchemeURI"}, {"UBL-DT-22", "languageLocaleID"},
+      {"UBL-DT-23", "uri"}, {"UBL-DT-24", "currencyCodeListVersionID"}, {"UBL-DT-25", "characterSetCode"},
+      {"UBL-DT-26", "encodingCode"}, {"UBL-DT-27", "schemeAgencyID"}, {"UBL-DT-28", "listAgencyID"}};
+  for (const auto& a : kAttrs) {
+    root.asserts.push_back({a.id, W, Keep(fmt::format("not(//@{})", a.attr)),
+                            Keep(fmt::format("The attribute {} is not used in EN 16931.", a.attr))});
+  }
+  root.asserts.push_back({"UBL-DT-18", W, "count(//@name) - count(//cbc:PaymentMeansCode/@name) <= 0", "The attribute name is only used on the payment means code."});
+  struct AtMostOne { const char* id; const char* path; };
+  static constexpr AtMostOne kOnce[] = {
+      {"UBL-SR-01", "cac:ContractDocumentReference/cbc:ID"}, {"UBL-SR-02", "cac:ReceiptDocumentReference/cbc:ID"},
+      {"UBL-SR-03", "cac:DespatchDocumentReference/cbc:ID"}, {"UBL-SR-04", "cac:AdditionalDocumentReference[cbc:DocumentTypeCode='130']/cbc:ID"},
+      {"UBL-SR-05", "cac:PaymentTerms/cbc:Note"}, {"UBL-SR-08", "cac:InvoicePeriod"},
+      {"UBL-SR-09", "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"},
+      {"UBL-SR-10", "cac:AccountingSupplierParty/cac:Party/cac:PartyName/cbc:Name"},
+      {"UBL-SR-11", "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID"},
+      {"UBL-SR-12", "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[upper-case(cbc:ID)='VAT']]/cbc:CompanyID"},
+      {"UBL-SR-13", "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[upper-case(cbc:ID)!='VAT']]/cbc:CompanyID"},
+      {"UBL-SR-14", "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyLegalForm"},
+      {"UBL-SR-15", "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"},
+      {"UBL-SR-16", "cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification/cbc:ID"},
+      {"UBL-SR-17", "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID"},
+      {"UBL-SR-18", "cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[upper-case(cbc:ID)='VAT']]/cbc:CompanyID"},
+      {"UBL-SR-24", "cac:Delivery"}, {"UBL-SR-29", "//cac:PartyIdentification/cbc:ID[upper-case(@schemeID)='SEPA']"},
+      {"UBL-SR-39", "cac:ProjectReference/cbc:ID"}, {"UBL-SR-40", "cac:AccountingCustomerParty/cac:Party/cac:PartyName/cbc:Name"},
+      {"UBL-SR-44", "//cbc:PaymentID[not(preceding::cbc:PaymentID = .)]"},
+      {"UBL-SR-45", "cac:PaymentMeans/cbc:PaymentDueDate"}, {"UBL-SR-46", "cac:PaymentMeans/cbc:PaymentMeansCode/@name"},
+      {"UBL-SR-47", "//cbc:PaymentMeansCode[not(preceding::cbc:PaymentMeansCode = .)]"},
+      {"UBL-SR-49", "cac:InvoicePeriod/cbc:DescriptionCode"}, {"UBL-SR-54", "cac:PaymentMeans/cac:CardAccount"},
+      {"UBL-SR-55", "cac:PaymentMeans/cac:PaymentMandate"}, {"UBL-SR-56", "cac:OriginatorDocumentReference/cbc:ID"}};
+  for (const auto& o : kOnce) {
+    root.asserts.push_back({o.id, F, Keep(fmt::format("count({}) <= 1", o.path)), Keep(fmt::format("At most one {}.", o.path))});
+  }
+  struct NotUsed { const char* id; const char* path; };
+  static constexpr NotUsed kNotUsed[] = {
+      {"UBL-CR-185", "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cac:RegistrationAddress"},
+      {"UBL-CR-249", "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cac:RegistrationAddress"},
+      {"UBL-CR-302", "cac:TaxRepresentativeParty/cac:PartyIdentification"},
+      {"UBL-CR-652", "//cac:PartyTaxScheme/cbc:CompanyID/@schemeID"},
+      {"UBL-CR-660", "//cac:Country/cbc:IdentificationCode/@listID"},
+      {"UBL-CR-665", "//cac:AdditionalDocumentReference[cbc:DocumentTypeCode != '130' or not(cbc:DocumentTypeCode)]/cbc:ID/@schemeID"},
+      {"UBL-CR-678", "//cac:TaxCategory/cbc:ID/@schemeID"}};
+  for (const auto& n : kNotUsed) {
+    root.asserts.push_back({n.id, W, Keep(fmt::format("not({})", n.path)), Keep(fmt::format("{} is not used in EN 16931.", n.path))});
+  }
+  r.push_back(std::move(root));
+  r.push_back({"cac:InvoiceLine | cac:CreditNoteLine",
+               {{"UBL-SR-34", F, "count(cbc:Note) <= 1", "At most one line note."},
+                {"UBL-SR-35", F, "count(cac:OrderLineReference/cbc:LineID) <= 1", "At most one referenced purchase order line."},
+                {"UBL-SR-36", F, "count(cac:InvoicePeriod) <= 1", "At most one line period."},
+                {"UBL-SR-37", F, "count(cac:Price/cac:AllowanceCharge/cbc:Amount) <= 1", "At most one price discount."},
+                {"UBL-SR-48", F, "count(cac:Item/cac:ClassifiedTaxCategory) = 1", "Exactly one VAT category per line."},
+                {"UBL-SR-50", F, "count(cac:Item/cbc:Description) <= 1", "At most one item description."},
+                {"UBL-SR-52", F, "count(cac:DocumentReference) <= 1", "At most one line document reference."}}});
+  r.push_back({"cac:PayeeParty",
+               {{"UBL-SR-19", F, "count(cac:PartyName/cbc:Name) <= 1 and cac:PartyName/cbc:Name != ../cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName", "One payee name, different from the seller's."},
+                {"UBL-SR-20", F, "count(cac:PartyIdentification/cbc:ID[upper-case(@schemeID) != 'SEPA']) <= 1 and cac:PartyName/cbc:Name != ../cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName", "One payee identifier, for a payee different from the seller."},
+                {"UBL-SR-21", F, "count(cac:PartyLegalEntity/cbc:CompanyID) <= 1 and cac:PartyName/cbc:Name != ../cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName", "One payee legal registration identifier, for a payee different from the seller."}}});
+  return p;
+}
+
+PatternDef Codes() {
+  PatternDef p{"Codesmodel", {}};
+  auto& r = p.rules;
+  r.push_back({"cbc:InvoiceTypeCode | cbc:CreditNoteTypeCode",
+               {{"BR-CL-01", F, Keep(fmt::format("(self::cbc:InvoiceTypeCode and {}) or (self::cbc:CreditNoteTypeCode and {})", InList(kInvoiceTypeCodes, "."), InList(" 81 83 261 262 296 308 381 396 420 458 502 503 532 ", "."))), "The document type code (BT-3) is not in UNTDID 1001."}}});
+  r.push_back({"cbc:Amount | cbc:BaseAmount | cbc:PriceAmount | cbc:TaxAmount | cbc:TaxableAmount | cbc:LineExtensionAmount | cbc:TaxExclusiveAmount | cbc:TaxInclusiveAmount | cbc:AllowanceTotalAmount | cbc:ChargeTotalAmount | cbc:PrepaidAmount | cbc:PayableRoundingAmount | cbc:PayableAmount",
+               {{"BR-CL-03", F, InList(kCurrencyCodes, "@currencyID"), "The currency of an amount is not an ISO 4217 code."}}});
+  r.push_back({"cbc:DocumentCurrencyCode", {{"BR-CL-04", F, InList(kCurrencyCodes, "."), "The invoice currency (BT-5) is not an ISO 4217 code."}}});
+  r.push_back({"cbc:TaxCurrencyCode", {{"BR-CL-05", F, InList(kCurrencyCodes, "."), "The VAT accounting currency (BT-6) is not an ISO 4217 code."}}});
+  r.push_back({"cac:InvoicePeriod/cbc:DescriptionCode", {{"BR-CL-06", F, InList(" 3 35 432 ", "."), "The tax point date code (BT-8) is not in UNTDID 2005 subset."}}});
+  r.push_back({"cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID[@schemeID] | cac:DocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID[@schemeID]",
+               {{"BR-CL-07", F, InList(kReferenceQualifiers, "@schemeID"), "The object identifier scheme is not in UNTDID 1153."}}});
+  r.push_back({"cac:PartyIdentification/cbc:ID[@schemeID]", {{"BR-CL-10", F, InList(kIcdSchemes, "@schemeID"), "The identifier scheme is not in ISO 6523 ICD."}}});
+  r.push_back({"cac:PartyLegalEntity/cbc:CompanyID[@schemeID]", {{"BR-CL-11", F, InList(kIcdSchemes, "@schemeID"), "The registration identifier scheme is not in ISO 6523 ICD."}}});
+  r.push_back({"cac:CommodityClassification/cbc:ItemClassificationCode[@listID]", {{"BR-CL-13", F, InList(kItemClassificationSchemes, "@listID"), "The item classification scheme is not in UNTDID 7143."}}});
+  r.push_back({"cac:Country/cbc:IdentificationCode", {{"BR-CL-14", F, InList(kCountryCodes, "."), "The country code is not ISO 3166-1 alpha-2."}}});
+  r.push_back({"cac:OriginCountry/cbc:IdentificationCode", {{"BR-CL-15", F, InList(kCountryCodes, "."), "The item country of origin is not ISO 3166-1 alpha-2."}}});
+  r.push_back({"cac:PaymentMeans/cbc:PaymentMeansCode", {{"BR-CL-16", F, InList(kPaymentMeansCodes, "."), "The payment means code is not in UNTDID 4461."}}});
+  r.push_back({"cac:TaxCategory/cbc:ID", {{"BR-CL-17", F, InList(" AE L M E S Z G O K B ", "."), "The VAT category code is not in UNTDID 5305 subset."}}});
+  r.push_back({"cac:ClassifiedTaxCategory/cbc:ID", {{"BR-CL-18", F, InList(" AE L M E S Z G O K B ", "."), "The line VAT category code is not in UNTDID 5305 subset."}}});
+  r.push_back({"cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cbc:AllowanceChargeReasonCode", {{"BR-CL-19", F, InList(kAllowanceReasonCodes, "."), "The allowance reason code is not in UNTDID 5189."}}});
+  r.push_back({"cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]/cbc:AllowanceChargeReasonCode", {{"BR-CL-20", F, InList(kChargeReasonCodes, "."), "The charge reason code is not in UNTDID 7161."}}});
+  r.push_back({"cac:StandardItemIdentification/cbc:ID[@schemeID]", {{"BR-CL-21", F, InList(kIcdSchemes, "@schemeID"), "The item identifier scheme is not in ISO 6523 ICD."}}});
+  r.push_back({"cbc:TaxExemptionReasonCode", {{"BR-CL-22", F, InList(kVatexCodes, "."), "The exemption reason code is not in the VATEX list."}}});
+  r.push_back({"cbc:InvoicedQuantity[@unitCode] | cbc:BaseQuantity[@unitCode] | cbc:CreditedQuantity[@unitCode]", {{"BR-CL-23", F, InList(kUnitCodes, "@unitCode"), "The unit code is not in UN/ECE Rec 20/21."}}});
+  r.push_back({"cbc:EmbeddedDocumentBinaryObject[@mimeCode]", {{"BR-CL-24", F, "@mimeCode = 'application/pdf' or @mimeCode = 'image/png' or @mimeCode = 'image/jpeg' or @mimeCode = 'text/csv' or @mimeCode = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' or @mimeCode = 'application/vnd.oasis.opendocument.spreadsheet'", "The attachment MIME code is not allowed."}}});
+  r.push_back({"cbc:EndpointID[@schemeID]", {{"BR-CL-25", F, InList(kEasCodes, "@schemeID"), "The electronic address scheme is not in the CEF EAS list."}}});
+  r.push_back({"cac:DeliveryLocation/cbc:ID[@schemeID]", {{"BR-CL-26", F, InList(kIcdSchemes, "@schemeID"), "The delivery location scheme is not in ISO 6523 ICD."}}});
+  return p;
+}
+
 }  // namespace
 
 std::vector<PatternDef> CenUblPatterns() {
   std::vector<PatternDef> out;
   out.push_back(Model());
+  out.push_back(Syntax());
+  out.push_back(Codes());
   return out;
 }
 
