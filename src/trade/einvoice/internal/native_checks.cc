@@ -4,7 +4,10 @@
 // comparison false) and on bad lexical forms (a dynamic error: crash).
 #include <libxml/tree.h>
 
+#include <cmath>
 #include <optional>
+
+#include <fmt/format.h>
 
 #include "trade/einvoice/internal/engine.h"
 #include "trade/einvoice/internal/rules.h"
@@ -29,6 +32,8 @@ std::optional<Decimal> Opt(EvalContext& c, Node at, std::string_view xpath) {
 Decimal Abs(const Decimal& d) { return d < Decimal() ? Decimal() - d : d; }
 
 bool Eq(const std::optional<Decimal>& a, const Decimal& b) { return a && *a == b; }
+
+#define TX_SETTLEMENT "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
 
 const char* kLines = "//cac:InvoiceLine | //cac:CreditNoteLine";
 
@@ -191,15 +196,19 @@ bool UblTaxable(EvalContext& c, Node cat) {
   if (C2 != 0) code += C2;
   auto txa = Opt(c, cat, "../cbc:TaxableAmount");
   const bool per_rate = code == "S" || code == "L" || code == "M";
+  // every $rate in xs:decimal(cbc:Percent): with no rate, vacuously true.
+  std::optional<Decimal> rate;
+  if (per_rate) {
+    rate = Opt(c, cat, "cbc:Percent");
+    if (!rate) return !c.crashed();
+  }
   for (const char* line : {"InvoiceLine", "CreditNoteLine"}) {
-    if (!c.Bool(cat, std::string("//cac:") + line)) continue;
+    // Category S asks for a matching line or allowance instead of any line.
+    if (code != "S" && !c.Bool(cat, std::string("//cac:") + line)) continue;
     if (!per_rate) {
       if (Eq(txa, CategoryBase(c, cat, code, line, std::nullopt))) return true;
       continue;
     }
-    // every $rate in xs:decimal(cbc:Percent): with no rate, vacuously true.
-    auto rate = Opt(c, cat, "cbc:Percent");
-    if (!rate) return true;
     if (code == "S") {
       bool used = false;
       for (Node l : c.Nodes(cat, std::string("//cac:") + line + "[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']]/cac:Item/cac:ClassifiedTaxCategory/cbc:Percent")) {
@@ -219,6 +228,68 @@ bool UblTaxable(EvalContext& c, Node cat) {
   return false;
 }
 
+bool CiiBrCo10(EvalContext& c, Node n) {
+  // xs:decimal(sum(...)): the sum of untyped values is xs:double, then cast.
+  double sum = c.Number(n, "sum(../../ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/"
+                           "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount)");
+  auto total = Opt(c, n, "ram:LineTotalAmount");
+  auto as_dec = Decimal::Parse(fmt::format("{:.10f}", sum));
+  return total && as_dec && *total == as_dec->RoundTo2();
+}
+
+bool CiiBrCo13(EvalContext& c, Node n) {
+  auto first = [&](const char* path) { return Opt(c, n, std::string(path) + "[1]"); };
+  auto tba = first("ram:TaxBasisTotalAmount");
+  auto lta = first("ram:LineTotalAmount");
+  auto ata = first("ram:AllowanceTotalAmount");
+  auto cta = first("ram:ChargeTotalAmount");
+  if (!tba || !lta) return false;
+  if (ata && cta && *tba == (*lta - *ata + *cta).RoundTo2()) return true;
+  if (ata && !cta && *tba == (*lta - *ata).RoundTo2()) return true;
+  if (!ata && cta && *tba == (*lta + *cta).RoundTo2()) return true;
+  return !ata && !cta && *tba == lta->RoundTo2();
+}
+
+bool CiiBrS09(EvalContext& c, Node n) {
+  auto ca = Opt(c, n, "../ram:CalculatedAmount");
+  auto ba = Opt(c, n, "../ram:BasisAmount");
+  auto rate = Opt(c, n, "../ram:RateApplicablePercent");
+  if (!ca || !ba || !rate) return false;
+  // abs(decimal) * untyped rate: xs:double arithmetic in the reference.
+  const double expect = std::floor(std::fabs(ba->ToDouble()) * rate->ToDouble() + 0.5) / 100;
+  const double v = std::fabs(ca->ToDouble());
+  return v - 1 < expect && v + 1 > expect;
+}
+
+bool CiiBrCo15(EvalContext& c, Node root) {
+  const std::string sum_path = TX_SETTLEMENT "ram:SpecifiedTradeSettlementHeaderMonetarySummation/";
+  for (Node cur : c.Nodes(root, TX_SETTLEMENT "ram:InvoiceCurrencyCode")) {
+    const std::string code = c.String(cur, "string(.)");
+    std::vector<Node> vat;
+    for (Node t : c.Nodes(root, sum_path + "ram:TaxTotalAmount")) {
+      if (c.String(t, "string(@currencyID)") == code) vat.push_back(t);
+    }
+    auto grand = Opt(c, root, "(" + sum_path + "ram:GrandTotalAmount)[1]");
+    auto basis = Opt(c, root, "(" + sum_path + "ram:TaxBasisTotalAmount)[1]");
+    if (vat.size() == 1 && grand && basis && *grand == (*basis + c.Dec(vat[0])).RoundTo2()) continue;
+    if (grand && basis && *grand == *basis) continue;
+    if (c.crashed()) return true;
+    return false;
+  }
+  return true;
+}
+
+bool CiiBrCo17(EvalContext& c, Node n) {
+  auto pct = Opt(c, n, "self::*[normalize-space(upper-case(ram:TypeCode))='VAT']/ram:RateApplicablePercent");
+  auto ca = Opt(c, n, "ram:CalculatedAmount");
+  auto ba = Opt(c, n, "ram:BasisAmount");
+  if (!pct || pct->Round().IsZero()) return ca && ca->Round().IsZero();
+  if (!ca || !ba) return false;
+  Decimal expect = (Abs(*ba) * (*pct / Decimal::FromInt(100))).RoundTo2();
+  const Decimal one = Decimal::FromInt(1);
+  return Abs(*ca) - one <= expect && Abs(*ca) + one >= expect;
+}
+
 }  // namespace
 
 const std::map<std::string_view, NativeCheck>& NativeChecks() {
@@ -227,7 +298,8 @@ const std::map<std::string_view, NativeCheck>& NativeChecks() {
       {"ubl-br-co-13", UblBrCo13}, {"ubl-br-co-14", UblBrCo14}, {"ubl-br-co-15", UblBrCo15},
       {"ubl-br-co-16", UblBrCo16}, {"ubl-br-co-17", UblBrCo17}, {"ubl-br-53", UblBr53},
       {"br-period-order", PeriodOrder}, {"ubl-zero-vat", ZeroVat}, {"percent-zero", PercentZero},
-      {"ubl-rated-vat", RatedVat},
+      {"ubl-rated-vat", RatedVat}, {"cii-br-co-10", CiiBrCo10}, {"cii-br-co-13", CiiBrCo13},
+      {"cii-br-s-09", CiiBrS09}, {"cii-br-co-15", CiiBrCo15}, {"cii-br-co-17", CiiBrCo17},
       {"ubl-taxable-AE", UblTaxable<'A', 'E'>}, {"ubl-taxable-E", UblTaxable<'E'>},
       {"ubl-taxable-G", UblTaxable<'G'>}, {"ubl-taxable-K", UblTaxable<'K'>},
       {"ubl-taxable-O", UblTaxable<'O'>}, {"ubl-taxable-Z", UblTaxable<'Z'>},
