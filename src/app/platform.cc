@@ -54,6 +54,7 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const std::string& url) {
   auto applied = storage::ApplyMigrations(*p->db, migrations);
   if (!applied) return std::unexpected(applied.error().WithContext("applying migrations"));
   p->directory = std::make_unique<identity::Directory>(*p->db, *p->clock, *p->random);
+  p->einvoice = std::make_unique<trade::einvoice::ValidationService>();
   return p;
 }
 

@@ -1,5 +1,6 @@
 #include "app/routes.h"
 
+#include "http/api/einvoice_api.h"
 #include "http/api/identity_api.h"
 
 namespace digitrade::app {
@@ -9,6 +10,7 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
   http::api::RegisterSystemApi(router, info, *platform.clock, metrics, *platform.db,
                                *platform.directory);
   http::api::RegisterIdentityApi(router, *platform.directory);
+  http::api::RegisterEinvoiceApi(router, *platform.einvoice);
 }
 
 }  // namespace digitrade::app

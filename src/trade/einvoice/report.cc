@@ -87,10 +87,15 @@ boost::json::value ReportJson(const Report& r) {
 
 std::string ReportSvrl(const Report& r) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  if (r.rule_sets.size() == 1) return out + SvrlFor(r.rule_sets[0]);
-  out += fmt::format("<einvoice-validation verdict=\"{}\">\n", VerdictName(r.verdict()));
-  for (const auto& rs : r.rule_sets) out += SvrlFor(rs);
-  return out + "</einvoice-validation>\n";
+  if (r.rule_sets.size() == 1) {
+    out += SvrlFor(r.rule_sets[0]);
+  } else {
+    out += fmt::format("<einvoice-validation verdict=\"{}\">\n", VerdictName(r.verdict()));
+    for (const auto& rs : r.rule_sets) out += SvrlFor(rs);
+    out += "</einvoice-validation>\n";
+  }
+  out.pop_back();  // no newline after the root element: the body is the document
+  return out;
 }
 
 }  // namespace digitrade::trade::einvoice
