@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `digitrade einvoice validate` end to end: verdicts, summary, --json, SVRL,
+# the batch mode and the documented exit codes (0 clean, 1 fatal or crash,
+# 2 unreadable).
+set -uo pipefail
+bin=${1:?usage: $0 path/to/digitrade}
+data=$(cd "$(dirname "$0")/../einvoice/data" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() {  # description, expected exit code, command...
+  local what=$1 want=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL: $what: exit $got, expected $want"; cat "$tmp/out" "$tmp/err"; fails=$((fails + 1))
+  else
+    echo "ok: $what"
+  fi
+}
+expect_out() {  # description, pattern (in stdout+stderr of the last check)
+  if ! grep -q -- "$2" "$tmp/out" "$tmp/err"; then
+    echo "FAIL: $1: output lacks \"$2\""; cat "$tmp/out" "$tmp/err"; fails=$((fails + 1))
+  fi
+}
+
+check "einvoice validate --help" 0 "$bin" einvoice validate --help
+check "a clean invoice" 0 "$bin" einvoice validate "$data/clean-invoice.xml"
+expect_out "clean verdict" "clean-invoice.xml: clean"
+check "a fatal error" 1 "$bin" einvoice validate "$data/fatal-payable-mismatch.xml"
+expect_out "the rule id and where" "fatal BR-CO-16 at /\*/cac:LegalMonetaryTotal"
+check "xs:decimal('1,00') stops the official rules" 1 "$bin" einvoice validate "$data/crash-decimal-comma.xml"
+expect_out "crash verdict" "crash-decimal-comma.xml: crash"
+check "not XML is unreadable" 2 "$bin" einvoice validate "$data/unreadable.xml"
+expect_out "precise parse error" "not well-formed XML: line 1"
+check "a missing file is unreadable" 2 "$bin" einvoice validate "$tmp/none.xml"
+check "an unknown rule set is bad input" 2 "$bin" einvoice validate --rules CEN-UBL-0 "$data/clean-invoice.xml"
+check "batch: the worst verdict decides" 2 "$bin" einvoice validate -j 2 --progress "$data"/*.xml
+expect_out "batch summary" "4 files: 1 clean, 0 with warnings only, 1 fatal, 1 crash, 1 unreadable"
+check "batch --json" 1 "$bin" --json einvoice validate -j 2 "$data/clean-invoice.xml" "$data/fatal-payable-mismatch.xml"
+expect_out "json summary" '"summary":{"files":2,"clean":1,"warnings":0,"fatal":1,"crash":0,"unreadable":0}'
+check "--svrl" 1 "$bin" einvoice validate --svrl "$data/fatal-payable-mismatch.xml"
+expect_out "svrl failed-assert" '<svrl:failed-assert id="BR-CO-16" flag="fatal"'
+
+[ "$fails" -eq 0 ] && echo "all einvoice CLI checks passed" || echo "$fails einvoice CLI checks failed"
+[ "$fails" -eq 0 ]
