@@ -7,22 +7,7 @@ bin=${1:?usage: $0 path/to/digitrade}
 data=$(cd "$(dirname "$0")/../einvoice/data" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() {  # description, expected exit code, command...
-  local what=$1 want=$2; shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL: $what: exit $got, expected $want"; cat "$tmp/out" "$tmp/err"; fails=$((fails + 1))
-  else
-    echo "ok: $what"
-  fi
-}
-expect_out() {  # description, pattern (in stdout+stderr of the last check)
-  if ! grep -q -- "$2" "$tmp/out" "$tmp/err"; then
-    echo "FAIL: $1: output lacks \"$2\""; cat "$tmp/out" "$tmp/err"; fails=$((fails + 1))
-  fi
-}
+source "$(dirname "$0")/check_lib.sh"
 
 check "einvoice validate --help" 0 "$bin" einvoice validate --help
 check "a clean invoice" 0 "$bin" einvoice validate "$data/clean-invoice.xml"
