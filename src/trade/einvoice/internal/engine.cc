@@ -4,6 +4,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include <cctype>
 #include <regex>
 #include <unordered_set>
 
@@ -100,14 +101,44 @@ void FnMatches(xmlXPathParserContextPtr ctxt, int nargs) {
 
 void XPathFree::operator()(_xmlXPathCompExpr* e) const { xmlXPathFreeCompExpr(e); }
 
-std::string MatchPatternToXPath(std::string_view pattern) {
+std::string UseDescendantAxis(std::string_view xpath) {
   std::string out;
+  out.reserve(xpath.size() + 16);
+  char quote = 0;
+  for (std::size_t i = 0; i < xpath.size(); ++i) {
+    const char c = xpath[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      out += c;
+      continue;
+    }
+    if (c == '\'' || c == '"') quote = c;
+    const bool name_follows = i + 2 < xpath.size() &&
+                              (std::isalpha(static_cast<unsigned char>(xpath[i + 2])) || xpath[i + 2] == '*');
+    if (c == '/' && i + 1 < xpath.size() && xpath[i + 1] == '/' && name_follows) {
+      out += "/descendant::";
+      ++i;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+namespace {
+xmlXPathCompExprPtr CompileOptimized(xmlXPathContextPtr xp, std::string_view xpath) {
+  const std::string text = UseDescendantAxis(xpath);
+  return xmlXPathCtxtCompile(xp, BAD_CAST text.c_str());
+}
+}  // namespace
+
+std::vector<std::string> MatchPatternBranches(std::string_view pattern) {
+  std::vector<std::string> out;
   std::string branch;
   int depth = 0;
   auto flush = [&] {
     std::string b = Trim(branch);
-    if (!out.empty()) out += " | ";
-    out += b.starts_with("/") ? b : "//" + b;
+    out.push_back(b.starts_with("/") ? b : "//" + b);
     branch.clear();
   };
   for (char c : pattern) {
@@ -120,6 +151,12 @@ std::string MatchPatternToXPath(std::string_view pattern) {
     branch += c;
   }
   flush();
+  return out;
+}
+
+std::string MatchPatternToXPath(std::string_view pattern) {
+  std::string out;
+  for (const auto& b : MatchPatternBranches(pattern)) out += (out.empty() ? "" : " | ") + b;
   return out;
 }
 
@@ -148,7 +185,7 @@ _xmlXPathCompExpr* EvalContext::Compile(std::string_view xpath) {
   std::string key(xpath);
   auto it = cache_.find(key);
   if (it != cache_.end()) return it->second.get();
-  CompiledXPath c(xmlXPathCtxtCompile(xp_, BAD_CAST key.c_str()));
+  CompiledXPath c(CompileOptimized(xp_, key));
   auto* raw = c.get();
   cache_.emplace(std::move(key), std::move(c));
   return raw;
@@ -233,9 +270,11 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
     auto& rules = rs->patterns_.emplace_back();
     for (const auto& r : p.rules) {
       Rule rule;
-      const std::string ctx = MatchPatternToXPath(r.context);
-      rule.context.reset(xmlXPathCtxtCompile(xp.get(), BAD_CAST ctx.c_str()));
-      if (!rule.context) return Internal(fmt::format("{}: bad context {}", rs->def_.name, ctx));
+      for (const auto& branch : MatchPatternBranches(r.context)) {
+        CompiledXPath c(CompileOptimized(xp.get(), branch));
+        if (!c) return Internal(fmt::format("{}: bad context {}", rs->def_.name, branch));
+        rule.contexts.push_back(std::move(c));
+      }
       for (const auto& a : r.asserts) {
         Assert ca{&a, nullptr, nullptr};
         if (std::string_view(a.test).starts_with("native:")) {
@@ -243,7 +282,7 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
           if (it == natives.end()) return Internal(fmt::format("{}: no native {}", a.id, a.test));
           ca.native = it->second;
         } else {
-          ca.test.reset(xmlXPathCtxtCompile(xp.get(), BAD_CAST a.test));
+          ca.test.reset(CompileOptimized(xp.get(), a.test));
           if (!ca.test) return Internal(fmt::format("{}: bad test {}", a.id, a.test));
         }
         rule.asserts.push_back(std::move(ca));
@@ -263,15 +302,18 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
   for (const auto& rules : patterns_) {
     std::unordered_set<xmlNode*> claimed;
     for (const auto& rule : rules) {
-      xp->node = reinterpret_cast<xmlNode*>(doc.doc());
-      xmlXPathObjectPtr set = xmlXPathCompiledEval(rule.context.get(), xp.get());
-      if (set == nullptr || set->nodesetval == nullptr) {
+      // Branch by branch: libxml2 2.9 merges node sets of a union in
+      // quadratic time; the claimed set removes the duplicates instead.
+      std::vector<xmlNode*> nodes;
+      for (const auto& context : rule.contexts) {
+        xp->node = reinterpret_cast<xmlNode*>(doc.doc());
+        xmlXPathObjectPtr set = xmlXPathCompiledEval(context.get(), xp.get());
+        if (set != nullptr && set->nodesetval != nullptr) {
+          nodes.insert(nodes.end(), set->nodesetval->nodeTab,
+                       set->nodesetval->nodeTab + set->nodesetval->nodeNr);
+        }
         xmlXPathFreeObject(set);
-        continue;
       }
-      std::vector<xmlNode*> nodes(set->nodesetval->nodeTab,
-                                  set->nodesetval->nodeTab + set->nodesetval->nodeNr);
-      xmlXPathFreeObject(set);
       for (xmlNode* n : nodes) {
         if (!claimed.insert(n).second) continue;
         for (const auto& a : rule.asserts) {

@@ -78,7 +78,7 @@ class CompiledRuleSet {
     NativeCheck native = nullptr;
   };
   struct Rule {
-    CompiledXPath context;
+    std::vector<CompiledXPath> contexts;  // one per branch of the match pattern
     std::vector<Assert> asserts;
   };
   explicit CompiledRuleSet(RuleSetDef def) : def_(std::move(def)) {}
@@ -89,6 +89,13 @@ class CompiledRuleSet {
 // "cac:A | /x:B" -> "//cac:A | /x:B": a Schematron match pattern as an XPath
 // selecting every node it matches.
 std::string MatchPatternToXPath(std::string_view pattern);
+// The same, one XPath per top-level branch of the pattern.
+std::vector<std::string> MatchPatternBranches(std::string_view pattern);
+
+// "//name" -> "/descendant::name" outside string literals: the same node set
+// (no positional predicates follow such steps in our tables), but libxml2
+// evaluates it without the quadratic node-set merges of descendant-or-self.
+std::string UseDescendantAxis(std::string_view xpath);
 
 // Prepares an XPath context for `doc`: namespace prefixes and extension functions.
 // `eval` receives dynamic errors raised inside XPath (is-true/is-false casts).

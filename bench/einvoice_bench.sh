@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# E-invoice validation throughput and peak memory: digitrade's native rules
+# beside Saxon-HE running the official Schematron on the same documents in
+# the same run, reported as a ratio. Measures; never asserts.
+#
+#   bench/einvoice_bench.sh DIGITRADE_BIN OFFICIAL_SCH RULESET CORPUS_DIR [LINES]
+#
+# OFFICIAL_SCH is the official rule file you fetched yourself (it is never
+# committed), e.g. from ConnectingEurope/eInvoicing-EN16931 (1.3.16):
+#   ubl/schematron/preprocessed/EN16931-UBL-validation-preprocessed.sch
+# RULESET is the matching digitrade rule set (CEN-UBL-1.3.16, ...).
+# CORPUS_DIR is a directory of documents (e.g. ../shared/testdata/einvoice/corpus/en-ubl).
+# LINES (default 5000): the size of the generated large invoice (UBL only).
+set -euo pipefail
+bin=${1:?usage: $0 DIGITRADE_BIN OFFICIAL_SCH RULESET CORPUS_DIR [LINES]}
+sch=${2:?official Schematron file}
+rules=${3:?rule set}
+corpus=${4:?corpus directory}
+lines=${5:-5000}
+here=$(cd "$(dirname "$0")" && pwd)
+shared=${DIGITRADE_SHARED_DIR:-$here/../../shared}
+saxon=/usr/share/java/Saxon-HE.jar
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+python3 "$shared/tools/einvoice/compile_sch.py" "$sch" "$tmp/rules.xslt"
+mkdir -p "$tmp/corpus" "$tmp/large" "$tmp/out1" "$tmp/out2"
+cp "$corpus"/*.xml "$tmp/corpus/"
+n=$(ls "$tmp/corpus" | wc -l)
+
+# A large invoice: the sample invoice with LINES identical lines.
+python3 - "$here/../tests/einvoice/data/clean-invoice.xml" "$lines" > "$tmp/large/large.xml" <<'PY'
+import re, sys
+src = open(sys.argv[1]).read(); n = int(sys.argv[2])
+line = re.search(r'<cac:InvoiceLine>.*?</cac:InvoiceLine>', src, re.S).group(0)
+lines = ''.join(line.replace('<cbc:ID>1</cbc:ID>', '<cbc:ID>%d</cbc:ID>' % (i + 1)) for i in range(n))
+total = '%d.00' % (100 * n); vat = '%d.00' % (19 * n); gross = '%d.00' % (119 * n)
+src = src.replace(line, lines)
+src = re.sub(r'(<cbc:(?:LineExtensionAmount|TaxExclusiveAmount|TaxableAmount) currencyID="EUR">)100\.00(?=</cbc:(?:LineExtensionAmount|TaxExclusiveAmount|TaxableAmount)>\s*<(?!cac:Item))', r'\g<1>' + total, src)
+src = src.replace('<cbc:TaxAmount currencyID="EUR">19.00', '<cbc:TaxAmount currencyID="EUR">' + vat)
+src = re.sub(r'119\.00', gross, src)
+print(src)
+PY
+
+measure() {  # label, command... -> prints "seconds peak_kb"
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$tmp/time.$label" "$@" >/dev/null 2>"$tmp/err.$label" || true
+  tail -n 1 "$tmp/time.$label"  # GNU time prepends "Command exited with non-zero status N"
+}
+
+run_pair() {  # name, dir, docs
+  local name=$1 dir=$2 docs=$3
+  read -r st sm < <(measure saxon java -Xss8m -jar "$saxon" -s:"$dir" -xsl:"$tmp/rules.xslt" -o:"$tmp/out1")
+  read -r dt dm < <(measure native "$bin" einvoice validate -q -j 1 --rules "$rules" "$dir"/*.xml)
+  python3 - "$name" "$docs" "$st" "$sm" "$dt" "$dm" <<'PY'
+import sys
+name, docs, st, sm, dt, dm = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:])
+st = max(st, 0.005); dt = max(dt, 0.005)
+print(f"{name}: {docs} documents")
+print(f"  Saxon-HE + official rules: {st:8.2f} s  {docs / st:10.1f} docs/s  peak {sm / 1024:7.1f} MB")
+print(f"  digitrade native (1 core): {dt:8.2f} s  {docs / dt:10.1f} docs/s  peak {dm / 1024:7.1f} MB")
+print(f"  throughput ratio: {st / dt:.1f}x   (goal: >= 100x at < 50 MB)")
+PY
+}
+
+echo "rules: $rules vs $(basename "$sch") (both include process start-up)"
+echo
+run_pair "corpus $(basename "$corpus")" "$tmp/corpus" "$n"
+run_pair "large invoice ($lines lines, $(du -k "$tmp/large/large.xml" | cut -f1) KB)" "$tmp/large" 1
