@@ -49,8 +49,10 @@ Result<std::unique_ptr<Validator>> Validator::Create() {
   std::vector<internal::RuleSetDef> defs;
   defs.push_back({std::string(kCenUbl), false, internal::CenUblPatterns()});
   defs.push_back({std::string(kCenCii), true, internal::CenCiiPatterns()});
-  defs.push_back({std::string(kPeppolUbl), false, internal::PeppolUblPatterns()});
-  defs.push_back({std::string(kPeppolCii), true, internal::PeppolCiiPatterns()});
+  defs.push_back({std::string(kPeppolUbl), false, internal::PeppolUblPatterns(),
+                  internal::BindPeppolUblVariables});
+  defs.push_back({std::string(kPeppolCii), true, internal::PeppolCiiPatterns(),
+                  internal::BindPeppolCiiVariables});
   for (auto& d : defs) {
     DT_ASSIGN_OR_RETURN(auto rs, internal::CompiledRuleSet::Compile(std::move(d)));
     v->sets_.push_back(std::move(rs));

@@ -4,6 +4,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include <algorithm>
 #include <cctype>
 #include <regex>
 #include <unordered_set>
@@ -97,7 +98,80 @@ void FnMatches(xmlXPathParserContextPtr ctxt, int nargs) {
   valuePush(ctxt, xmlXPathNewBoolean(r ? 1 : 0));
 }
 
+// Check-digit helpers of the Peppol rules, over the ASCII digits of a string.
+std::string PopString(xmlXPathParserContextPtr ctxt) {
+  xmlChar* s = xmlXPathPopString(ctxt);
+  std::string v = s != nullptr ? reinterpret_cast<const char*>(s) : "";
+  xmlFree(s);
+  return v;
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// GS1 GLN: weights 3,1,3,... from the right over all but the check digit.
+bool Gln(const std::string& v) {
+  if (!AllDigits(v) || v.size() < 2) return false;
+  int sum = 0;
+  const int n = static_cast<int>(v.size()) - 1;
+  for (int i = 0; i < n; ++i) sum += (v[n - 1 - i] - '0') * (1 + (((i + 1) % 2) * 2));
+  return (10 - sum % 10) % 10 == v[n] - '0';
+}
+
+// Modulus 11 with weights 2..7 from the right (Norwegian organisation numbers).
+bool Mod11(const std::string& v) {
+  if (!AllDigits(v) || v.size() < 2 || v.find_first_not_of('0') == std::string::npos) return false;
+  int sum = 0;
+  const int n = static_cast<int>(v.size()) - 1;
+  for (int i = 0; i < n; ++i) sum += (v[n - 1 - i] - '0') * ((i % 6) + 2);
+  return (11 - sum % 11) % 11 == v[n] - '0';
+}
+
+// Swedish organisation number: Luhn over the first nine digits.
+bool SeOrgnr(const std::string& v) {
+  if (!AllDigits(v)) return false;
+  const std::string main = v.substr(0, 9);
+  if (v.size() < 10) return false;
+  int sum = 0;
+  for (int pos = 1; pos <= static_cast<int>(main.size()); ++pos) {
+    const int d = main[main.size() - pos] - '0';
+    sum += pos % 2 == 1 ? (d * 2) % 10 + (d * 2) / 10 : d;
+  }
+  return (10 - sum % 10) % 10 == v[9] - '0';
+}
+
+// Greek TIN (AFM): powers of two over the first eight digits, mod 11 mod 10.
+bool GreekTin(const std::string& v) {
+  if (v.size() < 9 || !AllDigits(v.substr(0, 9))) return false;
+  long sum = 0;
+  for (int i = 0; i < 8; ++i) sum += (v[i] - '0') * (1L << (8 - i));
+  return (sum % 11) % 10 == v[8] - '0';
+}
+
+template <bool (*Check)(const std::string&)>
+void FnCheck(xmlXPathParserContextPtr ctxt, int nargs) {
+  if (nargs != 1) { xmlXPathSetArityError(ctxt); return; }
+  const std::string v = PopString(ctxt);
+  valuePush(ctxt, xmlXPathNewBoolean(Check(v) ? 1 : 0));
+}
+
+// castable-as-date(s): xs:date lexical form YYYY-MM-DD with a real day.
+bool DateCastable(const std::string& s) {
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
+  if (!AllDigits(s.substr(0, 4)) || !AllDigits(s.substr(5, 2)) || !AllDigits(s.substr(8, 2))) return false;
+  const std::string tz = s.substr(10);
+  if (!(tz.empty() || tz == "Z" || (tz.size() == 6 && (tz[0] == '+' || tz[0] == '-') && tz[3] == ':'))) return false;
+  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return false;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
 }  // namespace
+
+bool IsXsDate(const std::string& s) { return DateCastable(s); }
 
 void XPathFree::operator()(_xmlXPathCompExpr* e) const { xmlXPathFreeCompExpr(e); }
 
@@ -178,6 +252,11 @@ void SetUpXPathContext(_xmlXPathContext* xp, EvalContext* eval) {
   xmlXPathRegisterFunc(xp, BAD_CAST "is-true", FnIsTrue);
   xmlXPathRegisterFunc(xp, BAD_CAST "is-false", FnIsFalse);
   xmlXPathRegisterFunc(xp, BAD_CAST "matches", FnMatches);
+  xmlXPathRegisterFunc(xp, BAD_CAST "u-gln", FnCheck<Gln>);
+  xmlXPathRegisterFunc(xp, BAD_CAST "u-mod11", FnCheck<Mod11>);
+  xmlXPathRegisterFunc(xp, BAD_CAST "u-se-orgnr", FnCheck<SeOrgnr>);
+  xmlXPathRegisterFunc(xp, BAD_CAST "u-greek-tin", FnCheck<GreekTin>);
+  xmlXPathRegisterFunc(xp, BAD_CAST "castable-as-date", FnCheck<DateCastable>);
   xp->userData = eval;
 }
 
@@ -242,6 +321,24 @@ std::string EvalContext::String(_xmlNode* at, std::string_view xpath) {
   return s;
 }
 
+void EvalContext::SetString(const char* name, const std::string& value) {
+  xmlXPathRegisterVariable(xp_, BAD_CAST name, xmlXPathNewString(BAD_CAST value.c_str()));
+}
+
+void EvalContext::SetBool(const char* name, bool value) {
+  xmlXPathRegisterVariable(xp_, BAD_CAST name, xmlXPathNewBoolean(value ? 1 : 0));
+}
+
+void EvalContext::SetNodes(const char* name, _xmlNode* doc_node, std::string_view xpath) {
+  auto* comp = Compile(xpath);
+  if (comp == nullptr) {
+    Crash(fmt::format("bad XPath {}", xpath));
+    return;
+  }
+  xp_->node = doc_node;
+  xmlXPathRegisterVariable(xp_, BAD_CAST name, xmlXPathCompiledEval(comp, xp_));
+}
+
 Decimal EvalContext::DecOf(std::string_view text) {
   auto d = Decimal::Parse(text);
   if (!d) {
@@ -265,7 +362,8 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
                                                                       &xmlXPathFreeContext);
   EvalContext eval(xp.get());
   SetUpXPathContext(xp.get(), &eval);
-  const auto& natives = NativeChecks();
+  std::map<std::string_view, NativeCheck> natives = NativeChecks();
+  natives.insert(PeppolNativeChecks().begin(), PeppolNativeChecks().end());
   for (const auto& p : rs->def_.patterns) {
     auto& rules = rs->patterns_.emplace_back();
     for (const auto& r : p.rules) {
@@ -299,6 +397,9 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
                                                                       &xmlXPathFreeContext);
   EvalContext eval(xp.get());
   SetUpXPathContext(xp.get(), &eval);
+  if (def_.bind_variables != nullptr) {
+    def_.bind_variables(eval, reinterpret_cast<xmlNode*>(doc.doc()));
+  }
   for (const auto& rules : patterns_) {
     std::unordered_set<xmlNode*> claimed;
     for (const auto& rule : rules) {

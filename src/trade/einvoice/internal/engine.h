@@ -45,6 +45,12 @@ class EvalContext {
   // Sum of xs:decimal over the nodes selected by xpath.
   Decimal DecSum(_xmlNode* at, std::string_view xpath);
 
+  // Binds $name for the rest of the run (Schematron <let> at pattern level).
+  void SetString(const char* name, const std::string& value);
+  void SetBool(const char* name, bool value);
+  // Binds $name to the node set `xpath` selects from the document node.
+  void SetNodes(const char* name, _xmlNode* doc_node, std::string_view xpath);
+
   void Crash(std::string reason) {
     if (!crashed_) crash_reason_ = std::move(reason);
     crashed_ = true;
@@ -60,6 +66,9 @@ class EvalContext {
   bool crashed_ = false;
   std::string crash_reason_;
 };
+
+// Binds a rule set's variables for one document (the official <let>s).
+using VariableBinder = void (*)(EvalContext& ctx, _xmlNode* doc_node);
 
 class CompiledRuleSet {
  public:
@@ -96,6 +105,9 @@ std::vector<std::string> MatchPatternBranches(std::string_view pattern);
 // (no positional predicates follow such steps in our tables), but libxml2
 // evaluates it without the quadratic node-set merges of descendant-or-self.
 std::string UseDescendantAxis(std::string_view xpath);
+
+// xs:date castability of a string (YYYY-MM-DD, optional timezone, real day).
+bool IsXsDate(const std::string& s);
 
 // Prepares an XPath context for `doc`: namespace prefixes and extension functions.
 // `eval` receives dynamic errors raised inside XPath (is-true/is-false casts).

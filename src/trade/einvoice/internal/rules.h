@@ -39,10 +39,14 @@ struct PatternDef {
   std::vector<RuleDef> rules;
 };
 
+class EvalContext;
+
 struct RuleSetDef {
   std::string name;  // e.g. "CEN-UBL-1.3.16"
   bool cii = false;
   std::vector<PatternDef> patterns;
+  // Binds the rule set's document-level variables before the patterns run.
+  void (*bind_variables)(EvalContext& ctx, _xmlNode* doc_node) = nullptr;
 };
 
 class EvalContext;
@@ -51,6 +55,7 @@ class EvalContext;
 // a dynamic error (the reference's crash) through ctx.Crash().
 using NativeCheck = bool (*)(EvalContext& ctx, _xmlNode* node);
 const std::map<std::string_view, NativeCheck>& NativeChecks();
+const std::map<std::string_view, NativeCheck>& PeppolNativeChecks();
 
 constexpr Flag F = Flag::kFatal;
 constexpr Flag W = Flag::kWarning;
@@ -60,5 +65,7 @@ std::vector<PatternDef> CenUblPatterns();
 std::vector<PatternDef> CenCiiPatterns();
 std::vector<PatternDef> PeppolUblPatterns();
 std::vector<PatternDef> PeppolCiiPatterns();
+void BindPeppolUblVariables(EvalContext& ctx, _xmlNode* doc_node);
+void BindPeppolCiiVariables(EvalContext& ctx, _xmlNode* doc_node);
 
 }  // namespace digitrade::trade::einvoice::internal

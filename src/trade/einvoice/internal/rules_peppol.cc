@@ -1,9 +1,326 @@
-// Peppol BIS Billing 3.0 rules (release 3.0.19), for UBL and CII. Messages are ours.
+// Peppol BIS Billing 3.0 rules (release 3.0.19) for UBL, written from the
+// official rule descriptions; messages are ours. The document-level
+// variables of the official rules ($profile, $supplierCountry, ...) are
+// computed in BindPeppolUblVariables.
+#include <libxml/tree.h>
+
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "trade/einvoice/internal/code_lists.h"
+#include "trade/einvoice/internal/engine.h"
 #include "trade/einvoice/internal/rules.h"
 
 namespace digitrade::trade::einvoice::internal {
 
-std::vector<PatternDef> PeppolUblPatterns() { return {}; }
+namespace {
+
+const char* Keep(std::string s) {
+  static auto& arena = *new std::vector<std::unique_ptr<std::string>>();
+  arena.push_back(std::make_unique<std::string>(std::move(s)));
+  return arena.back()->c_str();
+}
+
+// "value is one of the space-separated codes", as Peppol's `some $code in ... satisfies`.
+const char* OneOf(const char* list, const char* value) {
+  return Keep(fmt::format("contains('{}', concat(' ', {}, ' '))", list, value));
+}
+
+#define ROOT "ubl:Invoice | cn:CreditNote"
+#define SUPPLIER "/*/cac:AccountingSupplierParty/cac:Party"
+#define CUSTOMER "/*/cac:AccountingCustomerParty/cac:Party"
+
+PatternDef EmptyElements() {
+  return {"empty-elements",
+          {{"//*[not(*) and not(normalize-space())]",
+            {{"PEPPOL-EN16931-R008", F, "false()", "A document must not contain empty elements."}}}}};
+}
+
+PatternDef CreditNote() {
+  return {"credit-note",
+          {{"cn:CreditNote",
+            {{"PEPPOL-EN16931-R080", F, "count(cac:AdditionalDocumentReference[cbc:DocumentTypeCode='50']) <= 1", "At most one project reference (document type 50)."}}}}};
+}
+
+PatternDef Main() {
+  PatternDef p{"peppol-main", {}};
+  auto& r = p.rules;
+  r.push_back({ROOT,
+               {{"PEPPOL-EN16931-R001", F, "cbc:ProfileID", "A business process (ProfileID) is required."},
+                {"PEPPOL-EN16931-R007", F, "$profile != 'Unknown'", "The business process must be urn:fdc:peppol.eu:2017:poacc:billing:NN:1.0."},
+                {"PEPPOL-EN16931-R002", F, "count(cbc:Note) <= 1 or ($supplierCountryIsDE and $customerCountryIsDE)", "At most one invoice note, except between German parties."},
+                {"PEPPOL-EN16931-R003", F, "cbc:BuyerReference or cac:OrderReference/cbc:ID", "A buyer reference or a purchase order reference is required."},
+                {"PEPPOL-EN16931-R004", F, "starts-with(normalize-space(cbc:CustomizationID/text()), 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0')", "The specification identifier must be Peppol BIS Billing 3.0."},
+                {"PEPPOL-EN16931-R053", F, "count(cac:TaxTotal[cac:TaxSubtotal]) = 1", "Exactly one tax total with a VAT breakdown."},
+                {"PEPPOL-EN16931-R054", F, "(cbc:TaxCurrencyCode and count(cac:TaxTotal[not(cac:TaxSubtotal)]) = 1) or (not(cbc:TaxCurrencyCode) and count(cac:TaxTotal[not(cac:TaxSubtotal)]) = 0)", "A tax total without breakdown exactly when there is a VAT accounting currency."},
+                {"PEPPOL-EN16931-R055", F, "native:peppol-r055", "Both total VAT amounts must have the same sign."}}});
+  r.push_back({"cbc:TaxCurrencyCode",
+               {{"PEPPOL-EN16931-R005", F, "not(normalize-space(text()) = normalize-space(../cbc:DocumentCurrencyCode/text()))", "The VAT accounting currency must differ from the invoice currency."}}});
+  r.push_back({"cac:AccountingCustomerParty/cac:Party",
+               {{"PEPPOL-EN16931-R010", F, "cbc:EndpointID", "The buyer electronic address is required."}}});
+  r.push_back({"cac:AccountingSupplierParty/cac:Party",
+               {{"PEPPOL-EN16931-R020", F, "cbc:EndpointID", "The seller electronic address is required."}}});
+  const char* kAc = "ubl:Invoice/cac:AllowanceCharge{0} | ubl:Invoice/cac:InvoiceLine/cac:AllowanceCharge{0} | cn:CreditNote/cac:AllowanceCharge{0} | cn:CreditNote/cac:CreditNoteLine/cac:AllowanceCharge{0}";
+  r.push_back({Keep(fmt::format(fmt::runtime(kAc), "[cbc:MultiplierFactorNumeric and not(cbc:BaseAmount)]")),
+               {{"PEPPOL-EN16931-R041", F, "false()", "A percentage allowance or charge needs its base amount."}}});
+  r.push_back({Keep(fmt::format(fmt::runtime(kAc), "[not(cbc:MultiplierFactorNumeric) and cbc:BaseAmount]")),
+               {{"PEPPOL-EN16931-R042", F, "false()", "A base amount needs the percentage."}}});
+  r.push_back({Keep(fmt::format(fmt::runtime(kAc), "")),
+               {{"PEPPOL-EN16931-R040", F, "native:peppol-r040", "Amount must equal base amount x percentage / 100."},
+                {"PEPPOL-EN16931-R043", F, "normalize-space(cbc:ChargeIndicator/text()) = 'true' or normalize-space(cbc:ChargeIndicator/text()) = 'false'", "The charge indicator must be true or false."}}});
+  r.push_back({"cac:PaymentMeans[normalize-space(cbc:PaymentMeansCode) = '49' or normalize-space(cbc:PaymentMeansCode) = '59']",
+               {{"PEPPOL-EN16931-R061", F, "cac:PaymentMandate/cbc:ID", "A direct debit needs the mandate reference."}}});
+  r.push_back({"cbc:Amount | cbc:BaseAmount | cbc:PriceAmount | cac:TaxTotal[cac:TaxSubtotal]/cbc:TaxAmount | cac:TaxSubtotal/cbc:TaxAmount | cbc:TaxableAmount | cbc:LineExtensionAmount | cbc:TaxExclusiveAmount | cbc:TaxInclusiveAmount | cbc:AllowanceTotalAmount | cbc:ChargeTotalAmount | cbc:PrepaidAmount | cbc:PayableRoundingAmount | cbc:PayableAmount",
+               {{"PEPPOL-EN16931-R051", F, "@currencyID = $documentCurrencyCode", "All amounts must be in the invoice currency."}}});
+  r.push_back({"ubl:Invoice[cac:InvoicePeriod/cbc:StartDate]/cac:InvoiceLine/cac:InvoicePeriod/cbc:StartDate | cn:CreditNote[cac:InvoicePeriod/cbc:StartDate]/cac:CreditNoteLine/cac:InvoicePeriod/cbc:StartDate",
+               {{"PEPPOL-EN16931-R110", F, "native:peppol-r110", "A line period must start within the invoice period."}}});
+  r.push_back({"ubl:Invoice[cac:InvoicePeriod/cbc:EndDate]/cac:InvoiceLine/cac:InvoicePeriod/cbc:EndDate | cn:CreditNote[cac:InvoicePeriod/cbc:EndDate]/cac:CreditNoteLine/cac:InvoicePeriod/cbc:EndDate",
+               {{"PEPPOL-EN16931-R111", F, "native:peppol-r111", "A line period must end within the invoice period."}}});
+  r.push_back({"cac:InvoiceLine | cac:CreditNoteLine",
+               {{"PEPPOL-EN16931-R120", F, "native:peppol-r120", "Line net amount must equal quantity x (price / base quantity) + charges - allowances."},
+                {"PEPPOL-EN16931-R121", F, "native:peppol-r121", "The base quantity must be positive."},
+                {"PEPPOL-EN16931-R100", F, "count(cac:DocumentReference) <= 1", "At most one line object identifier."},
+                {"PEPPOL-EN16931-R101", F, "not(cac:DocumentReference) or cac:DocumentReference/cbc:DocumentTypeCode='130'", "A line document reference must be an invoiced object identifier (130)."}}});
+  r.push_back({"cac:Price/cac:AllowanceCharge",
+               {{"PEPPOL-EN16931-R044", F, "normalize-space(cbc:ChargeIndicator) = 'false'", "A price may only carry a discount."},
+                {"PEPPOL-EN16931-R046", F, "native:peppol-r046", "Net price must equal gross price minus discount."}}});
+  r.push_back({"cac:Price/cbc:BaseQuantity[@unitCode]",
+               {{"PEPPOL-EN16931-R130", F, "not(../../cbc:InvoicedQuantity or ../../cbc:CreditedQuantity) or @unitCode = ../../cbc:InvoicedQuantity/@unitCode or @unitCode = ../../cbc:CreditedQuantity/@unitCode", "The base quantity unit must be the invoiced quantity unit."}}});
+  auto ids = [](const char* scheme) {
+    return Keep(fmt::format("cbc:EndpointID[@schemeID = '{0}'] | cac:PartyIdentification/cbc:ID[@schemeID = '{0}'] | cbc:CompanyID[@schemeID = '{0}']", scheme));
+  };
+  r.push_back({ids("0088"), {{"PEPPOL-COMMON-R040", F, "u-gln(normalize-space())", "A GLN must have a valid check digit."}}});
+  r.push_back({ids("0192"), {{"PEPPOL-COMMON-R041", F, "string-length(normalize-space()) = 9 and u-mod11(normalize-space())", "A Norwegian organisation number must be 9 digits with a valid check digit."}}});
+  r.push_back({ids("0184"), {{"PEPPOL-COMMON-R042", F, "(string-length(string()) = 10 and substring(string(), 1, 2) = 'DK' and string-length(translate(substring(string(), 3, 8), '1234567890', '')) = 0) or (string-length(string()) = 8 and string-length(translate(substring(string(), 1, 8), '1234567890', '')) = 0)", "A Danish CVR number must be 8 digits, optionally prefixed DK."}}});
+  r.push_back({ids("0208"), {{"PEPPOL-COMMON-R043", F, "native:peppol-common-r043", "A Belgian enterprise number must be 10 digits with a valid mod 97 check."}}});
+  r.push_back({ids("0201"), {{"PEPPOL-COMMON-R044", W, "native:peppol-codice-ipa", "An Italian IPA code must be 6 alphanumeric characters."}}});
+  r.push_back({ids("0210"), {{"PEPPOL-COMMON-R045", W, "native:peppol-codice-fiscale", "An Italian tax code must be valid."}}});
+  r.push_back({"cbc:EndpointID[@schemeID = '9907']", {{"PEPPOL-COMMON-R046", W, "native:peppol-codice-fiscale", "An Italian tax code must be valid."}}});
+  r.push_back({ids("0211"), {{"PEPPOL-COMMON-R047", W, "native:peppol-partita-iva", "An Italian VAT number must be valid."}}});
+  r.push_back({ids("0007"), {{"PEPPOL-COMMON-R049", F, "string-length(normalize-space()) = 10 and string(number(normalize-space())) != 'NaN' and u-se-orgnr(normalize-space())", "A Swedish organisation number must be 10 digits with a valid check digit."}}});
+  r.push_back({ids("0151"), {{"PEPPOL-COMMON-R050", F, "native:peppol-abn", "An Australian ABN must be 11 digits with a valid check."}}});
+  return p;
+}
+
+PatternDef Norway() {
+  return {"norway",
+          {{"cac:AccountingSupplierParty/cac:Party[$supplierCountry = 'NO']",
+            {{"NO-R-002", W, "normalize-space(cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'TAX']/cbc:CompanyID) = 'Foretaksregisteret'", "A Norwegian seller should state 'Foretaksregisteret'."},
+             {"NO-R-001", F, "native:peppol-no-r001", "A Norwegian VAT number must be NO + 9 digits + MVA with a valid check digit."}}}}};
+}
+
+PatternDef Denmark() {
+  PatternDef p{"denmark", {}};
+  auto& r = p.rules;
+  r.push_back({"cn:CreditNote[$DKSupplierCountry = 'DK'] | ubl:Invoice[$DKSupplierCountry = 'DK']",
+               {{"DK-R-002", F, "normalize-space(cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID/text()) != ''", "A Danish seller needs its legal registration identifier."},
+                {"DK-R-014", F, "not(cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID and normalize-space(cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID/@schemeID) != '0184')", "A Danish seller's registration identifier uses scheme 0184."},
+                {"DK-R-016", F, "not(/cn:CreditNote and $DKCustomerCountry = 'DK' and number(cac:LegalMonetaryTotal/cbc:PayableAmount/text()) < 0)", "A Danish credit note must not have a negative amount due."}}});
+  const char* both = "[$DKSupplierCountry = 'DK' and $DKCustomerCountry = 'DK']";
+  r.push_back({Keep(fmt::format("cn:CreditNote{0}/cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification | cn:CreditNote{0}/cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification | ubl:Invoice{0}/cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification | ubl:Invoice{0}/cac:AccountingCustomerParty/cac:Party/cac:PartyIdentification", both)),
+               {{"DK-R-013", F, "not(cbc:ID and normalize-space(cbc:ID/@schemeID) = '')", "A party identifier needs a scheme."}}});
+  r.push_back({Keep(fmt::format("ubl:Invoice{0}/cac:PaymentMeans", both)),
+               {{"DK-R-005", F, "contains(' 1 10 31 42 48 49 50 58 59 93 97 ', concat(' ', cbc:PaymentMeansCode, ' '))", "The payment means code is not allowed in Denmark."},
+                {"DK-R-006", F, "not((cbc:PaymentMeansCode = '31' or cbc:PaymentMeansCode = '42') and not(normalize-space(cac:PayeeFinancialAccount/cbc:ID/text()) != '' and normalize-space(cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID/text()) != ''))", "A bank transfer needs the account and the bank identifier."},
+                {"DK-R-007", F, "not(cbc:PaymentMeansCode = '49' and not(normalize-space(cac:PaymentMandate/cbc:ID/text()) != '' and normalize-space(cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID/text()) != ''))", "A direct debit needs the mandate and the payer account."},
+                {"DK-R-008", F, "not(cbc:PaymentMeansCode = '50' and not((substring(cbc:PaymentID, 1, 3) = '01#' or substring(cbc:PaymentID, 1, 3) = '04#' or substring(cbc:PaymentID, 1, 3) = '15#') and matches(cac:PayeeFinancialAccount/cbc:ID, '^[0-9]{7,8}$')))", "A Giro payment needs a valid payment id and account."},
+                {"DK-R-009", F, "not(cbc:PaymentMeansCode = '50' and (substring(cbc:PaymentID, 1, 3) = '04#' or substring(cbc:PaymentID, 1, 3) = '15#') and not(string-length(cbc:PaymentID) = 19))", "Giro payment ids 04# and 15# are 19 characters."},
+                {"DK-R-010", F, "not(cbc:PaymentMeansCode = '93' and not((substring(cbc:PaymentID, 1, 3) = '71#' or substring(cbc:PaymentID, 1, 3) = '73#' or substring(cbc:PaymentID, 1, 3) = '75#') and string-length(cac:PayeeFinancialAccount/cbc:ID/text()) = 8))", "An FIK payment needs a valid payment id and an 8-digit creditor."},
+                {"DK-R-011", F, "not(cbc:PaymentMeansCode = '93' and (substring(cbc:PaymentID, 1, 3) = '71#' or substring(cbc:PaymentID, 1, 3) = '75#') and not(string-length(cbc:PaymentID) = 18 or string-length(cbc:PaymentID) = 19))", "FIK payment ids 71# and 75# are 18 or 19 characters."}}});
+  r.push_back({Keep(fmt::format("cn:CreditNote{0}/cac:CreditNoteLine | ubl:Invoice{0}/cac:InvoiceLine", both)),
+               {{"DK-R-003", W, "not(cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode/@listID = 'TST' and not(cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode/@listVersionID = '19.05.01' or cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode/@listVersionID = '19.0501' or cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode/@listVersionID = '26.08.01' or cac:Item/cac:CommodityClassification/cbc:ItemClassificationCode/@listVersionID = '26.0801'))", "A UNSPSC (TST) classification needs a supported version."}}});
+  r.push_back({"cac:AllowanceCharge[$DKSupplierCountry = 'DK' and $DKCustomerCountry = 'DK']",
+               {{"DK-R-004", F, "not(cbc:AllowanceChargeReasonCode = 'ZZZ' and not((string-length(normalize-space(cbc:AllowanceChargeReason/text())) = 4 and number(cbc:AllowanceChargeReason) >= 0 and number(cbc:AllowanceChargeReason) <= 9999) or (cbc:AllowanceChargeReason and contains(cbc:AllowanceChargeReason, '#') and not(starts-with(cbc:AllowanceChargeReason, '#')) and not(substring(cbc:AllowanceChargeReason, string-length(cbc:AllowanceChargeReason)) = '#'))))", "Reason code ZZZ needs a 4-digit or #-separated reason."}}});
+  return p;
+}
+
+PatternDef Italy() {
+  return {"italy",
+          {{"cac:AccountingSupplierParty/cac:Party[$supplierCountry = 'IT']/cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) != 'VAT']",
+            {{"IT-R-001", F, "matches(normalize-space(cbc:CompanyID), '^[A-Z0-9]{11,16}$')", "An Italian tax registration must be 11 to 16 letters or digits."}}},
+           {"cac:AccountingSupplierParty/cac:Party[$supplierCountry = 'IT']",
+            {{"IT-R-002", F, "cac:PostalAddress/cbc:StreetName", "An Italian seller needs a street."},
+             {"IT-R-003", F, "cac:PostalAddress/cbc:CityName", "An Italian seller needs a city."},
+             {"IT-R-004", F, "cac:PostalAddress/cbc:PostalZone", "An Italian seller needs a post code."}}}}};
+}
+
+PatternDef Sweden() {
+  PatternDef p{"sweden", {}};
+  auto& r = p.rules;
+  const char* se_vat = "cac:PostalAddress/cac:Country/cbc:IdentificationCode = 'SE' and substring(cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID, 1, 2) = 'SE'";
+  r.push_back({Keep(fmt::format("//cac:AccountingSupplierParty/cac:Party[{}]", se_vat)),
+               {{"SE-R-001", F, "string-length(normalize-space(cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID)) = 14", "A Swedish VAT number is 14 characters."},
+                {"SE-R-002", F, "string(number(substring(cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID, 3, 12))) != 'NaN'", "A Swedish VAT number has 12 digits after SE."}}});
+  r.push_back({"//cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity[../cac:PostalAddress/cac:Country/cbc:IdentificationCode = 'SE' and cbc:CompanyID]",
+               {{"SE-R-003", F, "string(number(cbc:CompanyID)) != 'NaN'", "A Swedish organisation number is numeric."},
+                {"SE-R-004", F, "string-length(normalize-space(cbc:CompanyID)) = 10", "A Swedish organisation number is 10 digits."},
+                {"SE-R-013", F, "u-se-orgnr(normalize-space(cbc:CompanyID))", "A Swedish organisation number must have a valid check digit."}}});
+  r.push_back({"//cac:AccountingSupplierParty/cac:Party[cac:PostalAddress/cac:Country/cbc:IdentificationCode = 'SE' and exists(cac:PartyLegalEntity/cbc:CompanyID)]/cac:PartyTaxScheme[normalize-space(upper-case(cac:TaxScheme/cbc:ID)) != 'VAT']/cbc:CompanyID",
+               {{"SE-R-005", F, "native:peppol-se-r005", "A Swedish seller's tax registration must read 'Godkänd för F-skatt'."}}});
+  const std::string se_supplier = fmt::format("//cac:AccountingSupplierParty/cac:Party[{}]", se_vat);
+  r.push_back({Keep(fmt::format("//cac:TaxCategory[{0} and cbc:ID = 'S'] | //cac:ClassifiedTaxCategory[{0} and cbc:ID = 'S']", se_supplier)),
+               {{"SE-R-006", F, "number(cbc:Percent) = 25 or number(cbc:Percent) = 12 or number(cbc:Percent) = 6", "Swedish standard rates are 25, 12 or 6 %."}}});
+  const char* se = "//cac:AccountingSupplierParty/cac:Party[cac:PostalAddress/cac:Country/cbc:IdentificationCode = 'SE']";
+  r.push_back({Keep(fmt::format("//cac:PaymentMeans[{} and normalize-space(cbc:PaymentMeansCode) = '30' and normalize-space(cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID) = 'SE:PLUSGIRO']/cac:PayeeFinancialAccount/cbc:ID", se)),
+               {{"SE-R-007", W, "string(number(normalize-space(.))) != 'NaN'", "A Plusgiro number is numeric."},
+                {"SE-R-010", W, "string-length(normalize-space(.)) >= 2 and string-length(normalize-space(.)) <= 8", "A Plusgiro number has 2 to 8 digits."}}});
+  r.push_back({Keep(fmt::format("//cac:PaymentMeans[{} and normalize-space(cbc:PaymentMeansCode) = '30' and normalize-space(cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID) = 'SE:BANKGIRO']/cac:PayeeFinancialAccount/cbc:ID", se)),
+               {{"SE-R-008", W, "string(number(normalize-space(.))) != 'NaN'", "A Bankgiro number is numeric."},
+                {"SE-R-009", W, "string-length(normalize-space(.)) = 7 or string-length(normalize-space(.)) = 8", "A Bankgiro number has 7 or 8 digits."}}});
+  r.push_back({Keep(fmt::format("//cac:PaymentMeans[{} and (cbc:PaymentMeansCode = '50' or cbc:PaymentMeansCode = '56')]", se)),
+               {{"SE-R-011", W, "false()", "Use code 30 for Bankgiro and Plusgiro payments in Sweden."}}});
+  r.push_back({Keep(fmt::format("//cac:PaymentMeans[{} and //cac:AccountingCustomerParty/cac:Party[cac:PostalAddress/cac:Country/cbc:IdentificationCode = 'SE'] and cbc:PaymentMeansCode = '31']", se)),
+               {{"SE-R-012", W, "false()", "Domestic Swedish payments should not use code 31."}}});
+  return p;
+}
+
+PatternDef Greece() {
+  PatternDef p{"greece", {}};
+  auto& r = p.rules;
+  r.push_back({"/ubl:Invoice/cbc:ID[$isGreekSender] | /cn:CreditNote/cbc:ID[$isGreekSender]",
+               {{"GR-R-001-1", F, "native:peppol-gr-r001-1", "A Greek invoice number has six |-separated segments."}}});
+  r.push_back({"cac:AccountingSupplierParty[$isGreekSender]/cac:Party",
+               {{"GR-R-002", F, "string-length(cac:PartyName/cbc:Name) > 0", "A Greek seller needs a trading name."},
+                {"GR-S-011", W, "count(cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID) = 1 and substring(cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID, 1, 2) = 'EL' and u-greek-tin(substring(cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID, 3))", "A Greek seller needs one valid EL VAT number."}}});
+  r.push_back({"cac:AccountingSupplierParty[$isGreekSender]/cac:Party/cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID",
+               {{"GR-R-003", F, "substring(., 1, 2) = 'EL' and u-greek-tin(substring(., 3))", "A Greek VAT number is EL and a valid TIN."}}});
+  const char* gr_doc = "[$isGreekSender and /*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode = 'GR']";
+  r.push_back({Keep(fmt::format("/ubl:Invoice{0} | /cn:CreditNote{0}", gr_doc)),
+               {{"GR-R-004-1", F, "count(cac:AdditionalDocumentReference[cbc:DocumentDescription = '##M.AR.K##']) = 1", "A Greek invoice needs exactly one MARK reference."},
+                {"GR-S-008-1", W, "count(cac:AdditionalDocumentReference[cbc:DocumentDescription = '##INVOICE|URL##']) = 1", "A Greek invoice should give its invoice URL."},
+                {"GR-R-008-2", F, "count(cac:AdditionalDocumentReference[cbc:DocumentDescription = '##INVOICE|URL##']) <= 1", "At most one invoice URL."}}});
+  r.push_back({"cac:AdditionalDocumentReference[$isGreekSender and /*/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode = 'GR' and cbc:DocumentDescription = '##M.AR.K##']/cbc:ID",
+               {{"GR-R-004-2", F, "matches(., '^[1-9]([0-9]*)')", "A MARK is a positive integer."}}});
+  r.push_back({"cac:AdditionalDocumentReference[$isGreekSender and cbc:DocumentDescription = '##INVOICE|URL##']",
+               {{"GR-R-008-3", F, "string-length(normalize-space(cac:Attachment/cac:ExternalReference/cbc:URI)) > 0", "The invoice URL reference needs a URI."}}});
+  r.push_back({"cac:AccountingCustomerParty[$isGreekSender]/cac:Party",
+               {{"GR-R-005", F, "string-length(cac:PartyName/cbc:Name) > 0", "A buyer of a Greek seller needs a trading name."}}});
+  r.push_back({"cac:AccountingSupplierParty/cac:Party[$accountingSupplierCountry = 'GR' or $accountingSupplierCountry = 'EL']/cbc:EndpointID",
+               {{"GR-R-009", F, "@schemeID = '9933' and u-greek-tin(.)", "A Greek seller's electronic address is its TIN (9933)."}}});
+  return p;
+}
+
+PatternDef GreekReceivers() {
+  return {"greece-both",
+          {{"cac:AccountingCustomerParty[$isGreekSenderandReceiver]/cac:Party",
+            {{"GR-R-006", F, "count(cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID) = 1 and substring(cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID, 1, 2) = 'EL' and u-greek-tin(substring(cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID, 3))", "A Greek buyer needs one valid EL VAT number."}}},
+           {"cac:AccountingCustomerParty[$isGreekSenderandReceiver]/cac:Party/cbc:EndpointID",
+            {{"GR-R-010", F, "@schemeID = '9933' and u-greek-tin(.)", "A Greek buyer's electronic address is its TIN (9933)."}}}}};
+}
+
+PatternDef Netherlands() {
+  PatternDef p{"netherlands", {}};
+  auto& r = p.rules;
+  const char* addr = "cbc:StreetName and cbc:CityName and cbc:PostalZone";
+  const char* kvk = "(@schemeID = '0106' or @schemeID = '0190') and normalize-space(.) != ''";
+  r.push_back({"cbc:CreditNoteTypeCode[$supplierCountryIsNL]", {{"NL-R-001", F, "/*/cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", "A Dutch credit note must reference the invoice."}}});
+  r.push_back({"cac:AccountingSupplierParty/cac:Party/cac:PostalAddress[$supplierCountryIsNL]", {{"NL-R-002", F, addr, "A Dutch seller needs street, city and post code."}}});
+  r.push_back({"cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID[$supplierCountryIsNL]", {{"NL-R-003", F, kvk, "A Dutch seller's registration is a KvK (0106) or OIN (0190) number."}}});
+  r.push_back({"cac:AccountingCustomerParty/cac:Party/cac:PostalAddress[$supplierCountryIsNL and $customerCountryIsNL]", {{"NL-R-004", F, addr, "A Dutch buyer needs street, city and post code."}}});
+  r.push_back({"cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID[$supplierCountryIsNL and $customerCountryIsNL]", {{"NL-R-005", F, kvk, "A Dutch buyer's registration is a KvK (0106) or OIN (0190) number."}}});
+  r.push_back({"cac:TaxRepresentativeParty/cac:PostalAddress[$supplierCountryIsNL and $taxRepresentativeCountryIsNL]", {{"NL-R-006", F, addr, "A Dutch tax representative needs street, city and post code."}}});
+  r.push_back({"cac:LegalMonetaryTotal[$supplierCountryIsNL]", {{"NL-R-007", F, "native:peppol-nl-r007", "A Dutch invoice with an amount due needs payment instructions."}}});
+  r.push_back({"cac:PaymentMeans[$supplierCountryIsNL and $customerCountryIsNL]", {{"NL-R-008", F, "normalize-space(cbc:PaymentMeansCode) = '30' or normalize-space(cbc:PaymentMeansCode) = '48' or normalize-space(cbc:PaymentMeansCode) = '49' or normalize-space(cbc:PaymentMeansCode) = '57' or normalize-space(cbc:PaymentMeansCode) = '58' or normalize-space(cbc:PaymentMeansCode) = '59'", "The payment means code is not allowed between Dutch parties."}}});
+  r.push_back({"cac:OrderLineReference/cbc:LineID[$supplierCountryIsNL]", {{"NL-R-009", F, "/*/cac:OrderReference/cbc:ID", "An order line reference needs the order reference."}}});
+  return p;
+}
+
+PatternDef Codes() {
+  PatternDef p{"peppol-codes", {}};
+  auto& r = p.rules;
+  r.push_back({"cbc:EmbeddedDocumentBinaryObject[@mimeCode]", {{"PEPPOL-EN16931-CL001", F, "@mimeCode = 'application/pdf' or @mimeCode = 'image/png' or @mimeCode = 'image/jpeg' or @mimeCode = 'text/csv' or @mimeCode = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' or @mimeCode = 'application/vnd.oasis.opendocument.spreadsheet'", "The attachment MIME code is not allowed."}}});
+  r.push_back({"cac:AllowanceCharge[cbc:ChargeIndicator = 'false']/cbc:AllowanceChargeReasonCode", {{"PEPPOL-EN16931-CL002", F, OneOf(kPeppolAllowanceReasonCodes, "normalize-space(text())"), "The allowance reason code is not in UNCL 5189."}}});
+  r.push_back({"cac:AllowanceCharge[cbc:ChargeIndicator = 'true']/cbc:AllowanceChargeReasonCode", {{"PEPPOL-EN16931-CL003", F, OneOf(kPeppolChargeReasonCodes, "normalize-space(text())"), "The charge reason code is not in UNCL 7161."}}});
+  r.push_back({"cac:InvoicePeriod/cbc:DescriptionCode", {{"PEPPOL-EN16931-CL006", F, OneOf(" 3 35 432 ", "normalize-space(text())"), "The tax point date code is not in UNCL 2005."}}});
+  r.push_back({"cbc:Amount | cbc:BaseAmount | cbc:PriceAmount | cbc:TaxAmount | cbc:TaxableAmount | cbc:LineExtensionAmount | cbc:TaxExclusiveAmount | cbc:TaxInclusiveAmount | cbc:AllowanceTotalAmount | cbc:ChargeTotalAmount | cbc:PrepaidAmount | cbc:PayableRoundingAmount | cbc:PayableAmount",
+               {{"PEPPOL-EN16931-CL007", F, Keep(fmt::format("@currencyID and {}", OneOf(kPeppolCurrencyCodes, "@currencyID"))), "The currency is not an ISO 4217 code."}}});
+  r.push_back({"cbc:InvoiceTypeCode",
+               {{"PEPPOL-EN16931-P0100", F, Keep(fmt::format("$profile != '01' or {}", OneOf(" 71 80 82 84 102 218 219 326 331 380 382 383 384 386 388 393 395 553 575 623 780 817 870 875 876 877 ", "normalize-space(text())"))), "The invoice type code is not allowed in the billing process."},
+                {"PEPPOL-EN16931-P0112", F, "not(normalize-space(.) = '326' or normalize-space(.) = '384') or ($supplierCountryIsDE and $customerCountryIsDE)", "Type codes 326 and 384 are only for German domestic invoices."}}});
+  r.push_back({"cbc:CreditNoteTypeCode",
+               {{"PEPPOL-EN16931-P0101", F, Keep(fmt::format("$profile != '01' or {}", OneOf(" 381 396 81 83 532 ", "normalize-space(text())"))), "The credit note type code is not allowed in the billing process."}}});
+  r.push_back({"cbc:IssueDate | cbc:DueDate | cbc:TaxPointDate | cbc:StartDate | cbc:EndDate | cbc:ActualDeliveryDate",
+               {{"PEPPOL-EN16931-F001", F, "string-length(text()) = 10 and castable-as-date(string(.))", "A date must be YYYY-MM-DD."}}});
+  r.push_back({"cbc:EndpointID[@schemeID]", {{"PEPPOL-EN16931-CL008", F, OneOf(kPeppolEasCodes, "@schemeID"), "The electronic address scheme is not in the EAS list."}}});
+  struct Vatex { const char* id; const char* code; const char* cat; };
+  static constexpr Vatex kVatex[] = {{"PEPPOL-EN16931-P0104", "VATEX-EU-G", "G"}, {"PEPPOL-EN16931-P0105", "VATEX-EU-O", "O"},
+                                     {"PEPPOL-EN16931-P0106", "VATEX-EU-IC", "K"}, {"PEPPOL-EN16931-P0107", "VATEX-EU-AE", "AE"},
+                                     {"PEPPOL-EN16931-P0108", "VATEX-EU-D", "E"}, {"PEPPOL-EN16931-P0109", "VATEX-EU-F", "E"},
+                                     {"PEPPOL-EN16931-P0110", "VATEX-EU-I", "E"}, {"PEPPOL-EN16931-P0111", "VATEX-EU-J", "E"}};
+  for (const auto& v : kVatex) {
+    r.push_back({Keep(fmt::format("cac:TaxCategory[upper-case(cbc:TaxExemptionReasonCode) = '{}']", v.code)),
+                 {{v.id, F, Keep(fmt::format("normalize-space(cbc:ID) = '{}'", v.cat)), Keep(fmt::format("Exemption reason {} requires category {}.", v.code, v.cat))}}});
+  }
+  return p;
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return s;
+}
+
+// The first two characters of the first VAT registration of `party`, if non-empty.
+std::string VatPrefix(EvalContext& c, _xmlNode* doc, const char* party) {
+  return c.String(doc, fmt::format("substring({}/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID, 1, 2)", party));
+}
+
+}  // namespace
+
+void BindPeppolUblVariables(EvalContext& c, _xmlNode* doc) {
+  static const std::regex kProfile("urn:fdc:peppol.eu:2017:poacc:billing:([0-9]{2}):1.0");
+  const std::string profile_id = c.String(doc, "normalize-space(/*/cbc:ProfileID)");
+  std::smatch m;
+  std::string profile = "Unknown";
+  if (std::regex_search(profile_id, m, kProfile)) {
+    // tokenize(..., ':')[7]
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= profile_id.size(); ++i) {
+      if (i == profile_id.size() || profile_id[i] == ':') {
+        parts.push_back(profile_id.substr(start, i - start));
+        start = i + 1;
+      }
+    }
+    profile = parts.size() >= 7 ? parts[6] : "";
+  }
+  c.SetString("profile", profile);
+  std::string supplier = VatPrefix(c, doc, SUPPLIER);
+  if (supplier.empty()) supplier = VatPrefix(c, doc, "/*/cac:TaxRepresentativeParty");
+  const std::string supplier_address = c.String(doc, "normalize-space(" SUPPLIER "/cac:PostalAddress/cac:Country/cbc:IdentificationCode)");
+  if (supplier.empty()) supplier = c.Bool(doc, SUPPLIER "/cac:PostalAddress/cac:Country/cbc:IdentificationCode") ? supplier_address : "XX";
+  c.SetString("supplierCountry", Upper(supplier));
+  std::string accounting_supplier = VatPrefix(c, doc, SUPPLIER);
+  if (accounting_supplier.empty()) accounting_supplier = c.Bool(doc, SUPPLIER "/cac:PostalAddress/cac:Country/cbc:IdentificationCode") ? supplier_address : "XX";
+  c.SetString("accountingSupplierCountry", Upper(accounting_supplier));
+  std::string customer = VatPrefix(c, doc, CUSTOMER);
+  const std::string customer_address = c.String(doc, "normalize-space(" CUSTOMER "/cac:PostalAddress/cac:Country/cbc:IdentificationCode)");
+  if (customer.empty()) customer = c.Bool(doc, CUSTOMER "/cac:PostalAddress/cac:Country/cbc:IdentificationCode") ? customer_address : "XX";
+  c.SetString("customerCountry", Upper(customer));
+  c.SetBool("supplierCountryIsDE", Upper(supplier_address) == "DE");
+  c.SetBool("customerCountryIsDE", Upper(customer_address) == "DE");
+  c.SetBool("supplierCountryIsNL", Upper(supplier_address) == "NL");
+  c.SetBool("customerCountryIsNL", Upper(customer_address) == "NL");
+  c.SetBool("taxRepresentativeCountryIsNL",
+            Upper(c.String(doc, "normalize-space(/*/cac:TaxRepresentativeParty/cac:PostalAddress/cac:Country/cbc:IdentificationCode)")) == "NL");
+  c.SetNodes("documentCurrencyCode", doc, "/*/cbc:DocumentCurrencyCode");
+  c.SetString("DKSupplierCountry", c.String(doc, "concat(cn:CreditNote/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode, ubl:Invoice/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)"));
+  c.SetString("DKCustomerCountry", c.String(doc, "concat(cn:CreditNote/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode, ubl:Invoice/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)"));
+  const bool greek_sender = Upper(supplier) == "GR" || Upper(supplier) == "EL";
+  const bool greek_receiver = Upper(customer) == "GR" || Upper(customer) == "EL";
+  c.SetBool("isGreekSender", greek_sender);
+  c.SetBool("isGreekReceiver", greek_receiver);
+  c.SetBool("isGreekSenderandReceiver", greek_sender && greek_receiver);
+}
+
+void BindPeppolCiiVariables(EvalContext& /*c*/, _xmlNode* /*doc*/) {}
+
+std::vector<PatternDef> PeppolUblPatterns() {
+  return {EmptyElements(), CreditNote(), Main(), Norway(), Denmark(), Italy(), Sweden(), Greece(), GreekReceivers(), Netherlands(), Codes()};
+}
+
 std::vector<PatternDef> PeppolCiiPatterns() { return {}; }
 
 }  // namespace digitrade::trade::einvoice::internal

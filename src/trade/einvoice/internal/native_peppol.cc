@@ -1,0 +1,224 @@
+// Native checks of the Peppol rules: xs:decimal arithmetic with u:slack,
+// date comparisons and the national identifier algorithms.
+#include <libxml/tree.h>
+
+#include <optional>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "trade/einvoice/internal/engine.h"
+#include "trade/einvoice/internal/rules.h"
+
+namespace digitrade::trade::einvoice::internal {
+
+namespace {
+
+using Node = _xmlNode*;
+
+std::optional<Decimal> First(EvalContext& c, Node at, std::string_view xpath) {
+  auto nodes = c.Nodes(at, xpath);
+  if (nodes.empty()) return std::nullopt;
+  if (nodes.size() > 1) {
+    c.Crash("a sequence of more than one item where one is expected");
+    return std::nullopt;
+  }
+  return c.Dec(nodes[0]);
+}
+
+// u:slack(exp, val, slack): exp - slack <= val <= exp + slack.
+bool Slack(const Decimal& exp, const Decimal& val, const Decimal& slack) {
+  return exp + slack >= val && exp - slack <= val;
+}
+const Decimal kTwoCents = *Decimal::Parse("0.02");
+
+bool R040(EvalContext& c, Node ac) {
+  if (!(c.Bool(ac, "cbc:MultiplierFactorNumeric") && c.Bool(ac, "cbc:BaseAmount"))) return true;
+  auto amount = First(c, ac, "cbc:Amount");
+  auto base = First(c, ac, "cbc:BaseAmount");
+  auto factor = First(c, ac, "cbc:MultiplierFactorNumeric");
+  if (!base || !factor) return false;
+  return Slack(amount.value_or(Decimal()), (*base * *factor) / Decimal::FromInt(100), kTwoCents);
+}
+
+bool R120(EvalContext& c, Node line) {
+  const bool invoice = c.Bool(line, "/ubl:Invoice");
+  const auto lea = First(c, line, "cbc:LineExtensionAmount").value_or(Decimal());
+  const auto qty = First(c, line, invoice ? "cbc:InvoicedQuantity" : "cbc:CreditedQuantity").value_or(Decimal::FromInt(1));
+  const auto price = First(c, line, "cac:Price/cbc:PriceAmount").value_or(Decimal());
+  Decimal base_qty = Decimal::FromInt(1);
+  if (auto b = First(c, line, "cac:Price/cbc:BaseQuantity"); b && !b->IsZero()) base_qty = *b;
+  Decimal allowances, charges;
+  for (Node a : c.Nodes(line, "cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) = 'false']/cbc:Amount")) allowances = allowances + c.Dec(a);
+  for (Node a : c.Nodes(line, "cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) = 'true']/cbc:Amount")) charges = charges + c.Dec(a);
+  if (c.crashed()) return true;
+  return Slack(lea, qty * (price / base_qty) + charges.RoundTo2() - allowances.RoundTo2(), kTwoCents);
+}
+
+bool R121(EvalContext& c, Node line) {
+  auto b = First(c, line, "cac:Price/cbc:BaseQuantity");
+  return !c.Bool(line, "cac:Price/cbc:BaseQuantity") || (b && *b > Decimal());
+}
+
+bool R046(EvalContext& c, Node ac) {
+  if (!c.Bool(ac, "cbc:BaseAmount")) return true;
+  auto price = First(c, ac, "../cbc:PriceAmount");
+  auto base = First(c, ac, "cbc:BaseAmount");
+  auto amount = First(c, ac, "cbc:Amount");
+  return price && base && amount && *price == *base - *amount;
+}
+
+// The sign rule on the two VAT totals (document and accounting currency).
+bool R055(EvalContext& c, Node root) {
+  if (!c.Bool(root, "cbc:TaxCurrencyCode")) return true;
+  const char* tax = "cac:TaxTotal/cbc:TaxAmount[@currencyID=normalize-space(../../cbc:TaxCurrencyCode)]";
+  const char* doc = "cac:TaxTotal/cbc:TaxAmount[@currencyID=normalize-space(../../cbc:DocumentCurrencyCode)]";
+  auto cmp = [&](const char* path, const char* op) { return c.Bool(root, fmt::format("{} {} 0", path, op)); };
+  return (cmp(tax, "<=") && cmp(doc, "<=")) || (cmp(tax, ">=") && cmp(doc, ">="));
+}
+
+std::optional<std::string> Date(EvalContext& c, Node n) {
+  const std::string s = c.String(n, "string(.)");
+  if (!IsXsDate(s)) {
+    c.Crash(fmt::format("xs:date('{}'): invalid value", s));
+    return std::nullopt;
+  }
+  return s.substr(0, 10);
+}
+
+bool R110(EvalContext& c, Node start) {
+  auto mine = Date(c, start);
+  for (Node n : c.Nodes(start, "../../../cac:InvoicePeriod/cbc:StartDate")) {
+    auto doc = Date(c, n);
+    if (mine && doc && *mine >= *doc) return true;
+  }
+  return false;
+}
+
+bool R111(EvalContext& c, Node end) {
+  auto mine = Date(c, end);
+  for (Node n : c.Nodes(end, "../../../cac:InvoicePeriod/cbc:EndDate")) {
+    auto doc = Date(c, n);
+    if (mine && doc && *mine <= *doc) return true;
+  }
+  return false;
+}
+
+bool IsInteger(std::string s) {
+  s.erase(0, s.find_first_not_of(" \t\r\n"));
+  s.erase(s.find_last_not_of(" \t\r\n") + 1);
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.erase(0, 1);
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+bool CommonR043(EvalContext& c, Node n) {
+  const std::string v = c.String(n, "normalize-space()");
+  static const std::regex kTen("^[0-9]{10}$");
+  if (!std::regex_match(v, kTen)) return false;
+  const long long check = std::stoll(v.substr(8, 2));
+  const long long calc = 97 - std::stoll(v.substr(0, 8)) % 97;
+  return check == calc;
+}
+
+bool Letters(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); });
+}
+
+bool CodiceIpa(EvalContext& c, Node n) {
+  const std::string v = c.String(n, "normalize-space()");
+  return v.size() == 6 && std::all_of(v.begin(), v.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)); });
+}
+
+bool CodiceFiscale(EvalContext& c, Node n) {
+  const std::string v = c.String(n, "normalize-space()");
+  if (v.size() == 11) return IsInteger(v);
+  if (v.size() != 16) return false;
+  return Letters(v.substr(0, 6)) && IsInteger(v.substr(6, 2)) && Letters(v.substr(8, 1)) &&
+         IsInteger(v.substr(9, 2)) && IsInteger(v.substr(14, 1)) && Letters(v.substr(15, 1));
+}
+
+bool PartitaIva(EvalContext& c, Node n) {
+  const std::string v = c.String(n, "normalize-space()");
+  const std::string country = v.substr(0, std::min<std::size_t>(2, v.size()));
+  if (country != "IT" && country != "it") return true;
+  const std::string code = v.size() > 2 ? v.substr(2) : "";
+  if (code.size() != 11 || !IsInteger(code)) return false;
+  int sum = 0;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    const int d = code[i] - '0';
+    sum += i % 2 == 1 ? std::string_view("0246813579")[d] - '0' : d;
+  }
+  return sum % 10 == 0;
+}
+
+bool Abn(EvalContext& c, Node n) {
+  const std::string v = c.String(n, "normalize-space()");
+  static const std::regex kEleven("^[0-9]{11}$");
+  if (!std::regex_match(v, kEleven)) return false;
+  static constexpr int kWeights[] = {10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19};
+  int sum = (v[0] - '1') * kWeights[0];
+  for (int i = 1; i < 11; ++i) sum += (v[i] - '0') * kWeights[i];
+  return sum % 89 == 0;
+}
+
+bool NoR001(EvalContext& c, Node party) {
+  const char* vat = "cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID";
+  auto ids = c.Nodes(party, vat);
+  bool any_no = false;
+  for (Node id : ids) any_no = any_no || c.String(id, "substring(., 1, 2)") == "NO";
+  if (!any_no) return true;
+  if (ids.size() != 1) {
+    c.Crash("a sequence of more than one item where one is expected");
+    return true;
+  }
+  const std::string v = c.String(ids[0], "string(.)");
+  static const std::regex kForm("^[0-9]{9}MVA$");
+  return std::regex_search(v.substr(2), kForm) && c.Bool(ids[0], "u-mod11(substring(., 3, 9))");
+}
+
+bool SeR005(EvalContext& c, Node n) {
+  // upper-case() of the Swedish text, without locale: ä and Ä both occur.
+  std::string v = c.String(n, "normalize-space(.)");
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const unsigned char ch = static_cast<unsigned char>(v[i]);
+    if (ch == 0xC3 && i + 1 < v.size()) {
+      unsigned char next = static_cast<unsigned char>(v[i + 1]);
+      if (next >= 0xA0 && next <= 0xBE && next != 0xB7) next = static_cast<unsigned char>(next - 0x20);
+      out += static_cast<char>(ch);
+      out += static_cast<char>(next);
+      ++i;
+      continue;
+    }
+    out += static_cast<char>(std::toupper(ch));
+  }
+  return out == "GODK\xC3\x84ND F\xC3\x96R F-SKATT";
+}
+
+bool GrR0011(EvalContext& c, Node id) {
+  const std::string v = c.String(id, "string(.)");
+  return std::count(v.begin(), v.end(), '|') == 5;
+}
+
+bool NlR007(EvalContext& c, Node lmt) {
+  auto payable = First(c, lmt, "cbc:PayableAmount");
+  if (c.Bool(lmt, "/ubl:Invoice") && payable && *payable <= Decimal()) return true;
+  if (c.Bool(lmt, "/cn:CreditNote") && payable && *payable >= Decimal()) return true;
+  return c.Bool(lmt, "//cac:PaymentMeans");
+}
+
+}  // namespace
+
+const std::map<std::string_view, NativeCheck>& PeppolNativeChecks() {
+  static const auto& m = *new std::map<std::string_view, NativeCheck>{
+      {"peppol-r040", R040}, {"peppol-r046", R046}, {"peppol-r055", R055}, {"peppol-r110", R110},
+      {"peppol-r111", R111}, {"peppol-r120", R120}, {"peppol-r121", R121},
+      {"peppol-common-r043", CommonR043}, {"peppol-codice-ipa", CodiceIpa},
+      {"peppol-codice-fiscale", CodiceFiscale}, {"peppol-partita-iva", PartitaIva},
+      {"peppol-abn", Abn}, {"peppol-no-r001", NoR001}, {"peppol-se-r005", SeR005},
+      {"peppol-gr-r001-1", GrR0011}, {"peppol-nl-r007", NlR007},
+  };
+  return m;
+}
+
+}  // namespace digitrade::trade::einvoice::internal
