@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 #include <regex>
 #include <unordered_set>
 
@@ -172,6 +173,14 @@ bool DateCastable(const std::string& s) {
 }  // namespace
 
 bool IsXsDate(const std::string& s) { return DateCastable(s); }
+
+const char* Keep(std::string s) {
+  static std::mutex mu;
+  static auto& arena = *new std::vector<std::unique_ptr<std::string>>();
+  std::lock_guard<std::mutex> lock(mu);
+  arena.push_back(std::make_unique<std::string>(std::move(s)));
+  return arena.back()->c_str();
+}
 
 void XPathFree::operator()(_xmlXPathCompExpr* e) const { xmlXPathFreeCompExpr(e); }
 

@@ -57,6 +57,10 @@ using NativeCheck = bool (*)(EvalContext& ctx, _xmlNode* node);
 const std::map<std::string_view, NativeCheck>& NativeChecks();
 const std::map<std::string_view, NativeCheck>& PeppolNativeChecks();
 
+// Keeps a string built while constructing a table alive for the life of the
+// process (the tables hold const char*); returns its characters.
+const char* Keep(std::string s);
+
 constexpr Flag F = Flag::kFatal;
 constexpr Flag W = Flag::kWarning;
 

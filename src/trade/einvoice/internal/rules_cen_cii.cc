@@ -53,6 +53,9 @@ PatternDef Syntax() {
 
 }  // namespace
 
-std::vector<PatternDef> CenCiiPatterns() { return {Model(), Syntax()}; }
+std::vector<PatternDef> CenCiiPatterns() {
+  static const auto& patterns = *new std::vector<PatternDef>{Model(), Syntax()};
+  return patterns;
+}
 
 }  // namespace digitrade::trade::einvoice::internal

@@ -17,13 +17,6 @@ namespace {
 #define kCountryPrefixes "' 1A AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH EL ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XI YE YT ZA ZM ZW '"
 #define TAXREP_VAT "//cac:TaxRepresentativeParty/cac:PartyTaxScheme" VAT "/cbc:CompanyID"
 
-// Strings built at table-construction time must outlive the compiled rule
-// set; they live in this arena for the life of the process (immutable).
-const char* Keep(std::string s) {
-  static std::vector<std::unique_ptr<std::string>>& arena = *new std::vector<std::unique_ptr<std::string>>();
-  arena.push_back(std::make_unique<std::string>(std::move(s)));
-  return arena.back()->c_str();
-}
 
 PatternDef Model() {
   PatternDef p{"UBL-model", {}};
@@ -367,11 +360,15 @@ PatternDef Codes() {
 }  // namespace
 
 std::vector<PatternDef> CenUblPatterns() {
-  std::vector<PatternDef> out;
-  out.push_back(Model());
-  out.push_back(Syntax());
-  out.push_back(Codes());
-  return out;
+  // Built once: the tables point into strings kept for the process' life.
+  static const auto& patterns = *new std::vector<PatternDef>([] {
+    std::vector<PatternDef> out;
+    out.push_back(Model());
+    out.push_back(Syntax());
+    out.push_back(Codes());
+    return out;
+  }());
+  return patterns;
 }
 
 }  // namespace digitrade::trade::einvoice::internal

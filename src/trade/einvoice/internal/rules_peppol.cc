@@ -16,11 +16,6 @@ namespace digitrade::trade::einvoice::internal {
 
 namespace {
 
-const char* Keep(std::string s) {
-  static auto& arena = *new std::vector<std::unique_ptr<std::string>>();
-  arena.push_back(std::make_unique<std::string>(std::move(s)));
-  return arena.back()->c_str();
-}
 
 // "value is one of the space-separated codes", as Peppol's `some $code in ... satisfies`.
 const char* OneOf(const char* list, const char* value) {
@@ -318,7 +313,11 @@ void BindPeppolUblVariables(EvalContext& c, _xmlNode* doc) {
 void BindPeppolCiiVariables(EvalContext& /*c*/, _xmlNode* /*doc*/) {}
 
 std::vector<PatternDef> PeppolUblPatterns() {
-  return {EmptyElements(), CreditNote(), Main(), Norway(), Denmark(), Italy(), Sweden(), Greece(), GreekReceivers(), Netherlands(), Codes()};
+  // Built once: the tables point into strings kept for the process' life.
+  static const auto& patterns = *new std::vector<PatternDef>{
+      EmptyElements(), CreditNote(), Main(),   Norway(),         Denmark(), Italy(),
+      Sweden(),        Greece(),     GreekReceivers(), Netherlands(), Codes()};
+  return patterns;
 }
 
 std::vector<PatternDef> PeppolCiiPatterns() { return {}; }
