@@ -207,6 +207,57 @@ bool NlR007(EvalContext& c, Node lmt) {
   return c.Bool(lmt, "//cac:PaymentMeans");
 }
 
+bool CiiR040(EvalContext& c, Node ac) {
+  if (!(c.Bool(ac, "ram:CalculationPercent") && c.Bool(ac, "ram:BasisAmount"))) return true;
+  auto amount = First(c, ac, "ram:ActualAmount");
+  auto base = First(c, ac, "ram:BasisAmount");
+  auto pct = First(c, ac, "ram:CalculationPercent");
+  if (!base || !pct) return false;
+  return Slack(amount.value_or(Decimal()), (*base * *pct) / Decimal::FromInt(100), kTwoCents);
+}
+
+bool CiiR120(EvalContext& c, Node line) {
+  const char* settle = "ram:SpecifiedLineTradeSettlement/";
+  const auto lea = First(c, line, std::string(settle) + "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount").value_or(Decimal());
+  const auto qty = First(c, line, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity").value_or(Decimal::FromInt(1));
+  const auto price = First(c, line, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount").value_or(Decimal());
+  Decimal base_qty = Decimal::FromInt(1);
+  if (auto b = First(c, line, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:BasisQuantity"); b && !b->IsZero()) base_qty = *b;
+  Decimal allowances, charges;
+  for (Node a : c.Nodes(line, std::string(settle) + "ram:SpecifiedTradeAllowanceCharge[normalize-space(ram:ChargeIndicator/udt:Indicator) = 'false']/ram:ActualAmount")) allowances = allowances + c.Dec(a);
+  for (Node a : c.Nodes(line, std::string(settle) + "ram:SpecifiedTradeAllowanceCharge[normalize-space(ram:ChargeIndicator/udt:Indicator) = 'true']/ram:ActualAmount")) charges = charges + c.Dec(a);
+  if (c.crashed()) return true;
+  return Slack(lea, qty * (price / base_qty) + charges.RoundTo2() - allowances.RoundTo2(), kTwoCents);
+}
+
+bool CiiR121(EvalContext& c, Node price) {
+  if (!c.Bool(price, "ram:BasisQuantity")) return true;
+  auto b = First(c, price, "ram:BasisQuantity");
+  return b && *b > Decimal();
+}
+
+bool CiiNoR001(EvalContext& c, Node party) {
+  auto ids = c.Nodes(party, "ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']/ram:ID");
+  bool any_no = false;
+  for (Node id : ids) any_no = any_no || c.String(id, "substring(., 1, 2)") == "NO";
+  if (!any_no) return true;
+  if (ids.size() != 1) {
+    c.Crash("a sequence of more than one item where one is expected");
+    return true;
+  }
+  const std::string v = c.String(ids[0], "string(.)");
+  static const std::regex kForm("^[0-9]{9}MVA$");
+  return std::regex_search(v.substr(2), kForm) && c.Bool(ids[0], "u-mod11(substring(., 3, 9))");
+}
+
+bool CiiNlR007(EvalContext& c, Node sum) {
+  const std::string type = c.String(sum, "normalize-space(/rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:TypeCode/text())");
+  auto due = First(c, sum, "ram:DuePayableAmount");
+  if (type != "381" && due && *due <= Decimal()) return true;
+  if (type == "381" && due && *due >= Decimal()) return true;
+  return c.Bool(sum, "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans");
+}
+
 }  // namespace
 
 const std::map<std::string_view, NativeCheck>& PeppolNativeChecks() {
@@ -217,6 +268,8 @@ const std::map<std::string_view, NativeCheck>& PeppolNativeChecks() {
       {"peppol-codice-fiscale", CodiceFiscale}, {"peppol-partita-iva", PartitaIva},
       {"peppol-abn", Abn}, {"peppol-no-r001", NoR001}, {"peppol-se-r005", SeR005},
       {"peppol-gr-r001-1", GrR0011}, {"peppol-nl-r007", NlR007},
+      {"peppol-cii-r040", CiiR040}, {"peppol-cii-r120", CiiR120}, {"peppol-cii-r121", CiiR121},
+      {"peppol-cii-no-r001", CiiNoR001}, {"peppol-cii-nl-r007", CiiNlR007},
   };
   return m;
 }

@@ -250,6 +250,171 @@ PatternDef Codes() {
   return p;
 }
 
+
+// ---- CII ----
+
+#define SELLER_CII "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty"
+#define BUYER_CII "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:BuyerTradeParty"
+#define TX_CII "rsm:SupplyChainTradeTransaction/"
+
+PatternDef CiiMain() {
+  PatternDef p{"peppol-cii-main", {}};
+  auto& r = p.rules;
+  r.push_back({"rsm:ExchangedDocumentContext",
+               {{"PEPPOL-EN16931-R001", F, "ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID", "A business process is required."},
+                {"PEPPOL-EN16931-R007", F, "$profile != 'Unknown'", "The business process must be urn:fdc:peppol.eu:2017:poacc:billing:NN:1.0."},
+                {"PEPPOL-EN16931-R004", F, "starts-with(normalize-space(ram:GuidelineSpecifiedDocumentContextParameter/ram:ID/text()), 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0')", "The specification identifier must be Peppol BIS Billing 3.0."}}});
+  r.push_back({"ram:ApplicableHeaderTradeAgreement",
+               {{"PEPPOL-EN16931-R003", F, "ram:BuyerReference or ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID", "A buyer reference or a purchase order reference is required."},
+                {"PEPPOL-EN16931-R006", F, "count(ram:AdditionalReferencedDocument[ram:TypeCode='130']) <= 1", "At most one invoiced object identifier."},
+                {"PEPPOL-EN16931-R080", F, "count(ram:AdditionalReferencedDocument[ram:TypeCode='50']) <= 1", "At most one project reference."}}});
+  r.push_back({"ram:ApplicableHeaderTradeSettlement",
+               {{"PEPPOL-EN16931-R005", F, "not(ram:TaxCurrencyCode) or normalize-space(ram:TaxCurrencyCode/text()) != normalize-space(ram:InvoiceCurrencyCode/text())", "The VAT accounting currency must differ from the invoice currency."},
+                {"PEPPOL-EN16931-R053", F, "count(ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount[@currencyID = $documentCurrencyCode]) = 1", "Exactly one total VAT amount in the invoice currency."},
+                {"PEPPOL-EN16931-R054", F, "(ram:TaxCurrencyCode and count(ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount[@currencyID != $documentCurrencyCode]) = 1) or (not(ram:TaxCurrencyCode) and count(ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount[@currencyID != $documentCurrencyCode]) = 0)", "A total VAT amount in another currency exactly when there is a VAT accounting currency."},
+                {"PEPPOL-EN16931-R055", F, "not(/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:TaxCurrencyCode) or (ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount[@currencyID = $taxCurrencyCode] < 0 and ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount[@currencyID = $documentCurrencyCode] < 0) or (ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount[@currencyID = $taxCurrencyCode] >= 0 and ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount[@currencyID = $documentCurrencyCode] >= 0)", "Both total VAT amounts must have the same sign."}}});
+  r.push_back({"rsm:ExchangedDocument",
+               {{"PEPPOL-EN16931-R002", F, "count(ram:IncludedNote) <= 1 and not(ram:IncludedNote/ram:SubjectCode)", "At most one note, without subject code."}}});
+  r.push_back({"ram:BuyerTradeParty", {{"PEPPOL-EN16931-R010", F, "ram:URIUniversalCommunication/ram:URIID", "The buyer electronic address is required."}}});
+  r.push_back({"ram:SellerTradeParty", {{"PEPPOL-EN16931-R020", F, "ram:URIUniversalCommunication/ram:URIID", "The seller electronic address is required."}}});
+  r.push_back({"ram:SpecifiedTradeAllowanceCharge[ram:CalculationPercent and not(ram:BasisAmount)]", {{"PEPPOL-EN16931-R041", F, "false()", "A percentage allowance or charge needs its base amount."}}});
+  r.push_back({"ram:SpecifiedTradeAllowanceCharge[not(ram:CalculationPercent) and ram:BasisAmount]", {{"PEPPOL-EN16931-R042", F, "false()", "A base amount needs the percentage."}}});
+  const char* indicator = "normalize-space(ram:ChargeIndicator/udt:Indicator/text()) = 'true' or normalize-space(ram:ChargeIndicator/udt:Indicator/text()) = 'false'";
+  r.push_back({"ram:SpecifiedTradeAllowanceCharge",
+               {{"PEPPOL-EN16931-R040", F, "native:peppol-cii-r040", "Amount must equal base amount x percentage / 100."},
+                {"PEPPOL-EN16931-R043", F, indicator, "The charge indicator must be true or false."}}});
+  r.push_back({"ram:AppliedTradeAllowanceCharge", {{"PEPPOL-EN16931-R043", F, indicator, "The charge indicator must be true or false."}}});
+  r.push_back({"ram:SpecifiedTradeSettlementPaymentMeans[normalize-space(ram:TypeCode) = '49' or normalize-space(ram:TypeCode) = '59']",
+               {{"PEPPOL-EN16931-R061", F, "../ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID", "A direct debit needs the mandate reference."}}});
+  r.push_back({"rsm:SupplyChainTradeTransaction[ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod/ram:StartDateTime]/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/ram:BillingSpecifiedPeriod/ram:StartDateTime",
+               {{"PEPPOL-EN16931-R110", F, "udt:DateTimeString >= ../../../../ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod/ram:StartDateTime/udt:DateTimeString", "A line period must start within the invoice period."}}});
+  r.push_back({"rsm:SupplyChainTradeTransaction[ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod/ram:EndDateTime]/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/ram:BillingSpecifiedPeriod/ram:EndDateTime",
+               {{"PEPPOL-EN16931-R111", F, "udt:DateTimeString <= ../../../../ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod/ram:EndDateTime/udt:DateTimeString", "A line period must end within the invoice period."}}});
+  r.push_back({"ram:IncludedSupplyChainTradeLineItem",
+               {{"PEPPOL-EN16931-R120", F, "native:peppol-cii-r120", "Line net amount must equal quantity x (price / base quantity) + charges - allowances."},
+                {"PEPPOL-EN16931-R100", F, "count(ram:SpecifiedLineTradeSettlement/ram:AdditionalReferencedDocument[ram:TypeCode='130']) <= 1", "At most one line object identifier."},
+                {"PEPPOL-EN16931-R101", F, "not(ram:SpecifiedLineTradeSettlement/ram:AdditionalReferencedDocument) or ram:SpecifiedLineTradeSettlement/ram:AdditionalReferencedDocument/ram:TypeCode='130'", "A line document reference must be an invoiced object identifier (130)."}}});
+  r.push_back({"ram:NetPriceProductTradePrice | ram:GrossPriceProductTradePrice",
+               {{"PEPPOL-EN16931-R121", F, "native:peppol-cii-r121", "The base quantity must be positive."}}});
+  r.push_back({"ram:NetPriceProductTradePrice/ram:BasisQuantity[@unitCode] | ram:GrossPriceProductTradePrice/ram:BasisQuantity[@unitCode]",
+               {{"PEPPOL-EN16931-R130", F, "@unitCode = ../../../ram:SpecifiedLineTradeDelivery/ram:BilledQuantity/@unitCode", "The base quantity unit must be the invoiced quantity unit."}}});
+  auto ids = [](const char* scheme) {
+    return Keep(fmt::format("ram:URIID[@schemeID = '{0}'] | ram:ID[@schemeID = '{0}'] | ram:GlobalID[@schemeID = '{0}']", scheme));
+  };
+  r.push_back({ids("0088"), {{"PEPPOL-COMMON-R040", F, "u-gln(normalize-space())", "A GLN must have a valid check digit."}}});
+  r.push_back({ids("0192"), {{"PEPPOL-COMMON-R041", F, "string-length(normalize-space()) = 9 and u-mod11(normalize-space())", "A Norwegian organisation number must be 9 digits with a valid check digit."}}});
+  r.push_back({ids("0184"), {{"PEPPOL-COMMON-R042", F, "(string-length(string()) = 10 and substring(string(), 1, 2) = 'DK' and string-length(translate(substring(string(), 3, 8), '1234567890', '')) = 0) or (string-length(string()) = 8 and string-length(translate(substring(string(), 1, 8), '1234567890', '')) = 0)", "A Danish CVR number must be 8 digits, optionally prefixed DK."}}});
+  r.push_back({ids("0208"), {{"PEPPOL-COMMON-R043", F, "native:peppol-common-r043", "A Belgian enterprise number must be 10 digits with a valid mod 97 check."}}});
+  r.push_back({ids("0201"), {{"PEPPOL-COMMON-R044", W, "native:peppol-codice-ipa", "An Italian IPA code must be 6 alphanumeric characters."}}});
+  r.push_back({ids("0210"), {{"PEPPOL-COMMON-R045", W, "native:peppol-codice-fiscale", "An Italian tax code must be valid."}}});
+  r.push_back({"ram:URIID[@schemeID = '9907']", {{"PEPPOL-COMMON-R046", W, "native:peppol-codice-fiscale", "An Italian tax code must be valid."}}});
+  r.push_back({ids("0211"), {{"PEPPOL-COMMON-R047", W, "native:peppol-partita-iva", "An Italian VAT number must be valid."}}});
+  r.push_back({"ram:URIID[@schemeID = '9906']", {{"PEPPOL-COMMON-R048", W, "native:peppol-partita-iva", "An Italian VAT number must be valid."}}});
+  r.push_back({ids("0007"), {{"PEPPOL-COMMON-R049", F, "string-length(normalize-space()) = 10 and string(number(normalize-space())) != 'NaN' and u-se-orgnr(normalize-space())", "A Swedish organisation number must be 10 digits with a valid check digit."}}});
+  r.push_back({ids("0151"), {{"PEPPOL-COMMON-R050", F, "native:peppol-abn", "An Australian ABN must be valid."}}});
+  return p;
+}
+
+PatternDef CiiNorway() {
+  return {"norway",
+          {{"ram:SellerTradeParty[$supplierCountry = 'NO']",
+            {{"NO-R-002", W, "ram:SpecifiedTaxRegistration/ram:ID[@schemeID = 'FC'][normalize-space(text()) = 'Foretaksregisteret']", "A Norwegian seller should state 'Foretaksregisteret'."},
+             {"NO-R-001", F, "native:peppol-cii-no-r001", "A Norwegian VAT number must be NO + 9 digits + MVA with a valid check digit."}}}}};
+}
+
+PatternDef CiiDenmark() {
+  PatternDef p{"denmark", {}};
+  auto& r = p.rules;
+  const char* ac = TX_CII "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeAllowanceCharge";
+  r.push_back({"rsm:CrossIndustryInvoice[$DKSupplierCountry = 'DK']",
+               {{"DK-R-002", F, "normalize-space(" TX_CII "ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID/text()) != ''", "A Danish seller needs its legal registration identifier."},
+                {"DK-R-004", F, Keep(fmt::format("not(($DKCustomerCountry = 'DK' and {0}/ram:ReasonCode = 'ZZZ') and not((string-length(normalize-space({0}/ram:Reason/text())) = 4 and number({0}/ram:Reason) >= 0 and number({0}/ram:Reason <= 9999)) or ({0}/ram:Reason and contains({0}/ram:Reason, '#') and not(starts-with({0}/ram:Reason, '#')) and not(substring({0}/ram:Reason, string-length({0}/ram:Reason)) = '#'))))", ac)), "Reason code ZZZ needs a 4-digit or #-separated reason."},
+                {"DK-R-013", F, "not($DKCustomerCountry = 'DK' and ((" TX_CII "ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty/ram:GlobalID and normalize-space(" TX_CII "ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty/ram:GlobalID/@schemeID) = '') or (" TX_CII "ram:ApplicableHeaderTradeAgreement/ram:BuyerTradeParty/ram:GlobalID and normalize-space(" TX_CII "ram:ApplicableHeaderTradeAgreement/ram:BuyerTradeParty/ram:GlobalID/@schemeID) = '')))", "A party identifier needs a scheme."},
+                {"DK-R-014", F, "not(" TX_CII "ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID and normalize-space(" TX_CII "ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID/@schemeID) != '0184')", "A Danish seller's registration identifier uses scheme 0184."},
+                {"DK-R-016", F, "not($DKCustomerCountry = 'DK' and normalize-space(rsm:ExchangedDocument/ram:TypeCode/text()) = '381' and number(" TX_CII "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:DuePayableAmount/text()) < 0)", "A Danish credit note must not have a negative amount due."}}});
+  r.push_back({"rsm:CrossIndustryInvoice[$DKSupplierCountry = 'DK' and $DKCustomerCountry = 'DK']/" TX_CII "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans",
+               {{"DK-R-005", F, "contains(' 1 10 31 42 48 49 50 58 59 93 97 ', concat(' ', ram:TypeCode, ' '))", "The payment means code is not allowed in Denmark."},
+                {"DK-R-006", F, "not((ram:TypeCode = '31' or ram:TypeCode = '42') and not(normalize-space(ram:PayeePartyCreditorFinancialAccount/ram:IBANID/text()) != '' and normalize-space(ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID/text()) != ''))", "A bank transfer needs the account and the bank identifier."},
+                {"DK-R-007", F, "not(ram:TypeCode = '49' and not(normalize-space(../ram:CreditorReferenceID/text()) != '' and normalize-space(ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID/text()) != ''))", "A direct debit needs the creditor reference and the mandate."},
+                {"DK-R-008", F, "not(ram:TypeCode = '50' and not((substring(../ram:PaymentReference, 0, 4) = '01#' or substring(../ram:PaymentReference, 0, 4) = '04#' or substring(../ram:PaymentReference, 0, 4) = '15#') and string-length(ram:PayeePartyCreditorFinancialAccount/ram:IBANID/text()) = 7))", "A Giro payment needs a valid payment id and account."},
+                {"DK-R-009", F, "not(ram:TypeCode = '50' and (substring(../ram:PaymentReference, 0, 4) = '04#' or substring(../ram:PaymentReference, 0, 4) = '15#') and not(string-length(../ram:PaymentReference) = 19))", "Giro payment ids 04# and 15# are 19 characters."},
+                {"DK-R-010", F, "not(ram:TypeCode = '93' and not((substring(../ram:PaymentReference, 0, 4) = '71#' or substring(../ram:PaymentReference, 0, 4) = '73#' or substring(../ram:PaymentReference, 0, 4) = '75#') and string-length(ram:PayeePartyCreditorFinancialAccount/ram:IBANID/text()) = 8))", "An FIK payment needs a valid payment id and an 8-digit creditor."},
+                {"DK-R-011", F, "not(ram:TypeCode = '93' and (substring(../ram:PaymentReference, 0, 4) = '71#' or substring(../ram:PaymentReference, 0, 4) = '75#') and not(string-length(../ram:PaymentReference) = 18 or string-length(../ram:PaymentReference) = 19))", "FIK payment ids 71# and 75# are 18 or 19 characters."}}});
+  r.push_back({"rsm:CrossIndustryInvoice[$DKSupplierCountry = 'DK' and $DKCustomerCountry = 'DK']/" TX_CII "ram:IncludedSupplyChainTradeLineItem",
+               {{"DK-R-003", W, "not(ram:SpecifiedTradeProduct/ram:DesignatedProductClassification/ram:ClassCode/@listID = 'TST' and not(ram:SpecifiedTradeProduct/ram:DesignatedProductClassification/ram:ClassCode/@listVersionID = '19.05.01' or ram:SpecifiedTradeProduct/ram:DesignatedProductClassification/ram:ClassCode/@listVersionID = '19.0501' or ram:SpecifiedTradeProduct/ram:DesignatedProductClassification/ram:ClassCode/@listVersionID = '26.08.01' or ram:SpecifiedTradeProduct/ram:DesignatedProductClassification/ram:ClassCode/@listVersionID = '26.0801'))", "A UNSPSC (TST) classification needs a supported version."}}});
+  return p;
+}
+
+PatternDef CiiItaly() {
+  return {"italy",
+          {{"ram:SellerTradeParty[$supplierCountry = 'IT']/ram:SpecifiedTaxRegistration",
+            {{"IT-R-001", F, "ram:ID[normalize-space(@schemeID) != 'FC'] or matches(normalize-space(ram:ID[normalize-space(@schemeID) = 'FC']), '^[A-Z0-9]{11,16}$')", "An Italian tax registration must be 11 to 16 letters or digits."}}},
+           {"ram:SellerTradeParty[$supplierCountry = 'IT']",
+            {{"IT-R-002", F, "ram:PostalTradeAddress/ram:LineOne", "An Italian seller needs an address line."},
+             {"IT-R-003", F, "ram:PostalTradeAddress/ram:CityName", "An Italian seller needs a city."},
+             {"IT-R-004", F, "ram:PostalTradeAddress/ram:PostcodeCode", "An Italian seller needs a post code."}}}}};
+}
+
+PatternDef CiiSweden() {
+  PatternDef p{"sweden", {}};
+  auto& r = p.rules;
+  r.push_back({SELLER_CII "[ram:PostalTradeAddress/ram:CountryID = 'SE' and ram:SpecifiedTaxRegistration[substring(ram:ID[@schemeID = 'VAT'], 1, 2) = 'SE']]",
+               {{"SE-R-001", F, "string-length(normalize-space(ram:SpecifiedTaxRegistration/ram:ID[@schemeID = 'VAT'])) = 14", "A Swedish VAT number is 14 characters."},
+                {"SE-R-002", F, "string(number(substring(ram:SpecifiedTaxRegistration/ram:ID[@schemeID = 'VAT'], 3, 12))) != 'NaN'", "A Swedish VAT number has 12 digits after SE."}}});
+  r.push_back({SELLER_CII "/ram:SpecifiedLegalOrganization[../ram:PostalTradeAddress/ram:CountryID = 'SE' and ram:ID]",
+               {{"SE-R-003", F, "string(number(ram:ID)) != 'NaN'", "A Swedish organisation number is numeric."},
+                {"SE-R-004", F, "string-length(normalize-space(ram:ID)) = 10", "A Swedish organisation number is 10 digits."},
+                {"SE-R-013", F, "u-se-orgnr(normalize-space(ram:ID))", "A Swedish organisation number must have a valid check digit."}}});
+  r.push_back({SELLER_CII "[ram:PostalTradeAddress/ram:CountryID = 'SE' and ram:SpecifiedLegalOrganization/ram:ID]/ram:SpecifiedTaxRegistration/ram:ID[@schemeID = 'FC']",
+               {{"SE-R-005", F, "native:peppol-se-r005", "A Swedish seller's tax registration must read 'Godkänd för F-skatt'."}}});
+  const char* se_vat = "[/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty[ram:PostalTradeAddress/ram:CountryID = 'SE']/ram:SpecifiedTaxRegistration[substring(ram:ID[@schemeID = 'VAT'], 1, 2) = 'SE']]";
+  r.push_back({Keep(fmt::format("//ram:ApplicableTradeTax{0} | //ram:CategoryTradeTax{0}", se_vat)),
+               {{"SE-R-006", F, "number(ram:RateApplicablePercent) = 25 or number(ram:RateApplicablePercent) = 12 or number(ram:RateApplicablePercent) = 6", "Swedish standard rates are 25, 12 or 6 %."}}});
+  const char* means = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction[ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty[ram:PostalTradeAddress/ram:CountryID = 'SE']]/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans";
+  r.push_back({Keep(fmt::format("{}[normalize-space(ram:TypeCode) = '30' and normalize-space(ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID) = 'SE:PLUSGIRO']/ram:PayeePartyCreditorFinancialAccount/ram:ProprietaryID", means)),
+               {{"SE-R-007", W, "string(number(normalize-space(.))) != 'NaN'", "A Plusgiro number is numeric."},
+                {"SE-R-010", W, "string-length(normalize-space(.)) >= 2 and string-length(normalize-space(.)) <= 8", "A Plusgiro number has 2 to 8 digits."}}});
+  r.push_back({Keep(fmt::format("{}[normalize-space(ram:TypeCode) = '30' and normalize-space(ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID) = 'SE:BANKGIRO']/ram:PayeePartyCreditorFinancialAccount/ram:ProprietaryID", means)),
+               {{"SE-R-008", W, "string(number(normalize-space(.))) != 'NaN'", "A Bankgiro number is numeric."},
+                {"SE-R-009", W, "string-length(normalize-space(.)) = 7 or string-length(normalize-space(.)) = 8", "A Bankgiro number has 7 or 8 digits."}}});
+  r.push_back({Keep(fmt::format("{}[normalize-space(ram:TypeCode) = '50' or normalize-space(ram:TypeCode) = '56']", means)),
+               {{"SE-R-011", W, "false()", "Use code 30 for Bankgiro and Plusgiro payments in Sweden."}}});
+  r.push_back({"/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction[ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty[ram:PostalTradeAddress/ram:CountryID = 'SE'] and ram:ApplicableHeaderTradeAgreement/ram:BuyerTradeParty[ram:PostalTradeAddress/ram:CountryID = 'SE']]/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans[normalize-space(ram:TypeCode) = '31']",
+               {{"SE-R-012", W, "false()", "Domestic Swedish payments should not use code 31."}}});
+  return p;
+}
+
+PatternDef CiiNetherlands() {
+  PatternDef p{"netherlands", {}};
+  auto& r = p.rules;
+  const char* addr = "ram:LineOne and ram:CityName and ram:PostcodeCode";
+  const char* kvk = "(@schemeID = '0106' or @schemeID = '0190') and normalize-space(.) != ''";
+  r.push_back({"/rsm:CrossIndustryInvoice/rsm:ExchangedDocument[contains(' 81 83 381 396 532 ', concat(' ', normalize-space(ram:TypeCode), ' '))][$supplierCountryIsNL]",
+               {{"NL-R-001", F, "//ram:ApplicableHeaderTradeSettlement/ram:InvoiceReferencedDocument/ram:IssuerAssignedID", "A Dutch credit note must reference the invoice."}}});
+  r.push_back({SELLER_CII "/ram:PostalTradeAddress[$supplierCountryIsNL]", {{"NL-R-002", F, addr, "A Dutch seller needs street, city and post code."}}});
+  r.push_back({SELLER_CII "/ram:SpecifiedLegalOrganization/ram:ID[$supplierCountryIsNL]", {{"NL-R-003", F, kvk, "A Dutch seller's registration is a KvK (0106) or OIN (0190) number."}}});
+  r.push_back({BUYER_CII "/ram:PostalTradeAddress[$supplierCountryIsNL and $customerCountryIsNL]", {{"NL-R-004", F, addr, "A Dutch buyer needs street, city and post code."}}});
+  r.push_back({BUYER_CII "/ram:SpecifiedLegalOrganization/ram:ID[$supplierCountryIsNL and $customerCountryIsNL]", {{"NL-R-005", F, kvk, "A Dutch buyer's registration is a KvK (0106) or OIN (0190) number."}}});
+  r.push_back({"rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:SellerTaxRepresentativeTradeParty/ram:PostalTradeAddress[$supplierCountryIsNL and $taxRepresentativeCountryIsNL]", {{"NL-R-006", F, addr, "A Dutch tax representative needs street, city and post code."}}});
+  r.push_back({"/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation[$supplierCountryIsNL]", {{"NL-R-007", F, "native:peppol-cii-nl-r007", "A Dutch invoice with an amount due needs payment instructions."}}});
+  r.push_back({"/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans[$supplierCountryIsNL and $customerCountryIsNL]", {{"NL-R-008", F, "normalize-space(ram:TypeCode) = '30' or normalize-space(ram:TypeCode) = '48' or normalize-space(ram:TypeCode) = '49' or normalize-space(ram:TypeCode) = '57' or normalize-space(ram:TypeCode) = '58' or normalize-space(ram:TypeCode) = '59'", "The payment means code is not allowed between Dutch parties."}}});
+  r.push_back({"rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeAgreement/ram:BuyerOrderReferencedDocument/ram:LineID[$supplierCountryIsNL]", {{"NL-R-009", F, "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID", "An order line reference needs the order reference."}}});
+  return p;
+}
+
+PatternDef CiiCodes() {
+  PatternDef p{"peppol-cii-codes", {}};
+  auto& r = p.rules;
+  r.push_back({"ram:AttachmentBinaryObject[@mimeCode]", {{"PEPPOL-EN16931-CL001", F, "@mimeCode = 'application/pdf' or @mimeCode = 'image/png' or @mimeCode = 'image/jpeg' or @mimeCode = 'text/csv' or @mimeCode = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' or @mimeCode = 'application/vnd.oasis.opendocument.spreadsheet'", "The attachment MIME code is not allowed."}}});
+  r.push_back({"ram:SpecifiedTradeAllowanceCharge[normalize-space(ram:ChargeIndicator/udt:Indicator) = 'false']/ram:ReasonCode", {{"PEPPOL-EN16931-CL002", F, OneOf(kPeppolAllowanceReasonCodes, "normalize-space(text())"), "The allowance reason code is not in UNCL 5189."}}});
+  r.push_back({"ram:SpecifiedTradeAllowanceCharge[normalize-space(ram:ChargeIndicator/udt:Indicator) = 'true']/ram:ReasonCode", {{"PEPPOL-EN16931-CL003", F, OneOf(kPeppolChargeReasonCodes, "normalize-space(text())"), "The charge reason code is not in UNCL 7161."}}});
+  r.push_back({"ram:TaxTotalAmount[@currencyID]", {{"PEPPOL-EN16931-CL007", F, OneOf(kPeppolCurrencyCodes, "@currencyID"), "The currency is not an ISO 4217 code."}}});
+  r.push_back({"ram:ExchangedDocument/ram:TypeCode", {{"PEPPOL-EN16931-P0100", F, Keep(fmt::format("$profile != '01' or {}", OneOf(" 71 102 218 219 326 331 382 553 817 870 875 876 877 380 383 384 386 388 393 82 80 84 395 575 623 780 381 396 81 83 532 ", "normalize-space(text())"))), "The document type code is not allowed in the billing process."}}});
+  r.push_back({"udt:DateTimeString", {{"PEPPOL-EN16931-F001", F, "normalize-space(@format) = '102' and string-length(text()) = 8 and matches(normalize-space(text()), '20[0-9]{6}')", "A date must be format 102 (CCYYMMDD)."}}});
+  r.push_back({"ram:BuyerTradeParty/ram:URIUniversalCommunication/ram:URIID | ram:SellerTradeParty/ram:URIUniversalCommunication/ram:URIID", {{"PEPPOL-EN16931-CL008", F, OneOf(kPeppolEasCodes, "@schemeID"), "The electronic address scheme is not in the EAS list."}}});
+  return p;
+}
+
 std::string Upper(std::string s) {
   for (char& c : s) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
@@ -310,7 +475,36 @@ void BindPeppolUblVariables(EvalContext& c, _xmlNode* doc) {
   c.SetBool("isGreekSenderandReceiver", greek_sender && greek_receiver);
 }
 
-void BindPeppolCiiVariables(EvalContext& /*c*/, _xmlNode* /*doc*/) {}
+void BindPeppolCiiVariables(EvalContext& c, _xmlNode* doc) {
+  static const std::regex kProfile("urn:fdc:peppol.eu:2017:poacc:billing:([0-9]{2}):1.0");
+  const char* bp = "/rsm:CrossIndustryInvoice/rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter";
+  const std::string profile_id = c.String(doc, fmt::format("normalize-space({}/ram:ID)", bp));
+  std::string profile = "Unknown";
+  if (c.Bool(doc, bp) && std::regex_search(profile_id, kProfile)) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= profile_id.size(); ++i) {
+      if (i == profile_id.size() || profile_id[i] == ':') {
+        parts.push_back(profile_id.substr(start, i - start));
+        start = i + 1;
+      }
+    }
+    profile = parts.size() >= 7 ? parts[6] : "";
+  }
+  c.SetString("profile", profile);
+  std::string supplier = c.String(doc, "substring(/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction[1]/ram:ApplicableHeaderTradeAgreement[1]/ram:SellerTradeParty[1]/ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']/ram:ID, 1, 2)");
+  if (supplier.empty()) supplier = c.String(doc, "substring(/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:SellerTaxRepresentativeTradeParty/ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']/ram:ID, 1, 2)");
+  if (supplier.empty()) supplier = c.Bool(doc, SELLER_CII "/ram:PostalTradeAddress/ram:CountryID") ? c.String(doc, "normalize-space(" SELLER_CII "/ram:PostalTradeAddress/ram:CountryID)") : "XX";
+  c.SetString("supplierCountry", Upper(supplier));
+  c.SetNodes("documentCurrencyCode", doc, "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:InvoiceCurrencyCode");
+  c.SetNodes("taxCurrencyCode", doc, "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:TaxCurrencyCode");
+  c.SetNodes("DKSupplierCountry", doc, SELLER_CII "/ram:PostalTradeAddress/ram:CountryID");
+  c.SetNodes("DKCustomerCountry", doc, BUYER_CII "/ram:PostalTradeAddress/ram:CountryID");
+  auto is_nl = [&](const char* path) { return Upper(c.String(doc, fmt::format("normalize-space({})", path))) == "NL"; };
+  c.SetBool("supplierCountryIsNL", is_nl(SELLER_CII "/ram:PostalTradeAddress/ram:CountryID"));
+  c.SetBool("customerCountryIsNL", is_nl(BUYER_CII "/ram:PostalTradeAddress/ram:CountryID"));
+  c.SetBool("taxRepresentativeCountryIsNL", is_nl("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:SellerTaxRepresentativeTradeParty/ram:PostalTradeAddress/ram:CountryID"));
+}
 
 std::vector<PatternDef> PeppolUblPatterns() {
   // Built once: the tables point into strings kept for the process' life.
@@ -320,6 +514,10 @@ std::vector<PatternDef> PeppolUblPatterns() {
   return patterns;
 }
 
-std::vector<PatternDef> PeppolCiiPatterns() { return {}; }
+std::vector<PatternDef> PeppolCiiPatterns() {
+  static const auto& patterns = *new std::vector<PatternDef>{
+      CiiMain(), CiiNorway(), CiiDenmark(), CiiItaly(), CiiSweden(), CiiNetherlands(), CiiCodes()};
+  return patterns;
+}
 
 }  // namespace digitrade::trade::einvoice::internal
