@@ -357,6 +357,16 @@ Decimal EvalContext::DecOf(std::string_view text) {
   return *d;
 }
 
+std::optional<Decimal> EvalContext::OptDec(_xmlNode* at, std::string_view xpath) {
+  auto nodes = Nodes(at, xpath);
+  if (nodes.empty()) return std::nullopt;
+  if (nodes.size() > 1) {
+    Crash("a sequence of more than one item where one is expected");
+    return std::nullopt;
+  }
+  return Dec(nodes[0]);
+}
+
 Decimal EvalContext::Dec(_xmlNode* n) { return DecOf(NodeString(n)); }
 
 Decimal EvalContext::DecSum(_xmlNode* at, std::string_view xpath) {

@@ -42,6 +42,9 @@ class EvalContext {
   // xs:decimal(string value of n); on a bad lexical form records a crash and returns 0.
   Decimal Dec(_xmlNode* n);
   Decimal DecOf(std::string_view text);
+  // xs:decimal of the single node `xpath` selects, nullopt when there is
+  // none; more than one is the reference's cardinality error (a crash).
+  std::optional<Decimal> OptDec(_xmlNode* at, std::string_view xpath);
   // Sum of xs:decimal over the nodes selected by xpath.
   Decimal DecSum(_xmlNode* at, std::string_view xpath);
 

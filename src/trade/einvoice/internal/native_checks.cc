@@ -18,16 +18,6 @@ namespace {
 
 using Node = _xmlNode*;
 
-// xs:decimal of the single node selected by `xpath`, nullopt when absent.
-std::optional<Decimal> Opt(EvalContext& c, Node at, std::string_view xpath) {
-  auto nodes = c.Nodes(at, xpath);
-  if (nodes.empty()) return std::nullopt;
-  if (nodes.size() > 1) {
-    c.Crash("a sequence of more than one item where one is expected");
-    return std::nullopt;
-  }
-  return c.Dec(nodes[0]);
-}
 
 Decimal Abs(const Decimal& d) { return d < Decimal() ? Decimal() - d : d; }
 
@@ -42,11 +32,11 @@ bool UblBrCo10(EvalContext& c, Node n) {
   for (Node line : c.Nodes(n, kLines)) {
     for (Node a : c.Nodes(line, "cbc:LineExtensionAmount")) sum = sum + c.Dec(a);
   }
-  return Eq(Opt(c, n, "cbc:LineExtensionAmount"), sum.RoundTo2());
+  return Eq(c.OptDec(n, "cbc:LineExtensionAmount"), sum.RoundTo2());
 }
 
 bool AllowanceTotal(EvalContext& c, Node n, const char* total, const char* selector) {
-  auto t = Opt(c, n, total);
+  auto t = c.OptDec(n, total);
   Decimal sum = c.DecSum(n, std::string(selector) + "/cbc:Amount");
   if (Eq(t, sum.RoundTo2())) return true;
   return !c.Bool(n, total) && !c.Bool(n, selector);
@@ -59,10 +49,10 @@ bool UblBrCo12(EvalContext& c, Node n) {
 }
 
 bool UblBrCo13(EvalContext& c, Node n) {
-  auto tea = Opt(c, n, "cbc:TaxExclusiveAmount");
-  auto lea = Opt(c, n, "cbc:LineExtensionAmount");
-  auto cta = Opt(c, n, "cbc:ChargeTotalAmount");
-  auto ata = Opt(c, n, "cbc:AllowanceTotalAmount");
+  auto tea = c.OptDec(n, "cbc:TaxExclusiveAmount");
+  auto lea = c.OptDec(n, "cbc:LineExtensionAmount");
+  auto cta = c.OptDec(n, "cbc:ChargeTotalAmount");
+  auto ata = c.OptDec(n, "cbc:AllowanceTotalAmount");
   if (c.crashed() || !tea || !lea) return false;
   Decimal expect = *lea;
   if (cta) expect = expect + *cta;
@@ -72,10 +62,10 @@ bool UblBrCo13(EvalContext& c, Node n) {
 }
 
 bool UblBrCo16(EvalContext& c, Node n) {
-  auto pa = Opt(c, n, "cbc:PayableAmount");
-  auto tia = Opt(c, n, "cbc:TaxInclusiveAmount");
-  auto pre = Opt(c, n, "cbc:PrepaidAmount");
-  auto rnd = Opt(c, n, "cbc:PayableRoundingAmount");
+  auto pa = c.OptDec(n, "cbc:PayableAmount");
+  auto tia = c.OptDec(n, "cbc:TaxInclusiveAmount");
+  auto pre = c.OptDec(n, "cbc:PrepaidAmount");
+  auto rnd = c.OptDec(n, "cbc:PayableRoundingAmount");
   if (!pa || !tia) return false;
   Decimal due = pre ? (*tia - *pre).RoundTo2() : *tia;
   Decimal paid = rnd ? (*pa - *rnd).RoundTo2() : *pa;
@@ -85,7 +75,7 @@ bool UblBrCo16(EvalContext& c, Node n) {
 bool UblBrCo14(EvalContext& c, Node n) {
   if (!c.Bool(n, "cac:TaxSubtotal")) return true;
   Decimal sum = c.DecSum(n, "cac:TaxSubtotal/cbc:TaxAmount");
-  return Eq(Opt(c, n, "cbc:TaxAmount"), sum.RoundTo2());
+  return Eq(c.OptDec(n, "cbc:TaxAmount"), sum.RoundTo2());
 }
 
 bool UblBrCo15(EvalContext& c, Node root) {
@@ -96,8 +86,8 @@ bool UblBrCo15(EvalContext& c, Node root) {
       if (c.String(t, "string(@currencyID)") == code) amounts.push_back(t);
     }
     if (amounts.size() != 1) return false;
-    auto tia = Opt(c, root, "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount");
-    auto tea = Opt(c, root, "cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount");
+    auto tia = c.OptDec(root, "cac:LegalMonetaryTotal/cbc:TaxInclusiveAmount");
+    auto tea = c.OptDec(root, "cac:LegalMonetaryTotal/cbc:TaxExclusiveAmount");
     if (!tia || !tea) return false;
     if (!(*tia == (*tea + c.Dec(amounts[0])).RoundTo2())) return false;
   }
@@ -105,9 +95,9 @@ bool UblBrCo15(EvalContext& c, Node root) {
 }
 
 bool UblBrCo17(EvalContext& c, Node n) {
-  auto pct = Opt(c, n, "cac:TaxCategory[cac:TaxScheme[normalize-space(upper-case(cbc:ID))='VAT']]/cbc:Percent");
-  auto ta = Opt(c, n, "cbc:TaxAmount");
-  auto txa = Opt(c, n, "cbc:TaxableAmount");
+  auto pct = c.OptDec(n, "cac:TaxCategory[cac:TaxScheme[normalize-space(upper-case(cbc:ID))='VAT']]/cbc:Percent");
+  auto ta = c.OptDec(n, "cbc:TaxAmount");
+  auto txa = c.OptDec(n, "cbc:TaxableAmount");
   if (!pct) return ta && ta->Round().IsZero();
   if (pct->Round().IsZero()) return ta && ta->Round().IsZero();
   if (!ta || !txa) return false;
@@ -149,13 +139,13 @@ bool PeriodOrder(EvalContext& c, Node n) {
   return s && e && *e >= *s;
 }
 
-bool ZeroVat(EvalContext& c, Node n) { return Eq(Opt(c, n, "../cbc:TaxAmount"), Decimal()); }
-bool PercentZero(EvalContext& c, Node n) { return Eq(Opt(c, n, "cbc:Percent"), Decimal()); }
+bool ZeroVat(EvalContext& c, Node n) { return Eq(c.OptDec(n, "../cbc:TaxAmount"), Decimal()); }
+bool PercentZero(EvalContext& c, Node n) { return Eq(c.OptDec(n, "cbc:Percent"), Decimal()); }
 
 bool RatedVat(EvalContext& c, Node n) {
-  auto ta = Opt(c, n, "../cbc:TaxAmount");
-  auto txa = Opt(c, n, "../cbc:TaxableAmount");
-  auto pct = Opt(c, n, "cbc:Percent");
+  auto ta = c.OptDec(n, "../cbc:TaxAmount");
+  auto txa = c.OptDec(n, "../cbc:TaxableAmount");
+  auto pct = c.OptDec(n, "cbc:Percent");
   if (!ta || !txa || !pct) return false;
   Decimal expect = (Abs(*txa) * (*pct / Decimal::FromInt(100))).RoundTo2();
   const Decimal one = Decimal::FromInt(1);
@@ -194,12 +184,12 @@ template <char C1, char C2 = 0>
 bool UblTaxable(EvalContext& c, Node cat) {
   std::string code(1, C1);
   if (C2 != 0) code += C2;
-  auto txa = Opt(c, cat, "../cbc:TaxableAmount");
+  auto txa = c.OptDec(cat, "../cbc:TaxableAmount");
   const bool per_rate = code == "S" || code == "L" || code == "M";
   // every $rate in xs:decimal(cbc:Percent): with no rate, vacuously true.
   std::optional<Decimal> rate;
   if (per_rate) {
-    rate = Opt(c, cat, "cbc:Percent");
+    rate = c.OptDec(cat, "cbc:Percent");
     if (!rate) return !c.crashed();
   }
   for (const char* line : {"InvoiceLine", "CreditNoteLine"}) {
@@ -232,13 +222,13 @@ bool CiiBrCo10(EvalContext& c, Node n) {
   // xs:decimal(sum(...)): the sum of untyped values is xs:double, then cast.
   double sum = c.Number(n, "sum(../../ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/"
                            "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount)");
-  auto total = Opt(c, n, "ram:LineTotalAmount");
+  auto total = c.OptDec(n, "ram:LineTotalAmount");
   auto as_dec = Decimal::Parse(fmt::format("{:.10f}", sum));
   return total && as_dec && *total == as_dec->RoundTo2();
 }
 
 bool CiiBrCo13(EvalContext& c, Node n) {
-  auto first = [&](const char* path) { return Opt(c, n, std::string(path) + "[1]"); };
+  auto first = [&](const char* path) { return c.OptDec(n, std::string(path) + "[1]"); };
   auto tba = first("ram:TaxBasisTotalAmount");
   auto lta = first("ram:LineTotalAmount");
   auto ata = first("ram:AllowanceTotalAmount");
@@ -251,9 +241,9 @@ bool CiiBrCo13(EvalContext& c, Node n) {
 }
 
 bool CiiBrS09(EvalContext& c, Node n) {
-  auto ca = Opt(c, n, "../ram:CalculatedAmount");
-  auto ba = Opt(c, n, "../ram:BasisAmount");
-  auto rate = Opt(c, n, "../ram:RateApplicablePercent");
+  auto ca = c.OptDec(n, "../ram:CalculatedAmount");
+  auto ba = c.OptDec(n, "../ram:BasisAmount");
+  auto rate = c.OptDec(n, "../ram:RateApplicablePercent");
   if (!ca || !ba || !rate) return false;
   // abs(decimal) * untyped rate: xs:double arithmetic in the reference.
   const double expect = std::floor(std::fabs(ba->ToDouble()) * rate->ToDouble() + 0.5) / 100;
@@ -269,8 +259,8 @@ bool CiiBrCo15(EvalContext& c, Node root) {
     for (Node t : c.Nodes(root, sum_path + "ram:TaxTotalAmount")) {
       if (c.String(t, "string(@currencyID)") == code) vat.push_back(t);
     }
-    auto grand = Opt(c, root, "(" + sum_path + "ram:GrandTotalAmount)[1]");
-    auto basis = Opt(c, root, "(" + sum_path + "ram:TaxBasisTotalAmount)[1]");
+    auto grand = c.OptDec(root, "(" + sum_path + "ram:GrandTotalAmount)[1]");
+    auto basis = c.OptDec(root, "(" + sum_path + "ram:TaxBasisTotalAmount)[1]");
     if (vat.size() == 1 && grand && basis && *grand == (*basis + c.Dec(vat[0])).RoundTo2()) continue;
     if (grand && basis && *grand == *basis) continue;
     if (c.crashed()) return true;
@@ -280,9 +270,9 @@ bool CiiBrCo15(EvalContext& c, Node root) {
 }
 
 bool CiiBrCo17(EvalContext& c, Node n) {
-  auto pct = Opt(c, n, "self::*[normalize-space(upper-case(ram:TypeCode))='VAT']/ram:RateApplicablePercent");
-  auto ca = Opt(c, n, "ram:CalculatedAmount");
-  auto ba = Opt(c, n, "ram:BasisAmount");
+  auto pct = c.OptDec(n, "self::*[normalize-space(upper-case(ram:TypeCode))='VAT']/ram:RateApplicablePercent");
+  auto ca = c.OptDec(n, "ram:CalculatedAmount");
+  auto ba = c.OptDec(n, "ram:BasisAmount");
   if (!pct || pct->Round().IsZero()) return ca && ca->Round().IsZero();
   if (!ca || !ba) return false;
   Decimal expect = (Abs(*ba) * (*pct / Decimal::FromInt(100))).RoundTo2();

@@ -16,15 +16,6 @@ namespace {
 
 using Node = _xmlNode*;
 
-std::optional<Decimal> First(EvalContext& c, Node at, std::string_view xpath) {
-  auto nodes = c.Nodes(at, xpath);
-  if (nodes.empty()) return std::nullopt;
-  if (nodes.size() > 1) {
-    c.Crash("a sequence of more than one item where one is expected");
-    return std::nullopt;
-  }
-  return c.Dec(nodes[0]);
-}
 
 // u:slack(exp, val, slack): exp - slack <= val <= exp + slack.
 bool Slack(const Decimal& exp, const Decimal& val, const Decimal& slack) {
@@ -34,20 +25,20 @@ const Decimal kTwoCents = *Decimal::Parse("0.02");
 
 bool R040(EvalContext& c, Node ac) {
   if (!(c.Bool(ac, "cbc:MultiplierFactorNumeric") && c.Bool(ac, "cbc:BaseAmount"))) return true;
-  auto amount = First(c, ac, "cbc:Amount");
-  auto base = First(c, ac, "cbc:BaseAmount");
-  auto factor = First(c, ac, "cbc:MultiplierFactorNumeric");
+  auto amount = c.OptDec(ac, "cbc:Amount");
+  auto base = c.OptDec(ac, "cbc:BaseAmount");
+  auto factor = c.OptDec(ac, "cbc:MultiplierFactorNumeric");
   if (!base || !factor) return false;
   return Slack(amount.value_or(Decimal()), (*base * *factor) / Decimal::FromInt(100), kTwoCents);
 }
 
 bool R120(EvalContext& c, Node line) {
   const bool invoice = c.Bool(line, "/ubl:Invoice");
-  const auto lea = First(c, line, "cbc:LineExtensionAmount").value_or(Decimal());
-  const auto qty = First(c, line, invoice ? "cbc:InvoicedQuantity" : "cbc:CreditedQuantity").value_or(Decimal::FromInt(1));
-  const auto price = First(c, line, "cac:Price/cbc:PriceAmount").value_or(Decimal());
+  const auto lea = c.OptDec(line, "cbc:LineExtensionAmount").value_or(Decimal());
+  const auto qty = c.OptDec(line, invoice ? "cbc:InvoicedQuantity" : "cbc:CreditedQuantity").value_or(Decimal::FromInt(1));
+  const auto price = c.OptDec(line, "cac:Price/cbc:PriceAmount").value_or(Decimal());
   Decimal base_qty = Decimal::FromInt(1);
-  if (auto b = First(c, line, "cac:Price/cbc:BaseQuantity"); b && !b->IsZero()) base_qty = *b;
+  if (auto b = c.OptDec(line, "cac:Price/cbc:BaseQuantity"); b && !b->IsZero()) base_qty = *b;
   Decimal allowances, charges;
   for (Node a : c.Nodes(line, "cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) = 'false']/cbc:Amount")) allowances = allowances + c.Dec(a);
   for (Node a : c.Nodes(line, "cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) = 'true']/cbc:Amount")) charges = charges + c.Dec(a);
@@ -56,15 +47,15 @@ bool R120(EvalContext& c, Node line) {
 }
 
 bool R121(EvalContext& c, Node line) {
-  auto b = First(c, line, "cac:Price/cbc:BaseQuantity");
+  auto b = c.OptDec(line, "cac:Price/cbc:BaseQuantity");
   return !c.Bool(line, "cac:Price/cbc:BaseQuantity") || (b && *b > Decimal());
 }
 
 bool R046(EvalContext& c, Node ac) {
   if (!c.Bool(ac, "cbc:BaseAmount")) return true;
-  auto price = First(c, ac, "../cbc:PriceAmount");
-  auto base = First(c, ac, "cbc:BaseAmount");
-  auto amount = First(c, ac, "cbc:Amount");
+  auto price = c.OptDec(ac, "../cbc:PriceAmount");
+  auto base = c.OptDec(ac, "cbc:BaseAmount");
+  auto amount = c.OptDec(ac, "cbc:Amount");
   return price && base && amount && *price == *base - *amount;
 }
 
@@ -161,9 +152,9 @@ bool Abn(EvalContext& c, Node n) {
   return sum % 89 == 0;
 }
 
-bool NoR001(EvalContext& c, Node party) {
-  const char* vat = "cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID";
-  auto ids = c.Nodes(party, vat);
+// NO-R-001 over the party's VAT registrations selected by `vat_ids`.
+bool NorwegianVat(EvalContext& c, Node party, const char* vat_ids) {
+  auto ids = c.Nodes(party, vat_ids);
   bool any_no = false;
   for (Node id : ids) any_no = any_no || c.String(id, "substring(., 1, 2)") == "NO";
   if (!any_no) return true;
@@ -174,6 +165,10 @@ bool NoR001(EvalContext& c, Node party) {
   const std::string v = c.String(ids[0], "string(.)");
   static const std::regex kForm("^[0-9]{9}MVA$");
   return std::regex_search(v.substr(2), kForm) && c.Bool(ids[0], "u-mod11(substring(., 3, 9))");
+}
+
+bool NoR001(EvalContext& c, Node party) {
+  return NorwegianVat(c, party, "cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID");
 }
 
 bool SeR005(EvalContext& c, Node n) {
@@ -201,7 +196,7 @@ bool GrR0011(EvalContext& c, Node id) {
 }
 
 bool NlR007(EvalContext& c, Node lmt) {
-  auto payable = First(c, lmt, "cbc:PayableAmount");
+  auto payable = c.OptDec(lmt, "cbc:PayableAmount");
   if (c.Bool(lmt, "/ubl:Invoice") && payable && *payable <= Decimal()) return true;
   if (c.Bool(lmt, "/cn:CreditNote") && payable && *payable >= Decimal()) return true;
   return c.Bool(lmt, "//cac:PaymentMeans");
@@ -209,20 +204,20 @@ bool NlR007(EvalContext& c, Node lmt) {
 
 bool CiiR040(EvalContext& c, Node ac) {
   if (!(c.Bool(ac, "ram:CalculationPercent") && c.Bool(ac, "ram:BasisAmount"))) return true;
-  auto amount = First(c, ac, "ram:ActualAmount");
-  auto base = First(c, ac, "ram:BasisAmount");
-  auto pct = First(c, ac, "ram:CalculationPercent");
+  auto amount = c.OptDec(ac, "ram:ActualAmount");
+  auto base = c.OptDec(ac, "ram:BasisAmount");
+  auto pct = c.OptDec(ac, "ram:CalculationPercent");
   if (!base || !pct) return false;
   return Slack(amount.value_or(Decimal()), (*base * *pct) / Decimal::FromInt(100), kTwoCents);
 }
 
 bool CiiR120(EvalContext& c, Node line) {
   const char* settle = "ram:SpecifiedLineTradeSettlement/";
-  const auto lea = First(c, line, std::string(settle) + "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount").value_or(Decimal());
-  const auto qty = First(c, line, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity").value_or(Decimal::FromInt(1));
-  const auto price = First(c, line, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount").value_or(Decimal());
+  const auto lea = c.OptDec(line, std::string(settle) + "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount").value_or(Decimal());
+  const auto qty = c.OptDec(line, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity").value_or(Decimal::FromInt(1));
+  const auto price = c.OptDec(line, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount").value_or(Decimal());
   Decimal base_qty = Decimal::FromInt(1);
-  if (auto b = First(c, line, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:BasisQuantity"); b && !b->IsZero()) base_qty = *b;
+  if (auto b = c.OptDec(line, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:BasisQuantity"); b && !b->IsZero()) base_qty = *b;
   Decimal allowances, charges;
   for (Node a : c.Nodes(line, std::string(settle) + "ram:SpecifiedTradeAllowanceCharge[normalize-space(ram:ChargeIndicator/udt:Indicator) = 'false']/ram:ActualAmount")) allowances = allowances + c.Dec(a);
   for (Node a : c.Nodes(line, std::string(settle) + "ram:SpecifiedTradeAllowanceCharge[normalize-space(ram:ChargeIndicator/udt:Indicator) = 'true']/ram:ActualAmount")) charges = charges + c.Dec(a);
@@ -232,27 +227,17 @@ bool CiiR120(EvalContext& c, Node line) {
 
 bool CiiR121(EvalContext& c, Node price) {
   if (!c.Bool(price, "ram:BasisQuantity")) return true;
-  auto b = First(c, price, "ram:BasisQuantity");
+  auto b = c.OptDec(price, "ram:BasisQuantity");
   return b && *b > Decimal();
 }
 
 bool CiiNoR001(EvalContext& c, Node party) {
-  auto ids = c.Nodes(party, "ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']/ram:ID");
-  bool any_no = false;
-  for (Node id : ids) any_no = any_no || c.String(id, "substring(., 1, 2)") == "NO";
-  if (!any_no) return true;
-  if (ids.size() != 1) {
-    c.Crash("a sequence of more than one item where one is expected");
-    return true;
-  }
-  const std::string v = c.String(ids[0], "string(.)");
-  static const std::regex kForm("^[0-9]{9}MVA$");
-  return std::regex_search(v.substr(2), kForm) && c.Bool(ids[0], "u-mod11(substring(., 3, 9))");
+  return NorwegianVat(c, party, "ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']/ram:ID");
 }
 
 bool CiiNlR007(EvalContext& c, Node sum) {
   const std::string type = c.String(sum, "normalize-space(/rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:TypeCode/text())");
-  auto due = First(c, sum, "ram:DuePayableAmount");
+  auto due = c.OptDec(sum, "ram:DuePayableAmount");
   if (type != "381" && due && *due <= Decimal()) return true;
   if (type == "381" && due && *due >= Decimal()) return true;
   return c.Bool(sum, "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans");

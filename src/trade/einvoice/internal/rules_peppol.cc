@@ -26,6 +26,26 @@ const char* OneOf(const char* list, const char* value) {
 #define SUPPLIER "/*/cac:AccountingSupplierParty/cac:Party"
 #define CUSTOMER "/*/cac:AccountingCustomerParty/cac:Party"
 
+// PEPPOL-COMMON-R040..R050: identifier check digits by ISO 6523 scheme.
+// `ids` is the syntax's selector of identifiers with a given scheme
+// ("{0}" stands for the scheme) and `endpoint` its electronic address element.
+void AddIdentifierRules(std::vector<RuleDef>& r, const char* ids_format, const char* endpoint, bool with_9906) {
+  auto ids = [ids_format](const char* scheme) { return Keep(fmt::format(fmt::runtime(ids_format), scheme)); };
+  r.push_back({ids("0088"), {{"PEPPOL-COMMON-R040", F, "u-gln(normalize-space())", "A GLN must have a valid check digit."}}});
+  r.push_back({ids("0192"), {{"PEPPOL-COMMON-R041", F, "string-length(normalize-space()) = 9 and u-mod11(normalize-space())", "A Norwegian organisation number must be 9 digits with a valid check digit."}}});
+  r.push_back({ids("0184"), {{"PEPPOL-COMMON-R042", F, "(string-length(string()) = 10 and substring(string(), 1, 2) = 'DK' and string-length(translate(substring(string(), 3, 8), '1234567890', '')) = 0) or (string-length(string()) = 8 and string-length(translate(substring(string(), 1, 8), '1234567890', '')) = 0)", "A Danish CVR number must be 8 digits, optionally prefixed DK."}}});
+  r.push_back({ids("0208"), {{"PEPPOL-COMMON-R043", F, "native:peppol-common-r043", "A Belgian enterprise number must be 10 digits with a valid mod 97 check."}}});
+  r.push_back({ids("0201"), {{"PEPPOL-COMMON-R044", W, "native:peppol-codice-ipa", "An Italian IPA code must be 6 alphanumeric characters."}}});
+  r.push_back({ids("0210"), {{"PEPPOL-COMMON-R045", W, "native:peppol-codice-fiscale", "An Italian tax code must be valid."}}});
+  r.push_back({Keep(fmt::format("{}[@schemeID = '9907']", endpoint)), {{"PEPPOL-COMMON-R046", W, "native:peppol-codice-fiscale", "An Italian tax code must be valid."}}});
+  r.push_back({ids("0211"), {{"PEPPOL-COMMON-R047", W, "native:peppol-partita-iva", "An Italian VAT number must be valid."}}});
+  if (with_9906) {
+    r.push_back({Keep(fmt::format("{}[@schemeID = '9906']", endpoint)), {{"PEPPOL-COMMON-R048", W, "native:peppol-partita-iva", "An Italian VAT number must be valid."}}});
+  }
+  r.push_back({ids("0007"), {{"PEPPOL-COMMON-R049", F, "string-length(normalize-space()) = 10 and string(number(normalize-space())) != 'NaN' and u-se-orgnr(normalize-space())", "A Swedish organisation number must be 10 digits with a valid check digit."}}});
+  r.push_back({ids("0151"), {{"PEPPOL-COMMON-R050", F, "native:peppol-abn", "An Australian ABN must be valid."}}});
+}
+
 PatternDef EmptyElements() {
   return {"empty-elements",
           {{"//*[not(*) and not(normalize-space())]",
@@ -82,19 +102,7 @@ PatternDef Main() {
                 {"PEPPOL-EN16931-R046", F, "native:peppol-r046", "Net price must equal gross price minus discount."}}});
   r.push_back({"cac:Price/cbc:BaseQuantity[@unitCode]",
                {{"PEPPOL-EN16931-R130", F, "not(../../cbc:InvoicedQuantity or ../../cbc:CreditedQuantity) or @unitCode = ../../cbc:InvoicedQuantity/@unitCode or @unitCode = ../../cbc:CreditedQuantity/@unitCode", "The base quantity unit must be the invoiced quantity unit."}}});
-  auto ids = [](const char* scheme) {
-    return Keep(fmt::format("cbc:EndpointID[@schemeID = '{0}'] | cac:PartyIdentification/cbc:ID[@schemeID = '{0}'] | cbc:CompanyID[@schemeID = '{0}']", scheme));
-  };
-  r.push_back({ids("0088"), {{"PEPPOL-COMMON-R040", F, "u-gln(normalize-space())", "A GLN must have a valid check digit."}}});
-  r.push_back({ids("0192"), {{"PEPPOL-COMMON-R041", F, "string-length(normalize-space()) = 9 and u-mod11(normalize-space())", "A Norwegian organisation number must be 9 digits with a valid check digit."}}});
-  r.push_back({ids("0184"), {{"PEPPOL-COMMON-R042", F, "(string-length(string()) = 10 and substring(string(), 1, 2) = 'DK' and string-length(translate(substring(string(), 3, 8), '1234567890', '')) = 0) or (string-length(string()) = 8 and string-length(translate(substring(string(), 1, 8), '1234567890', '')) = 0)", "A Danish CVR number must be 8 digits, optionally prefixed DK."}}});
-  r.push_back({ids("0208"), {{"PEPPOL-COMMON-R043", F, "native:peppol-common-r043", "A Belgian enterprise number must be 10 digits with a valid mod 97 check."}}});
-  r.push_back({ids("0201"), {{"PEPPOL-COMMON-R044", W, "native:peppol-codice-ipa", "An Italian IPA code must be 6 alphanumeric characters."}}});
-  r.push_back({ids("0210"), {{"PEPPOL-COMMON-R045", W, "native:peppol-codice-fiscale", "An Italian tax code must be valid."}}});
-  r.push_back({"cbc:EndpointID[@schemeID = '9907']", {{"PEPPOL-COMMON-R046", W, "native:peppol-codice-fiscale", "An Italian tax code must be valid."}}});
-  r.push_back({ids("0211"), {{"PEPPOL-COMMON-R047", W, "native:peppol-partita-iva", "An Italian VAT number must be valid."}}});
-  r.push_back({ids("0007"), {{"PEPPOL-COMMON-R049", F, "string-length(normalize-space()) = 10 and string(number(normalize-space())) != 'NaN' and u-se-orgnr(normalize-space())", "A Swedish organisation number must be 10 digits with a valid check digit."}}});
-  r.push_back({ids("0151"), {{"PEPPOL-COMMON-R050", F, "native:peppol-abn", "An Australian ABN must be 11 digits with a valid check."}}});
+  AddIdentifierRules(r, "cbc:EndpointID[@schemeID = '{0}'] | cac:PartyIdentification/cbc:ID[@schemeID = '{0}'] | cbc:CompanyID[@schemeID = '{0}']", "cbc:EndpointID", false);
   return p;
 }
 
@@ -298,20 +306,7 @@ PatternDef CiiMain() {
                {{"PEPPOL-EN16931-R121", F, "native:peppol-cii-r121", "The base quantity must be positive."}}});
   r.push_back({"ram:NetPriceProductTradePrice/ram:BasisQuantity[@unitCode] | ram:GrossPriceProductTradePrice/ram:BasisQuantity[@unitCode]",
                {{"PEPPOL-EN16931-R130", F, "@unitCode = ../../../ram:SpecifiedLineTradeDelivery/ram:BilledQuantity/@unitCode", "The base quantity unit must be the invoiced quantity unit."}}});
-  auto ids = [](const char* scheme) {
-    return Keep(fmt::format("ram:URIID[@schemeID = '{0}'] | ram:ID[@schemeID = '{0}'] | ram:GlobalID[@schemeID = '{0}']", scheme));
-  };
-  r.push_back({ids("0088"), {{"PEPPOL-COMMON-R040", F, "u-gln(normalize-space())", "A GLN must have a valid check digit."}}});
-  r.push_back({ids("0192"), {{"PEPPOL-COMMON-R041", F, "string-length(normalize-space()) = 9 and u-mod11(normalize-space())", "A Norwegian organisation number must be 9 digits with a valid check digit."}}});
-  r.push_back({ids("0184"), {{"PEPPOL-COMMON-R042", F, "(string-length(string()) = 10 and substring(string(), 1, 2) = 'DK' and string-length(translate(substring(string(), 3, 8), '1234567890', '')) = 0) or (string-length(string()) = 8 and string-length(translate(substring(string(), 1, 8), '1234567890', '')) = 0)", "A Danish CVR number must be 8 digits, optionally prefixed DK."}}});
-  r.push_back({ids("0208"), {{"PEPPOL-COMMON-R043", F, "native:peppol-common-r043", "A Belgian enterprise number must be 10 digits with a valid mod 97 check."}}});
-  r.push_back({ids("0201"), {{"PEPPOL-COMMON-R044", W, "native:peppol-codice-ipa", "An Italian IPA code must be 6 alphanumeric characters."}}});
-  r.push_back({ids("0210"), {{"PEPPOL-COMMON-R045", W, "native:peppol-codice-fiscale", "An Italian tax code must be valid."}}});
-  r.push_back({"ram:URIID[@schemeID = '9907']", {{"PEPPOL-COMMON-R046", W, "native:peppol-codice-fiscale", "An Italian tax code must be valid."}}});
-  r.push_back({ids("0211"), {{"PEPPOL-COMMON-R047", W, "native:peppol-partita-iva", "An Italian VAT number must be valid."}}});
-  r.push_back({"ram:URIID[@schemeID = '9906']", {{"PEPPOL-COMMON-R048", W, "native:peppol-partita-iva", "An Italian VAT number must be valid."}}});
-  r.push_back({ids("0007"), {{"PEPPOL-COMMON-R049", F, "string-length(normalize-space()) = 10 and string(number(normalize-space())) != 'NaN' and u-se-orgnr(normalize-space())", "A Swedish organisation number must be 10 digits with a valid check digit."}}});
-  r.push_back({ids("0151"), {{"PEPPOL-COMMON-R050", F, "native:peppol-abn", "An Australian ABN must be valid."}}});
+  AddIdentifierRules(r, "ram:URIID[@schemeID = '{0}'] | ram:ID[@schemeID = '{0}'] | ram:GlobalID[@schemeID = '{0}']", "ram:URIID", true);
   return p;
 }
 
@@ -415,6 +410,22 @@ PatternDef CiiCodes() {
   return p;
 }
 
+// $profile: the process number NN of urn:fdc:peppol.eu:2017:poacc:billing:NN:1.0
+// (the 7th ':'-separated token), or 'Unknown'.
+std::string ProfileOf(const std::string& profile_id, bool present) {
+  static const std::regex kProfile("urn:fdc:peppol.eu:2017:poacc:billing:([0-9]{2}):1.0");
+  if (!present || !std::regex_search(profile_id, kProfile)) return "Unknown";
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= profile_id.size(); ++i) {
+    if (i == profile_id.size() || profile_id[i] == ':') {
+      parts.push_back(profile_id.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return parts.size() >= 7 ? parts[6] : "";
+}
+
 std::string Upper(std::string s) {
   for (char& c : s) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
@@ -430,23 +441,8 @@ std::string VatPrefix(EvalContext& c, _xmlNode* doc, const char* party) {
 }  // namespace
 
 void BindPeppolUblVariables(EvalContext& c, _xmlNode* doc) {
-  static const std::regex kProfile("urn:fdc:peppol.eu:2017:poacc:billing:([0-9]{2}):1.0");
   const std::string profile_id = c.String(doc, "normalize-space(/*/cbc:ProfileID)");
-  std::smatch m;
-  std::string profile = "Unknown";
-  if (std::regex_search(profile_id, m, kProfile)) {
-    // tokenize(..., ':')[7]
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i <= profile_id.size(); ++i) {
-      if (i == profile_id.size() || profile_id[i] == ':') {
-        parts.push_back(profile_id.substr(start, i - start));
-        start = i + 1;
-      }
-    }
-    profile = parts.size() >= 7 ? parts[6] : "";
-  }
-  c.SetString("profile", profile);
+  c.SetString("profile", ProfileOf(profile_id, true));
   std::string supplier = VatPrefix(c, doc, SUPPLIER);
   if (supplier.empty()) supplier = VatPrefix(c, doc, "/*/cac:TaxRepresentativeParty");
   const std::string supplier_address = c.String(doc, "normalize-space(" SUPPLIER "/cac:PostalAddress/cac:Country/cbc:IdentificationCode)");
@@ -476,22 +472,9 @@ void BindPeppolUblVariables(EvalContext& c, _xmlNode* doc) {
 }
 
 void BindPeppolCiiVariables(EvalContext& c, _xmlNode* doc) {
-  static const std::regex kProfile("urn:fdc:peppol.eu:2017:poacc:billing:([0-9]{2}):1.0");
   const char* bp = "/rsm:CrossIndustryInvoice/rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter";
   const std::string profile_id = c.String(doc, fmt::format("normalize-space({}/ram:ID)", bp));
-  std::string profile = "Unknown";
-  if (c.Bool(doc, bp) && std::regex_search(profile_id, kProfile)) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i <= profile_id.size(); ++i) {
-      if (i == profile_id.size() || profile_id[i] == ':') {
-        parts.push_back(profile_id.substr(start, i - start));
-        start = i + 1;
-      }
-    }
-    profile = parts.size() >= 7 ? parts[6] : "";
-  }
-  c.SetString("profile", profile);
+  c.SetString("profile", ProfileOf(profile_id, c.Bool(doc, bp)));
   std::string supplier = c.String(doc, "substring(/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction[1]/ram:ApplicableHeaderTradeAgreement[1]/ram:SellerTradeParty[1]/ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']/ram:ID, 1, 2)");
   if (supplier.empty()) supplier = c.String(doc, "substring(/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:SellerTaxRepresentativeTradeParty/ram:SpecifiedTaxRegistration[ram:ID/@schemeID = 'VAT']/ram:ID, 1, 2)");
   if (supplier.empty()) supplier = c.Bool(doc, SELLER_CII "/ram:PostalTradeAddress/ram:CountryID") ? c.String(doc, "normalize-space(" SELLER_CII "/ram:PostalTradeAddress/ram:CountryID)") : "XX";
