@@ -25,6 +25,8 @@ bool Eq(const std::optional<Decimal>& a, const Decimal& b) { return a && *a == b
 
 #define TX_SETTLEMENT "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
 
+#define SETTLEMENT_CII TX_SETTLEMENT
+
 const char* kLines = "//cac:InvoiceLine | //cac:CreditNoteLine";
 
 bool UblBrCo10(EvalContext& c, Node n) {
@@ -240,6 +242,51 @@ bool CiiBrCo13(EvalContext& c, Node n) {
   return !ata && !cta && *tba == lta->RoundTo2();
 }
 
+bool CiiBrCo16(EvalContext& c, Node n) {
+  auto due = c.OptDec(n, "ram:DuePayableAmount[1]");
+  auto grand = c.OptDec(n, "ram:GrandTotalAmount[1]");
+  auto prepaid = c.OptDec(n, "ram:TotalPrepaidAmount[1]");
+  auto rounding = c.OptDec(n, "ram:RoundingAmount[1]");
+  if (!due || !grand) return false;
+  if (prepaid && rounding && *due == *grand - *prepaid + *rounding) return true;
+  if (!c.Bool(n, "ram:TotalPrepaidAmount") && rounding && *due == *grand + *rounding) return true;
+  if (!c.Bool(n, "ram:RoundingAmount") && prepaid && *due == *grand - *prepaid) return true;
+  return !c.Bool(n, "ram:TotalPrepaidAmount") && !c.Bool(n, "ram:RoundingAmount") && *due == *grand;
+}
+
+// BR-S-08 (CII): per rate, the basis equals the rounded sums of the lines,
+// charges and allowances at that rate; compared as xs:double like the
+// untyped ../ram:BasisAmount.
+bool CiiBrS08(EvalContext& c, Node code) {
+  for (Node rate_node : c.Nodes(code, "../ram:RateApplicablePercent")) {
+    const Decimal rate = c.Dec(rate_node);
+    auto at_rate = [&](Node n, const char* tax) {
+      for (Node p : c.Nodes(n, std::string(tax) + "/ram:RateApplicablePercent")) {
+        if (c.Dec(p) == rate) return true;
+      }
+      return false;
+    };
+    Decimal lines, charges, allowances;
+    for (Node s : c.Nodes(code, "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement[ram:ApplicableTradeTax/ram:CategoryCode = 'S']")) {
+      if (at_rate(s, "ram:ApplicableTradeTax")) lines = lines + c.DecSum(s, "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount");
+    }
+    for (Node ac : c.Nodes(code, SETTLEMENT_CII "ram:SpecifiedTradeAllowanceCharge[ram:CategoryTradeTax/ram:CategoryCode='S']")) {
+      if (!at_rate(ac, "ram:CategoryTradeTax")) continue;
+      const bool charge = c.Bool(ac, "is-true(ram:ChargeIndicator/udt:Indicator)");
+      const bool allowance = c.Bool(ac, "is-false(ram:ChargeIndicator/udt:Indicator)");
+      auto amount = c.OptDec(ac, "ram:ActualAmount[1]");
+      if (charge && amount) charges = charges + *amount;
+      if (allowance && amount) allowances = allowances + *amount;
+    }
+    if (c.crashed()) return true;
+    const double expect = lines.RoundTo2().ToDouble() + charges.RoundTo2().ToDouble() - allowances.RoundTo2().ToDouble();
+    bool ok = false;
+    for (Node b : c.Nodes(code, "../ram:BasisAmount")) ok = ok || c.Number(b, "number(.)") == expect;
+    if (!ok) return false;
+  }
+  return true;
+}
+
 bool CiiBrS09(EvalContext& c, Node n) {
   auto ca = c.OptDec(n, "../ram:CalculatedAmount");
   auto ba = c.OptDec(n, "../ram:BasisAmount");
@@ -289,7 +336,7 @@ const std::map<std::string_view, NativeCheck>& NativeChecks() {
       {"ubl-br-co-16", UblBrCo16}, {"ubl-br-co-17", UblBrCo17}, {"ubl-br-53", UblBr53},
       {"br-period-order", PeriodOrder}, {"ubl-zero-vat", ZeroVat}, {"percent-zero", PercentZero},
       {"ubl-rated-vat", RatedVat}, {"cii-br-co-10", CiiBrCo10}, {"cii-br-co-13", CiiBrCo13},
-      {"cii-br-s-09", CiiBrS09}, {"cii-br-co-15", CiiBrCo15}, {"cii-br-co-17", CiiBrCo17},
+      {"cii-br-s-09", CiiBrS09}, {"cii-br-co-15", CiiBrCo15}, {"cii-br-co-16", CiiBrCo16}, {"cii-br-s-08", CiiBrS08}, {"cii-br-co-17", CiiBrCo17},
       {"ubl-taxable-AE", UblTaxable<'A', 'E'>}, {"ubl-taxable-E", UblTaxable<'E'>},
       {"ubl-taxable-G", UblTaxable<'G'>}, {"ubl-taxable-K", UblTaxable<'K'>},
       {"ubl-taxable-O", UblTaxable<'O'>}, {"ubl-taxable-Z", UblTaxable<'Z'>},
