@@ -59,6 +59,20 @@ const char* RatedCategoryInBreakdown(const char* code) {
       code));
 }
 
+// -02/-05 (lines), -03/-06 (allowances), -04/-07 (charges) of a rated category.
+void AddRatedCategoryRules(std::vector<RuleDef>& r, const char* fam, const char* code) {
+  auto id = [fam](int n) { return Keep(fmt::format("BR-{}-{:02d}", fam, n)); };
+  r.push_back({Keep(fmt::format("//rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax[ram:CategoryCode = '{}'][upper-case(ram:TypeCode) = 'VAT']", code)),
+               {{id(2), F, SELLER_VAT_OR_REP, Keep(fmt::format("A line in category {} needs the seller's VAT identifier.", code))},
+                {id(5), F, "ram:RateApplicablePercent > 0", Keep(fmt::format("A line in category {} needs a positive rate.", code))}}});
+  r.push_back({Keep(fmt::format("//ram:SpecifiedTradeAllowanceCharge[is-false(ram:ChargeIndicator/udt:Indicator)]/ram:CategoryTradeTax[ram:CategoryCode = '{}'][upper-case(ram:TypeCode) = 'VAT']", code)),
+               {{id(3), F, SELLER_VAT_OR_REP, Keep(fmt::format("An allowance in category {} needs the seller's VAT identifier.", code))},
+                {id(6), F, "ram:RateApplicablePercent > 0", Keep(fmt::format("An allowance in category {} needs a positive rate.", code))}}});
+  r.push_back({Keep(fmt::format("//ram:SpecifiedTradeAllowanceCharge[is-true(ram:ChargeIndicator/udt:Indicator)]/ram:CategoryTradeTax[ram:CategoryCode = '{}'][upper-case(ram:TypeCode) = 'VAT']", code)),
+               {{id(4), F, SELLER_VAT_OR_REP, Keep(fmt::format("A charge in category {} needs the seller's VAT identifier.", code))},
+                {id(7), F, "ram:RateApplicablePercent > 0", Keep(fmt::format("A charge in category {} needs a positive rate.", code))}}});
+}
+
 PatternDef Model() {
   PatternDef p{"EN16931-CII-Model", {}};
   auto& r = p.rules;
@@ -156,20 +170,24 @@ PatternDef Model() {
                {{"BR-CO-14", F, ". = (round(sum(/rsm:CrossIndustryInvoice/" TX "ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount) * 10 * 10) div 100)", "The total VAT amount (BT-110) must equal the sum of VAT category amounts (BT-117)."}}});
   r.push_back({"//ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']",
                {{"BR-CO-09", F, "contains(' 1A AD AE AF AG AI AL AM AN AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BL BJ BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH EL ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XI YE YT ZA ZM ZW ', concat(' ', substring(., 1, 2), ' '))", "A VAT identifier must start with a country prefix."}}});
-  // Standard rate (S).
+  // Standard rate (S): the breakdown rules sit on the category code.
   r.push_back({"//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode[.='S']",
                {{"BR-S-08", F, "native:cii-br-s-08", "The taxable amount of category S must equal its lines plus charges minus allowances, per rate."},
                 {"BR-S-09", F, "native:cii-br-s-09", "The VAT amount of category S must equal taxable amount x rate."},
                 {"BR-S-10", F, "not(../ram:ExemptionReason) and not(../ram:ExemptionReasonCode)", "Category S takes no exemption reason."}}});
-  r.push_back({"//rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax[ram:CategoryCode = 'S'][upper-case(ram:TypeCode) = 'VAT']",
-               {{"BR-S-02", F, SELLER_VAT_OR_REP, "A standard rated line needs the seller's VAT identifier."},
-                {"BR-S-05", F, "ram:RateApplicablePercent > 0", "A standard rated line needs a positive rate."}}});
-  r.push_back({"//ram:SpecifiedTradeAllowanceCharge[is-false(ram:ChargeIndicator/udt:Indicator)]/ram:CategoryTradeTax[ram:CategoryCode = 'S'][upper-case(ram:TypeCode) = 'VAT']",
-               {{"BR-S-03", F, SELLER_VAT_OR_REP, "A standard rated allowance needs the seller's VAT identifier."},
-                {"BR-S-06", F, "ram:RateApplicablePercent > 0", "A standard rated allowance needs a positive rate."}}});
-  r.push_back({"//ram:SpecifiedTradeAllowanceCharge[is-true(ram:ChargeIndicator/udt:Indicator)]/ram:CategoryTradeTax[ram:CategoryCode = 'S'][upper-case(ram:TypeCode) = 'VAT']",
-               {{"BR-S-04", F, SELLER_VAT_OR_REP, "A standard rated charge needs the seller's VAT identifier."},
-                {"BR-S-07", F, "ram:RateApplicablePercent > 0", "A standard rated charge needs a positive rate."}}});
+  AddRatedCategoryRules(r, "S", "S");
+  // IGIC (L) and IPSI (M): the breakdown rules sit on the trade tax; their
+  // -08 iterates over ../ram:RateApplicablePercent, which is always empty
+  // from there, so it holds, as does -09 (true() in the official rules).
+  for (const auto& [fam, code] : std::initializer_list<std::pair<const char*, const char*>>{{"AF", "L"}, {"AG", "M"}}) {
+    r.push_back({Keep(fmt::format("//rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax[ram:CategoryCode = '{}'][upper-case(ram:TypeCode) = 'VAT']", code)),
+                 {{Keep(fmt::format("BR-{}-08", fam)), F, "true()", Keep(fmt::format("The taxable amount of category {} must match its lines, per rate.", code))},
+                  {Keep(fmt::format("BR-{}-09", fam)), F, "true()", Keep(fmt::format("The VAT amount of category {} must match its rate.", code))},
+                  {Keep(fmt::format("BR-{}-10", fam)), F, "not(ram:ExemptionReason) and not(ram:ExemptionReasonCode)", Keep(fmt::format("Category {} takes no exemption reason.", code))}}});
+    AddRatedCategoryRules(r, fam, code);
+  }
+  r.push_back({"//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax",
+               {{"BR-CO-17", F, "native:cii-br-co-17", "The category VAT amount (BT-117) must equal taxable amount x rate, rounded to 2 decimals."}}});
   return p;
 }
 
