@@ -4,6 +4,7 @@
 // rest is listed in tests/einvoice/known_mismatches.
 #include <fmt/format.h>
 
+#include "trade/einvoice/internal/code_lists.h"
 #include "trade/einvoice/internal/rules.h"
 
 namespace digitrade::trade::einvoice::internal {
@@ -191,17 +192,71 @@ PatternDef Model() {
   return p;
 }
 
+// "the value of `expr` is one code of `list`", as the code-list rules test it.
+const char* CiiInList(const char* list, const char* expr, const char* normalized = nullptr) {
+  return Keep(fmt::format("not(contains(normalize-space({0}),' ')) and contains('{1}', concat(' ', {2}, ' '))",
+                          expr, list, normalized != nullptr ? normalized : fmt::format("normalize-space({})", expr)));
+}
+
+// The syntax binding: the rules whose contexts we implement, in the official
+// order (only the asserts listed here; the others are counted as known
+// mismatches until they are written).
 PatternDef Syntax() {
   PatternDef p{"EN16931-CII-Syntax", {}};
-  p.rules.push_back({"//ram:*[substring(name(), string-length(name()) - 5) = 'Amount' and not(self::ram:TaxTotalAmount)]",
-                     {{"CII-DT-031", F, "not(@currencyID)", "Only the total VAT amount carries a currency identifier."}}});
+  auto& r = p.rules;
+  r.push_back({"/rsm:CrossIndustryInvoice/rsm:ExchangedDocumentContext",
+               {{"CII-SR-009", F, "count(ram:GuidelineSpecifiedDocumentContextParameter) = 1", "Exactly one specification identifier parameter."},
+                {"CII-SR-010", F, "count(ram:GuidelineSpecifiedDocumentContextParameter/ram:ID) = 1", "Exactly one specification identifier (BT-24)."}}});
+  r.push_back({"/rsm:CrossIndustryInvoice/rsm:ExchangedDocument",
+               {{"CII-SR-014", F, "count(ram:TypeCode) = 1", "Exactly one invoice type code (BT-3)."}}});
+  r.push_back({"/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeAgreement",
+               {{"CII-SR-439", F, "count(ram:NetPriceProductTradePrice/ram:ChargeAmount) = 1", "Exactly one item net price (BT-146)."},
+                {"CII-SR-119", W, "(ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge/ram:ChargeIndicator[is-false(udt:Indicator)] and ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge/ram:ActualAmount) or (not(ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge/ram:ChargeIndicator) and not(ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge/ram:ActualAmount))", "A price discount needs its indicator (false) and amount."}}});
+  r.push_back({"/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement",
+               {{"CII-SR-454", W, "count(ram:ApplicableTradeTax) = 1", "Exactly one VAT category per line."}}});
+  r.push_back({"/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement",
+               {{"CII-SR-457", W, "count(ram:AdditionalReferencedDocument[ram:TypeCode='50']) <= 1", "At most one tender or lot reference."},
+                {"CII-SR-458", W, "count(ram:AdditionalReferencedDocument[ram:TypeCode='130']) <= 1", "At most one invoiced object identifier."}}});
+  r.push_back({"//ram:*[substring(name(), string-length(name()) - 5) = 'Amount' and not(self::ram:TaxTotalAmount)]",
+               {{"CII-DT-031", F, "not(@currencyID)", "Only the total VAT amount carries a currency identifier."}}});
+  r.push_back({"//udt:DateTimeString[@format = '102']",
+               {{"CII-DT-097", F, "matches(., '^\\s*(\\d{4})(1[0-2]|0[1-9]){1}(3[01]|[12][0-9]|0[1-9]){1}\\s*$')", "A date in format 102 is CCYYMMDD."}}});
+  return p;
+}
+
+PatternDef Codes() {
+  PatternDef p{"EN16931-Codes", {}};
+  auto& r = p.rules;
+  r.push_back({"rsm:ExchangedDocument/ram:TypeCode", {{"BR-CL-01", F, CiiInList(kCiiDocumentTypeCodes, "."), "The document type code (BT-3) is not in UNTDID 1001."}}});
+  r.push_back({"ram:TaxTotalAmount[@currencyID]", {{"BR-CL-03", F, CiiInList(kCiiCurrencyCodes, "@currencyID"), "The currency is not an ISO 4217 code."}}});
+  r.push_back({"ram:InvoiceCurrencyCode", {{"BR-CL-04", F, CiiInList(kCiiCurrencyCodes, "."), "The invoice currency (BT-5) is not an ISO 4217 code."}}});
+  r.push_back({"ram:TaxCurrencyCode", {{"BR-CL-05", F, CiiInList(kCiiCurrencyCodes, "."), "The VAT accounting currency (BT-6) is not an ISO 4217 code."}}});
+  r.push_back({"ram:DueDateTypeCode", {{"BR-CL-06", F, CiiInList(" 5 29 72 ", "."), "The tax point date code (BT-8) is not allowed."}}});
+  r.push_back({"ram:ReferenceTypeCode", {{"BR-CL-07", F, CiiInList(kCiiReferenceQualifiers, "."), "The object identifier scheme is not in UNTDID 1153."}}});
+  r.push_back({"ram:SubjectCode", {{"BR-CL-08", F, CiiInList(kCiiSubjectCodes, "."), "The note subject code is not in UNTDID 4451."}}});
+  r.push_back({"//ram:GlobalID[@schemeID][not(ancestor::ram:SpecifiedTradeProduct) and not(ancestor::ram:ShipToTradeParty)]", {{"BR-CL-10", F, CiiInList(kCiiGlobalIdSchemes, "@schemeID"), "The identifier scheme is not in ISO 6523 ICD."}}});
+  r.push_back({"ram:ID[@schemeID][not(ancestor::ram:SpecifiedTaxRegistration)]", {{"BR-CL-11", F, CiiInList(kCiiIcdSchemes, "@schemeID"), "The registration identifier scheme is not in ISO 6523 ICD."}}});
+  r.push_back({"ram:ClassCode[@listID]", {{"BR-CL-13", F, CiiInList(kCiiItemClassificationSchemes, "@listID"), "The item classification scheme is not in UNTDID 7143."}}});
+  r.push_back({"ram:CountryID", {{"BR-CL-14", F, CiiInList(kCiiCountryCodes, "."), "The country code is not ISO 3166-1 alpha-2."}}});
+  r.push_back({"ram:OriginTradeCountry/ram:ID", {{"BR-CL-15", F, CiiInList(kCiiCountryCodes, "."), "The item country of origin is not ISO 3166-1 alpha-2."}}});
+  r.push_back({"ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode", {{"BR-CL-16", F, CiiInList(kCiiPaymentMeansCodes, "."), "The payment means code is not in UNTDID 4461."}}});
+  r.push_back({"ram:CategoryTradeTax/ram:CategoryCode", {{"BR-CL-17", F, CiiInList(" AE L M E S Z G O K B ", "."), "The VAT category code is not allowed."}}});
+  r.push_back({"ram:ApplicableTradeTax/ram:CategoryCode", {{"BR-CL-18", F, CiiInList(" AE L M E S Z G O K B ", "."), "The VAT category code is not allowed."}}});
+  r.push_back({"ram:SpecifiedTradeAllowanceCharge[is-false(ram:ChargeIndicator/udt:Indicator)]/ram:ReasonCode", {{"BR-CL-19", F, CiiInList(kCiiAllowanceReasonCodes, "."), "The allowance reason code is not in UNTDID 5189."}}});
+  r.push_back({"ram:SpecifiedTradeAllowanceCharge[is-true(ram:ChargeIndicator/udt:Indicator)]/ram:ReasonCode", {{"BR-CL-20", F, CiiInList(kCiiChargeReasonCodes, "."), "The charge reason code is not in UNTDID 7161."}}});
+  r.push_back({"ram:SpecifiedTradeProduct/ram:GlobalID[@schemeID]", {{"BR-CL-21", F, CiiInList(kCiiIcdSchemes, "@schemeID"), "The item identifier scheme is not in ISO 6523 ICD."}}});
+  r.push_back({"ram:ExemptionReasonCode", {{"BR-CL-22", F, CiiInList(kCiiVatexCodes, ".", "normalize-space(upper-case(.))"), "The exemption reason code is not in the VATEX list."}}});
+  r.push_back({"ram:BasisQuantity[@unitCode] | ram:BilledQuantity[@unitCode]", {{"BR-CL-23", F, CiiInList(kCiiUnitCodes, "@unitCode"), "The unit code is not in UN/ECE Rec 20/21."}}});
+  r.push_back({"ram:AttachmentBinaryObject[@mimeCode]", {{"BR-CL-24", F, "@mimeCode = 'application/pdf' or @mimeCode = 'image/png' or @mimeCode = 'image/jpeg' or @mimeCode = 'text/csv' or @mimeCode = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' or @mimeCode = 'application/vnd.oasis.opendocument.spreadsheet'", "The attachment MIME code is not allowed."}}});
+  r.push_back({"ram:URIUniversalCommunication/ram:URIID[@schemeID]", {{"BR-CL-25", F, CiiInList(kCiiEasCodes, "@schemeID"), "The electronic address scheme is not in the CEF EAS list."}}});
+  r.push_back({"ram:ApplicableHeaderTradeDelivery/ram:ShipToTradeParty/ram:GlobalID[@schemeID]", {{"BR-CL-26", F, CiiInList(kCiiIcdSchemes, "@schemeID"), "The delivery location scheme is not in ISO 6523 ICD."}}});
   return p;
 }
 
 }  // namespace
 
 std::vector<PatternDef> CenCiiPatterns() {
-  static const auto& patterns = *new std::vector<PatternDef>{Model(), Syntax()};
+  static const auto& patterns = *new std::vector<PatternDef>{Model(), Syntax(), Codes()};
   return patterns;
 }
 
