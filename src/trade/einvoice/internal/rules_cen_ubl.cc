@@ -165,6 +165,8 @@ PatternDef Model() {
                {{"BR-65", F, "exists(@listID)", "The item classification (BT-158) needs a scheme identifier."}}});
   r.push_back({"cac:InvoiceLine/cac:Item/cac:StandardItemIdentification/cbc:ID | cac:CreditNoteLine/cac:Item/cac:StandardItemIdentification/cbc:ID",
                {{"BR-64", F, "exists(@schemeID)", "The item standard identifier (BT-157) needs a scheme identifier."}}});
+  r.push_back({"/ubl:Invoice/cbc:Note | /cn:CreditNote/cbc:Note",
+               {{"BR-CL-08", F, Keep(fmt::format("(contains(.,'#') and string-length(substring-before(substring-after(.,'#'),'#')) = 3 and contains('{}', substring-before(substring-after(.,'#'),'#'))) or not(contains(.,'#')) or not(string-length(substring-before(substring-after(.,'#'),'#')) = 3)", kSubjectCodes)), "The note subject code is not in UNTDID 4451."}}});
   r.push_back({"cac:PayeeParty",
                {{"BR-17", F, "exists(cac:PartyName/cbc:Name) and not(cac:PartyName/cbc:Name = ../cac:AccountingSupplierParty/cac:Party/cac:PartyName/cbc:Name) and not(cac:PartyIdentification/cbc:ID = ../cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID)", "A payee (BG-10) different from the seller needs a name (BT-59)."}}});
   r.push_back({"cac:PaymentMeans[cbc:PaymentMeansCode='30' or cbc:PaymentMeansCode='58']/cac:PayeeFinancialAccount",
@@ -306,11 +308,17 @@ PatternDef Syntax() {
       {"UBL-CR-652", "//cac:PartyTaxScheme/cbc:CompanyID/@schemeID"},
       {"UBL-CR-660", "//cac:Country/cbc:IdentificationCode/@listID"},
       {"UBL-CR-665", "//cac:AdditionalDocumentReference[cbc:DocumentTypeCode != '130' or not(cbc:DocumentTypeCode)]/cbc:ID/@schemeID"},
-      {"UBL-CR-678", "//cac:TaxCategory/cbc:ID/@schemeID"}};
+      {"UBL-CR-678", "//cac:TaxCategory/cbc:ID/@schemeID"},
+      {"UBL-CR-679", "//cac:ClassifiedTaxCategory/cbc:ID/@schemeID"},
+      {"UBL-CR-411", "cac:PaymentMeans/cbc:ID"},
+      {"UBL-CR-635", "(cac:InvoiceLine | cac:CreditNoteLine)/cac:Price/cac:AllowanceCharge/cbc:MultiplierFactorNumeric"},
+      {"UBL-CR-671", "//cac:Price/cac:AllowanceCharge/cbc:MultiplierFactorNumeric"}};
   for (const auto& n : kNotUsed) {
     root.asserts.push_back({n.id, W, Keep(fmt::format("not({})", n.path)), Keep(fmt::format("{} is not used in EN 16931.", n.path))});
   }
   r.push_back(std::move(root));
+  r.push_back({"cac:BillingReference",
+               {{"UBL-SR-07", F, "cac:InvoiceDocumentReference/cbc:ID", "A preceding invoice reference needs the invoice number."}}});
   r.push_back({"cac:InvoiceLine | cac:CreditNoteLine",
                {{"UBL-SR-34", F, "count(cbc:Note) <= 1", "At most one line note."},
                 {"UBL-SR-35", F, "count(cac:OrderLineReference/cbc:LineID) <= 1", "At most one referenced purchase order line."},
@@ -338,7 +346,7 @@ PatternDef Codes() {
   r.push_back({"cac:InvoicePeriod/cbc:DescriptionCode", {{"BR-CL-06", F, InList(" 3 35 432 ", "."), "The tax point date code (BT-8) is not in UNTDID 2005 subset."}}});
   r.push_back({"cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID[@schemeID] | cac:DocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID[@schemeID]",
                {{"BR-CL-07", F, InList(kReferenceQualifiers, "@schemeID"), "The object identifier scheme is not in UNTDID 1153."}}});
-  r.push_back({"cac:PartyIdentification/cbc:ID[@schemeID]", {{"BR-CL-10", F, InList(kIcdSchemes, "@schemeID"), "The identifier scheme is not in ISO 6523 ICD."}}});
+  r.push_back({"cac:PartyIdentification/cbc:ID[@schemeID]", {{"BR-CL-10", F, Keep(fmt::format("({}) or ({} and (ancestor::cac:AccountingSupplierParty or ancestor::cac:PayeeParty))", InList(kIcdSchemes, "@schemeID"), InList(" SEPA ", "@schemeID"))), "The identifier scheme is not in ISO 6523 ICD (SEPA only for the seller or payee)."}}});
   r.push_back({"cac:PartyLegalEntity/cbc:CompanyID[@schemeID]", {{"BR-CL-11", F, InList(kIcdSchemes, "@schemeID"), "The registration identifier scheme is not in ISO 6523 ICD."}}});
   r.push_back({"cac:CommodityClassification/cbc:ItemClassificationCode[@listID]", {{"BR-CL-13", F, InList(kItemClassificationSchemes, "@listID"), "The item classification scheme is not in UNTDID 7143."}}});
   r.push_back({"cac:Country/cbc:IdentificationCode", {{"BR-CL-14", F, InList(kCountryCodes, "."), "The country code is not ISO 3166-1 alpha-2."}}});
