@@ -94,33 +94,58 @@ PatternDef Model() {
                                   {"AG", "M", false, false}};
   for (const auto& c : kCats) {
     const std::string cat = fmt::format("[normalize-space(cbc:ID)='{}']" VAT, c.code);
+    const std::string code(c.code);
+    const bool ic = code == "K";
+    const bool ae = code == "AE";
     const std::string seller = c.seller_vat_filtered
                                    ? "//" SELLER_VAT
                                    : "//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID";
-    const std::string who = fmt::format("(exists({}) or exists(" TAXREP_VAT "))", seller);
-    const bool ic = std::string_view(c.code) == "K";
-    const std::string count_in_breakdown =
-        std::string_view(c.code) == "L" || std::string_view(c.code) == "M"
-            ? fmt::format("count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID)='{}']) > 0", c.code)
-            : fmt::format("count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='{}']) = 1", c.code);
-    const std::string used =
-        fmt::format("//cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='{0}'] | //cac:ClassifiedTaxCategory" VAT "/cbc:ID[normalize-space(.)='{0}']", c.code);
-    const bool two_way = std::string_view(c.code) == "L" || std::string_view(c.code) == "M";
+    std::string who = fmt::format("(exists({}) or exists(" TAXREP_VAT "))", seller);
+    if (ic) who += " and exists(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID)";
+    if (ae) who += " and (exists(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID) or exists(//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID))";
+    const bool two_way = code == "L" || code == "M";
     const std::string test01 =
         two_way ? fmt::format("(count(//cac:AllowanceCharge/cac:TaxCategory{0}) + count(//cac:ClassifiedTaxCategory{0}) > 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cbc:ID='{1}']) > 0) or (count(//cac:AllowanceCharge/cac:TaxCategory{0}) + count(//cac:ClassifiedTaxCategory{0}) = 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{0}) = 0)", cat, c.code)
-                : fmt::format("not({0}) or {1}", used, count_in_breakdown);
+                : fmt::format("not(//cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='{0}'] | //cac:ClassifiedTaxCategory" VAT "/cbc:ID[normalize-space(.)='{0}']) or count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='{0}']) = 1", c.code);
     root.asserts.push_back({Keep(fmt::format("BR-{}-01", c.fam)), F, Keep(test01),
                             Keep(fmt::format("Category {} in use: the VAT breakdown needs it.", c.code))});
-    root.asserts.push_back({Keep(fmt::format("BR-{}-02", c.fam)), F,
-                            Keep(fmt::format("not(//cac:ClassifiedTaxCategory{0}) or ({1}{2})", cat, who,
-                                             ic ? " and exists(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID)" : "")),
-                            Keep(fmt::format("A line in category {} needs the seller's VAT identifier.", c.code))});
-    root.asserts.push_back({Keep(fmt::format("BR-{}-03", c.fam)), F,
-                            Keep(fmt::format("not(//cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cac:TaxCategory{0}) or {1}", cat, who)),
-                            Keep(fmt::format("An allowance in category {} needs the seller's VAT identifier.", c.code))});
-    root.asserts.push_back({Keep(fmt::format("BR-{}-04", c.fam)), F,
-                            Keep(fmt::format("not(//cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]/cac:TaxCategory{0}) or {1}", cat, who)),
-                            Keep(fmt::format("A charge in category {} needs the seller's VAT identifier.", c.code))});
+    // -02 lines, -03 allowances, -04 charges: (used and identified) or not used.
+    // The official "used" and "not used" selectors differ in places (G: no
+    // VAT filter on allowances/charges when used; L: cbc:ID not normalized
+    // in -04's "not used"); we keep those differences.
+    const std::string plain = fmt::format("[normalize-space(cbc:ID)='{}']", c.code);
+    struct Where { int n; const char* sel; };
+    static constexpr Where kWhere[] = {{2, "//cac:ClassifiedTaxCategory"},
+                                       {3, "//cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cac:TaxCategory"},
+                                       {4, "//cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]/cac:TaxCategory"}};
+    for (const auto& w : kWhere) {
+      const std::string used = std::string(w.sel) + (code == "G" && w.n > 2 ? plain : cat);
+      const std::string unused = std::string(w.sel) + (code == "L" && w.n == 4 ? "[cbc:ID='L']" VAT : cat);
+      root.asserts.push_back({Keep(fmt::format("BR-{}-{:02d}", c.fam, w.n)), F,
+                              Keep(fmt::format("(exists({}) and {}) or not(exists({}))", used, who, unused)),
+                              Keep(fmt::format("Category {} in use: the seller's VAT identifier is required.", c.code))});
+    }
+  }
+  // Not subject to VAT (O): the parties must have no VAT identifiers.
+  const char* no_vat_ids = "not(//" SELLER_VAT ") and not(" TAXREP_VAT ") and not(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID)";
+  const std::string o_cat = "[normalize-space(cbc:ID)='O']" VAT;
+  for (const auto& [n, sel] : std::initializer_list<std::pair<int, const char*>>{
+           {2, "//cac:ClassifiedTaxCategory"},
+           {3, "(/ubl:Invoice | /cn:CreditNote)/cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cac:TaxCategory"},
+           {4, "(/ubl:Invoice | /cn:CreditNote)/cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]/cac:TaxCategory"}}) {
+    root.asserts.push_back({Keep(fmt::format("BR-O-{:02d}", n)), F,
+                            Keep(fmt::format("(exists({0}{1}) and {2}) or not(exists({0}{1}))", sel, o_cat, no_vat_ids)),
+                            "Not subject to VAT: no VAT identifiers for the seller, its representative or the buyer."});
+  }
+  const char* o_breakdown = "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.) = 'O']";
+  for (const auto& [n, others] : std::initializer_list<std::pair<int, const char*>>{
+           {11, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory"},
+           {12, "//cac:ClassifiedTaxCategory"},
+           {13, "//cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cac:TaxCategory"},
+           {14, "//cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]/cac:TaxCategory"}}) {
+    root.asserts.push_back({Keep(fmt::format("BR-O-{}", n)), F,
+                            Keep(fmt::format("(exists({0}) and count({1}[normalize-space(cbc:ID) != 'O']" VAT ") = 0) or not({0})", o_breakdown, others)),
+                            "An invoice with category O has no other VAT category."});
   }
   root.asserts.push_back({"BR-IC-11", F, "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='K']) or string-length(cac:Delivery/cbc:ActualDeliveryDate) > 1 or cac:InvoicePeriod/*", "Intra-community supply: an actual delivery date (BT-72) or an invoicing period (BG-14) is required."});
   root.asserts.push_back({"BR-IC-12", F, "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory" VAT "/cbc:ID[normalize-space(.)='K']) or string-length(cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode) > 1", "Intra-community supply: the deliver-to country code (BT-80) is required."});
@@ -357,7 +382,7 @@ PatternDef Codes() {
   r.push_back({"cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cbc:AllowanceChargeReasonCode", {{"BR-CL-19", F, InList(kAllowanceReasonCodes, "."), "The allowance reason code is not in UNTDID 5189."}}});
   r.push_back({"cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]/cbc:AllowanceChargeReasonCode", {{"BR-CL-20", F, InList(kChargeReasonCodes, "."), "The charge reason code is not in UNTDID 7161."}}});
   r.push_back({"cac:StandardItemIdentification/cbc:ID[@schemeID]", {{"BR-CL-21", F, InList(kIcdSchemes, "@schemeID"), "The item identifier scheme is not in ISO 6523 ICD."}}});
-  r.push_back({"cbc:TaxExemptionReasonCode", {{"BR-CL-22", F, InList(kVatexCodes, "."), "The exemption reason code is not in the VATEX list."}}});
+  r.push_back({"cbc:TaxExemptionReasonCode", {{"BR-CL-22", F, Keep(fmt::format("not(contains(normalize-space(.),' ')) and contains('{}', concat(' ', normalize-space(upper-case(.)), ' '))", kVatexCodes)), "The exemption reason code is not in the VATEX list."}}});
   r.push_back({"cbc:InvoicedQuantity[@unitCode] | cbc:BaseQuantity[@unitCode] | cbc:CreditedQuantity[@unitCode]", {{"BR-CL-23", F, InList(kUnitCodes, "@unitCode"), "The unit code is not in UN/ECE Rec 20/21."}}});
   r.push_back({"cbc:EmbeddedDocumentBinaryObject[@mimeCode]", {{"BR-CL-24", F, "@mimeCode = 'application/pdf' or @mimeCode = 'image/png' or @mimeCode = 'image/jpeg' or @mimeCode = 'text/csv' or @mimeCode = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' or @mimeCode = 'application/vnd.oasis.opendocument.spreadsheet'", "The attachment MIME code is not allowed."}}});
   r.push_back({"cbc:EndpointID[@schemeID]", {{"BR-CL-25", F, InList(kEasCodes, "@schemeID"), "The electronic address scheme is not in the CEF EAS list."}}});
