@@ -17,12 +17,8 @@ constexpr std::string_view kCenCii = "CEN-CII-1.3.16";
 constexpr std::string_view kPeppolUbl = "PEPPOL-UBL-3.0.19";
 constexpr std::string_view kPeppolCii = "PEPPOL-CII-3.0.19";
 
-// 1.3.14.1 is what Peppol 3.0.19 pins; the rules we implement agree on both.
-std::string_view Canonical(std::string_view name) {
-  if (name == "CEN-UBL-1.3.14.1") return kCenUbl;
-  if (name == "CEN-CII-1.3.14.1") return kCenCii;
-  return name;
-}
+constexpr std::string_view kCenUblPinned = "CEN-UBL-1.3.14.1";  // as pinned by Peppol 3.0.19
+constexpr std::string_view kCenCiiPinned = "CEN-CII-1.3.14.1";
 
 std::string CustomizationId(const XmlDocument& doc) {
   std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> xp(xmlXPathNewContext(doc.doc()),
@@ -38,8 +34,8 @@ std::string CustomizationId(const XmlDocument& doc) {
 }  // namespace
 
 std::vector<std::string> RuleSetNames() {
-  return {std::string(kCenUbl), std::string(kCenCii), std::string(kPeppolUbl),
-          std::string(kPeppolCii), "CEN-UBL-1.3.14.1", "CEN-CII-1.3.14.1"};
+  return {std::string(kCenUbl),    std::string(kCenCii),       std::string(kPeppolUbl),
+          std::string(kPeppolCii), std::string(kCenUblPinned), std::string(kCenCiiPinned)};
 }
 
 Validator::~Validator() = default;
@@ -47,8 +43,11 @@ Validator::~Validator() = default;
 Result<std::unique_ptr<Validator>> Validator::Create() {
   std::unique_ptr<Validator> v(new Validator());
   std::vector<internal::RuleSetDef> defs;
-  defs.push_back({std::string(kCenUbl), false, internal::CenUblPatterns()});
-  defs.push_back({std::string(kCenCii), true, internal::CenCiiPatterns()});
+  using internal::CenRelease;
+  defs.push_back({std::string(kCenUbl), false, internal::CenUblPatterns(CenRelease::k1_3_16)});
+  defs.push_back({std::string(kCenCii), true, internal::CenCiiPatterns(CenRelease::k1_3_16)});
+  defs.push_back({std::string(kCenUblPinned), false, internal::CenUblPatterns(CenRelease::k1_3_14_1)});
+  defs.push_back({std::string(kCenCiiPinned), true, internal::CenCiiPatterns(CenRelease::k1_3_14_1)});
   defs.push_back({std::string(kPeppolUbl), false, internal::PeppolUblPatterns(),
                   internal::BindPeppolUblVariables});
   defs.push_back({std::string(kPeppolCii), true, internal::PeppolCiiPatterns(),
@@ -62,7 +61,7 @@ Result<std::unique_ptr<Validator>> Validator::Create() {
 
 internal::CompiledRuleSet* Validator::Find(std::string_view name) {
   for (auto& s : sets_) {
-    if (s->name() == Canonical(name)) return s.get();
+    if (s->name() == name) return s.get();
   }
   return nullptr;
 }
@@ -90,9 +89,7 @@ Result<Report> Validator::Validate(const XmlDocument& doc, const std::vector<std
       return InvalidArgument(
           fmt::format("rule set '{}' does not apply to a {}", name, SyntaxName(doc.syntax())));
     }
-    RuleSetReport r = rs->Run(doc);
-    r.rule_set = name;
-    report.rule_sets.push_back(std::move(r));
+    report.rule_sets.push_back(rs->Run(doc));
   }
   return report;
 }

@@ -28,7 +28,7 @@ class CompiledRuleSet;
 
 // Names accepted by Validate(): CEN-UBL-1.3.16, CEN-CII-1.3.16, PEPPOL-UBL-3.0.19,
 // PEPPOL-CII-3.0.19, and the CEN rules as pinned by Peppol 3.0.19: CEN-UBL-1.3.14.1,
-// CEN-CII-1.3.14.1 (the same implementation as 1.3.16).
+// CEN-CII-1.3.14.1 (1.3.16 with that release's differences: BR-66/67, BR-CO-25, ...).
 std::vector<std::string> RuleSetNames();
 
 class Validator {

@@ -64,9 +64,13 @@ const char* Keep(std::string s);
 constexpr Flag F = Flag::kFatal;
 constexpr Flag W = Flag::kWarning;
 
+// The CEN releases we implement: 1.3.16, and 1.3.14.1 as pinned by Peppol
+// 3.0.19 (a few rules more or different; see rules_cen_*.cc).
+enum class CenRelease { k1_3_16, k1_3_14_1 };
+
 // The rule sets, in rules_*.cc.
-std::vector<PatternDef> CenUblPatterns();
-std::vector<PatternDef> CenCiiPatterns();
+std::vector<PatternDef> CenUblPatterns(CenRelease release);
+std::vector<PatternDef> CenCiiPatterns(CenRelease release);
 std::vector<PatternDef> PeppolUblPatterns();
 std::vector<PatternDef> PeppolCiiPatterns();
 void BindPeppolUblVariables(EvalContext& ctx, _xmlNode* doc_node);

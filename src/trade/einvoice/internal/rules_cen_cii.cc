@@ -74,7 +74,7 @@ void AddRatedCategoryRules(std::vector<RuleDef>& r, const char* fam, const char*
                 {id(7), F, "ram:RateApplicablePercent > 0", Keep(fmt::format("A charge in category {} needs a positive rate.", code))}}});
 }
 
-PatternDef Model() {
+PatternDef Model(CenRelease release) {
   PatternDef p{"EN16931-CII-Model", {}};
   auto& r = p.rules;
   r.push_back({"//ram:DesignatedProductClassification", {{"BR-65", F, "normalize-space(ram:ClassCode/@listID) != '' or not(ram:ClassCode)", "The item classification (BT-158) needs a scheme identifier."}}});
@@ -123,7 +123,7 @@ PatternDef Model() {
                 {"BR-16", F, "//ram:IncludedSupplyChainTradeLineItem", "An invoice needs at least one line (BG-25)."},
                 {"BR-62", F, "normalize-space(" AGREEMENT "ram:SellerTradeParty/ram:URIUniversalCommunication[1]/ram:URIID/@schemeID) != '' or not(" AGREEMENT "ram:SellerTradeParty/ram:URIUniversalCommunication)", "The seller electronic address (BT-34) needs a scheme identifier."},
                 {"BR-63", F, "normalize-space(" AGREEMENT "ram:BuyerTradeParty/ram:URIUniversalCommunication[1]/ram:URIID/@schemeID) != '' or not(" AGREEMENT "ram:BuyerTradeParty/ram:URIUniversalCommunication)", "The buyer electronic address (BT-49) needs a scheme identifier."},
-                {"BR-CO-15", F, "native:cii-br-co-15", "BT-112 must equal BT-109 + BT-110."},
+                {"BR-CO-15", F, release == CenRelease::k1_3_16 ? "native:cii-br-co-15" : "native:cii-br-co-15-1.3.14.1", "BT-112 must equal BT-109 + BT-110."},
                 {"BR-S-01", F, RatedCategoryInBreakdown("S"), "Standard rate in use: the VAT breakdown needs an S group."}}};
   for (const auto& [fam, code] : std::initializer_list<std::pair<const char*, const char*>>{{"Z", "Z"}, {"E", "E"}, {"AE", "AE"}, {"IC", "K"}, {"G", "G"}}) {
     root.asserts.push_back({Keep(fmt::format("BR-{}-01", fam)), F, CategoryInBreakdown(code), Keep(fmt::format("Category {} in use: the VAT breakdown needs exactly one {} group.", code, code))});
@@ -133,6 +133,10 @@ PatternDef Model() {
   root.asserts.push_back({"BR-AG-01", F, RatedCategoryInBreakdown("M"), "Category M in use: the VAT breakdown needs an M group."});
   root.asserts.push_back({"BR-B-01", F, "(not(//ram:CountryID != 'IT') and //ram:CategoryCode = 'B') or not(//ram:CategoryCode = 'B')", "Split payment (B) is only for domestic Italian invoices."});
   root.asserts.push_back({"BR-B-02", F, "(//ram:CategoryCode = 'B' and not(//ram:CategoryCode = 'S')) or not(//ram:CategoryCode = 'B')", "Split payment (B) and standard rate (S) exclude each other."});
+  if (release == CenRelease::k1_3_14_1) {
+    root.asserts.push_back({"BR-CO-25", F, "(number(//ram:DuePayableAmount) > 0 and (//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime or //ram:SpecifiedTradePaymentTerms/ram:Description)) or not(number(//ram:DuePayableAmount) > 0)", "With a positive amount due, a due date (BT-9) or payment terms (BT-20) are required."});
+    r.push_back({"//ram:SpecifiedTradeAllowanceCharge", {{"BR-66", F, "ram:ChargeIndicator", "An allowance or charge needs its charge indicator."}}});
+  }
   r.push_back(std::move(root));
   r.push_back({"//ram:IncludedSupplyChainTradeLineItem",
                {{"BR-21", F, "normalize-space(ram:AssociatedDocumentLineDocument/ram:LineID) != ''", "Each line (BG-25) needs an identifier (BT-126)."},
@@ -255,9 +259,10 @@ PatternDef Codes() {
 
 }  // namespace
 
-std::vector<PatternDef> CenCiiPatterns() {
-  static const auto& patterns = *new std::vector<PatternDef>{Model(), Syntax(), Codes()};
-  return patterns;
+std::vector<PatternDef> CenCiiPatterns(CenRelease release) {
+  static const auto& current = *new std::vector<PatternDef>{Model(CenRelease::k1_3_16), Syntax(), Codes()};
+  static const auto& pinned = *new std::vector<PatternDef>{Model(CenRelease::k1_3_14_1), Syntax(), Codes()};
+  return release == CenRelease::k1_3_16 ? current : pinned;
 }
 
 }  // namespace digitrade::trade::einvoice::internal

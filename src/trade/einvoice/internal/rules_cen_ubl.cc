@@ -18,7 +18,7 @@ namespace {
 #define TAXREP_VAT "//cac:TaxRepresentativeParty/cac:PartyTaxScheme" VAT "/cbc:CompanyID"
 
 
-PatternDef Model() {
+PatternDef Model(CenRelease release) {
   PatternDef p{"UBL-model", {}};
   auto& r = p.rules;
   r.push_back({"cac:AdditionalDocumentReference",
@@ -154,6 +154,12 @@ PatternDef Model() {
   root.asserts.push_back({"BR-S-02", F, "not(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']) or (//cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']" VAT " and (exists(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or exists(" TAXREP_VAT ")))", "A standard rated line needs the seller's VAT identifier."});
   root.asserts.push_back({"BR-S-03", F, "not(//cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cac:TaxCategory[normalize-space(cbc:ID)='S']" VAT ") or exists(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or exists(" TAXREP_VAT ")", "A standard rated allowance needs the seller's VAT identifier."});
   root.asserts.push_back({"BR-S-04", F, "not(//cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]/cac:TaxCategory[normalize-space(cbc:ID)='S']" VAT ") or exists(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or exists(" TAXREP_VAT ")", "A standard rated charge needs the seller's VAT identifier."});
+  if (release == CenRelease::k1_3_14_1) {
+    root.asserts.push_back({"BR-66", F, "count(cac:PaymentMeans/cac:CardAccount) <= 1", "At most one payment card (BG-18)."});
+    root.asserts.push_back({"BR-67", F, "count(cac:PaymentMeans/cac:PaymentMandate) <= 1", "At most one direct debit (BG-19)."});
+    r.push_back({"/ubl:Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount",
+                 {{"BR-CO-25", F, "(. > 0 and (exists(//cbc:DueDate) or exists(//cac:PaymentTerms/cbc:Note))) or . <= 0", "With a positive amount due, a due date (BT-9) or payment terms (BT-20) are required."}}});
+  }
   r.push_back(std::move(root));
   r.push_back({"cac:InvoiceLine | cac:CreditNoteLine",
                {{"BR-21", F, "normalize-space(cbc:ID) != ''", "Each line (BG-25) needs an identifier (BT-126)."},
@@ -202,7 +208,7 @@ PatternDef Model() {
   r.push_back({"cac:BillingReference",
                {{"BR-55", F, "exists(cac:InvoiceDocumentReference/cbc:ID)", "Each preceding invoice reference (BG-3) needs its number (BT-25)."}}});
   r.push_back({"cac:AccountingSupplierParty",
-               {{"BR-CO-26", F, "exists(cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID) or exists(cac:Party/cac:PartyIdentification/cbc:ID[not(@schemeID='SEPA')]) or exists(cac:Party/cac:PartyLegalEntity/cbc:CompanyID)", "The seller needs an identifier (BT-29), a legal registration identifier (BT-30) or a VAT identifier (BT-31)."}}});
+               {{"BR-CO-26", F, release == CenRelease::k1_3_14_1 ? "exists(cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID) or exists(cac:Party/cac:PartyIdentification/cbc:ID) or exists(cac:Party/cac:PartyLegalEntity/cbc:CompanyID)" : "exists(cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID) or exists(cac:Party/cac:PartyIdentification/cbc:ID[not(@schemeID='SEPA')]) or exists(cac:Party/cac:PartyLegalEntity/cbc:CompanyID)", "The seller needs an identifier (BT-29), a legal registration identifier (BT-30) or a VAT identifier (BT-31)."}}});
   r.push_back({"cac:AccountingSupplierParty/cac:Party/cbc:EndpointID",
                {{"BR-62", F, "exists(@schemeID)", "The seller electronic address (BT-34) needs a scheme identifier."}}});
   r.push_back({"cac:AccountingSupplierParty/cac:Party/cac:PostalAddress",
@@ -262,7 +268,7 @@ const char* InList(const char* list, const char* expr) {
   return Keep(fmt::format("not(contains(normalize-space({0}),' ')) and contains('{1}', concat(' ', normalize-space({0}), ' '))", expr, list));
 }
 
-PatternDef Syntax() {
+PatternDef Syntax(CenRelease release) {
   PatternDef p{"UBL-syntax", {}};
   auto& r = p.rules;
   r.push_back({"//cac:PostalAddress | //cac:Address",
@@ -323,6 +329,8 @@ PatternDef Syntax() {
       {"UBL-SR-49", "cac:InvoicePeriod/cbc:DescriptionCode"}, {"UBL-SR-54", "cac:PaymentMeans/cac:CardAccount"},
       {"UBL-SR-55", "cac:PaymentMeans/cac:PaymentMandate"}, {"UBL-SR-56", "cac:OriginatorDocumentReference/cbc:ID"}};
   for (const auto& o : kOnce) {
+    const std::string_view id(o.id);
+    if (release == CenRelease::k1_3_14_1 && (id == "UBL-SR-54" || id == "UBL-SR-55" || id == "UBL-SR-56")) continue;
     root.asserts.push_back({o.id, F, Keep(fmt::format("count({}) <= 1", o.path)), Keep(fmt::format("At most one {}.", o.path))});
   }
   struct NotUsed { const char* id; const char* path; };
@@ -340,6 +348,9 @@ PatternDef Syntax() {
       {"UBL-CR-671", "//cac:Price/cac:AllowanceCharge/cbc:MultiplierFactorNumeric"}};
   for (const auto& n : kNotUsed) {
     root.asserts.push_back({n.id, W, Keep(fmt::format("not({})", n.path)), Keep(fmt::format("{} is not used in EN 16931.", n.path))});
+  }
+  if (release == CenRelease::k1_3_14_1) {
+    root.asserts.push_back({"UBL-CR-631", W, "not((cac:InvoiceLine | cac:CreditNoteLine)/cac:Price/cbc:OrderableUnitFactorRate)", "The orderable unit factor rate is not used in EN 16931."});
   }
   r.push_back(std::move(root));
   r.push_back({"cac:BillingReference",
@@ -392,16 +403,13 @@ PatternDef Codes() {
 
 }  // namespace
 
-std::vector<PatternDef> CenUblPatterns() {
-  // Built once: the tables point into strings kept for the process' life.
-  static const auto& patterns = *new std::vector<PatternDef>([] {
-    std::vector<PatternDef> out;
-    out.push_back(Model());
-    out.push_back(Syntax());
-    out.push_back(Codes());
-    return out;
-  }());
-  return patterns;
+std::vector<PatternDef> CenUblPatterns(CenRelease release) {
+  // Built once per release: the tables point into strings kept for the process' life.
+  static const auto& current = *new std::vector<PatternDef>{
+      Model(CenRelease::k1_3_16), Syntax(CenRelease::k1_3_16), Codes()};
+  static const auto& pinned = *new std::vector<PatternDef>{
+      Model(CenRelease::k1_3_14_1), Syntax(CenRelease::k1_3_14_1), Codes()};
+  return release == CenRelease::k1_3_16 ? current : pinned;
 }
 
 }  // namespace digitrade::trade::einvoice::internal
