@@ -64,3 +64,29 @@ TEST(Validator, InvalidBooleanIsTheReferencesCrash) {
 
 }  // namespace
 }  // namespace digitrade::trade::einvoice
+
+namespace digitrade::trade::einvoice {
+namespace {
+
+// XPath 2.0 string functions take one item: two buyer country codes make the
+// reference stop (XPTY0004) on BR-11, where XPath 1.0 would use the first.
+TEST(Validator, SeveralItemsForOneIsTheReferencesCrash) {
+  auto v = Validator::Create();
+  ASSERT_TRUE(v.has_value());
+  const std::string party =
+      "<ram:BuyerTradeParty><ram:PostalTradeAddress><ram:CountryID>DK</ram:CountryID>"
+      "</ram:PostalTradeAddress></ram:BuyerTradeParty>";
+  const std::string xml =
+      "<rsm:CrossIndustryInvoice xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\" "
+      "xmlns:ram=\"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100\">"
+      "<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeAgreement>" + party + party +
+      "</ram:ApplicableHeaderTradeAgreement></rsm:SupplyChainTradeTransaction></rsm:CrossIndustryInvoice>";
+  auto r = (*v)->Validate(xml, {"CEN-CII-1.3.16"});
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_TRUE(r->rule_sets[0].crashed);
+  EXPECT_NE(r->rule_sets[0].crash_reason.find("more than one item"), std::string::npos)
+      << r->rule_sets[0].crash_reason;
+}
+
+}  // namespace
+}  // namespace digitrade::trade::einvoice

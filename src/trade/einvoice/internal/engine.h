@@ -59,6 +59,10 @@ class EvalContext {
     crashed_ = true;
   }
   bool crashed() const { return crashed_; }
+  void ClearCrash() {
+    crashed_ = false;
+    crash_reason_.clear();
+  }
   const std::string& crash_reason() const { return crash_reason_; }
   _xmlXPathContext* xpath_context() { return xp_; }
 
