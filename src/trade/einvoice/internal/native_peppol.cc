@@ -2,6 +2,7 @@
 // date comparisons and the national identifier algorithms.
 #include <libxml/tree.h>
 
+#include <cmath>
 #include <optional>
 #include <regex>
 
@@ -190,9 +191,152 @@ bool SeR005(EvalContext& c, Node n) {
   return out == "GODK\xC3\x84ND F\xC3\x96R F-SKATT";
 }
 
-bool GrR0011(EvalContext& c, Node id) {
+// tokenize(., '\|') of a Greek invoice number: the segments, none for "".
+std::vector<std::string> GreekSegments(EvalContext& c, Node id) {
   const std::string v = c.String(id, "string(.)");
-  return std::count(v.begin(), v.end(), '|') == 5;
+  std::vector<std::string> out;
+  if (v.empty()) return out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= v.size(); ++i) {
+    if (i == v.size() || v[i] == '|') {
+      out.push_back(v.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+std::string Segment(const std::vector<std::string>& s, std::size_t n) { return n <= s.size() ? s[n - 1] : ""; }
+
+std::string NormalizeSpace(const std::string& s) {
+  std::string out;
+  bool space = false;
+  for (char ch : s) {
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += ch;
+  }
+  return out;
+}
+
+bool GrR0011(EvalContext& c, Node id) { return GreekSegments(c, id).size() == 6; }
+
+bool GrR0012(EvalContext& c, Node id) {
+  const std::string tin = Segment(GreekSegments(c, id), 1);
+  if (NormalizeSpace(tin).size() != 9) return false;
+  if (!c.Bool(id, fmt::format("u-greek-tin('{}')", tin))) return false;
+  for (const char* party : {"/*/cac:AccountingSupplierParty/cac:Party", "/*/cac:TaxRepresentativeParty"}) {
+    for (Node vat : c.Nodes(id, fmt::format("{}/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID", party))) {
+      if (c.String(vat, "substring(., 3, 9)") == tin) return true;
+    }
+  }
+  return false;
+}
+
+bool GrR0013(EvalContext& c, Node id) {
+  const std::string date = Segment(GreekSegments(c, id), 2);
+  static const std::regex kDate("^(0?[1-9]|[12][0-9]|3[01])[-\\\\/ ]?(0?[1-9]|1[0-2])[-\\\\/ ]?(19|20)[0-9]{2}");
+  if (NormalizeSpace(date).empty() || !std::regex_search(date, kDate)) return false;
+  auto split = [](const std::string& s, char sep) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= s.size(); ++i) {
+      if (i == s.size() || s[i] == sep) {
+        parts.push_back(s.substr(start, i - start));
+        start = i + 1;
+      }
+    }
+    return parts;
+  };
+  const auto d = split(date, '/');
+  const auto issue = split(c.String(id, "string(/*/cbc:IssueDate)"), '-');
+  return d.size() >= 3 && issue.size() >= 3 && d[0] == issue[2] && d[1] == issue[1] && d[2] == issue[0];
+}
+
+bool GrR0014(EvalContext& c, Node id) {
+  const std::string n = Segment(GreekSegments(c, id), 3);
+  if (NormalizeSpace(n).empty() || std::isnan(c.Number(id, fmt::format("number('{}')", n)))) return false;
+  if (!IsInteger(n)) {
+    c.Crash(fmt::format("xs:integer('{}'): invalid value", n));
+    return true;
+  }
+  return n.find('-') == std::string::npos || n.find_first_not_of("-0 ") == std::string::npos;
+}
+
+bool GrR0015(EvalContext& c, Node id) {
+  const std::string type = Segment(GreekSegments(c, id), 4);
+  if (NormalizeSpace(type).empty()) return false;
+  for (const char* t : {"1.1", "1.6", "2.1", "2.4", "5.1", "5.2"}) {
+    if (type == t) return true;
+  }
+  return false;
+}
+
+bool GrR0016(EvalContext& c, Node id) { return !Segment(GreekSegments(c, id), 5).empty(); }
+bool GrR0017(EvalContext& c, Node id) { return !Segment(GreekSegments(c, id), 6).empty(); }
+
+// IBAN mod 97 over the account selected by `xpath` (spaces removed), as
+// DE-R-019/020 compute it; only for payment means code `code`.
+bool Iban(EvalContext& c, Node means, const char* code, const char* xpath) {
+  if (c.String(means, "string(cbc:PaymentMeansCode)") != code) return true;
+  std::string iban;
+  for (char ch : c.String(means, fmt::format("string({})", xpath))) {
+    if (!std::isspace(static_cast<unsigned char>(ch))) iban += ch;
+  }
+  static const std::regex kForm("^[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{0,30}$");
+  if (!std::regex_search(iban, kForm)) return false;
+  std::string moved = iban.substr(4) + iban.substr(0, 4);
+  int rem = 0;
+  for (char ch : moved) {
+    const int v = ch > 64 ? std::toupper(static_cast<unsigned char>(ch)) - 55 : ch - 48;
+    const std::string digits = std::to_string(v);
+    for (char dch : digits) rem = (rem * 10 + (dch - '0')) % 97;
+  }
+  return rem == 1;
+}
+bool DeR019(EvalContext& c, Node m) { return Iban(c, m, "58", "cac:PayeeFinancialAccount/cbc:ID"); }
+bool DeR020(EvalContext& c, Node m) { return Iban(c, m, "59", "cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID"); }
+
+// DE-R-018: every line of the first payment terms note that starts with '#'
+// is a Skonto statement, and the text after the last #...# starts with a line break.
+bool DeR018(EvalContext& c, Node root) {
+  auto notes = c.Nodes(root, "cac:PaymentTerms/cbc:Note[1]");
+  if (notes.empty()) return true;
+  static const std::regex kSkonto("#(SKONTO)#TAGE=([0-9]+#PROZENT=[0-9]+\\.[0-9]{2})(#BASISBETRAG=-?[0-9]+\\.[0-9]{2})?#$");
+  static const std::regex kTail("#.+#");
+  static const std::regex kLineBreakFirst("^\\s*\n");
+  for (Node note : notes) {
+    const std::string text = c.String(note, "string(.)");
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+      if (i == text.size() || text[i] == '\n') {
+        std::string line = text.substr(start, i - start);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        lines.push_back(line);
+        start = i + 1;
+      }
+    }
+    // tokenize(., '#.+#')[last()]: what follows the last (greedy) #...# match.
+    std::string last = text;
+    std::smatch m;
+    std::string rest = text;
+    while (std::regex_search(rest, m, kTail)) {
+      last = m.suffix().str();
+      rest = last;
+    }
+    const bool tail_ok = std::regex_search(last, kLineBreakFirst);
+    for (const auto& line : lines) {
+      const std::string n = NormalizeSpace(line);
+      if (n.empty() || n[0] != '#') continue;
+      if (!std::regex_search(n, kSkonto) || !tail_ok) return false;
+    }
+  }
+  return true;
 }
 
 bool NlR007(EvalContext& c, Node lmt) {
@@ -252,7 +396,10 @@ const std::map<std::string_view, NativeCheck>& PeppolNativeChecks() {
       {"peppol-common-r043", CommonR043}, {"peppol-codice-ipa", CodiceIpa},
       {"peppol-codice-fiscale", CodiceFiscale}, {"peppol-partita-iva", PartitaIva},
       {"peppol-abn", Abn}, {"peppol-no-r001", NoR001}, {"peppol-se-r005", SeR005},
-      {"peppol-gr-r001-1", GrR0011}, {"peppol-nl-r007", NlR007},
+      {"peppol-gr-r001-1", GrR0011}, {"peppol-gr-r001-2", GrR0012}, {"peppol-gr-r001-3", GrR0013},
+      {"peppol-gr-r001-4", GrR0014}, {"peppol-gr-r001-5", GrR0015}, {"peppol-gr-r001-6", GrR0016},
+      {"peppol-gr-r001-7", GrR0017}, {"peppol-de-r018", DeR018}, {"peppol-de-r019", DeR019},
+      {"peppol-de-r020", DeR020}, {"peppol-nl-r007", NlR007},
       {"peppol-cii-r040", CiiR040}, {"peppol-cii-r120", CiiR120}, {"peppol-cii-r121", CiiR121},
       {"peppol-cii-no-r001", CiiNoR001}, {"peppol-cii-nl-r007", CiiNlR007},
   };

@@ -182,7 +182,13 @@ PatternDef Greece() {
   PatternDef p{"greece", {}};
   auto& r = p.rules;
   r.push_back({"/ubl:Invoice/cbc:ID[$isGreekSender] | /cn:CreditNote/cbc:ID[$isGreekSender]",
-               {{"GR-R-001-1", F, "native:peppol-gr-r001-1", "A Greek invoice number has six |-separated segments."}}});
+               {{"GR-R-001-1", F, "native:peppol-gr-r001-1", "A Greek invoice number has six |-separated segments."},
+                {"GR-R-001-2", F, "native:peppol-gr-r001-2", "Segment 1 of a Greek invoice number is the seller's valid TIN."},
+                {"GR-R-001-3", F, "native:peppol-gr-r001-3", "Segment 2 of a Greek invoice number is the issue date (DD/MM/YYYY)."},
+                {"GR-R-001-4", F, "native:peppol-gr-r001-4", "Segment 3 of a Greek invoice number is a non-negative integer."},
+                {"GR-R-001-5", F, "native:peppol-gr-r001-5", "Segment 4 of a Greek invoice number is a valid document type."},
+                {"GR-R-001-6", F, "native:peppol-gr-r001-6", "Segment 5 of a Greek invoice number must not be empty."},
+                {"GR-R-001-7", F, "native:peppol-gr-r001-7", "Segment 6 of a Greek invoice number must not be empty."}}});
   r.push_back({"cac:AccountingSupplierParty[$isGreekSender]/cac:Party",
                {{"GR-R-002", F, "string-length(cac:PartyName/cbc:Name) > 0", "A Greek seller needs a trading name."},
                 {"GR-S-011", W, "count(cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID) = 1 and substring(cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID, 1, 2) = 'EL' and u-greek-tin(substring(cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID, 3))", "A Greek seller needs one valid EL VAT number."}}});
@@ -226,6 +232,57 @@ PatternDef Netherlands() {
   r.push_back({"cac:LegalMonetaryTotal[$supplierCountryIsNL]", {{"NL-R-007", F, "native:peppol-nl-r007", "A Dutch invoice with an amount due needs payment instructions."}}});
   r.push_back({"cac:PaymentMeans[$supplierCountryIsNL and $customerCountryIsNL]", {{"NL-R-008", F, "normalize-space(cbc:PaymentMeansCode) = '30' or normalize-space(cbc:PaymentMeansCode) = '48' or normalize-space(cbc:PaymentMeansCode) = '49' or normalize-space(cbc:PaymentMeansCode) = '57' or normalize-space(cbc:PaymentMeansCode) = '58' or normalize-space(cbc:PaymentMeansCode) = '59'", "The payment means code is not allowed between Dutch parties."}}});
   r.push_back({"cac:OrderLineReference/cbc:LineID[$supplierCountryIsNL]", {{"NL-R-009", F, "/*/cac:OrderReference/cbc:ID", "An order line reference needs the order reference."}}});
+  return p;
+}
+
+
+PatternDef Germany() {
+  PatternDef p{"german-rules", {}};
+  auto& r = p.rules;
+  const char* de = "[$supplierCountryIsDE and $customerCountryIsDE]";
+  auto both = [de](const char* inv_path, const char* cn_path) {
+    return Keep(fmt::format("/ubl:Invoice{0}{2} | /cn:CreditNote{1}{2}", inv_path, cn_path, de));
+  };
+  const char* codes = "[. = 'S' or . = 'Z' or . = 'E' or . = 'AE' or . = 'K' or . = 'G' or . = 'L' or . = 'M']";
+  r.push_back({both("", ""),
+               {{"DE-R-001", F, "cac:PaymentMeans", "Payment instructions (BG-16) are required."},
+                {"DE-R-015", F, "cbc:BuyerReference[boolean(normalize-space(.))]", "The buyer reference (BT-10) is required."},
+                {"DE-R-016", F, Keep(fmt::format("not(cac:AllowanceCharge/cac:TaxCategory/cbc:ID[../../cbc:ChargeIndicator = 'false' and following-sibling::cac:TaxScheme/cbc:ID = 'VAT']{0} or cac:AllowanceCharge/cac:TaxCategory/cbc:ID[ancestor::cac:AllowanceCharge/cbc:ChargeIndicator = 'false']{0} or cac:AllowanceCharge/cac:TaxCategory/cbc:ID[ancestor::cac:AllowanceCharge/cbc:ChargeIndicator = 'true']{0} or (cac:InvoiceLine | cac:CreditNoteLine)/cac:Item/cac:ClassifiedTaxCategory/cbc:ID{0}) or cac:TaxRepresentativeParty or cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID[boolean(normalize-space(.))]", codes)), "With VAT codes S, Z, E, AE, K, G, L or M the seller's VAT or tax registration or a tax representative is required."},
+                {"DE-R-017", W, "cbc:InvoiceTypeCode = '326' or cbc:InvoiceTypeCode = '380' or cbc:InvoiceTypeCode = '384' or cbc:InvoiceTypeCode = '389' or cbc:InvoiceTypeCode = '381' or cbc:InvoiceTypeCode = '875' or cbc:InvoiceTypeCode = '876' or cbc:InvoiceTypeCode = '877' or cbc:CreditNoteTypeCode = '326' or cbc:CreditNoteTypeCode = '380' or cbc:CreditNoteTypeCode = '384' or cbc:CreditNoteTypeCode = '389' or cbc:CreditNoteTypeCode = '381' or cbc:CreditNoteTypeCode = '875' or cbc:CreditNoteTypeCode = '876' or cbc:CreditNoteTypeCode = '877'", "The invoice type code should be 326, 380, 384, 389, 381, 875, 876 or 877."},
+                {"DE-R-018", F, "native:peppol-de-r018", "Cash discount (Skonto) terms must follow #SKONTO#TAGE=n#PROZENT=n.nn# lines."},
+                {"DE-R-022", F, "count(cac:AdditionalDocumentReference) = count(cac:AdditionalDocumentReference[not(cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename = preceding-sibling::cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename)])", "Attachment file names must be unique."},
+                {"DE-R-026", W, "not(cbc:InvoiceTypeCode = 384 or cbc:CreditNoteTypeCode = 384) or cac:BillingReference/cac:InvoiceDocumentReference", "A corrected invoice (384) should reference the preceding invoice."},
+                {"DE-R-030", F, "not(cac:PaymentMeans/cac:PaymentMandate) or cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID[@schemeID='SEPA'] | cac:PayeeParty/cac:PartyIdentification/cbc:ID[@schemeID='SEPA']", "A direct debit needs the creditor identifier (SEPA)."},
+                {"DE-R-031", F, "not(cac:PaymentMeans/cac:PaymentMandate) or cac:PaymentMeans/cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID", "A direct debit needs the debited account."}}});
+  r.push_back({both("/cac:AccountingSupplierParty", "/cac:AccountingSupplierParty"), {{"DE-R-002", F, "cac:Party/cac:Contact", "The seller contact (BG-6) is required."}}});
+  r.push_back({both("/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress", "/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress"),
+               {{"DE-R-003", F, "cbc:CityName[boolean(normalize-space(.))]", "The seller city (BT-37) is required."},
+                {"DE-R-004", F, "cbc:PostalZone[boolean(normalize-space(.))]", "The seller post code (BT-38) is required."}}});
+  r.push_back({both("/cac:AccountingSupplierParty/cac:Party/cac:Contact", "/cac:AccountingSupplierParty/cac:Party/cac:Contact"),
+               {{"DE-R-005", F, "cbc:Name[boolean(normalize-space(.))]", "The seller contact point (BT-41) is required."},
+                {"DE-R-006", F, "cbc:Telephone[boolean(normalize-space(.))]", "The seller contact telephone (BT-42) is required."},
+                {"DE-R-007", F, "cbc:ElectronicMail[boolean(normalize-space(.))]", "The seller contact e-mail (BT-43) is required."},
+                {"DE-R-027", W, "matches(normalize-space(cbc:Telephone), '.*([0-9].*){3,}.*')", "The telephone number should contain at least three digits."},
+                {"DE-R-028", W, "matches(normalize-space(cbc:ElectronicMail), '^[a-zA-Z0-9!#$%&\"*+/=?^_`{|}~-]+(\\.[a-zA-Z0-9!#$%&\"*+/=?^_`{|}~-]+)*@([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\\.)+[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$')", "The e-mail address should be valid."}}});
+  r.push_back({both("/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress", "/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress"),
+               {{"DE-R-008", F, "cbc:CityName[boolean(normalize-space(.))]", "The buyer city (BT-52) is required."},
+                {"DE-R-009", F, "cbc:PostalZone[boolean(normalize-space(.))]", "The buyer post code (BT-53) is required."}}});
+  r.push_back({both("/cac:Delivery/cac:DeliveryLocation/cac:Address", "/cac:Delivery/cac:DeliveryLocation/cac:Address"),
+               {{"DE-R-010", F, "cbc:CityName[boolean(normalize-space(.))]", "The deliver-to city (BT-77) is required."},
+                {"DE-R-011", F, "cbc:PostalZone[boolean(normalize-space(.))]", "The deliver-to post code (BT-78) is required."}}});
+  r.push_back({both("/cac:PaymentMeans[cbc:PaymentMeansCode = 30 or cbc:PaymentMeansCode = 58]", "/cac:PaymentMeans[cbc:PaymentMeansCode = 30 or cbc:PaymentMeansCode = 58]"),
+               {{"DE-R-019", W, "native:peppol-de-r019", "The IBAN should be valid."},
+                {"DE-R-023-1", F, "cac:PayeeFinancialAccount", "A credit transfer needs the payee account (BG-17)."},
+                {"DE-R-023-2", F, "not(cac:CardAccount) and not(cac:PaymentMandate)", "A credit transfer has no card or mandate."}}});
+  r.push_back({both("/cac:PaymentMeans[cbc:PaymentMeansCode = 48 or cbc:PaymentMeansCode = 54 or cbc:PaymentMeansCode = 55]", "/cac:PaymentMeans[cbc:PaymentMeansCode = 48 or cbc:PaymentMeansCode = 54 or cbc:PaymentMeansCode = 55]"),
+               {{"DE-R-024-1", F, "cac:CardAccount", "A card payment needs the card (BG-18)."},
+                {"DE-R-024-2", F, "not(cac:PayeeFinancialAccount) and not(cac:PaymentMandate)", "A card payment has no account or mandate."}}});
+  r.push_back({both("/cac:PaymentMeans[cbc:PaymentMeansCode = 59]", "/cac:PaymentMeans[cbc:PaymentMeansCode = 59]"),
+               {{"DE-R-020", W, "native:peppol-de-r020", "The debited IBAN should be valid."},
+                {"DE-R-025-1", F, "cac:PaymentMandate", "A direct debit needs the mandate (BG-19)."},
+                {"DE-R-025-2", F, "not(cac:PayeeFinancialAccount) and not(cac:CardAccount)", "A direct debit has no payee account or card."}}});
+  r.push_back({both("/cac:TaxTotal/cac:TaxSubtotal", "/cac:TaxTotal/cac:TaxSubtotal"),
+               {{"DE-R-014", F, "cac:TaxCategory/cbc:Percent[boolean(normalize-space(.))]", "Each VAT breakdown needs a rate (BT-119)."}}});
   return p;
 }
 
@@ -493,7 +550,7 @@ std::vector<PatternDef> PeppolUblPatterns() {
   // Built once: the tables point into strings kept for the process' life.
   static const auto& patterns = *new std::vector<PatternDef>{
       EmptyElements(), CreditNote(), Main(),   Norway(),         Denmark(), Italy(),
-      Sweden(),        Greece(),     GreekReceivers(), Netherlands(), Codes()};
+      Sweden(),        Greece(),     GreekReceivers(), Netherlands(), Germany(), Codes()};
   return patterns;
 }
 
