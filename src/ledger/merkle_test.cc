@@ -12,6 +12,7 @@
 #include "crypto/base64.h"
 #include "crypto/hash.h"
 #include "ledger/internal/proof_builder.h"
+#include "ledger/internal/reference_tree.h"
 
 namespace digitrade::ledger {
 namespace {
@@ -19,6 +20,8 @@ namespace {
 using internal::BuildConsistencyProof;
 using internal::BuildInclusionProof;
 using internal::TreeRoot;
+using internal::ReferenceTree;
+using internal::MakeReferenceTree;
 
 Hash H(std::string_view hex) { return HashFromBytes(crypto::FromHex(hex).value()).value(); }
 
@@ -37,38 +40,6 @@ const char* const kRoots[] = {
     "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
     "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
     "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
-
-// Reference tree: MTH straight from the RFC 9162 definition, recursing over
-// leaf hashes; the NodeReader answers perfect subtrees the same way.
-class ReferenceTree : public internal::NodeReader {
- public:
-  ReferenceTree(TreeHasher hasher, std::vector<Hash> leaves)
-      : hasher_(hasher), leaves_(std::move(leaves)) {}
-
-  Hash Mth(std::size_t lo, std::size_t hi) const {
-    if (hi - lo == 1) return leaves_[lo];
-    std::size_t k = 1;
-    while (k * 2 < hi - lo) k *= 2;
-    return hasher_.HashChildren(Mth(lo, lo + k), Mth(lo + k, hi));
-  }
-
-  Result<Hash> ReadNode(unsigned height, std::uint64_t index) override {
-    const std::size_t lo = index << height;
-    const std::size_t hi = (index + 1) << height;
-    if (hi > leaves_.size()) return NotFound("node beyond the tree");
-    return Mth(lo, hi);
-  }
-
- private:
-  TreeHasher hasher_;
-  std::vector<Hash> leaves_;
-};
-
-ReferenceTree MakeTree(const TreeHasher& hasher, std::size_t n) {
-  std::vector<Hash> leaves;
-  for (std::size_t i = 0; i < n; ++i) leaves.push_back(hasher.HashLeaf(AsBytes(std::to_string(i))));
-  return ReferenceTree(hasher, std::move(leaves));
-}
 
 TEST(Merkle, Rfc6962KnownRoots) {
   const TreeHasher hasher = TreeHasher::Sha256();
@@ -107,7 +78,7 @@ TEST(Merkle, RejectsOtherHashAlgorithms) {
 TEST(Merkle, BuiltProofsVerifyForAllSmallTrees) {
   for (const TreeHasher& hasher :
        {TreeHasher::Sha256(), TreeHasher::Create(crypto::HashAlgorithm::kSm3).value()}) {
-    ReferenceTree tree = MakeTree(hasher, 70);
+    ReferenceTree tree = MakeReferenceTree(hasher, 70);
     for (std::uint64_t n = 1; n <= 70; ++n) {
       const Hash root = TreeRoot(hasher, tree, n).value();
       for (std::uint64_t i = 0; i < n; ++i) {
@@ -131,7 +102,7 @@ TEST(Merkle, BuiltProofsVerifyForAllSmallTrees) {
 
 TEST(Merkle, ForkedTreeFailsConsistency) {
   const TreeHasher hasher = TreeHasher::Sha256();
-  ReferenceTree honest = MakeTree(hasher, 20);
+  ReferenceTree honest = MakeReferenceTree(hasher, 20);
   std::vector<Hash> forked_leaves;
   for (std::size_t i = 0; i < 20; ++i) {
     forked_leaves.push_back(hasher.HashLeaf(AsBytes(i == 5 ? "evil" : std::to_string(i))));
@@ -146,7 +117,7 @@ TEST(Merkle, ForkedTreeFailsConsistency) {
 
 TEST(Merkle, BuilderRejectsBadArguments) {
   const TreeHasher hasher = TreeHasher::Sha256();
-  ReferenceTree tree = MakeTree(hasher, 4);
+  ReferenceTree tree = MakeReferenceTree(hasher, 4);
   EXPECT_EQ(BuildInclusionProof(hasher, tree, 4, 4).error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(BuildConsistencyProof(hasher, tree, 0, 4).error().code(),
             ErrorCode::kInvalidArgument);

@@ -59,8 +59,8 @@ std::uint64_t LevelHashCount(std::uint64_t size, unsigned level);
 // of an older checkpoint is a prefix of the newer one).
 bool TileAvailable(const TileId& tile, std::uint64_t size);
 
-// Hash of the subtree a full tile represents, i.e. the tile's element in the
-// level above. `hashes` must hold exactly 256 hashes.
+// Root of the perfect subtree over `hashes` (a power of two of them, > 0).
+// For a full tile (256 hashes) this is its element in the level above.
 Hash TileRootHash(const TreeHasher& hasher, std::span<const Hash> hashes);
 
 // Entry bundles. Encode fails with invalid_argument if an entry exceeds
