@@ -69,7 +69,7 @@ class LogImpl final : public Log {
   }
 
   Result<Entry> GetEntry(std::uint64_t index) override {
-    DT_TRY(RequireSize(index + 1, "entry " + std::to_string(index)));
+    DT_TRY(RequireIndex(index));
     DT_ASSIGN_OR_RETURN(auto leaves, store_.ReadLeaves(index, index + 1));
     return DecodeLeaf(index, leaves.front());
   }
@@ -121,6 +121,15 @@ class LogImpl final : public Log {
   }
 
  private:
+  Status RequireIndex(std::uint64_t index) {
+    DT_ASSIGN_OR_RETURN(std::uint64_t size, Size());
+    if (index >= size) {
+      return NotFound("entry " + std::to_string(index) + " is beyond the log (size " +
+                      std::to_string(size) + ")");
+    }
+    return {};
+  }
+
   Status RequireSize(std::uint64_t needed, const std::string& what) {
     DT_ASSIGN_OR_RETURN(std::uint64_t size, Size());
     if (needed > size) {
