@@ -50,6 +50,7 @@ class LogImpl final : public Log {
   const std::string& origin() const override { return signer_.name(); }
   const TreeHasher& hasher() const override { return hasher_; }
   NoteVerifier verifier() const override { return signer_.Verifier(); }
+  bool sequencing() const override { return sequencer_.is_leader(); }
 
   Result<AppendResult> Append(std::string_view kind, std::string_view data) override {
     DT_ASSIGN_OR_RETURN(std::string leaf, EncodeLeaf(kind, data));

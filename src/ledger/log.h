@@ -93,6 +93,9 @@ class Log {
   virtual const std::string& origin() const = 0;
   virtual const TreeHasher& hasher() const = 0;
   virtual NoteVerifier verifier() const = 0;
+  // Whether this instance is the log's active sequencer right now (holds the
+  // lease); the others forward their appends to it.
+  virtual bool sequencing() const = 0;
 
   // Appends and waits until durable. Errors: invalid_argument (bad kind,
   // oversized), unavailable (log closing, no sequencer reachable in time,
