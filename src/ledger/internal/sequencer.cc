@@ -29,12 +29,45 @@ Sequencer::~Sequencer() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(done_mu_);
+    done_stop_ = true;
+  }
+  done_cv_.notify_all();
+  if (notifier_.joinable()) notifier_.join();  // after answering every committed append
 }
 
 Status Sequencer::Start() {
   DT_ASSIGN_OR_RETURN(next_seq_, store_.NextSeq(options_.instance_id));
+  notifier_ = std::thread([this] { Notify(); });
   thread_ = std::thread([this] { Run(); });
   return {};
+}
+
+void Sequencer::Acknowledge(std::vector<RequestPtr> requests, std::uint64_t first_index,
+                            std::string checkpoint) {
+  {
+    std::lock_guard lock(done_mu_);
+    done_.push_back({std::move(requests), first_index, std::move(checkpoint)});
+  }
+  done_cv_.notify_one();
+}
+
+void Sequencer::Notify() {
+  while (true) {
+    Completion c;
+    {
+      std::unique_lock lock(done_mu_);
+      done_cv_.wait(lock, [&] { return done_stop_ || !done_.empty(); });
+      if (done_.empty()) return;  // stopping, nothing left to answer
+      c = std::move(done_.front());
+      done_.pop_front();
+    }
+    for (std::size_t i = 0; i < c.requests.size(); ++i) {
+      c.requests[i]->done.set_value(
+          AppendResult{c.first_index + i, c.requests[i]->leaf_hash, c.checkpoint});
+    }
+  }
 }
 
 std::int64_t Sequencer::NowMicros() const {
@@ -195,9 +228,7 @@ Status Sequencer::CommitBatch(std::vector<RequestPtr>& local, std::vector<Pendin
     last_published_at_ = b.now;
     last_published_size_ = b.new_size;
   }
-  for (std::size_t i = 0; i < local.size(); ++i) {
-    local[i]->done.set_value(AppendResult{b.old_size + i, local[i]->leaf_hash, b.checkpoint});
-  }
+  Acknowledge(std::move(local), b.old_size, std::move(b.checkpoint));
   local.clear();
   return {};
 }

@@ -74,6 +74,10 @@ class Sequencer {
   void Forward(std::vector<RequestPtr> local);
   void CollectForwarded();
   void Shutdown();
+  // Answers callers on the notifier thread (waking each is a system call).
+  void Acknowledge(std::vector<RequestPtr> requests, std::uint64_t first_index,
+                   std::string checkpoint);
+  void Notify();
 
   LogStore& store_;
   const Clock& clock_;
@@ -88,6 +92,18 @@ class Sequencer {
   std::optional<Error> fatal_;
   std::thread thread_;
   std::atomic<bool> leader_{false};
+
+  // Acknowledgements of committed batches, in commit order.
+  struct Completion {
+    std::vector<RequestPtr> requests;
+    std::uint64_t first_index = 0;
+    std::string checkpoint;
+  };
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::deque<Completion> done_;
+  bool done_stop_ = false;
+  std::thread notifier_;
 
   // Owned by the sequencer thread.
   std::optional<RightEdge> edge_;
