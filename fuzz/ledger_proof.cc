@@ -1,4 +1,6 @@
-// Fuzz target: proof verification on hostile input. The input is read as
+// Fuzz target: proof documents (JSON, as the API serves them and the CLI
+// reads them) and proof verification on hostile input. The JSON parsers see
+// the raw input; whatever parses must round-trip. Then the input is read as
 // index/size1 (8 bytes), size/size2 (8 bytes), a flag byte, a leaf or first
 // root (32 bytes), a root (32 bytes), then proof hashes; short inputs are
 // padded with zeroes. A proof that verifies must also verify through the
@@ -6,9 +8,11 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "ledger/merkle.h"
+#include "ledger/proof_json.h"
 
 namespace {
 
@@ -22,6 +26,15 @@ std::uint64_t Read64(const std::uint8_t* p) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace digitrade::ledger;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (auto doc = InclusionProofDoc::Parse(text); doc) {
+    auto again = InclusionProofDoc::Parse(doc->ToJson());
+    if (!again || again->proof != doc->proof || again->index != doc->index) __builtin_trap();
+  }
+  if (auto doc = ConsistencyProofDoc::Parse(text); doc) {
+    auto again = ConsistencyProofDoc::Parse(doc->ToJson());
+    if (!again || again->proof != doc->proof || again->size1 != doc->size1) __builtin_trap();
+  }
   constexpr std::size_t kHeader = 8 + 8 + 1 + 32 + 32;
   std::vector<std::uint8_t> in(data, data + size);
   if (in.size() < kHeader) in.resize(kHeader);
