@@ -171,8 +171,8 @@ Status CheckStoredHead(const internal::LogRow& row, const NoteSigner& signer,
 Result<std::string> EncodeLeaf(std::string_view kind, std::string_view data) {
   DT_TRY(CheckKind(kind));
   if (kind.size() + 1 + data.size() > kMaxEntrySize) {
-    return InvalidArgument("entry of " + std::to_string(kind.size() + 1 + data.size()) +
-                           " bytes exceeds the 65535-byte limit");
+    return ResourceExhausted("entry of " + std::to_string(kind.size() + 1 + data.size()) +
+                             " bytes exceeds the 65535-byte limit");
   }
   std::string leaf;
   leaf.reserve(kind.size() + 1 + data.size());

@@ -70,7 +70,8 @@ struct Entry {
 };
 
 // The Merkle leaf bytes for an entry, and back. Errors: invalid_argument for
-// a bad kind, an oversized entry, or leaf bytes with no kind line.
+// a bad kind or leaf bytes with no kind line, resource_exhausted for a leaf
+// over 65535 bytes.
 Result<std::string> EncodeLeaf(std::string_view kind, std::string_view data);
 Result<Entry> DecodeLeaf(std::uint64_t index, std::string_view leaf);
 
@@ -97,8 +98,8 @@ class Log {
   // lease); the others forward their appends to it.
   virtual bool sequencing() const = 0;
 
-  // Appends and waits until durable. Errors: invalid_argument (bad kind,
-  // oversized), unavailable (log closing, no sequencer reachable in time,
+  // Appends and waits until durable. Errors: invalid_argument (bad kind),
+  // resource_exhausted (leaf over 65535 bytes), unavailable (log closing, no sequencer reachable in time,
   // database busy: not appended, safe to retry), data_loss, storage errors.
   virtual Result<AppendResult> Append(std::string_view kind, std::string_view data) = 0;
 

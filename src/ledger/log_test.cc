@@ -171,7 +171,7 @@ TEST_P(LogTest, RejectsBadEntriesAndRequests) {
   EXPECT_TRUE(HasCode(log->Append("Upper", "x"), ErrorCode::kInvalidArgument, "entry kind"));
   EXPECT_TRUE(HasCode(log->Append("a\nb", "x"), ErrorCode::kInvalidArgument, "entry kind"));
   EXPECT_TRUE(HasCode(log->Append(std::string(65, 'a'), "x"), ErrorCode::kInvalidArgument));
-  EXPECT_TRUE(HasCode(log->Append("k", std::string(65534, 'x')), ErrorCode::kInvalidArgument,
+  EXPECT_TRUE(HasCode(log->Append("k", std::string(65534, 'x')), ErrorCode::kResourceExhausted,
                       "exceeds the 65535-byte limit"));
   EXPECT_TRUE(log->Append("k", std::string(65533, 'x')));  // exactly 65535 with "k\n"
   EXPECT_TRUE(HasCode(log->GetEntry(2), ErrorCode::kNotFound));
