@@ -3,7 +3,7 @@
 // latency each appender sees. Not a test: it prints numbers, asserts nothing.
 //
 // usage: bench_ledger_append [--appenders N] [--entries M] [--size BYTES]
-//                            [--db PATH | --postgres URL]
+//                            [--db PATH | --postgres URL] [--index-ms MS]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -29,6 +29,7 @@ struct Args {
   int size = 200;
   std::string db = "/tmp/bench_ledger_append.db";
   std::string postgres;
+  int index_ms = 200;
 };
 
 Args Parse(int argc, char** argv) {
@@ -41,6 +42,7 @@ Args Parse(int argc, char** argv) {
     if (k == "--size") a.size = std::atoi(v.c_str());
     if (k == "--db") a.db = v;
     if (k == "--postgres") a.postgres = v;
+    if (k == "--index-ms") a.index_ms = std::atoi(v.c_str());
   }
   return a;
 }
@@ -70,8 +72,11 @@ int main(int argc, char** argv) {
   }
   SystemClock clock;
   auto key = crypto::Ed25519PrivateKey::FromSeed(std::vector<std::uint8_t>(32, 9)).value();
+  ledger::LogOptions options;
+  options.index_interval = std::chrono::milliseconds(args.index_ms);
   auto log = ledger::Log::Open(**db, clock,
-                               ledger::NoteSigner::Create("bench.example/log", key).value());
+                               ledger::NoteSigner::Create("bench.example/log", key).value(),
+                               options);
   if (!log) {
     std::fprintf(stderr, "%s\n", log.error().ToString().c_str());
     return 2;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "ledger/internal/indexer.h"
 #include "ledger/internal/log_store.h"
 #include "ledger/internal/proof_builder.h"
 #include "ledger/internal/schema.h"
@@ -42,10 +43,17 @@ class LogImpl final : public Log {
         hasher_(hasher),
         store_(db, log_id),
         reader_(hasher, store_),
-        sequencer_(store_, clock, signer_, hasher, std::move(options)),
+        sequencer_(store_, clock, signer_, hasher, options),
+        indexer_(store_),
         clock_(clock) {}
 
-  Status Start() { return sequencer_.Start(); }
+  Status Start(std::chrono::milliseconds index_interval) {
+    DT_TRY(sequencer_.Start());
+    if (index_interval.count() > 0) {
+      indexer_.Start(index_interval, [this] { return sequencer_.is_leader(); });
+    }
+    return {};
+  }
 
   const std::string& origin() const override { return signer_.name(); }
   const TreeHasher& hasher() const override { return hasher_; }
@@ -76,12 +84,8 @@ class LogImpl final : public Log {
   }
 
   Result<std::vector<std::uint64_t>> FindByLeafHash(const Hash& leaf_hash) override {
-    DT_ASSIGN_OR_RETURN(auto candidates, store_.FindByHashPrefix(leaf_hash));
-    std::vector<std::uint64_t> out;
-    for (const auto& [index, leaf] : candidates) {
-      if (hasher_.HashLeaf(AsBytes(leaf)) == leaf_hash) out.push_back(index);
-    }
-    return out;
+    DT_ASSIGN_OR_RETURN(internal::LogRow row, store_.Load());
+    return internal::FindLeaf(store_, leaf_hash, row.size, row.indexed_size);
   }
 
   Result<std::vector<Hash>> InclusionProof(std::uint64_t index, std::uint64_t tree_size) override {
@@ -144,6 +148,7 @@ class LogImpl final : public Log {
   internal::LogStore store_;
   internal::TileNodeReader reader_;
   internal::Sequencer sequencer_;
+  internal::Indexer indexer_;  // declared last of the workers: stops first
   const Clock& clock_;
 };
 
@@ -207,9 +212,10 @@ Result<std::unique_ptr<Log>> Log::Open(storage::Database& db, const Clock& clock
   DT_ASSIGN_OR_RETURN(internal::LogRow row,
                       internal::LogStore::CreateOrLoad(db, want, UnixMicros(clock)));
   DT_TRY(CheckStoredHead(row, signer, hasher));
+  const auto index_interval = options.index_interval;
   auto log = std::make_unique<LogImpl>(db, clock, std::move(signer), hasher, std::move(options),
                                        row.log_id);
-  DT_TRY(log->Start());
+  DT_TRY(log->Start(index_interval));
   return std::unique_ptr<Log>(std::move(log));
 }
 

@@ -53,6 +53,9 @@ struct LogOptions {
   // How often an idle sequencer looks for forwarded appends and renews its
   // lease, and a follower for results (real time).
   std::chrono::milliseconds poll_interval{5};
+  // How often the sequencing instance adds committed entries to the leaf-hash
+  // index (real time); 0 disables the index (lookups then scan tiles).
+  std::chrono::milliseconds index_interval{200};
   // Names this instance in the lease; unique per process sharing the database.
   std::string instance_id = "local";
 };

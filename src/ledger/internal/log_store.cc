@@ -1,5 +1,6 @@
 #include "ledger/internal/log_store.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -30,48 +31,58 @@ Result<Hash> HashColumn(const storage::Row& row, std::string_view column) {
 // caches at most this many distinct statements.
 constexpr std::array<std::size_t, 5> kChunkRows = {256, 64, 16, 4, 1};
 
-const std::string& InsertEntriesSql(std::size_t rows) {
-  static const std::array<std::string, kChunkRows.size()> kSql = [] {
-    std::array<std::string, kChunkRows.size()> out;
+// "INSERT INTO <table> (log_id, a, b) VALUES ($1,$2,$3),($4,$5,$6),..." for
+// three-column rows, one statement text per chunk size.
+class ChunkedInsert {
+ public:
+  explicit ChunkedInsert(std::string_view head) {
     for (std::size_t c = 0; c < kChunkRows.size(); ++c) {
-      std::string sql = "INSERT INTO ledger_entries (log_id, idx, hash_prefix, data) VALUES ";
+      std::string sql(head);
       for (std::size_t r = 0; r < kChunkRows[c]; ++r) {
-        sql += fmt::format("{}(${},${},${},${})", r == 0 ? "" : ",", r * 4 + 1, r * 4 + 2,
-                           r * 4 + 3, r * 4 + 4);
+        sql += fmt::format("{}(${},${},${})", r == 0 ? " VALUES " : ",", r * 3 + 1, r * 3 + 2,
+                           r * 3 + 3);
       }
-      out[c] = std::move(sql);
+      sql_[c] = std::move(sql);
     }
-    return out;
-  }();
-  for (std::size_t c = 0; c < kChunkRows.size(); ++c) {
-    if (kChunkRows[c] == rows) return kSql[c];
   }
-  return kSql.back();
-}
+
+  // Inserts `n` rows; `row(i, params)` appends row i's last two values.
+  template <typename RowFn>
+  Status Run(Executor& ex, std::int64_t log_id, std::size_t n, RowFn row) const {
+    for (std::size_t done = 0; done < n;) {
+      std::size_t c = 0;
+      while (kChunkRows[c] > n - done) ++c;
+      Params params;
+      params.reserve(kChunkRows[c] * 3);
+      for (std::size_t i = done; i < done + kChunkRows[c]; ++i) {
+        params.emplace_back(log_id);
+        row(i, params);
+      }
+      DT_TRY(ex.Execute(sql_[c], params));
+      done += kChunkRows[c];
+    }
+    return {};
+  }
+
+ private:
+  std::array<std::string, kChunkRows.size()> sql_;
+};
 
 Status InsertEntries(Executor& ex, std::int64_t log_id, const BatchWrite& b) {
-  std::size_t done = 0;
-  const std::size_t n = b.leaves.size();
-  while (done < n) {
-    std::size_t rows = 1;
-    for (std::size_t c : kChunkRows) {
-      if (n - done >= c) {
-        rows = c;
-        break;
-      }
-    }
-    Params params;
-    params.reserve(rows * 4);
-    for (std::size_t i = done; i < done + rows; ++i) {
-      params.emplace_back(log_id);
-      params.push_back(Int(b.old_size + i));
-      params.emplace_back(HashPrefix(b.leaf_hashes[i]));
-      params.emplace_back(ToBytes(b.leaves[i]));
-    }
-    DT_TRY(ex.Execute(InsertEntriesSql(rows), params));
-    done += rows;
-  }
-  return {};
+  static const ChunkedInsert kInsert("INSERT INTO ledger_entries (log_id, idx, data)");
+  return kInsert.Run(ex, log_id, b.leaves.size(), [&](std::size_t i, Params& p) {
+    p.push_back(Int(b.old_size + i));
+    p.emplace_back(ToBytes(b.leaves[i]));
+  });
+}
+
+Status InsertIndex(Executor& ex, std::int64_t log_id,
+                   const std::vector<std::pair<std::int64_t, std::uint64_t>>& keys) {
+  static const ChunkedInsert kInsert("INSERT INTO ledger_leaf_index (log_id, hash_prefix, idx)");
+  return kInsert.Run(ex, log_id, keys.size(), [&](std::size_t i, Params& p) {
+    p.emplace_back(keys[i].first);
+    p.push_back(Int(keys[i].second));
+  });
 }
 
 Status WriteTiles(Executor& ex, std::int64_t log_id, const std::vector<TileWrite>& tiles) {
@@ -95,12 +106,13 @@ Result<LogRow> RowToLog(const storage::Row& r) {
   log.checkpoint = r.Text("checkpoint");
   log.lease_holder = r.Text("lease_holder");
   log.lease_expires = r.Int("lease_expires");
+  log.indexed_size = static_cast<std::uint64_t>(r.Int("indexed_size"));
   return log;
 }
 
 constexpr const char* kSelectLog =
-    "SELECT log_id, origin, hash_alg, tree_size, root, checkpoint, lease_holder, lease_expires "
-    "FROM ledger_logs ";
+    "SELECT log_id, origin, hash_alg, tree_size, root, checkpoint, lease_holder, lease_expires, "
+    "indexed_size FROM ledger_logs ";
 
 Result<std::optional<LogRow>> FindByOrigin(Executor& ex, const std::string& origin) {
   DT_ASSIGN_OR_RETURN(auto rs, ex.Query(std::string(kSelectLog) + "WHERE origin = $1", {origin}));
@@ -115,7 +127,8 @@ Status InsertLog(Executor& ex, const LogRow& row, std::int64_t now) {
   const std::int64_t id = next.rows.front().Int("next");
   DT_TRY(ex.Execute(
       "INSERT INTO ledger_logs (log_id, origin, hash_alg, tree_size, root, checkpoint, "
-      "lease_holder, lease_expires, created_at) VALUES ($1, $2, $3, 0, $4, $5, '', 0, $6)",
+      "lease_holder, lease_expires, indexed_size, created_at) "
+      "VALUES ($1, $2, $3, 0, $4, $5, '', 0, 0, $6)",
       {id, row.origin, row.hash_alg, ToBytes(row.root), row.checkpoint, now}));
   DT_TRY(ex.Execute(
       "INSERT INTO ledger_checkpoints (log_id, tree_size, note, published_at) "
@@ -253,16 +266,30 @@ Result<std::vector<std::string>> LogStore::ReadLeaves(std::uint64_t begin, std::
   return leaves;
 }
 
-Result<std::vector<std::pair<std::uint64_t, std::string>>> LogStore::FindByHashPrefix(
-    const Hash& h) {
-  DT_ASSIGN_OR_RETURN(auto rs, db_.Query("SELECT idx, data FROM ledger_entries WHERE log_id = $1 "
+Result<std::vector<std::uint64_t>> LogStore::FindIndexed(const Hash& h) {
+  DT_ASSIGN_OR_RETURN(auto rs, db_.Query("SELECT idx FROM ledger_leaf_index WHERE log_id = $1 "
                                          "AND hash_prefix = $2 ORDER BY idx",
                                          {log_id_, HashPrefix(h)}));
-  std::vector<std::pair<std::uint64_t, std::string>> out;
-  for (const auto& row : rs.rows) {
-    out.emplace_back(static_cast<std::uint64_t>(row.Int("idx")), ToString(row.Blob("data")));
-  }
+  std::vector<std::uint64_t> out;
+  for (const auto& row : rs.rows) out.push_back(static_cast<std::uint64_t>(row.Int("idx")));
   return out;
+}
+
+Status LogStore::IndexLeaves(std::uint64_t from, const std::vector<Hash>& leaf_hashes) {
+  std::vector<std::pair<std::int64_t, std::uint64_t>> keys;
+  keys.reserve(leaf_hashes.size());
+  for (std::size_t i = 0; i < leaf_hashes.size(); ++i) {
+    keys.emplace_back(HashPrefix(leaf_hashes[i]), from + i);
+  }
+  std::sort(keys.begin(), keys.end());  // B-tree order: neighbours share pages
+  return db_.Transact([&](Executor& ex) -> Status {
+    DT_ASSIGN_OR_RETURN(std::int64_t moved,
+                        ex.Execute("UPDATE ledger_logs SET indexed_size = $1 WHERE log_id = $2 "
+                                   "AND indexed_size = $3",
+                                   {Int(from + leaf_hashes.size()), log_id_, Int(from)}));
+    if (moved != 1) return Conflict("another indexer moved the leaf index");
+    return InsertIndex(ex, log_id_, keys);
+  });
 }
 
 Result<std::string> LogStore::LatestPublished() {

@@ -32,6 +32,7 @@ struct LogRow {
   std::string checkpoint;  // latest signed note
   std::string lease_holder;
   std::int64_t lease_expires = 0;  // Unix microseconds
+  std::uint64_t indexed_size = 0;  // entries [0, indexed_size) are in the leaf index
 };
 
 // A forwarded append waiting in the database for the sequencer.
@@ -82,8 +83,12 @@ class LogStore final : public TileSource {
 
   // Leaves [begin, end); errors: data_loss if any is missing.
   Result<std::vector<std::string>> ReadLeaves(std::uint64_t begin, std::uint64_t end);
-  // (index, leaf) of entries whose leaf hash starts with these 8 bytes.
-  Result<std::vector<std::pair<std::uint64_t, std::string>>> FindByHashPrefix(const Hash& h);
+  // Indexes of indexed entries whose leaf hash starts with h's first 8 bytes.
+  Result<std::vector<std::uint64_t>> FindIndexed(const Hash& h);
+  // Adds entries from, from+1, ... with these leaf hashes to the leaf index
+  // and moves indexed_size past them. Errors: conflict if indexed_size is
+  // not `from` (another indexer got there first).
+  Status IndexLeaves(std::uint64_t from, const std::vector<Hash>& leaf_hashes);
 
   Result<std::string> LatestPublished();
   // Records the current signed checkpoint as published (idempotent).

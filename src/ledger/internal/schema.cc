@@ -15,16 +15,21 @@ CREATE TABLE ledger_logs (
   checkpoint TEXT NOT NULL,
   lease_holder TEXT NOT NULL,
   lease_expires INTEGER NOT NULL,
+  indexed_size INTEGER NOT NULL,
   created_at INTEGER NOT NULL
 );
 CREATE TABLE ledger_entries (
   log_id INTEGER NOT NULL,
   idx INTEGER NOT NULL,
-  hash_prefix INTEGER NOT NULL,
   data BLOB NOT NULL,
   PRIMARY KEY (log_id, idx)
 ) WITHOUT ROWID;
-CREATE INDEX ledger_entries_by_hash ON ledger_entries (log_id, hash_prefix);
+CREATE TABLE ledger_leaf_index (
+  log_id INTEGER NOT NULL,
+  hash_prefix INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  PRIMARY KEY (log_id, hash_prefix, idx)
+) WITHOUT ROWID;
 CREATE TABLE ledger_tiles (
   log_id INTEGER NOT NULL,
   level INTEGER NOT NULL,
@@ -60,16 +65,21 @@ CREATE TABLE ledger_logs (
   checkpoint TEXT NOT NULL,
   lease_holder TEXT NOT NULL,
   lease_expires BIGINT NOT NULL,
+  indexed_size BIGINT NOT NULL,
   created_at BIGINT NOT NULL
 );
 CREATE TABLE ledger_entries (
   log_id BIGINT NOT NULL,
   idx BIGINT NOT NULL,
-  hash_prefix BIGINT NOT NULL,
   data BYTEA NOT NULL,
   PRIMARY KEY (log_id, idx)
 );
-CREATE INDEX ledger_entries_by_hash ON ledger_entries (log_id, hash_prefix);
+CREATE TABLE ledger_leaf_index (
+  log_id BIGINT NOT NULL,
+  hash_prefix BIGINT NOT NULL,
+  idx BIGINT NOT NULL,
+  PRIMARY KEY (log_id, hash_prefix, idx)
+);
 CREATE TABLE ledger_tiles (
   log_id BIGINT NOT NULL,
   level INTEGER NOT NULL,
