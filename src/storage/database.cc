@@ -34,7 +34,9 @@ std::optional<std::size_t> Row::IndexOf(std::string_view column) const {
   return std::nullopt;
 }
 
-int64_t Row::Int(std::size_t i) const { return Get<int64_t>(at(i)); }
+int64_t Row::Int(std::size_t i) const {
+  return Get<int64_t>(at(i));
+}
 
 double Row::Double(std::size_t i) const {
   const Value& v = at(i);
@@ -42,9 +44,13 @@ double Row::Double(std::size_t i) const {
   return Get<double>(v);
 }
 
-std::string Row::Text(std::size_t i) const { return Get<std::string>(at(i)); }
+std::string Row::Text(std::size_t i) const {
+  return Get<std::string>(at(i));
+}
 
-Bytes Row::Blob(std::size_t i) const { return Get<Bytes>(at(i)); }
+Bytes Row::Blob(std::size_t i) const {
+  return Get<Bytes>(at(i));
+}
 
 std::optional<int64_t> Row::OptionalInt(std::size_t i) const {
   if (IsNull(i)) return std::nullopt;
@@ -62,7 +68,9 @@ const Value& Row::ByName(std::string_view c) const {
   return i ? values_[*i] : kNull;
 }
 
-bool Row::IsNull(std::string_view c) const { return ByName(c).is_null(); }
+bool Row::IsNull(std::string_view c) const {
+  return ByName(c).is_null();
+}
 
 int64_t Row::Int(std::string_view c) const {
   const std::optional<std::size_t> i = IndexOf(c);
@@ -74,9 +82,13 @@ double Row::Double(std::string_view c) const {
   return i ? Double(*i) : 0.0;
 }
 
-std::string Row::Text(std::string_view c) const { return Get<std::string>(ByName(c)); }
+std::string Row::Text(std::string_view c) const {
+  return Get<std::string>(ByName(c));
+}
 
-Bytes Row::Blob(std::string_view c) const { return Get<Bytes>(ByName(c)); }
+Bytes Row::Blob(std::string_view c) const {
+  return Get<Bytes>(ByName(c));
+}
 
 std::optional<int64_t> Row::OptionalInt(std::string_view c) const {
   const std::optional<std::size_t> i = IndexOf(c);

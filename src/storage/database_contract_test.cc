@@ -2,15 +2,16 @@
 // every driver: SQLite on a temporary file, PostgreSQL in a schema of its own
 // on the server named by DIGITRADE_TEST_POSTGRES (skipped when unset; see
 // scripts/with-postgres.sh). Every test starts from an empty database.
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "common/clock.h"
 #include "storage/database.h"
@@ -26,22 +27,20 @@ using testing::HasCode;
 
 enum class Engine { kSqlite, kPostgres };
 
+void PrintTo(Engine engine, std::ostream* os) {
+  *os << (engine == Engine::kSqlite ? "Sqlite" : "Postgres");
+}
+
 std::string EngineName(const ::testing::TestParamInfo<Engine>& info) {
-  return info.param == Engine::kSqlite ? "Sqlite" : "Postgres";
+  return ::testing::PrintToString(info.param);
 }
 
 class DatabaseContractTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
     if (GetParam() == Engine::kPostgres) {
-      url_ = testing::PostgresUrl();
-      if (url_.empty()) GTEST_SKIP() << testing::kPostgresSkip;
-      auto admin = PostgresDatabase::Open(url_, {.pool_size = 1});
-      ASSERT_TRUE(admin) << admin.error().ToString();
-      admin_ = std::move(*admin);
-      schema_ = testing::UniqueSchemaName();
-      // A generated identifier, not input: DDL takes no parameters.
-      DT_ASSERT_OK(admin_->ExecuteScript("CREATE SCHEMA " + schema_));
+      if (testing::PostgresUrl().empty()) GTEST_SKIP() << testing::kPostgresSkip;
+      DT_ASSERT_OK(schema_.Create());
     } else {
       ASSERT_TRUE(dir_.ok());
     }
@@ -50,25 +49,17 @@ class DatabaseContractTest : public ::testing::TestWithParam<Engine> {
     db_ = std::move(*db);
   }
 
-  void TearDown() override {
-    db_.reset();
-    if (admin_ != nullptr) DT_ASSERT_OK(admin_->ExecuteScript("DROP SCHEMA " + schema_ + " CASCADE"));
-  }
-
   // Another handle on this test's database with `connections` connections.
   Result<std::unique_ptr<Database>> Open(std::size_t connections = 8) {
     if (GetParam() == Engine::kSqlite) {
       return SqliteDatabase::Open((dir_.path() / "test.db").string(), {.readers = connections});
     }
-    return PostgresDatabase::Open(testing::WithSearchPath(url_, schema_),
-                                  {.pool_size = connections});
+    return PostgresDatabase::Open(schema_.url(), {.pool_size = connections});
   }
 
   bool postgres() const { return GetParam() == Engine::kPostgres; }
 
-  void CreateKv() {
-    DT_ASSERT_OK(db_->Execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)"));
-  }
+  void CreateKv() { DT_ASSERT_OK(db_->Execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)")); }
 
   // The value of `k` in kv, or "<none>".
   std::string Get(Database& db, std::string_view k) {
@@ -82,11 +73,9 @@ class DatabaseContractTest : public ::testing::TestWithParam<Engine> {
     return rs ? rs->rows.at(0).Int(0) : -1;
   }
 
-  testing::TempDir dir_;
-  std::string url_;
-  std::string schema_;
-  std::unique_ptr<Database> admin_;
-  std::unique_ptr<Database> db_;
+  testing::TempDir dir_;                // for SQLite
+  testing::PostgresTestSchema schema_;  // for PostgreSQL
+  std::unique_ptr<Database> db_;        // closed before the schema is dropped
 };
 
 INSTANTIATE_TEST_SUITE_P(Drivers, DatabaseContractTest,
@@ -112,7 +101,8 @@ TEST_P(DatabaseContractTest, RoundTripsEveryValueType) {
       {7, 9007199254740993, 1e300, "$1 ? :x", Bytes{'\\', 'x', '0', '0'}},
   };
   for (const Params& row : rows) {
-    DT_ASSERT_OK(db_->Execute("INSERT INTO vals (id, i, d, t, b) VALUES ($1, $2, $3, $4, $5)", row));
+    DT_ASSERT_OK(
+        db_->Execute("INSERT INTO vals (id, i, d, t, b) VALUES ($1, $2, $3, $4, $5)", row));
   }
   auto rs = db_->Query("SELECT id, i, d, t, b FROM vals ORDER BY id");
   ASSERT_TRUE(rs) << rs.error().ToString();
@@ -155,8 +145,8 @@ TEST_P(DatabaseContractTest, RejectsTheWrongNumberOfParameters) {
 
 TEST_P(DatabaseContractTest, RejectsPlaceholdersOtherThanDollarNumbers) {
   CreateKv();
-  EXPECT_TRUE(HasCode(db_->Query("SELECT v FROM kv WHERE k = ?", {"a"}),
-                      ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(
+      HasCode(db_->Query("SELECT v FROM kv WHERE k = ?", {"a"}), ErrorCode::kInvalidArgument));
   // $2 unused while $3 is: PostgreSQL cannot type it, so neither driver takes it.
   EXPECT_TRUE(HasCode(db_->Query("SELECT v FROM kv WHERE k = $1 OR k = $3", {"a", "b", "c"}),
                       ErrorCode::kInvalidArgument));
@@ -164,8 +154,9 @@ TEST_P(DatabaseContractTest, RejectsPlaceholdersOtherThanDollarNumbers) {
 
 TEST_P(DatabaseContractTest, QueryTakesOneStatement) {
   CreateKv();
-  EXPECT_TRUE(HasCode(db_->Execute("INSERT INTO kv (k) VALUES ('a'); INSERT INTO kv (k) VALUES ('b')"),
-                      ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(
+      HasCode(db_->Execute("INSERT INTO kv (k) VALUES ('a'); INSERT INTO kv (k) VALUES ('b')"),
+              ErrorCode::kInvalidArgument));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM kv"), 0);
   DT_ASSERT_OK(db_->Execute("INSERT INTO kv (k) VALUES ('a');  "));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM kv"), 1);
@@ -257,9 +248,9 @@ TEST_P(DatabaseContractTest, StaysUsableAfterManyFailedTransactions) {
       return {};
     }),
                         ErrorCode::kInvalidArgument));
-    EXPECT_TRUE(HasCode((*small)->Transact([](Executor&) -> Status { return Internal("x"); },
-                                           TxMode::kReadOnly),
-                        ErrorCode::kInternal));
+    EXPECT_TRUE(HasCode(
+        (*small)->Transact([](Executor&) -> Status { return Internal("x"); }, TxMode::kReadOnly),
+        ErrorCode::kInternal));
   }
   EXPECT_EQ(Get(**small, "a"), "<none>");
   DT_ASSERT_OK((*small)->Execute("INSERT INTO kv (k, v) VALUES ('a', '2')"));
@@ -315,8 +306,8 @@ TEST_P(DatabaseContractTest, StatementsOutsideTransactRefuseTransactionControl) 
 // --- Error codes -----------------------------------------------------------------
 
 TEST_P(DatabaseContractTest, UniqueAndPrimaryKeyViolationsAreAlreadyExists) {
-  DT_ASSERT_OK(db_->ExecuteScript(
-      "CREATE TABLE orgs (id BIGINT PRIMARY KEY, uscc TEXT NOT NULL UNIQUE)"));
+  DT_ASSERT_OK(
+      db_->ExecuteScript("CREATE TABLE orgs (id BIGINT PRIMARY KEY, uscc TEXT NOT NULL UNIQUE)"));
   DT_ASSERT_OK(db_->Execute("INSERT INTO orgs (id, uscc) VALUES (1, 'A')"));
   EXPECT_TRUE(HasCode(db_->Execute("INSERT INTO orgs (id, uscc) VALUES (1, 'B')"),
                       ErrorCode::kAlreadyExists));
@@ -342,8 +333,8 @@ TEST_P(DatabaseContractTest, OtherConstraintViolationsAreFailedPrecondition) {
   EXPECT_TRUE(HasCode(not_null, ErrorCode::kFailedPrecondition));
   EXPECT_TRUE(HasCode(db_->Execute(insert, {3, 1, "neg", -1}), ErrorCode::kFailedPrecondition));
   EXPECT_TRUE(HasCode(db_->Execute(insert, {4, 99, "orphan", 1}), ErrorCode::kFailedPrecondition));
-  EXPECT_TRUE(HasCode(db_->Execute("DELETE FROM parent WHERE id = 1"),
-                      ErrorCode::kFailedPrecondition));
+  EXPECT_TRUE(
+      HasCode(db_->Execute("DELETE FROM parent WHERE id = 1"), ErrorCode::kFailedPrecondition));
 }
 
 TEST_P(DatabaseContractTest, SqlTheEngineRejectsIsInvalidArgument) {
@@ -352,16 +343,16 @@ TEST_P(DatabaseContractTest, SqlTheEngineRejectsIsInvalidArgument) {
   EXPECT_TRUE(HasCode(db_->Query("SELECT k FROM no_such_table"), ErrorCode::kInvalidArgument));
   EXPECT_TRUE(HasCode(db_->Query("SELECT no_such_column FROM kv"), ErrorCode::kInvalidArgument));
   EXPECT_TRUE(HasCode(db_->Query(""), ErrorCode::kInvalidArgument));
-  EXPECT_TRUE(HasCode(db_->ExecuteScript("CREATE TABLE t (x BIGINT); SELEC"),
-                      ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(
+      HasCode(db_->ExecuteScript("CREATE TABLE t (x BIGINT); SELEC"), ErrorCode::kInvalidArgument));
 }
 
 // --- Concurrency -------------------------------------------------------------------
 
 TEST_P(DatabaseContractTest, ConcurrentReadModifyWriteLosesNoUpdate) {
-  DT_ASSERT_OK(db_->ExecuteScript(
-      "CREATE TABLE counter (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);"
-      "INSERT INTO counter (id, n) VALUES (1, 0);"));
+  DT_ASSERT_OK(
+      db_->ExecuteScript("CREATE TABLE counter (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);"
+                         "INSERT INTO counter (id, n) VALUES (1, 0);"));
   constexpr int kThreads = 8;
   constexpr int kIncrements = 50;
   std::atomic<int> failures{0};
@@ -465,7 +456,9 @@ TEST_P(DatabaseContractTest, ExecuteScriptInATransactionJoinsIt) {
 
 std::vector<Migration> Shop(int versions) {
   const std::vector<Migration> all = {
-      {.module = "shop", .version = 1, .sql = "CREATE TABLE items (id BIGINT PRIMARY KEY, name TEXT)"},
+      {.module = "shop",
+       .version = 1,
+       .sql = "CREATE TABLE items (id BIGINT PRIMARY KEY, name TEXT)"},
       {.module = "shop", .version = 2, .sql = "INSERT INTO items (id, name) VALUES (1, 'tea')"},
       {.module = "shop",
        .version = 3,
@@ -482,7 +475,8 @@ TEST_P(DatabaseContractTest, MigrationsApplyOnceAndRecordTheirVersion) {
   EXPECT_EQ(CurrentVersion(*db_, "other"), 0);
   EXPECT_EQ(ApplyMigrations(*db_, Shop(2), clock), 0);  // a no-op
   EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 1);    // the INSERT ran once
-  auto rs = db_->Query("SELECT module, version, applied_at FROM schema_migrations ORDER BY version");
+  auto rs =
+      db_->Query("SELECT module, version, applied_at FROM schema_migrations ORDER BY version");
   ASSERT_TRUE(rs) << rs.error().ToString();
   ASSERT_EQ(rs->rows.size(), 2u);
   EXPECT_EQ(rs->rows[1].Text("module"), "shop");
@@ -542,8 +536,8 @@ TEST_P(DatabaseContractTest, AFailedMigrationLeavesNoTrace) {
   ms.push_back({.module = "shop",
                 .version = 2,
                 .sql = "CREATE TABLE half (id BIGINT); INSERT INTO nowhere VALUES (1);"});
-  EXPECT_TRUE(HasCode(ApplyMigrations(*db_, ms), ErrorCode::kInvalidArgument,
-                      "migration shop version 2"));
+  EXPECT_TRUE(
+      HasCode(ApplyMigrations(*db_, ms), ErrorCode::kInvalidArgument, "migration shop version 2"));
   EXPECT_EQ(CurrentVersion(*db_, "shop"), 1);
   EXPECT_TRUE(HasCode(db_->Query("SELECT id FROM half"), ErrorCode::kInvalidArgument));
 }

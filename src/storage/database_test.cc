@@ -1,8 +1,8 @@
 #include "storage/database.h"
 
-#include <limits>
-
 #include <gtest/gtest.h>
+
+#include <limits>
 
 namespace digitrade::storage {
 namespace {
@@ -57,8 +57,8 @@ TEST(Row, ReadsByNameExactThenIgnoringCase) {
   EXPECT_EQ(r.OptionalInt("id"), 42);
   EXPECT_EQ(r.OptionalText("missing"), std::nullopt);
 
-  auto columns = std::make_shared<const std::vector<std::string>>(
-      std::vector<std::string>{"ID", "id"});
+  auto columns =
+      std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"ID", "id"});
   const Row both(columns, {Value(1), Value(2)});
   EXPECT_EQ(both.Int("id"), 2);  // the exact match wins
   EXPECT_EQ(both.Int("Id"), 1);  // else the first ignoring case

@@ -1,10 +1,10 @@
 #include "storage/migrations.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace digitrade::storage {
 namespace {
@@ -50,11 +50,10 @@ Status LockMigrations(Executor& ex, Dialect dialect) {
 }
 
 Result<int> ReadVersion(Executor& ex, std::string_view module) {
-  DT_ASSIGN_OR_RETURN(
-      ResultSet rs,
-      ex.Query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations "
-               "WHERE module = $1",
-               {module}));
+  DT_ASSIGN_OR_RETURN(ResultSet rs,
+                      ex.Query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations "
+                               "WHERE module = $1",
+                               {module}));
   return static_cast<int>(rs.rows.at(0).Int(0));
 }
 

@@ -2,7 +2,7 @@
 // serves web/dist and answers the few endpoints the portal shell uses, with
 // the same shapes (and RFC 9457 problem+json errors) as the real server.
 //
-//   node tests/mock-server.mjs [--listen 127.0.0.1:0] [--port-file FILE] [--token-file FILE]
+//   node tests/mock-server.mjs [--listen 127.0.0.1:0] [--port-file FILE] [--token-file FILE] [--page-size N]
 //
 // It prints the URL and the admin token. Not a test of the server: the
 // browser test's real target is the digitrade binary.
@@ -21,9 +21,11 @@ const opt = (name, fallback) => {
 const [host, portText] = opt('--listen', '127.0.0.1:0').split(':');
 const portFile = opt('--port-file', '');
 const tokenFile = opt('--token-file', '');
+const pageSize = Number(opt('--page-size', '50'));
 const root = fileURLToPath(new URL('../dist/', import.meta.url));
 
-const token = `dt_${randomBytes(16).toString('hex')}`;
+// Like the server's: "dt_" and 43 base64url characters.
+const token = `dt_${randomBytes(32).toString('base64url')}`;
 const startedAt = new Date();
 let requestsTotal = 0;
 
@@ -48,7 +50,7 @@ function json(res, status, body, type = 'application/json') {
 }
 
 function problem(res, status, slug, title, detail) {
-  json(res, status, { type: `https://digitrade.example/problems/${slug}`, title, status, detail }, 'application/problem+json');
+  json(res, status, { type: `urn:digitrade:problem:${slug}`, title, status, detail }, 'application/problem+json');
 }
 
 function authenticated(req, res) {
@@ -57,8 +59,13 @@ function authenticated(req, res) {
     problem(res, 401, 'unauthenticated', 'Unauthenticated', 'missing bearer token');
     return false;
   }
-  if (header.slice(7) !== token) {
-    problem(res, 401, 'unauthenticated', 'Unauthenticated', 'unknown or revoked token');
+  const presented = header.slice(7);
+  if (!/^dt_[A-Za-z0-9_-]{43}$/.test(presented)) {
+    problem(res, 401, 'unauthenticated', 'Authentication required', 'malformed API token: expected dt_ and 43 characters');
+    return false;
+  }
+  if (presented !== token) {
+    problem(res, 401, 'unauthenticated', 'Authentication required', 'unknown, revoked or expired API token');
     return false;
   }
   return true;
@@ -78,9 +85,20 @@ async function serveFile(res, path) {
   }
 }
 
+/** One page of `items` (ordered by id) after the cursor `after`. */
+function page(items, query) {
+  const limit = Math.min(500, Math.max(1, Number(query.get('limit')) || pageSize));
+  const after = query.get('after');
+  const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const rest = after ? sorted.filter((o) => o.id > after) : sorted;
+  const slice = rest.slice(0, limit);
+  return { items: slice, next_cursor: rest.length > limit ? slice[slice.length - 1].id : null };
+}
+
 const server = createServer((req, res) => {
   requestsTotal++;
-  const path = new URL(req.url || '/', 'http://x').pathname;
+  const url = new URL(req.url || '/', 'http://x');
+  const path = url.pathname;
   if (req.method !== 'GET') return problem(res, 405, 'method-not-allowed', 'Method Not Allowed', `${req.method} is not allowed here`);
   switch (path) {
     case '/healthz':
@@ -100,7 +118,7 @@ const server = createServer((req, res) => {
       });
     case '/v1/organisations':
       if (!authenticated(req, res)) return;
-      return json(res, 200, { items: organisations });
+      return json(res, 200, page(organisations, url.searchParams));
     default:
       if (path.startsWith('/v1/')) return problem(res, 404, 'not-found', 'Not Found', `no resource at ${path}`);
       return void serveFile(res, path);

@@ -10,6 +10,7 @@
 
 import { mkdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.PORTAL_TEST_TIMEOUT_MS || 120_000);
@@ -188,7 +189,8 @@ async function main() {
     assertEqual(await page.getAttribute('html', 'lang'), 'en', 'html lang');
   });
 
-  const wrongToken = `dt_wrong_${Date.now().toString(36)}`;
+  // Well-formed ("dt_" and 43 base64url characters) but unknown to the server.
+  const wrongToken = `dt_${randomBytes(32).toString('base64url')}`;
   await step('sign in with a wrong token: the alert shows the server’s detail', async () => {
     const r = await getJson('/v1/me', wrongToken);
     assertEqual(r.status, 401, 'HTTP status of /v1/me with a wrong token');
@@ -270,7 +272,31 @@ async function main() {
     for (const org of r.body.items) {
       await page.locator('[data-testid="org-table"] tbody').getByText(org.name, { exact: true }).first().waitFor();
     }
-    return `${expected} rows`;
+    return `${expected} rows${r.body.next_cursor ? ', more pages' : ''}`;
+  });
+
+  await step('organisations: "Show more" follows next_cursor to the last page', async () => {
+    let all = 0;
+    let after = null;
+    for (let pages = 0; pages < 50; pages++) {
+      const r = await getJson(`/v1/organisations${after ? `?after=${encodeURIComponent(after)}` : ''}`, token);
+      assertEqual(r.status, 200, 'HTTP status of /v1/organisations');
+      all += r.body.items.length;
+      after = r.body.next_cursor;
+      if (!after) break;
+    }
+    const more = testId('org-more');
+    for (let clicks = 0; (await more.count()) > 0 && clicks < 50; clicks++) {
+      const before = await page.locator('[data-testid="org-table"] tbody tr').count();
+      await more.click();
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('[data-testid="org-table"] tbody tr').length > n,
+        before,
+        { timeout: 10_000 },
+      );
+    }
+    assertEqual(await page.locator('[data-testid="org-table"] tbody tr').count(), all, 'rows after all pages');
+    return `${all} in all`;
   });
 
   await step('area page: trade digitalisation shows its capabilities as coming', async () => {

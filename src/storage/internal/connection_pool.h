@@ -16,6 +16,8 @@
 // a Lease the one it holds; the pool must outlive every Lease.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -25,8 +27,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "common/result.h"
 
@@ -51,8 +51,7 @@ class ConnectionPool {
 
    private:
     friend class ConnectionPool;
-    Lease(ConnectionPool* pool, std::unique_ptr<Conn> conn)
-        : pool_(pool), conn_(std::move(conn)) {}
+    Lease(ConnectionPool* pool, std::unique_ptr<Conn> conn) : pool_(pool), conn_(std::move(conn)) {}
 
     ConnectionPool* pool_;
     std::unique_ptr<Conn> conn_;
@@ -71,8 +70,8 @@ class ConnectionPool {
     std::unique_ptr<Conn> conn;
     {
       std::unique_lock lock(mu_);
-      const bool ready = cv_.wait_for(lock, wait_timeout_,
-                                      [&] { return !idle_.empty() || open_ < max_size_; });
+      const bool ready =
+          cv_.wait_for(lock, wait_timeout_, [&] { return !idle_.empty() || open_ < max_size_; });
       if (!ready) {
         return Unavailable(fmt::format("no free database connection within {} ms (pool of {})",
                                        wait_timeout_.count(), max_size_));

@@ -1,26 +1,27 @@
 // Helpers for the storage tests: assertions on Result codes, temporary
-// directories and access to the PostgreSQL test server. Test-only.
+// directories and schemas on the PostgreSQL test server. Test-only.
 #pragma once
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-
 #include "common/result.h"
+#include "storage/postgres/postgres_database.h"
 
 // Asserts that a Result/Status expression succeeded, printing its error.
-#define DT_ASSERT_OK(expr)                                             \
-  do {                                                                 \
-    const auto& dt_assert_r_ = (expr);                                 \
-    ASSERT_TRUE(dt_assert_r_) << dt_assert_r_.error().ToString();      \
+#define DT_ASSERT_OK(expr)                                        \
+  do {                                                            \
+    const auto& dt_assert_r_ = (expr);                            \
+    ASSERT_TRUE(dt_assert_r_) << dt_assert_r_.error().ToString(); \
   } while (false)
 
 namespace digitrade::storage::testing {
@@ -72,7 +73,8 @@ class TempDir {
 constexpr char kPostgresEnv[] = "DIGITRADE_TEST_POSTGRES";
 constexpr char kPostgresSkip[] =
     "DIGITRADE_TEST_POSTGRES is not set: run the PostgreSQL tests under "
-    "scripts/with-postgres.sh, e.g. scripts/with-postgres.sh build/storage/src/storage/storage_test";
+    "scripts/with-postgres.sh, e.g. scripts/with-postgres.sh "
+    "build/storage/src/storage/storage_test";
 
 // The URL of the PostgreSQL test server, or "" when there is none.
 inline std::string PostgresUrl() {
@@ -80,16 +82,42 @@ inline std::string PostgresUrl() {
   return url == nullptr ? "" : url;
 }
 
-// A schema name no other test (in this or another process) uses.
-inline std::string UniqueSchemaName() {
-  static std::atomic<int> counter{0};
-  return fmt::format("dt_test_{}_{}", ::getpid(), counter++);
-}
+// A schema of its own for one test on the PostgreSQL test server, dropped
+// with everything in it at the end.
+class PostgresTestSchema {
+ public:
+  PostgresTestSchema() = default;
+  ~PostgresTestSchema() {
+    // A generated identifier, not input: DDL takes no parameters.
+    if (admin_ == nullptr) return;
+    const Status dropped = admin_->ExecuteScript("DROP SCHEMA " + name_ + " CASCADE");
+    EXPECT_TRUE(dropped) << dropped.error().ToString();
+  }
+  PostgresTestSchema(const PostgresTestSchema&) = delete;
+  PostgresTestSchema& operator=(const PostgresTestSchema&) = delete;
 
-// `url` with the session's search_path set to `schema`.
-inline std::string WithSearchPath(const std::string& url, const std::string& schema) {
-  const char separator = url.find('?') == std::string::npos ? '?' : '&';
-  return fmt::format("{}{}options=-csearch_path%3D{}", url, separator, schema);
-}
+  // Creates the schema on the server at PostgresUrl(), which must be set.
+  Status Create() {
+    static std::atomic<int> counter{0};
+    url_ = PostgresUrl();
+    name_ = fmt::format("dt_test_{}_{}", ::getpid(), counter++);
+    DT_ASSIGN_OR_RETURN(admin_, PostgresDatabase::Open(url_, {.pool_size = 2}));
+    return admin_->ExecuteScript("CREATE SCHEMA " + name_);
+  }
+
+  // A connection string whose sessions work in this schema.
+  std::string url() const {
+    const char separator = url_.find('?') == std::string::npos ? '?' : '&';
+    return fmt::format("{}{}options=-csearch_path%3D{}", url_, separator, name_);
+  }
+
+  // A handle outside the schema, for administering the server.
+  Database& admin() { return *admin_; }
+
+ private:
+  std::string url_;
+  std::string name_;
+  std::unique_ptr<PostgresDatabase> admin_;
+};
 
 }  // namespace digitrade::storage::testing

@@ -16,28 +16,17 @@ using testing::HasCode;
 class PostgresDatabaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    url_ = testing::PostgresUrl();
-    if (url_.empty()) GTEST_SKIP() << testing::kPostgresSkip;
-    auto admin = PostgresDatabase::Open(url_, {.pool_size = 2});
-    ASSERT_TRUE(admin) << admin.error().ToString();
-    admin_ = std::move(*admin);
-    schema_ = testing::UniqueSchemaName();
-    DT_ASSERT_OK(admin_->ExecuteScript("CREATE SCHEMA " + schema_));
-  }
-
-  void TearDown() override {
-    if (admin_ != nullptr) DT_ASSERT_OK(admin_->ExecuteScript("DROP SCHEMA " + schema_ + " CASCADE"));
+    if (testing::PostgresUrl().empty()) GTEST_SKIP() << testing::kPostgresSkip;
+    DT_ASSERT_OK(schema_.Create());
   }
 
   std::unique_ptr<PostgresDatabase> OpenOrDie(PostgresOptions options = {}) {
-    auto db = PostgresDatabase::Open(testing::WithSearchPath(url_, schema_), options);
+    auto db = PostgresDatabase::Open(schema_.url(), options);
     EXPECT_TRUE(db) << db.error().ToString();
     return db ? std::move(*db) : nullptr;
   }
 
-  std::string url_;
-  std::string schema_;
-  std::unique_ptr<PostgresDatabase> admin_;
+  testing::PostgresTestSchema schema_;
 };
 
 TEST_F(PostgresDatabaseTest, TypesValuesByColumnType) {
@@ -72,7 +61,8 @@ TEST_F(PostgresDatabaseTest, MalformedOrUnreachableServersFailToOpen) {
   EXPECT_TRUE(HasCode(PostgresDatabase::Open("postgresql://[::1"), ErrorCode::kInvalidArgument));
   EXPECT_TRUE(HasCode(PostgresDatabase::Open("host=/nonexistent/socket/dir user=postgres"),
                       ErrorCode::kUnavailable));
-  EXPECT_TRUE(HasCode(PostgresDatabase::Open(url_, {.pool_size = 0}), ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(HasCode(PostgresDatabase::Open(testing::PostgresUrl(), {.pool_size = 0}),
+                      ErrorCode::kInvalidArgument));
 }
 
 TEST_F(PostgresDatabaseTest, ReplacesAConnectionTheServerClosed) {
@@ -81,8 +71,8 @@ TEST_F(PostgresDatabaseTest, ReplacesAConnectionTheServerClosed) {
   auto pid = db->Query("SELECT pg_backend_pid() AS pid");
   ASSERT_TRUE(pid) << pid.error().ToString();
   // Terminate the idle pooled connection's backend and wait until it is gone.
-  auto killed = admin_->Query("SELECT pg_terminate_backend($1, 10000) AS ok",
-                              {pid->rows.at(0).Int("pid")});
+  auto killed = schema_.admin().Query("SELECT pg_terminate_backend($1, 10000) AS ok",
+                                      {pid->rows.at(0).Int("pid")});
   ASSERT_TRUE(killed) << killed.error().ToString();
   ASSERT_EQ(killed->rows.at(0).Int("ok"), 1);
   auto again = db->Query("SELECT pg_backend_pid() AS pid");
@@ -93,8 +83,8 @@ TEST_F(PostgresDatabaseTest, ReplacesAConnectionTheServerClosed) {
 TEST_F(PostgresDatabaseTest, ALostConnectionIsUnavailableAndThenReplaced) {
   auto db = OpenOrDie({.pool_size = 1});
   ASSERT_NE(db, nullptr);
-  EXPECT_TRUE(HasCode(db->Query("SELECT pg_terminate_backend(pg_backend_pid())"),
-                      ErrorCode::kUnavailable));
+  EXPECT_TRUE(
+      HasCode(db->Query("SELECT pg_terminate_backend(pg_backend_pid())"), ErrorCode::kUnavailable));
   DT_ASSERT_OK(db->Query("SELECT 1"));
 }
 
@@ -128,6 +118,8 @@ TEST_F(PostgresDatabaseTest, ReplansAStatementWhoseTableChanged) {
   ASSERT_TRUE(rs) << rs.error().ToString();
   EXPECT_EQ(rs->columns.size(), 2u);
 
+  // That connection was retired; cache the statement on its replacement.
+  ASSERT_EQ(db->Query(select_all)->columns.size(), 2u);
   DT_ASSERT_OK(db->Execute("ALTER TABLE t ADD COLUMN more TEXT"));
   // Inside one the transaction is lost: the caller is told to retry it.
   const Status s = db->Transact([&](Executor& ex) -> Status {
@@ -143,7 +135,8 @@ TEST_F(PostgresDatabaseTest, ReplansAStatementWhoseTableChanged) {
 TEST_F(PostgresDatabaseTest, LockConflictsAreUnavailable) {
   auto db = OpenOrDie();
   ASSERT_NE(db, nullptr);
-  DT_ASSERT_OK(db->ExecuteScript("CREATE TABLE t (id BIGINT PRIMARY KEY); INSERT INTO t VALUES (1);"));
+  DT_ASSERT_OK(
+      db->ExecuteScript("CREATE TABLE t (id BIGINT PRIMARY KEY); INSERT INTO t VALUES (1);"));
   DT_ASSERT_OK(db->Transact([&](Executor& ex) -> Status {
     DT_TRY(ex.Execute("UPDATE t SET id = id WHERE id = 1"));
     // Another connection asks for the row lock without waiting.
@@ -156,11 +149,12 @@ TEST_F(PostgresDatabaseTest, LockConflictsAreUnavailable) {
 TEST_F(PostgresDatabaseTest, SerializationFailuresAreUnavailable) {
   auto db = OpenOrDie();
   ASSERT_NE(db, nullptr);
-  DT_ASSERT_OK(db->ExecuteScript("CREATE TABLE t (id BIGINT PRIMARY KEY, n BIGINT); "
-                                 "INSERT INTO t VALUES (1, 0);"));
+  DT_ASSERT_OK(
+      db->ExecuteScript("CREATE TABLE t (id BIGINT PRIMARY KEY, n BIGINT); "
+                        "INSERT INTO t VALUES (1, 0);"));
   const Status s = db->Transact([&](Executor& ex) -> Status {
     DT_TRY(ex.Execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
-    DT_TRY(ex.Query("SELECT n FROM t WHERE id = 1"));  // takes the snapshot
+    DT_TRY(ex.Query("SELECT n FROM t WHERE id = 1"));        // takes the snapshot
     DT_TRY(db->Execute("UPDATE t SET n = 1 WHERE id = 1"));  // a concurrent commit
     DT_TRY(ex.Execute("UPDATE t SET n = 2 WHERE id = 1"));
     return {};

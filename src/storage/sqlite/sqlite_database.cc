@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_database.h"
 
 #include "storage/internal/connection_pool.h"
+#include "storage/internal/statement_cache.h"
 #include "storage/internal/transaction.h"
 #include "storage/sqlite/internal/sqlite_connection.h"
 
@@ -20,19 +21,27 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
   DT_ASSIGN_OR_RETURN(auto writer,
                       SqliteConnection::Open(path, SqliteConnection::Role::kWriter, options));
   // Readers are opened on first use, after the writer has created the file.
-  auto readers = std::make_unique<ReaderPool>(
-      options.readers, options.busy_timeout, [path, options] {
+  auto readers =
+      std::make_unique<ReaderPool>(options.readers, options.busy_timeout, [path, options] {
         return SqliteConnection::Open(path, SqliteConnection::Role::kReader, options);
       });
   return std::make_unique<SqliteDatabase>(Token{}, std::move(writer), std::move(readers));
 }
 
+// More SQL texts than a program has; beyond it statements are classified on
+// every use.
+constexpr std::size_t kMaxRememberedKinds = 4096;
+
 SqliteDatabase::SqliteDatabase(Token, std::unique_ptr<SqliteConnection> writer,
                                std::unique_ptr<ReaderPool> readers)
-    : writer_(std::move(writer)), readers_(std::move(readers)) {}
+    : writer_(std::move(writer)),
+      readers_(std::move(readers)),
+      read_only_(std::make_unique<internal::StatementCache<bool>>(kMaxRememberedKinds)) {}
 
 // Readers close first; the writer, closing last, checkpoints the WAL.
-SqliteDatabase::~SqliteDatabase() { readers_.reset(); }
+SqliteDatabase::~SqliteDatabase() {
+  readers_.reset();
+}
 
 // Runs `fn` on the writer connection while holding the writer mutex.
 template <typename Fn>
@@ -50,16 +59,30 @@ auto SqliteDatabase::WithWriter(Fn&& fn) -> decltype(fn(std::declval<SqliteConne
   return fn(*writer_);
 }
 
-Result<ResultSet> SqliteDatabase::Run(std::string_view sql, const Params& params,
-                                      bool keep_rows) {
-  {
+Result<ResultSet> SqliteDatabase::Run(std::string_view sql, const Params& params, bool keep_rows) {
+  DT_ASSIGN_OR_RETURN(bool read_only, IsReadOnly(sql));
+  if (read_only) {
     DT_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
-    DT_ASSIGN_OR_RETURN(bool read_only, reader->IsReadOnly(sql));
-    if (read_only) return internal::RunStandalone(*reader, sql, params, keep_rows);
+    return internal::RunStandalone(*reader, sql, params, keep_rows);
   }
   return WithWriter([&](SqliteConnection& writer) {
     return internal::RunStandalone(writer, sql, params, keep_rows);
   });
+}
+
+Result<bool> SqliteDatabase::IsReadOnly(std::string_view sql) {
+  {
+    std::shared_lock lock(kinds_mu_);
+    if (const bool* known = read_only_->Find(sql)) return *known;
+  }
+  bool read_only = false;
+  {
+    DT_ASSIGN_OR_RETURN(ReaderPool::Lease reader, readers_->Acquire());
+    DT_ASSIGN_OR_RETURN(read_only, reader->IsReadOnly(sql));
+  }
+  std::lock_guard lock(kinds_mu_);
+  if (read_only_->Find(sql) == nullptr) read_only_->Put(sql, read_only);
+  return read_only;
 }
 
 Result<ResultSet> SqliteDatabase::Query(std::string_view sql, const Params& params) {

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -34,6 +35,8 @@ namespace internal {
 class SqliteConnection;
 template <typename Conn>
 class ConnectionPool;
+template <typename Entry>
+class StatementCache;
 }  // namespace internal
 
 struct SqliteOptions {
@@ -72,6 +75,9 @@ class SqliteDatabase final : public Database {
 
  private:
   Result<ResultSet> Run(std::string_view sql, const Params& params, bool keep_rows);
+  // Whether `sql` only reads, remembered per SQL text once a reader has
+  // prepared it, so that writes do not wait for a free reader.
+  Result<bool> IsReadOnly(std::string_view sql);
   template <typename Fn>
   auto WithWriter(Fn&& fn) -> decltype(fn(std::declval<internal::SqliteConnection&>()));
 
@@ -79,6 +85,8 @@ class SqliteDatabase final : public Database {
   std::atomic<std::thread::id> writer_owner_;  // thread holding writer_mu_, if any
   std::unique_ptr<internal::SqliteConnection> writer_;
   std::unique_ptr<internal::ConnectionPool<internal::SqliteConnection>> readers_;
+  std::shared_mutex kinds_mu_;
+  std::unique_ptr<internal::StatementCache<bool>> read_only_;  // guarded by kinds_mu_
 };
 
 }  // namespace digitrade::storage

@@ -1,5 +1,7 @@
 #include "storage/postgres/internal/pg_connection.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -8,8 +10,6 @@
 #include <string>
 #include <system_error>
 #include <variant>
-
-#include <fmt/format.h>
 
 namespace digitrade::storage::internal {
 namespace {
@@ -100,7 +100,8 @@ class EncodedParams {
       values_[i] = text_[i].c_str();
     } else if (const auto* d = std::get_if<double>(&v)) {
       std::array<char, 32> buf{};
-      const auto end = std::to_chars(buf.data(), buf.data() + buf.size(), *d).ptr;  // shortest exact
+      const auto end =
+          std::to_chars(buf.data(), buf.data() + buf.size(), *d).ptr;  // shortest exact
       text_[i].assign(buf.data(), end);
       values_[i] = text_[i].c_str();
     }
@@ -113,31 +114,24 @@ class EncodedParams {
   std::vector<int> formats_;
 };
 
-Result<Value> ParseInt(std::string_view text) {
-  int64_t n = 0;
+// An int64 or double in PostgreSQL's text output.
+template <typename T>
+Result<Value> ParseNumber(std::string_view text) {
+  T n{};
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    return Internal(fmt::format("postgres: unexpected integer \"{}\"", text));
-  }
-  return Value(n);
-}
-
-Result<Value> ParseDouble(std::string_view text) {
-  double d = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
   if (ec != std::errc() || end != text.data() + text.size()) {
     return Internal(fmt::format("postgres: unexpected number \"{}\"", text));
   }
-  return Value(d);
+  return Value(n);
 }
 
 // numeric reads as int64 when integral and in range (SUM of a BIGINT column
 // is numeric in PostgreSQL but an integer in SQLite), else as double.
 Result<Value> ParseNumeric(std::string_view text) {
   if (text.find_first_of(".eEIN") == std::string_view::npos) {
-    if (Result<Value> n = ParseInt(text)) return n;
+    if (Result<Value> n = ParseNumber<int64_t>(text)) return n;
   }
-  return ParseDouble(text);
+  return ParseNumber<double>(text);
 }
 
 int HexDigit(char c) {
@@ -172,10 +166,10 @@ Result<Value> ParseValue(const PGresult* r, int row, int col) {
     case kInt4Oid:
     case kInt8Oid:
     case kOidOid:
-      return ParseInt(text);
+      return ParseNumber<int64_t>(text);
     case kFloat4Oid:
     case kFloat8Oid:
-      return ParseDouble(text);
+      return ParseNumber<double>(text);
     case kNumericOid:
       return ParseNumeric(text);
     case kBoolOid:
@@ -222,7 +216,7 @@ void IgnoreNotice(void*, const char*) {}
 }  // namespace
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& conninfo,
-                                                           std::size_t statement_cache_size) {
+                                                            std::size_t statement_cache_size) {
   // Entries before dbname are defaults the connection string may override;
   // entries after it are forced.
   const char* const keys[] = {"application_name", "connect_timeout", "dbname", "client_encoding",
@@ -244,7 +238,9 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& c
 PgConnection::PgConnection(PGconn* conn, std::size_t statement_cache_size)
     : conn_(conn), cache_(statement_cache_size) {}
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() {
+  PQfinish(conn_);
+}
 
 Result<PgConnection::Statement> PgConnection::Prepare(std::string_view sql) {
   if (const Statement* cached = cache_.Find(sql)) return *cached;
@@ -303,7 +299,8 @@ Status PgConnection::Commit() {
   constexpr std::string_view kAborted =
       "postgres: a statement in this transaction failed, so PostgreSQL rolled it back; return "
       "that statement's error from the callback";
-  if (PQtransactionStatus(conn_) == PQTRANS_INERROR) return FailedPrecondition(std::string(kAborted));
+  if (PQtransactionStatus(conn_) == PQTRANS_INERROR)
+    return FailedPrecondition(std::string(kAborted));
   const ResultPtr r(PQexec(conn_, "COMMIT"));
   DT_TRY(Check(r.get()));
   // COMMIT of an aborted transaction "succeeds" with the tag ROLLBACK.
@@ -334,8 +331,7 @@ bool PgConnection::Healthy() {
 
 bool PgConnection::Recycle() {
   Rollback();
-  return !retire_ && PQstatus(conn_) == CONNECTION_OK &&
-         PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  return !retire_ && PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
 }
 
 Status PgConnection::Check(const PGresult* r) const {

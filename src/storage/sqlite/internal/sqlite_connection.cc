@@ -1,5 +1,7 @@
 #include "storage/sqlite/internal/sqlite_connection.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -8,8 +10,6 @@
 #include <string>
 #include <type_traits>
 #include <variant>
-
-#include <fmt/format.h>
 
 namespace digitrade::storage::internal {
 namespace {
@@ -50,7 +50,9 @@ ErrorCode CodeFor(int extended) {
   }
 }
 
-std::string_view Shorten(std::string_view sql) { return sql.substr(0, kSqlInMessages); }
+std::string_view Shorten(std::string_view sql) {
+  return sql.substr(0, kSqlInMessages);
+}
 
 // The number k of a placeholder named "$k".
 Result<int> PlaceholderNumber(const char* name) {
@@ -145,9 +147,8 @@ class ResetOnExit {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path,
-                                                                Role role,
-                                                                const SqliteOptions& options) {
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path, Role role,
+                                                                 const SqliteOptions& options) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (role == Role::kWriter) flags |= SQLITE_OPEN_CREATE;
   sqlite3* db = nullptr;
@@ -161,7 +162,8 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
     return std::unexpected(e);
   }
   sqlite3_extended_result_codes(db, 1);
-  const auto timeout = std::min<std::chrono::milliseconds::rep>(options.busy_timeout.count(), INT_MAX);
+  const auto timeout =
+      std::min<std::chrono::milliseconds::rep>(options.busy_timeout.count(), INT_MAX);
   sqlite3_busy_timeout(db, static_cast<int>(timeout));
   DT_TRY(conn->Configure(role));
   return conn;
@@ -296,7 +298,9 @@ void SqliteConnection::Rollback() {
   if (InTransaction()) (void)Run("ROLLBACK", {}, false);
 }
 
-bool SqliteConnection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+bool SqliteConnection::InTransaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
 
 bool SqliteConnection::Recycle() {
   Rollback();
