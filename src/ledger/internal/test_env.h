@@ -34,26 +34,19 @@ inline NoteSigner TestSigner(const std::string& origin = "digitrade.test/log/evi
 class TestDatabase {
  public:
   explicit TestDatabase(Engine engine) : engine_(engine) {}
-  ~TestDatabase() {
-    if (admin_ != nullptr) (void)admin_->ExecuteScript("DROP SCHEMA " + schema_ + " CASCADE");
-  }
 
   // Returns false (and why) when the engine is not available.
   bool Setup(std::string* why) {
     if (engine_ == Engine::kSqlite) return dir_.ok();
-    url_ = storage::testing::PostgresUrl();
-    if (url_.empty()) {
+    if (storage::testing::PostgresUrl().empty()) {
       *why = storage::testing::kPostgresSkip;
       return false;
     }
-    auto admin = storage::PostgresDatabase::Open(url_, {.pool_size = 1});
-    if (!admin) {
-      *why = admin.error().ToString();
+    if (auto st = schema_.Create(); !st) {
+      *why = st.error().ToString();
       return false;
     }
-    admin_ = std::move(*admin);
-    schema_ = storage::testing::UniqueSchemaName();
-    return admin_->ExecuteScript("CREATE SCHEMA " + schema_).has_value();
+    return true;
   }
 
   Result<std::unique_ptr<storage::Database>> Open() {
@@ -61,8 +54,7 @@ class TestDatabase {
     if (engine_ == Engine::kSqlite) {
       DT_ASSIGN_OR_RETURN(db, storage::SqliteDatabase::Open((dir_.path() / "ledger.db").string()));
     } else {
-      DT_ASSIGN_OR_RETURN(db, storage::PostgresDatabase::Open(
-                                  storage::testing::WithSearchPath(url_, schema_)));
+      DT_ASSIGN_OR_RETURN(db, storage::PostgresDatabase::Open(schema_.url()));
     }
     DT_TRY(storage::ApplyMigrations(*db, Log::Migrations()));
     return db;
@@ -71,9 +63,7 @@ class TestDatabase {
  private:
   Engine engine_;
   storage::testing::TempDir dir_;
-  std::string url_;
-  std::string schema_;
-  std::unique_ptr<storage::Database> admin_;
+  storage::testing::PostgresTestSchema schema_;
 };
 
 }  // namespace digitrade::ledger::testing
