@@ -13,7 +13,8 @@
 //	check-log DIR VKEY [OLD]  verify DIR/checkpoint, rebuild its root from
 //	                          DIR/tile/..., check every entry bundle, every
 //	                          inclusion proof, and consistency with each older
-//	                          checkpoint file OLD
+//	                          checkpoint file OLD; DIR may be an http:// log
+//	                          prefix, read with net/http
 package main
 
 import (
@@ -23,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -203,8 +205,24 @@ type checkpoint struct {
 	tree   tlog.Tree
 }
 
+// readResource reads a file, or GETs a URL (200 only).
+func readResource(path string) ([]byte, error) {
+	if !strings.HasPrefix(path, "http://") {
+		return os.ReadFile(path)
+	}
+	resp, err := http.Get(path)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return io.ReadAll(resp.Body)
+}
+
 func openCheckpoint(path string, vs note.Verifiers) (checkpoint, error) {
-	msg, err := os.ReadFile(path)
+	msg, err := readResource(path)
 	if err != nil {
 		return checkpoint{}, usageError{err.Error()}
 	}
@@ -236,13 +254,20 @@ func (d dirTiles) Height() int { return 8 }
 func (d dirTiles) path(t tlog.Tile) string {
 	p := strings.TrimPrefix(t.Path(), "tile/8/")
 	p = strings.Replace(p, "data/", "entries/", 1)
-	return filepath.Join(d.dir, "tile", p)
+	return d.join("tile/" + p)
+}
+
+func (d dirTiles) join(p string) string {
+	if strings.HasPrefix(d.dir, "http://") {
+		return strings.TrimSuffix(d.dir, "/") + "/" + p
+	}
+	return filepath.Join(d.dir, p)
 }
 
 func (d dirTiles) ReadTiles(tiles []tlog.Tile) ([][]byte, error) {
 	out := make([][]byte, len(tiles))
 	for i, t := range tiles {
-		b, err := os.ReadFile(d.path(t))
+		b, err := readResource(d.path(t))
 		if err != nil {
 			return nil, err
 		}
@@ -262,7 +287,7 @@ func readEntries(d dirTiles, n int64) ([][]byte, error) {
 			w = 256
 		}
 		t := tlog.Tile{H: 8, L: -1, N: start / 256, W: int(w)}
-		b, err := os.ReadFile(d.path(t))
+		b, err := readResource(d.path(t))
 		if err != nil {
 			return nil, err
 		}
@@ -293,7 +318,7 @@ func checkLog(args []string) error {
 	if err != nil {
 		return err
 	}
-	cur, err := openCheckpoint(filepath.Join(d.dir, "checkpoint"), vs)
+	cur, err := openCheckpoint(d.join("checkpoint"), vs)
 	if err != nil {
 		return err
 	}
