@@ -195,7 +195,7 @@ int RunCli(int argc, char** argv) {
   AddOrgCommands(app, db, json, rc);
   AddUserCommands(app, db, json, rc);
   AddTokenCommands(app, db, json, rc);
-  AddLogCommands(app, json, rc);
+  AddLogCommands(app, db, json, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

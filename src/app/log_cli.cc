@@ -14,6 +14,7 @@
 
 #include "app/exit_codes.h"
 #include "app/http_fetcher.h"
+#include "app/platform.h"
 #include "crypto/base64.h"
 #include "crypto/random.h"
 #include "ledger/checkpoint.h"
@@ -227,9 +228,46 @@ int Keygen(const std::string& origin, const std::string& out) {
   return kExitOk;
 }
 
+struct AppendArgs {
+  std::string kind;
+  std::string data;
+  std::string data_file;
+  std::string key_file;
+  std::string origin = "digitrade.local/log/evidence";
+};
+
+int Append(const std::string& db, const AppendArgs& a, bool json) {
+  std::string data = a.data;
+  if (!a.data_file.empty()) {
+    auto d = ReadFile(a.data_file);
+    if (!d) return ReportError(d.error());
+    data = std::move(*d);
+  }
+  auto p = OpenPlatform(db);
+  if (!p) return ReportError(p.error());
+  const EvidenceLogOptions options{
+      .origin = a.origin, .key_file = a.key_file.empty() ? DefaultLogKeyFile(db) : a.key_file};
+  if (auto st = OpenEvidenceLog(**p, options); !st) return ReportError(st.error());
+  // With a server running on the same database this process is a follower:
+  // the server's sequencer commits the entry and this call returns then.
+  auto ack = (*p)->evidence_log->Append(a.kind, data);
+  if (!ack) return ReportError(ack.error());
+  if (json) {
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"index", ack->index},
+                     {"leaf_hash", crypto::Base64Encode(ack->leaf_hash)},
+                     {"checkpoint", ack->checkpoint}})
+              << "\n";
+  } else {
+    std::printf("index %llu leaf %s\n%s", static_cast<unsigned long long>(ack->index),
+                crypto::Base64Encode(ack->leaf_hash).c_str(), ack->checkpoint.c_str());
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
-void AddLogCommands(CLI::App& app, bool& json, int& rc) {
+void AddLogCommands(CLI::App& app, const std::string& db, bool& json, int& rc) {
   auto* log = app.add_subcommand("log", "Evidence logs: verify, monitor, keys")->require_subcommand(1);
 
   auto va = std::make_shared<VerifyArgs>();
@@ -262,6 +300,17 @@ void AddLogCommands(CLI::App& app, bool& json, int& rc) {
       ->required();
   keygen->add_option("--out", *out, "File for the private key (written with mode 0600)")->required();
   keygen->callback([origin, out, &rc] { rc = Keygen(*origin, *out); });
+
+  auto aa = std::make_shared<AppendArgs>();
+  auto* append = log->add_subcommand(
+      "append", "Append an entry to the platform's evidence log (waits until durable)");
+  append->add_option("--kind", aa->kind, "Entry kind, e.g. document.anchor")->required();
+  auto* data = append->add_option("--data", aa->data, "Entry data (canonical bytes)");
+  append->add_option("--data-file", aa->data_file, "Read the entry data from this file")
+      ->excludes(data);
+  append->add_option("--log-key", aa->key_file, "Log signing key file (as for serve)");
+  append->add_option("--log-origin", aa->origin, "Log origin (as for serve)")->capture_default_str();
+  append->callback([aa, &db, &json, &rc] { rc = Append(db, *aa, json); });
 }
 
 }  // namespace digitrade::app
