@@ -164,7 +164,8 @@ void AddServeCommand(CLI::App& app, std::string& db, int& rc) {
   serve->add_option("--threads", o->threads, "Worker threads (default: number of cores, at least 2)");
   serve->add_option("--log-key", o->log_key_file,
                     "Evidence log signing key file, created if missing (default: next to an "
-                    "SQLite database; required with PostgreSQL)");
+                    "SQLite database, else var/digitrade-log.key; servers sharing a database "
+                    "must share it)");
   serve->add_option("--log-origin", o->log_origin, "Evidence log origin (checkpoint name)")
       ->capture_default_str();
   serve->callback([o, &db, &rc] {

@@ -78,13 +78,17 @@ Result<ledger::NoteSigner> LoadOrCreateSigner(const std::string& path, const std
 }  // namespace
 
 std::string DefaultLogKeyFile(const std::string& db_url) {
-  if (!db_url.starts_with("sqlite:")) return "";
+  if (!db_url.starts_with("sqlite:")) return "var/digitrade-log.key";
   std::string path = db_url.substr(7);
   if (path.starts_with("//")) path = path.substr(2);
   return path + ".log-key";
 }
 
 Status OpenEvidenceLog(Platform& p, const EvidenceLogOptions& o) {
+  if (const auto dir = std::filesystem::path(o.key_file).parent_path(); !dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+  }
   if (o.key_file.empty()) {
     return InvalidArgument("the evidence log needs --log-key FILE (the signing key all servers share)");
   }

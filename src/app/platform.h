@@ -41,8 +41,9 @@ struct EvidenceLogOptions {
   std::string instance_id;
 };
 
-// The default key file for a database URL: next to an SQLite file; none for
-// PostgreSQL (servers share a database, so the key must be given).
+// The default key file for a database URL: next to an SQLite file, else
+// var/digitrade-log.key. Servers sharing a PostgreSQL database must share
+// one key file: a server with another key refuses to open the log.
 std::string DefaultLogKeyFile(const std::string& db_url);
 
 // Opens (creating on first use) the platform's evidence log. Errors:
