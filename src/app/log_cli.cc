@@ -46,7 +46,14 @@ int Negative(const std::string& what, const Error& e) {
   return kExitNegative;
 }
 
+// The tree hash of a log: sha-256 (C2SP) or sm3.
+Result<ledger::TreeHasher> Hasher(const std::string& name) {
+  DT_ASSIGN_OR_RETURN(crypto::HashAlgorithm alg, crypto::ParseHashName(name));
+  return ledger::TreeHasher::Create(alg);
+}
+
 struct VerifyArgs {
+  std::string hash = "sha-256";
   std::string checkpoint;
   std::string key;
   std::string inclusion;
@@ -125,9 +132,9 @@ int Verify(const VerifyArgs& a, bool json) {
   if (!v) return ReportError(v.error().WithContext("--key"));
   ledger::Checkpoint head;
   if (int rc = OpenCheckpointFile(a.checkpoint, *v, head); rc != kExitOk) return rc;
-  // C2SP logs hash with SHA-256; an SM3 log's proofs are checked by the server
-  // and the portal, which know its hash.
-  const ledger::TreeHasher hasher = ledger::TreeHasher::Sha256();
+  auto tree_hasher = Hasher(a.hash);
+  if (!tree_hasher) return ReportError(tree_hasher.error().WithContext("--hash"));
+  const ledger::TreeHasher& hasher = *tree_hasher;
   boost::json::object report{{"origin", head.origin},
                              {"size", head.size},
                              {"root", crypto::Base64Encode(head.root)},
@@ -150,6 +157,7 @@ int Verify(const VerifyArgs& a, bool json) {
 }
 
 struct MonitorArgs {
+  std::string hash = "sha-256";
   std::string url;
   std::string key;
   std::string state;
@@ -170,9 +178,11 @@ const char* VerdictName(ledger::MonitorVerdict v) {
 int Monitor(const MonitorArgs& a, bool json) {
   auto v = ledger::NoteVerifier::FromVerifierKey(a.key);
   if (!v) return ReportError(v.error().WithContext("--key"));
+  auto hasher = Hasher(a.hash);
+  if (!hasher) return ReportError(hasher.error().WithContext("--hash"));
   auto fetcher = HttpFetcher::Create(a.url);
   if (!fetcher) return ReportError(fetcher.error());
-  ledger::LogMonitor monitor(ledger::TreeHasher::Sha256(), *v, **fetcher);
+  ledger::LogMonitor monitor(*hasher, *v, **fetcher);
   if (!a.state.empty() && std::filesystem::exists(a.state)) {
     auto note = ReadFile(a.state);
     if (!note) return ReportError(note.error());
@@ -281,6 +291,8 @@ void AddLogCommands(CLI::App& app, const std::string& db, bool& json, int& rc) {
                      "Consistency proof JSON (GET .../proof/consistency)");
   verify->add_option("--old-checkpoint", va->old_checkpoint,
                      "With --consistency: the older signed checkpoint");
+  verify->add_option("--hash", va->hash, "The log's tree hash: sha-256 or sm3")
+      ->capture_default_str();
   verify->callback([va, &json, &rc] { rc = Verify(*va, json); });
 
   auto ma = std::make_shared<MonitorArgs>();
@@ -291,6 +303,8 @@ void AddLogCommands(CLI::App& app, const std::string& db, bool& json, int& rc) {
   monitor->add_option("--state", ma->state, "File keeping the last verified checkpoint");
   monitor->add_option("--interval", ma->interval, "Seconds between polls")->capture_default_str();
   monitor->add_option("--polls", ma->polls, "Stop after this many polls (default: never)");
+  monitor->add_option("--hash", ma->hash, "The log's tree hash: sha-256 or sm3")
+      ->capture_default_str();
   monitor->callback([ma, &json, &rc] { rc = Monitor(*ma, json); });
 
   auto origin = std::make_shared<std::string>();

@@ -126,6 +126,11 @@ TEST_F(HttpLogTest, CliVerifiesWhatTheServerServes) {
                                       .value())
                    .value();
   EXPECT_EQ(Cli({"log", "verify", "--checkpoint", cp, "--key", other.VerifierKey()}), 1);
+  // This log hashes with SHA-256: checked as an SM3 log, the proof fails.
+  EXPECT_EQ(Cli({"log", "verify", "--checkpoint", cp, "--key", key, "--inclusion",
+                 Write("inc", inc), "--hash", "sm3"}),
+            1);
+  EXPECT_EQ(Cli({"log", "verify", "--checkpoint", cp, "--key", key, "--hash", "md5"}), 2);
   // Unusable input: not a checkpoint, a proof for another size.
   EXPECT_EQ(Cli({"log", "verify", "--checkpoint", entry, "--key", key}), 2);
   EXPECT_EQ(Cli({"log", "verify", "--checkpoint", old, "--key", key, "--inclusion",
