@@ -74,9 +74,8 @@ int main(int argc, char** argv) {
   auto key = crypto::Ed25519PrivateKey::FromSeed(std::vector<std::uint8_t>(32, 9)).value();
   ledger::LogOptions options;
   options.index_interval = std::chrono::milliseconds(args.index_ms);
-  auto log = ledger::Log::Open(**db, clock,
-                               ledger::NoteSigner::Create("bench.example/log", key).value(),
-                               options);
+  auto log = ledger::Log::Open(
+      **db, clock, ledger::NoteSigner::Create("bench.example/log", key).value(), options);
   if (!log) {
     std::fprintf(stderr, "%s\n", log.error().ToString().c_str());
     return 2;
@@ -104,9 +103,10 @@ int main(int argc, char** argv) {
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
   auto pct = [&](double p) { return all[static_cast<std::size_t>(p * (all.size() - 1))]; };
-  std::printf("appenders=%d entries=%d size=%d engine=%s: %.0f appends/s, latency p50 %.0f us, "
-              "p99 %.0f us\n",
-              args.appenders, args.entries, args.size, args.postgres.empty() ? "sqlite" : "postgres",
-              args.entries / secs, pct(0.5), pct(0.99));
+  std::printf(
+      "appenders=%d entries=%d size=%d engine=%s: %.0f appends/s, latency p50 %.0f us, "
+      "p99 %.0f us\n",
+      args.appenders, args.entries, args.size, args.postgres.empty() ? "sqlite" : "postgres",
+      args.entries / secs, pct(0.5), pct(0.99));
   return 0;
 }

@@ -76,8 +76,8 @@ int main(int argc, char** argv) {
   if (!db || !storage::ApplyMigrations(**db, ledger::Log::Migrations())) return 2;
   SystemClock clock;
   auto key = crypto::Ed25519PrivateKey::FromSeed(std::vector<std::uint8_t>(32, 9)).value();
-  auto log = ledger::Log::Open(**db, clock,
-                               ledger::NoteSigner::Create("bench.example/log", key).value());
+  auto log =
+      ledger::Log::Open(**db, clock, ledger::NoteSigner::Create("bench.example/log", key).value());
   if (!log) return 2;
   Grow(**log, entries);
   const std::uint64_t n = (*log)->Size().value();

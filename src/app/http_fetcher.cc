@@ -25,10 +25,12 @@ Result<std::unique_ptr<HttpFetcher>> HttpFetcher::Create(std::string_view prefix
   std::string base(slash == std::string_view::npos ? "" : rest.substr(slash));
   while (!base.empty() && base.back() == '/') base.pop_back();
   const std::size_t colon = authority.rfind(':');
-  const bool has_port = colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos;
+  const bool has_port =
+      colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos;
   std::string host(has_port ? authority.substr(0, colon) : authority);
   const std::string port(has_port ? authority.substr(colon + 1) : "80");
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   const bool port_ok = !port.empty() && port.size() <= 5 &&
                        port.find_first_not_of("0123456789") == std::string::npos;
   if (host.empty() || !port_ok || base.find_first_of("?# ") != std::string::npos) {

@@ -96,8 +96,8 @@ int CheckInclusion(const VerifyArgs& a, const ledger::TreeHasher& hasher,
                                      "the entry does not hash to the proof's leaf hash"));
     }
   }
-  auto st = ledger::VerifyInclusion(hasher, doc->index, doc->tree_size, doc->leaf_hash,
-                                    doc->proof, head.root);
+  auto st = ledger::VerifyInclusion(hasher, doc->index, doc->tree_size, doc->leaf_hash, doc->proof,
+                                    head.root);
   if (!st) return Negative("inclusion", st.error());
   report["inclusion"] = {{"index", doc->index}, {"verified", true}};
   return kExitOk;
@@ -149,7 +149,8 @@ int Verify(const VerifyArgs& a, bool json) {
     std::cout << boost::json::serialize(report) << "\n";
   } else {
     std::printf("checkpoint ok: %s size %llu root %s\n", head.origin.c_str(),
-                static_cast<unsigned long long>(head.size), crypto::Base64Encode(head.root).c_str());
+                static_cast<unsigned long long>(head.size),
+                crypto::Base64Encode(head.root).c_str());
     if (report.contains("inclusion")) std::printf("inclusion ok\n");
     if (report.contains("consistency")) std::printf("consistency ok\n");
   }
@@ -167,10 +168,14 @@ struct MonitorArgs {
 
 const char* VerdictName(ledger::MonitorVerdict v) {
   switch (v) {
-    case ledger::MonitorVerdict::kFirst: return "first";
-    case ledger::MonitorVerdict::kUnchanged: return "unchanged";
-    case ledger::MonitorVerdict::kGrew: return "grew";
-    case ledger::MonitorVerdict::kStale: return "stale";
+    case ledger::MonitorVerdict::kFirst:
+      return "first";
+    case ledger::MonitorVerdict::kUnchanged:
+      return "unchanged";
+    case ledger::MonitorVerdict::kGrew:
+      return "grew";
+    case ledger::MonitorVerdict::kStale:
+      return "stale";
   }
   return "?";
 }
@@ -205,10 +210,10 @@ int Monitor(const MonitorArgs& a, bool json) {
     }
     const auto& c = monitor.last()->checkpoint;
     if (json) {
-      std::cout << boost::json::serialize(boost::json::object{
-                       {"verdict", VerdictName(*verdict)},
-                       {"size", c.size},
-                       {"root", crypto::Base64Encode(c.root)}})
+      std::cout << boost::json::serialize(
+                       boost::json::object{{"verdict", VerdictName(*verdict)},
+                                           {"size", c.size},
+                                           {"root", crypto::Base64Encode(c.root)}})
                 << std::endl;
     } else {
       std::printf("%s: size %llu root %s\n", VerdictName(*verdict),
@@ -233,7 +238,8 @@ int Keygen(const std::string& origin, const std::string& out) {
   if (!key) return ReportError(key.error());
   auto signer = ledger::NoteSigner::Create(origin, *key);
   if (!signer) return ReportError(signer.error());
-  if (auto st = WriteFile(out, signer->SignerKey() + "\n", true); !st) return ReportError(st.error());
+  if (auto st = WriteFile(out, signer->SignerKey() + "\n", true); !st)
+    return ReportError(st.error());
   std::printf("%s\n", signer->VerifierKey().c_str());
   return kExitOk;
 }
@@ -263,10 +269,10 @@ int Append(const std::string& db, const AppendArgs& a, bool json) {
   auto ack = (*p)->evidence_log->Append(a.kind, data);
   if (!ack) return ReportError(ack.error());
   if (json) {
-    std::cout << boost::json::serialize(boost::json::object{
-                     {"index", ack->index},
-                     {"leaf_hash", crypto::Base64Encode(ack->leaf_hash)},
-                     {"checkpoint", ack->checkpoint}})
+    std::cout << boost::json::serialize(
+                     boost::json::object{{"index", ack->index},
+                                         {"leaf_hash", crypto::Base64Encode(ack->leaf_hash)},
+                                         {"checkpoint", ack->checkpoint}})
               << "\n";
   } else {
     std::printf("index %llu leaf %s\n%s", static_cast<unsigned long long>(ack->index),
@@ -278,15 +284,18 @@ int Append(const std::string& db, const AppendArgs& a, bool json) {
 }  // namespace
 
 void AddLogCommands(CLI::App& app, const std::string& db, bool& json, int& rc) {
-  auto* log = app.add_subcommand("log", "Evidence logs: verify, monitor, keys")->require_subcommand(1);
+  auto* log =
+      app.add_subcommand("log", "Evidence logs: verify, monitor, keys")->require_subcommand(1);
 
   auto va = std::make_shared<VerifyArgs>();
   auto* verify = log->add_subcommand(
       "verify", "Check a signed checkpoint, and optionally proofs against it, offline");
   verify->add_option("--checkpoint", va->checkpoint, "Signed checkpoint file")->required();
   verify->add_option("--key", va->key, "Log verifier key (name+hash+base64)")->required();
-  verify->add_option("--inclusion", va->inclusion, "Inclusion proof JSON (GET .../proof/inclusion)");
-  verify->add_option("--entry", va->entry, "With --inclusion: the entry's leaf bytes (kind, LF, data)");
+  verify->add_option("--inclusion", va->inclusion,
+                     "Inclusion proof JSON (GET .../proof/inclusion)");
+  verify->add_option("--entry", va->entry,
+                     "With --inclusion: the entry's leaf bytes (kind, LF, data)");
   verify->add_option("--consistency", va->consistency,
                      "Consistency proof JSON (GET .../proof/consistency)");
   verify->add_option("--old-checkpoint", va->old_checkpoint,
@@ -309,10 +318,12 @@ void AddLogCommands(CLI::App& app, const std::string& db, bool& json, int& rc) {
 
   auto origin = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
-  auto* keygen = log->add_subcommand("keygen", "Generate a log signing key; print its verifier key");
+  auto* keygen =
+      log->add_subcommand("keygen", "Generate a log signing key; print its verifier key");
   keygen->add_option("--origin", *origin, "Log origin, e.g. digitrade.example/log/evidence")
       ->required();
-  keygen->add_option("--out", *out, "File for the private key (written with mode 0600)")->required();
+  keygen->add_option("--out", *out, "File for the private key (written with mode 0600)")
+      ->required();
   keygen->callback([origin, out, &rc] { rc = Keygen(*origin, *out); });
 
   auto aa = std::make_shared<AppendArgs>();
@@ -323,7 +334,8 @@ void AddLogCommands(CLI::App& app, const std::string& db, bool& json, int& rc) {
   append->add_option("--data-file", aa->data_file, "Read the entry data from this file")
       ->excludes(data);
   append->add_option("--log-key", aa->key_file, "Log signing key file (as for serve)");
-  append->add_option("--log-origin", aa->origin, "Log origin (as for serve)")->capture_default_str();
+  append->add_option("--log-origin", aa->origin, "Log origin (as for serve)")
+      ->capture_default_str();
   append->callback([aa, &db, &json, &rc] { rc = Append(db, *aa, json); });
 }
 

@@ -8,8 +8,8 @@ namespace digitrade::ledger {
 namespace {
 
 Result<std::uint64_t> ParseTreeSize(std::string_view s) {
-  if (s.empty() || (s.size() > 1 && s[0] == '0') || s.find_first_not_of("0123456789") !=
-                                                        std::string_view::npos) {
+  if (s.empty() || (s.size() > 1 && s[0] == '0') ||
+      s.find_first_not_of("0123456789") != std::string_view::npos) {
     return InvalidArgument("checkpoint tree size \"" + std::string(s) +
                            "\" is not a decimal without leading zeroes");
   }

@@ -33,12 +33,9 @@ TEST(Checkpoint, RejectsMalformedText) {
       {"o\n1\n", "checkpoint has fewer than three lines"},
       {"o\n1\n" + r, "note text must end in newline"},
       {"\n1\n" + r + "\n", "checkpoint origin is empty"},
-      {"o\n01\n" + r + "\n",
-       "checkpoint tree size \"01\" is not a decimal without leading zeroes"},
-      {"o\n-1\n" + r + "\n",
-       "checkpoint tree size \"-1\" is not a decimal without leading zeroes"},
-      {"o\n+1\n" + r + "\n",
-       "checkpoint tree size \"+1\" is not a decimal without leading zeroes"},
+      {"o\n01\n" + r + "\n", "checkpoint tree size \"01\" is not a decimal without leading zeroes"},
+      {"o\n-1\n" + r + "\n", "checkpoint tree size \"-1\" is not a decimal without leading zeroes"},
+      {"o\n+1\n" + r + "\n", "checkpoint tree size \"+1\" is not a decimal without leading zeroes"},
       {"o\n\n" + r + "\n", "checkpoint tree size \"\" is not a decimal without leading zeroes"},
       {"o\n9223372036854775808\n" + r + "\n",
        "checkpoint tree size \"9223372036854775808\" is out of range"},
@@ -58,11 +55,10 @@ TEST(Checkpoint, RejectsMalformedText) {
 }
 
 TEST(Checkpoint, OpensSignedCheckpointAndChecksOrigin) {
-  auto signer =
-      NoteSigner::Create("example.com/log", crypto::Ed25519PrivateKey::FromSeed(
-                                                std::vector<std::uint8_t>(32, 7))
-                                                .value())
-          .value();
+  auto signer = NoteSigner::Create(
+                    "example.com/log",
+                    crypto::Ed25519PrivateKey::FromSeed(std::vector<std::uint8_t>(32, 7)).value())
+                    .value();
   Checkpoint c{"example.com/log", 5, {}, {}};
   c.root[0] = 0xab;
   std::vector<NoteSigner> signers{signer};

@@ -52,8 +52,8 @@ class LeaderTest : public ::testing::TestWithParam<Engine> {
 
   // Appends from `threads` threads per log, all at once; returns the acks.
   std::vector<std::pair<AppendResult, std::string>> Storm(const std::vector<Log*>& logs,
-                                                         int threads, int per_thread,
-                                                         const std::string& tag) {
+                                                          int threads, int per_thread,
+                                                          const std::string& tag) {
     std::mutex mu;
     std::vector<std::pair<AppendResult, std::string>> acks;
     std::vector<std::thread> workers;
@@ -61,8 +61,8 @@ class LeaderTest : public ::testing::TestWithParam<Engine> {
       for (int t = 0; t < threads; ++t) {
         workers.emplace_back([&, l, t] {
           for (int i = 0; i < per_thread; ++i) {
-            const std::string data = tag + "/" + std::to_string(l) + "/" + std::to_string(t) +
-                                     "/" + std::to_string(i);
+            const std::string data =
+                tag + "/" + std::to_string(l) + "/" + std::to_string(t) + "/" + std::to_string(i);
             auto ack = logs[l]->Append("test.event", data);
             ASSERT_TRUE(ack) << ack.error().ToString();
             std::lock_guard lock(mu);
@@ -96,8 +96,8 @@ class LeaderTest : public ::testing::TestWithParam<Engine> {
     ASSERT_EQ(log.RootAt(n).value(), root);
     const NoteVerifier v = log.verifier();
     for (std::size_t i = 0; i < acks.size(); i += 7) {
-      const Checkpoint c = OpenCheckpoint(acks[i].first.checkpoint, log.origin(), std::span(&v, 1))
-                               .value();
+      const Checkpoint c =
+          OpenCheckpoint(acks[i].first.checkpoint, log.origin(), std::span(&v, 1)).value();
       auto proof = log.ConsistencyProof(c.size, n).value();
       EXPECT_TRUE(VerifyConsistency(log.hasher(), c.size, n, proof, c.root, root));
     }
@@ -169,8 +169,7 @@ TEST_P(LeaderTest, AnExpiredLeaderIsFencedOut) {
   CheckHistory(*a, acks);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, LeaderTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+INSTANTIATE_TEST_SUITE_P(Engines, LeaderTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          testing::EngineName);
 
 }  // namespace

@@ -192,10 +192,12 @@ Result<Entry> DecodeLeaf(std::uint64_t index, std::string_view leaf) {
   return Entry{index, std::string(leaf.substr(0, nl)), std::string(leaf.substr(nl + 1))};
 }
 
-std::vector<storage::Migration> Log::Migrations() { return internal::LedgerMigrations(); }
+std::vector<storage::Migration> Log::Migrations() {
+  return internal::LedgerMigrations();
+}
 
-Result<std::unique_ptr<Log>> Log::Open(storage::Database& db, const Clock& clock,
-                                       NoteSigner signer, LogOptions options) {
+Result<std::unique_ptr<Log>> Log::Open(storage::Database& db, const Clock& clock, NoteSigner signer,
+                                       LogOptions options) {
   DT_ASSIGN_OR_RETURN(TreeHasher hasher, TreeHasher::Create(options.hash));
   if (options.max_batch == 0 || options.instance_id.empty()) {
     return InvalidArgument("log options need max_batch > 0 and an instance id");

@@ -102,8 +102,8 @@ class Log {
   virtual bool sequencing() const = 0;
 
   // Appends and waits until durable. Errors: invalid_argument (bad kind),
-  // resource_exhausted (leaf over 65535 bytes), unavailable (log closing, no sequencer reachable in time,
-  // database busy: not appended, safe to retry), data_loss, storage errors.
+  // resource_exhausted (leaf over 65535 bytes), unavailable (log closing, no sequencer reachable in
+  // time, database busy: not appended, safe to retry), data_loss, storage errors.
   virtual Result<AppendResult> Append(std::string_view kind, std::string_view data) = 0;
 
   // The latest published checkpoint (signed note).
@@ -121,7 +121,8 @@ class Log {
   // Proofs against the tree of `tree_size` leaves, which must not exceed
   // Size(). Errors: invalid_argument (index >= tree_size, size1 == 0,
   // size1 > size2), not_found (tree_size beyond the log).
-  virtual Result<std::vector<Hash>> InclusionProof(std::uint64_t index, std::uint64_t tree_size) = 0;
+  virtual Result<std::vector<Hash>> InclusionProof(std::uint64_t index,
+                                                   std::uint64_t tree_size) = 0;
   virtual Result<std::vector<Hash>> ConsistencyProof(std::uint64_t size1, std::uint64_t size2) = 0;
   // Root hash of the tree of `tree_size` leaves. Errors: not_found.
   virtual Result<Hash> RootAt(std::uint64_t tree_size) = 0;

@@ -200,7 +200,8 @@ TEST_P(LogTest, ServesTilesAndEntryBundles) {
   ASSERT_EQ(hashes.size(), 256u);
   EXPECT_EQ(hashes[5], log->hasher().HashLeaf(AsBytes(leaves[256 + 5])));
   EXPECT_EQ(log->ReadTile({false, 0, 2, 88}).value().size(), 88u * 32);
-  EXPECT_EQ(log->ReadTile({false, 0, 2, 10}).value(), log->ReadTile({false, 0, 2, 88})->substr(0, 320));
+  EXPECT_EQ(log->ReadTile({false, 0, 2, 10}).value(),
+            log->ReadTile({false, 0, 2, 88})->substr(0, 320));
   EXPECT_EQ(log->ReadTile({false, 0, 1, 7}).value(), full.substr(0, 7 * 32));
   auto upper = TileHashesFromBytes(AsBytes(log->ReadTile({false, 1, 0, 2}).value())).value();
   EXPECT_EQ(log->RootAt(512).value(), log->hasher().HashChildren(upper[0], upper[1]));
@@ -209,10 +210,10 @@ TEST_P(LogTest, ServesTilesAndEntryBundles) {
   ASSERT_EQ(bundle.size(), 88u);
   EXPECT_EQ(bundle[0], leaves[512]);
   EXPECT_EQ(DecodeEntryBundle(log->ReadTile({true, 0, 0, 256}).value()).value().size(), 256u);
-  for (const TileId& missing : {TileId{false, 0, 2, 256}, TileId{false, 0, 2, 89},
-                                TileId{false, 0, 3, 1}, TileId{false, 1, 0, 3},
-                                TileId{false, 2, 0, 1}, TileId{true, 0, 2, 89},
-                                TileId{false, 0, ~std::uint64_t{0}, 256}}) {
+  for (const TileId& missing :
+       {TileId{false, 0, 2, 256}, TileId{false, 0, 2, 89}, TileId{false, 0, 3, 1},
+        TileId{false, 1, 0, 3}, TileId{false, 2, 0, 1}, TileId{true, 0, 2, 89},
+        TileId{false, 0, ~std::uint64_t{0}, 256}}) {
     EXPECT_TRUE(HasCode(log->ReadTile(missing), ErrorCode::kNotFound)) << TilePath(missing);
   }
 }
@@ -232,8 +233,8 @@ TEST_P(LogTest, ReopensWhereItStopped) {
   EXPECT_EQ(ack.index, 300u);
   const Checkpoint after = Open(*log, ack.checkpoint);
   auto proof = log->ConsistencyProof(before.size, after.size).value();
-  EXPECT_TRUE(VerifyConsistency(log->hasher(), before.size, after.size, proof, before.root,
-                                after.root));
+  EXPECT_TRUE(
+      VerifyConsistency(log->hasher(), before.size, after.size, proof, before.root, after.root));
   EXPECT_EQ(after.root, ReferenceRoot(*log, 301));
 }
 

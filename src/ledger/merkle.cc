@@ -69,7 +69,9 @@ Result<TreeHasher> TreeHasher::Create(crypto::HashAlgorithm alg) {
   return TreeHasher(alg);
 }
 
-Hash TreeHasher::EmptyRoot() const { return ToHash(crypto::Hash(alg_, std::string_view())); }
+Hash TreeHasher::EmptyRoot() const {
+  return ToHash(crypto::Hash(alg_, std::string_view()));
+}
 
 Hash TreeHasher::HashLeaf(ByteView entry) const {
   static constexpr std::uint8_t kLeafPrefix[1] = {0x00};

@@ -19,27 +19,33 @@ namespace {
 
 using internal::BuildConsistencyProof;
 using internal::BuildInclusionProof;
-using internal::TreeRoot;
-using internal::ReferenceTree;
 using internal::MakeReferenceTree;
+using internal::ReferenceTree;
+using internal::TreeRoot;
 
-Hash H(std::string_view hex) { return HashFromBytes(crypto::FromHex(hex).value()).value(); }
+Hash H(std::string_view hex) {
+  return HashFromBytes(crypto::FromHex(hex).value()).value();
+}
 
 // The eight RFC 6962 test leaves and the roots of their prefixes, as listed
 // in the Certificate Transparency reference tests.
 const std::vector<std::string> kLeaves = {
-    "", std::string(1, '\0'), "\x10", "\x20\x21", "\x30\x31", "\x40\x41\x42\x43",
+    "",
+    std::string(1, '\0'),
+    "\x10",
+    "\x20\x21",
+    "\x30\x31",
+    "\x40\x41\x42\x43",
     "\x50\x51\x52\x53\x54\x55\x56\x57",
     "\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f"};
-const char* const kRoots[] = {
-    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
+const char* const kRoots[] = {"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                              "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+                              "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+                              "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                              "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+                              "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+                              "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+                              "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
 
 TEST(Merkle, Rfc6962KnownRoots) {
   const TreeHasher hasher = TreeHasher::Sha256();
@@ -119,10 +125,8 @@ TEST(Merkle, BuilderRejectsBadArguments) {
   const TreeHasher hasher = TreeHasher::Sha256();
   ReferenceTree tree = MakeReferenceTree(hasher, 4);
   EXPECT_EQ(BuildInclusionProof(hasher, tree, 4, 4).error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(BuildConsistencyProof(hasher, tree, 0, 4).error().code(),
-            ErrorCode::kInvalidArgument);
-  EXPECT_EQ(BuildConsistencyProof(hasher, tree, 3, 2).error().code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(BuildConsistencyProof(hasher, tree, 0, 4).error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(BuildConsistencyProof(hasher, tree, 3, 2).error().code(), ErrorCode::kInvalidArgument);
   // A node the reader cannot supply surfaces as the reader's error.
   EXPECT_EQ(BuildInclusionProof(hasher, tree, 0, 5).error().code(), ErrorCode::kNotFound);
 }
@@ -173,9 +177,8 @@ VectorResult RunInclusion(const boost::json::object& o) {
   const bool want_err = o.at("wantErr").as_bool();
   auto proof = Proof(o);
   if (!proof) return {want_err, true};
-  auto st = VerifyInclusion(TreeHasher::Sha256(), U64(o, "leafIdx"),
-                            U64(o, "treeSize"), B64(o, "leafHash"), *proof,
-                            B64(o, "root"));
+  auto st = VerifyInclusion(TreeHasher::Sha256(), U64(o, "leafIdx"), U64(o, "treeSize"),
+                            B64(o, "leafHash"), *proof, B64(o, "root"));
   return {want_err, !st.has_value()};
 }
 
@@ -183,9 +186,8 @@ VectorResult RunConsistency(const boost::json::object& o) {
   const bool want_err = o.at("wantErr").as_bool();
   auto proof = Proof(o);
   if (!proof) return {want_err, true};
-  auto st = VerifyConsistency(TreeHasher::Sha256(), U64(o, "size1"),
-                              U64(o, "size2"), *proof, B64(o, "root1"),
-                              B64(o, "root2"));
+  auto st = VerifyConsistency(TreeHasher::Sha256(), U64(o, "size1"), U64(o, "size2"), *proof,
+                              B64(o, "root1"), B64(o, "root2"));
   return {want_err, !st.has_value()};
 }
 
@@ -205,8 +207,12 @@ void RunVectors(const std::string& kind, VectorResult (*run)(const boost::json::
   EXPECT_GT(negative, 10);
 }
 
-TEST(MerkleVectors, Inclusion) { RunVectors("inclusion", RunInclusion); }
-TEST(MerkleVectors, Consistency) { RunVectors("consistency", RunConsistency); }
+TEST(MerkleVectors, Inclusion) {
+  RunVectors("inclusion", RunInclusion);
+}
+TEST(MerkleVectors, Consistency) {
+  RunVectors("consistency", RunConsistency);
+}
 
 }  // namespace
 }  // namespace digitrade::ledger

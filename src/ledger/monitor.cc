@@ -23,8 +23,7 @@ class RemoteTiles final : public internal::TileSource {
     DT_ASSIGN_OR_RETURN(std::string bytes, fetcher_.Fetch(TilePath(tile)));
     DT_ASSIGN_OR_RETURN(auto hashes, TileHashesFromBytes(AsBytes(bytes)));
     if (hashes.size() != width) {
-      return InvalidArgument(TilePath(tile) + " has " + std::to_string(hashes.size()) +
-                             " hashes");
+      return InvalidArgument(TilePath(tile) + " has " + std::to_string(hashes.size()) + " hashes");
     }
     return hashes;
   }
@@ -51,7 +50,8 @@ Result<std::vector<Hash>> FetchConsistencyProof(const TreeHasher& hasher, LogFet
 }
 
 Result<SignedCheckpoint> LogMonitor::OpenNote(std::string note) const {
-  DT_ASSIGN_OR_RETURN(Checkpoint c, OpenCheckpoint(note, verifier_.name(), std::span(&verifier_, 1)));
+  DT_ASSIGN_OR_RETURN(Checkpoint c,
+                      OpenCheckpoint(note, verifier_.name(), std::span(&verifier_, 1)));
   return SignedCheckpoint{std::move(c), std::move(note)};
 }
 

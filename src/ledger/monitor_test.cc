@@ -115,8 +115,8 @@ TEST_F(MonitorTest, IgnoresStaleAndRejectsForeignCheckpoints) {
   EXPECT_EQ(monitor.last()->checkpoint.size, 30u);
   fetcher.ServeCheckpoint("");
 
-  auto other_key = Log::Open(*db_b_, clock_, testing::TestSigner("digitrade.test/log/evidence", 7))
-                       .value();
+  auto other_key =
+      Log::Open(*db_b_, clock_, testing::TestSigner("digitrade.test/log/evidence", 7)).value();
   fetcher.Switch(other_key.get());
   EXPECT_TRUE(HasCode(monitor.Poll(), ErrorCode::kUnauthenticated));
   EXPECT_FALSE(monitor.Trust("not a note"));

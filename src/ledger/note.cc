@@ -45,8 +45,8 @@ std::optional<std::pair<char32_t, std::size_t>> DecodeRune(std::string_view s) {
 // White space as Unicode (and Go's unicode.IsSpace) defines it.
 bool IsUnicodeSpace(char32_t c) {
   return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
 }
 
 // Every code point of `s` satisfies `ok`, and `s` is valid UTF-8.
@@ -209,7 +209,9 @@ Result<NoteSigner> NoteSigner::FromSignerKey(std::string_view skey) {
   return s;
 }
 
-NoteVerifier NoteSigner::Verifier() const { return NoteVerifier(name_, key_.public_key()); }
+NoteVerifier NoteSigner::Verifier() const {
+  return NoteVerifier(name_, key_.public_key());
+}
 
 std::string NoteSigner::SignerKey() const {
   std::vector<std::uint8_t> raw{kEd25519Type};
@@ -219,10 +221,9 @@ std::string NoteSigner::SignerKey() const {
 }
 
 std::string NoteSigner::SignatureLine(std::string_view text) const {
-  std::vector<std::uint8_t> raw = {static_cast<std::uint8_t>(key_id_ >> 24),
-                                   static_cast<std::uint8_t>(key_id_ >> 16),
-                                   static_cast<std::uint8_t>(key_id_ >> 8),
-                                   static_cast<std::uint8_t>(key_id_)};
+  std::vector<std::uint8_t> raw = {
+      static_cast<std::uint8_t>(key_id_ >> 24), static_cast<std::uint8_t>(key_id_ >> 16),
+      static_cast<std::uint8_t>(key_id_ >> 8), static_cast<std::uint8_t>(key_id_)};
   const std::vector<std::uint8_t> sig = key_.Sign(text);
   raw.insert(raw.end(), sig.begin(), sig.end());
   return std::string(kSigPrefix) + name_ + " " + crypto::Base64Encode(raw) + "\n";

@@ -24,14 +24,20 @@ constexpr std::string_view kText =
     "then you don't know what your problem is.\n";
 constexpr std::string_view kPeterSig =
     "\xE2\x80\x94 PeterNeumann "
-    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+    "x08go/ZJkuBS9UG/"
+    "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 constexpr std::string_view kEnochSig =
     "\xE2\x80\x94 EnochRoot "
-    "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
+    "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/"
+    "5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
 
-std::string Msg(std::string_view sigs) { return std::string(kText) + "\n" + std::string(sigs); }
+std::string Msg(std::string_view sigs) {
+  return std::string(kText) + "\n" + std::string(sigs);
+}
 
-std::vector<NoteVerifier> Peter() { return {NoteVerifier::FromVerifierKey(kPeterVerifier).value()}; }
+std::vector<NoteVerifier> Peter() {
+  return {NoteVerifier::FromVerifierKey(kPeterVerifier).value()};
+}
 
 TEST(Note, SignsLikeTheGoReference) {
   auto signer = NoteSigner::FromSignerKey(kPeterSigner);
@@ -183,8 +189,12 @@ TEST(NoteKeys, KeyNames) {
   EXPECT_TRUE(IsValidKeyName("\xE6\x97\xA5\xE5\xBF\x97"));  // 日志
   EXPECT_FALSE(IsValidKeyName(""));
   EXPECT_FALSE(IsValidKeyName("a+b"));
-  EXPECT_FALSE(IsValidKeyName("a\xE3\x80\x80" "b"));  // U+3000 ideographic space
-  EXPECT_FALSE(IsValidKeyName("a\xC2\xA0" "b"));      // U+00A0 no-break space
+  EXPECT_FALSE(
+      IsValidKeyName("a\xE3\x80\x80"
+                     "b"));  // U+3000 ideographic space
+  EXPECT_FALSE(
+      IsValidKeyName("a\xC2\xA0"
+                     "b"));  // U+00A0 no-break space
   EXPECT_FALSE(IsValidKeyName("\xFF"));
 }
 

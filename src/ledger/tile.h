@@ -27,9 +27,9 @@ inline constexpr unsigned kMaxTileLevel = 63;
 inline constexpr std::size_t kMaxEntrySize = 65535;  // bundles store uint16 lengths
 
 struct TileId {
-  bool entries = false;      // an entry bundle ("tile/entries/..."); level is then 0
-  unsigned level = 0;        // 0..63
-  std::uint64_t index = 0;   // N
+  bool entries = false;         // an entry bundle ("tile/entries/..."); level is then 0
+  unsigned level = 0;           // 0..63
+  std::uint64_t index = 0;      // N
   unsigned width = kTileWidth;  // 1..256; 256 is a full tile (no ".p/" suffix)
 
   bool full() const { return width == kTileWidth; }

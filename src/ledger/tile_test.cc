@@ -14,9 +14,8 @@ TEST(TilePath, FormatsLikeTheSpec) {
 }
 
 TEST(TilePath, ParsesWhatItFormats) {
-  for (const TileId& t :
-       {TileId{false, 0, 1234067, 256}, TileId{false, 63, 0, 255}, TileId{true, 0, 7, 3},
-        TileId{false, 5, 18446744073709551615u, 256}}) {
+  for (const TileId& t : {TileId{false, 0, 1234067, 256}, TileId{false, 63, 0, 255},
+                          TileId{true, 0, 7, 3}, TileId{false, 5, 18446744073709551615u, 256}}) {
     auto parsed = ParseTilePath(TilePath(t));
     ASSERT_TRUE(parsed) << TilePath(t) << ": " << parsed.error().ToString();
     EXPECT_EQ(*parsed, t) << TilePath(t);

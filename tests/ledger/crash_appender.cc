@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
   const int threads = std::atoi(argv[3]);
   auto db = storage::SqliteDatabase::Open(argv[1]);
   if (!db) return Fail(db.error());
-  if (auto m = storage::ApplyMigrations(**db, ledger::Log::Migrations()); !m) return Fail(m.error());
+  if (auto m = storage::ApplyMigrations(**db, ledger::Log::Migrations()); !m)
+    return Fail(m.error());
   SystemClock clock;
   auto log = ledger::Log::Open(**db, clock, ledger::testing::TestSigner());
   if (!log) return Fail(log.error());

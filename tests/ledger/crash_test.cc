@@ -37,8 +37,7 @@ struct Ack {
 std::vector<std::string> RunAndKill(const std::string& db, const std::string& tag,
                                     std::size_t kill_after) {
   int fd = -1;
-  const pid_t pid =
-      testing::StartProcess({CRASH_APPENDER, db, tag, "200"}, &fd);
+  const pid_t pid = testing::StartProcess({CRASH_APPENDER, db, tag, "200"}, &fd);
   std::string buf;
   std::vector<std::string> lines;
   char chunk[65536];
@@ -96,8 +95,8 @@ TEST(CrashTest, AcknowledgedEntriesSurviveKillNine) {
     const auto after = (*log)->Append("crash.test", fmt::format("restart {}", round)).value();
     EXPECT_EQ(acked.count(after.index), 0u) << "index reused after restart: " << after.index;
     const NoteVerifier v = (*log)->verifier();
-    const Checkpoint head = OpenCheckpoint(after.checkpoint, (*log)->origin(), std::span(&v, 1))
-                                .value();
+    const Checkpoint head =
+        OpenCheckpoint(after.checkpoint, (*log)->origin(), std::span(&v, 1)).value();
     for (const auto& [index, ack] : acked) {
       auto entry = (*log)->GetEntry(index);
       ASSERT_TRUE(entry) << "acknowledged entry " << index << " lost: " << entry.error().ToString();
@@ -107,8 +106,8 @@ TEST(CrashTest, AcknowledgedEntriesSurviveKillNine) {
     // and a sample of earlier ones.
     std::map<std::uint64_t, std::string> by_size;
     for (const auto& [index, ack] : acked) {
-      const Checkpoint c = OpenCheckpoint(ack.checkpoint, (*log)->origin(), std::span(&v, 1))
-                               .value();
+      const Checkpoint c =
+          OpenCheckpoint(ack.checkpoint, (*log)->origin(), std::span(&v, 1)).value();
       by_size.emplace(c.size, ack.checkpoint);
     }
     for (const auto& [size, note] : by_size) {

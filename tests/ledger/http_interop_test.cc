@@ -30,8 +30,7 @@ class HttpLogTest : public ::testing::Test {
                                              env_.dispatcher(), logger_);
     ASSERT_TRUE(server_->Start());
     prefix_ = "http://127.0.0.1:" + std::to_string(server_->port()) + "/log/evidence";
-    dir_ = std::filesystem::temp_directory_path() /
-           ("dt_http_log_" + std::to_string(::getpid()));
+    dir_ = std::filesystem::temp_directory_path() / ("dt_http_log_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override {
@@ -104,10 +103,10 @@ TEST_F(HttpLogTest, CliVerifiesWhatTheServerServes) {
   const std::string con = fetcher->Fetch("proof/consistency?size1=40&size2=100").value();
   const std::string entry = Write("entry", EncodeLeaf("http.test", "entry 17").value());
 
-  EXPECT_EQ(Cli({"log", "verify", "--checkpoint", cp, "--key", key, "--inclusion",
-                 Write("inc", inc), "--entry", entry, "--consistency", Write("con", con),
-                 "--old-checkpoint", old}),
-            0)
+  EXPECT_EQ(
+      Cli({"log", "verify", "--checkpoint", cp, "--key", key, "--inclusion", Write("inc", inc),
+           "--entry", entry, "--consistency", Write("con", con), "--old-checkpoint", old}),
+      0)
       << last_err_;
   // Negative verdicts: another entry, a tampered proof, a foreign key.
   EXPECT_EQ(Cli({"log", "verify", "--checkpoint", cp, "--key", key, "--inclusion",
@@ -118,12 +117,13 @@ TEST_F(HttpLogTest, CliVerifiesWhatTheServerServes) {
   EXPECT_EQ(Cli({"log", "verify", "--checkpoint", cp, "--key", key, "--inclusion",
                  Write("bad", doc.ToJson())}),
             1);
-  EXPECT_EQ(Cli({"log", "verify", "--checkpoint", cp, "--key",
-                 "digitrade.test/log/evidence+00000000+AWI+0LxHHKeyuJPCudeHFYghc4igHH4JIT2+ivmejo/D"}),
-            2);  // a key whose hash does not match: unusable input
-  auto other = NoteSigner::Create("digitrade.test/log/evidence",
-                                  crypto::Ed25519PrivateKey::FromSeed(std::vector<std::uint8_t>(32, 3))
-                                      .value())
+  EXPECT_EQ(
+      Cli({"log", "verify", "--checkpoint", cp, "--key",
+           "digitrade.test/log/evidence+00000000+AWI+0LxHHKeyuJPCudeHFYghc4igHH4JIT2+ivmejo/D"}),
+      2);  // a key whose hash does not match: unusable input
+  auto other = NoteSigner::Create(
+                   "digitrade.test/log/evidence",
+                   crypto::Ed25519PrivateKey::FromSeed(std::vector<std::uint8_t>(32, 3)).value())
                    .value();
   EXPECT_EQ(Cli({"log", "verify", "--checkpoint", cp, "--key", other.VerifierKey()}), 1);
   // This log hashes with SHA-256: checked as an SM3 log, the proof fails.
@@ -133,9 +133,9 @@ TEST_F(HttpLogTest, CliVerifiesWhatTheServerServes) {
   EXPECT_EQ(Cli({"log", "verify", "--checkpoint", cp, "--key", key, "--hash", "md5"}), 2);
   // Unusable input: not a checkpoint, a proof for another size.
   EXPECT_EQ(Cli({"log", "verify", "--checkpoint", entry, "--key", key}), 2);
-  EXPECT_EQ(Cli({"log", "verify", "--checkpoint", old, "--key", key, "--inclusion",
-                 Write("inc", inc)}),
-            2);
+  EXPECT_EQ(
+      Cli({"log", "verify", "--checkpoint", old, "--key", key, "--inclusion", Write("inc", inc)}),
+      2);
 }
 
 TEST_F(HttpLogTest, CliMonitorPollsAndKeepsState) {

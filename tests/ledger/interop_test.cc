@@ -50,8 +50,8 @@ TEST(GoInterop, GoOpensOurCheckpoints) {
   std::string tampered = note;
   tampered[tampered.find("1234567")] = '2';
   EXPECT_EQ(Peer({"open", signer.VerifierKey()}, tampered).exit_code, 1);
-  EXPECT_EQ(Peer({"open", NewSigner("digitrade.example/log/evidence").VerifierKey()}, note).exit_code,
-            1);
+  EXPECT_EQ(
+      Peer({"open", NewSigner("digitrade.example/log/evidence").VerifierKey()}, note).exit_code, 1);
 }
 
 TEST(GoInterop, GoOpensNotesWithSeveralSignatures) {
@@ -193,20 +193,18 @@ TEST_F(GoTlogInterop, GoRebuildsRootsAndProofsFromOurTiles) {
 
 TEST_F(GoTlogInterop, GoChecksOurProofs) {
   AppendRange(0, 777);
-  const Checkpoint head = Checkpoint::Parse(OpenNote(log_->PublishCheckpoint().value(),
-                                                     std::vector{log_->verifier()})
-                                                .value()
-                                                .text)
-                              .value();
+  const Checkpoint head =
+      Checkpoint::Parse(
+          OpenNote(log_->PublishCheckpoint().value(), std::vector{log_->verifier()}).value().text)
+          .value();
   for (std::uint64_t index : {0u, 1u, 255u, 256u, 500u, 776u}) {
-    const Hash leaf =
-        log_->hasher().HashLeaf(AsBytes(EncodeLeaf("interop.entry", log_->GetEntry(index)->data)
-                                            .value()));
+    const Hash leaf = log_->hasher().HashLeaf(
+        AsBytes(EncodeLeaf("interop.entry", log_->GetEntry(index)->data).value()));
     auto proof = log_->InclusionProof(index, head.size).value();
-    const std::string head_json =
-        "\"kind\":\"inclusion\",\"index\":" + std::to_string(index) +
-        ",\"size\":" + std::to_string(head.size) + ",\"leaf_hash\":\"" +
-        crypto::Base64Encode(leaf) + "\",\"root\":\"" + crypto::Base64Encode(head.root) + "\"";
+    const std::string head_json = "\"kind\":\"inclusion\",\"index\":" + std::to_string(index) +
+                                  ",\"size\":" + std::to_string(head.size) + ",\"leaf_hash\":\"" +
+                                  crypto::Base64Encode(leaf) + "\",\"root\":\"" +
+                                  crypto::Base64Encode(head.root) + "\"";
     ProcessResult ok = Peer({"check-proof"}, ProofJson(head_json, proof));
     EXPECT_EQ(ok.exit_code, 0) << index << ": " << ok.err;
     proof.front()[0] ^= 1;
@@ -214,11 +212,10 @@ TEST_F(GoTlogInterop, GoChecksOurProofs) {
   }
   for (std::uint64_t size1 : {1u, 2u, 3u, 256u, 257u, 500u}) {
     auto proof = log_->ConsistencyProof(size1, head.size).value();
-    const std::string head_json =
-        "\"kind\":\"consistency\",\"size1\":" + std::to_string(size1) +
-        ",\"size2\":" + std::to_string(head.size) + ",\"root1\":\"" +
-        crypto::Base64Encode(log_->RootAt(size1).value()) + "\",\"root2\":\"" +
-        crypto::Base64Encode(head.root) + "\"";
+    const std::string head_json = "\"kind\":\"consistency\",\"size1\":" + std::to_string(size1) +
+                                  ",\"size2\":" + std::to_string(head.size) + ",\"root1\":\"" +
+                                  crypto::Base64Encode(log_->RootAt(size1).value()) +
+                                  "\",\"root2\":\"" + crypto::Base64Encode(head.root) + "\"";
     ProcessResult ok = Peer({"check-proof"}, ProofJson(head_json, proof));
     EXPECT_EQ(ok.exit_code, 0) << size1 << ": " << ok.err;
     if (proof.empty()) continue;

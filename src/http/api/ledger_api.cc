@@ -72,7 +72,8 @@ Result<Response> Inclusion(ledger::Log& log, const Request& req) {
     doc.leaf_hash = *hash;
     DT_ASSIGN_OR_RETURN(auto found, log.FindByLeafHash(doc.leaf_hash));
     if (found.empty() || found.front() >= tree_size) {
-      return NotFound(fmt::format("no entry with this leaf hash in the tree of size {}", tree_size));
+      return NotFound(
+          fmt::format("no entry with this leaf hash in the tree of size {}", tree_size));
     }
     doc.index = found.front();
   } else {
@@ -97,10 +98,11 @@ Result<Response> EntryJson(ledger::Log& log, const Request& req) {
   DT_ASSIGN_OR_RETURN(std::uint64_t index, ParseSizeParam("index", req.Param("index")));
   DT_ASSIGN_OR_RETURN(ledger::Entry e, log.GetEntry(index));
   DT_ASSIGN_OR_RETURN(std::string leaf, ledger::EncodeLeaf(e.kind, e.data));
-  boost::json::object o{{"index", e.index},
-                        {"kind", e.kind},
-                        {"data_base64", crypto::Base64Encode(e.data)},
-                        {"leaf_hash", crypto::Base64Encode(log.hasher().HashLeaf(ledger::AsBytes(leaf)))}};
+  boost::json::object o{
+      {"index", e.index},
+      {"kind", e.kind},
+      {"data_base64", crypto::Base64Encode(e.data)},
+      {"leaf_hash", crypto::Base64Encode(log.hasher().HashLeaf(ledger::AsBytes(leaf)))}};
   Response r = Response::Json(200, o);
   r.headers.emplace_back("cache-control", kImmutable);
   return r;
@@ -114,9 +116,8 @@ Result<std::uint64_t> ParseSizeParam(std::string_view name, std::string_view val
   const bool canonical = !value.empty() && (value.size() == 1 || value[0] != '0');
   if (!canonical || ec != std::errc() || ptr != value.data() + value.size() ||
       v > ledger::kMaxTreeSize) {
-    return InvalidArgument(
-        fmt::format("{} must be a decimal integer in 0..2^63-1, got \"{}\"", name,
-                    value.substr(0, 32)));
+    return InvalidArgument(fmt::format("{} must be a decimal integer in 0..2^63-1, got \"{}\"",
+                                       name, value.substr(0, 32)));
   }
   return v;
 }
@@ -129,7 +130,9 @@ void RegisterLedgerApi(Router& router, std::vector<ServedLog> served) {
     names->emplace_back(boost::json::object{{"name", s.name}, {"origin", s.log->origin()}});
   }
   const auto get = [&router](std::string pattern, std::string summary, Handler h) {
-    router.Add({.method = "GET", .pattern = std::move(pattern), .access = Access::kPublic,
+    router.Add({.method = "GET",
+                .pattern = std::move(pattern),
+                .access = Access::kPublic,
                 .summary = std::move(summary)},
                std::move(h));
   };

@@ -16,10 +16,18 @@ using storage::Executor;
 using storage::Params;
 using storage::Value;
 
-Bytes ToBytes(const Hash& h) { return Bytes(h.begin(), h.end()); }
-Bytes ToBytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
-std::string ToString(const Bytes& b) { return std::string(b.begin(), b.end()); }
-Value Int(std::uint64_t v) { return Value(static_cast<std::int64_t>(v)); }
+Bytes ToBytes(const Hash& h) {
+  return Bytes(h.begin(), h.end());
+}
+Bytes ToBytes(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
+std::string ToString(const Bytes& b) {
+  return std::string(b.begin(), b.end());
+}
+Value Int(std::uint64_t v) {
+  return Value(static_cast<std::int64_t>(v));
+}
 
 Result<Hash> HashColumn(const storage::Row& row, std::string_view column) {
   auto h = HashFromBytes(row.Blob(column));
@@ -88,10 +96,10 @@ Status InsertIndex(Executor& ex, std::int64_t log_id,
 Status WriteTiles(Executor& ex, std::int64_t log_id, const std::vector<TileWrite>& tiles) {
   for (const TileWrite& t : tiles) {
     const std::string bytes = TileBytes(t.hashes);
-    DT_TRY(ex.Execute(
-        "INSERT INTO ledger_tiles (log_id, level, idx, hashes) VALUES ($1, $2, $3, $4) "
-        "ON CONFLICT (log_id, level, idx) DO UPDATE SET hashes = excluded.hashes",
-        {log_id, static_cast<std::int64_t>(t.level), Int(t.index), ToBytes(bytes)}));
+    DT_TRY(
+        ex.Execute("INSERT INTO ledger_tiles (log_id, level, idx, hashes) VALUES ($1, $2, $3, $4) "
+                   "ON CONFLICT (log_id, level, idx) DO UPDATE SET hashes = excluded.hashes",
+                   {log_id, static_cast<std::int64_t>(t.level), Int(t.index), ToBytes(bytes)}));
   }
   return {};
 }
@@ -125,15 +133,15 @@ Status InsertLog(Executor& ex, const LogRow& row, std::int64_t now) {
   DT_ASSIGN_OR_RETURN(auto next,
                       ex.Query("SELECT COALESCE(MAX(log_id), 0) + 1 AS next FROM ledger_logs"));
   const std::int64_t id = next.rows.front().Int("next");
-  DT_TRY(ex.Execute(
-      "INSERT INTO ledger_logs (log_id, origin, hash_alg, tree_size, root, checkpoint, "
-      "lease_holder, lease_expires, indexed_size, created_at) "
-      "VALUES ($1, $2, $3, 0, $4, $5, '', 0, 0, $6)",
-      {id, row.origin, row.hash_alg, ToBytes(row.root), row.checkpoint, now}));
-  DT_TRY(ex.Execute(
-      "INSERT INTO ledger_checkpoints (log_id, tree_size, note, published_at) "
-      "VALUES ($1, 0, $2, $3)",
-      {id, row.checkpoint, now}));
+  DT_TRY(
+      ex.Execute("INSERT INTO ledger_logs (log_id, origin, hash_alg, tree_size, root, checkpoint, "
+                 "lease_holder, lease_expires, indexed_size, created_at) "
+                 "VALUES ($1, $2, $3, 0, $4, $5, '', 0, 0, $6)",
+                 {id, row.origin, row.hash_alg, ToBytes(row.root), row.checkpoint, now}));
+  DT_TRY(
+      ex.Execute("INSERT INTO ledger_checkpoints (log_id, tree_size, note, published_at) "
+                 "VALUES ($1, 0, $2, $3)",
+                 {id, row.checkpoint, now}));
   return {};
 }
 
@@ -145,8 +153,7 @@ std::int64_t HashPrefix(const Hash& h) {
   return static_cast<std::int64_t>(v);
 }
 
-Result<LogRow> LogStore::CreateOrLoad(storage::Database& db, const LogRow& row,
-                                      std::int64_t now) {
+Result<LogRow> LogStore::CreateOrLoad(storage::Database& db, const LogRow& row, std::int64_t now) {
   std::optional<LogRow> found;
   auto st = db.Transact([&](Executor& ex) -> Status {
     DT_ASSIGN_OR_RETURN(found, FindByOrigin(ex, row.origin));
@@ -162,8 +169,7 @@ Result<LogRow> LogStore::CreateOrLoad(storage::Database& db, const LogRow& row,
 }
 
 Result<LogRow> LogStore::Load() {
-  DT_ASSIGN_OR_RETURN(auto rs,
-                      db_.Query(std::string(kSelectLog) + "WHERE log_id = $1", {log_id_}));
+  DT_ASSIGN_OR_RETURN(auto rs, db_.Query(std::string(kSelectLog) + "WHERE log_id = $1", {log_id_}));
   if (rs.empty()) return NotFound("log " + std::to_string(log_id_) + " is not in the database");
   return RowToLog(rs.rows.front());
 }
@@ -180,10 +186,10 @@ Result<bool> LogStore::TryAcquireLease(const std::string& me, std::int64_t now,
 }
 
 Status LogStore::ReleaseLease(const std::string& me) {
-  DT_TRY(db_.Execute(
-      "UPDATE ledger_logs SET lease_holder = '', lease_expires = 0 "
-      "WHERE log_id = $1 AND lease_holder = $2",
-      {log_id_, me}));
+  DT_TRY(
+      db_.Execute("UPDATE ledger_logs SET lease_holder = '', lease_expires = 0 "
+                  "WHERE log_id = $1 AND lease_holder = $2",
+                  {log_id_, me}));
   return {};
 }
 
@@ -207,10 +213,10 @@ Status LogStore::CommitBatch(const std::string& me, const BatchWrite& b) {
           {Int(index), log_id_, row.submitter, row.seq}));
     }
     if (b.publish) {
-      DT_TRY(ex.Execute(
-          "INSERT INTO ledger_checkpoints (log_id, tree_size, note, published_at) "
-          "VALUES ($1, $2, $3, $4) ON CONFLICT (log_id, tree_size) DO NOTHING",
-          {log_id_, Int(b.new_size), b.checkpoint, b.now}));
+      DT_TRY(
+          ex.Execute("INSERT INTO ledger_checkpoints (log_id, tree_size, note, published_at) "
+                     "VALUES ($1, $2, $3, $4) ON CONFLICT (log_id, tree_size) DO NOTHING",
+                     {log_id_, Int(b.new_size), b.checkpoint, b.now}));
     }
     return {};
   });
@@ -306,16 +312,15 @@ Result<std::pair<std::uint64_t, std::int64_t>> LogStore::LastPublished() {
                                          {log_id_}));
   if (rs.empty()) return DataLoss("log has no published checkpoint");
   const auto& row = rs.rows.front();
-  return std::make_pair(static_cast<std::uint64_t>(row.Int("tree_size")),
-                        row.Int("published_at"));
+  return std::make_pair(static_cast<std::uint64_t>(row.Int("tree_size")), row.Int("published_at"));
 }
 
 Status LogStore::PublishCurrent(std::int64_t now) {
-  DT_TRY(db_.Execute(
-      "INSERT INTO ledger_checkpoints (log_id, tree_size, note, published_at) "
-      "SELECT log_id, tree_size, checkpoint, $2 FROM ledger_logs WHERE log_id = $1 "
-      "ON CONFLICT (log_id, tree_size) DO NOTHING",
-      {log_id_, now}));
+  DT_TRY(
+      db_.Execute("INSERT INTO ledger_checkpoints (log_id, tree_size, note, published_at) "
+                  "SELECT log_id, tree_size, checkpoint, $2 FROM ledger_logs WHERE log_id = $1 "
+                  "ON CONFLICT (log_id, tree_size) DO NOTHING",
+                  {log_id_, now}));
   return {};
 }
 
@@ -329,10 +334,10 @@ Result<std::int64_t> LogStore::NextSeq(const std::string& submitter) {
 Status LogStore::InsertPending(const std::vector<PendingRow>& rows, std::int64_t now) {
   return db_.Transact([&](Executor& ex) -> Status {
     for (const PendingRow& r : rows) {
-      DT_TRY(ex.Execute(
-          "INSERT INTO ledger_pending (log_id, submitter, seq, data, idx, created_at) "
-          "VALUES ($1, $2, $3, $4, NULL, $5)",
-          {log_id_, r.submitter, r.seq, ToBytes(r.leaf), now}));
+      DT_TRY(
+          ex.Execute("INSERT INTO ledger_pending (log_id, submitter, seq, data, idx, created_at) "
+                     "VALUES ($1, $2, $3, $4, NULL, $5)",
+                     {log_id_, r.submitter, r.seq, ToBytes(r.leaf), now}));
     }
     return {};
   });

@@ -8,7 +8,9 @@ namespace digitrade::ledger::internal {
 namespace {
 
 // Largest power of two strictly below n (n >= 2).
-std::uint64_t SplitPoint(std::uint64_t n) { return std::bit_floor(n - 1); }
+std::uint64_t SplitPoint(std::uint64_t n) {
+  return std::bit_floor(n - 1);
+}
 
 // MTH(D[lo:hi]) where lo is a multiple of a power of two >= hi - lo, which
 // holds for every range the RFC 9162 recursions visit.

@@ -63,7 +63,8 @@ void RightEdge::Append(const Hash& leaf_hash) {
     const auto [height, right] = range_.back();
     range_.pop_back();
     range_.back() = {height + 1, hasher_.HashChildren(range_.back().second, right)};
-    if ((height + 1) % kTileHeight == 0) AddToLevel((height + 1) / kTileHeight, range_.back().second);
+    if ((height + 1) % kTileHeight == 0)
+      AddToLevel((height + 1) / kTileHeight, range_.back().second);
   }
 }
 

@@ -106,8 +106,8 @@ TEST(TileNodeReader, ProofsFromTilesVerify) {
     ASSERT_TRUE(VerifyInclusion(hasher, index, size, ref.leaves()[index], *proof, root));
     const std::uint64_t old = 1 + rng() % size;
     auto cproof = BuildConsistencyProof(hasher, reader, old, size).value();
-    ASSERT_TRUE(VerifyConsistency(hasher, old, size, cproof,
-                                  TreeRoot(hasher, reader, old).value(), root));
+    ASSERT_TRUE(
+        VerifyConsistency(hasher, old, size, cproof, TreeRoot(hasher, reader, old).value(), root));
   }
   // The cache is bounded but useful: far fewer reads than node lookups.
   EXPECT_LT(tiles.reads, 3000);

@@ -71,8 +71,7 @@ void Sequencer::Notify() {
 }
 
 std::int64_t Sequencer::NowMicros() const {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             clock_.Now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now().time_since_epoch())
       .count();
 }
 
@@ -139,8 +138,8 @@ void Sequencer::TryLead() {
   const bool free = row->lease_holder.empty() || row->lease_holder == options_.instance_id ||
                     row->lease_expires < now;
   if (!free) return;
-  auto won = store_.TryAcquireLease(options_.instance_id, now,
-                                    now + Micros(options_.lease_duration));
+  auto won =
+      store_.TryAcquireLease(options_.instance_id, now, now + Micros(options_.lease_duration));
   if (!won || !*won) return;
   edge_.reset();
   if (auto st = LoadEdge(); !st) {
@@ -236,8 +235,8 @@ Status Sequencer::CommitBatch(std::vector<RequestPtr>& local, std::vector<Pendin
 void Sequencer::Maintain() {
   const std::int64_t now = NowMicros();
   if (now - lease_renewed_at_ >= Micros(options_.lease_duration) / 3) {
-    auto kept = store_.TryAcquireLease(options_.instance_id, now,
-                                       now + Micros(options_.lease_duration));
+    auto kept =
+        store_.TryAcquireLease(options_.instance_id, now, now + Micros(options_.lease_duration));
     if (!kept || !*kept) {
       leader_ = false;
       edge_.reset();

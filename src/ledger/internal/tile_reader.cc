@@ -10,7 +10,7 @@ TileNodeReader::TileNodeReader(TreeHasher hasher, TileSource& source, std::size_
     : hasher_(hasher), source_(source), capacity_(cache_tiles == 0 ? 1 : cache_tiles) {}
 
 std::shared_ptr<const TileNodeReader::Inner> TileNodeReader::Cached(const Key& key,
-                                                                     std::size_t min_width) {
+                                                                    std::size_t min_width) {
   std::lock_guard lock(mu_);
   auto it = cache_.find(key);
   if (it == cache_.end() || it->second.first->width() < min_width) return nullptr;
