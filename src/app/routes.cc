@@ -1,6 +1,7 @@
 #include "app/routes.h"
 
 #include "http/api/identity_api.h"
+#include "http/api/ledger_api.h"
 
 namespace digitrade::app {
 
@@ -9,6 +10,9 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
   http::api::RegisterSystemApi(router, info, *platform.clock, metrics, *platform.db,
                                *platform.directory);
   http::api::RegisterIdentityApi(router, *platform.directory);
+  if (platform.evidence_log) {
+    http::api::RegisterLedgerApi(router, {{"evidence", platform.evidence_log.get()}});
+  }
 }
 
 }  // namespace digitrade::app
