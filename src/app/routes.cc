@@ -2,6 +2,7 @@
 
 #include "http/api/einvoice_api.h"
 #include "http/api/identity_api.h"
+#include "http/api/ledger_api.h"
 
 namespace digitrade::app {
 
@@ -11,6 +12,9 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
                                *platform.directory);
   http::api::RegisterIdentityApi(router, *platform.directory);
   http::api::RegisterEinvoiceApi(router, *platform.einvoice);
+  if (platform.evidence_log) {
+    http::api::RegisterLedgerApi(router, {{"evidence", platform.evidence_log.get()}});
+  }
 }
 
 }  // namespace digitrade::app
