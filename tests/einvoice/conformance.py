@@ -37,13 +37,15 @@ def main():
     ap.add_argument('--rules', required=True)
     ap.add_argument('--known', required=True)
     ap.add_argument('--update', action='store_true')
+    ap.add_argument('--golden', help='golden file (default: the shared corpus golden of --corpus)')
+    ap.add_argument('--dir', help='document directory (default: the shared corpus directory of --corpus)')
     a = ap.parse_args()
     base = os.path.join(a.shared, 'testdata', 'einvoice')
-    golden_path = os.path.join(base, 'golden', a.corpus + '.golden.json')
+    golden_path = a.golden or os.path.join(base, 'golden', a.corpus + '.golden.json')
+    doc_dir = a.dir or os.path.join(base, 'corpus', a.corpus)
     with tempfile.TemporaryDirectory() as tmp:
         cand_path = os.path.join(tmp, 'candidate.json')
-        subprocess.run([a.tool, '--rules', a.rules, '--out', cand_path,
-                        os.path.join(base, 'corpus', a.corpus)], check=True)
+        subprocess.run([a.tool, '--rules', a.rules, '--out', cand_path, doc_dir], check=True)
         print(f'== {a.corpus} / {a.rules}: compare_golden.py')
         sys.stdout.flush()
         subprocess.run([sys.executable, os.path.join(a.shared, 'tools', 'einvoice', 'compare_golden.py'),
