@@ -5,6 +5,8 @@
 #include <libxml/xpathInternals.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cctype>
 #include <map>
 #include <mutex>
@@ -82,6 +84,44 @@ void BoolCompare(xmlXPathParserContextPtr ctxt, int nargs, bool want) {
 }
 void FnIsTrue(xmlXPathParserContextPtr ctxt, int nargs) { BoolCompare(ctxt, nargs, true); }
 void FnIsFalse(xmlXPathParserContextPtr ctxt, int nargs) { BoolCompare(ctxt, nargs, false); }
+
+// dbl(nodes): the xs:double cast XPath 2.0 applies when an untyped node is
+// compared with or computed against a number. A value outside the xs:double
+// lexical space ("1,00", "") is the reference's FORG0001 crash; one node
+// becomes its number (so "1e3" is 1000, not XPath 1.0's NaN); several stay
+// a node-set for the existential comparison.
+bool ParseXsDouble(std::string v, double* out) {
+  v = Trim(v);
+  if (v == "INF" || v == "+INF") { *out = HUGE_VAL; return true; }
+  if (v == "-INF") { *out = -HUGE_VAL; return true; }
+  if (v == "NaN") { *out = std::nan(""); return true; }
+  static const std::regex kDouble("^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$");
+  if (!std::regex_match(v, kDouble)) return false;
+  *out = std::strtod(v.c_str(), nullptr);
+  return true;
+}
+
+void FnDbl(xmlXPathParserContextPtr ctxt, int nargs) {
+  if (nargs != 1) { xmlXPathSetArityError(ctxt); return; }
+  xmlXPathObjectPtr obj = valuePop(ctxt);
+  if (obj == nullptr || obj->type != XPATH_NODESET || obj->nodesetval == nullptr) {
+    valuePush(ctxt, obj);
+    return;
+  }
+  double value = 0;
+  for (int i = 0; i < obj->nodesetval->nodeNr; ++i) {
+    const std::string v = NodeString(obj->nodesetval->nodeTab[i]);
+    if (!ParseXsDouble(v, &value)) {
+      EvalOf(ctxt)->Crash(fmt::format("cannot convert '{}' to xs:double", Trim(v)));
+    }
+  }
+  if (obj->nodesetval->nodeNr == 1) {
+    xmlXPathFreeObject(obj);
+    valuePush(ctxt, xmlXPathNewFloat(value));
+    return;
+  }
+  valuePush(ctxt, obj);
+}
 
 // matches(string, regex) for the simple XSD regexes the rules use.
 void FnMatches(xmlXPathParserContextPtr ctxt, int nargs) {
@@ -297,6 +337,7 @@ void SetUpXPathContext(_xmlXPathContext* xp, EvalContext* eval) {
   xmlXPathRegisterFunc(xp, BAD_CAST "is-true", FnIsTrue);
   xmlXPathRegisterFunc(xp, BAD_CAST "is-false", FnIsFalse);
   xmlXPathRegisterFunc(xp, BAD_CAST "matches", FnMatches);
+  xmlXPathRegisterFunc(xp, BAD_CAST "dbl", FnDbl);
   xmlXPathRegisterFunc(xp, BAD_CAST "u-gln", FnCheck<Gln>);
   xmlXPathRegisterFunc(xp, BAD_CAST "u-mod11", FnCheck<Mod11>);
   xmlXPathRegisterFunc(xp, BAD_CAST "u-se-orgnr", FnCheck<SeOrgnr>);

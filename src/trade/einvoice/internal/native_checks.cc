@@ -136,6 +136,10 @@ bool PeriodOrder(EvalContext& c, Node n) {
   auto start = c.Nodes(n, "cbc:StartDate");
   auto end = c.Nodes(n, "cbc:EndDate");
   if (start.empty() || end.empty()) return true;
+  if (start.size() > 1 || end.size() > 1) {
+    c.Crash("a sequence of more than one item is not allowed in a cast to xs:date");
+    return true;
+  }
   auto s = DateKey(c, start[0]);
   auto e = DateKey(c, end[0]);
   return s && e && *e >= *s;
@@ -154,19 +158,25 @@ bool RatedVat(EvalContext& c, Node n) {
   return Abs(*ta) - one < expect && Abs(*ta) + one > expect;
 }
 
+// Does the tax category `cat` (ClassifiedTaxCategory or TaxCategory) have
+// xs:decimal(cbc:Percent) = rate? More than one Percent is the reference's
+// cardinality error.
+bool AtRate(EvalContext& c, Node cat, const Decimal& rate) {
+  auto p = c.OptDec(cat, "cbc:Percent");
+  return p && *p == rate;
+}
+
 // Sum over the lines and document allowances/charges of one VAT category
 // (and rate, when `rate` is set), as BR-x-08 computes it.
 Decimal CategoryBase(EvalContext& c, Node cat, const std::string& code, const char* line_name,
                      const std::optional<Decimal>& rate) {
-  auto rate_ok = [&](Node tc_parent, const char* tc) {
+  auto rate_ok = [&](Node parent, const char* tax_category) {
     if (!rate) return true;
-    for (Node p : c.Nodes(tc_parent, std::string(tc) + "/cbc:Percent")) {
-      if (c.Dec(p) == *rate) return true;
-    }
-    return false;
+    bool ok = false;
+    for (Node tc : c.Nodes(parent, tax_category)) ok = AtRate(c, tc, *rate) || ok;
+    return ok;
   };
-  const std::string pred = "[" + std::string(rate ? "cac:Item/cac:ClassifiedTaxCategory" : "cac:Item/cac:ClassifiedTaxCategory") +
-                           "[normalize-space(cbc:ID)='" + code + "']]";
+  const std::string pred = "[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='" + code + "']]";
   Decimal sum;
   for (Node line : c.Nodes(cat, std::string("../../../cac:") + line_name + pred)) {
     if (!rate_ok(line, "cac:Item/cac:ClassifiedTaxCategory")) continue;
@@ -203,11 +213,11 @@ bool UblTaxable(EvalContext& c, Node cat) {
     }
     if (code == "S") {
       bool used = false;
-      for (Node l : c.Nodes(cat, std::string("//cac:") + line + "[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']]/cac:Item/cac:ClassifiedTaxCategory/cbc:Percent")) {
-        used = used || c.Dec(l) == *rate;
+      for (Node tc : c.Nodes(cat, std::string("//cac:") + line + "[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']]/cac:Item/cac:ClassifiedTaxCategory")) {
+        used = AtRate(c, tc, *rate) || used;
       }
-      for (Node l : c.Nodes(cat, "//cac:AllowanceCharge[cac:TaxCategory[normalize-space(cbc:ID)='S']]/cac:TaxCategory/cbc:Percent")) {
-        used = used || c.Dec(l) == *rate;
+      for (Node tc : c.Nodes(cat, "//cac:AllowanceCharge[cac:TaxCategory[normalize-space(cbc:ID)='S']]/cac:TaxCategory")) {
+        used = AtRate(c, tc, *rate) || used;
       }
       if (!used) continue;
     }

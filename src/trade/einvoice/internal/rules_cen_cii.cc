@@ -65,13 +65,13 @@ void AddRatedCategoryRules(std::vector<RuleDef>& r, const char* fam, const char*
   auto id = [fam](int n) { return Keep(fmt::format("BR-{}-{:02d}", fam, n)); };
   r.push_back({Keep(fmt::format("//rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax[ram:CategoryCode = '{}'][upper-case(ram:TypeCode) = 'VAT']", code)),
                {{id(2), F, SELLER_VAT_OR_REP, Keep(fmt::format("A line in category {} needs the seller's VAT identifier.", code))},
-                {id(5), F, "ram:RateApplicablePercent > 0", Keep(fmt::format("A line in category {} needs a positive rate.", code))}}});
+                {id(5), F, "dbl(ram:RateApplicablePercent) > 0", Keep(fmt::format("A line in category {} needs a positive rate.", code))}}});
   r.push_back({Keep(fmt::format("//ram:SpecifiedTradeAllowanceCharge[is-false(ram:ChargeIndicator/udt:Indicator)]/ram:CategoryTradeTax[ram:CategoryCode = '{}'][upper-case(ram:TypeCode) = 'VAT']", code)),
                {{id(3), F, SELLER_VAT_OR_REP, Keep(fmt::format("An allowance in category {} needs the seller's VAT identifier.", code))},
-                {id(6), F, "ram:RateApplicablePercent > 0", Keep(fmt::format("An allowance in category {} needs a positive rate.", code))}}});
+                {id(6), F, "dbl(ram:RateApplicablePercent) > 0", Keep(fmt::format("An allowance in category {} needs a positive rate.", code))}}});
   r.push_back({Keep(fmt::format("//ram:SpecifiedTradeAllowanceCharge[is-true(ram:ChargeIndicator/udt:Indicator)]/ram:CategoryTradeTax[ram:CategoryCode = '{}'][upper-case(ram:TypeCode) = 'VAT']", code)),
                {{id(4), F, SELLER_VAT_OR_REP, Keep(fmt::format("A charge in category {} needs the seller's VAT identifier.", code))},
-                {id(7), F, "ram:RateApplicablePercent > 0", Keep(fmt::format("A charge in category {} needs a positive rate.", code))}}});
+                {id(7), F, "dbl(ram:RateApplicablePercent) > 0", Keep(fmt::format("A charge in category {} needs a positive rate.", code))}}});
 }
 
 PatternDef Model(CenRelease release) {
@@ -94,8 +94,8 @@ PatternDef Model(CenRelease release) {
                 {"BR-15", F, "ram:DuePayableAmount", "The amount due for payment (BT-115) is missing."},
                 {"BR-53", F, "not(" SETTLEMENT "ram:TaxCurrencyCode) or (ram:TaxTotalAmount/@currencyID = " SETTLEMENT "ram:TaxCurrencyCode and not(" SETTLEMENT "ram:TaxCurrencyCode = " SETTLEMENT "ram:InvoiceCurrencyCode))", "With a VAT accounting currency (BT-6), the total VAT in that currency (BT-111) is required."},
                 {"BR-CO-10", F, "native:cii-br-co-10", "BT-106 must equal the sum of the line net amounts (BT-131)."},
-                {"BR-CO-11", F, "(not(" SETTLEMENT "ram:SpecifiedTradeAllowanceCharge[is-false(ram:ChargeIndicator/udt:Indicator)]) and not(ram:AllowanceTotalAmount)) or ram:AllowanceTotalAmount = (round(sum(" SETTLEMENT "ram:SpecifiedTradeAllowanceCharge[is-false(ram:ChargeIndicator/udt:Indicator)]/ram:ActualAmount[1]) * 10 * 10) div 100)", "BT-107 must equal the sum of document level allowances (BT-92)."},
-                {"BR-CO-12", F, "(not(" SETTLEMENT "ram:SpecifiedTradeAllowanceCharge[is-true(ram:ChargeIndicator/udt:Indicator)]) and not(ram:ChargeTotalAmount)) or ram:ChargeTotalAmount = (round(sum(" SETTLEMENT "ram:SpecifiedTradeAllowanceCharge[is-true(ram:ChargeIndicator/udt:Indicator)]/ram:ActualAmount[1]) * 10 * 10) div 100)", "BT-108 must equal the sum of document level charges (BT-99)."},
+                {"BR-CO-11", F, "(not(" SETTLEMENT "ram:SpecifiedTradeAllowanceCharge[is-false(ram:ChargeIndicator/udt:Indicator)]) and not(ram:AllowanceTotalAmount)) or dbl(ram:AllowanceTotalAmount) = (round(sum(" SETTLEMENT "ram:SpecifiedTradeAllowanceCharge[is-false(ram:ChargeIndicator/udt:Indicator)]/ram:ActualAmount[1]) * 10 * 10) div 100)", "BT-107 must equal the sum of document level allowances (BT-92)."},
+                {"BR-CO-12", F, "(not(" SETTLEMENT "ram:SpecifiedTradeAllowanceCharge[is-true(ram:ChargeIndicator/udt:Indicator)]) and not(ram:ChargeTotalAmount)) or dbl(ram:ChargeTotalAmount) = (round(sum(" SETTLEMENT "ram:SpecifiedTradeAllowanceCharge[is-true(ram:ChargeIndicator/udt:Indicator)]/ram:ActualAmount[1]) * 10 * 10) div 100)", "BT-108 must equal the sum of document level charges (BT-99)."},
                 {"BR-CO-13", F, "native:cii-br-co-13", "BT-109 must equal BT-106 - BT-107 + BT-108."},
                 {"BR-CO-16", F, "native:cii-br-co-16", "BT-115 must equal BT-112 - BT-113 + BT-114."},
                 {"BR-DEC-09", F, "string-length(substring-after(ram:LineTotalAmount,'.')) <= 2", "BT-106: at most 2 decimals."},
@@ -103,8 +103,8 @@ PatternDef Model(CenRelease release) {
                 {"BR-DEC-11", F, "string-length(substring-after(ram:ChargeTotalAmount,'.')) <= 2", "BT-108: at most 2 decimals."},
                 {"BR-DEC-12", F, "string-length(substring-after(ram:TaxBasisTotalAmount,'.')) <= 2", "BT-109: at most 2 decimals."},
                 {"BR-DEC-14", F, "string-length(substring-after(ram:GrandTotalAmount,'.')) <= 2", "BT-112: at most 2 decimals."},
-                {"BR-DEC-13", F, "not(ram:TaxTotalAmount) or ram:TaxTotalAmount[(@currencyID = " SETTLEMENT "ram:InvoiceCurrencyCode and . = round(. * 100) div 100) or not(@currencyID = " SETTLEMENT "ram:InvoiceCurrencyCode)]", "BT-110: at most 2 decimals."},
-                {"BR-DEC-15", F, "not(ram:TaxTotalAmount) or ram:TaxTotalAmount[(@currencyID = " SETTLEMENT "ram:TaxCurrencyCode and . = round(. * 100) div 100) or not(" SETTLEMENT "ram:TaxCurrencyCode)]", "BT-111: at most 2 decimals."},
+                {"BR-DEC-13", F, "not(ram:TaxTotalAmount) or ram:TaxTotalAmount[(@currencyID = " SETTLEMENT "ram:InvoiceCurrencyCode and dbl(.) = round(dbl(.) * 100) div 100) or not(@currencyID = " SETTLEMENT "ram:InvoiceCurrencyCode)]", "BT-110: at most 2 decimals."},
+                {"BR-DEC-15", F, "not(ram:TaxTotalAmount) or ram:TaxTotalAmount[(@currencyID = " SETTLEMENT "ram:TaxCurrencyCode and dbl(.) = round(dbl(.) * 100) div 100) or not(" SETTLEMENT "ram:TaxCurrencyCode)]", "BT-111: at most 2 decimals."},
                 {"BR-DEC-16", F, "string-length(substring-after(ram:TotalPrepaidAmount,'.')) <= 2", "BT-113: at most 2 decimals."},
                 {"BR-DEC-17", F, "string-length(substring-after(ram:RoundingAmount,'.')) <= 2", "BT-114: at most 2 decimals."},
                 {"BR-DEC-18", F, "string-length(substring-after(ram:DuePayableAmount,'.')) <= 2", "BT-115: at most 2 decimals."}}});
@@ -145,8 +145,8 @@ PatternDef Model(CenRelease release) {
                 {"BR-24", F, "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount", "Each line needs a net amount (BT-131)."},
                 {"BR-25", F, "normalize-space(ram:SpecifiedTradeProduct/ram:Name) != ''", "Each line needs an item name (BT-153)."},
                 {"BR-26", F, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount", "Each line needs a net price (BT-146)."},
-                {"BR-27", F, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount >= 0", "The item net price (BT-146) must not be negative."},
-                {"BR-28", F, "ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount >= 0 or not(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount)", "The item gross price (BT-148) must not be negative."},
+                {"BR-27", F, "dbl(ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount) >= 0", "The item net price (BT-146) must not be negative."},
+                {"BR-28", F, "dbl(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount) >= 0 or not(ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice/ram:ChargeAmount)", "The item gross price (BT-148) must not be negative."},
                 {"BR-64", F, "normalize-space(ram:SpecifiedTradeProduct/ram:GlobalID/@schemeID) != '' or not(ram:SpecifiedTradeProduct/ram:GlobalID)", "The item standard identifier (BT-157) needs a scheme identifier."},
                 {"BR-CO-04", F, "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax[upper-case(ram:TypeCode) = 'VAT']/ram:CategoryCode", "Each line needs a VAT category code (BT-151)."},
                 {"BR-CO-18", F, "//rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax", "An invoice needs at least one VAT breakdown (BG-23)."},
@@ -172,7 +172,7 @@ PatternDef Model(CenRelease release) {
                 {"BR-20", F, "normalize-space(ram:PostalTradeAddress/ram:CountryID) != ''", "The tax representative postal address needs a country code (BT-69)."},
                 {"BR-56", F, "normalize-space(ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']) != ''", "The tax representative needs a VAT identifier (BT-63)."}}});
   r.push_back({"//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount[@currencyID=/rsm:CrossIndustryInvoice/" TX "ram:ApplicableHeaderTradeSettlement/ram:InvoiceCurrencyCode]",
-               {{"BR-CO-14", F, ". = (round(sum(/rsm:CrossIndustryInvoice/" TX "ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount) * 10 * 10) div 100)", "The total VAT amount (BT-110) must equal the sum of VAT category amounts (BT-117)."}}});
+               {{"BR-CO-14", F, "dbl(.) = (round(sum(/rsm:CrossIndustryInvoice/" TX "ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount) * 10 * 10) div 100)", "The total VAT amount (BT-110) must equal the sum of VAT category amounts (BT-117)."}}});
   r.push_back({"//ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']",
                {{"BR-CO-09", F, "contains(' 1A AD AE AF AG AI AL AM AN AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BL BJ BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH EL ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XI YE YT ZA ZM ZW ', concat(' ', substring(., 1, 2), ' '))", "A VAT identifier must start with a country prefix."}}});
   // Standard rate (S): the breakdown rules sit on the category code.

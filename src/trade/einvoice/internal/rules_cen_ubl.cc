@@ -168,8 +168,8 @@ PatternDef Model(CenRelease release) {
                 {"BR-24", F, "exists(cbc:LineExtensionAmount)", "Each line needs a net amount (BT-131)."},
                 {"BR-25", F, "normalize-space(cac:Item/cbc:Name) != ''", "Each line needs an item name (BT-153)."},
                 {"BR-26", F, "exists(cac:Price/cbc:PriceAmount)", "Each line needs a net price (BT-146)."},
-                {"BR-27", F, "(cac:Price/cbc:PriceAmount) >= 0", "The item net price (BT-146) must not be negative."},
-                {"BR-28", F, "(cac:Price/cac:AllowanceCharge/cbc:BaseAmount) >= 0 or not(exists(cac:Price/cac:AllowanceCharge/cbc:BaseAmount))", "The item gross price (BT-148) must not be negative."},
+                {"BR-27", F, "dbl(cac:Price/cbc:PriceAmount) >= 0", "The item net price (BT-146) must not be negative."},
+                {"BR-28", F, "dbl(cac:Price/cac:AllowanceCharge/cbc:BaseAmount) >= 0 or not(exists(cac:Price/cac:AllowanceCharge/cbc:BaseAmount))", "The item gross price (BT-148) must not be negative."},
                 {"BR-CO-04", F, "cac:Item/cac:ClassifiedTaxCategory" VAT "/cbc:ID", "Each line needs a VAT category code (BT-151)."},
                 {"BR-DEC-23", F, "string-length(substring-after(cbc:LineExtensionAmount,'.')) <= 2", "Line net amount (BT-131): at most 2 decimals."}}});
   r.push_back({"//cac:InvoiceLine/cac:AllowanceCharge[is-false(cbc:ChargeIndicator)] | //cac:CreditNoteLine/cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]",
@@ -250,8 +250,8 @@ PatternDef Model(CenRelease release) {
     }
     r.push_back(std::move(bd));
     const char* rate_test = fam == "O" ? "not(cbc:Percent)"
-                            : fam == "S" ? "(cbc:Percent) > 0"
-                            : rated      ? "(cbc:Percent) >= 0"
+                            : fam == "S" ? "dbl(cbc:Percent) > 0"
+                            : rated      ? "dbl(cbc:Percent) >= 0"
                                          : "native:percent-zero";
     r.push_back({Keep("cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]/cac:TaxCategory" + cat),
                  {{Keep("BR-" + fam + "-06"), F, rate_test, Keep(fmt::format("Allowance VAT rate rule of category {}.", code))}}});
