@@ -33,6 +33,19 @@ TEST(ValidationService, GivesTheSameReportFromManyThreads) {
   EXPECT_EQ(same.load(), 80);
 }
 
+// The first validators are created concurrently (libxml2's global state
+// must be initialized once, not raced).
+TEST(ValidationService, FirstUseFromManyThreadsAtOnce) {
+  ValidationService service;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] { ok += service.Validate(kInvoice).has_value() ? 1 : 0; });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 4);
+}
+
 TEST(ValidationService, AppliesItsParseLimits) {
   ValidationService service(ParseLimits{.max_bytes = 16, .max_depth = 64});
   auto r = service.Validate(kInvoice);

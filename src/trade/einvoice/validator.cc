@@ -41,6 +41,7 @@ std::vector<std::string> RuleSetNames() {
 Validator::~Validator() = default;
 
 Result<std::unique_ptr<Validator>> Validator::Create() {
+  InitXmlLibrary();
   std::unique_ptr<Validator> v(new Validator());
   std::vector<internal::RuleSetDef> defs;
   using internal::CenRelease;

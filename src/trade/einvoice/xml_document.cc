@@ -3,6 +3,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include <mutex>
 #include <string>
 
 #include <fmt/format.h>
@@ -55,6 +56,11 @@ std::string_view SyntaxName(Syntax s) {
   return "?";
 }
 
+void InitXmlLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] { xmlInitParser(); });
+}
+
 std::size_t FirstInvalidUtf8(std::string_view bytes) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t n = bytes.size();
@@ -98,6 +104,7 @@ Result<XmlDocument> XmlDocument::Parse(std::string_view bytes, const ParseLimits
   if (auto bad = FirstInvalidUtf8(bytes); bad != std::string_view::npos) {
     return InvalidArgument(fmt::format("not UTF-8 at byte {}", bad));
   }
+  InitXmlLibrary();
   xmlSetGenericErrorFunc(nullptr, IgnoreErrors);
   std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> ctxt(xmlNewParserCtxt(),
                                                                       &xmlFreeParserCtxt);

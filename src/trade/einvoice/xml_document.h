@@ -55,6 +55,11 @@ class XmlDocument {
   Syntax syntax_;
 };
 
+// Initializes libxml2's global state once per process (its lazily created
+// global mutexes deadlock when first touched from two threads at once).
+// Called by XmlDocument::Parse and Validator::Create; thread-safe.
+void InitXmlLibrary();
+
 // Returns the offset of the first byte that is not part of valid UTF-8
 // (overlongs, surrogates and code points above U+10FFFF are invalid), or
 // npos if all of `bytes` is valid.
