@@ -192,7 +192,14 @@ PatternDef Model(CenRelease release) {
     AddRatedCategoryRules(r, fam, code);
   }
   r.push_back({"//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax",
-               {{"BR-CO-17", F, "native:cii-br-co-17", "The category VAT amount (BT-117) must equal taxable amount x rate, rounded to 2 decimals."}}});
+               {{"BR-45", F, "ram:BasisAmount", "Each VAT breakdown (BG-23) needs a taxable amount (BT-116)."},
+                {"BR-46", F, "ram:CalculatedAmount", "Each VAT breakdown needs a VAT amount (BT-117)."},
+                {"BR-47", F, "self::*[upper-case(ram:TypeCode) = 'VAT']/ram:CategoryCode", "Each VAT breakdown needs a category code (BT-118)."},
+                {"BR-48", F, "self::*[upper-case(ram:TypeCode) = 'VAT']/ram:RateApplicablePercent or self::*[upper-case(ram:TypeCode) = 'VAT']/ram:CategoryCode = 'O'", "Each VAT breakdown needs a rate (BT-119), except category O."},
+                {"BR-CO-03", F, "(//ram:TaxPointDate and not(//ram:DueDateTypeCode)) or (not(//ram:TaxPointDate) and //ram:DueDateTypeCode) or (not(//ram:TaxPointDate) and not(//ram:DueDateTypeCode))", "The tax point date (BT-7) and its code (BT-8) exclude each other."},
+                {"BR-CO-17", F, "native:cii-br-co-17", "The category VAT amount (BT-117) must equal taxable amount x rate, rounded to 2 decimals."},
+                {"BR-DEC-19", F, "string-length(substring-after(ram:BasisAmount,'.')) <= 2", "Taxable amount (BT-116): at most 2 decimals."},
+                {"BR-DEC-20", F, "string-length(substring-after(ram:CalculatedAmount,'.')) <= 2", "Category VAT amount (BT-117): at most 2 decimals."}}});
   return p;
 }
 
@@ -223,6 +230,35 @@ PatternDef Syntax() {
                 {"CII-SR-458", W, "count(ram:AdditionalReferencedDocument[ram:TypeCode='130']) <= 1", "At most one invoiced object identifier."}}});
   r.push_back({"//ram:*[substring(name(), string-length(name()) - 5) = 'Amount' and not(self::ram:TaxTotalAmount)]",
                {{"CII-DT-031", F, "not(@currencyID)", "Only the total VAT amount carries a currency identifier."}}});
+  r.push_back({"//ram:*[substring(name(), string-length(name()) - 7) = 'Quantity']",
+               {{"CII-DT-033", F, "not(@unitCode) or /rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeDelivery/ram:BilledQuantity/@unitCode", "A unit code is only allowed with a billed quantity unit."},
+                {"CII-DT-034", F, "not(@unitCodeListID)", "unitCodeListID is not used in EN 16931."},
+                {"CII-DT-035", F, "not(@unitCodeListAgencyID)", "unitCodeListAgencyID is not used in EN 16931."},
+                {"CII-DT-036", F, "not(@unitCodeListAgencyName)", "unitCodeListAgencyName is not used in EN 16931."}}});
+  RuleDef trade_tax{"//ram:*[substring(name(), string-length(name()) - 7) = 'TradeTax']",
+                    {{"CII-DT-037", F, "not(ram:TypeCode) or ram:TypeCode = 'VAT'", "The tax type code must be VAT."}}};
+  struct NotUsed { const char* id; const char* test; };
+  static constexpr NotUsed kTradeTax[] = {
+      {"CII-DT-038", "not(ram:CalculatedRate)"}, {"CII-DT-039", "not(ram:CalculationSequenceNumeric)"},
+      {"CII-DT-040", "not(ram:BasisQuantity)"}, {"CII-DT-041", "not(ram:BasisAmount) or ancestor::ram:ApplicableHeaderTradeSettlement"},
+      {"CII-DT-042", "not(ram:UnitBasisAmount)"}, {"CII-DT-043", "not(ram:LineTotalBasisAmount)"},
+      {"CII-DT-044", "not(ram:AllowanceChargeBasisAmount)"}, {"CII-DT-049", "not(ram:CurrencyCode)"},
+      {"CII-DT-050", "not(ram:Jurisdiction)"}, {"CII-DT-051", "not(ram:CustomsDutyIndicator)"},
+      {"CII-DT-052", "not(ram:ExemptionReasonCode) or self::ram:ApplicableTradeTax"},
+      {"CII-DT-098", "not(ram:ExemptionReason) or self::ram:ApplicableTradeTax"},
+      {"CII-DT-053", "not(ram:TaxBasisAllowanceRate)"},
+      {"CII-DT-054", "not(ram:TaxPointDate) or ancestor::ram:ApplicableHeaderTradeSettlement"},
+      {"CII-DT-055", "not(ram:Type)"}, {"CII-DT-056", "not(ram:InformationAmount)"}, {"CII-DT-057", "not(ram:CategoryName)"},
+      {"CII-DT-058", "not(ram:DueDateTypeCode) or ancestor::ram:ApplicableHeaderTradeSettlement"},
+      {"CII-DT-059", "not(ram:RateApplicablePercent/@format)"}, {"CII-DT-060", "not(ram:SpecifiedTradeAccountingAccount)"},
+      {"CII-DT-061", "not(ram:ServiceSupplyTradeCountry)"}, {"CII-DT-062", "not(ram:BuyerRepayableTaxSpecifiedTradeAccountingAccount)"},
+      {"CII-DT-063", "not(ram:SellerPayableTaxSpecifiedTradeAccountingAccount)"}, {"CII-DT-064", "not(ram:SellerRefundableTaxSpecifiedTradeAccountingAccount)"},
+      {"CII-DT-065", "not(ram:BuyerDeductibleTaxSpecifiedTradeAccountingAccount)"}, {"CII-DT-066", "not(ram:BuyerNonDeductibleTaxSpecifiedTradeAccountingAccount)"},
+      {"CII-DT-067", "not(ram:PlaceApplicableTradeLocation)"}};
+  for (const auto& n : kTradeTax) {
+    trade_tax.asserts.push_back({n.id, W, n.test, Keep(fmt::format("{}: not used in EN 16931 here.", n.test))});
+  }
+  r.push_back(std::move(trade_tax));
   r.push_back({"//udt:DateTimeString[@format = '102']",
                {{"CII-DT-097", F, "matches(., '^\\s*(\\d{4})(1[0-2]|0[1-9]){1}(3[01]|[12][0-9]|0[1-9]){1}\\s*$')", "A date in format 102 is CCYYMMDD."}}});
   return p;
