@@ -514,6 +514,9 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
         }
         xmlXPathFreeObject(set);
       }
+      // XSLT treats a dynamic error while matching a pattern as "no match",
+      // so errors raised by context predicates never stop the reference.
+      eval.ClearCrash();
       for (xmlNode* n : nodes) {
         if (!claimed.insert(n).second) continue;
         for (const auto& a : rule.asserts) {
