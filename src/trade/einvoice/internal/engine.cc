@@ -123,6 +123,37 @@ void FnDbl(xmlXPathParserContextPtr ctxt, int nargs) {
   valuePush(ctxt, obj);
 }
 
+// vat-scheme(cac:TaxScheme): normalize-space(upper-case(cbc:ID)) = 'VAT' of
+// the one tax scheme. Several schemes, or several ids in it, are the
+// reference's dynamic errors (a predicate of several booleans; a cast of
+// several items).
+void FnVatScheme(xmlXPathParserContextPtr ctxt, int nargs) {
+  if (nargs != 1) { xmlXPathSetArityError(ctxt); return; }
+  xmlXPathObjectPtr obj = valuePop(ctxt);
+  bool r = false;
+  if (obj != nullptr && obj->type == XPATH_NODESET && obj->nodesetval != nullptr) {
+    if (obj->nodesetval->nodeNr > 1) {
+      EvalOf(ctxt)->Crash("effective boolean value of several booleans (two tax schemes)");
+    } else if (obj->nodesetval->nodeNr == 1) {
+      int ids = 0;
+      for (xmlNode* c = obj->nodesetval->nodeTab[0]->children; c != nullptr; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || xmlStrcmp(c->name, BAD_CAST "ID") != 0) continue;
+        if (++ids > 1) {
+          EvalOf(ctxt)->Crash("a sequence of more than one item is not allowed as a function argument");
+          break;
+        }
+        std::string v = Trim(NodeString(c));
+        for (char& ch : v) {
+          if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+        }
+        r = v == "VAT";
+      }
+    }
+  }
+  xmlXPathFreeObject(obj);
+  valuePush(ctxt, xmlXPathNewBoolean(r ? 1 : 0));
+}
+
 // matches(string, regex) for the simple XSD regexes the rules use.
 void FnMatches(xmlXPathParserContextPtr ctxt, int nargs) {
   if (nargs != 2) { xmlXPathSetArityError(ctxt); return; }
@@ -338,6 +369,7 @@ void SetUpXPathContext(_xmlXPathContext* xp, EvalContext* eval) {
   xmlXPathRegisterFunc(xp, BAD_CAST "is-false", FnIsFalse);
   xmlXPathRegisterFunc(xp, BAD_CAST "matches", FnMatches);
   xmlXPathRegisterFunc(xp, BAD_CAST "dbl", FnDbl);
+  xmlXPathRegisterFunc(xp, BAD_CAST "vat-scheme", FnVatScheme);
   xmlXPathRegisterFunc(xp, BAD_CAST "u-gln", FnCheck<Gln>);
   xmlXPathRegisterFunc(xp, BAD_CAST "u-mod11", FnCheck<Mod11>);
   xmlXPathRegisterFunc(xp, BAD_CAST "u-se-orgnr", FnCheck<SeOrgnr>);

@@ -12,10 +12,13 @@ namespace {
 
 // A VAT scheme predicate, as the UBL binding filters tax categories.
 #define VAT "[cac:TaxScheme[normalize-space(upper-case(cbc:ID))='VAT']]"
-#define SELLER_VAT "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID"
+// The other form of the filter, cac:TaxScheme/(normalize-space(upper-case(cbc:ID)) = 'VAT'):
+// a sequence of booleans, so two tax schemes are the reference's FORG0006 error.
+#define VAT_EBV "[vat-scheme(cac:TaxScheme)]"
+#define SELLER_VAT "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme" VAT_EBV "/cbc:CompanyID"
 // ISO 3166-1 alpha-2 codes plus EL (Greece), XI (Northern Ireland) and 1A (Kosovo).
 #define kCountryPrefixes "' 1A AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH EL ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XI YE YT ZA ZM ZW '"
-#define TAXREP_VAT "//cac:TaxRepresentativeParty/cac:PartyTaxScheme" VAT "/cbc:CompanyID"
+#define TAXREP_VAT "//cac:TaxRepresentativeParty/cac:PartyTaxScheme" VAT_EBV "/cbc:CompanyID"
 
 
 PatternDef Model(CenRelease release) {
@@ -101,8 +104,8 @@ PatternDef Model(CenRelease release) {
                                    ? "//" SELLER_VAT
                                    : "//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID";
     std::string who = fmt::format("(exists({}) or exists(" TAXREP_VAT "))", seller);
-    if (ic) who += " and exists(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID)";
-    if (ae) who += " and (exists(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID) or exists(//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID))";
+    if (ic) who += " and exists(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme" VAT_EBV "/cbc:CompanyID)";
+    if (ae) who += " and (exists(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme" VAT_EBV "/cbc:CompanyID) or exists(//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID))";
     const bool two_way = code == "L" || code == "M";
     const std::string test01 =
         two_way ? fmt::format("(count(//cac:AllowanceCharge/cac:TaxCategory{0}) + count(//cac:ClassifiedTaxCategory{0}) > 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cbc:ID='{1}']) > 0) or (count(//cac:AllowanceCharge/cac:TaxCategory{0}) + count(//cac:ClassifiedTaxCategory{0}) = 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{0}) = 0)", cat, c.code)
@@ -127,7 +130,7 @@ PatternDef Model(CenRelease release) {
     }
   }
   // Not subject to VAT (O): the parties must have no VAT identifiers.
-  const char* no_vat_ids = "not(//" SELLER_VAT ") and not(" TAXREP_VAT ") and not(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme" VAT "/cbc:CompanyID)";
+  const char* no_vat_ids = "not(//" SELLER_VAT ") and not(" TAXREP_VAT ") and not(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme" VAT_EBV "/cbc:CompanyID)";
   const std::string o_cat = "[normalize-space(cbc:ID)='O']" VAT;
   for (const auto& [n, sel] : std::initializer_list<std::pair<int, const char*>>{
            {2, "//cac:ClassifiedTaxCategory"},
@@ -170,7 +173,7 @@ PatternDef Model(CenRelease release) {
                 {"BR-26", F, "exists(cac:Price/cbc:PriceAmount)", "Each line needs a net price (BT-146)."},
                 {"BR-27", F, "dbl(cac:Price/cbc:PriceAmount) >= 0", "The item net price (BT-146) must not be negative."},
                 {"BR-28", F, "dbl(cac:Price/cac:AllowanceCharge/cbc:BaseAmount) >= 0 or not(exists(cac:Price/cac:AllowanceCharge/cbc:BaseAmount))", "The item gross price (BT-148) must not be negative."},
-                {"BR-CO-04", F, "cac:Item/cac:ClassifiedTaxCategory" VAT "/cbc:ID", "Each line needs a VAT category code (BT-151)."},
+                {"BR-CO-04", F, "cac:Item/cac:ClassifiedTaxCategory" VAT_EBV "/cbc:ID", "Each line needs a VAT category code (BT-151)."},
                 {"BR-DEC-23", F, "string-length(substring-after(cbc:LineExtensionAmount,'.')) <= 2", "Line net amount (BT-131): at most 2 decimals."}}});
   r.push_back({"//cac:InvoiceLine/cac:AllowanceCharge[is-false(cbc:ChargeIndicator)] | //cac:CreditNoteLine/cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]",
                {{"BR-41", F, "exists(cbc:Amount)", "A line allowance (BG-27) needs an amount (BT-136)."},
@@ -216,7 +219,7 @@ PatternDef Model(CenRelease release) {
   r.push_back({"cac:TaxRepresentativeParty",
                {{"BR-18", F, "normalize-space(cac:PartyName/cbc:Name) != ''", "The tax representative (BG-11) needs a name (BT-62)."},
                 {"BR-19", F, "exists(cac:PostalAddress)", "The tax representative needs a postal address (BG-12)."},
-                {"BR-56", F, "exists(cac:PartyTaxScheme" VAT "/cbc:CompanyID)", "The tax representative needs a VAT identifier (BT-63)."}}});
+                {"BR-56", F, "exists(cac:PartyTaxScheme" VAT_EBV "/cbc:CompanyID)", "The tax representative needs a VAT identifier (BT-63)."}}});
   r.push_back({"cac:TaxRepresentativeParty/cac:PostalAddress",
                {{"BR-20", F, "normalize-space(cac:Country/cbc:IdentificationCode) != ''", "The tax representative postal address needs a country code (BT-69)."}}});
   r.push_back({"/ubl:Invoice/cac:TaxTotal | /cn:CreditNote/cac:TaxTotal",
@@ -353,8 +356,18 @@ PatternDef Syntax(CenRelease release) {
     root.asserts.push_back({"UBL-CR-631", W, "not((cac:InvoiceLine | cac:CreditNoteLine)/cac:Price/cbc:OrderableUnitFactorRate)", "The orderable unit factor rate is not used in EN 16931."});
   }
   r.push_back(std::move(root));
+  r.push_back({"cac:PaymentMeans",
+               {{"UBL-SR-26", F, "count(cbc:PaymentID) <= 1", "At most one remittance information (BT-83) per payment means."},
+                {"UBL-SR-27", F, "count(cbc:PaymentMeansCode) <= 1", "At most one payment means code per payment means."},
+                {"UBL-SR-28", F, "count(cac:PaymentMandate/cbc:ID) <= 1", "At most one mandate reference."}}});
   r.push_back({"cac:BillingReference",
-               {{"UBL-SR-07", F, "cac:InvoiceDocumentReference/cbc:ID", "A preceding invoice reference needs the invoice number."}}});
+               {{"UBL-SR-06", F, "count(cac:InvoiceDocumentReference) <= 1", "At most one preceding invoice per billing reference."},
+                {"UBL-SR-07", F, "cac:InvoiceDocumentReference/cbc:ID", "A preceding invoice reference needs the invoice number."}}});
+  r.push_back({"cac:TaxRepresentativeParty",
+               {{"UBL-SR-22", F, "count(cac:PartyName/cbc:Name) <= 1", "At most one tax representative name."},
+                {"UBL-SR-23", F, "count(cac:PartyTaxScheme/cbc:CompanyID) <= 1", "At most one tax representative VAT identifier."}}});
+  r.push_back({"cac:TaxSubtotal",
+               {{"UBL-SR-32", F, "count(cac:TaxCategory/cbc:TaxExemptionReason) <= 1", "At most one exemption reason per VAT breakdown."}}});
   r.push_back({"cac:InvoiceLine | cac:CreditNoteLine",
                {{"UBL-SR-34", F, "count(cbc:Note) <= 1", "At most one line note."},
                 {"UBL-SR-35", F, "count(cac:OrderLineReference/cbc:LineID) <= 1", "At most one referenced purchase order line."},
