@@ -78,23 +78,23 @@ std::optional<std::string> Date(EvalContext& c, Node n) {
   return s.substr(0, 10);
 }
 
-bool R110(EvalContext& c, Node start) {
-  auto mine = Date(c, start);
-  for (Node n : c.Nodes(start, "../../../cac:InvoicePeriod/cbc:StartDate")) {
-    auto doc = Date(c, n);
-    if (mine && doc && *mine >= *doc) return true;
+// xs:date(text()) <= or >= xs:date(<the invoice period date>): an element
+// without text is the empty sequence (the comparison is false); several
+// invoice period dates are a cardinality error.
+bool LineInPeriod(EvalContext& c, Node line_date, const char* doc_date, bool after) {
+  auto docs = c.Nodes(line_date, doc_date);
+  if (docs.size() > 1) {
+    c.Crash("a sequence of more than one item is not allowed in a cast to xs:date");
+    return true;
   }
-  return false;
+  if (!c.Bool(line_date, "text()") || docs.empty()) return false;
+  auto mine = Date(c, line_date);
+  auto doc = Date(c, docs[0]);
+  return mine && doc && (after ? *mine >= *doc : *mine <= *doc);
 }
 
-bool R111(EvalContext& c, Node end) {
-  auto mine = Date(c, end);
-  for (Node n : c.Nodes(end, "../../../cac:InvoicePeriod/cbc:EndDate")) {
-    auto doc = Date(c, n);
-    if (mine && doc && *mine <= *doc) return true;
-  }
-  return false;
-}
+bool R110(EvalContext& c, Node start) { return LineInPeriod(c, start, "../../../cac:InvoicePeriod/cbc:StartDate", true); }
+bool R111(EvalContext& c, Node end) { return LineInPeriod(c, end, "../../../cac:InvoicePeriod/cbc:EndDate", false); }
 
 bool IsInteger(std::string s) {
   s.erase(0, s.find_first_not_of(" \t\r\n"));
