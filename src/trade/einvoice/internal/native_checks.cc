@@ -270,11 +270,15 @@ bool CiiBrCo16(EvalContext& c, Node n) {
 bool CiiBrS08(EvalContext& c, Node code) {
   for (Node rate_node : c.Nodes(code, "../ram:RateApplicablePercent")) {
     const Decimal rate = c.Dec(rate_node);
+    // tax/xs:decimal(ram:RateApplicablePercent) = $rate, one cast per tax
+    // element (several rates in one is the reference's cardinality error).
     auto at_rate = [&](Node n, const char* tax) {
-      for (Node p : c.Nodes(n, std::string(tax) + "/ram:RateApplicablePercent")) {
-        if (c.Dec(p) == rate) return true;
+      bool ok = false;
+      for (Node t : c.Nodes(n, tax)) {
+        auto p = c.OptDec(t, "ram:RateApplicablePercent");
+        ok = (p && *p == rate) || ok;
       }
-      return false;
+      return ok;
     };
     Decimal lines, charges, allowances;
     for (Node s : c.Nodes(code, "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement[ram:ApplicableTradeTax/ram:CategoryCode = 'S']")) {

@@ -212,22 +212,44 @@ const char* CiiInList(const char* list, const char* expr, const char* normalized
 // The syntax binding: the rules whose contexts we implement, in the official
 // order (only the asserts listed here; the others are counted as known
 // mismatches until they are written).
-PatternDef Syntax() {
+PatternDef Syntax(CenRelease release) {
   PatternDef p{"EN16931-CII-Syntax", {}};
   auto& r = p.rules;
+  r.push_back({"//ram:SpecifiedTradeSettlementPaymentMeans",
+               {{"CII-SR-464", W, "not(ram:PayerSpecifiedDebtorFinancialInstitution)", "The debtor's financial institution is not used in EN 16931."}}});
   r.push_back({"/rsm:CrossIndustryInvoice/rsm:ExchangedDocumentContext",
                {{"CII-SR-009", F, "count(ram:GuidelineSpecifiedDocumentContextParameter) = 1", "Exactly one specification identifier parameter."},
                 {"CII-SR-010", F, "count(ram:GuidelineSpecifiedDocumentContextParameter/ram:ID) = 1", "Exactly one specification identifier (BT-24)."}}});
   r.push_back({"/rsm:CrossIndustryInvoice/rsm:ExchangedDocument",
                {{"CII-SR-014", F, "count(ram:TypeCode) = 1", "Exactly one invoice type code (BT-3)."}}});
+  r.push_back({"/rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:IncludedNote",
+               {{"CII-SR-030", W, "count(ram:Content) <= 1", "At most one note content per note."}}});
   r.push_back({"/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeAgreement",
                {{"CII-SR-439", F, "count(ram:NetPriceProductTradePrice/ram:ChargeAmount) = 1", "Exactly one item net price (BT-146)."},
+                {"CII-SR-441", F, "count(ram:NetPriceProductTradePrice/ram:ChargeAmount) <= 1", "At most one item net price (BT-146)."},
                 {"CII-SR-119", W, "(ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge/ram:ChargeIndicator[is-false(udt:Indicator)] and ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge/ram:ActualAmount) or (not(ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge/ram:ChargeIndicator) and not(ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge/ram:ActualAmount))", "A price discount needs its indicator (false) and amount."}}});
+  r.push_back({"//ram:SpecifiedTradeAllowanceCharge",
+               {{"CII-SR-463", F, "ram:ChargeIndicator", "An allowance or charge needs its indicator."},
+                {"CII-SR-471", F, "count(ram:RateApplicablePercent) <= 1", "At most one percentage per allowance or charge."},
+                {"CII-SR-472", F, "count(ram:CategoryTradeTax) <= 1", "At most one VAT category per allowance or charge."},
+                {"CII-SR-473", F, "count(ram:ActualAmount) <= 1", "At most one amount per allowance or charge."}}});
+  r.push_back({"//ram:GrossPriceProductTradePrice/ram:AppliedTradeAllowanceCharge",
+               {{"CII-SR-440", F, "count(ram:ActualAmount) <= 1", "At most one price discount amount."}}});
   r.push_back({"/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement",
                {{"CII-SR-454", W, "count(ram:ApplicableTradeTax) = 1", "Exactly one VAT category per line."}}});
   r.push_back({"/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement",
-               {{"CII-SR-457", W, "count(ram:AdditionalReferencedDocument[ram:TypeCode='50']) <= 1", "At most one tender or lot reference."},
+               {{"CII-SR-459", F, "count(ram:SellerTradeParty/ram:URIUniversalCommunication) <= 1", "At most one seller electronic address."},
+                {"CII-SR-465", W, "not(ram:SellerTradeParty/ram:DefinedTradeContact/ram:PersonName and ram:SellerTradeParty/ram:DefinedTradeContact/ram:DepartmentName)", "Seller contact: a person or a department, not both."},
+                {"CII-SR-466", W, "not(ram:BuyerTradeParty/ram:DefinedTradeContact/ram:PersonName and ram:BuyerTradeParty/ram:DefinedTradeContact/ram:DepartmentName)", "Buyer contact: a person or a department, not both."},
+                {"CII-SR-457", W, "count(ram:AdditionalReferencedDocument[ram:TypeCode='50']) <= 1", "At most one tender or lot reference."},
                 {"CII-SR-458", W, "count(ram:AdditionalReferencedDocument[ram:TypeCode='130']) <= 1", "At most one invoiced object identifier."}}});
+  r.push_back({"/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement",
+               {{"CII-SR-452", W, "count(ram:SpecifiedTradePaymentTerms) <= 1", "At most one payment terms."},
+                {"CII-SR-470", F, "count(ram:SpecifiedTradeSettlementPaymentMeans[(normalize-space(ram:TypeCode) = '30' or normalize-space(ram:TypeCode) = '58') and not(ram:PayeePartyCreditorFinancialAccount/ram:IBANID or ram:PayeePartyCreditorFinancialAccount/ram:ProprietaryID)]) = 0", "A credit transfer needs the payee account."}}});
+  r.push_back({"/rsm:CrossIndustryInvoice",
+               {{"CII-SR-467", F, "count(//ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode[normalize-space(.) != normalize-space((//ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode)[1])]) = 0", "All payment means have the same type code."},
+                {"CII-SR-468", F, "count(//ram:SpecifiedTradeSettlementPaymentMeans/ram:Information[normalize-space(.) != normalize-space((//ram:SpecifiedTradeSettlementPaymentMeans/ram:Information)[1])]) = 0", "All payment means have the same information text."},
+                {"CII-SR-469", F, "count(//ram:ApplicableHeaderTradeSettlement/ram:PaymentReference) <= 1", "At most one remittance information."}}});
   r.push_back({"//ram:*[substring(name(), string-length(name()) - 5) = 'Amount' and not(self::ram:TaxTotalAmount)]",
                {{"CII-DT-031", F, "not(@currencyID)", "Only the total VAT amount carries a currency identifier."}}});
   r.push_back({"//ram:*[substring(name(), string-length(name()) - 7) = 'Quantity']",
@@ -261,6 +283,16 @@ PatternDef Syntax() {
   r.push_back(std::move(trade_tax));
   r.push_back({"//udt:DateTimeString[@format = '102']",
                {{"CII-DT-097", F, "matches(., '^\\s*(\\d{4})(1[0-2]|0[1-9]){1}(3[01]|[12][0-9]|0[1-9]){1}\\s*$')", "A date in format 102 is CCYYMMDD."}}});
+  if (release == CenRelease::k1_3_14_1) {
+    // CII-SR-463..494 came with 1.3.16; rules left without asserts did not exist.
+    for (auto& rule : r) {
+      std::erase_if(rule.asserts, [](const AssertDef& a) {
+        const std::string_view id(a.id);
+        return id.starts_with("CII-SR-4") && id >= "CII-SR-463" && id <= "CII-SR-494";
+      });
+    }
+    std::erase_if(r, [](const RuleDef& rule) { return rule.asserts.empty(); });
+  }
   return p;
 }
 
@@ -296,8 +328,10 @@ PatternDef Codes() {
 }  // namespace
 
 std::vector<PatternDef> CenCiiPatterns(CenRelease release) {
-  static const auto& current = *new std::vector<PatternDef>{Model(CenRelease::k1_3_16), Syntax(), Codes()};
-  static const auto& pinned = *new std::vector<PatternDef>{Model(CenRelease::k1_3_14_1), Syntax(), Codes()};
+  static const auto& current =
+      *new std::vector<PatternDef>{Model(CenRelease::k1_3_16), Syntax(CenRelease::k1_3_16), Codes()};
+  static const auto& pinned =
+      *new std::vector<PatternDef>{Model(CenRelease::k1_3_14_1), Syntax(CenRelease::k1_3_14_1), Codes()};
   return release == CenRelease::k1_3_16 ? current : pinned;
 }
 
