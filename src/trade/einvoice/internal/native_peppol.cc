@@ -387,6 +387,19 @@ bool CiiNlR007(EvalContext& c, Node sum) {
   return c.Bool(sum, "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans");
 }
 
+// IS-R-010: (cbc:DueDate) <= (EINDAGI/cbc:ID) compares untyped values as
+// strings in XPath 2.0 (existentially over both sequences).
+bool IsR010(EvalContext& c, Node root) {
+  auto refs = c.Nodes(root, "cac:AdditionalDocumentReference[cbc:DocumentDescription = 'EINDAGI']");
+  if (refs.empty()) return true;
+  for (Node due : c.Nodes(root, "cbc:DueDate")) {
+    for (Node id : c.Nodes(root, "cac:AdditionalDocumentReference[cbc:DocumentDescription = 'EINDAGI']/cbc:ID")) {
+      if (c.String(due, "string(.)") <= c.String(id, "string(.)")) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 const std::map<std::string_view, NativeCheck>& PeppolNativeChecks() {
@@ -399,7 +412,7 @@ const std::map<std::string_view, NativeCheck>& PeppolNativeChecks() {
       {"peppol-gr-r001-1", GrR0011}, {"peppol-gr-r001-2", GrR0012}, {"peppol-gr-r001-3", GrR0013},
       {"peppol-gr-r001-4", GrR0014}, {"peppol-gr-r001-5", GrR0015}, {"peppol-gr-r001-6", GrR0016},
       {"peppol-gr-r001-7", GrR0017}, {"peppol-de-r018", DeR018}, {"peppol-de-r019", DeR019},
-      {"peppol-de-r020", DeR020}, {"peppol-nl-r007", NlR007},
+      {"peppol-de-r020", DeR020}, {"peppol-is-r010", IsR010}, {"peppol-nl-r007", NlR007},
       {"peppol-cii-r040", CiiR040}, {"peppol-cii-r120", CiiR120}, {"peppol-cii-r121", CiiR121},
       {"peppol-cii-no-r001", CiiNoR001}, {"peppol-cii-nl-r007", CiiNlR007},
   };

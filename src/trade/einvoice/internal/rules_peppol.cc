@@ -218,6 +218,24 @@ PatternDef GreekReceivers() {
             {{"GR-R-010", F, "@schemeID = '9933' and u-greek-tin(.)", "A Greek buyer's electronic address is its TIN (9933)."}}}}};
 }
 
+
+PatternDef Iceland() {
+  const char* eindagi = "cac:AdditionalDocumentReference[cbc:DocumentDescription = 'EINDAGI']";
+  return {"iceland",
+          {{"cn:CreditNote[$SupplierCountry = 'IS'] | ubl:Invoice[$SupplierCountry = 'IS']",
+            {{"IS-R-001", W, "(not(contains(normalize-space(cbc:InvoiceTypeCode), ' ')) and contains(' 380 381 ', concat(' ', normalize-space(cbc:InvoiceTypeCode), ' '))) or (not(contains(normalize-space(cbc:CreditNoteTypeCode), ' ')) and contains(' 380 381 ', concat(' ', normalize-space(cbc:CreditNoteTypeCode), ' ')))", "An Icelandic invoice should be type 380 or 381."},
+             {"IS-R-002", F, "exists(cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID) and cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID/@schemeID = '0196'", "An Icelandic seller needs its kennitala (scheme 0196)."},
+             {"IS-R-003", F, "exists(cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cbc:StreetName) and exists(cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cbc:PostalZone)", "An Icelandic seller needs a street and a post code."},
+             {"IS-R-006", F, "(exists(cac:PaymentMeans[cbc:PaymentMeansCode = '9']/cac:PayeeFinancialAccount/cbc:ID) and string-length(normalize-space(cac:PaymentMeans[cbc:PaymentMeansCode = '9']/cac:PayeeFinancialAccount/cbc:ID)) = 12) or not(exists(cac:PaymentMeans[cbc:PaymentMeansCode = '9']))", "An Icelandic national account number has 12 digits."},
+             {"IS-R-007", F, "(exists(cac:PaymentMeans[cbc:PaymentMeansCode = '42']/cac:PayeeFinancialAccount/cbc:ID) and string-length(normalize-space(cac:PaymentMeans[cbc:PaymentMeansCode = '42']/cac:PayeeFinancialAccount/cbc:ID)) = 12) or not(exists(cac:PaymentMeans[cbc:PaymentMeansCode = '42']))", "An Icelandic bank account number has 12 digits."},
+             {"IS-R-008", F, Keep(fmt::format("(exists({0}) and string-length({0}/cbc:ID) = 10 and castable-as-date(string({0}/cbc:ID))) or not(exists({0}))", eindagi)), "The EINDAGI date is YYYY-MM-DD."},
+             {"IS-R-009", F, Keep(fmt::format("(exists({0}) and exists(cbc:DueDate)) or not(exists({0}))", eindagi)), "With an EINDAGI date, a due date is required."},
+             {"IS-R-010", F, "native:peppol-is-r010", "The due date must not be after the EINDAGI date."}}},
+           {"cn:CreditNote[$SupplierCountry = 'IS' and $CustomerCountry = 'IS']/cac:AccountingCustomerParty | ubl:Invoice[$SupplierCountry = 'IS' and $CustomerCountry = 'IS']/cac:AccountingCustomerParty",
+            {{"IS-R-004", F, "exists(cac:Party/cac:PartyLegalEntity/cbc:CompanyID) and cac:Party/cac:PartyLegalEntity/cbc:CompanyID/@schemeID = '0196'", "An Icelandic buyer needs its kennitala (scheme 0196)."},
+             {"IS-R-005", F, "exists(cac:Party/cac:PostalAddress/cbc:StreetName) and exists(cac:Party/cac:PostalAddress/cbc:PostalZone)", "An Icelandic buyer needs a street and a post code."}}}}};
+}
+
 PatternDef Netherlands() {
   PatternDef p{"netherlands", {}};
   auto& r = p.rules;
@@ -521,6 +539,8 @@ void BindPeppolUblVariables(EvalContext& c, _xmlNode* doc) {
   c.SetNodes("documentCurrencyCode", doc, "/*/cbc:DocumentCurrencyCode");
   c.SetString("DKSupplierCountry", c.String(doc, "concat(cn:CreditNote/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode, ubl:Invoice/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)"));
   c.SetString("DKCustomerCountry", c.String(doc, "concat(cn:CreditNote/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode, ubl:Invoice/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)"));
+  c.SetString("SupplierCountry", c.String(doc, "concat(cn:CreditNote/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode, ubl:Invoice/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)"));
+  c.SetString("CustomerCountry", c.String(doc, "concat(cn:CreditNote/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode, ubl:Invoice/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode)"));
   const bool greek_sender = Upper(supplier) == "GR" || Upper(supplier) == "EL";
   const bool greek_receiver = Upper(customer) == "GR" || Upper(customer) == "EL";
   c.SetBool("isGreekSender", greek_sender);
@@ -550,7 +570,7 @@ std::vector<PatternDef> PeppolUblPatterns() {
   // Built once: the tables point into strings kept for the process' life.
   static const auto& patterns = *new std::vector<PatternDef>{
       EmptyElements(), CreditNote(), Main(),   Norway(),         Denmark(), Italy(),
-      Sweden(),        Greece(),     GreekReceivers(), Netherlands(), Germany(), Codes()};
+      Sweden(),        Greece(),     GreekReceivers(), Iceland(), Netherlands(), Germany(), Codes()};
   return patterns;
 }
 
