@@ -344,6 +344,34 @@ std::vector<std::string> MatchPatternBranches(std::string_view pattern) {
   return out;
 }
 
+// "ns-uri local" of the element named by the last step of `branch`, or ""
+// when the last step is not a plain prefixed element name (wildcards,
+// attributes, functions, axes): then the branch is always evaluated.
+std::string LastStepName(const std::string& branch) {
+  static const std::map<std::string_view, std::string_view> kNs = {
+      {"ubl", "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"},
+      {"cn", "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"},
+      {"cac", "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"},
+      {"cbc", "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"},
+      {"rsm", "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"},
+      {"ram", "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"},
+      {"udt", "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"}};
+  std::string flat;  // without predicates
+  int depth = 0;
+  for (char c : branch) {
+    if (c == '[') ++depth;
+    if (depth == 0) flat += c;
+    if (c == ']') --depth;
+  }
+  const std::string step = flat.substr(flat.find_last_of('/') + 1);
+  static const std::regex kQName("^([a-z]+):([A-Za-z]+)$");
+  std::smatch m;
+  if (!std::regex_match(step, m, kQName)) return {};
+  auto ns = kNs.find(m[1].str());
+  if (ns == kNs.end()) return {};
+  return std::string(ns->second) + " " + m[2].str();
+}
+
 std::string MatchPatternToXPath(std::string_view pattern) {
   std::string out;
   for (const auto& b : MatchPatternBranches(pattern)) out += (out.empty() ? "" : " | ") + b;
@@ -500,6 +528,7 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
         CompiledXPath c(CompileOptimized(xp.get(), branch));
         if (!c) return Internal(fmt::format("{}: bad context {}", rs->def_.name, branch));
         rule.contexts.push_back(std::move(c));
+        rule.last_step.push_back(LastStepName(branch));
       }
       for (const auto& a : r.asserts) {
         Assert ca{&a, nullptr, nullptr};
@@ -525,6 +554,20 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
                                                                       &xmlXPathFreeContext);
   EvalContext eval(xp.get());
   SetUpXPathContext(xp.get(), &eval);
+  // The element names present, to skip contexts that cannot match.
+  std::unordered_set<std::string> present;
+  for (xmlNode* n = xmlDocGetRootElement(doc.doc()); n != nullptr;) {
+    if (n->type == XML_ELEMENT_NODE) {
+      present.insert(fmt::format("{} {}", n->ns != nullptr ? reinterpret_cast<const char*>(n->ns->href) : "",
+                                 reinterpret_cast<const char*>(n->name)));
+    }
+    if (n->children != nullptr && n->type == XML_ELEMENT_NODE) {
+      n = n->children;
+      continue;
+    }
+    while (n != nullptr && n->next == nullptr) n = n->parent;
+    if (n != nullptr) n = n->next;
+  }
   if (def_.bind_variables != nullptr) {
     def_.bind_variables(eval, reinterpret_cast<xmlNode*>(doc.doc()));
     // The reference evaluates its variables lazily, so a cardinality error in
@@ -537,7 +580,9 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
       // Branch by branch: libxml2 2.9 merges node sets of a union in
       // quadratic time; the claimed set removes the duplicates instead.
       std::vector<xmlNode*> nodes;
-      for (const auto& context : rule.contexts) {
+      for (std::size_t b = 0; b < rule.contexts.size(); ++b) {
+        if (!rule.last_step[b].empty() && !present.contains(rule.last_step[b])) continue;
+        const auto& context = rule.contexts[b];
         xp->node = reinterpret_cast<xmlNode*>(doc.doc());
         xmlXPathObjectPtr set = xmlXPathCompiledEval(context.get(), xp.get());
         if (set != nullptr && set->nodesetval != nullptr) {

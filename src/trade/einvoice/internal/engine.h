@@ -95,6 +95,10 @@ class CompiledRuleSet {
   };
   struct Rule {
     std::vector<CompiledXPath> contexts;  // one per branch of the match pattern
+    // Per branch, "namespace-uri local-name" of the element its last step
+    // selects, when it names one: a document without such an element
+    // cannot match, and the branch is skipped.
+    std::vector<std::string> last_step;
     std::vector<Assert> asserts;
   };
   explicit CompiledRuleSet(RuleSetDef def) : def_(std::move(def)) {}
