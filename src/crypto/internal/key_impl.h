@@ -1,0 +1,25 @@
+// Private to crypto/: what a key handle holds. See keys.h for the contract.
+#pragma once
+
+#include "crypto/internal/openssl.h"
+#include "crypto/keys.h"
+
+namespace digitrade::crypto::internal {
+
+struct KeyImpl {
+  Pkey pkey;
+  KeyType type = KeyType::kEd25519;
+  bool has_private = false;
+  Bn order;  // group order for ECDSA keys (low-S normalisation), else null
+};
+
+// Field (scalar) size in bytes of an EC or SM2 key type, 32 for Ed25519.
+std::size_t FieldBytes(KeyType type);
+// The OpenSSL group name of an EC or SM2 key type ("P-256", "P-384", "SM2").
+const char* GroupName(KeyType type);
+
+// JWK conversion (jwk.cc).
+Result<Pkey> PkeyFromJwk(const boost::json::object& jwk, bool want_private);
+boost::json::object JwkFromPkey(const KeyImpl& key, bool include_private);
+
+}  // namespace digitrade::crypto::internal

@@ -1,0 +1,69 @@
+#include "crypto/test_util.h"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace digitrade::crypto::testing {
+
+std::string SourceDir() {
+  const char* dir = std::getenv("DIGITRADE_SOURCE_DIR");
+  return dir != nullptr ? dir : ".";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "cannot read " << path;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, std::string_view data) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  EXPECT_TRUE(out.good()) << "cannot write " << path;
+}
+
+std::string ReadTestData(std::string_view name) {
+  return ReadFile(SourceDir() + "/src/crypto/testdata/" + std::string(name));
+}
+
+CommandResult RunCommand(const std::string& command, std::string_view stdin_data) {
+  TempDir dir;
+  const std::string in = dir.File("stdin");
+  WriteFile(in, stdin_data);
+  const std::string full = "(" + command + ") < '" + in + "' 2>&1";
+  CommandResult result;
+  FILE* pipe = popen(full.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) result.output.append(buf, n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "digitrade-XXXXXX").string();
+  if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+}
+
+bool NodeInteropAvailable() {
+  return RunCommand("command -v node").exit_code == 0 &&
+         std::filesystem::exists(SourceDir() + "/tests/interop/node_modules/jose");
+}
+
+}  // namespace digitrade::crypto::testing

@@ -1,0 +1,51 @@
+// Helpers for crypto/ tests only (linked into crypto_test, not the library).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace digitrade::crypto::testing {
+
+// The source tree (env DIGITRADE_SOURCE_DIR, set by digitrade_test).
+std::string SourceDir();
+// Contents of src/crypto/testdata/<name>; fails the test if missing.
+std::string ReadTestData(std::string_view name);
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, std::string_view data);
+
+inline std::span<const std::uint8_t> AsBytes(std::string_view s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+inline std::string AsString(std::span<const std::uint8_t> b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+// Result of running a command through /bin/sh.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr interleaved
+};
+// Runs `command` with `stdin_data` on its standard input.
+CommandResult RunCommand(const std::string& command, std::string_view stdin_data = {});
+
+// A fresh directory under $TMPDIR, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(std::string_view name) const { return path_ + "/" + std::string(name); }
+
+ private:
+  std::string path_;
+};
+
+// True when `node` and tests/interop/node_modules are there.
+bool NodeInteropAvailable();
+
+}  // namespace digitrade::crypto::testing
