@@ -376,13 +376,17 @@ Result<std::string> SerializeJsonNumber(double value) {
   return out;
 }
 
-Result<std::string> CanonicalizeJson(std::string_view json, const JcsLimits& limits) {
+Result<boost::json::value> ParseStrictJson(std::string_view json, const JcsLimits& limits) {
   if (json.size() > limits.max_bytes) {
     return ResourceExhausted(
         fmt::format("JSON of {} bytes exceeds the limit of {}", json.size(), limits.max_bytes));
   }
   Parser parser(json, limits.max_depth);
-  DT_ASSIGN_OR_RETURN(auto value, parser.ParseDocument());
+  return parser.ParseDocument();
+}
+
+Result<std::string> CanonicalizeJson(std::string_view json, const JcsLimits& limits) {
+  DT_ASSIGN_OR_RETURN(auto value, ParseStrictJson(json, limits));
   return CanonicalizeJson(value);
 }
 

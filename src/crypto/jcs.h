@@ -27,6 +27,10 @@ struct JcsLimits {
 // too deep); resource_exhausted above limits.max_bytes.
 Result<std::string> CanonicalizeJson(std::string_view json, const JcsLimits& limits = {});
 
+// The strict parser behind CanonicalizeJson, for other parsers of signed
+// JSON (JWS headers): same rules and errors. Numbers come back as doubles.
+Result<boost::json::value> ParseStrictJson(std::string_view json, const JcsLimits& limits = {});
+
 // The canonical form of a value built in code. Integers are converted to
 // doubles first (as JCS requires). Errors: invalid_argument for strings that
 // are not valid UTF-8.

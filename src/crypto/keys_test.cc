@@ -1,7 +1,5 @@
 #include "crypto/keys.h"
 
-#include <map>
-
 #include <gtest/gtest.h>
 
 #include "common/json.h"
@@ -14,25 +12,10 @@ namespace {
 
 using testing::AsBytes;
 
-constexpr KeyType kAllTypes[] = {KeyType::kEd25519, KeyType::kEcP256, KeyType::kEcP384,
-                                 KeyType::kRsa, KeyType::kSm2};
+using testing::kAllAlgorithms;
+constexpr auto& kAllTypes = testing::kAllKeyTypes;
 
-constexpr SignatureAlgorithm kAllAlgorithms[] = {
-    SignatureAlgorithm::kEd25519,        SignatureAlgorithm::kEcdsaP256Sha256,
-    SignatureAlgorithm::kEcdsaP384Sha384, SignatureAlgorithm::kRsaPssSha256,
-    SignatureAlgorithm::kRsaPssSha384,   SignatureAlgorithm::kRsaPssSha512,
-    SignatureAlgorithm::kRsaPkcs1Sha256, SignatureAlgorithm::kRsaPkcs1Sha384,
-    SignatureAlgorithm::kRsaPkcs1Sha512, SignatureAlgorithm::kSm2Sm3};
-
-// One key per type, generated once: RSA generation is slow.
-const PrivateKey& KeyOf(KeyType type) {
-  static const std::map<KeyType, PrivateKey> keys = [] {
-    std::map<KeyType, PrivateKey> m;
-    for (auto t : kAllTypes) m.emplace(t, PrivateKey::Generate(t, 2048).value());
-    return m;
-  }();
-  return keys.at(type);
-}
+const PrivateKey& KeyOf(KeyType type) { return testing::TestKey(type); }
 
 TEST(Keys, SignVerifyEveryAlgorithm) {
   const std::string msg = "bill of lading 42";

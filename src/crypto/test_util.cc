@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -61,9 +62,18 @@ TempDir::~TempDir() {
   if (!path_.empty()) std::filesystem::remove_all(path_, ec);
 }
 
-bool NodeInteropAvailable() {
-  return RunCommand("command -v node").exit_code == 0 &&
-         std::filesystem::exists(SourceDir() + "/tests/interop/node_modules/jose");
+const PrivateKey& TestKey(KeyType type) {
+  static const std::map<KeyType, PrivateKey> keys = [] {
+    std::map<KeyType, PrivateKey> m;
+    for (auto t : kAllKeyTypes) m.emplace(t, PrivateKey::Generate(t, 2048).value());
+    return m;
+  }();
+  return keys.at(type);
+}
+
+CommandResult RunNodePeer(std::string_view script, std::string_view request) {
+  return RunCommand("node '" + SourceDir() + "/tests/interop/" + std::string(script) + "'",
+                    request);
 }
 
 }  // namespace digitrade::crypto::testing

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "crypto/keys.h"
+
 namespace digitrade::crypto::testing {
 
 // The source tree (env DIGITRADE_SOURCE_DIR, set by digitrade_test).
@@ -45,7 +47,21 @@ class TempDir {
   std::string path_;
 };
 
-// True when `node` and tests/interop/node_modules are there.
-bool NodeInteropAvailable();
+inline constexpr KeyType kAllKeyTypes[] = {KeyType::kEd25519, KeyType::kEcP256,
+                                           KeyType::kEcP384, KeyType::kRsa, KeyType::kSm2};
+inline constexpr SignatureAlgorithm kAllAlgorithms[] = {
+    SignatureAlgorithm::kEd25519,        SignatureAlgorithm::kEcdsaP256Sha256,
+    SignatureAlgorithm::kEcdsaP384Sha384, SignatureAlgorithm::kRsaPssSha256,
+    SignatureAlgorithm::kRsaPssSha384,   SignatureAlgorithm::kRsaPssSha512,
+    SignatureAlgorithm::kRsaPkcs1Sha256, SignatureAlgorithm::kRsaPkcs1Sha384,
+    SignatureAlgorithm::kRsaPkcs1Sha512, SignatureAlgorithm::kSm2Sm3};
+
+// One key per type for the whole test run (RSA 2048: generation is slow).
+const PrivateKey& TestKey(KeyType type);
+inline const PrivateKey& TestKeyFor(SignatureAlgorithm alg) { return TestKey(KeyTypeFor(alg)); }
+
+// Runs `node tests/interop/<script>` with `request` (JSON) on stdin.
+CommandResult RunNodePeer(std::string_view script, std::string_view request);
+
 
 }  // namespace digitrade::crypto::testing
