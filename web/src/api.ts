@@ -1,0 +1,206 @@
+// The portal's one door to the server. Every call goes through `request`,
+// which adds the bearer token, turns RFC 9457 problem+json answers (and any
+// other failure) into an `ApiError`, and signs the user out on 401.
+
+/** RFC 9457 problem details. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+}
+
+export type ApiErrorKind =
+  /** The server answered with a problem+json body. */
+  | 'problem'
+  /** The server answered with an error status but no problem details. */
+  | 'http'
+  /** The request never got an answer (server down, network, CORS). */
+  | 'network'
+  /** The server answered 2xx but the body was not the JSON expected. */
+  | 'bad-response';
+
+export class ApiError extends Error {
+  readonly kind: ApiErrorKind;
+  /** HTTP status, or 0 when there was no answer. */
+  readonly status: number;
+  readonly problem: Problem | null;
+
+  constructor(kind: ApiErrorKind, status: number, problem: Problem | null, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.kind = kind;
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+// ---- Types of the server's answers -------------------------------------
+
+export interface Health {
+  status: string;
+  version: string;
+  database: string;
+}
+
+export interface Status {
+  version: string;
+  database: string;
+  started_at: string;
+  uptime_seconds: number;
+  counts: { organisations: number; users: number; tokens_active: number };
+  http: { requests_total: number };
+}
+
+export interface User {
+  id: string;
+  name: string;
+  roles: string[];
+}
+
+export interface Organisation {
+  id: string;
+  name: string;
+  identifier_scheme: 'uscc' | 'lei' | string;
+  identifier: string;
+  country: string;
+  created_at: string;
+}
+
+export interface Me {
+  user: User;
+  organisation: Organisation | null;
+}
+
+export interface Page<T> {
+  items: T[];
+}
+
+// ---- Session ----------------------------------------------------------
+
+const TOKEN_KEY = 'digitrade.token';
+
+export type SignOutReason = 'user' | 'expired';
+type SignOutListener = (reason: SignOutReason) => void;
+const signOutListeners = new Set<SignOutListener>();
+
+export function getToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function setToken(token: string): void {
+  try {
+    sessionStorage.setItem(TOKEN_KEY, token);
+  } catch {
+    // Without session storage the user signs in again after a reload.
+  }
+}
+
+/** Forgets the token and tells the app (which then shows the sign-in page). */
+export function signOut(reason: SignOutReason = 'user'): void {
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Nothing stored.
+  }
+  for (const listener of signOutListeners) listener(reason);
+}
+
+/** Registers a listener for sign-outs; returns a function that removes it. */
+export function onSignOut(listener: SignOutListener): () => void {
+  signOutListeners.add(listener);
+  return () => signOutListeners.delete(listener);
+}
+
+// ---- Requests -----------------------------------------------------------
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** JSON-serialised as the request body. */
+  body?: unknown;
+  /** Send the stored token (default true). */
+  auth?: boolean;
+  /** Use this token instead of the stored one, and do not sign out on 401. */
+  token?: string;
+  signal?: AbortSignal;
+}
+
+function isProblem(value: unknown): value is Problem {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['title'] === 'string' || typeof v['detail'] === 'string';
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text.trim() === '') return null;
+  return JSON.parse(text) as unknown;
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { method = 'GET', body, auth = true, token, signal } = options;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const bearer = token ?? (auth ? getToken() : null);
+  if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
+  const init: RequestInit = { method, headers, cache: 'no-store', credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  if (signal) init.signal = signal;
+
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError('network', 0, null, `${method} ${path}: no answer`);
+  }
+
+  if (!response.ok) {
+    let problem: Problem | null = null;
+    try {
+      const parsed = await readJson(response);
+      if (isProblem(parsed)) {
+        problem = {
+          type: typeof parsed.type === 'string' ? parsed.type : 'about:blank',
+          title: parsed.title ?? response.statusText,
+          status: typeof parsed.status === 'number' ? parsed.status : response.status,
+          ...(typeof parsed.detail === 'string' ? { detail: parsed.detail } : {}),
+          ...(typeof parsed.instance === 'string' ? { instance: parsed.instance } : {}),
+        };
+      }
+    } catch {
+      // Not JSON: keep the bare status.
+    }
+    // A 401 on the stored token means the session is over.
+    if (response.status === 401 && token === undefined && auth && getToken() !== null) {
+      signOut('expired');
+    }
+    const message = problem?.detail ?? problem?.title ?? `${method} ${path}: HTTP ${response.status}`;
+    throw new ApiError(problem ? 'problem' : 'http', response.status, problem, message);
+  }
+
+  try {
+    return (await readJson(response)) as T;
+  } catch {
+    throw new ApiError('bad-response', response.status, null, `${method} ${path}: response is not JSON`);
+  }
+}
+
+// ---- Endpoints ----------------------------------------------------------
+
+export const api = {
+  health: (signal?: AbortSignal) =>
+    request<Health>('/healthz', { auth: false, ...(signal ? { signal } : {}) }),
+  status: (signal?: AbortSignal) => request<Status>('/v1/status', signal ? { signal } : {}),
+  /** With `token`, checks a token that is not stored yet (sign-in). */
+  me: (token?: string) => request<Me>('/v1/me', token !== undefined ? { token } : {}),
+  organisations: (signal?: AbortSignal) =>
+    request<Page<Organisation>>('/v1/organisations', signal ? { signal } : {}),
+};
