@@ -118,9 +118,12 @@ Status CheckUsable(const KeyImpl& key, SignatureAlgorithm alg) {
   return {};
 }
 
-// Prepares `ctx` for a one-shot sign or verify with `alg`.
-Status InitContext(EVP_MD_CTX* ctx, const KeyImpl& key, SignatureAlgorithm alg, bool sign,
-                   std::string_view sm2_id) {
+}  // namespace
+
+namespace internal {
+
+Status InitSignatureContext(EVP_MD_CTX* ctx, const KeyImpl& key, SignatureAlgorithm alg,
+                            bool sign, std::string_view sm2_id) {
   const auto& info = Info(alg);
   EVP_PKEY_CTX* pctx = nullptr;
   const int rc =
@@ -147,6 +150,10 @@ Status InitContext(EVP_MD_CTX* ctx, const KeyImpl& key, SignatureAlgorithm alg, 
   }
   return {};
 }
+
+}  // namespace internal
+
+namespace {
 
 // ECDSA signatures (r, s) and (r, n - s) both verify; emitting only the
 // low one makes our signatures non-malleable for whoever requires that.
@@ -273,6 +280,8 @@ Result<PrivateKey> KeyAccess::MakePrivate(Pkey pkey) {
 
 EVP_PKEY* KeyAccess::Get(const PublicKey& key) { return key.impl_->pkey.get(); }
 EVP_PKEY* KeyAccess::Get(const PrivateKey& key) { return key.impl_->pkey.get(); }
+const KeyImpl& KeyAccess::Impl(const PrivateKey& key) { return *key.impl_; }
+const KeyImpl& KeyAccess::Impl(const PublicKey& key) { return *key.impl_; }
 
 }  // namespace internal
 
@@ -333,7 +342,7 @@ Status PublicKey::Verify(SignatureAlgorithm alg, std::span<const std::uint8_t> m
   DT_TRY(CheckUsable(*impl_, alg));
   MdCtx ctx(EVP_MD_CTX_new());
   if (!ctx) return Internal("EVP_MD_CTX_new");
-  DT_TRY(InitContext(ctx.get(), *impl_, alg, false, sm2_user_id));
+  DT_TRY(internal::InitSignatureContext(ctx.get(), *impl_, alg, false, sm2_user_id));
   if (EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(),
                        message.size()) != 1) {
     ERR_clear_error();
@@ -436,7 +445,7 @@ Result<std::vector<std::uint8_t>> PrivateKey::Sign(SignatureAlgorithm alg,
   DT_TRY(CheckUsable(*impl_, alg));
   MdCtx ctx(EVP_MD_CTX_new());
   if (!ctx) return Internal("EVP_MD_CTX_new");
-  DT_TRY(InitContext(ctx.get(), *impl_, alg, true, sm2_user_id));
+  DT_TRY(internal::InitSignatureContext(ctx.get(), *impl_, alg, true, sm2_user_id));
   std::size_t len = 0;
   if (EVP_DigestSign(ctx.get(), nullptr, &len, message.data(), message.size()) != 1) {
     return Internal(OpenSslError("signature size"));

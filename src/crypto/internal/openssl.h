@@ -66,6 +66,8 @@ struct KeyAccess {
   static Result<PrivateKey> MakePrivate(Pkey pkey);
   static EVP_PKEY* Get(const PublicKey& key);
   static EVP_PKEY* Get(const PrivateKey& key);
+  static const KeyImpl& Impl(const PrivateKey& key);
+  static const KeyImpl& Impl(const PublicKey& key);
 };
 
 }  // namespace digitrade::crypto::internal
