@@ -71,6 +71,32 @@ const PrivateKey& TestKey(KeyType type) {
   return keys.at(type);
 }
 
+TestPki::TestPki() {
+  root = CertificateAuthority::CreateRoot(TestKey(KeyType::kSm2),
+                                          {.country = "CN", .organization = "Pilot Zone",
+                                           .common_name = "Pilot Zone Root SM2"},
+                                          {kNow - 400 * kDay, kNow + 3650 * kDay}, random)
+             .value();
+  auto key = PrivateKey::Generate(KeyType::kEcP384).value();
+  auto cert = root->Issue(key.public_key(), {.country = "CN", .common_name = "Issuing CA"},
+                          {kNow - 300 * kDay, kNow + 1000 * kDay},
+                          CertificateProfile::kSubordinateCa, random)
+                  .value();
+  issuing = CertificateAuthority::Load(key, cert).value();
+  TrustList cn("digitrade-cn", "CN");
+  cn.Add(root->certificate(), "Pilot Zone Root");
+  store.Add(std::move(cn));
+}
+
+Certificate TestPki::Issue(const PrivateKey& key, Validity validity, CertificateProfile profile) {
+  return issuing
+      ->Issue(key.public_key(),
+              {.country = "CN", .organization = "Shipper Ltd", .common_name = "Shipper",
+               .serial_number = "91110000600037341L"},
+              validity, profile, random)
+      .value();
+}
+
 CommandResult RunNodePeer(std::string_view script, std::string_view request) {
   return RunCommand("node '" + SourceDir() + "/tests/interop/" + std::string(script) + "'",
                     request);

@@ -5,9 +5,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <vector>
 
+#include "crypto/ca.h"
 #include "crypto/keys.h"
+#include "crypto/trust_list.h"
 
 namespace digitrade::crypto::testing {
 
@@ -59,6 +62,22 @@ inline constexpr SignatureAlgorithm kAllAlgorithms[] = {
 // One key per type for the whole test run (RSA 2048: generation is slow).
 const PrivateKey& TestKey(KeyType type);
 inline const PrivateKey& TestKeyFor(SignatureAlgorithm alg) { return TestKey(KeyTypeFor(alg)); }
+
+// A two-level PKI for tests: an SM2 root in trust list "digitrade-cn"
+// (jurisdiction CN) and an ECDSA P-384 issuing CA under it.
+struct TestPki {
+  static constexpr UnixTime kNow = 1'800'000'000;  // 2027-01-15
+  static constexpr UnixTime kDay = 86'400;
+  TestPki();
+  // An organisation certificate for `key` from the issuing CA.
+  Certificate Issue(const PrivateKey& key, Validity validity = {kNow - kDay, kNow + 365 * kDay},
+                    CertificateProfile profile = CertificateProfile::kOrganization);
+
+  OsRandom random;
+  std::optional<CertificateAuthority> root;
+  std::optional<CertificateAuthority> issuing;
+  TrustStore store;
+};
 
 // Runs `node tests/interop/<script>` with `request` (JSON) on stdin.
 CommandResult RunNodePeer(std::string_view script, std::string_view request);

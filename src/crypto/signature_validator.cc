@@ -1,0 +1,144 @@
+#include "crypto/signature_validator.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "crypto/base64.h"
+#include "crypto/chain.h"
+#include "crypto/jws.h"
+
+namespace digitrade::crypto {
+
+namespace {
+
+std::optional<UnixTime> ParseRfc3339(std::string_view text) {
+  std::tm tm{};
+  const std::string s(text);
+  const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (end == nullptr) return std::nullopt;
+  if (*end == '.') {
+    ++end;
+    while (*end >= '0' && *end <= '9') ++end;
+  }
+  if (std::string_view(end) != "Z") return std::nullopt;  // JAdES sigT is UTC
+  return static_cast<UnixTime>(timegm(&tm));
+}
+
+// The x5c chain of a JWS signature (RFC 7515 §4.1.6: standard base64 DER).
+Result<std::vector<Certificate>> X5c(const JwsSignature& sig) {
+  const auto* x5c = sig.protected_header.if_contains("x5c");
+  if (x5c == nullptr) x5c = sig.header.if_contains("x5c");
+  if (x5c == nullptr) return NotFound("the JWS carries no \"x5c\" certificate chain");
+  if (!x5c->is_array() || x5c->as_array().empty()) {
+    return InvalidArgument("JWS \"x5c\" must be a non-empty array");
+  }
+  std::vector<Certificate> out;
+  for (const auto& v : x5c->as_array()) {
+    if (!v.is_string()) return InvalidArgument("JWS \"x5c\" entries must be strings");
+    auto der = Base64Decode(v.as_string());
+    if (!der) return InvalidArgument("JWS \"x5c\": " + der.error().message());
+    DT_ASSIGN_OR_RETURN(auto cert, Certificate::FromDer(*der));
+    out.push_back(std::move(cert));
+  }
+  return out;
+}
+
+}  // namespace
+
+SubIndication SubIndicationForError(const Error& error) {
+  switch (error.code()) {
+    case ErrorCode::kUnauthenticated: return SubIndication::kSigCryptoFailure;
+    case ErrorCode::kFailedPrecondition: return SubIndication::kCryptoConstraintsFailure;
+    default: return SubIndication::kFormatFailure;
+  }
+}
+
+bool SignatureValidator::Allowed(SignatureAlgorithm alg) const {
+  const auto& a = policy_.allowed_algorithms;
+  return a.empty() || std::find(a.begin(), a.end(), alg) != a.end();
+}
+
+void SignatureValidator::ValidateSigner(const Certificate& signer,
+                                        std::vector<Certificate> intermediates,
+                                        const ValidationInput& input,
+                                        std::optional<UnixTime> proven_time,
+                                        ValidationReport& report) const {
+  report.signer = signer.Subject();
+  report.signer_certificate = signer;
+  ChainValidationRequest req{.leaf = signer,
+                             .intermediates = std::move(intermediates),
+                             .crls = input.crls,
+                             .validation_time = input.validation_time,
+                             .proven_signing_time = proven_time,
+                             .require_revocation_info = policy_.require_revocation_info};
+  if (report.signing_time && report.signing_time_source == "claimed") {
+    req.claimed_signing_time = report.signing_time;
+  }
+  auto chain = ValidateChain(store_, req);
+  report.trust_anchor = chain.anchor;
+  for (auto& n : chain.notes) report.messages.push_back(std::move(n));
+  if (!chain.ok()) {
+    report.Fail(chain.sub_indication, chain.message);
+    return;
+  }
+  report.indication = Indication::kTotalPassed;
+  report.sub_indication = SubIndication::kNone;
+}
+
+ValidationReport SignatureValidator::ValidateJws(std::string_view text,
+                                                 const ValidationInput& input) const {
+  ValidationReport report;
+  report.format = "JWS";
+  report.validation_time = input.validation_time;
+  auto parsed = ParseJws(text);
+  if (!parsed) {
+    report.Fail(SubIndication::kFormatFailure, parsed.error().message());
+    return report;
+  }
+  const auto& sig = parsed->signatures.front();
+  report.algorithm = sig.alg;
+  if (const auto* t = sig.protected_header.if_contains("sigT"); t != nullptr && t->is_string()) {
+    report.signing_time = ParseRfc3339(t->as_string());
+    if (!report.signing_time) {
+      report.Fail(SubIndication::kFormatFailure, "JWS \"sigT\" is not an RFC 3339 UTC time");
+      return report;
+    }
+    report.signing_time_source = "claimed";
+  }
+  auto certs = X5c(sig);
+  if (!certs) {
+    report.Fail(certs.error().code() == ErrorCode::kNotFound
+                    ? SubIndication::kNoSignerCertificateFound
+                    : SubIndication::kFormatFailure,
+                certs.error().message());
+    return report;
+  }
+  auto key = certs->front().public_key();
+  if (!key) {
+    report.Fail(SubIndication::kCryptoConstraintsFailure, key.error().message());
+    return report;
+  }
+  JwsVerifyOptions opts{.allowed = policy_.allowed_algorithms,
+                        .detached_payload = input.detached_content};
+  // Only the first signature is judged: JWS objects signed by several
+  // parties are validated one signer at a time by the caller.
+  parsed->signatures.resize(1);
+  auto verified = VerifyJws(*parsed, *key, opts);
+  if (!verified) {
+    const auto& e = verified.error();
+    const bool mismatch = e.code() == ErrorCode::kInvalidArgument &&
+                          e.message().find("does not fit") != std::string::npos;
+    report.signer = certs->front().Subject();
+    report.signer_certificate = certs->front();
+    report.Fail(mismatch ? SubIndication::kSigCryptoFailure : SubIndicationForError(e),
+                e.message());
+    return report;
+  }
+  std::vector<Certificate> intermediates(certs->begin() + 1, certs->end());
+  ValidateSigner(certs->front(), std::move(intermediates), input, std::nullopt, report);
+  return report;
+}
+
+}  // namespace digitrade::crypto

@@ -1,0 +1,69 @@
+// Validation of signed objects into ETSI TS 119 102-2 style reports: the
+// one call behind "verify any e-document" (API, CLI, portal).
+//
+// Formats: JWS with the signer's certificate chain in "x5c" (claimed
+// signing time in the JAdES "sigT" header, RFC 3339), CMS/CAdES
+// (crypto/cms.h) and enveloped XMLDSig (crypto/xmldsig.h). The cryptographic
+// check comes first (a forged signature is TOTAL_FAILED whatever its
+// certificate), then the certificate path against the trust store at the
+// validation time, with proof of existence from timestamps where the format
+// carries one.
+//
+// Thread-safety: const methods may run concurrently; the TrustStore must
+// outlive the validator and not change while it is used.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "crypto/certificate.h"
+#include "crypto/keys.h"
+#include "crypto/trust_list.h"
+#include "crypto/validation_report.h"
+
+namespace digitrade::crypto {
+
+struct ValidationPolicy {
+  // Signature algorithms accepted; empty means every supported one.
+  std::vector<SignatureAlgorithm> allowed_algorithms;
+  // Without revocation information for every certificate: INDETERMINATE.
+  bool require_revocation_info = false;
+};
+
+struct ValidationInput {
+  UnixTime validation_time = 0;
+  std::vector<Crl> crls;
+  // The signed content when the signature is detached (JWS, CMS).
+  std::optional<std::span<const std::uint8_t>> detached_content;
+};
+
+class SignatureValidator {
+ public:
+  explicit SignatureValidator(const TrustStore& store, ValidationPolicy policy = {})
+      : store_(store), policy_(std::move(policy)) {}
+
+  ValidationReport ValidateJws(std::string_view jws, const ValidationInput& input) const;
+
+  // Shared by every format once the signature itself has been checked:
+  // runs path validation for `signer` and completes `report`.
+  void ValidateSigner(const Certificate& signer, std::vector<Certificate> intermediates,
+                      const ValidationInput& input, std::optional<UnixTime> proven_time,
+                      ValidationReport& report) const;
+
+  bool Allowed(SignatureAlgorithm alg) const;
+  const ValidationPolicy& policy() const { return policy_; }
+
+ private:
+  const TrustStore& store_;
+  ValidationPolicy policy_;
+};
+
+// Maps a facade error from signature checking to a sub-indication:
+// unauthenticated -> SIG_CRYPTO_FAILURE, failed_precondition ->
+// CRYPTO_CONSTRAINTS_FAILURE, anything else -> FORMAT_FAILURE.
+SubIndication SubIndicationForError(const Error& error);
+
+}  // namespace digitrade::crypto
