@@ -64,16 +64,6 @@ std::string NameToString(const X509_NAME* name) {
 
 namespace {
 
-template <typename T>
-std::vector<std::uint8_t> ToDerBytes(int (*encode)(const T*, unsigned char**), const T* obj) {
-  unsigned char* out = nullptr;
-  const int n = encode(obj, &out);
-  if (n <= 0) return {};
-  std::vector<std::uint8_t> der(out, out + n);
-  OPENSSL_free(out);
-  return der;
-}
-
 Status CheckSize(std::size_t n) {
   if (n == 0) return InvalidArgument("empty input");
   if (n > kMaxCertificateBytes) return ResourceExhausted("certificate or CRL too large");
@@ -145,7 +135,7 @@ std::string Certificate::ToPem() const {
 }
 
 std::vector<std::uint8_t> Certificate::ToDer() const {
-  return ToDerBytes<X509>(i2d_X509, impl_->x509.get());
+  return internal::EncodeDer(i2d_X509, impl_->x509.get());
 }
 
 std::string Certificate::Subject() const {
@@ -223,7 +213,7 @@ std::string Crl::ToPem() const {
 }
 
 std::vector<std::uint8_t> Crl::ToDer() const {
-  return ToDerBytes<X509_CRL>(i2d_X509_CRL, impl_->crl.get());
+  return internal::EncodeDer(i2d_X509_CRL, impl_->crl.get());
 }
 
 std::string Crl::Issuer() const {

@@ -12,7 +12,7 @@ namespace {
 
 using internal::CertAccess;
 using internal::Owned;
-using X509Stack = Owned<STACK_OF(X509), [](STACK_OF(X509)* s) { sk_X509_pop_free(s, X509_free); }>;
+using internal::X509Stack;
 
 // OpenSSL 3.0 checks SM2 certificate signatures with an empty user ID unless
 // told otherwise; GB/T 35276 and GM/T 0015 sign certificates with the

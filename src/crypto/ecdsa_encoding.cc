@@ -49,11 +49,8 @@ Result<std::vector<std::uint8_t>> EcdsaRawToDer(std::span<const std::uint8_t> ra
   }
   (void)r.release();
   (void)s.release();
-  unsigned char* out = nullptr;
-  const int len = i2d_ECDSA_SIG(sig.get(), &out);
-  if (len <= 0) return Internal(internal::OpenSslError("i2d_ECDSA_SIG"));
-  std::vector<std::uint8_t> der(out, out + len);
-  OPENSSL_free(out);
+  auto der = internal::EncodeDer(i2d_ECDSA_SIG, sig.get());
+  if (der.empty()) return Internal(internal::OpenSslError("i2d_ECDSA_SIG"));
   return der;
 }
 

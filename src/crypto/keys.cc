@@ -176,11 +176,8 @@ Result<std::vector<std::uint8_t>> LowS(std::vector<std::uint8_t> der, const BIGN
   }
   (void)new_r.release();
   (void)new_s.release();
-  unsigned char* out = nullptr;
-  const int n = i2d_ECDSA_SIG(sig.get(), &out);
-  if (n <= 0) return Internal(OpenSslError("ECDSA signature encode"));
-  std::vector<std::uint8_t> result(out, out + n);
-  OPENSSL_free(out);
+  auto result = internal::EncodeDer(i2d_ECDSA_SIG, sig.get());
+  if (result.empty()) return Internal(OpenSslError("ECDSA signature encode"));
   return result;
 }
 
@@ -322,12 +319,7 @@ std::string PublicKey::ToPem() const {
 }
 
 std::vector<std::uint8_t> PublicKey::ToDer() const {
-  unsigned char* out = nullptr;
-  const int n = i2d_PUBKEY(impl_->pkey.get(), &out);
-  if (n <= 0) return {};
-  std::vector<std::uint8_t> der(out, out + n);
-  OPENSSL_free(out);
-  return der;
+  return internal::EncodeDer(i2d_PUBKEY, impl_->pkey.get());
 }
 
 boost::json::object PublicKey::ToJwk() const { return internal::JwkFromPkey(*impl_, false); }
@@ -411,11 +403,9 @@ int PrivateKey::bits() const { return EVP_PKEY_get_bits(impl_->pkey.get()); }
 
 PublicKey PrivateKey::public_key() const {
   // Round trip through SPKI so the public handle holds no private material.
-  unsigned char* out = nullptr;
-  const int n = i2d_PUBKEY(impl_->pkey.get(), &out);
-  const unsigned char* p = out;
-  Pkey pub(n > 0 ? d2i_PUBKEY(nullptr, &p, n) : nullptr);
-  OPENSSL_free(out);
+  const auto der = internal::EncodeDer(i2d_PUBKEY, impl_->pkey.get());
+  const unsigned char* p = der.data();
+  Pkey pub(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));  // NOLINT
   auto k = internal::KeyAccess::MakePublic(std::move(pub));
   return *std::move(k);
 }

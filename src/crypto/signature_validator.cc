@@ -7,7 +7,11 @@
 
 #include "crypto/base64.h"
 #include "crypto/chain.h"
+#include "crypto/cms.h"
+#include "crypto/internal/cert_impl.h"
+#include "crypto/internal/cms_verify.h"
 #include "crypto/jws.h"
+#include "crypto/timestamp.h"
 
 namespace digitrade::crypto {
 
@@ -43,6 +47,23 @@ Result<std::vector<Certificate>> X5c(const JwsSignature& sig) {
     out.push_back(std::move(cert));
   }
   return out;
+}
+
+// The signature-time-stamp-token unsigned attribute, if any.
+std::optional<std::vector<std::uint8_t>> SignatureTimestamp(CMS_SignerInfo* si) {
+  const int idx = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+  if (idx < 0) return std::nullopt;
+  const ASN1_TYPE* t = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, idx), 0);
+  if (t == nullptr || t->type != V_ASN1_SEQUENCE) return std::vector<std::uint8_t>{};
+  const ASN1_STRING* seq = t->value.sequence;
+  return std::vector<std::uint8_t>(ASN1_STRING_get0_data(seq),
+                                   ASN1_STRING_get0_data(seq) + ASN1_STRING_length(seq));
+}
+
+bool IsTimestampSigner(const Certificate& c) {
+  X509* x = internal::CertAccess::Get(c);
+  return (X509_get_extension_flags(x) & EXFLAG_XKUSAGE) != 0 &&
+         (X509_get_extended_key_usage(x) & XKU_TIMESTAMP) != 0;
 }
 
 }  // namespace
@@ -138,6 +159,109 @@ ValidationReport SignatureValidator::ValidateJws(std::string_view text,
   }
   std::vector<Certificate> intermediates(certs->begin() + 1, certs->end());
   ValidateSigner(certs->front(), std::move(intermediates), input, std::nullopt, report);
+  return report;
+}
+
+ValidationReport SignatureValidator::ValidateCms(std::span<const std::uint8_t> input_cms,
+                                                 const ValidationInput& input) const {
+  ValidationReport report;
+  report.format = "CMS";
+  report.validation_time = input.validation_time;
+  auto der = CmsToDer(input_cms);
+  auto cms = der ? internal::ParseSignedData(*der) : std::unexpected(der.error());
+  if (!cms) {
+    report.Fail(SubIndication::kFormatFailure, cms.error().message());
+    return report;
+  }
+  auto check = internal::CheckFirstSigner(cms->get(), input.detached_content);
+  report.algorithm = check.algorithm;
+  if (check.signer) {
+    report.signer = check.signer->Subject();
+    report.signer_certificate = check.signer;
+  }
+  if (check.signing_time) {
+    report.signing_time = check.signing_time;
+    report.signing_time_source = "claimed";
+  }
+  if (check.failure != SubIndication::kNone) {
+    report.Fail(check.failure, check.message);
+    return report;
+  }
+  if (auto key = check.signer->public_key(); !key) {
+    report.Fail(SubIndication::kCryptoConstraintsFailure, key.error().message());
+    return report;
+  } else if (key->type() == KeyType::kRsa && key->bits() < kMinRsaBits) {
+    report.Fail(SubIndication::kCryptoConstraintsFailure,
+                fmt::format("RSA key of {} bits is below the minimum of {}", key->bits(),
+                            kMinRsaBits));
+    return report;
+  }
+  report.format = check.has_signing_certificate_v2 ? "CAdES-BES" : "CMS";
+  if (!check.has_signing_certificate_v2) {
+    report.messages.push_back("no signing-certificate-v2 attribute: plain CMS, not CAdES-BES");
+  }
+  std::optional<UnixTime> proven;
+  if (auto token = SignatureTimestamp(check.signer_info)) {
+    auto sig_value = CmsSignatureValue(*der);
+    if (sig_value) proven = ProvenTime(*token, *sig_value, input, report);
+    if (proven) {
+      report.format = "CAdES-T";
+      report.signing_time = proven;
+      report.signing_time_source = "timestamp";
+    }
+  }
+  ValidateSigner(*check.signer, std::move(check.other_certificates), input, proven, report);
+  return report;
+}
+
+std::optional<UnixTime> SignatureValidator::ProvenTime(std::span<const std::uint8_t> token,
+                                                       std::span<const std::uint8_t> data,
+                                                       const ValidationInput& input,
+                                                       ValidationReport& report) const {
+  ValidationReport ts = ValidateTimestamp(token, data, input);
+  if (!ts.passed()) {
+    report.messages.push_back(fmt::format("signature timestamp not accepted: {} {}: {}",
+                                          IndicationName(ts.indication),
+                                          SubIndicationName(ts.sub_indication),
+                                          ts.messages.empty() ? "" : ts.messages.front()));
+    return std::nullopt;
+  }
+  report.messages.push_back(fmt::format("signature timestamp by {} at {}", ts.signer,
+                                        *ts.signing_time));
+  return ts.signing_time;
+}
+
+ValidationReport SignatureValidator::ValidateTimestamp(std::span<const std::uint8_t> token,
+                                                       std::span<const std::uint8_t> data,
+                                                       const ValidationInput& input) const {
+  ValidationReport report;
+  report.format = "RFC3161";
+  report.validation_time = input.validation_time;
+  std::vector<std::uint8_t> bytes(token.begin(), token.end());
+  if (auto inner = TimestampTokenFromResponse(token); inner) {
+    bytes = *std::move(inner);
+  } else if (inner.error().code() == ErrorCode::kFailedPrecondition) {
+    report.Fail(SubIndication::kFormatFailure, inner.error().message());
+    return report;
+  }
+  auto info = VerifyTimestampToken(bytes, data);
+  if (!info) {
+    const bool imprint = info.error().message().find("imprint") != std::string::npos;
+    report.Fail(imprint ? SubIndication::kHashFailure : SubIndicationForError(info.error()),
+                info.error().message());
+    return report;
+  }
+  report.signing_time = info->time;
+  report.signing_time_source = "timestamp";
+  report.algorithm = std::string(HashName(info->hash));
+  if (!IsTimestampSigner(info->tsa)) {
+    report.signer = info->tsa.Subject();
+    report.Fail(SubIndication::kChainConstraintsFailure,
+                "the token's signer is not a timestamp authority (no timeStamping key usage)");
+    return report;
+  }
+  // The TSA's certificate must have been valid when it stamped.
+  ValidateSigner(info->tsa, info->certificates, input, info->time, report);
   return report;
 }
 

@@ -46,12 +46,25 @@ class SignatureValidator {
       : store_(store), policy_(std::move(policy)) {}
 
   ValidationReport ValidateJws(std::string_view jws, const ValidationInput& input) const;
+  // CMS/CAdES (DER or PEM); a signature-time-stamp-token from a trusted TSA
+  // proves the signing time.
+  ValidationReport ValidateCms(std::span<const std::uint8_t> cms, const ValidationInput& input) const;
+  // An RFC 3161 token (or whole response) over `data`, with its TSA's trust.
+  ValidationReport ValidateTimestamp(std::span<const std::uint8_t> token,
+                                     std::span<const std::uint8_t> data,
+                                     const ValidationInput& input) const;
 
   // Shared by every format once the signature itself has been checked:
   // runs path validation for `signer` and completes `report`.
   void ValidateSigner(const Certificate& signer, std::vector<Certificate> intermediates,
                       const ValidationInput& input, std::optional<UnixTime> proven_time,
                       ValidationReport& report) const;
+
+  // The time a token over `data` proves, if it verifies and its TSA is
+  // trusted; otherwise a note in `report` and nothing.
+  std::optional<UnixTime> ProvenTime(std::span<const std::uint8_t> token,
+                                     std::span<const std::uint8_t> data,
+                                     const ValidationInput& input, ValidationReport& report) const;
 
   bool Allowed(SignatureAlgorithm alg) const;
   const ValidationPolicy& policy() const { return policy_; }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -37,6 +38,8 @@ using Bio = Owned<BIO, BIO_free_all>;
 using Bn = Owned<BIGNUM, BN_free>;
 using X509Ptr = Owned<X509, X509_free>;
 using X509CrlPtr = Owned<X509_CRL, X509_CRL_free>;
+inline void FreeX509Stack(STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); }
+using X509Stack = Owned<STACK_OF(X509), FreeX509Stack>;
 
 // Drains OpenSSL's thread-local error queue into one line ("what: reason").
 std::string OpenSslError(std::string_view what);
@@ -53,6 +56,17 @@ inline std::span<const std::uint8_t> Bytes(std::string_view s) {
 }
 inline std::string_view Chars(std::span<const std::uint8_t> b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+// The DER encoding of `obj` by an OpenSSL i2d_* function; empty on failure.
+template <typename T, typename Encode>
+std::vector<std::uint8_t> EncodeDer(Encode encode, T* obj) {
+  unsigned char* out = nullptr;
+  const int n = obj != nullptr ? encode(obj, &out) : 0;
+  if (n <= 0) return {};
+  std::vector<std::uint8_t> der(out, out + n);
+  OPENSSL_free(out);
+  return der;
 }
 
 // Classifies an EVP_PKEY as one of the supported key types. Errors:
