@@ -103,7 +103,7 @@ TEST_F(Cms, BadInput) {
   ExpectSub(Validate(AsBytes("garbage"), kDocument), SubIndication::kFormatFailure);
   ExpectSub(Validate({}, kDocument), SubIndication::kFormatFailure);
   // Expired certificate, no timestamp.
-  auto old = pki_.Issue(key, {kNow - 30 * kDay, kNow - kDay});
+  auto old = pki_.Issue(key, Validity{kNow - 30 * kDay, kNow - kDay});
   ExpectSub(Validate(Sign(key, old), kDocument), SubIndication::kOutOfBoundsNoPoe);
 }
 
@@ -111,11 +111,11 @@ TEST_F(Cms, BadInput) {
 // while the certificate was valid, so expiry since does not matter.
 TEST_F(Cms, SignatureTimestampProvesExistence) {
   const auto& key = testing::TestKey(KeyType::kEcP384);
-  const auto leaf = pki_.Issue(key, {kNow - 10 * kDay, kNow + 10 * kDay});
+  const auto leaf = pki_.Issue(key, Validity{kNow - 10 * kDay, kNow + 10 * kDay});
   const auto& tsa_key = testing::TestKey(KeyType::kEcP256);
   auto tsa = TimestampAuthority::Create(
                  tsa_key,
-                 pki_.Issue(tsa_key, {kNow - 100 * kDay, kNow + 1000 * kDay},
+                 pki_.Issue(tsa_key, Validity{kNow - 100 * kDay, kNow + 1000 * kDay},
                             CertificateProfile::kTimestampAuthority),
                  {pki_.issuing->certificate()})
                  .value();
@@ -184,7 +184,7 @@ TEST_F(CmsInterop, WeVerifyOpenssls) {
   const auto now = static_cast<UnixTime>(std::time(nullptr));
   const auto& key = testing::TestKey(KeyType::kEcP256);
   testing::WriteFile(dir_.File("key.pem"), key.ToPem());
-  testing::WriteFile(dir_.File("cert.pem"), pki_.Issue(key, {now - kDay, now + kDay}).ToPem());
+  testing::WriteFile(dir_.File("cert.pem"), pki_.Issue(key, Validity{now - kDay, now + kDay}).ToPem());
   for (bool cades : {true, false}) {
     Openssl(std::string("cms -sign -binary -md sha256 ") + (cades ? "-cades " : "") +
             "-in data -signer cert.pem -inkey key.pem -certfile issuing.pem -outform DER "

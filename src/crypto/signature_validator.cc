@@ -10,6 +10,7 @@
 #include "crypto/cms.h"
 #include "crypto/internal/cert_impl.h"
 #include "crypto/internal/cms_verify.h"
+#include "crypto/internal/xmldsig_verify.h"
 #include "crypto/jws.h"
 #include "crypto/timestamp.h"
 
@@ -262,6 +263,37 @@ ValidationReport SignatureValidator::ValidateTimestamp(std::span<const std::uint
   }
   // The TSA's certificate must have been valid when it stamped.
   ValidateSigner(info->tsa, info->certificates, input, info->time, report);
+  return report;
+}
+
+ValidationReport SignatureValidator::ValidateXml(std::string_view xml,
+                                                 const ValidationInput& input) const {
+  ValidationReport report;
+  report.format = "XMLDSig";
+  report.validation_time = input.validation_time;
+  auto check = internal::CheckEnvelopedSignature(xml);
+  report.algorithm = check.algorithm;
+  if (check.signer) {
+    report.signer = check.signer->Subject();
+    report.signer_certificate = check.signer;
+  }
+  if (check.signing_time) {
+    report.format = "XAdES-B";
+    report.signing_time = check.signing_time;
+    report.signing_time_source = "claimed";
+  }
+  if (check.failure != SubIndication::kNone) {
+    report.Fail(check.failure, check.message);
+    return report;
+  }
+  if (auto key = check.signer->public_key();
+      key && key->type() == KeyType::kRsa && key->bits() < kMinRsaBits) {
+    report.Fail(SubIndication::kCryptoConstraintsFailure,
+                fmt::format("RSA key of {} bits is below the minimum of {}", key->bits(),
+                            kMinRsaBits));
+    return report;
+  }
+  ValidateSigner(*check.signer, std::move(check.other_certificates), input, std::nullopt, report);
   return report;
 }
 

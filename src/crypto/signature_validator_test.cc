@@ -110,11 +110,11 @@ TEST_F(JwsValidation, CertificateProblems) {
   const auto& key = testing::TestKey(KeyType::kSm2);
   const auto alg = SignatureAlgorithm::kSm2Sm3;
   // Expired, with only a claimed signing time inside its validity.
-  auto expired = pki_.Issue(key, {kNow - 30 * kDay, kNow - kDay});
+  auto expired = pki_.Issue(key, Validity{kNow - 30 * kDay, kNow - kDay});
   ExpectSub(Validate(Sign(key, alg, expired, "2027-01-01T00:00:00Z")), Indication::kIndeterminate,
             SubIndication::kOutOfBoundsNoPoe);
   // Not yet valid.
-  auto future = pki_.Issue(key, {kNow + kDay, kNow + 30 * kDay});
+  auto future = pki_.Issue(key, Validity{kNow + kDay, kNow + 30 * kDay});
   ExpectSub(Validate(Sign(key, alg, future, "")), Indication::kIndeterminate,
             SubIndication::kNotYetValid);
   // Revoked before the claimed signing time.

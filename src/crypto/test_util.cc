@@ -71,15 +71,15 @@ const PrivateKey& TestKey(KeyType type) {
   return keys.at(type);
 }
 
-TestPki::TestPki() {
-  root = CertificateAuthority::CreateRoot(TestKey(KeyType::kSm2),
+TestPki::TestPki(UnixTime now_time, KeyType root_key) : now(now_time) {
+  root = CertificateAuthority::CreateRoot(TestKey(root_key),
                                           {.country = "CN", .organization = "Pilot Zone",
                                            .common_name = "Pilot Zone Root SM2"},
-                                          {kNow - 400 * kDay, kNow + 3650 * kDay}, random)
+                                          {now - 400 * kDay, now + 3650 * kDay}, random)
              .value();
   auto key = PrivateKey::Generate(KeyType::kEcP384).value();
   auto cert = root->Issue(key.public_key(), {.country = "CN", .common_name = "Issuing CA"},
-                          {kNow - 300 * kDay, kNow + 1000 * kDay},
+                          {now - 300 * kDay, now + 1000 * kDay},
                           CertificateProfile::kSubordinateCa, random)
                   .value();
   issuing = CertificateAuthority::Load(key, cert).value();
@@ -88,12 +88,13 @@ TestPki::TestPki() {
   store.Add(std::move(cn));
 }
 
-Certificate TestPki::Issue(const PrivateKey& key, Validity validity, CertificateProfile profile) {
+Certificate TestPki::Issue(const PrivateKey& key, std::optional<Validity> validity,
+                           CertificateProfile profile) {
   return issuing
       ->Issue(key.public_key(),
               {.country = "CN", .organization = "Shipper Ltd", .common_name = "Shipper",
                .serial_number = "91110000600037341L"},
-              validity, profile, random)
+              validity.value_or(Validity{now - kDay, now + 365 * kDay}), profile, random)
       .value();
 }
 

@@ -63,16 +63,20 @@ inline constexpr SignatureAlgorithm kAllAlgorithms[] = {
 const PrivateKey& TestKey(KeyType type);
 inline const PrivateKey& TestKeyFor(SignatureAlgorithm alg) { return TestKey(KeyTypeFor(alg)); }
 
-// A two-level PKI for tests: an SM2 root in trust list "digitrade-cn"
-// (jurisdiction CN) and an ECDSA P-384 issuing CA under it.
+// A two-level PKI for tests: a root (SM2 by default) in trust list
+// "digitrade-cn" (jurisdiction CN) and an ECDSA P-384 issuing CA under it,
+// valid around `now`. Tools that check certificates against the real clock
+// (openssl ts, xmlsec1) need now = the current time and an ECDSA root.
 struct TestPki {
   static constexpr UnixTime kNow = 1'800'000'000;  // 2027-01-15
   static constexpr UnixTime kDay = 86'400;
-  TestPki();
-  // An organisation certificate for `key` from the issuing CA.
-  Certificate Issue(const PrivateKey& key, Validity validity = {kNow - kDay, kNow + 365 * kDay},
+  explicit TestPki(UnixTime now = kNow, KeyType root_key = KeyType::kSm2);
+  // An organisation certificate for `key` from the issuing CA, valid from
+  // a day before `now` for a year unless `validity` says otherwise.
+  Certificate Issue(const PrivateKey& key, std::optional<Validity> validity = std::nullopt,
                     CertificateProfile profile = CertificateProfile::kOrganization);
 
+  UnixTime now;
   OsRandom random;
   std::optional<CertificateAuthority> root;
   std::optional<CertificateAuthority> issuing;

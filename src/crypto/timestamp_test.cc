@@ -64,6 +64,7 @@ TEST_F(Timestamp, StampAndVerify) {
     auto r = Validate(token, kData);
     EXPECT_TRUE(r.passed()) << json::Serialize(r.ToJson());
     EXPECT_EQ(r.signing_time.value_or(0), now_ - 100);
+    ASSERT_TRUE(r.trust_anchor);
     EXPECT_EQ(r.trust_anchor->jurisdiction, "SG");
   }
 }

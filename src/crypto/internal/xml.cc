@@ -10,9 +10,9 @@ Result<XmlDoc> ParseXml(std::string_view xml) {
     return ResourceExhausted(fmt::format("XML of {} bytes exceeds the limit", xml.size()));
   }
   // XML_PARSE_NONET: no fetching; no XML_PARSE_NOENT / DTDLOAD / DTDATTR:
-  // entities are not substituted and external subsets are not loaded.
-  const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                      XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS;
+  // entities are not substituted and external subsets are not loaded. No
+  // NOBLANKS either: whitespace is part of what signatures cover.
+  const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
   XmlDoc doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "input.xml", nullptr,
                            options));
   if (!doc) {
