@@ -21,15 +21,23 @@ function(digitrade_module name)
   target_link_libraries(digitrade_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_DEPS})
 endfunction()
 
-# digitrade_test(<name> SOURCES ... [DEPS ...])
+# digitrade_test(<name> SOURCES ... [DEPS ...] [RESOURCE_LOCK <lock>])
+# RESOURCE_LOCK keeps ctest -j from running these tests at the same time as
+# others holding the same lock (for example one shared PostgreSQL database).
 function(digitrade_test name)
   if(NOT DIGITRADE_TESTS)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "RESOURCE_LOCK" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${DIGITRADE_WARNINGS})
+  # Tests find testdata through DIGITRADE_SOURCE_DIR (environment first, so a
+  # moved checkout still works; this compiled-in default otherwise).
+  target_compile_definitions(${name} PRIVATE DIGITRADE_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}")
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-    PROPERTIES ENVIRONMENT "DIGITRADE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  set(props ENVIRONMENT "DIGITRADE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  if(ARG_RESOURCE_LOCK)
+    list(APPEND props RESOURCE_LOCK ${ARG_RESOURCE_LOCK})
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES ${props})
 endfunction()

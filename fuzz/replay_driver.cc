@@ -4,7 +4,8 @@
 //
 // usage: fuzz_<name> [--mutations=N] [--seed=S] FILE_OR_DIR...
 // Exit code 0 when every input ran; a crash aborts with the sanitizer report
-// and the input that caused it is written to ./crash-input.
+// and the input that caused it is written to ./crash-input (from a
+// sanitizer death callback or a signal handler, so clean runs write nothing).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -15,11 +16,39 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+extern "C" void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
 
 namespace {
 
 std::vector<std::string> g_inputs;
+const std::string* g_current = nullptr;
+
+// Async-signal-safe: open/write/close only.
+void SaveCurrentInput() {
+  if (g_current == nullptr) return;
+  const int fd = ::open("crash-input", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return;
+  const char* p = g_current->data();
+  std::size_t left = g_current->size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n <= 0) break;
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+}
+
+void OnFatalSignal(int sig) {
+  SaveCurrentInput();
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
 
 std::string ReadFile(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -27,10 +56,7 @@ std::string ReadFile(const std::filesystem::path& p) {
 }
 
 void Run(const std::string& input) {
-  {
-    std::ofstream out("crash-input", std::ios::binary | std::ios::trunc);
-    out << input;
-  }
+  g_current = &input;
   // A copy in its own allocation, so ASan sees reads past the end.
   std::vector<std::uint8_t> buf(input.begin(), input.end());
   LLVMFuzzerTestOneInput(buf.data(), buf.size());
@@ -60,6 +86,8 @@ std::string Mutate(std::string s, std::mt19937_64& rng) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (__sanitizer_set_death_callback != nullptr) __sanitizer_set_death_callback(SaveCurrentInput);
+  for (int sig : {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) ::signal(sig, OnFatalSignal);
   long mutations = 0;
   unsigned long seed = 1;
   for (int i = 1; i < argc; ++i) {
@@ -81,8 +109,11 @@ int main(int argc, char** argv) {
   if (g_inputs.empty()) g_inputs.emplace_back();
   for (const auto& in : g_inputs) Run(in);
   std::mt19937_64 rng(seed);
-  for (long i = 0; i < mutations; ++i) Run(Mutate(g_inputs[rng() % g_inputs.size()], rng));
-  std::remove("crash-input");
+  for (long i = 0; i < mutations; ++i) {
+    const std::string input = Mutate(g_inputs[rng() % g_inputs.size()], rng);
+    Run(input);
+  }
+  g_current = nullptr;
   std::printf("fuzz driver: %zu seeds and %ld mutations ran clean\n", g_inputs.size(), mutations);
   return 0;
 }

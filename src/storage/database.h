@@ -21,9 +21,19 @@
 // Errors (all calls): invalid_argument (SQL the engine rejects, wrong number
 // of parameters), already_exists (a UNIQUE or PRIMARY KEY constraint
 // violated), failed_precondition (another constraint: NOT NULL, CHECK, foreign
-// key), unavailable (database busy or locked past the timeout, serialization
-// failure, connection lost: safe to retry the whole transaction), internal
+// key; a write inside a kReadOnly transaction), unavailable (database busy or
+// locked past the timeout, serialization failure, connection lost, no free
+// connection in the pool: safe to retry the whole transaction), internal
 // (anything else).
+//
+// Isolation: a kReadWrite transaction is serialisable on SQLite (one writer at
+// a time) but READ COMMITTED on PostgreSQL, where a plain SELECT followed by an
+// UPDATE of the value read can lose a concurrent update. Portable
+// read-modify-write either updates in one statement (`SET n = n + 1`) or locks
+// the row first with an UPDATE that touches it (`UPDATE t SET n = n WHERE
+// id = $1`) and then reads it. Likewise, after a statement inside a
+// transaction fails, return the error: PostgreSQL aborts the transaction.
+// Column names of a result are the engine's: use `AS name` for expressions.
 #pragma once
 
 #include <cstdint>
@@ -77,6 +87,8 @@ using Params = std::vector<Value>;
 // value of another type yields the empty value of the requested type (0, "",
 // {}); use IsNull() or the Optional* accessors where NULL is meaningful.
 // Integer columns read through Double() convert; nothing else converts.
+// Names match exactly first, then ignoring ASCII case (SQL identifiers are
+// case-insensitive, and PostgreSQL folds unquoted names to lower case).
 class Row {
  public:
   Row(std::shared_ptr<const std::vector<std::string>> columns, std::vector<Value> values)
@@ -132,6 +144,13 @@ class Executor {
 
   // Like Query for statements whose rows are not needed; returns rows affected.
   virtual Result<int64_t> Execute(std::string_view sql, const Params& params = {}) = 0;
+
+  // Runs a script of one or more statements without parameters (DDL in
+  // migrations). Not for anything built from input. On a Database the script
+  // runs in a transaction of its own, so it must not contain BEGIN/COMMIT or
+  // statements that cannot run in a transaction; on a transaction's executor
+  // it runs inside that transaction.
+  virtual Status ExecuteScript(std::string_view sql) = 0;
 };
 
 enum class Dialect { kSqlite, kPostgres };
@@ -153,8 +172,9 @@ class Database : public Executor {
                           TxMode mode = TxMode::kReadWrite) = 0;
 
   // Runs a script of one or more statements without parameters (DDL in
-  // migrations). Not for anything built from input.
-  virtual Status ExecuteScript(std::string_view sql) = 0;
+  // migrations). Not for anything built from input. Runs in a transaction of
+  // its own (see Executor::ExecuteScript).
+  Status ExecuteScript(std::string_view sql) override = 0;
 };
 
 // Runs `fn` in a transaction and returns its value.

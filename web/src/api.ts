@@ -73,8 +73,25 @@ export interface Me {
   organisation: Organisation | null;
 }
 
+/** One page of a list, ordered by id; `next_cursor` is null on the last page. */
 export interface Page<T> {
   items: T[];
+  next_cursor: string | null;
+}
+
+export interface PageQuery {
+  /** 1–500; the server's default is 50. */
+  limit?: number;
+  /** The `next_cursor` of the previous page. */
+  after?: string;
+}
+
+function withQuery(path: string, query: PageQuery): string {
+  const params = new URLSearchParams();
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.after !== undefined) params.set('after', query.after);
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
 }
 
 // ---- Session ----------------------------------------------------------
@@ -201,6 +218,6 @@ export const api = {
   status: (signal?: AbortSignal) => request<Status>('/v1/status', signal ? { signal } : {}),
   /** With `token`, checks a token that is not stored yet (sign-in). */
   me: (token?: string) => request<Me>('/v1/me', token !== undefined ? { token } : {}),
-  organisations: (signal?: AbortSignal) =>
-    request<Page<Organisation>>('/v1/organisations', signal ? { signal } : {}),
+  organisations: (query: PageQuery = {}, signal?: AbortSignal) =>
+    request<Page<Organisation>>(withQuery('/v1/organisations', query), signal ? { signal } : {}),
 };

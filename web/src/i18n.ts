@@ -93,8 +93,9 @@ const en = {
   'orgs.title': 'Organisations',
   'orgs.intro': 'Parties registered on the platform, identified by their unified social credit code (USCC) or legal entity identifier (LEI).',
   'orgs.caption': 'Registered organisations',
-  'orgs.count': '{n} organisations',
+  'orgs.count': '{n} shown',
   'orgs.empty': 'No organisations are registered yet.',
+  'orgs.more': 'Show more',
   'orgs.col.name': 'Name',
   'orgs.col.identifier': 'Identifier',
   'orgs.col.scheme': 'Scheme',
@@ -298,8 +299,9 @@ const zhCN: Catalogue = {
   'orgs.title': '机构',
   'orgs.intro': '在平台注册的各方，以统一社会信用代码（USCC）或法人机构识别编码（LEI）标识。',
   'orgs.caption': '已注册机构',
-  'orgs.count': '共 {n} 家机构',
+  'orgs.count': '已显示 {n} 家',
   'orgs.empty': '尚无注册机构。',
+  'orgs.more': '加载更多',
   'orgs.col.name': '名称',
   'orgs.col.identifier': '标识码',
   'orgs.col.scheme': '标识类型',
@@ -474,22 +476,27 @@ export interface I18n {
   formatNumber: (n: number) => string;
   /** Locale-aware date and time formatting of an ISO 8601 timestamp or Date. */
   formatDateTime: (value: string | Date) => string;
+  /** Date only, for tables. */
+  formatDate: (value: string | Date) => string;
   formatTime: (value: Date) => string;
 }
 
 export function makeI18n(lang: Lang, setLang: (lang: Lang) => void): I18n {
   const numbers = new Intl.NumberFormat(lang);
   const dateTimes = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  const dates = new Intl.DateTimeFormat(lang, { dateStyle: 'medium' });
   const times = new Intl.DateTimeFormat(lang, { timeStyle: 'medium' });
+  const withFormat = (format: Intl.DateTimeFormat) => (value: string | Date) => {
+    const date = typeof value === 'string' ? new Date(value) : value;
+    return Number.isNaN(date.getTime()) ? String(value) : format.format(date);
+  };
   return {
     lang,
     setLang,
     t: (key, params) => translate(lang, key, params),
     formatNumber: (n) => numbers.format(n),
-    formatDateTime: (value) => {
-      const date = typeof value === 'string' ? new Date(value) : value;
-      return Number.isNaN(date.getTime()) ? String(value) : dateTimes.format(date);
-    },
+    formatDateTime: withFormat(dateTimes),
+    formatDate: withFormat(dates),
     formatTime: (value) => times.format(value),
   };
 }

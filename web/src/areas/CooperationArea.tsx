@@ -1,6 +1,6 @@
 // Area 5 — International cooperation (国际合作). Agreement articles 18, 19, 20.
 import { AreaPage } from './AreaPage';
-import type { AreaInfo, Capability } from './types';
+import { capability, type AreaInfo, type Capability } from './types';
 
 export const cooperationArea: AreaInfo = {
   number: 5,
@@ -12,12 +12,13 @@ export const cooperationArea: AreaInfo = {
   icon: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM3 12h18M12 3c2.5 2.5 3.5 5.5 3.5 9s-1 6.5-3.5 9c-2.5-2.5-3.5-5.5-3.5-9s1-6.5 3.5-9z',
 };
 
+// Cards marked 'coming' until built; pass { href } to capability() once a feature ships.
 const capabilities: Capability[] = [
-  { id: 'pint', title: 'cooperation.cap.pint.title', body: 'cooperation.cap.pint.body', standards: 'cooperation.cap.pint.std', state: 'coming' },
-  { id: 'windows', title: 'cooperation.cap.windows.title', body: 'cooperation.cap.windows.body', standards: 'cooperation.cap.windows.std', state: 'coming' },
-  { id: 'trust', title: 'cooperation.cap.trust.title', body: 'cooperation.cap.trust.body', standards: 'cooperation.cap.trust.std', state: 'coming' },
-  { id: 'transparency', title: 'cooperation.cap.transparency.title', body: 'cooperation.cap.transparency.body', standards: 'cooperation.cap.transparency.std', state: 'coming' },
-  { id: 'reporting', title: 'cooperation.cap.reporting.title', body: 'cooperation.cap.reporting.body', standards: 'cooperation.cap.reporting.std', state: 'coming' },
+  capability('cooperation', 'pint'),
+  capability('cooperation', 'windows'),
+  capability('cooperation', 'trust'),
+  capability('cooperation', 'transparency'),
+  capability('cooperation', 'reporting'),
 ];
 
 export function CooperationArea() {

@@ -1,6 +1,6 @@
 // Area 1 — Trade digitalisation (贸易数字化). Agreement articles 4–11.
 import { AreaPage } from './AreaPage';
-import type { AreaInfo, Capability } from './types';
+import { capability, type AreaInfo, type Capability } from './types';
 
 export const tradeArea: AreaInfo = {
   number: 1,
@@ -12,13 +12,14 @@ export const tradeArea: AreaInfo = {
   icon: 'M3 17h13l3-5H6l-3 5zM7 12V7h6v5M13 9h3l2 3M5 20h14',
 };
 
+// Cards marked 'coming' until built; pass { href } to capability() once a feature ships.
 const capabilities: Capability[] = [
-  { id: 'etr', title: 'trade.cap.etr.title', body: 'trade.cap.etr.body', standards: 'trade.cap.etr.std', state: 'coming' },
-  { id: 'sign', title: 'trade.cap.sign.title', body: 'trade.cap.sign.body', standards: 'trade.cap.sign.std', state: 'coming' },
-  { id: 'contracts', title: 'trade.cap.contracts.title', body: 'trade.cap.contracts.body', standards: 'trade.cap.contracts.std', state: 'coming' },
-  { id: 'einvoice', title: 'trade.cap.einvoice.title', body: 'trade.cap.einvoice.body', standards: 'trade.cap.einvoice.std', state: 'coming' },
-  { id: 'window', title: 'trade.cap.window.title', body: 'trade.cap.window.body', standards: 'trade.cap.window.std', state: 'coming' },
-  { id: 'verify', title: 'trade.cap.verify.title', body: 'trade.cap.verify.body', standards: 'trade.cap.verify.std', state: 'coming' },
+  capability('trade', 'etr'),
+  capability('trade', 'sign'),
+  capability('trade', 'contracts'),
+  capability('trade', 'einvoice'),
+  capability('trade', 'window'),
+  capability('trade', 'verify'),
 ];
 
 export function TradeArea() {

@@ -7,9 +7,9 @@ interface Props {
 }
 
 /** A small inline SVG line chart; no chart library. */
-export function Sparkline({ values, label, width = 240, height = 48 }: Props) {
-  const pad = 3;
-  const max = Math.max(1, ...values);
+export function Sparkline({ values, label, width = 480, height = 72 }: Props) {
+  const pad = 5;
+  const max = Math.max(1, ...values) * 1.15;
   const step = values.length > 1 ? (width - 2 * pad) / (values.length - 1) : 0;
   const points = values.map((v, i) => {
     const x = pad + i * step;
@@ -30,13 +30,12 @@ export function Sparkline({ values, label, width = 240, height = 48 }: Props) {
       viewBox={`0 0 ${width} ${height}`}
       width={width}
       height={height}
-      preserveAspectRatio="none"
     >
       <title>{label}</title>
       <line class="sparkline-base" x1={pad} x2={width - pad} y1={height - pad} y2={height - pad} />
       {area && <path class="sparkline-area" d={area} />}
       {points.length > 1 && <polyline class="sparkline-line" points={line} />}
-      {last && <circle class="sparkline-dot" cx={last[0]} cy={last[1]} r={3} />}
+      {last && <circle class="sparkline-dot" cx={last[0]} cy={last[1]} r={4} />}
     </svg>
   );
 }

@@ -19,21 +19,30 @@ export function Organisations() {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const [items, setItems] = useState<Organisation[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  const load = useCallback((signal?: AbortSignal) => {
+  /** Loads the first page, or the page after `after` and appends it. */
+  const load = useCallback((after?: string, signal?: AbortSignal) => {
     setError(null);
+    if (after !== undefined) setLoadingMore(true);
     api
-      .organisations(signal)
-      .then((page) => setItems(Array.isArray(page?.items) ? page.items : []))
+      .organisations(after !== undefined ? { after } : {}, signal)
+      .then((page) => {
+        const got = Array.isArray(page?.items) ? page.items : [];
+        setItems((prev) => (after !== undefined && prev ? [...prev, ...got] : got));
+        setNext(typeof page?.next_cursor === 'string' ? page.next_cursor : null);
+      })
       .catch((e: unknown) => {
         if (!(e instanceof DOMException && e.name === 'AbortError')) setError(e);
-      });
+      })
+      .finally(() => setLoadingMore(false));
   }, []);
 
   useEffect(() => {
     const controller = new AbortController();
-    load(controller.signal);
+    load(undefined, controller.signal);
     return () => controller.abort();
   }, [load]);
 
@@ -42,7 +51,7 @@ export function Organisations() {
       <PageHeading title={t('orgs.title')}>
         <p>{t('orgs.intro')}</p>
       </PageHeading>
-      {error !== null && <ErrorBox error={error} onRetry={() => load()} />}
+      {error !== null && <ErrorBox error={error} onRetry={() => load(items !== null && next !== null ? next : undefined)} />}
       {items === null && error === null && (
         <p class="loading" role="status">
           {t('app.loading')}
@@ -62,30 +71,47 @@ export function Organisations() {
                   <th scope="col">{t('orgs.col.identifier')}</th>
                   <th scope="col">{t('orgs.col.country')}</th>
                   <th scope="col">{t('orgs.col.created')}</th>
-                  <th scope="col">{t('orgs.col.id')}</th>
                 </tr>
               </thead>
               <tbody>
                 {items.map((org) => (
                   <tr key={org.id} data-testid="org-row">
                     <th scope="row" class="cell-name">
-                      {org.name}
+                      <span class="cell-main">{org.name}</span>
+                      <span class="cell-sub mono">
+                        <span class="visually-hidden">{t('orgs.col.id')}: </span>
+                        {org.id}
+                      </span>
                     </th>
                     <td>
                       <span class="chip">{schemeName(i18n, org.identifier_scheme)}</span>
                     </td>
-                    <td class="mono">{org.identifier}</td>
-                    <td>{countryName(lang, org.country)}</td>
-                    <td>
-                      <time dateTime={org.created_at}>{i18n.formatDateTime(org.created_at)}</time>
+                    <td class="mono nowrap">{org.identifier}</td>
+                    <td class="nowrap">{countryName(lang, org.country)}</td>
+                    <td class="nowrap">
+                      <time dateTime={org.created_at} title={i18n.formatDateTime(org.created_at)}>
+                        {i18n.formatDate(org.created_at)}
+                      </time>
                     </td>
-                    <td class="mono muted">{org.id}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
           {items.length === 0 && <p class="empty">{t('orgs.empty')}</p>}
+          {next !== null && (
+            <div class="table-more">
+              <button
+                type="button"
+                class="button button-secondary"
+                disabled={loadingMore}
+                data-testid="org-more"
+                onClick={() => load(next)}
+              >
+                {loadingMore ? t('app.loading') : t('orgs.more')}
+              </button>
+            </div>
+          )}
         </div>
       )}
     </section>

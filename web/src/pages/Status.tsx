@@ -76,11 +76,17 @@ export function StatusPage() {
       }
     }
 
+    // Poll every 5 s while the page is visible; catch up at once when it shows again.
+    const pollIfVisible = () => {
+      if (!document.hidden) void poll();
+    };
     void poll();
-    const timer = window.setInterval(() => void poll(), POLL_MS);
+    const timer = window.setInterval(pollIfVisible, POLL_MS);
+    document.addEventListener('visibilitychange', pollIfVisible);
     return () => {
       controller.abort();
       window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', pollIfVisible);
     };
   }, []);
 

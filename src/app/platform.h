@@ -1,0 +1,34 @@
+// The composition root's core: opens the database named by a URL, applies
+// every module's migrations and builds the platform services over it. The
+// only place (with serve.cc) that names concrete classes.
+//
+// Ownership: Platform owns everything it builds; references handed out live
+// as long as the Platform. Thread-safe to use once built.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "crypto/random.h"
+#include "identity/directory.h"
+#include "storage/database.h"
+
+namespace digitrade::app {
+
+struct Platform {
+  std::string database_kind;  // "sqlite" | "postgresql"
+  std::unique_ptr<Clock> clock;
+  std::unique_ptr<crypto::Random> random;
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<identity::Directory> directory;
+};
+
+// `url` is "sqlite:PATH" (the parent directory is created if missing) or
+// "postgresql://..." / "postgres://..." (a libpq URL). Errors:
+// invalid_argument (unknown scheme), unavailable (cannot open or connect),
+// and any migration error.
+Result<std::unique_ptr<Platform>> OpenPlatform(const std::string& url);
+
+}  // namespace digitrade::app

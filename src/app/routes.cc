@@ -1,0 +1,14 @@
+#include "app/routes.h"
+
+#include "http/api/identity_api.h"
+
+namespace digitrade::app {
+
+void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api::SystemInfo& info,
+                       http::Metrics& metrics) {
+  http::api::RegisterSystemApi(router, info, *platform.clock, metrics, *platform.db,
+                               *platform.directory);
+  http::api::RegisterIdentityApi(router, *platform.directory);
+}
+
+}  // namespace digitrade::app

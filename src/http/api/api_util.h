@@ -1,0 +1,31 @@
+// Helpers shared by the API adapters: request JSON parsing with the
+// platform's limits, pagination parameters, JSON for common shapes.
+#pragma once
+
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "common/result.h"
+#include "http/message.h"
+
+namespace digitrade::http::api {
+
+// Parses the body as a JSON object (limits from common/json.h).
+Result<boost::json::object> JsonBody(const Request& req);
+
+// ?limit=N&after=CURSOR. Errors: invalid_argument for a non-numeric or
+// out-of-range limit.
+struct PageParams {
+  int limit = 50;
+  std::string after;
+};
+Result<PageParams> ParsePage(const Request& req, int default_limit = 50, int max_limit = 500);
+
+// {"items": items, "next_cursor": cursor-or-null}
+boost::json::object ListEnvelope(boost::json::array items, std::string_view next_cursor);
+
+// 201 Created with a Location header.
+Response Created(const boost::json::value& body, std::string location);
+
+}  // namespace digitrade::http::api

@@ -1,0 +1,130 @@
+#include "http/dispatcher.h"
+
+#include <chrono>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "http/problem.h"
+
+namespace digitrade::http {
+
+namespace {
+
+bool IsJsonContentType(std::string_view ct) {
+  const auto semi = ct.find(';');
+  std::string_view base = ct.substr(0, semi);
+  while (!base.empty() && base.back() == ' ') base.remove_suffix(1);
+  std::string lower(base);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json";
+}
+
+}  // namespace
+
+std::size_t Dispatcher::BodyLimit(std::string_view method, std::string_view target) const {
+  Request probe;
+  if (!ParseTarget(target, probe)) return kDefaultBodyLimit;
+  const auto m = router_.Find(method, probe.path);
+  return m.route != nullptr ? m.route->spec.max_body : kDefaultBodyLimit;
+}
+
+Status Dispatcher::Authenticate(Request& req, const RouteSpec& spec) {
+  if (spec.access == Access::kPublic) return {};
+  const auto header = req.Header("authorization");
+  if (!header) return Unauthenticated("this endpoint needs an API token: Authorization: Bearer dt_...");
+  std::string_view h = *header;
+  if (h.size() < 7 || !(h.substr(0, 7) == "Bearer " || h.substr(0, 7) == "bearer ")) {
+    return Unauthenticated("the Authorization header must use the Bearer scheme");
+  }
+  DT_ASSIGN_OR_RETURN(auto principal, auth_.Authenticate(h.substr(7)));
+  req.principal = std::move(principal);
+  if (!spec.roles.empty()) DT_TRY(identity::RequireAnyRole(*req.principal, spec.roles));
+  return {};
+}
+
+Result<Response> Dispatcher::Route(Request& req, std::string& route_label) {
+  const auto match = router_.Find(req.method, req.path);
+  if (match.route == nullptr) {
+    route_label = "unmatched";
+    if (req.method == "GET" && static_files_ != nullptr) {
+      if (auto file = static_files_->Serve(req.path)) {
+        route_label = "static";
+        return std::move(*file);
+      }
+    }
+    if (!match.allowed_methods.empty()) {
+      std::string allow;
+      for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+      Response r = Problem(405, "method-not-allowed", "Method not allowed",
+                           fmt::format("{} is not supported here; use {}", req.method, allow), req.path);
+      r.headers.emplace_back("Allow", allow);
+      return r;
+    }
+    return Problem(404, "not-found-route", "Not found",
+                   fmt::format("no resource at {} {}", req.method, req.path), req.path);
+  }
+  const RouteSpec& spec = match.route->spec;
+  route_label = spec.pattern;
+  req.path_params = match.params;
+  DT_TRY(Authenticate(req, spec));
+  if (spec.json_body) {
+    const auto ct = req.Header("content-type");
+    if (!ct || !IsJsonContentType(*ct)) {
+      return Problem(415, "unsupported-media-type", "Unsupported media type",
+                     "the request body must be JSON sent with Content-Type: application/json",
+                     req.path);
+    }
+  }
+  return match.route->handler(req);
+}
+
+Response Dispatcher::Handle(Request& req) {
+  const auto start = std::chrono::steady_clock::now();
+  req.request_id = fmt::format("{:016x}", next_id_.fetch_add(1));
+  std::string route = "unmatched";
+  Response res;
+  if (auto st = ParseTarget(req.target, req); !st) {
+    res = Problem(400, "bad-request", "Bad request", st.error().message());
+  } else {
+    Result<Response> r = InvalidArgument("unreachable");
+    try {
+      r = Route(req, route);
+    } catch (const std::exception& e) {
+      r = Internal(fmt::format("unhandled exception: {}", e.what()));
+    }
+    if (r) {
+      res = std::move(*r);
+    } else {
+      if (r.error().code() == ErrorCode::kInternal || r.error().code() == ErrorCode::kDataLoss) {
+        log_.Error("internal error", {{"request_id", req.request_id},
+                                      {"route", route},
+                                      {"error", r.error().ToString()}});
+      }
+      res = ProblemFor(r.error(), req.path);
+    }
+  }
+  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+  Finish(req, res, route, nanos);
+  return res;
+}
+
+void Dispatcher::Finish(const Request& req, Response& res, std::string_view route, long long nanos) {
+  res.headers.emplace_back("X-Request-Id", req.request_id);
+  metrics_.Observe(route, req.method, res.status, std::chrono::nanoseconds(nanos));
+  boost::json::object f;
+  f["request_id"] = req.request_id;
+  f["method"] = req.method;
+  f["path"] = req.path.empty() ? req.target : req.path;
+  f["route"] = route;
+  f["status"] = res.status;
+  f["duration_ms"] = static_cast<double>(nanos) / 1e6;
+  f["bytes"] = res.body.size();
+  if (!req.remote.empty()) f["remote"] = req.remote;
+  if (req.principal) f["user"] = req.principal->user_id;
+  log_.Info("request", std::move(f));
+}
+
+}  // namespace digitrade::http

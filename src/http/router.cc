@@ -1,0 +1,92 @@
+#include "http/router.h"
+
+#include <algorithm>
+
+namespace digitrade::http {
+
+namespace {
+
+std::vector<std::string_view> Split(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    const auto j = path.find('/', i);
+    const auto end = j == std::string_view::npos ? path.size() : j;
+    out.push_back(path.substr(i, end - i));
+    i = end;
+  }
+  return out;
+}
+
+bool IsParam(std::string_view s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+bool IsRest(std::string_view s) { return IsParam(s) && s.ends_with("...}"); }
+
+// Returns a score (more literal segments = higher) or -1 when no match.
+int MatchSegments(const Route& route, std::string_view path,
+                  std::vector<std::pair<std::string, std::string>>* params) {
+  const auto parts = Split(path);
+  const auto& segs = route.segments;
+  int score = 0;
+  std::size_t i = 0;
+  for (; i < segs.size(); ++i) {
+    const std::string& s = segs[i];
+    if (IsRest(s)) {
+      if (i >= parts.size()) return -1;
+      const auto start = parts[i].data() - path.data();
+      params->emplace_back(s.substr(1, s.size() - 5), std::string(path.substr(start)));
+      return score;
+    }
+    if (i >= parts.size()) return -1;
+    if (IsParam(s)) {
+      params->emplace_back(s.substr(1, s.size() - 2), std::string(parts[i]));
+    } else if (s == parts[i]) {
+      ++score;
+    } else {
+      return -1;
+    }
+  }
+  if (i != parts.size()) return -1;
+  // A trailing slash is a different resource ("/v1/x/" is not "/v1/x").
+  if (path.size() > 1 && path.back() == '/') return -1;
+  return score;
+}
+
+}  // namespace
+
+void Router::Add(RouteSpec spec, Handler handler) {
+  auto r = std::make_unique<Route>();
+  for (auto s : Split(spec.pattern)) r->segments.emplace_back(s);
+  r->spec = std::move(spec);
+  r->handler = std::move(handler);
+  routes_.push_back(std::move(r));
+}
+
+Router::Match Router::Find(std::string_view method, std::string_view path) const {
+  Match best;
+  int best_score = -1;
+  for (const auto& r : routes_) {
+    std::vector<std::pair<std::string, std::string>> params;
+    const int score = MatchSegments(*r, path, &params);
+    if (score < 0) continue;
+    if (r->spec.method != method) {
+      if (std::find(best.allowed_methods.begin(), best.allowed_methods.end(), r->spec.method) ==
+          best.allowed_methods.end()) {
+        best.allowed_methods.push_back(r->spec.method);
+      }
+      continue;
+    }
+    if (score > best_score) {
+      best_score = score;
+      best.route = r.get();
+      best.params = std::move(params);
+    }
+  }
+  if (best.route != nullptr) best.allowed_methods.clear();
+  return best;
+}
+
+}  // namespace digitrade::http

@@ -1,0 +1,151 @@
+#include "http/server.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <gtest/gtest.h>
+
+#include "http/test_support.h"
+
+namespace digitrade::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+class ServerTest : public ::testing::Test, protected testing::DispatchStack {
+ protected:
+  void SetUp() override {
+    router_.Add({.method = "GET", .pattern = "/hello", .access = Access::kPublic},
+                [](Request&) -> Result<Response> { return Response::Text(200, "hi"); });
+    router_.Add({.method = "POST", .pattern = "/echo", .access = Access::kPublic, .max_body = 16},
+                [](Request& r) -> Result<Response> { return Response::Text(200, r.body); });
+  }
+
+  void StartServer(ServerOptions o = {}) {
+    o.port = 0;
+    o.threads = 2;
+    server_ = std::make_unique<Server>(o, dispatcher_, log_);
+    ASSERT_TRUE(server_->Start());
+  }
+
+  // Sends raw bytes on a fresh connection and returns everything read back
+  // until the server closes the connection.
+  std::string Raw(const std::string& bytes) {
+    asio::io_context io;
+    tcp::socket s(io);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
+    asio::write(s, asio::buffer(bytes));
+    std::string out;
+    beast::error_code ec;
+    char buf[4096];
+    for (;;) {
+      const auto n = s.read_some(asio::buffer(buf), ec);
+      if (ec) break;
+      out.append(buf, n);
+    }
+    return out;
+  }
+
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  StartServer();
+  const std::string out = Raw(
+      "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcd"
+      "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n') > 0, true);
+  size_t first = out.find("HTTP/1.1 200 OK");
+  size_t second = out.find("HTTP/1.1 200 OK", first + 1);
+  size_t third = out.find("HTTP/1.1 200 OK", second + 1);
+  EXPECT_NE(third, std::string::npos) << out;
+  EXPECT_NE(out.find("abcd"), std::string::npos);
+  EXPECT_NE(out.find("X-Request-Id"), std::string::npos);
+}
+
+TEST_F(ServerTest, OversizedBodyIs413BeforeReadingIt) {
+  StartServer();
+  const std::string out =
+      Raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" + std::string(100, 'a'));
+  EXPECT_NE(out.find("HTTP/1.1 413"), std::string::npos) << out;
+  EXPECT_NE(out.find("application/problem+json"), std::string::npos);
+  EXPECT_NE(out.find("exceeds the limit of 16 bytes"), std::string::npos);
+}
+
+TEST_F(ServerTest, MalformedRequestIs400) {
+  StartServer();
+  const std::string out = Raw("GARBAGE\r\n\r\n");
+  EXPECT_NE(out.find("HTTP/1.1 400"), std::string::npos) << out;
+  EXPECT_NE(out.find("urn:digitrade:problem:bad-request"), std::string::npos);
+}
+
+TEST_F(ServerTest, OversizedHeadersAre431) {
+  StartServer(ServerOptions{.header_limit = 1024});
+  const std::string out =
+      Raw("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'b') + "\r\n\r\n");
+  EXPECT_NE(out.find("HTTP/1.1 431"), std::string::npos) << out;
+}
+
+TEST_F(ServerTest, ServesTlsWithTheGivenCertificate) {
+  const auto dir = std::filesystem::temp_directory_path() / ("tls_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+                          "-subj /CN=localhost -keyout " + (dir / "key.pem").string() + " -out " +
+                          (dir / "cert.pem").string() + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  StartServer(ServerOptions{.tls_cert_file = (dir / "cert.pem").string(),
+                            .tls_key_file = (dir / "key.pem").string()});
+  EXPECT_TRUE(server_->tls());
+
+  asio::io_context io;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.load_verify_file((dir / "cert.pem").string());
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
+  beast::get_lowest_layer(stream).connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
+  stream.handshake(asio::ssl::stream_base::client);
+  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, "/hello", 11};
+  req.set(bhttp::field::host, "localhost");
+  bhttp::write(stream, req);
+  beast::flat_buffer buf;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(stream, buf, res);
+  EXPECT_EQ(res.result_int(), 200);
+  EXPECT_EQ(res.body(), "hi");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(ServerTest, MissingTlsKeyIsAClearError) {
+  server_ = std::make_unique<Server>(ServerOptions{.port = 0, .tls_cert_file = "/nonexistent.pem"},
+                                     dispatcher_, log_);
+  auto st = server_->Start();
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().message(), "TLS needs both --tls-cert and --tls-key");
+}
+
+TEST_F(ServerTest, StopIsGracefulAndIdempotent) {
+  StartServer();
+  EXPECT_NE(Raw("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").find("200 OK"),
+            std::string::npos);
+  server_->Stop();
+  server_->Stop();
+  asio::io_context io;
+  tcp::socket s(io);
+  beast::error_code ec;
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()), ec);
+  EXPECT_TRUE(ec) << "connection accepted after Stop()";
+}
+
+}  // namespace
+}  // namespace digitrade::http

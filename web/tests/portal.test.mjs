@@ -1,0 +1,361 @@
+// End-to-end browser test of the portal against a running digitrade server.
+//
+//   DIGITRADE_URL=http://127.0.0.1:41234 DIGITRADE_TOKEN=dt_... node tests/portal.test.mjs
+//
+// Plain Node ESM (Node 18+), no test runner: playwright-core drives Debian's
+// chromium (CHROMIUM, default /usr/bin/chromium); no browser is downloaded.
+// Every step asserts and prints one line; on failure a screenshot goes to
+// web/test-results/ and the exit code is 1. An overall timer guarantees the
+// script never hangs.
+
+import { mkdirSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { chromium } from 'playwright-core';
+
+const OVERALL_TIMEOUT_MS = Number(process.env.PORTAL_TEST_TIMEOUT_MS || 120_000);
+const STEP_TIMEOUT_MS = 15_000;
+const RESULTS_DIR = fileURLToPath(new URL('../test-results/', import.meta.url));
+
+const baseUrl = (process.env.DIGITRADE_URL || '').replace(/\/+$/, '');
+const token = process.env.DIGITRADE_TOKEN || '';
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let browser = null;
+let page = null;
+let passed = 0;
+let failed = 0;
+let finished = false;
+
+function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+async function screenshot(label) {
+  if (!page) return;
+  try {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const file = `${RESULTS_DIR}portal-${label}-${new Date().toISOString().replace(/[:.]/g, '-')}.png`;
+    await page.screenshot({ path: file, fullPage: true, timeout: 5_000 });
+    log(`# screenshot: ${file}`);
+  } catch (e) {
+    log(`# screenshot failed: ${e?.message ?? e}`);
+  }
+}
+
+async function closeBrowser() {
+  const b = browser;
+  browser = null;
+  if (b) {
+    await Promise.race([b.close().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
+  }
+}
+
+async function finish(code) {
+  if (finished) return new Promise(() => {});
+  finished = true;
+  clearTimeout(guard);
+  await closeBrowser();
+  log(`${passed} passed, ${failed} failed`);
+  process.exit(code);
+}
+
+// Overall guard: whatever happens, the script ends.
+const guard = setTimeout(async () => {
+  log(`not ok - overall timeout of ${OVERALL_TIMEOUT_MS} ms reached`);
+  failed++;
+  await Promise.race([screenshot('timeout'), new Promise((r) => setTimeout(r, 5_000))]);
+  await finish(1);
+}, OVERALL_TIMEOUT_MS);
+
+process.on('unhandledRejection', async (e) => {
+  log(`not ok - unhandled rejection: ${e?.stack ?? e}`);
+  failed++;
+  await screenshot('unhandled');
+  await finish(1);
+});
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function assertEqual(actual, expected, what) {
+  if (actual !== expected) {
+    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+
+/** Runs one step; a failing step ends the test (later steps depend on it). */
+async function step(name, fn) {
+  // Once the test is ending (failure or overall timeout), no step runs.
+  const halt = () => new Promise(() => {});
+  if (finished) return halt();
+  let timer;
+  try {
+    const detail = await Promise.race([
+      fn(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`step timed out after ${STEP_TIMEOUT_MS} ms`)), STEP_TIMEOUT_MS);
+      }),
+    ]);
+    if (finished) return halt();
+    passed++;
+    log(`ok ${passed} - ${name}${detail ? ` (${detail})` : ''}`);
+  } catch (e) {
+    if (finished) return halt();
+    failed++;
+    log(`not ok ${passed + failed} - ${name}`);
+    log(`# ${String(e?.message ?? e).split('\n').join('\n# ')}`);
+    await screenshot(name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 40));
+    await finish(1);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** GET a JSON document from the server directly (not through the page). */
+async function getJson(path, bearer) {
+  const headers = { Accept: 'application/json' };
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  const response = await fetch(`${baseUrl}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    throw new Error(`GET ${path}: answer is not JSON: ${text.slice(0, 200)}`);
+  }
+  return { status: response.status, contentType: response.headers.get('content-type') || '', body };
+}
+
+/** Polls `read` until it returns `expected` (or the timeout), then asserts. */
+async function eventually(read, expected, what, timeoutMs = 10_000) {
+  const until = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await read();
+    if (last === expected || Date.now() > until) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assertEqual(last, expected, what);
+}
+
+const testId = (id) => page.locator(`[data-testid="${id}"]`);
+const text = async (locator) => ((await locator.textContent({ timeout: 5_000 })) ?? '').trim();
+
+async function main() {
+  await step('environment: DIGITRADE_URL, DIGITRADE_TOKEN and chromium are set', async () => {
+    assert(/^https?:\/\//.test(baseUrl), 'DIGITRADE_URL must be set, for example http://127.0.0.1:41234');
+    assert(token !== '', 'DIGITRADE_TOKEN must be set to an API token');
+    assert(existsSync(executablePath), `no chromium at ${executablePath} (set CHROMIUM)`);
+    return `${baseUrl}, ${executablePath}`;
+  });
+
+  let health;
+  await step('GET /healthz answers ok (fetched by the test)', async () => {
+    const r = await getJson('/healthz');
+    assertEqual(r.status, 200, 'HTTP status of /healthz');
+    health = r.body;
+    assertEqual(health?.status, 'ok', '/healthz status');
+    assert(typeof health.version === 'string' && health.version !== '', '/healthz has a version');
+    return `version ${health.version}, database ${health.database}`;
+  });
+
+  await step('launch chromium', async () => {
+    browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      timeout: 30_000,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e?.stack ?? e)));
+    return browser.version();
+  });
+
+  await step('open the portal: sign-in form, in English', async () => {
+    await page.goto(`${baseUrl}/`, { waitUntil: 'load', timeout: 15_000 });
+    await page.getByLabel('API token').waitFor({ state: 'visible' });
+    assertEqual(await page.getAttribute('html', 'lang'), 'en', 'html lang');
+  });
+
+  // Well-formed ("dt_" and 43 base64url characters) but unknown to the server.
+  const wrongToken = `dt_${randomBytes(32).toString('base64url')}`;
+  await step('sign in with a wrong token: the alert shows the server’s detail', async () => {
+    const r = await getJson('/v1/me', wrongToken);
+    assertEqual(r.status, 401, 'HTTP status of /v1/me with a wrong token');
+    assert(r.contentType.startsWith('application/problem+json'), `content type is ${r.contentType}`);
+    const detail = r.body?.detail;
+    assert(typeof detail === 'string' && detail !== '', 'the 401 problem has a detail');
+    await page.getByLabel('API token').fill(wrongToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ state: 'visible' });
+    const shown = await text(alert);
+    assert(shown.includes(detail), `alert text ${JSON.stringify(shown)} does not contain ${JSON.stringify(detail)}`);
+    return JSON.stringify(detail);
+  });
+
+  await step('sign in with the right token: status page', async () => {
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    try {
+      await page.waitForURL(/#\/status$/);
+    } catch (e) {
+      const alerts = await page.getByRole('alert').allInnerTexts().catch(() => []);
+      throw new Error(`${e.message.split('\n')[0]}${alerts.length ? `; the page shows: ${alerts.join(' | ')}` : ''}`);
+    }
+    await page.getByRole('heading', { level: 1, name: 'Platform status' }).waitFor();
+    const stored = await page.evaluate(() => sessionStorage.getItem('digitrade.token'));
+    assertEqual(stored, token, 'token in sessionStorage');
+    const me = await getJson('/v1/me', token);
+    assertEqual(me.status, 200, 'HTTP status of /v1/me');
+    await eventually(() => text(testId('user-name')), `Signed in as ${me.body.user.name}`, 'signed-in user');
+    return `user ${me.body.user.name}`;
+  });
+
+  await step('status: health shows ok', async () => {
+    await eventually(() => testId('health').getAttribute('data-state'), 'ok', 'health state');
+    assertEqual(await text(testId('health')), 'ok', 'health text');
+  });
+
+  await step('status: version equals GET /healthz version', async () => {
+    await eventually(() => text(testId('version')), health.version, 'version text');
+    return health.version;
+  });
+
+  await step('status: database engine shown', async () => {
+    await eventually(() => testId('database').getAttribute('data-engine'), health.database, 'database engine');
+    return await text(testId('database'));
+  });
+
+  await step('status: count-organisations equals GET /v1/status counts.organisations', async () => {
+    const r = await getJson('/v1/status', token);
+    assertEqual(r.status, 200, 'HTTP status of /v1/status');
+    const expected = r.body.counts.organisations;
+    await eventually(
+      async () => Number((await text(testId('count-organisations'))).replace(/[^\d]/g, '')),
+      expected,
+      'count-organisations',
+    );
+    for (const id of ['count-users', 'count-tokens']) {
+      assert(/\d/.test(await text(testId(id))), `${id} shows a number`);
+    }
+    return String(expected);
+  });
+
+  await step('status: requests sparkline appears after polls', async () => {
+    await testId('sparkline').waitFor({ state: 'visible', timeout: 13_000 });
+    const label = await testId('sparkline').getAttribute('aria-label');
+    assert(label && /\d/.test(label), 'sparkline has a descriptive label');
+    return label;
+  });
+
+  await step('organisations page lists as many rows as GET /v1/organisations', async () => {
+    const r = await getJson('/v1/organisations', token);
+    assertEqual(r.status, 200, 'HTTP status of /v1/organisations');
+    const expected = r.body.items.length;
+    await page.getByRole('link', { name: 'Organisations' }).click();
+    await page.waitForURL(/#\/organisations$/);
+    await testId('org-table').waitFor();
+    assertEqual(await page.locator('[data-testid="org-table"] tbody tr').count(), expected, 'organisation rows');
+    for (const org of r.body.items) {
+      await page.locator('[data-testid="org-table"] tbody').getByText(org.name, { exact: true }).first().waitFor();
+    }
+    return `${expected} rows${r.body.next_cursor ? ', more pages' : ''}`;
+  });
+
+  await step('organisations: "Show more" follows next_cursor to the last page', async () => {
+    let all = 0;
+    let after = null;
+    for (let pages = 0; pages < 50; pages++) {
+      const r = await getJson(`/v1/organisations${after ? `?after=${encodeURIComponent(after)}` : ''}`, token);
+      assertEqual(r.status, 200, 'HTTP status of /v1/organisations');
+      all += r.body.items.length;
+      after = r.body.next_cursor;
+      if (!after) break;
+    }
+    const more = testId('org-more');
+    for (let clicks = 0; (await more.count()) > 0 && clicks < 50; clicks++) {
+      const before = await page.locator('[data-testid="org-table"] tbody tr').count();
+      await more.click();
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('[data-testid="org-table"] tbody tr').length > n,
+        before,
+        { timeout: 10_000 },
+      );
+    }
+    assertEqual(await page.locator('[data-testid="org-table"] tbody tr').count(), all, 'rows after all pages');
+    return `${all} in all`;
+  });
+
+  await step('area page: trade digitalisation shows its capabilities as coming', async () => {
+    await page.getByRole('link', { name: 'Trade digitalisation' }).click();
+    await page.waitForURL(/#\/trade$/);
+    await page.getByRole('heading', { level: 1, name: 'Trade digitalisation' }).waitFor();
+    const cards = await page.locator('[data-testid^="cap-"]').count();
+    const coming = await page.locator('[data-testid^="cap-"] [data-testid="badge-coming"]').count();
+    assert(cards >= 1, 'the area lists capabilities');
+    assertEqual(coming, cards, 'cards marked coming');
+    return `${cards} cards`;
+  });
+
+  await step('switch to 中文: navigation is translated', async () => {
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('link', { name: '贸易数字化' }).waitFor();
+    await page.getByRole('link', { name: '国际合作' }).waitFor();
+    assertEqual(await page.getAttribute('html', 'lang'), 'zh-CN', 'html lang');
+    assertEqual(await page.evaluate(() => localStorage.getItem('digitrade.lang')), 'zh-CN', 'saved language');
+  });
+
+  await step('reload: language and session persist', async () => {
+    await page.reload({ waitUntil: 'load' });
+    await page.getByRole('heading', { level: 1, name: '贸易数字化' }).waitFor();
+    await page.getByRole('link', { name: '运行状态' }).waitFor();
+  });
+
+  await step('sign out returns to sign-in', async () => {
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.getByLabel('API 令牌').waitFor({ state: 'visible' });
+    assertEqual(await page.evaluate(() => sessionStorage.getItem('digitrade.token')), null, 'token after sign-out');
+    await page.goto(`${baseUrl}/#/status`);
+    await page.getByLabel('API 令牌').waitFor({ state: 'visible' });
+    assertEqual(await testId('health').count(), 0, 'status page hidden when signed out');
+  });
+
+  await step('a 401 on a stored token signs the user out', async () => {
+    await page.getByLabel('API 令牌').fill(token);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.waitForURL(/#\/status$/);
+    await page.getByRole('heading', { level: 1, name: '平台运行状态' }).waitFor();
+    // The next status poll (within 5 s) uses the revoked token and gets a 401.
+    await page.evaluate(() => sessionStorage.setItem('digitrade.token', 'dt_revoked_by_test'));
+    await page.getByLabel('API 令牌').waitFor({ state: 'visible', timeout: 12_000 });
+    await page.getByRole('status').filter({ hasText: '会话已结束' }).waitFor();
+    assertEqual(await page.evaluate(() => sessionStorage.getItem('digitrade.token')), null, 'token after 401');
+  });
+
+  await step('no uncaught errors in the page', async () => {
+    assertEqual(pageErrors.length, 0, `page errors: ${pageErrors.join(' | ')}`);
+  });
+
+  await finish(0);
+}
+
+const pageErrors = [];
+main().catch(async (e) => {
+  log(`not ok - ${e?.stack ?? e}`);
+  failed++;
+  await screenshot('error');
+  await finish(1);
+});
