@@ -124,7 +124,8 @@ TEST(JwsInterop, WeVerifyJoses) {
     EXPECT_EQ(testing::AsString(v->payload), kPayload);
     // Their signature over other content must not verify here.
     if (form->options.detached) {
-      opts.detached_payload = AsBytes(kPayload + "x");
+      const std::string other = kPayload + "x";
+      opts.detached_payload = AsBytes(other);
       auto bad = VerifyJws(jws, testing::TestKeyFor(alg).public_key(), opts);
       ASSERT_FALSE(bad);
       EXPECT_EQ(bad.error().code(), ErrorCode::kUnauthenticated);

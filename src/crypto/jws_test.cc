@@ -48,7 +48,8 @@ TEST(Jws, EveryAlgorithmEveryForm) {
         EXPECT_EQ(testing::AsString(v->payload), kPayload);
         EXPECT_EQ(v->alg, alg);
         if (form.detached) {
-          opts.detached_payload = AsBytes(kPayload + " ");
+          const std::string other = kPayload + " ";
+          opts.detached_payload = AsBytes(other);
           ExpectError(VerifyJws(**jws, pub, opts), ErrorCode::kUnauthenticated, "does not verify");
         }
       }

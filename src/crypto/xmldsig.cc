@@ -53,6 +53,7 @@ Result<xmlSecTransformId> SignatureMethod(KeyType type) {
 
 // An xmlsec key wrapping a copy of `pkey` (xmlsec takes ownership).
 xmlSecKeyPtr XmlSecKey(EVP_PKEY* pkey) {
+  if (pkey == nullptr) return nullptr;
   EVP_PKEY_up_ref(pkey);
   xmlSecKeyDataPtr data = xmlSecOpenSSLEvpKeyAdopt(pkey);
   if (data == nullptr) {
@@ -250,9 +251,18 @@ XmlSignatureCheck CheckEnvelopedSignature(std::string_view xml) {
   if (!c.signer) {
     return Fail(std::move(c), SubIndication::kNoSignerCertificateFound, "no X509Certificate in KeyInfo");
   }
-  xmlSecKeyPtr key = XmlSecKey(X509_get0_pubkey(CertAccess::Get(*c.signer)));
+  auto public_key = c.signer->public_key();
+  if (!public_key) {
+    return Fail(std::move(c), SubIndication::kCryptoConstraintsFailure,
+                public_key.error().message());
+  }
+  xmlSecKeyPtr key = XmlSecKey(KeyAccess::Get(*public_key));
+  if (key == nullptr) return Fail(std::move(c), SubIndication::kFormatFailure, "xmlsec key");
   DsigCtx ctx = VerifyContext(key);
-  if (!ctx) return Fail(std::move(c), SubIndication::kFormatFailure, "xmlsec context");
+  if (!ctx) {
+    xmlSecKeyDestroy(key);
+    return Fail(std::move(c), SubIndication::kFormatFailure, "xmlsec context");
+  }
   if (xmlSecDSigCtxVerify(ctx.get(), sig) < 0) {
     return Fail(std::move(c), SubIndication::kFormatFailure,
                 "the signature cannot be processed (unsupported or disallowed algorithm or "
