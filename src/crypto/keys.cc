@@ -34,7 +34,7 @@ struct AlgorithmInfo {
   int padding;     // RSA padding mode, 0 otherwise
 };
 
-constexpr std::array<AlgorithmInfo, 10> kAlgorithms = {{
+constexpr std::array<AlgorithmInfo, kSignatureAlgorithmCount> kAlgorithms = {{
     {SignatureAlgorithm::kEd25519, "ed25519", KeyType::kEd25519, HashAlgorithm::kSha512, nullptr,
      0},
     {SignatureAlgorithm::kEcdsaP256Sha256, "ecdsa-p256-sha256", KeyType::kEcP256,
@@ -154,6 +154,25 @@ Status InitSignatureContext(EVP_MD_CTX* ctx, const KeyImpl& key, SignatureAlgori
 }  // namespace internal
 
 namespace {
+
+// A ready context for `alg` on `key`: a copy of the key's cached template
+// for the default SM2 user ID, a fresh one otherwise.
+Status PrepareContext(EVP_MD_CTX* out, const KeyImpl& key, SignatureAlgorithm alg, bool sign,
+                      std::string_view sm2_id) {
+  if (sm2_id == kSm2DefaultUserId) {
+    auto& cached = key.contexts[static_cast<std::size_t>(alg) * 2 + (sign ? 1 : 0)];
+    std::call_once(cached.once, [&] {
+      MdCtx tmpl(EVP_MD_CTX_new());
+      if (tmpl && internal::InitSignatureContext(tmpl.get(), key, alg, sign, sm2_id)) {
+        cached.ctx = std::move(tmpl);
+      }
+      ERR_clear_error();
+    });
+    if (cached.ctx && EVP_MD_CTX_copy_ex(out, cached.ctx.get()) == 1) return {};
+    ERR_clear_error();
+  }
+  return internal::InitSignatureContext(out, key, alg, sign, sm2_id);
+}
 
 // ECDSA signatures (r, s) and (r, n - s) both verify; emitting only the
 // low one makes our signatures non-malleable for whoever requires that.
@@ -334,7 +353,7 @@ Status PublicKey::Verify(SignatureAlgorithm alg, std::span<const std::uint8_t> m
   DT_TRY(CheckUsable(*impl_, alg));
   MdCtx ctx(EVP_MD_CTX_new());
   if (!ctx) return Internal("EVP_MD_CTX_new");
-  DT_TRY(internal::InitSignatureContext(ctx.get(), *impl_, alg, false, sm2_user_id));
+  DT_TRY(PrepareContext(ctx.get(), *impl_, alg, false, sm2_user_id));
   if (EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(),
                        message.size()) != 1) {
     ERR_clear_error();
@@ -435,7 +454,7 @@ Result<std::vector<std::uint8_t>> PrivateKey::Sign(SignatureAlgorithm alg,
   DT_TRY(CheckUsable(*impl_, alg));
   MdCtx ctx(EVP_MD_CTX_new());
   if (!ctx) return Internal("EVP_MD_CTX_new");
-  DT_TRY(internal::InitSignatureContext(ctx.get(), *impl_, alg, true, sm2_user_id));
+  DT_TRY(PrepareContext(ctx.get(), *impl_, alg, true, sm2_user_id));
   std::size_t len = 0;
   if (EVP_DigestSign(ctx.get(), nullptr, &len, message.data(), message.size()) != 1) {
     return Internal(OpenSslError("signature size"));

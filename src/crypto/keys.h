@@ -64,6 +64,8 @@ enum class SignatureAlgorithm {
   kSm2Sm3,
 };
 
+inline constexpr std::size_t kSignatureAlgorithmCount = 10;
+
 // Stable names: "ed25519", "ecdsa-p256-sha256", "ecdsa-p384-sha384",
 // "rsa-pss-sha256" ..., "rsa-pkcs1-sha256" ..., "sm2-sm3".
 std::string_view SignatureAlgorithmName(SignatureAlgorithm alg);

@@ -1,5 +1,8 @@
 #include "crypto/keys.h"
 
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "common/json.h"
@@ -241,6 +244,30 @@ TEST(Keys, BadJwksAreRejected) {
   ed["x"] = KeyOf(KeyType::kEd25519).ToJwk()["d"];
   EXPECT_FALSE(PrivateKey::FromJwk(ed));
   EXPECT_FALSE(PublicKey::FromJwkJson("{"));
+}
+
+// Keys share cached contexts between threads: many threads signing and
+// verifying with the same handles must all get correct answers.
+TEST(Keys, ConcurrentUseOfOneKey) {
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&failures, t] {
+      for (int i = 0; i < 25; ++i) {
+        for (auto alg : kAllAlgorithms) {
+          const auto& key = KeyOf(KeyTypeFor(alg));
+          const std::string msg = "message " + std::to_string(t * 100 + i);
+          auto sig = key.Sign(alg, msg);
+          if (!sig || !key.public_key().Verify(alg, AsBytes(msg), *sig) ||
+              key.public_key().Verify(alg, AsBytes(msg + "!"), *sig)) {
+            ++failures;
+          }
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 TEST(Keys, NamesRoundTrip) {

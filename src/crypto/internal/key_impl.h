@@ -1,6 +1,9 @@
 // Private to crypto/: what a key handle holds. See keys.h for the contract.
 #pragma once
 
+#include <array>
+#include <mutex>
+
 #include "crypto/internal/openssl.h"
 #include "crypto/keys.h"
 
@@ -11,6 +14,16 @@ struct KeyImpl {
   KeyType type = KeyType::kEd25519;
   bool has_private = false;
   Bn order;  // group order for ECDSA keys (low-S normalisation), else null
+
+  // Initialised sign/verify contexts per algorithm, made once on first use
+  // and copied for each operation: setting a context up (algorithm fetches,
+  // RSA-PSS and SM2 parameters) costs more than copying one. The templates
+  // are only read after std::call_once, so sharing them is thread-safe.
+  struct CachedContext {
+    std::once_flag once;
+    MdCtx ctx;
+  };
+  mutable std::array<CachedContext, 2 * kSignatureAlgorithmCount> contexts;
 };
 
 // Field (scalar) size in bytes of an EC or SM2 key type, 32 for Ed25519.
