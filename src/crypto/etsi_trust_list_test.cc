@@ -102,6 +102,17 @@ TEST_F(EtsiTrustList, ImportsApprovedServicesOnly) {
             SubIndication::kNoCertificateChainFound);
 }
 
+TEST_F(EtsiTrustList, LoadTrustListTellsXmlFromPem) {
+  auto etsi = LoadTrustList(TrustedList("SG", Service("s", "granted", ca_->certificate())), "", "");
+  ASSERT_TRUE(etsi) << etsi.error().ToString();
+  EXPECT_EQ(etsi->jurisdiction(), "SG");
+  auto pem = LoadTrustList(ca_->certificate().ToPem(), "ours", "CN");
+  ASSERT_TRUE(pem) << pem.error().ToString();
+  EXPECT_EQ(pem->name(), "ours");
+  EXPECT_EQ(pem->anchors().size(), 1u);
+  EXPECT_FALSE(LoadTrustList(ca_->certificate().ToPem(), "", ""));
+}
+
 void ExpectRejected(std::string_view xml, std::string_view reason) {
   auto r = ImportEtsiTrustList(xml);
   ASSERT_FALSE(r) << xml.substr(0, 80);

@@ -1,6 +1,7 @@
 #include "crypto/signature_validator.h"
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -107,6 +108,24 @@ void SignatureValidator::ValidateSigner(const Certificate& signer,
   }
   report.indication = Indication::kTotalPassed;
   report.sub_indication = SubIndication::kNone;
+}
+
+ValidationReport SignatureValidator::Validate(std::span<const std::uint8_t> object,
+                                              const ValidationInput& input) const {
+  const std::string_view text(reinterpret_cast<const char*>(object.data()), object.size());
+  const auto start = text.find_first_not_of(" \t\r\n\xef\xbb\xbf");
+  const char first = start == std::string_view::npos ? '\0' : text[start];
+  if (first == '<') return ValidateXml(text, input);
+  if (first == '{') return ValidateJws(text, input);
+  const bool jws_chars = std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+           c == '\n' || c == '\r';
+  });
+  if (!text.empty() && jws_chars && std::count(text.begin(), text.end(), '.') == 2) {
+    const auto end = text.find_last_not_of("\r\n");
+    return ValidateJws(text.substr(0, end + 1), input);
+  }
+  return ValidateCms(object, input);
 }
 
 ValidationReport SignatureValidator::ValidateJws(std::string_view text,

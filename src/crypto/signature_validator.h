@@ -45,6 +45,11 @@ class SignatureValidator {
   explicit SignatureValidator(const TrustStore& store, ValidationPolicy policy = {})
       : store_(store), policy_(std::move(policy)) {}
 
+  // Any supported format, told apart by its first bytes: '{' or three
+  // base64url parts: JWS; '<': XML; otherwise CMS (DER or PEM).
+  ValidationReport Validate(std::span<const std::uint8_t> signed_object,
+                            const ValidationInput& input) const;
+
   ValidationReport ValidateJws(std::string_view jws, const ValidationInput& input) const;
   // CMS/CAdES (DER or PEM); a signature-time-stamp-token from a trusted TSA
   // proves the signing time.

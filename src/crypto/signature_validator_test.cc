@@ -141,6 +141,21 @@ TEST_F(JwsValidation, CertificateProblems) {
             SubIndication::kFormatFailure);
 }
 
+TEST_F(JwsValidation, ValidateTellsFormatsApart) {
+  const auto& key = testing::TestKey(KeyType::kEd25519);
+  const auto jws = Sign(key, SignatureAlgorithm::kEd25519, pki_.Issue(key)) + "\n";
+  SignatureValidator v(pki_.store);
+  auto r = v.Validate(AsBytes(jws), {.validation_time = kNow});
+  EXPECT_TRUE(r.passed()) << json::Serialize(r.ToJson());
+  EXPECT_EQ(r.format, "JWS");
+  auto cms = v.Validate(AsBytes("garbage"), {.validation_time = kNow});
+  EXPECT_EQ(cms.format, "CMS");
+  EXPECT_EQ(cms.sub_indication, SubIndication::kFormatFailure);
+  auto xml = v.Validate(AsBytes("  <a/>"), {.validation_time = kNow});
+  EXPECT_EQ(xml.format, "XMLDSig");
+  EXPECT_EQ(xml.sub_indication, SubIndication::kFormatFailure);
+}
+
 TEST_F(JwsValidation, RsaBelow2048IsAConstraintFailure) {
   auto key = PrivateKey::FromPem(testing::ReadTestData("rsa1024.pem")).value();
   auto cert = pki_.Issue(key);

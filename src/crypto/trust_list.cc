@@ -1,5 +1,7 @@
 #include "crypto/trust_list.h"
 
+#include "crypto/etsi_trust_list.h"
+
 namespace digitrade::crypto {
 
 Result<TrustList> TrustList::FromPem(std::string name, std::string jurisdiction,
@@ -8,6 +10,18 @@ Result<TrustList> TrustList::FromPem(std::string name, std::string jurisdiction,
   TrustList list(std::move(name), std::move(jurisdiction));
   for (auto& c : certs) list.Add(std::move(c));
   return list;
+}
+
+Result<TrustList> LoadTrustList(std::string_view content, std::string name,
+                                std::string jurisdiction) {
+  const auto start = content.find_first_not_of(" \t\r\n\xef\xbb\xbf");
+  if (start != std::string_view::npos && content[start] == '<') {
+    return ImportEtsiTrustList(content, name);
+  }
+  if (name.empty() || jurisdiction.empty()) {
+    return InvalidArgument("a PEM trust list needs a name and a jurisdiction");
+  }
+  return TrustList::FromPem(std::move(name), std::move(jurisdiction), content);
 }
 
 void TrustList::Add(Certificate certificate, std::string service_name) {

@@ -51,6 +51,14 @@ class TrustList {
   std::optional<UnixTime> next_update_;
 };
 
+// A trust list from a file's content: an ETSI TS 119 612 XML list (its
+// territory is the jurisdiction; `name`, if not empty, replaces the
+// generated one) or a PEM bundle (named `name`, for `jurisdiction`).
+// Errors: those of the importers; invalid_argument for a PEM bundle without
+// a name or jurisdiction.
+Result<TrustList> LoadTrustList(std::string_view content, std::string name,
+                                std::string jurisdiction);
+
 class TrustStore {
  public:
   void Add(TrustList list) { lists_.push_back(std::move(list)); }
