@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
+#include "app/crypto_cli.h"
 #include "app/exit_codes.h"
 #include "app/platform.h"
 #include "app/routes.h"
@@ -189,6 +190,7 @@ int RunCli(int argc, char** argv) {
   AddOrgCommands(app, db, json, rc);
   AddUserCommands(app, db, json, rc);
   AddTokenCommands(app, db, json, rc);
+  AddCryptoCommands(app, json, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
