@@ -38,6 +38,7 @@ Result<std::unique_ptr<storage::Database>> OpenDatabase(const std::string& url, 
 std::vector<storage::Migration> AllMigrations() {
   std::vector<storage::Migration> all;
   for (const auto& m : identity::Directory::Migrations()) all.push_back(m);
+  for (const auto& m : trust::TrustRegistry::Migrations()) all.push_back(m);
   return all;
 }
 
@@ -54,6 +55,10 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const std::string& url) {
   auto applied = storage::ApplyMigrations(*p->db, migrations);
   if (!applied) return std::unexpected(applied.error().WithContext("applying migrations"));
   p->directory = std::make_unique<identity::Directory>(*p->db, *p->clock, *p->random);
+  p->trust = std::make_unique<trust::TrustRegistry>(*p->db, *p->clock);
+  if (auto loaded = p->trust->Load(); !loaded) {
+    return std::unexpected(loaded.error().WithContext("loading trust lists"));
+  }
   return p;
 }
 

@@ -14,6 +14,7 @@
 #include "crypto/random.h"
 #include "identity/directory.h"
 #include "storage/database.h"
+#include "trust/registry.h"
 
 namespace digitrade::app {
 
@@ -23,6 +24,7 @@ struct Platform {
   std::unique_ptr<crypto::Random> random;
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<identity::Directory> directory;
+  std::unique_ptr<trust::TrustRegistry> trust;
 };
 
 // `url` is "sqlite:PATH" (the parent directory is created if missing) or

@@ -1,6 +1,7 @@
 #include "app/routes.h"
 
 #include "http/api/identity_api.h"
+#include "http/api/signatures_api.h"
 
 namespace digitrade::app {
 
@@ -9,6 +10,7 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
   http::api::RegisterSystemApi(router, info, *platform.clock, metrics, *platform.db,
                                *platform.directory);
   http::api::RegisterIdentityApi(router, *platform.directory);
+  http::api::RegisterSignaturesApi(router, *platform.trust, *platform.clock);
 }
 
 }  // namespace digitrade::app

@@ -1,0 +1,112 @@
+#include "http/api/signatures_api.h"
+
+#include <chrono>
+
+#include <boost/json/array.hpp>
+#include <fmt/format.h>
+
+#include "common/json.h"
+#include "crypto/base64.h"
+#include "crypto/signature_validator.h"
+#include "http/api/api_util.h"
+
+namespace digitrade::http::api {
+
+namespace {
+
+// Signed documents can be large; the route's max_body bounds the request.
+constexpr std::size_t kMaxSignedBody = 16 << 20;
+
+Result<std::vector<std::uint8_t>> Base64Member(std::string_view name, std::string_view text) {
+  auto bytes = crypto::Base64Decode(text);
+  if (!bytes) return InvalidArgument(fmt::format("/{}: {}", name, bytes.error().message()));
+  return *std::move(bytes);
+}
+
+// {"signature": text | "signature_base64": b64, "content_base64"?: b64,
+//  "validation_time"?: unix seconds}
+Result<Response> Verify(trust::TrustRegistry& registry, const Clock& clock, Request& req) {
+  DT_ASSIGN_OR_RETURN(auto body, json::ParseObject(req.body, {.max_bytes = kMaxSignedBody}));
+  DT_TRY(json::RejectUnknownMembers(
+      body, {"signature", "signature_base64", "content_base64", "validation_time"}));
+  DT_ASSIGN_OR_RETURN(auto text, json::OptionalString(body, "signature"));
+  DT_ASSIGN_OR_RETURN(auto b64, json::OptionalString(body, "signature_base64"));
+  if (text.has_value() == b64.has_value()) {
+    return InvalidArgument("give exactly one of /signature (text) and /signature_base64");
+  }
+  std::vector<std::uint8_t> object;
+  if (b64) {
+    DT_ASSIGN_OR_RETURN(object, Base64Member("signature_base64", *b64));
+  } else {
+    object.assign(text->begin(), text->end());
+  }
+  DT_ASSIGN_OR_RETURN(auto content_b64, json::OptionalString(body, "content_base64"));
+  std::vector<std::uint8_t> content;
+  crypto::ValidationInput input;
+  if (content_b64) {
+    DT_ASSIGN_OR_RETURN(content, Base64Member("content_base64", *content_b64));
+    input.detached_content = content;
+  }
+  DT_ASSIGN_OR_RETURN(auto at, json::OptionalInt(body, "validation_time"));
+  input.validation_time =
+      at.value_or(std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch())
+                      .count());
+  const auto store = registry.Snapshot();
+  const auto report = crypto::SignatureValidator(*store).Validate(object, input);
+  return Response::Json(200, report.ToJson());
+}
+
+boost::json::object TrustListJson(const crypto::TrustList& list) {
+  boost::json::array anchors;
+  for (const auto& a : list.anchors()) {
+    anchors.push_back(boost::json::object{{"subject", a.certificate.Subject()},
+                                          {"sha256", a.certificate.Sha256Fingerprint()},
+                                          {"service", a.service_name},
+                                          {"not_after", a.certificate.NotAfter()}});
+  }
+  boost::json::object o{{"name", list.name()},
+                        {"jurisdiction", list.jurisdiction()},
+                        {"anchors", std::move(anchors)}};
+  o["next_update"] = list.next_update() ? boost::json::value(*list.next_update())
+                                        : boost::json::value(nullptr);
+  return o;
+}
+
+Result<Response> ListTrustLists(trust::TrustRegistry& registry, Request&) {
+  boost::json::array items;
+  for (const auto& l : registry.Snapshot()->lists()) items.push_back(TrustListJson(l));
+  return Response::Json(200, ListEnvelope(std::move(items), ""));
+}
+
+// {"content": ETSI XML or PEM, "name"?: ..., "jurisdiction"?: ...}
+Result<Response> ImportTrustList(trust::TrustRegistry& registry, Request& req) {
+  DT_ASSIGN_OR_RETURN(auto body, json::ParseObject(req.body, {.max_bytes = kMaxSignedBody}));
+  DT_TRY(json::RejectUnknownMembers(body, {"content", "name", "jurisdiction"}));
+  DT_ASSIGN_OR_RETURN(auto content, json::RequiredString(body, "content"));
+  DT_ASSIGN_OR_RETURN(auto name, json::OptionalString(body, "name"));
+  DT_ASSIGN_OR_RETURN(auto jurisdiction, json::OptionalString(body, "jurisdiction"));
+  DT_ASSIGN_OR_RETURN(auto list, registry.Import(content, name.value_or(""), jurisdiction.value_or("")));
+  return Created(TrustListJson(list), "/v1/trust-lists");
+}
+
+}  // namespace
+
+void RegisterSignaturesApi(Router& router, trust::TrustRegistry& registry, const Clock& clock) {
+  router.Add({.method = "POST",
+              .pattern = "/v1/signatures/verify",
+              .max_body = kMaxSignedBody,
+              .json_body = true,
+              .summary = "Validate a signed document (JWS, CMS/CAdES, XMLDSig)"},
+             [&registry, &clock](Request& req) { return Verify(registry, clock, req); });
+  router.Add({.method = "GET", .pattern = "/v1/trust-lists", .summary = "Trust lists"},
+             [&registry](Request& req) { return ListTrustLists(registry, req); });
+  router.Add({.method = "POST",
+              .pattern = "/v1/trust-lists",
+              .roles = {identity::Role::kAdmin},
+              .max_body = kMaxSignedBody,
+              .json_body = true,
+              .summary = "Import a trust list (ETSI TS 119 612 XML or PEM)"},
+             [&registry](Request& req) { return ImportTrustList(registry, req); });
+}
+
+}  // namespace digitrade::http::api
