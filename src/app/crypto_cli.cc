@@ -19,6 +19,7 @@
 #include "crypto/ca.h"
 #include "crypto/cms.h"
 #include "crypto/jws.h"
+#include "crypto/rfc3339.h"
 #include "crypto/signature_validator.h"
 #include "crypto/trust_list.h"
 #include "crypto/xmldsig.h"
@@ -68,15 +69,6 @@ std::span<const std::uint8_t> Bytes(std::string_view s) {
 }
 
 void PrintJson(const boost::json::value& v) { std::cout << boost::json::serialize(v) << "\n"; }
-
-std::string Rfc3339(UnixTime t) {
-  const std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // Runs `fn` (returning Result<int>) and turns an error into its exit code.
 template <typename Fn>
@@ -147,7 +139,7 @@ Result<std::string> SignJws(const SignArgs& a, const PrivateKey& key, const std:
   } else {
     signer.protected_header["kid"] = key.public_key().Thumbprint();
   }
-  signer.protected_header["sigT"] = Rfc3339(Now());
+  signer.protected_header["sigT"] = FormatRfc3339(Now());
   DT_ASSIGN_OR_RETURN(auto jws, SignJwsCompact(Bytes(content), signer, {.detached = a.detached}));
   return jws + "\n";
 }
@@ -232,7 +224,7 @@ void PrintReport(const ValidationReport& r) {
   if (!r.algorithm.empty()) std::printf("  algorithm:  %s\n", r.algorithm.c_str());
   if (!r.signer.empty()) std::printf("  signer:     %s\n", r.signer.c_str());
   if (r.signing_time) {
-    std::printf("  signed at:  %s (%s)\n", Rfc3339(*r.signing_time).c_str(),
+    std::printf("  signed at:  %s (%s)\n", FormatRfc3339(*r.signing_time).c_str(),
                 r.signing_time_source.c_str());
   }
   if (r.trust_anchor) {
@@ -327,7 +319,7 @@ void PrintCertificate(const Certificate& cert, bool json) {
                                   {"notAfter", cert.NotAfter()}});
   } else {
     std::fprintf(stderr, "%s  serial %s  until %s\n", cert.Subject().c_str(),
-                 cert.SerialHex().c_str(), Rfc3339(cert.NotAfter()).c_str());
+                 cert.SerialHex().c_str(), FormatRfc3339(cert.NotAfter()).c_str());
   }
 }
 

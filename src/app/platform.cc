@@ -1,10 +1,13 @@
 #include "app/platform.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "crypto/base64.h"
 #include "storage/migrations.h"
 #include "storage/postgres/postgres_database.h"
 #include "storage/sqlite/sqlite_database.h"
@@ -39,7 +42,37 @@ std::vector<storage::Migration> AllMigrations() {
   std::vector<storage::Migration> all;
   for (const auto& m : identity::Directory::Migrations()) all.push_back(m);
   for (const auto& m : trust::TrustRegistry::Migrations()) all.push_back(m);
+  for (const auto& m : signing::KeyVault::Migrations()) all.push_back(m);
   return all;
+}
+
+// The key encryption key: DIGITRADE_KEK, else (SQLite only) a file beside
+// the database, made on first use. Empty when neither applies.
+Result<std::vector<std::uint8_t>> KeyEncryptionKey(const std::string& url, crypto::Random& random) {
+  if (const char* env = std::getenv("DIGITRADE_KEK"); env != nullptr && *env != '\0') {
+    auto kek = crypto::Base64Decode(env);
+    if (!kek) kek = crypto::Base64UrlDecode(env);
+    if (!kek || kek->size() != 32) return InvalidArgument("DIGITRADE_KEK must be 32 bytes, base64");
+    return *kek;
+  }
+  if (!url.starts_with("sqlite:")) return std::vector<std::uint8_t>{};
+  std::string db_path = url.substr(7);
+  if (db_path.starts_with("//")) db_path = db_path.substr(2);
+  const auto path = std::filesystem::path(db_path).parent_path() / "signing.kek";
+  if (std::ifstream in(path, std::ios::binary); in) {
+    std::vector<std::uint8_t> kek(32);
+    in.read(reinterpret_cast<char*>(kek.data()), 32);
+    if (in.gcount() != 32) return DataLoss(fmt::format("{} is not a 32-byte key", path.string()));
+    return kek;
+  }
+  DT_ASSIGN_OR_RETURN(auto kek, random.Bytes(32));
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(kek.data()), 32);
+    if (!out) return Unavailable(fmt::format("cannot write {}", path.string()));
+  }
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  return kek;
 }
 
 }  // namespace
@@ -58,6 +91,11 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const std::string& url) {
   p->trust = std::make_unique<trust::TrustRegistry>(*p->db, *p->clock);
   if (auto loaded = p->trust->Load(); !loaded) {
     return std::unexpected(loaded.error().WithContext("loading trust lists"));
+  }
+  auto kek = KeyEncryptionKey(url, *p->random);
+  if (!kek) return std::unexpected(kek.error().WithContext("key encryption key"));
+  if (!kek->empty()) {
+    DT_ASSIGN_OR_RETURN(p->signing, signing::KeyVault::Create(*p->db, *p->clock, *p->random, *kek));
   }
   return p;
 }

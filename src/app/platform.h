@@ -14,6 +14,7 @@
 #include "crypto/random.h"
 #include "identity/directory.h"
 #include "storage/database.h"
+#include "signing/key_vault.h"
 #include "trust/registry.h"
 
 namespace digitrade::app {
@@ -25,12 +26,17 @@ struct Platform {
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<identity::Directory> directory;
   std::unique_ptr<trust::TrustRegistry> trust;
+  // Null when no key encryption key is configured (PostgreSQL without
+  // DIGITRADE_KEK): server-side signing is then unavailable.
+  std::unique_ptr<signing::KeyVault> signing;
 };
 
 // `url` is "sqlite:PATH" (the parent directory is created if missing) or
 // "postgresql://..." / "postgres://..." (a libpq URL). Errors:
 // invalid_argument (unknown scheme), unavailable (cannot open or connect),
-// and any migration error.
+// and any migration error. The key encryption key of server-held signing
+// keys is DIGITRADE_KEK (32 bytes, base64) or, for SQLite, the file
+// signing.kek beside the database (created with mode 0600 on first use).
 Result<std::unique_ptr<Platform>> OpenPlatform(const std::string& url);
 
 }  // namespace digitrade::app

@@ -2,6 +2,7 @@
 
 #include "http/api/identity_api.h"
 #include "http/api/signatures_api.h"
+#include "http/api/signing_api.h"
 
 namespace digitrade::app {
 
@@ -11,6 +12,7 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
                                *platform.directory);
   http::api::RegisterIdentityApi(router, *platform.directory);
   http::api::RegisterSignaturesApi(router, *platform.trust, *platform.clock);
+  http::api::RegisterSigningApi(router, platform.signing.get());
 }
 
 }  // namespace digitrade::app

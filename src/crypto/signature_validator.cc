@@ -13,24 +13,12 @@
 #include "crypto/internal/cms_verify.h"
 #include "crypto/internal/xmldsig_verify.h"
 #include "crypto/jws.h"
+#include "crypto/rfc3339.h"
 #include "crypto/timestamp.h"
 
 namespace digitrade::crypto {
 
 namespace {
-
-std::optional<UnixTime> ParseRfc3339(std::string_view text) {
-  std::tm tm{};
-  const std::string s(text);
-  const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (end == nullptr) return std::nullopt;
-  if (*end == '.') {
-    ++end;
-    while (*end >= '0' && *end <= '9') ++end;
-  }
-  if (std::string_view(end) != "Z") return std::nullopt;  // JAdES sigT is UTC
-  return static_cast<UnixTime>(timegm(&tm));
-}
 
 // The x5c chain of a JWS signature (RFC 7515 §4.1.6: standard base64 DER).
 Result<std::vector<Certificate>> X5c(const JwsSignature& sig) {

@@ -17,34 +17,20 @@ namespace {
 // Signed documents can be large; the route's max_body bounds the request.
 constexpr std::size_t kMaxSignedBody = 16 << 20;
 
-Result<std::vector<std::uint8_t>> Base64Member(std::string_view name, std::string_view text) {
-  auto bytes = crypto::Base64Decode(text);
-  if (!bytes) return InvalidArgument(fmt::format("/{}: {}", name, bytes.error().message()));
-  return *std::move(bytes);
-}
-
 // {"signature": text | "signature_base64": b64, "content_base64"?: b64,
 //  "validation_time"?: unix seconds}
 Result<Response> Verify(trust::TrustRegistry& registry, const Clock& clock, Request& req) {
   DT_ASSIGN_OR_RETURN(auto body, json::ParseObject(req.body, {.max_bytes = kMaxSignedBody}));
   DT_TRY(json::RejectUnknownMembers(
       body, {"signature", "signature_base64", "content_base64", "validation_time"}));
-  DT_ASSIGN_OR_RETURN(auto text, json::OptionalString(body, "signature"));
-  DT_ASSIGN_OR_RETURN(auto b64, json::OptionalString(body, "signature_base64"));
-  if (text.has_value() == b64.has_value()) {
-    return InvalidArgument("give exactly one of /signature (text) and /signature_base64");
-  }
-  std::vector<std::uint8_t> object;
-  if (b64) {
-    DT_ASSIGN_OR_RETURN(object, Base64Member("signature_base64", *b64));
-  } else {
-    object.assign(text->begin(), text->end());
-  }
-  DT_ASSIGN_OR_RETURN(auto content_b64, json::OptionalString(body, "content_base64"));
+  DT_ASSIGN_OR_RETURN(auto object, TextOrBase64(body, "signature", "signature_base64"));
   std::vector<std::uint8_t> content;
   crypto::ValidationInput input;
-  if (content_b64) {
-    DT_ASSIGN_OR_RETURN(content, Base64Member("content_base64", *content_b64));
+  if (body.contains("content_base64")) {
+    DT_ASSIGN_OR_RETURN(auto c, json::RequiredString(body, "content_base64"));
+    auto bytes = crypto::Base64Decode(c);
+    if (!bytes) return InvalidArgument("/content_base64: " + bytes.error().message());
+    content = *std::move(bytes);
     input.detached_content = content;
   }
   DT_ASSIGN_OR_RETURN(auto at, json::OptionalInt(body, "validation_time"));
