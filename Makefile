@@ -57,7 +57,7 @@ format:
 	find src fuzz bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
 tidy: build
-	find src -name '*.cc' ! -name '*_test.cc' | xargs clang-tidy -p $(RELEASE) --quiet
+	scripts/tidy.sh $(RELEASE)
 
 clean:
 	rm -rf build web/dist

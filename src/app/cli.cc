@@ -9,6 +9,7 @@
 
 #include "app/crypto_cli.h"
 #include "app/exit_codes.h"
+#include "app/log_cli.h"
 #include "app/platform.h"
 #include "app/routes.h"
 #include "app/serve.h"
@@ -162,6 +163,12 @@ void AddServeCommand(CLI::App& app, std::string& db, int& rc) {
                     "Also write the first-start admin token to this file (mode 0600)");
   serve->add_option("--port-file", o->port_file, "Write the bound port to this file once listening");
   serve->add_option("--threads", o->threads, "Worker threads (default: number of cores, at least 2)");
+  serve->add_option("--log-key", o->log_key_file,
+                    "Evidence log signing key file, created if missing (default: next to an "
+                    "SQLite database, else var/digitrade-log.key; servers sharing a database "
+                    "must share it)");
+  serve->add_option("--log-origin", o->log_origin, "Evidence log origin (checkpoint name)")
+      ->capture_default_str();
   serve->callback([o, &db, &rc] {
     o->db_url = db;
     rc = (Serve(*o));
@@ -191,6 +198,7 @@ int RunCli(int argc, char** argv) {
   AddUserCommands(app, db, json, rc);
   AddTokenCommands(app, db, json, rc);
   AddCryptoCommands(app, json, rc);
+  AddLogCommands(app, db, json, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,5 +1,8 @@
 #include "app/platform.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -43,6 +46,7 @@ std::vector<storage::Migration> AllMigrations() {
   for (const auto& m : identity::Directory::Migrations()) all.push_back(m);
   for (const auto& m : trust::TrustRegistry::Migrations()) all.push_back(m);
   for (const auto& m : signing::KeyVault::Migrations()) all.push_back(m);
+  for (const auto& m : ledger::Log::Migrations()) all.push_back(m);
   return all;
 }
 
@@ -75,7 +79,62 @@ Result<std::vector<std::uint8_t>> KeyEncryptionKey(const std::string& url, crypt
   return kek;
 }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The signer from `path`, or a new one written there.
+Result<ledger::NoteSigner> LoadOrCreateSigner(const std::string& path, const std::string& origin,
+                                              crypto::Random& random) {
+  if (std::filesystem::exists(path)) {
+    std::string text = ReadFile(path);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    auto signer = ledger::NoteSigner::FromSignerKey(text);
+    if (!signer) return std::unexpected(signer.error().WithContext(path));
+    if (signer->name() != origin) {
+      return InvalidArgument(fmt::format("{} holds the key of log \"{}\", not \"{}\"", path,
+                                         signer->name(), origin));
+    }
+    return *signer;
+  }
+  DT_ASSIGN_OR_RETURN(auto key, crypto::Ed25519PrivateKey::Generate(random));
+  DT_ASSIGN_OR_RETURN(auto signer, ledger::NoteSigner::Create(origin, key));
+  const mode_t old = ::umask(077);
+  std::ofstream out(path, std::ios::trunc);
+  out << signer.SignerKey() << '\n';
+  ::umask(old);
+  if (!out) return Unavailable(fmt::format("cannot write the log key to {}", path));
+  return signer;
+}
+
 }  // namespace
+
+std::string DefaultLogKeyFile(const std::string& db_url) {
+  if (!db_url.starts_with("sqlite:")) return "var/digitrade-log.key";
+  std::string path = db_url.substr(7);
+  if (path.starts_with("//")) path = path.substr(2);
+  return path + ".log-key";
+}
+
+Status OpenEvidenceLog(Platform& p, const EvidenceLogOptions& o) {
+  if (const auto dir = std::filesystem::path(o.key_file).parent_path(); !dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+  }
+  if (o.key_file.empty()) {
+    return InvalidArgument("the evidence log needs --log-key FILE (the signing key all servers share)");
+  }
+  DT_ASSIGN_OR_RETURN(ledger::NoteSigner signer, LoadOrCreateSigner(o.key_file, o.origin, *p.random));
+  ledger::LogOptions options;
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  options.instance_id = o.instance_id.empty() ? fmt::format("{}/{}", host, ::getpid()) : o.instance_id;
+  auto log = ledger::Log::Open(*p.db, *p.clock, std::move(signer), options);
+  if (!log) return std::unexpected(log.error().WithContext("opening the evidence log"));
+  p.evidence_log = std::move(*log);
+  return {};
+}
 
 Result<std::unique_ptr<Platform>> OpenPlatform(const std::string& url) {
   auto p = std::make_unique<Platform>();

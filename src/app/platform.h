@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "crypto/random.h"
 #include "identity/directory.h"
+#include "ledger/log.h"
 #include "storage/database.h"
 #include "signing/key_vault.h"
 #include "trust/registry.h"
@@ -29,7 +30,32 @@ struct Platform {
   // Null when no key encryption key is configured (PostgreSQL without
   // DIGITRADE_KEK): server-side signing is then unavailable.
   std::unique_ptr<signing::KeyVault> signing;
+  // The evidence log, once OpenEvidenceLog() has run (serve does; offline
+  // commands that do not append leave it closed). Declared last: it stops
+  // its sequencer before the database closes.
+  std::unique_ptr<ledger::Log> evidence_log;
 };
+
+struct EvidenceLogOptions {
+  // Checkpoint origin and signing key name.
+  std::string origin = "digitrade.local/log/evidence";
+  // The signer key (PRIVATE+KEY+<origin>+...). When the file does not exist
+  // a new Ed25519 key is generated and written there (mode 0600); every
+  // server of one deployment must use the same key file.
+  std::string key_file;
+  // Names this process in the sequencer lease (default: host and pid).
+  std::string instance_id;
+};
+
+// The default key file for a database URL: next to an SQLite file, else
+// var/digitrade-log.key. Servers sharing a PostgreSQL database must share
+// one key file: a server with another key refuses to open the log.
+std::string DefaultLogKeyFile(const std::string& db_url);
+
+// Opens (creating on first use) the platform's evidence log. Errors:
+// invalid_argument (no key file, a key for another origin), and those of
+// ledger::Log::Open.
+Status OpenEvidenceLog(Platform& platform, const EvidenceLogOptions& options);
 
 // `url` is "sqlite:PATH" (the parent directory is created if missing) or
 // "postgresql://..." / "postgres://..." (a libpq URL). Errors:

@@ -3,6 +3,7 @@
 #include "http/api/identity_api.h"
 #include "http/api/signatures_api.h"
 #include "http/api/signing_api.h"
+#include "http/api/ledger_api.h"
 
 namespace digitrade::app {
 
@@ -13,6 +14,9 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
   http::api::RegisterIdentityApi(router, *platform.directory);
   http::api::RegisterSignaturesApi(router, *platform.trust, *platform.clock);
   http::api::RegisterSigningApi(router, platform.signing.get());
+  if (platform.evidence_log) {
+    http::api::RegisterLedgerApi(router, {{"evidence", platform.evidence_log.get()}});
+  }
 }
 
 }  // namespace digitrade::app

@@ -69,6 +69,11 @@ int Serve(const ServeOptions& o) {
   if (!platform) return ReportError(platform.error());
   Platform& p = **platform;
 
+  const EvidenceLogOptions log_options{
+      .origin = o.log_origin,
+      .key_file = o.log_key_file.empty() ? DefaultLogKeyFile(o.db_url) : o.log_key_file};
+  if (auto st = OpenEvidenceLog(p, log_options); !st) return ReportError(st.error());
+
   auto bootstrap = p.directory->Bootstrap();
   if (!bootstrap) return ReportError(bootstrap.error());
   if (o.demo) {
@@ -117,6 +122,8 @@ int Serve(const ServeOptions& o) {
   }
   std::printf("digitrade %s serving on %s (database: %s)\nPortal: %s\n", kVersion, url.c_str(),
               p.database_kind.c_str(), url.c_str());
+  std::printf("Evidence log: %slog/evidence  verifier key: %s\n", url.c_str(),
+              p.evidence_log->verifier().VerifierKey().c_str());
   std::fflush(stdout);
   log.Info("listening", {{"url", url}, {"database", p.database_kind}, {"version", kVersion}});
 

@@ -17,6 +17,8 @@ struct ServeOptions {
   std::string admin_token_file;  // write the first-start admin token here (0600)
   std::string port_file;         // write the bound port here once listening
   int threads = 0;
+  std::string log_key_file;  // empty: DefaultLogKeyFile(db_url)
+  std::string log_origin = "digitrade.local/log/evidence";
 };
 
 // Returns the process exit code.

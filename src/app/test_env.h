@@ -24,6 +24,11 @@ class PlatformEnv {
     auto p = OpenPlatform("sqlite:" + (dir_ / "test.db").string());
     EXPECT_TRUE(p) << p.error().ToString();
     platform_ = std::move(*p);
+    const Status log = OpenEvidenceLog(
+        *platform_, {.origin = "digitrade.test/log/evidence",
+                     .key_file = (dir_ / "test.db.log-key").string(),
+                     .instance_id = "test"});
+    EXPECT_TRUE(log) << log.error().ToString();
     admin_token_ = platform_->directory->Bootstrap().value()->secret;
     info_ = {.version = kVersion, .database = "sqlite", .started_at = platform_->clock->Now(),
              .openapi_yaml = kOpenApiYaml};

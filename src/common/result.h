@@ -107,9 +107,11 @@ inline std::unexpected<Error> Internal(std::string m) {
 #define DT_CONCAT_(a, b) DT_CONCAT_INNER_(a, b)
 #define DT_ASSIGN_OR_RETURN(lhs, expr) \
   DT_ASSIGN_OR_RETURN_IMPL_(DT_CONCAT_(dt_aor_, __LINE__), lhs, expr)
+// NOLINTBEGIN(bugprone-macro-parentheses): lhs is a declaration.
 #define DT_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)         \
   auto tmp = (expr);                                      \
   if (!tmp) return std::unexpected(std::move(tmp).error()); \
   lhs = std::move(*tmp)
+// NOLINTEND(bugprone-macro-parentheses)
 
 }  // namespace digitrade

@@ -139,7 +139,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     Close();
   }
 
-  void Reject(int status, std::string_view slug, std::string_view title, std::string detail) {
+  void Reject(int status, std::string_view slug, std::string_view title, std::string_view detail) {
     server_.in_flight++;
     Response p = Problem(status, slug, title, detail);
     Write(ToBeast(std::move(p), 11, false, false), true);
@@ -191,7 +191,13 @@ void Server::Impl::Accept() {
 Server::Server(ServerOptions options, Dispatcher& dispatcher, Logger& log)
     : impl_(std::make_unique<Impl>(std::move(options), dispatcher, log)) {}
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+  try {
+    Stop();
+  } catch (...) {
+    // Joining threads can only throw on a broken system; never from a destructor.
+  }
+}
 
 Status Server::Start() {
   auto& o = impl_->options;
@@ -222,7 +228,8 @@ Status Server::Start() {
   if (ec) return Unavailable(fmt::format("cannot listen on {}:{}: {}", o.address, o.port, ec.message()));
   impl_->bound_port = acc.local_endpoint().port();
   impl_->Accept();
-  const int n = o.threads > 0 ? o.threads : std::max(2u, std::thread::hardware_concurrency());
+  const int n = o.threads > 0 ? o.threads
+                              : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   for (int i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
   return {};
 }

@@ -26,7 +26,7 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8080;  // 0 = any free port (see Server::port())
   int threads = 0;       // 0 = hardware concurrency, at least 2
-  std::size_t header_limit = 16 * 1024;
+  std::size_t header_limit = std::size_t{16} * 1024;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds drain_timeout{10};

@@ -56,6 +56,8 @@ class Value {
  public:
   using Variant = std::variant<std::monostate, int64_t, double, std::string, Bytes>;
 
+  // Implicit on purpose, so parameters read naturally: {id, name, 42}.
+  // NOLINTBEGIN(google-explicit-constructor)
   Value() = default;  // NULL
   Value(std::nullptr_t) {}
   Value(int v) : v_(static_cast<int64_t>(v)) {}
@@ -71,6 +73,7 @@ class Value {
   Value(const std::optional<T>& v) {
     if (v) *this = Value(*v);
   }
+  // NOLINTEND(google-explicit-constructor)
 
   bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
   const Variant& variant() const { return v_; }

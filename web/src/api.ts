@@ -212,6 +212,30 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 
 // ---- Endpoints ----------------------------------------------------------
 
+/** GET /log/{log}: an evidence log (see docs/ledger-format.md). */
+export interface LogSummary {
+  name: string;
+  origin: string;
+  hash: string;
+  verifier_key: string;
+  size: number;
+  checkpoint: string;
+}
+
+export interface InclusionProof {
+  tree_size: number;
+  index: number;
+  leaf_hash: string;
+  proof: string[];
+}
+
+export interface LogEntry {
+  index: number;
+  kind: string;
+  data_base64: string;
+  leaf_hash: string;
+}
+
 export const api = {
   health: (signal?: AbortSignal) =>
     request<Health>('/healthz', { auth: false, ...(signal ? { signal } : {}) }),
@@ -220,4 +244,14 @@ export const api = {
   me: (token?: string) => request<Me>('/v1/me', token !== undefined ? { token } : {}),
   organisations: (query: PageQuery = {}, signal?: AbortSignal) =>
     request<Page<Organisation>>(withQuery('/v1/organisations', query), signal ? { signal } : {}),
+  // The evidence log is public: no token, so anyone can check it.
+  log: (name: string, signal?: AbortSignal) =>
+    request<LogSummary>(`/log/${encodeURIComponent(name)}`, { auth: false, ...(signal ? { signal } : {}) }),
+  logEntry: (name: string, index: number) =>
+    request<LogEntry>(`/log/${encodeURIComponent(name)}/entry/${index}`, { auth: false }),
+  inclusionProof: (name: string, index: number, treeSize: number) =>
+    request<InclusionProof>(
+      `/log/${encodeURIComponent(name)}/proof/inclusion?index=${index}&tree_size=${treeSize}`,
+      { auth: false },
+    ),
 };

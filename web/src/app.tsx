@@ -10,6 +10,7 @@ import { ErrorBox } from './components/ErrorBox';
 import { SignIn } from './pages/SignIn';
 import { StatusPage } from './pages/Status';
 import { Organisations } from './pages/Organisations';
+import { EvidenceLog } from './pages/EvidenceLog';
 import { NotFound } from './pages/NotFound';
 
 type Session =
@@ -21,6 +22,7 @@ type Session =
 const PAGE_TITLES: Record<Route, MessageKey> = {
   status: 'nav.status',
   organisations: 'nav.organisations',
+  log: 'nav.log',
   trade: 'nav.trade',
   data: 'nav.data',
   consumer: 'nav.consumer',
@@ -35,6 +37,8 @@ function Page({ route }: { route: Route | '' | null }) {
       return <StatusPage />;
     case 'organisations':
       return <Organisations />;
+    case 'log':
+      return <EvidenceLog />;
     case null:
       return <NotFound />;
     default: {

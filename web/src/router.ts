@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 export const ROUTES = [
   'status',
   'organisations',
+  'log',
   'trade',
   'data',
   'consumer',

@@ -299,6 +299,33 @@ async function main() {
     return `${all} in all`;
   });
 
+  await step('evidence log page: size and checkpoint as GET /log/evidence says', async () => {
+    const summary = (await getJson('/log/evidence')).body;
+    await page.getByRole('link', { name: 'Evidence log' }).click();
+    await page.waitForURL(/#\/log$/);
+    await page.getByRole('heading', { level: 1, name: 'Evidence log' }).waitFor();
+    await testId('log-facts').getByText(summary.origin, { exact: true }).waitFor();
+    const shown = (await testId('log-checkpoint').textContent()) ?? '';
+    assert(shown.startsWith(`${summary.origin}\n`), 'the signed checkpoint is shown');
+    return `${summary.size} entries`;
+  });
+
+  await step('evidence log: the browser verifies an entry (when the log has one)', async () => {
+    const summary = (await getJson('/log/evidence')).body;
+    const published = Number(summary.checkpoint.split('\n')[1]);
+    if (!(published > 0)) return 'log empty: skipped';
+    await testId('log-verify-index').fill('0');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await testId('log-verdict').waitFor();
+    const verdict = (await testId('log-verdict').textContent()) ?? '';
+    assert(verdict.includes('Checkpoint signature: valid'), `signature verdict: ${verdict}`);
+    assert(verdict.includes('Entry 0 is in the log'), `inclusion verdict: ${verdict}`);
+    await testId('log-verify-index').fill(String(published));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('alert').getByText('Enter an entry index').waitFor();
+    return 'entry 0 verified in the browser';
+  });
+
   await step('area page: trade digitalisation shows its capabilities as coming', async () => {
     await page.getByRole('link', { name: 'Trade digitalisation' }).click();
     await page.waitForURL(/#\/trade$/);

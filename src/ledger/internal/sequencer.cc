@@ -1,0 +1,298 @@
+#include "ledger/internal/sequencer.h"
+
+#include <chrono>
+#include <utility>
+
+#include "ledger/checkpoint.h"
+
+namespace digitrade::ledger::internal {
+namespace {
+
+std::int64_t Micros(std::chrono::milliseconds d) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+}
+
+}  // namespace
+
+Sequencer::Sequencer(LogStore& store, const Clock& clock, const NoteSigner& signer,
+                     TreeHasher hasher, LogOptions options)
+    : store_(store),
+      clock_(clock),
+      signer_(signer),
+      hasher_(hasher),
+      options_(std::move(options)) {}
+
+Sequencer::~Sequencer() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(done_mu_);
+    done_stop_ = true;
+  }
+  done_cv_.notify_all();
+  if (notifier_.joinable()) notifier_.join();  // after answering every committed append
+}
+
+Status Sequencer::Start() {
+  DT_ASSIGN_OR_RETURN(next_seq_, store_.NextSeq(options_.instance_id));
+  notifier_ = std::thread([this] { Notify(); });
+  thread_ = std::thread([this] { Run(); });
+  return {};
+}
+
+void Sequencer::Acknowledge(std::vector<RequestPtr> requests, std::uint64_t first_index,
+                            std::string checkpoint) {
+  {
+    std::lock_guard lock(done_mu_);
+    done_.push_back({std::move(requests), first_index, std::move(checkpoint)});
+  }
+  done_cv_.notify_one();
+}
+
+void Sequencer::Notify() {
+  while (true) {
+    Completion c;
+    {
+      std::unique_lock lock(done_mu_);
+      done_cv_.wait(lock, [&] { return done_stop_ || !done_.empty(); });
+      if (done_.empty()) return;  // stopping, nothing left to answer
+      c = std::move(done_.front());
+      done_.pop_front();
+    }
+    for (std::size_t i = 0; i < c.requests.size(); ++i) {
+      c.requests[i]->done.set_value(
+          AppendResult{c.first_index + i, c.requests[i]->leaf_hash, c.checkpoint});
+    }
+  }
+}
+
+std::int64_t Sequencer::NowMicros() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(clock_.Now().time_since_epoch())
+      .count();
+}
+
+Result<AppendResult> Sequencer::Submit(std::string leaf) {
+  auto req = std::make_shared<Request>();
+  req->leaf_hash = hasher_.HashLeaf(AsBytes(leaf));  // on the caller's thread, in parallel
+  req->leaf = std::move(leaf);
+  auto done = req->done.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (fatal_) return std::unexpected(*fatal_);
+    if (stop_) return Unavailable("log is closing");
+    queue_.push_back(std::move(req));
+  }
+  cv_.notify_one();
+  return done.get();
+}
+
+std::vector<Sequencer::RequestPtr> Sequencer::TakeQueued() {
+  std::vector<RequestPtr> out;
+  const std::size_t n = std::min(queue_.size(), options_.max_batch);
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return out;
+}
+
+void Sequencer::Requeue(std::vector<RequestPtr> requests) {
+  std::lock_guard lock(mu_);
+  for (auto it = requests.rbegin(); it != requests.rend(); ++it) queue_.push_front(*it);
+}
+
+void Sequencer::FailAll(std::vector<RequestPtr>& requests, const Error& error) {
+  for (auto& r : requests) r->done.set_value(std::unexpected(error));
+  requests.clear();
+}
+
+void Sequencer::Run() {
+  while (true) {
+    std::vector<RequestPtr> local;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, options_.poll_interval, [&] { return stop_ || !queue_.empty(); });
+      if (stop_) break;
+      local = TakeQueued();
+    }
+    if (!leader_) TryLead();
+    if (leader_) {
+      LeadStep(std::move(local));
+    } else {
+      Forward(std::move(local));
+    }
+    CollectForwarded();
+  }
+  Shutdown();
+}
+
+void Sequencer::TryLead() {
+  auto row = store_.Load();
+  if (!row) return;
+  const std::int64_t now = NowMicros();
+  const bool free = row->lease_holder.empty() || row->lease_holder == options_.instance_id ||
+                    row->lease_expires < now;
+  if (!free) return;
+  auto won =
+      store_.TryAcquireLease(options_.instance_id, now, now + Micros(options_.lease_duration));
+  if (!won || !*won) return;
+  edge_.reset();
+  if (auto st = LoadEdge(); !st) {
+    // Reported to every caller from now on; a corrupt tree must not grow.
+    if (st.error().code() == ErrorCode::kDataLoss) {
+      std::lock_guard lock(mu_);
+      fatal_ = st.error();
+    }
+    (void)store_.ReleaseLease(options_.instance_id);
+    return;
+  }
+  lease_renewed_at_ = now;
+  leader_ = true;
+}
+
+Status Sequencer::LoadEdge() {
+  DT_ASSIGN_OR_RETURN(LogRow row, store_.Load());
+  DT_ASSIGN_OR_RETURN(auto partial, store_.ReadPartialTiles(row.size));
+  DT_ASSIGN_OR_RETURN(RightEdge edge, RightEdge::FromPartialTiles(hasher_, row.size, partial));
+  if (edge.Root() != row.root) {
+    return DataLoss("stored tiles of " + row.origin + " do not hash to the stored root at size " +
+                    std::to_string(row.size));
+  }
+  DT_ASSIGN_OR_RETURN(auto published, store_.LastPublished());
+  last_published_size_ = published.first;
+  last_published_at_ = published.second;
+  edge_ = std::move(edge);
+  return {};
+}
+
+void Sequencer::LeadStep(std::vector<RequestPtr> local) {
+  std::vector<PendingRow> pending;
+  if (local.size() < options_.max_batch) {
+    auto rows = store_.ReadUnassigned(options_.max_batch - local.size());
+    if (rows) pending = std::move(*rows);
+  }
+  if (local.empty() && pending.empty()) {
+    Maintain();
+    return;
+  }
+  auto st = CommitBatch(local, std::move(pending));
+  if (st) return;
+  edge_.reset();
+  if (st.error().code() == ErrorCode::kConflict) {
+    // Someone else sequences now: these leaves were not written; forward them.
+    leader_ = false;
+    Requeue(std::move(local));
+    return;
+  }
+  leader_ = false;  // reload the tree from the database before the next batch
+  FailAll(local, st.error().WithContext("append not committed"));
+}
+
+Status Sequencer::CommitBatch(std::vector<RequestPtr>& local, std::vector<PendingRow> pending) {
+  if (!edge_) DT_TRY(LoadEdge());
+  BatchWrite b;
+  RightEdge staged = *edge_;
+  b.old_size = staged.size();
+  for (const auto& r : local) {
+    b.leaves.push_back(r->leaf);
+    b.leaf_hashes.push_back(r->leaf_hash);
+    staged.Append(r->leaf_hash);
+  }
+  for (auto& row : pending) {
+    const Hash h = hasher_.HashLeaf(AsBytes(row.leaf));
+    b.leaves.push_back(row.leaf);
+    b.leaf_hashes.push_back(h);
+    b.assigned.emplace_back(std::move(row), staged.size());
+    staged.Append(h);
+  }
+  b.new_size = staged.size();
+  b.root = staged.Root();
+  b.tiles = staged.TakeWrites();
+  DT_ASSIGN_OR_RETURN(b.checkpoint,
+                      SignNote(Checkpoint{signer_.name(), b.new_size, b.root, {}}.ToText(),
+                               std::span<const NoteSigner>(&signer_, 1)));
+  b.now = NowMicros();
+  b.lease_expires = b.now + Micros(options_.lease_duration);
+  b.publish = b.now - last_published_at_ >= Micros(options_.checkpoint_interval);
+  DT_TRY(store_.CommitBatch(options_.instance_id, b));
+
+  edge_ = std::move(staged);
+  lease_renewed_at_ = b.now;
+  if (b.publish) {
+    last_published_at_ = b.now;
+    last_published_size_ = b.new_size;
+  }
+  Acknowledge(std::move(local), b.old_size, std::move(b.checkpoint));
+  local.clear();
+  return {};
+}
+
+void Sequencer::Maintain() {
+  const std::int64_t now = NowMicros();
+  if (now - lease_renewed_at_ >= Micros(options_.lease_duration) / 3) {
+    auto kept =
+        store_.TryAcquireLease(options_.instance_id, now, now + Micros(options_.lease_duration));
+    if (!kept || !*kept) {
+      leader_ = false;
+      edge_.reset();
+      return;
+    }
+    lease_renewed_at_ = now;
+  }
+  if (edge_ && edge_->size() > last_published_size_ &&
+      now - last_published_at_ >= Micros(options_.checkpoint_interval)) {
+    if (store_.PublishCurrent(now)) {
+      last_published_at_ = now;
+      last_published_size_ = edge_->size();
+    }
+  }
+}
+
+void Sequencer::Forward(std::vector<RequestPtr> local) {
+  if (local.empty()) return;
+  std::vector<PendingRow> rows;
+  for (const auto& r : local) rows.push_back({options_.instance_id, next_seq_++, r->leaf});
+  if (auto st = store_.InsertPending(rows, NowMicros()); !st) {
+    FailAll(local, st.error().WithContext("cannot forward append"));
+    return;
+  }
+  for (std::size_t i = 0; i < local.size(); ++i) forwarded_[rows[i].seq] = std::move(local[i]);
+}
+
+void Sequencer::CollectForwarded() {
+  if (forwarded_.empty()) return;
+  auto assigned = store_.TakeAssigned(options_.instance_id);
+  if (!assigned || assigned->empty()) return;
+  auto row = store_.Load();  // its checkpoint covers every index assigned so far
+  for (const auto& [seq, index] : *assigned) {
+    auto it = forwarded_.find(seq);
+    if (it == forwarded_.end()) continue;  // from an earlier run of this instance
+    if (row) {
+      it->second->done.set_value(AppendResult{index, it->second->leaf_hash, row->checkpoint});
+    } else {
+      it->second->done.set_value(std::unexpected(row.error()));
+    }
+    forwarded_.erase(it);
+  }
+}
+
+void Sequencer::Shutdown() {
+  std::vector<RequestPtr> left;
+  {
+    std::lock_guard lock(mu_);
+    left.assign(queue_.begin(), queue_.end());
+    queue_.clear();
+  }
+  for (auto& [seq, r] : forwarded_) left.push_back(r);
+  forwarded_.clear();
+  FailAll(left, Error(ErrorCode::kUnavailable, "log is closing"));
+  if (leader_) (void)store_.ReleaseLease(options_.instance_id);
+  leader_ = false;
+}
+
+}  // namespace digitrade::ledger::internal

@@ -1,0 +1,117 @@
+// The sequencer of one log: group commit, leadership, forwarding.
+//
+// Callers Submit() leaves from any thread and block. One thread takes what
+// has queued up (at most max_batch), and:
+//  - as leader (holder of the log's lease row), assigns indexes, extends the
+//    in-memory right edge, signs a checkpoint for the new size and commits
+//    entries, tiles, forwarded assignments and the new tree head in one
+//    transaction, then answers every caller of the batch;
+//  - as follower, writes the leaves to the pending table for the leader and
+//    answers callers once the leader has given them indexes.
+// A batch that fails is not acknowledged; its callers get the error (or,
+// when the lease was lost, their leaves are forwarded instead).
+//
+// Thread-safety: Submit() from any thread. The LogStore, Clock and NoteSigner
+// must outlive the Sequencer; the destructor stops the thread.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "ledger/internal/log_store.h"
+#include "ledger/internal/right_edge.h"
+#include "ledger/log.h"
+#include "ledger/note.h"
+
+namespace digitrade::ledger::internal {
+
+class Sequencer {
+ public:
+  Sequencer(LogStore& store, const Clock& clock, const NoteSigner& signer, TreeHasher hasher,
+            LogOptions options);
+  ~Sequencer();
+  Sequencer(const Sequencer&) = delete;
+  Sequencer& operator=(const Sequencer&) = delete;
+
+  // Starts the thread. Errors: storage errors reading the forwarding state.
+  Status Start();
+
+  // Blocks until the leaf is committed (or fails).
+  Result<AppendResult> Submit(std::string leaf);
+
+  bool is_leader() const { return leader_.load(); }
+
+ private:
+  struct Request {
+    std::string leaf;
+    Hash leaf_hash{};
+    std::promise<Result<AppendResult>> done;
+  };
+  using RequestPtr = std::shared_ptr<Request>;
+
+  void Run();
+  std::vector<RequestPtr> TakeQueued();
+  void Requeue(std::vector<RequestPtr> requests);
+  void FailAll(std::vector<RequestPtr>& requests, const Error& error);
+  std::int64_t NowMicros() const;
+
+  void TryLead();
+  Status LoadEdge();
+  void LeadStep(std::vector<RequestPtr> local);
+  Status CommitBatch(std::vector<RequestPtr>& local, std::vector<PendingRow> pending);
+  void Maintain();
+  void Forward(std::vector<RequestPtr> local);
+  void CollectForwarded();
+  void Shutdown();
+  // Answers callers on the notifier thread (waking each is a system call).
+  void Acknowledge(std::vector<RequestPtr> requests, std::uint64_t first_index,
+                   std::string checkpoint);
+  void Notify();
+
+  LogStore& store_;
+  const Clock& clock_;
+  const NoteSigner& signer_;
+  const TreeHasher hasher_;
+  const LogOptions options_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<RequestPtr> queue_;
+  bool stop_ = false;
+  std::optional<Error> fatal_;
+  std::thread thread_;
+  std::atomic<bool> leader_{false};
+
+  // Acknowledgements of committed batches, in commit order.
+  struct Completion {
+    std::vector<RequestPtr> requests;
+    std::uint64_t first_index = 0;
+    std::string checkpoint;
+  };
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::deque<Completion> done_;
+  bool done_stop_ = false;
+  std::thread notifier_;
+
+  // Owned by the sequencer thread.
+  std::optional<RightEdge> edge_;
+  std::int64_t lease_renewed_at_ = 0;
+  std::int64_t last_published_at_ = 0;
+  std::uint64_t last_published_size_ = 0;
+  std::int64_t next_seq_ = 0;
+  std::map<std::int64_t, RequestPtr> forwarded_;
+};
+
+}  // namespace digitrade::ledger::internal

@@ -1,0 +1,176 @@
+// Two Log instances (two "servers") on one database: exactly one sequences,
+// the other forwards through the database; failover on release and on lease
+// expiry, with the old leader fenced out. Run on PostgreSQL (the deployment
+// with several servers) and on SQLite (same logic, one file).
+#include <atomic>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "ledger/internal/reference_tree.h"
+#include "ledger/internal/test_env.h"
+#include "ledger/log.h"
+
+namespace digitrade::ledger {
+namespace {
+
+using testing::Engine;
+using testing::TestSigner;
+
+// Waits (bounded) until `cond` holds; the result says whether it did.
+template <typename Cond>
+bool Eventually(Cond cond) {
+  for (int i = 0; i < 2000; ++i) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return cond();
+}
+
+class LeaderTest : public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!env_.Setup(&why)) GTEST_SKIP() << why;
+    for (auto* db : {&db_a_, &db_b_}) {
+      auto opened = env_.Open();
+      ASSERT_TRUE(opened) << opened.error().ToString();
+      *db = std::move(*opened);
+    }
+  }
+
+  std::unique_ptr<Log> OpenServer(storage::Database& db, const Clock& clock, std::string id) {
+    LogOptions options;
+    options.instance_id = std::move(id);
+    options.lease_duration = std::chrono::seconds(30);
+    auto log = Log::Open(db, clock, TestSigner(), options);
+    EXPECT_TRUE(log) << log.error().ToString();
+    return log ? std::move(*log) : nullptr;
+  }
+
+  // Appends from `threads` threads per log, all at once; returns the acks.
+  std::vector<std::pair<AppendResult, std::string>> Storm(const std::vector<Log*>& logs,
+                                                          int threads, int per_thread,
+                                                          const std::string& tag) {
+    std::mutex mu;
+    std::vector<std::pair<AppendResult, std::string>> acks;
+    std::vector<std::thread> workers;
+    for (std::size_t l = 0; l < logs.size(); ++l) {
+      for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&, l, t] {
+          for (int i = 0; i < per_thread; ++i) {
+            const std::string data =
+                tag + "/" + std::to_string(l) + "/" + std::to_string(t) + "/" + std::to_string(i);
+            auto ack = logs[l]->Append("test.event", data);
+            ASSERT_TRUE(ack) << ack.error().ToString();
+            std::lock_guard lock(mu);
+            acks.emplace_back(*ack, data);
+          }
+        });
+      }
+    }
+    for (auto& w : workers) w.join();
+    return acks;
+  }
+
+  // Every ack's entry is at its index, no index twice, the tree is the tree
+  // of those entries, and each ack's checkpoint is a prefix of it.
+  void CheckHistory(Log& log, const std::vector<std::pair<AppendResult, std::string>>& acks) {
+    std::set<std::uint64_t> seen;
+    for (const auto& [ack, data] : acks) {
+      EXPECT_TRUE(seen.insert(ack.index).second) << "index reused: " << ack.index;
+      auto e = log.GetEntry(ack.index);
+      ASSERT_TRUE(e) << e.error().ToString();
+      EXPECT_EQ(e->data, data);
+    }
+    const std::uint64_t n = log.Size().value();
+    ASSERT_EQ(n, acks.size());
+    std::vector<Hash> leaves;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      leaves.push_back(
+          log.hasher().HashLeaf(AsBytes(EncodeLeaf("test.event", log.GetEntry(i)->data).value())));
+    }
+    const Hash root = internal::ReferenceTree(log.hasher(), leaves).Mth(0, n);
+    ASSERT_EQ(log.RootAt(n).value(), root);
+    const NoteVerifier v = log.verifier();
+    for (std::size_t i = 0; i < acks.size(); i += 7) {
+      const Checkpoint c =
+          OpenCheckpoint(acks[i].first.checkpoint, log.origin(), std::span(&v, 1)).value();
+      auto proof = log.ConsistencyProof(c.size, n).value();
+      EXPECT_TRUE(VerifyConsistency(log.hasher(), c.size, n, proof, c.root, root));
+    }
+  }
+
+  testing::TestDatabase env_{GetParam()};
+  std::unique_ptr<storage::Database> db_a_;
+  std::unique_ptr<storage::Database> db_b_;
+};
+
+TEST_P(LeaderTest, ExactlyOneOfTwoServersSequences) {
+  FakeClock clock;
+  auto a = OpenServer(*db_a_, clock, "server-a");
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(Eventually([&] { return a->sequencing(); }));
+  auto b = OpenServer(*db_b_, clock, "server-b");
+  ASSERT_NE(b, nullptr);
+
+  std::atomic<bool> done{false};
+  std::atomic<int> both{0};
+  std::atomic<int> samples{0};
+  std::thread watch([&] {
+    while (!done) {
+      if (a->sequencing() && b->sequencing()) ++both;
+      ++samples;
+      std::this_thread::yield();
+    }
+  });
+  auto acks = Storm({a.get(), b.get()}, 8, 40, "storm");
+  done = true;
+  watch.join();
+  EXPECT_GT(samples.load(), 0);
+  EXPECT_EQ(both.load(), 0);
+  EXPECT_TRUE(a->sequencing());
+  EXPECT_FALSE(b->sequencing());
+  CheckHistory(*b, acks);  // read through the follower: same database
+}
+
+TEST_P(LeaderTest, FollowerTakesOverWhenTheLeaderStops) {
+  FakeClock clock;
+  auto a = OpenServer(*db_a_, clock, "server-a");
+  ASSERT_TRUE(Eventually([&] { return a->sequencing(); }));
+  auto b = OpenServer(*db_b_, clock, "server-b");
+  auto acks = Storm({a.get(), b.get()}, 4, 20, "before");
+  a.reset();  // a clean stop gives the lease up
+  ASSERT_TRUE(Eventually([&] { return b->sequencing(); }));
+  auto more = Storm({b.get()}, 4, 20, "after");
+  acks.insert(acks.end(), more.begin(), more.end());
+  CheckHistory(*b, acks);
+}
+
+// Server A's clock stands still, so it believes its lease is current; B's
+// clock has moved past the lease, so B takes over. A's next batch must be
+// fenced out (not fork the tree) and A's appends then go through B.
+TEST_P(LeaderTest, AnExpiredLeaderIsFencedOut) {
+  FakeClock clock_a;
+  FakeClock clock_b;
+  auto a = OpenServer(*db_a_, clock_a, "server-a");
+  ASSERT_TRUE(Eventually([&] { return a->sequencing(); }));
+  auto b = OpenServer(*db_b_, clock_b, "server-b");
+  auto acks = Storm({a.get(), b.get()}, 2, 10, "before");
+  clock_b.Advance(std::chrono::seconds(31));
+  ASSERT_TRUE(Eventually([&] { return b->sequencing(); }));
+  EXPECT_TRUE(a->sequencing());  // A does not know yet
+  auto more = Storm({a.get(), b.get()}, 4, 15, "after");
+  acks.insert(acks.end(), more.begin(), more.end());
+  EXPECT_FALSE(a->sequencing());
+  EXPECT_TRUE(b->sequencing());
+  CheckHistory(*a, acks);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, LeaderTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+                         testing::EngineName);
+
+}  // namespace
+}  // namespace digitrade::ledger
