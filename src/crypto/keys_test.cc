@@ -168,6 +168,34 @@ TEST(Keys, Rfc7515Es256VectorVerifies) {
                            EcdsaRawToDer(raw, 32).value()));
 }
 
+// GB/T 32918.5-2017 (GM/T 0003.5-2012) Annex A: the signature example on
+// the recommended SM2 curve with user ID 1234567812345678. The key pair
+// imports and agrees with itself, and the published (r, s) over "message
+// digest" verifies; with another message or user ID it does not.
+TEST(Keys, Sm2GbT32918Vector) {
+  auto b64 = [](std::string_view hex) { return Base64UrlEncode(FromHex(hex).value()); };
+  boost::json::object jwk{
+      {"kty", "EC"},
+      {"crv", "SM2"},
+      {"d", b64("3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8")},
+      {"x", b64("09f9df311e5421a150dd7d161e4bc5c672179fad1833fc076bb08ff356f35020")},
+      {"y", b64("ccea490ce26775a52dc6ea718cc1aa600aed05fbf35e084a6632f6072da9ad13")}};
+  auto key = PrivateKey::FromJwk(jwk);
+  ASSERT_TRUE(key) << key.error().ToString();
+  const auto pub = key->public_key();
+  const auto raw = FromHex(
+                       "f5a03b0648d2c4630eeac513e1bb81a15944da3827d5b74143ac7eaceee720b3"
+                       "b1b6aa29df212fd8763182bc0d421ca1bb9038fd1f7f42d4840b69c485bbc1aa")
+                       .value();
+  const auto der = EcdsaRawToDer(raw, 32).value();
+  EXPECT_TRUE(pub.Verify(SignatureAlgorithm::kSm2Sm3, AsBytes("message digest"), der));
+  EXPECT_FALSE(pub.Verify(SignatureAlgorithm::kSm2Sm3, AsBytes("message digesT"), der));
+  EXPECT_FALSE(pub.Verify(SignatureAlgorithm::kSm2Sm3, AsBytes("message digest"), der, "ALICE"));
+  // The same key signs (randomised k) what the same key verifies.
+  auto ours = key->Sign(SignatureAlgorithm::kSm2Sm3, "message digest").value();
+  EXPECT_TRUE(pub.Verify(SignatureAlgorithm::kSm2Sm3, AsBytes("message digest"), ours));
+}
+
 // n - s as big-endian bytes, for building the high-S twin of a signature.
 std::vector<std::uint8_t> Subtract(const std::vector<std::uint8_t>& n,
                                    std::span<const std::uint8_t> s) {
