@@ -141,6 +141,23 @@ TEST_F(JwsValidation, CertificateProblems) {
             SubIndication::kFormatFailure);
 }
 
+// A signer certificate on a curve the platform does not accept (made by
+// the openssl CLI, as our CA cannot make one): a constraint failure, never
+// a pass.
+TEST_F(JwsValidation, WrongCurveCertificateIsAConstraintFailure) {
+  testing::TempDir dir;
+  auto r = testing::RunCommand(
+      "cd " + dir.path() +
+      " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:secp256k1 -nodes -keyout k.pem"
+      " -subj /CN=k1 -days 2 -outform DER -out c.der");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto der = testing::ReadFile(dir.File("c.der"));
+  const std::string jws = Base64UrlEncode(R"({"alg":"ES256","x5c":[")" + Base64Encode(AsBytes(der)) +
+                                          R"("]})") +
+                          "." + Base64UrlEncode(kPayload) + "." + Base64UrlEncode(std::string(64, 'x'));
+  ExpectSub(Validate(jws), Indication::kIndeterminate, SubIndication::kCryptoConstraintsFailure);
+}
+
 TEST_F(JwsValidation, ValidateTellsFormatsApart) {
   const auto& key = testing::TestKey(KeyType::kEd25519);
   const auto jws = Sign(key, SignatureAlgorithm::kEd25519, pki_.Issue(key)) + "\n";
