@@ -7,6 +7,7 @@
 
 #include "crypto/base64.h"
 #include "crypto/internal/xml.h"
+#include "crypto/internal/xmldsig_verify.h"
 
 namespace digitrade::crypto {
 
@@ -95,6 +96,23 @@ Result<TrustList> ImportEtsiTrustList(std::string_view xml, std::string_view nam
     if (!certs->empty()) ++meta.services_imported;
   }
   return list;
+}
+
+Result<Certificate> VerifyEtsiTrustListSignature(
+    std::string_view xml, std::span<const Certificate> scheme_operator_certificates) {
+  auto check = internal::CheckEnvelopedSignature(xml);
+  if (check.failure == SubIndication::kFormatFailure ||
+      check.failure == SubIndication::kNoSignerCertificateFound) {
+    return InvalidArgument("trusted list signature: " + check.message);
+  }
+  if (check.failure != SubIndication::kNone) {
+    return Unauthenticated("trusted list signature: " + check.message);
+  }
+  for (const auto& c : scheme_operator_certificates) {
+    if (c == *check.signer) return *check.signer;
+  }
+  return Unauthenticated(fmt::format("the trusted list is signed by {}, not by its scheme operator",
+                                     check.signer->Subject()));
 }
 
 }  // namespace digitrade::crypto

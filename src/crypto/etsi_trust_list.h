@@ -10,6 +10,7 @@
 // Thread-safe free function.
 #pragma once
 
+#include <span>
 #include <string_view>
 
 #include "common/result.h"
@@ -32,5 +33,14 @@ struct EtsiTrustListInfo {
 // service); resource_exhausted for oversized input.
 Result<TrustList> ImportEtsiTrustList(std::string_view xml, std::string_view name = "",
                                       EtsiTrustListInfo* info = nullptr);
+
+// Checks the list's enveloped XML signature (TS 119 612 §5.7) and that it
+// was made with one of `scheme_operator_certificates` (as the list of
+// trusted lists or the Official Journal publishes them). Returns the
+// signing certificate. Errors: invalid_argument (no signature, or one of a
+// shape we refuse); unauthenticated (the signature fails, or its signer is
+// not one of the given certificates).
+Result<Certificate> VerifyEtsiTrustListSignature(
+    std::string_view xml, std::span<const Certificate> scheme_operator_certificates);
 
 }  // namespace digitrade::crypto

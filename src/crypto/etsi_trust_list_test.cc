@@ -7,6 +7,7 @@
 #include "crypto/ca.h"
 #include "crypto/chain.h"
 #include "crypto/test_util.h"
+#include "crypto/xmldsig.h"
 
 namespace digitrade::crypto {
 namespace {
@@ -111,6 +112,55 @@ TEST_F(EtsiTrustList, LoadTrustListTellsXmlFromPem) {
   EXPECT_EQ(pem->name(), "ours");
   EXPECT_EQ(pem->anchors().size(), 1u);
   EXPECT_FALSE(LoadTrustList(ca_->certificate().ToPem(), "", ""));
+}
+
+// The list's own signature: ours (URI="") and one made by the xmlsec1 CLI
+// the way ETSI lists are signed (URI="#<root Id>"), checked against the
+// scheme operator's certificate.
+TEST_F(EtsiTrustList, ListSignatureIsCheckedAgainstTheSchemeOperator) {
+  const auto& op_key = testing::TestKey(KeyType::kEcP256);
+  const auto op_cert = ca_->Issue(op_key.public_key(), {.country = "DE", .common_name = "Operator"},
+                                  {kNow - 1000, kNow + 100000}, CertificateProfile::kOrganization,
+                                  random_)
+                           .value();
+  const auto xml = TrustedList("DE", Service("s", "granted", ca_->certificate()));
+  const auto signed_xml = SignXmlEnveloped(xml, op_key, op_cert).value();
+  const Certificate ops[] = {op_cert};
+  auto ok = VerifyEtsiTrustListSignature(signed_xml, ops);
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_TRUE(*ok == op_cert);
+  const Certificate others[] = {withdrawn_->certificate()};
+  EXPECT_EQ(VerifyEtsiTrustListSignature(signed_xml, others).error().code(),
+            ErrorCode::kUnauthenticated);
+  std::string tampered = signed_xml;
+  tampered.replace(tampered.find("Svcstatus/granted"), 17, "Svcstatus/revoked");
+  EXPECT_EQ(VerifyEtsiTrustListSignature(tampered, ops).error().code(), ErrorCode::kUnauthenticated);
+  EXPECT_EQ(VerifyEtsiTrustListSignature(xml, ops).error().code(), ErrorCode::kInvalidArgument);
+
+  testing::TempDir dir;
+  const std::string tmpl =
+      xml.substr(0, xml.rfind("</TrustServiceStatusList>")) +
+      R"(<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>)"
+      R"(<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>)"
+      R"(<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"/>)"
+      R"(<ds:Reference URI="#tsl"><ds:Transforms>)"
+      R"(<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>)"
+      R"(<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>)"
+      R"(<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>)"
+      R"(<ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/>)"
+      R"(<ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature></TrustServiceStatusList>)";
+  testing::WriteFile(dir.File("tmpl.xml"), tmpl);
+  testing::WriteFile(dir.File("key.pem"), op_key.ToPem());
+  testing::WriteFile(dir.File("cert.pem"), op_cert.ToPem());
+  auto r = testing::RunCommand("cd " + dir.path() +
+                               " && xmlsec1 --sign --id-attr:Id "
+                               "'http://uri.etsi.org/02231/v2#:TrustServiceStatusList' "
+                               "--privkey-pem key.pem,cert.pem --output signed.xml tmpl.xml");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto theirs = VerifyEtsiTrustListSignature(testing::ReadFile(dir.File("signed.xml")), ops);
+  ASSERT_TRUE(theirs) << theirs.error().ToString();
+  // The list still imports with its signature in place.
+  EXPECT_TRUE(ImportEtsiTrustList(testing::ReadFile(dir.File("signed.xml"))));
 }
 
 void ExpectRejected(std::string_view xml, std::string_view reason) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <openssl/err.h>
 #include <xmlsec/crypto.h>
+#include <xmlsec/errors.h>
 #include <xmlsec/openssl/evp.h>
 #include <xmlsec/templates.h>
 #include <xmlsec/xmldsig.h>
@@ -22,6 +23,11 @@ namespace {
 
 constexpr const char* kXadesNs = "http://uri.etsi.org/01903/v1.3.2#";
 
+// Outside input makes xmlsec report errors; they are turned into
+// sub-indications, so its default printing to stderr is switched off.
+void IgnoreXmlSecError(const char*, int, const char*, const char*, const char*, int,
+                       const char*) {}
+
 // libxml2 and xmlsec need process-wide initialisation, exactly once.
 Status InitXmlSec() {
   static std::once_flag once;
@@ -30,6 +36,7 @@ Status InitXmlSec() {
     xmlInitParser();
     ok = xmlSecInit() == 0 && xmlSecCheckVersion() == 1 && xmlSecCryptoAppInit(nullptr) == 0 &&
          xmlSecCryptoInit() == 0;
+    xmlSecErrorsSetCallback(IgnoreXmlSecError);
   });
   if (!ok) return Internal("xmlsec initialisation failed");
   return {};
@@ -161,25 +168,54 @@ Status ReadCertificates(XPath& xp, xmlNode* sig, XmlSignatureCheck& c) {
   return {};
 }
 
-// Only the shape SignXmlEnveloped makes (and XAdES-B uses) is accepted.
+std::string Attribute(xmlNode* n, const char* name) {
+  xmlChar* v = xmlGetProp(n, BAD_CAST name);
+  std::string out = v != nullptr ? reinterpret_cast<const char*>(v) : "";
+  xmlFree(v);
+  return out;
+}
+
+// Registers every Id attribute as an XML ID so that "#id" references
+// resolve. Errors: invalid_argument for a duplicate Id (which would make a
+// reference ambiguous, a signature-wrapping device).
+Status RegisterIds(xmlDoc* doc, xmlNode* node) {
+  for (; node != nullptr; node = node->next) {
+    if (node->type != XML_ELEMENT_NODE) continue;
+    if (xmlAttr* id = xmlHasProp(node, BAD_CAST "Id"); id != nullptr) {
+      xmlChar* value = xmlNodeListGetString(doc, id->children, 1);
+      const bool added = value != nullptr && xmlAddID(nullptr, doc, value, id) != nullptr;
+      xmlFree(value);
+      if (!added) return InvalidArgument("duplicate or empty Id attribute");
+    }
+    DT_TRY(RegisterIds(doc, node->children));
+  }
+  return {};
+}
+
+// Accepted: one ds:Signature, child of the root, with exactly one
+// reference to the whole document (URI="" as SignXmlEnveloped and XAdES-B
+// write it, or "#<the root's Id>" as ETSI trusted lists do) carrying the
+// enveloped-signature transform; other references only within the document.
 Status CheckShape(XPath& xp, xmlNode* root, xmlNode* sig) {
   if (sig->parent != root) return InvalidArgument("the signature is not a child of the root element");
-  auto refs = xp.Nodes("ds:SignedInfo/ds:Reference", sig);
-  auto whole = xp.Nodes("ds:SignedInfo/ds:Reference[@URI='']", sig);
-  if (whole.size() != 1) {
-    return InvalidArgument("the signature must have exactly one Reference with URI=\"\"");
-  }
-  for (xmlNode* r : refs) {
-    xmlChar* uri = xmlGetProp(r, BAD_CAST "URI");
-    const std::string u = uri != nullptr ? reinterpret_cast<const char*>(uri) : "";
-    xmlFree(uri);
-    if (r != whole[0] && (u.empty() || u[0] != '#')) {
+  const std::string root_id = Attribute(root, "Id");
+  xmlNode* whole = nullptr;
+  for (xmlNode* r : xp.Nodes("ds:SignedInfo/ds:Reference", sig)) {
+    const std::string u = Attribute(r, "URI");
+    const bool is_whole = u.empty() || (!root_id.empty() && u == "#" + root_id);
+    if (is_whole) {
+      if (whole != nullptr) return InvalidArgument("more than one whole-document reference");
+      whole = r;
+    } else if (u[0] != '#') {
       return InvalidArgument("references outside the document are not accepted");
     }
   }
+  if (whole == nullptr) {
+    return InvalidArgument("the signature has no reference to the whole document (URI=\"\")");
+  }
   if (xp.Nodes("ds:Transforms/ds:Transform[@Algorithm='http://www.w3.org/2000/09/"
                "xmldsig#enveloped-signature']",
-               whole[0])
+               whole)
           .empty()) {
     return InvalidArgument("the whole-document reference lacks the enveloped-signature transform");
   }
@@ -241,6 +277,9 @@ XmlSignatureCheck CheckEnvelopedSignature(std::string_view xml) {
   if (auto t = xp.Text("ds:Object//xades:SigningTime", sig); !t.empty()) {
     std::tm tm{};
     if (strptime(t.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) != nullptr) c.signing_time = timegm(&tm);
+  }
+  if (auto ids = RegisterIds(doc->get(), xmlDocGetRootElement(doc->get())); !ids) {
+    return Fail(std::move(c), SubIndication::kFormatFailure, ids.error().message());
   }
   if (auto shape = CheckShape(xp, xmlDocGetRootElement(doc->get()), sig); !shape) {
     return Fail(std::move(c), SubIndication::kFormatFailure, shape.error().message());
