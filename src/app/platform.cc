@@ -108,6 +108,19 @@ Result<ledger::NoteSigner> LoadOrCreateSigner(const std::string& path, const std
   return signer;
 }
 
+// The TSA named by DIGITRADE_TSA_KEY / DIGITRADE_TSA_CERT, if both are set.
+Result<std::unique_ptr<crypto::TimestampAuthority>> TimestampAuthorityFromEnv() {
+  const char* key_path = std::getenv("DIGITRADE_TSA_KEY");
+  const char* cert_path = std::getenv("DIGITRADE_TSA_CERT");
+  if (key_path == nullptr || cert_path == nullptr) return nullptr;
+  DT_ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::FromPem(ReadFile(key_path)));
+  DT_ASSIGN_OR_RETURN(auto chain, crypto::Certificate::ChainFromPem(ReadFile(cert_path)));
+  std::vector<crypto::Certificate> rest(chain.begin() + 1, chain.end());
+  DT_ASSIGN_OR_RETURN(auto tsa, crypto::TimestampAuthority::Create(std::move(key), chain.front(),
+                                                                   std::move(rest)));
+  return std::make_unique<crypto::TimestampAuthority>(std::move(tsa));
+}
+
 }  // namespace
 
 std::string DefaultLogKeyFile(const std::string& db_url) {
@@ -153,6 +166,9 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const std::string& url) {
   }
   auto kek = KeyEncryptionKey(url, *p->random);
   if (!kek) return std::unexpected(kek.error().WithContext("key encryption key"));
+  auto tsa = TimestampAuthorityFromEnv();
+  if (!tsa) return std::unexpected(tsa.error().WithContext("timestamp authority"));
+  p->tsa = std::move(*tsa);
   if (!kek->empty()) {
     DT_ASSIGN_OR_RETURN(p->signing, signing::KeyVault::Create(*p->db, *p->clock, *p->random, *kek));
   }

@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "crypto/random.h"
+#include "crypto/timestamp.h"
 #include "identity/directory.h"
 #include "ledger/log.h"
 #include "storage/database.h"
@@ -30,6 +31,10 @@ struct Platform {
   // Null when no key encryption key is configured (PostgreSQL without
   // DIGITRADE_KEK): server-side signing is then unavailable.
   std::unique_ptr<signing::KeyVault> signing;
+  // The RFC 3161 timestamp authority, when DIGITRADE_TSA_KEY and
+  // DIGITRADE_TSA_CERT name its PEM key and certificate (chain after the
+  // leaf); null otherwise.
+  std::unique_ptr<crypto::TimestampAuthority> tsa;
   // The evidence log, once OpenEvidenceLog() has run (serve does; offline
   // commands that do not append leave it closed). Declared last: it stops
   // its sequencer before the database closes.

@@ -12,7 +12,8 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
   http::api::RegisterSystemApi(router, info, *platform.clock, metrics, *platform.db,
                                *platform.directory);
   http::api::RegisterIdentityApi(router, *platform.directory);
-  http::api::RegisterSignaturesApi(router, *platform.trust, *platform.clock);
+  http::api::RegisterSignaturesApi(router, *platform.trust, *platform.clock, platform.tsa.get(),
+                                   *platform.random);
   http::api::RegisterSigningApi(router, platform.signing.get());
   if (platform.evidence_log) {
     http::api::RegisterLedgerApi(router, {{"evidence", platform.evidence_log.get()}});

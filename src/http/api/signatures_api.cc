@@ -75,9 +75,35 @@ Result<Response> ImportTrustList(trust::TrustRegistry& registry, Request& req) {
   return Created(TrustListJson(list), "/v1/trust-lists");
 }
 
+// RFC 3161 §3.4: a DER TimeStampReq in, a DER TimeStampResp out. A bad
+// request still gets a TimeStampResp (status rejection), as the RFC wants.
+Result<Response> Timestamp(const crypto::TimestampAuthority* tsa, const Clock& clock,
+                           crypto::Random& random, Request& req) {
+  if (tsa == nullptr) {
+    return FailedPrecondition(
+        "no timestamp authority is configured (DIGITRADE_TSA_KEY, DIGITRADE_TSA_CERT)");
+  }
+  const auto type = req.Header("content-type");
+  if (!type || type->find("application/timestamp-query") == std::string_view::npos) {
+    return InvalidArgument("send the request as application/timestamp-query");
+  }
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count();
+  const std::span<const std::uint8_t> body(reinterpret_cast<const std::uint8_t*>(req.body.data()),
+                                           req.body.size());
+  DT_ASSIGN_OR_RETURN(auto resp, tsa->Respond(body, now, random));
+  return Response::Text(200, std::string(resp.begin(), resp.end()), "application/timestamp-reply");
+}
+
 }  // namespace
 
-void RegisterSignaturesApi(Router& router, trust::TrustRegistry& registry, const Clock& clock) {
+void RegisterSignaturesApi(Router& router, trust::TrustRegistry& registry, const Clock& clock,
+                           const crypto::TimestampAuthority* tsa, crypto::Random& random) {
+  router.Add({.method = "POST",
+              .pattern = "/v1/timestamp",
+              .max_body = 64 << 10,
+              .summary = "RFC 3161 timestamp authority"},
+             [tsa, &clock, &random](Request& req) { return Timestamp(tsa, clock, random, req); });
   router.Add({.method = "POST",
               .pattern = "/v1/signatures/verify",
               .max_body = kMaxSignedBody,
