@@ -50,7 +50,7 @@ void BM_Verify(benchmark::State& state, KeyType type, SignatureAlgorithm alg) {
   state.SetItemsProcessed(state.iterations());
 }
 
-#define DT_BENCH(name, type, alg)                                       \
+#define DT_BENCH(name, type, alg)                                           \
   BENCHMARK_CAPTURE(BM_Sign, name, KeyType::type, SignatureAlgorithm::alg); \
   BENCHMARK_CAPTURE(BM_Verify, name, KeyType::type, SignatureAlgorithm::alg)
 

@@ -2,11 +2,12 @@
 // certificate, certificate chain, CRL, public key and private key; what
 // parses is queried (names, times, key) and run through chain validation
 // against an empty trust store.
+#include "crypto/certificate.h"
+
 #include <cstdint>
 #include <span>
 #include <string_view>
 
-#include "crypto/certificate.h"
 #include "crypto/chain.h"
 #include "crypto/keys.h"
 

@@ -2,10 +2,11 @@
 // a detached CMS signature (DER or PEM) over fixed content and as a
 // timestamp token or response over fixed data, against an empty trust
 // store: nothing may crash, leak or pass.
+#include "crypto/cms.h"
+
 #include <cstdint>
 #include <span>
 
-#include "crypto/cms.h"
 #include "crypto/signature_validator.h"
 #include "crypto/timestamp.h"
 

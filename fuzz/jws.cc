@@ -3,11 +3,12 @@
 // signed object (x5c path) against an empty trust store; also fed to the
 // JCS canonicaliser and the JWK importers. Nothing may crash, leak or
 // pass: no input can carry a valid signature by the fixed key.
+#include "crypto/jws.h"
+
 #include <cstdint>
 #include <string_view>
 
 #include "crypto/jcs.h"
-#include "crypto/jws.h"
 #include "crypto/keys.h"
 #include "crypto/signature_validator.h"
 

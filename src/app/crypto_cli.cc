@@ -1,7 +1,9 @@
 #include "app/crypto_cli.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -9,9 +11,6 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
-
-#include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 #include "app/exit_codes.h"
 #include "common/clock.h"
@@ -36,7 +35,8 @@ Result<std::string> ReadFileText(const std::string& path) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return NotFound(fmt::format("cannot read {}: {}", path, ec.message()));
-  if (size > kMaxInputBytes) return ResourceExhausted(fmt::format("{} is larger than 64 MiB", path));
+  if (size > kMaxInputBytes)
+    return ResourceExhausted(fmt::format("{} is larger than 64 MiB", path));
   std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -59,8 +59,7 @@ Status WriteFileText(const std::string& path, std::string_view data, bool secret
 }
 
 UnixTime Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             SystemClock().Now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(SystemClock().Now().time_since_epoch())
       .count();
 }
 
@@ -68,7 +67,9 @@ std::span<const std::uint8_t> Bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-void PrintJson(const boost::json::value& v) { std::cout << boost::json::serialize(v) << "\n"; }
+void PrintJson(const boost::json::value& v) {
+  std::cout << boost::json::serialize(v) << "\n";
+}
 
 // Runs `fn` (returning Result<int>) and turns an error into its exit code.
 template <typename Fn>
@@ -89,7 +90,8 @@ void AddKeygen(CLI::App& app, bool& json, int& rc) {
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("keygen", "Generate a signing key (PKCS#8 PEM, mode 0600)");
-  cmd->add_option("--type", a->type, "ed25519, ec-p256, ec-p384, rsa or sm2")->capture_default_str();
+  cmd->add_option("--type", a->type, "ed25519, ec-p256, ec-p384, rsa or sm2")
+      ->capture_default_str();
   cmd->add_option("--bits", a->bits, "RSA modulus size (2048..8192)")->capture_default_str();
   cmd->add_option("--out", a->out, "Private key file")->required();
   cmd->add_option("--public-out", a->public_out, "Also write the public key (SPKI PEM)");
@@ -101,12 +103,12 @@ void AddKeygen(CLI::App& app, bool& json, int& rc) {
       const auto pub = key.public_key();
       if (!a->public_out.empty()) DT_TRY(WriteFileText(a->public_out, pub.ToPem()));
       if (json) {
-        PrintJson(boost::json::object{{"type", KeyTypeName(type)},
-                                      {"jwk", pub.ToJwk()},
-                                      {"thumbprint", pub.Thumbprint()}});
+        PrintJson(boost::json::object{
+            {"type", KeyTypeName(type)}, {"jwk", pub.ToJwk()}, {"thumbprint", pub.Thumbprint()}});
       } else {
-        std::printf("%s key written to %s (thumbprint %s)\n", std::string(KeyTypeName(type)).c_str(),
-                    a->out.c_str(), pub.Thumbprint().c_str());
+        std::printf("%s key written to %s (thumbprint %s)\n",
+                    std::string(KeyTypeName(type)).c_str(), a->out.c_str(),
+                    pub.Thumbprint().c_str());
       }
       return kExitOk;
     });
@@ -207,7 +209,8 @@ Result<TrustList> ReadTrustArg(const std::string& arg) {
   std::string name, jurisdiction, path = arg;
   if (const auto c1 = arg.find(':'); c1 != std::string::npos) {
     const auto c2 = arg.find(':', c1 + 1);
-    if (c2 == std::string::npos) return InvalidArgument("--trust is NAME:JURISDICTION:FILE or an ETSI XML FILE");
+    if (c2 == std::string::npos)
+      return InvalidArgument("--trust is NAME:JURISDICTION:FILE or an ETSI XML FILE");
     name = arg.substr(0, c1);
     jurisdiction = arg.substr(c1 + 1, c2 - c1 - 1);
     path = arg.substr(c2 + 1);
@@ -245,7 +248,7 @@ Result<int> DoVerify(const VerifyArgs& a, bool json) {
   for (const auto& path : a.crls) {
     DT_ASSIGN_OR_RETURN(auto text, ReadFileText(path));
     auto crl = text.find("-----BEGIN") != std::string::npos ? Crl::FromPem(text)
-                                                             : Crl::FromDer(Bytes(text));
+                                                            : Crl::FromDer(Bytes(text));
     if (!crl) return std::unexpected(crl.error().WithContext(path));
     input.crls.push_back(*std::move(crl));
   }
@@ -291,8 +294,11 @@ struct CaArgs {
 };
 
 DistinguishedName Name(const CaArgs& a) {
-  return {.country = a.c, .organization = a.o, .organizational_unit = a.ou,
-          .common_name = a.cn, .serial_number = a.serial_number};
+  return {.country = a.c,
+          .organization = a.o,
+          .organizational_unit = a.ou,
+          .common_name = a.cn,
+          .serial_number = a.serial_number};
 }
 
 Result<CertificateAuthority> LoadCa(const std::string& dir) {
@@ -324,7 +330,8 @@ void PrintCertificate(const Certificate& cert, bool json) {
 }
 
 void AddCa(CLI::App& app, bool& json, int& rc) {
-  auto* ca = app.add_subcommand("ca", "The built-in certification authority")->require_subcommand(1);
+  auto* ca =
+      app.add_subcommand("ca", "The built-in certification authority")->require_subcommand(1);
   auto a = std::make_shared<CaArgs>();
   auto name_options = [a](CLI::App* cmd) {
     cmd->add_option("--cn", a->cn, "Common name")->required();
@@ -344,8 +351,9 @@ void AddCa(CLI::App& app, bool& json, int& rc) {
       DT_ASSIGN_OR_RETURN(auto key, PrivateKey::Generate(type));
       OsRandom random;
       const UnixTime now = Now();
-      DT_ASSIGN_OR_RETURN(auto root, CertificateAuthority::CreateRoot(
-                                         key, Name(*a), {now - 300, now + a->days * 86400LL}, random));
+      DT_ASSIGN_OR_RETURN(auto root,
+                          CertificateAuthority::CreateRoot(
+                              key, Name(*a), {now - 300, now + a->days * 86400LL}, random));
       std::filesystem::create_directories(a->dir);
       DT_TRY(WriteFileText(a->dir + "/ca.key", key.ToPem(), true));
       DT_TRY(WriteFileText(a->dir + "/ca.pem", root.certificate().ToPem()));
@@ -373,8 +381,9 @@ void AddCa(CLI::App& app, bool& json, int& rc) {
       }
       OsRandom random;
       const UnixTime now = Now();
-      DT_ASSIGN_OR_RETURN(auto cert, ca_obj.Issue(*pub, Name(*a), {now - 300, now + a->days * 86400LL},
-                                                  profile, random));
+      DT_ASSIGN_OR_RETURN(
+          auto cert,
+          ca_obj.Issue(*pub, Name(*a), {now - 300, now + a->days * 86400LL}, profile, random));
       DT_TRY(WriteFileText(a->out, cert.ToPem()));
       PrintCertificate(cert, json);
       return kExitOk;

@@ -1,13 +1,13 @@
 // The offline signature commands end to end: a CA, an organisation key and
 // certificate, signatures in every format, verification with the right
 // exit codes (0 pass, 1 negative verdict, 2 unusable input).
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "app/cli.h"
 #include "app/exit_codes.h"
@@ -64,7 +64,8 @@ TEST_F(CryptoCli, SignAndVerifyEveryFormat) {
   ASSERT_EQ(Cli({"sign", "--key", P("org.key"), "--cert", P("org.pem"), "--format", "cms", "--in",
                  P("doc"), "--out", P("doc.p7s")}),
             kExitOk);
-  EXPECT_EQ(Cli({"verify", "--in", P("doc.p7s"), "--content", P("doc"), "--trust", trust}), kExitOk);
+  EXPECT_EQ(Cli({"verify", "--in", P("doc.p7s"), "--content", P("doc"), "--trust", trust}),
+            kExitOk);
   ASSERT_EQ(Cli({"sign", "--key", P("org.key"), "--cert", P("org.pem"), "--format", "xml", "--in",
                  P("doc.xml"), "--out", P("signed.xml")}),
             kExitOk);

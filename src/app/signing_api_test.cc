@@ -18,10 +18,12 @@ class SigningApi : public ::testing::Test {
  protected:
   void SetUp() override {
     auto& dir = *env_.platform().directory;
-    org_ = dir.CreateOrganisation({.name = "Tianjin Port Logistics", .identifier_scheme = "uscc",
+    org_ = dir.CreateOrganisation({.name = "Tianjin Port Logistics",
+                                   .identifier_scheme = "uscc",
                                    .identifier = "91350100M000100Y43"})
                ->id;
-    auto member = dir.CreateUser({.name = "shipper.clerk", .organisation_id = org_, .roles = {"trader"}});
+    auto member =
+        dir.CreateUser({.name = "shipper.clerk", .organisation_id = org_, .roles = {"trader"}});
     member_ = dir.CreateToken(member->id, "test", std::nullopt)->secret;
     auto outsider = dir.CreateUser({.name = "bank.clerk", .roles = {"bank"}});
     outsider_ = dir.CreateToken(outsider->id, "test", std::nullopt)->secret;
@@ -49,8 +51,8 @@ class SigningApi : public ::testing::Test {
 };
 
 TEST_F(SigningApi, MemberSignsAndThePlatformVerifies) {
-  auto created = Call("POST", "/v1/organisations/" + org_ + "/signing-keys", member_,
-                      {{"type", "ec-p256"}});
+  auto created =
+      Call("POST", "/v1/organisations/" + org_ + "/signing-keys", member_, {{"type", "ec-p256"}});
   ASSERT_EQ(created.status, 201) << created.body;
   const auto key = Json(created);
   const std::string key_id(key.at("id").as_string());
@@ -96,14 +98,14 @@ TEST_F(SigningApi, MemberSignsAndThePlatformVerifies) {
 }
 
 TEST_F(SigningApi, OthersMayNotUseOrSeeTheKeys) {
-  auto created = Call("POST", "/v1/organisations/" + org_ + "/signing-keys", member_,
-                      {{"type", "sm2"}});
+  auto created =
+      Call("POST", "/v1/organisations/" + org_ + "/signing-keys", member_, {{"type", "sm2"}});
   ASSERT_EQ(created.status, 201);
   const std::string key_id(Json(created).at("id").as_string());
-  EXPECT_EQ(Call("POST", "/v1/organisations/" + org_ + "/signing-keys", outsider_,
-                 {{"type", "sm2"}})
-                .status,
-            403);
+  EXPECT_EQ(
+      Call("POST", "/v1/organisations/" + org_ + "/signing-keys", outsider_, {{"type", "sm2"}})
+          .status,
+      403);
   EXPECT_EQ(Call("GET", "/v1/organisations/" + org_ + "/signing-keys", outsider_).status, 403);
   EXPECT_EQ(Call("POST", "/v1/signatures/sign", outsider_,
                  {{"key_id", key_id}, {"format", "jws"}, {"content", "x"}})
@@ -125,8 +127,8 @@ TEST_F(SigningApi, OthersMayNotUseOrSeeTheKeys) {
                  {{"key_id", "sk_00000000000000000000"}, {"format", "jws"}, {"content", "x"}})
                 .status,
             404);
-  EXPECT_EQ(Call("POST", "/v1/signatures/sign", member_, {{"key_id", key_id}, {"format", "pdf"},
-                                                           {"content", "x"}})
+  EXPECT_EQ(Call("POST", "/v1/signatures/sign", member_,
+                 {{"key_id", key_id}, {"format", "pdf"}, {"content", "x"}})
                 .status,
             400);
 }

@@ -1,10 +1,10 @@
 // POST /v1/timestamp: the platform as an RFC 3161 TSA over HTTP, checked by
 // our verifier and by `openssl ts -verify`.
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "app/test_env.h"
 #include "crypto/ca.h"
@@ -78,15 +78,23 @@ TEST_F(TimestampApi, StampsAndOpensslVerifies) {
   // openssl makes the query and checks the reply.
   std::ofstream(dir_ / "data", std::ios::binary) << data;
   const std::string cd = "cd " + dir_.string() + " && ";
-  ASSERT_EQ(std::system((cd + "openssl ts -query -data data -sha512 -cert -out q.tsq 2>/dev/null").c_str()), 0);
+  ASSERT_EQ(std::system(
+                (cd + "openssl ts -query -data data -sha512 -cert -out q.tsq 2>/dev/null").c_str()),
+            0);
   std::ifstream q(dir_ / "q.tsq", std::ios::binary);
   const std::string query((std::istreambuf_iterator<char>(q)), {});
   auto reply = Post(*env, query);
   ASSERT_EQ(reply.status, 200);
   std::ofstream(dir_ / "r.tsr", std::ios::binary) << reply.body;
-  EXPECT_EQ(std::system((cd + "openssl ts -verify -data data -in r.tsr -CAfile ca.pem >/dev/null 2>&1").c_str()), 0);
+  EXPECT_EQ(
+      std::system(
+          (cd + "openssl ts -verify -data data -in r.tsr -CAfile ca.pem >/dev/null 2>&1").c_str()),
+      0);
   std::ofstream(dir_ / "other", std::ios::binary) << data << "!";
-  EXPECT_NE(std::system((cd + "openssl ts -verify -data other -in r.tsr -CAfile ca.pem >/dev/null 2>&1").c_str()), 0);
+  EXPECT_NE(
+      std::system(
+          (cd + "openssl ts -verify -data other -in r.tsr -CAfile ca.pem >/dev/null 2>&1").c_str()),
+      0);
 }
 
 TEST_F(TimestampApi, BadRequests) {
@@ -97,7 +105,8 @@ TEST_F(TimestampApi, BadRequests) {
   ASSERT_EQ(res.status, 200);
   const std::span<const std::uint8_t> resp(reinterpret_cast<const std::uint8_t*>(res.body.data()),
                                            res.body.size());
-  EXPECT_EQ(crypto::TimestampTokenFromResponse(resp).error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(crypto::TimestampTokenFromResponse(resp).error().code(),
+            ErrorCode::kFailedPrecondition);
 }
 
 TEST_F(TimestampApi, UnconfiguredIsAPreconditionFailure) {

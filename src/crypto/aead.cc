@@ -18,7 +18,9 @@ Status CheckKey(std::span<const std::uint8_t> key) {
   return {};
 }
 
-int Len(std::size_t n) { return static_cast<int>(n); }
+int Len(std::size_t n) {
+  return static_cast<int>(n);
+}
 
 }  // namespace
 
@@ -31,7 +33,8 @@ Result<std::vector<std::uint8_t>> Seal(std::span<const std::uint8_t> key,
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   int n = 0;
   int m = 0;
-  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), out.data()) != 1 ||
+  if (!ctx ||
+      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), out.data()) != 1 ||
       EVP_EncryptUpdate(ctx.get(), nullptr, &n, aad.data(), Len(aad.size())) != 1 ||
       EVP_EncryptUpdate(ctx.get(), out.data() + kNonce, &n, plaintext.data(),
                         Len(plaintext.size())) != 1 ||
@@ -55,7 +58,8 @@ Result<std::vector<std::uint8_t>> Open(std::span<const std::uint8_t> key,
   int m = 0;
   std::uint8_t tag[kTag];
   std::copy(sealed.end() - kTag, sealed.end(), tag);
-  if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), sealed.data()) != 1 ||
+  if (!ctx ||
+      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key.data(), sealed.data()) != 1 ||
       EVP_DecryptUpdate(ctx.get(), nullptr, &n, aad.data(), Len(aad.size())) != 1 ||
       EVP_DecryptUpdate(ctx.get(), out.data(), &n, sealed.data() + kNonce, Len(len)) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag) != 1) {

@@ -19,7 +19,8 @@ SignatureAlgorithm IssuerAlgorithm(KeyType type) {
 }
 
 Status CheckRequest(const DistinguishedName& subject, Validity validity) {
-  if (subject.common_name.empty()) return InvalidArgument("certificate subject needs a common name");
+  if (subject.common_name.empty())
+    return InvalidArgument("certificate subject needs a common name");
   if (validity.not_after <= validity.not_before) {
     return InvalidArgument("certificate validity ends before it starts");
   }
@@ -46,7 +47,8 @@ Status SetName(X509_NAME* name, const DistinguishedName& dn) {
 }
 
 Status AddExtension(X509* cert, X509V3_CTX* ctx, int nid, const char* value) {
-  internal::Owned<X509_EXTENSION, X509_EXTENSION_free> ext(X509V3_EXT_conf_nid(nullptr, ctx, nid, value));
+  internal::Owned<X509_EXTENSION, X509_EXTENSION_free> ext(
+      X509V3_EXT_conf_nid(nullptr, ctx, nid, value));
   if (!ext || X509_add_ext(cert, ext.get(), -1) != 1) {
     return Internal(OpenSslError(fmt::format("extension {}", OBJ_nid2sn(nid))));
   }
@@ -124,9 +126,9 @@ Result<Certificate> MakeCertificate(const PublicKey& subject_key, const Distingu
 Result<CertificateAuthority> CertificateAuthority::CreateRoot(PrivateKey key,
                                                               const DistinguishedName& subject,
                                                               Validity validity, Random& random) {
-  DT_ASSIGN_OR_RETURN(auto cert, MakeCertificate(key.public_key(), subject, validity,
-                                                 CertificateProfile::kRootCa, key, nullptr,
-                                                 random));
+  DT_ASSIGN_OR_RETURN(
+      auto cert, MakeCertificate(key.public_key(), subject, validity, CertificateProfile::kRootCa,
+                                 key, nullptr, random));
   return CertificateAuthority(std::move(key), std::move(cert));
 }
 
@@ -140,9 +142,8 @@ Result<CertificateAuthority> CertificateAuthority::Load(PrivateKey key, Certific
 }
 
 Result<Certificate> CertificateAuthority::Issue(const PublicKey& subject_key,
-                                                const DistinguishedName& subject,
-                                                Validity validity, CertificateProfile profile,
-                                                Random& random) const {
+                                                const DistinguishedName& subject, Validity validity,
+                                                CertificateProfile profile, Random& random) const {
   if (profile == CertificateProfile::kRootCa) {
     return InvalidArgument("a root CA certificate is made by CreateRoot");
   }
@@ -165,8 +166,8 @@ Result<Crl> CertificateAuthority::IssueCrl(std::span<const RevokedEntry> revoked
   X509_CRL_set1_nextUpdate(crl.get(), t.get());
   for (const auto& r : revoked) {
     BIGNUM* raw = nullptr;
-    if (r.serial_hex.empty() || BN_hex2bn(&raw, r.serial_hex.c_str()) !=
-                                    static_cast<int>(r.serial_hex.size())) {
+    if (r.serial_hex.empty() ||
+        BN_hex2bn(&raw, r.serial_hex.c_str()) != static_cast<int>(r.serial_hex.size())) {
       BN_free(raw);
       return InvalidArgument(fmt::format("bad serial number \"{}\"", r.serial_hex));
     }

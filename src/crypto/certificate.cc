@@ -1,11 +1,11 @@
 #include "crypto/certificate.h"
 
-#include <ctime>
-
 #include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+
+#include <ctime>
 
 #include "crypto/hash.h"
 #include "crypto/internal/cert_impl.h"
@@ -79,7 +79,8 @@ Result<Owner> ParseDer(std::span<const std::uint8_t> der,
   const unsigned char* p = der.data();
   Owner obj(decode(nullptr, &p, static_cast<long>(der.size())));  // NOLINT
   if (!obj) return InvalidArgument(OpenSslError(fmt::format("not a DER {}", what)));
-  if (p != der.data() + der.size()) return InvalidArgument(fmt::format("trailing data after the {}", what));
+  if (p != der.data() + der.size())
+    return InvalidArgument(fmt::format("trailing data after the {}", what));
   return obj;
 }
 
@@ -103,8 +104,8 @@ std::string ToPemText(int (*write)(BIO*, const T*), const T* obj) {
 }  // namespace
 
 Result<Certificate> Certificate::FromPem(std::string_view pem) {
-  DT_ASSIGN_OR_RETURN(auto x, (ParsePem<X509, internal::X509Ptr>(pem, PEM_read_bio_X509,
-                                                                  "certificate")));
+  DT_ASSIGN_OR_RETURN(auto x,
+                      (ParsePem<X509, internal::X509Ptr>(pem, PEM_read_bio_X509, "certificate")));
   return CertAccess::Make(std::move(x));
 }
 
@@ -169,7 +170,9 @@ UnixTime Certificate::NotBefore() const {
 UnixTime Certificate::NotAfter() const {
   return internal::ToUnixTime(X509_get0_notAfter(impl_->x509.get()));
 }
-bool Certificate::IsCa() const { return X509_check_ca(impl_->x509.get()) > 0; }
+bool Certificate::IsCa() const {
+  return X509_check_ca(impl_->x509.get()) > 0;
+}
 bool Certificate::IsSelfIssued() const {
   return X509_NAME_cmp(X509_get_subject_name(impl_->x509.get()),
                        X509_get_issuer_name(impl_->x509.get())) == 0;
@@ -197,8 +200,8 @@ bool operator==(const Certificate& a, const Certificate& b) {
 // ---- Crl ----
 
 Result<Crl> Crl::FromPem(std::string_view pem) {
-  DT_ASSIGN_OR_RETURN(auto crl, (ParsePem<X509_CRL, internal::X509CrlPtr>(
-                                    pem, PEM_read_bio_X509_CRL, "CRL")));
+  DT_ASSIGN_OR_RETURN(
+      auto crl, (ParsePem<X509_CRL, internal::X509CrlPtr>(pem, PEM_read_bio_X509_CRL, "CRL")));
   return CertAccess::Make(std::move(crl));
 }
 

@@ -53,7 +53,8 @@ PathResult BuildPath(const TrustStore& store, const ChainValidationRequest& req,
     }
   }
   X509Stack untrusted(sk_X509_new_null());
-  for (const auto& c : req.intermediates) sk_X509_push(untrusted.get(), ForVerification(c).release());
+  for (const auto& c : req.intermediates)
+    sk_X509_push(untrusted.get(), ForVerification(c).release());
   const internal::X509Ptr leaf = ForVerification(req.leaf);
   Owned<X509_STORE_CTX, X509_STORE_CTX_free> ctx(X509_STORE_CTX_new());
   if (X509_STORE_CTX_init(ctx.get(), st.get(), leaf.get(), untrusted.get()) != 1) {
@@ -84,8 +85,10 @@ SubIndication MapPathError(int error) {
     case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
       return SubIndication::kNoCertificateChainFound;
-    case X509_V_ERR_CERT_HAS_EXPIRED: return SubIndication::kOutOfBoundsNoPoe;
-    case X509_V_ERR_CERT_NOT_YET_VALID: return SubIndication::kNotYetValid;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return SubIndication::kOutOfBoundsNoPoe;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return SubIndication::kNotYetValid;
     case X509_V_ERR_INVALID_CA:
     case X509_V_ERR_PATH_LENGTH_EXCEEDED:
     case X509_V_ERR_INVALID_PURPOSE:
@@ -97,14 +100,15 @@ SubIndication MapPathError(int error) {
     case X509_V_ERR_CA_KEY_TOO_SMALL:
     case X509_V_ERR_CA_MD_TOO_WEAK:
       return SubIndication::kCryptoConstraintsFailure;
-    default: return SubIndication::kCertificateChainGeneralFailure;
+    default:
+      return SubIndication::kCertificateChainGeneralFailure;
   }
 }
 
 std::string Describe(const PathResult& p, const ChainValidationRequest& req) {
-  const std::string about =
-      p.depth < static_cast<int>(p.chain.size()) ? p.chain[static_cast<std::size_t>(p.depth)].Subject()
-                                                 : req.leaf.Subject();
+  const std::string about = p.depth < static_cast<int>(p.chain.size())
+                                ? p.chain[static_cast<std::size_t>(p.depth)].Subject()
+                                : req.leaf.Subject();
   return fmt::format("certificate path: {} (depth {}: {})", X509_verify_cert_error_string(p.error),
                      p.depth, about);
 }

@@ -1,10 +1,10 @@
 #include "crypto/cms.h"
 
 #include <fmt/format.h>
-#include <openssl/pem.h>  // before cms.h: it declares PEM_read_bio_CMS only then
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/ess.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 
 #include "crypto/internal/cert_impl.h"
@@ -19,8 +19,10 @@ using internal::OpenSslError;
 
 const EVP_MD* DigestFor(KeyType type) {
   switch (type) {
-    case KeyType::kEcP384: return EVP_sha384();
-    default: return EVP_sha256();
+    case KeyType::kEcP384:
+      return EVP_sha384();
+    default:
+      return EVP_sha256();
   }
 }
 
@@ -56,8 +58,8 @@ Status AddSigningTime(CMS_SignerInfo* si, UnixTime when) {
 Status ConfigureKey(CMS_SignerInfo* si, const PrivateKey& key, const CmsSignOptions& options) {
   if (key.type() != KeyType::kRsa) return {};
   if (key.bits() < kMinRsaBits) {
-    return FailedPrecondition(fmt::format("RSA key of {} bits is below the minimum of {}",
-                                          key.bits(), kMinRsaBits));
+    return FailedPrecondition(
+        fmt::format("RSA key of {} bits is below the minimum of {}", key.bits(), kMinRsaBits));
   }
   EVP_PKEY_CTX* pctx = CMS_SignerInfo_get0_pkey_ctx(si);
   const int padding = options.rsa_pss ? RSA_PKCS1_PSS_PADDING : RSA_PKCS1_PADDING;
@@ -115,8 +117,8 @@ Result<std::vector<std::uint8_t>> AddCmsSignatureTimestamp(std::span<const std::
   DT_TRY(internal::ParseSignedData(token));  // a token is itself SignedData
   STACK_OF(CMS_SignerInfo)* sis = CMS_get0_SignerInfos(cms.get());
   if (sis == nullptr || sk_CMS_SignerInfo_num(sis) == 0) return InvalidArgument("no SignerInfo");
-  if (CMS_unsigned_add1_attr_by_NID(sk_CMS_SignerInfo_value(sis, 0),
-                                    NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, token.data(),
+  if (CMS_unsigned_add1_attr_by_NID(sk_CMS_SignerInfo_value(sis, 0), NID_id_smime_aa_timeStampToken,
+                                    V_ASN1_SEQUENCE, token.data(),
                                     static_cast<int>(token.size())) != 1) {
     return Internal(OpenSslError("signature-time-stamp-token"));
   }
@@ -129,9 +131,22 @@ Result<std::vector<std::uint8_t>> CmsToDer(std::span<const std::uint8_t> input) 
     return std::vector<std::uint8_t>(input.begin(), input.end());
   }
   auto bio = internal::ReadBio(input);
-  CmsPtr cms(PEM_read_bio_CMS(bio.get(), nullptr, nullptr, nullptr));
-  if (!cms) return InvalidArgument(OpenSslError("not a PEM CMS"));
-  return ToDer(cms.get());
+  char* name = nullptr;
+  char* header = nullptr;
+  unsigned char* data = nullptr;
+  long len = 0;  // NOLINT(google-runtime-int): OpenSSL's type
+  if (PEM_read_bio(bio.get(), &name, &header, &data, &len) != 1) {
+    return InvalidArgument(OpenSslError("not a PEM CMS"));
+  }
+  const std::string label = name;
+  std::vector<std::uint8_t> der(data, data + len);
+  OPENSSL_free(name);
+  OPENSSL_free(header);
+  OPENSSL_free(data);
+  if (label != "CMS" && label != "PKCS7") {
+    return InvalidArgument("PEM block \"" + label + "\" is not a CMS");
+  }
+  return der;
 }
 
 }  // namespace digitrade::crypto

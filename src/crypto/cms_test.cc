@@ -2,9 +2,9 @@
 // with `openssl cms` in both directions.
 #include "crypto/cms.h"
 
-#include <ctime>
-
 #include <gtest/gtest.h>
+
+#include <ctime>
 
 #include "common/json.h"
 #include "crypto/signature_validator.h"
@@ -24,10 +24,9 @@ const std::string kDocument = "<Invoice><ID>INV-2027-001</ID><Amount>100.00</Amo
 class Cms : public ::testing::Test {
  protected:
   std::vector<std::uint8_t> Sign(const PrivateKey& key, const Certificate& cert, bool pss = false) {
-    auto sig = SignCmsDetached(AsBytes(kDocument), key, cert,
-                               {.chain = {pki_.issuing->certificate()},
-                                .signing_time = kNow - 60,
-                                .rsa_pss = pss});
+    auto sig = SignCmsDetached(
+        AsBytes(kDocument), key, cert,
+        {.chain = {pki_.issuing->certificate()}, .signing_time = kNow - 60, .rsa_pss = pss});
     EXPECT_TRUE(sig) << sig.error().ToString();
     return sig.value_or(std::vector<std::uint8_t>{});
   }
@@ -120,9 +119,9 @@ TEST_F(Cms, SignatureTimestampProvesExistence) {
                  {pki_.issuing->certificate()})
                  .value();
   auto cms = Sign(key, leaf);
-  auto token = tsa.Stamp(HashAlgorithm::kSha256, CmsSignatureValue(cms).value(), kNow - 30,
-                         pki_.random)
-                   .value();
+  auto token =
+      tsa.Stamp(HashAlgorithm::kSha256, CmsSignatureValue(cms).value(), kNow - 30, pki_.random)
+          .value();
   auto stamped = AddCmsSignatureTimestamp(cms, token).value();
   const UnixTime later = kNow + 20 * kDay;  // the signer certificate has expired
   ExpectSub(Validate(cms, kDocument, later), SubIndication::kOutOfBoundsNoPoe);
@@ -162,8 +161,10 @@ TEST_F(CmsInterop, OpensslVerifiesOurs) {
     SCOPED_TRACE(KeyTypeName(type));
     const auto& key = testing::TestKey(type);
     testing::WriteFile(dir_.File("sig.der"), testing::AsString(Sign(key, pki_.Issue(key))));
-    Openssl("cms -verify -binary -inform DER -in sig.der -content data -CAfile issuing.pem "
-            "-partial_chain -purpose any -attime " + std::to_string(kNow) + " -out out.txt");
+    Openssl(
+        "cms -verify -binary -inform DER -in sig.der -content data -CAfile issuing.pem "
+        "-partial_chain -purpose any -attime " +
+        std::to_string(kNow) + " -out out.txt");
     EXPECT_EQ(testing::ReadFile(dir_.File("out.txt")), kDocument);
     const auto printed = Openssl("cms -cmsout -print -inform DER -in sig.der");
     EXPECT_NE(printed.find("id-smime-aa-signingCertificateV2"), std::string::npos);
@@ -172,7 +173,8 @@ TEST_F(CmsInterop, OpensslVerifiesOurs) {
     auto bad = testing::RunCommand("cd " + dir_.path() +
                                    " && openssl cms -verify -binary -inform DER -in sig.der "
                                    "-content other -CAfile issuing.pem -partial_chain -purpose any "
-                                   "-attime " + std::to_string(kNow) + " -out /dev/null");
+                                   "-attime " +
+                                   std::to_string(kNow) + " -out /dev/null");
     EXPECT_NE(bad.exit_code, 0);
   }
 }
@@ -184,7 +186,8 @@ TEST_F(CmsInterop, WeVerifyOpenssls) {
   const auto now = static_cast<UnixTime>(std::time(nullptr));
   const auto& key = testing::TestKey(KeyType::kEcP256);
   testing::WriteFile(dir_.File("key.pem"), key.ToPem());
-  testing::WriteFile(dir_.File("cert.pem"), pki_.Issue(key, Validity{now - kDay, now + kDay}).ToPem());
+  testing::WriteFile(dir_.File("cert.pem"),
+                     pki_.Issue(key, Validity{now - kDay, now + kDay}).ToPem());
   for (bool cades : {true, false}) {
     Openssl(std::string("cms -sign -binary -md sha256 ") + (cades ? "-cades " : "") +
             "-in data -signer cert.pem -inkey key.pem -certfile issuing.pem -outform DER "
@@ -196,8 +199,9 @@ TEST_F(CmsInterop, WeVerifyOpenssls) {
     EXPECT_NEAR(static_cast<double>(r.signing_time.value_or(0)), static_cast<double>(now), 600);
     ExpectSub(Validate(AsBytes(der), "tampered", now), SubIndication::kHashFailure);
   }
-  Openssl("cms -sign -binary -cades -in data -signer cert.pem -inkey key.pem -certfile issuing.pem "
-          "-outform PEM -out theirs.pem");
+  Openssl(
+      "cms -sign -binary -cades -in data -signer cert.pem -inkey key.pem -certfile issuing.pem "
+      "-outform PEM -out theirs.pem");
   ExpectSub(Validate(AsBytes(testing::ReadFile(dir_.File("theirs.pem"))), kDocument, now),
             SubIndication::kNone);
 }

@@ -1,9 +1,9 @@
 #include "crypto/etsi_trust_list.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <ctime>
-
-#include <fmt/format.h>
 
 #include "crypto/base64.h"
 #include "crypto/internal/xml.h"
@@ -44,9 +44,9 @@ std::optional<UnixTime> ParseDateTime(const std::string& text) {
 // The certificates of one service's digital identity.
 Result<std::vector<Certificate>> ServiceCertificates(internal::XPath& xp, xmlNode* service) {
   std::vector<Certificate> out;
-  for (xmlNode* n :
-       xp.Nodes("tsl:ServiceInformation/tsl:ServiceDigitalIdentity/tsl:DigitalId/tsl:X509Certificate",
-                service)) {
+  for (xmlNode* n : xp.Nodes(
+           "tsl:ServiceInformation/tsl:ServiceDigitalIdentity/tsl:DigitalId/tsl:X509Certificate",
+           service)) {
     xmlChar* content = xmlNodeGetContent(n);
     std::string b64 = content != nullptr ? reinterpret_cast<const char*>(content) : "";
     xmlFree(content);
@@ -82,16 +82,20 @@ Result<TrustList> ImportEtsiTrustList(std::string_view xml, std::string_view nam
   TrustList list(name.empty() ? fmt::format("ETSI TL {} #{}", meta.territory, meta.sequence_number)
                               : std::string(name),
                  meta.territory);
-  if (auto next = ParseDateTime(xp.Text(fmt::format("{}tsl:NextUpdate/tsl:dateTime", scheme).c_str()))) {
+  if (auto next =
+          ParseDateTime(xp.Text(fmt::format("{}tsl:NextUpdate/tsl:dateTime", scheme).c_str()))) {
     list.set_next_update(*next);
   }
   for (xmlNode* service : xp.Nodes("//tsl:TSPService")) {
     ++meta.services_seen;
     if (!Approving(xp.Text("tsl:ServiceInformation/tsl:ServiceStatus", service))) continue;
-    std::string service_name = xp.Text("tsl:ServiceInformation/tsl:ServiceName/tsl:Name[@xml:lang='en']", service);
-    if (service_name.empty()) service_name = xp.Text("tsl:ServiceInformation/tsl:ServiceName/tsl:Name", service);
+    std::string service_name =
+        xp.Text("tsl:ServiceInformation/tsl:ServiceName/tsl:Name[@xml:lang='en']", service);
+    if (service_name.empty())
+      service_name = xp.Text("tsl:ServiceInformation/tsl:ServiceName/tsl:Name", service);
     auto certs = ServiceCertificates(xp, service);
-    if (!certs) return std::unexpected(certs.error().WithContext("service \"" + service_name + "\""));
+    if (!certs)
+      return std::unexpected(certs.error().WithContext("service \"" + service_name + "\""));
     for (auto& c : *certs) list.Add(std::move(c), service_name);
     if (!certs->empty()) ++meta.services_imported;
   }

@@ -67,9 +67,9 @@ class EtsiTrustList : public ::testing::Test {
 };
 
 TEST_F(EtsiTrustList, ImportsApprovedServicesOnly) {
-  const auto xml = TrustedList(
-      "DE", Service("Qualified CA service", "granted", ca_->certificate()) +
-                Service("Old service", "withdrawn", withdrawn_->certificate()));
+  const auto xml =
+      TrustedList("DE", Service("Qualified CA service", "granted", ca_->certificate()) +
+                            Service("Old service", "withdrawn", withdrawn_->certificate()));
   EtsiTrustListInfo info;
   auto list = ImportEtsiTrustList(xml, "", &info);
   ASSERT_TRUE(list) << list.error().ToString();
@@ -95,9 +95,9 @@ TEST_F(EtsiTrustList, ImportsApprovedServicesOnly) {
   EXPECT_EQ(r.anchor->jurisdiction, "DE");
   EXPECT_EQ(r.anchor->trust_list, "ETSI TL DE #42");
   EXPECT_EQ(r.anchor->service_name, "Qualified CA service");
-  auto other = withdrawn_->Issue(testing::TestKey(KeyType::kSm2).public_key(),
-                                 {.common_name = "Other"}, {kNow - 10, kNow + 10},
-                                 CertificateProfile::kOrganization, random_)
+  auto other = withdrawn_
+                   ->Issue(testing::TestKey(KeyType::kSm2).public_key(), {.common_name = "Other"},
+                           {kNow - 10, kNow + 10}, CertificateProfile::kOrganization, random_)
                    .value();
   EXPECT_EQ(ValidateChain(store, {.leaf = other, .validation_time = kNow}).sub_indication,
             SubIndication::kNoCertificateChainFound);
@@ -119,10 +119,10 @@ TEST_F(EtsiTrustList, LoadTrustListTellsXmlFromPem) {
 // scheme operator's certificate.
 TEST_F(EtsiTrustList, ListSignatureIsCheckedAgainstTheSchemeOperator) {
   const auto& op_key = testing::TestKey(KeyType::kEcP256);
-  const auto op_cert = ca_->Issue(op_key.public_key(), {.country = "DE", .common_name = "Operator"},
-                                  {kNow - 1000, kNow + 100000}, CertificateProfile::kOrganization,
-                                  random_)
-                           .value();
+  const auto op_cert =
+      ca_->Issue(op_key.public_key(), {.country = "DE", .common_name = "Operator"},
+                 {kNow - 1000, kNow + 100000}, CertificateProfile::kOrganization, random_)
+          .value();
   const auto xml = TrustedList("DE", Service("s", "granted", ca_->certificate()));
   const auto signed_xml = SignXmlEnveloped(xml, op_key, op_cert).value();
   const Certificate ops[] = {op_cert};
@@ -134,7 +134,8 @@ TEST_F(EtsiTrustList, ListSignatureIsCheckedAgainstTheSchemeOperator) {
             ErrorCode::kUnauthenticated);
   std::string tampered = signed_xml;
   tampered.replace(tampered.find("Svcstatus/granted"), 17, "Svcstatus/revoked");
-  EXPECT_EQ(VerifyEtsiTrustListSignature(tampered, ops).error().code(), ErrorCode::kUnauthenticated);
+  EXPECT_EQ(VerifyEtsiTrustListSignature(tampered, ops).error().code(),
+            ErrorCode::kUnauthenticated);
   EXPECT_EQ(VerifyEtsiTrustListSignature(xml, ops).error().code(), ErrorCode::kInvalidArgument);
 
   testing::TempDir dir;
@@ -177,9 +178,10 @@ TEST_F(EtsiTrustList, RejectsHostileAndMalformedXml) {
       R"(<?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/passwd">]>)"
       R"(<TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#">&x;</TrustServiceStatusList>)",
       "DOCTYPE");
-  ExpectRejected(R"(<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">)"
-                 R"(<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><a>&lol2;</a>)",
-                 "DOCTYPE");
+  ExpectRejected(
+      R"(<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">)"
+      R"(<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><a>&lol2;</a>)",
+      "DOCTYPE");
   ExpectRejected(R"(<!DOCTYPE a SYSTEM "http://127.0.0.1:1/evil.dtd"><a/>)", "DOCTYPE");
   ExpectRejected("<unclosed>", "not well-formed");
   ExpectRejected("", "not well-formed");
@@ -189,13 +191,14 @@ TEST_F(EtsiTrustList, RejectsHostileAndMalformedXml) {
   std::string bad_cert = good;
   bad_cert.replace(bad_cert.find("<X509Certificate>") + 17, 0, "!!");
   ExpectRejected(bad_cert, "base64");
-  std::string truncated_cert = TrustedList("DE", "<TSPService><ServiceInformation>"
-                                                 "<ServiceDigitalIdentity><DigitalId>"
-                                                 "<X509Certificate>MIIB</X509Certificate>"
-                                                 "</DigitalId></ServiceDigitalIdentity>"
-                                                 "<ServiceStatus>http://uri.etsi.org/TrstSvc/"
-                                                 "TrustedList/Svcstatus/granted</ServiceStatus>"
-                                                 "</ServiceInformation></TSPService>");
+  std::string truncated_cert = TrustedList("DE",
+                                           "<TSPService><ServiceInformation>"
+                                           "<ServiceDigitalIdentity><DigitalId>"
+                                           "<X509Certificate>MIIB</X509Certificate>"
+                                           "</DigitalId></ServiceDigitalIdentity>"
+                                           "<ServiceStatus>http://uri.etsi.org/TrstSvc/"
+                                           "TrustedList/Svcstatus/granted</ServiceStatus>"
+                                           "</ServiceInformation></TSPService>");
   ExpectRejected(truncated_cert, "DER certificate");
   auto big = ImportEtsiTrustList(std::string(17 << 20, ' '));
   ASSERT_FALSE(big);

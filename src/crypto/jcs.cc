@@ -1,12 +1,12 @@
 #include "crypto/jcs.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace digitrade::crypto {
 
@@ -74,13 +74,27 @@ Status AppendString(std::string& out, std::string_view s) {
     const std::size_t start = i;
     if (!NextCodePoint(s, i, cp)) return InvalidArgument("string is not valid UTF-8");
     switch (cp) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (cp < 0x20) {
           out += fmt::format("\\u{:04x}", cp);
@@ -137,8 +151,12 @@ Status AppendObject(std::string& out, const boost::json::object& o) {
 
 Status AppendValue(std::string& out, const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::null: out += "null"; return {};
-    case boost::json::kind::bool_: out += v.as_bool() ? "true" : "false"; return {};
+    case boost::json::kind::null:
+      out += "null";
+      return {};
+    case boost::json::kind::bool_:
+      out += v.as_bool() ? "true" : "false";
+      return {};
     case boost::json::kind::int64:
     case boost::json::kind::uint64:
     case boost::json::kind::double_: {
@@ -146,7 +164,8 @@ Status AppendValue(std::string& out, const boost::json::value& v) {
       out += n;
       return {};
     }
-    case boost::json::kind::string: return AppendString(out, v.as_string());
+    case boost::json::kind::string:
+      return AppendString(out, v.as_string());
     case boost::json::kind::array: {
       out += '[';
       bool first = true;
@@ -158,7 +177,8 @@ Status AppendValue(std::string& out, const boost::json::value& v) {
       out += ']';
       return {};
     }
-    case boost::json::kind::object: return AppendObject(out, v.as_object());
+    case boost::json::kind::object:
+      return AppendObject(out, v.as_object());
   }
   return {};
 }
@@ -262,16 +282,26 @@ class Parser {
   Result<std::uint32_t> ParseEscape() {
     const char e = s_[pos_++];
     switch (e) {
-      case '"': return '"';
-      case '\\': return '\\';
-      case '/': return '/';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case 'n': return '\n';
-      case 'r': return '\r';
-      case 't': return '\t';
-      case 'u': break;
-      default: return Fail("bad escape");
+      case '"':
+        return '"';
+      case '\\':
+        return '\\';
+      case '/':
+        return '/';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case 't':
+        return '\t';
+      case 'u':
+        break;
+      default:
+        return Fail("bad escape");
     }
     DT_ASSIGN_OR_RETURN(std::uint32_t cp, Hex4());
     if (cp >= 0xDC00 && cp <= 0xDFFF) return Fail("lone low surrogate");
@@ -364,8 +394,9 @@ Result<std::string> SerializeJsonNumber(double value) {
   if (k <= n && n <= 21) {
     out.append(d).append(static_cast<std::size_t>(n - k), '0');
   } else if (0 < n && n <= 21) {
-    out.append(d.substr(0, static_cast<std::size_t>(n))).append(".").append(
-        d.substr(static_cast<std::size_t>(n)));
+    out.append(d.substr(0, static_cast<std::size_t>(n)))
+        .append(".")
+        .append(d.substr(static_cast<std::size_t>(n)));
   } else if (-6 < n && n <= 0) {
     out.append("0.").append(static_cast<std::size_t>(-n), '0').append(d);
   } else {

@@ -6,10 +6,9 @@
 // Thread-safe free functions; no state.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 #include "common/result.h"
 

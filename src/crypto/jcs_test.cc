@@ -1,9 +1,9 @@
 #include "crypto/jcs.h"
 
+#include <gtest/gtest.h>
+
 #include <bit>
 #include <cstdint>
-
-#include <gtest/gtest.h>
 
 #include "crypto/test_util.h"
 

@@ -29,8 +29,7 @@ Result<Bytes> Member(const boost::json::object& jwk, std::string_view name) {
   return *std::move(bytes);
 }
 
-Result<Bytes> FixedMember(const boost::json::object& jwk, std::string_view name,
-                          std::size_t size) {
+Result<Bytes> FixedMember(const boost::json::object& jwk, std::string_view name, std::size_t size) {
   DT_ASSIGN_OR_RETURN(auto bytes, Member(jwk, name));
   if (bytes.size() != size) {
     return InvalidArgument(
@@ -47,7 +46,9 @@ Result<Bn> BnMember(const boost::json::object& jwk, std::string_view name) {
   return Bn(BN_bin2bn(bytes.data(), static_cast<int>(bytes.size()), nullptr));
 }
 
-std::string B64(const Bytes& b) { return Base64UrlEncode(b); }
+std::string B64(const Bytes& b) {
+  return Base64UrlEncode(b);
+}
 
 Result<Pkey> FromData(const char* type, OSSL_PARAM_BLD* bld, bool want_private) {
   Owned<OSSL_PARAM, OSSL_PARAM_free> params(OSSL_PARAM_BLD_to_param(bld));
@@ -62,15 +63,16 @@ Result<Pkey> FromData(const char* type, OSSL_PARAM_BLD* bld, bool want_private) 
   // Reject points off the curve and private keys that do not match the
   // public members: the JWK is outside input.
   PkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
-  const int ok = want_private ? EVP_PKEY_pairwise_check(check.get())
-                              : EVP_PKEY_public_check(check.get());
+  const int ok =
+      want_private ? EVP_PKEY_pairwise_check(check.get()) : EVP_PKEY_public_check(check.get());
   if (ok != 1) return InvalidArgument(OpenSslError("JWK key fails validation"));
   return pkey;
 }
 
 Result<Pkey> OkpFromJwk(const boost::json::object& jwk, bool want_private) {
   DT_ASSIGN_OR_RETURN(auto crv, json::RequiredString(jwk, "crv"));
-  if (crv != "Ed25519") return InvalidArgument(fmt::format("JWK /crv: unsupported OKP curve {}", crv));
+  if (crv != "Ed25519")
+    return InvalidArgument(fmt::format("JWK /crv: unsupported OKP curve {}", crv));
   DT_ASSIGN_OR_RETURN(auto x, FixedMember(jwk, "x", 32));
   if (!want_private) {
     Pkey pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, x.data(), x.size()));
@@ -108,8 +110,7 @@ Result<Pkey> EcFromJwk(const boost::json::object& jwk, bool want_private) {
   point.insert(point.end(), y.begin(), y.end());
   ParamBld bld(OSSL_PARAM_BLD_new());
   OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, GroupName(type), 0);
-  OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
-                                   point.size());
+  OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
   Bn d;
   if (want_private) {
     DT_ASSIGN_OR_RETURN(auto d_bytes, FixedMember(jwk, "d", n));

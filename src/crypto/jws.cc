@@ -1,9 +1,9 @@
 #include "crypto/jws.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-
-#include <fmt/format.h>
 
 #include "common/json.h"
 #include "crypto/base64.h"
@@ -36,9 +36,12 @@ constexpr std::array<std::string_view, 1> kUnderstoodCrit = {"b64"};
 std::size_t JoseScalarBytes(SignatureAlgorithm alg) {
   switch (alg) {
     case SignatureAlgorithm::kEcdsaP256Sha256:
-    case SignatureAlgorithm::kSm2Sm3: return 32;
-    case SignatureAlgorithm::kEcdsaP384Sha384: return 48;
-    default: return 0;
+    case SignatureAlgorithm::kSm2Sm3:
+      return 32;
+    case SignatureAlgorithm::kEcdsaP384Sha384:
+      return 48;
+    default:
+      return 0;
   }
 }
 
@@ -66,7 +69,8 @@ Result<std::string> ProtectedHeader(const JwsSigner& signer, const JwsOptions& o
   if (signer.key == nullptr) return InvalidArgument("JWS signer without a key");
   for (std::string_view reserved : {"alg", "b64", "crit"}) {
     if (signer.protected_header.contains(reserved) || signer.header.contains(reserved)) {
-      return InvalidArgument(fmt::format("JWS header member \"{}\" is set by the signer", reserved));
+      return InvalidArgument(
+          fmt::format("JWS header member \"{}\" is set by the signer", reserved));
     }
   }
   for (const auto& kv : signer.header) {
@@ -123,7 +127,8 @@ Status CheckCrit(const boost::json::object& prot, const boost::json::object& unp
     if (!c.is_string()) return InvalidArgument("JWS \"crit\" entries must be strings");
     const std::string_view name = c.as_string();
     if (std::find(kUnderstoodCrit.begin(), kUnderstoodCrit.end(), name) == kUnderstoodCrit.end()) {
-      return InvalidArgument(fmt::format("JWS \"crit\" names \"{}\", which is not understood", name));
+      return InvalidArgument(
+          fmt::format("JWS \"crit\" names \"{}\", which is not understood", name));
     }
     if (!prot.contains(name)) {
       return InvalidArgument(fmt::format("JWS \"crit\" names \"{}\", which is absent", name));
@@ -178,8 +183,7 @@ Status FinishSignature(ParsedJws& jws, JwsSignature sig, std::size_t index) {
 Result<ParsedJws> ParseCompact(std::string_view text, const JwsLimits& limits) {
   const auto first = text.find('.');
   const auto last = text.rfind('.');
-  if (first == std::string_view::npos || first == last ||
-      text.find('.', first + 1) != last) {
+  if (first == std::string_view::npos || first == last || text.find('.', first + 1) != last) {
     return InvalidArgument("JWS compact serialisation needs exactly three parts");
   }
   ParsedJws jws;
@@ -333,8 +337,8 @@ Result<std::string> SignJwsJson(std::span<const std::uint8_t> payload,
 
 Result<ParsedJws> ParseJws(std::string_view text, const JwsLimits& limits) {
   if (text.size() > limits.max_bytes) {
-    return ResourceExhausted(fmt::format("JWS of {} bytes exceeds the limit of {}", text.size(),
-                                         limits.max_bytes));
+    return ResourceExhausted(
+        fmt::format("JWS of {} bytes exceeds the limit of {}", text.size(), limits.max_bytes));
   }
   const auto start = text.find_first_not_of(" \t\r\n");
   if (start != std::string_view::npos && text[start] == '{') return ParseJson(text, limits);

@@ -19,14 +19,13 @@
 // Thread-safe free functions over caller-owned values.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "common/result.h"
 #include "crypto/keys.h"
@@ -68,8 +67,7 @@ Result<std::string> SignJwsCompact(std::span<const std::uint8_t> payload, const 
 // JSON serialisation; the general form unless `options.flattened` and there
 // is exactly one signer. Errors as SignJwsCompact.
 Result<std::string> SignJwsJson(std::span<const std::uint8_t> payload,
-                                std::span<const JwsSigner> signers,
-                                const JwsOptions& options = {});
+                                std::span<const JwsSigner> signers, const JwsOptions& options = {});
 
 // ---- consuming ----
 

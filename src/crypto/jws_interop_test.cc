@@ -192,7 +192,8 @@ TEST(Sm2Interop, WeVerifySmCryptoSignatures) {
     EXPECT_EQ(wrong.error().code(), ErrorCode::kUnauthenticated);
     // Another user ID gives another Z: sm-crypto's default-ID signature
     // must not verify under a different ID.
-    EXPECT_FALSE(pub.Verify(SignatureAlgorithm::kSm2Sm3, AsBytes(msg), as_der, "ALICE123@YAHOO.COM"));
+    EXPECT_FALSE(
+        pub.Verify(SignatureAlgorithm::kSm2Sm3, AsBytes(msg), as_der, "ALICE123@YAHOO.COM"));
   }
 }
 

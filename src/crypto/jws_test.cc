@@ -15,9 +15,13 @@ using testing::AsBytes;
 
 constexpr auto& kJwsAlgorithms = testing::kAllAlgorithms;
 
-const PrivateKey& KeyFor(SignatureAlgorithm alg) { return testing::TestKeyFor(alg); }
+const PrivateKey& KeyFor(SignatureAlgorithm alg) {
+  return testing::TestKeyFor(alg);
+}
 
-JwsSigner SignerFor(SignatureAlgorithm alg) { return {.key = &KeyFor(alg), .alg = alg}; }
+JwsSigner SignerFor(SignatureAlgorithm alg) {
+  return {.key = &KeyFor(alg), .alg = alg};
+}
 
 void ExpectError(const Result<JwsVerified>& r, ErrorCode code, std::string_view text) {
   ASSERT_FALSE(r) << "verified unexpectedly";
@@ -28,9 +32,11 @@ void ExpectError(const Result<JwsVerified>& r, ErrorCode code, std::string_view 
 const std::string kPayload = R"({"ebl":"DTRD-1","action":"transfer"})";
 
 TEST(Jws, EveryAlgorithmEveryForm) {
-  const JwsOptions forms[] = {
-      {}, {.detached = true}, {.detached = true, .b64 = false}, {.b64 = false},
-      {.flattened = false}};
+  const JwsOptions forms[] = {{},
+                              {.detached = true},
+                              {.detached = true, .b64 = false},
+                              {.b64 = false},
+                              {.flattened = false}};
   for (auto alg : kJwsAlgorithms) {
     const auto pub = KeyFor(alg).public_key();
     for (const auto& form : forms) {
@@ -58,8 +64,8 @@ TEST(Jws, EveryAlgorithmEveryForm) {
 }
 
 TEST(Jws, UnencodedCompactPayloadMustNotContainDots) {
-  auto bad = SignJwsCompact(AsBytes("a.b"), SignerFor(SignatureAlgorithm::kEd25519),
-                            {.b64 = false});
+  auto bad =
+      SignJwsCompact(AsBytes("a.b"), SignerFor(SignatureAlgorithm::kEd25519), {.b64 = false});
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message().find("'.'"), std::string::npos);
   auto ok = SignJwsCompact(AsBytes("$.02"), SignerFor(SignatureAlgorithm::kEd25519),
@@ -72,9 +78,11 @@ TEST(Jws, UnencodedCompactPayloadMustNotContainDots) {
 
 // RFC 7515 A.3 and RFC 8037 A.4 as whole JWS objects.
 TEST(Jws, PublishedExamplesVerify) {
-  const auto es = PublicKey::FromJwkJson(
-      R"({"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",)"
-      R"("y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"})").value();
+  const auto es =
+      PublicKey::FromJwkJson(
+          R"({"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",)"
+          R"("y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"})")
+          .value();
   auto v = VerifyJws(
       "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxl"
       "LmNvbS9pc19yb290Ijp0cnVlfQ.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSA"
@@ -83,8 +91,10 @@ TEST(Jws, PublishedExamplesVerify) {
   ASSERT_TRUE(v) << v.error().ToString();
   EXPECT_EQ(testing::AsString(v->payload),
             "{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n \"http://example.com/is_root\":true}");
-  const auto ed = PublicKey::FromJwkJson(
-      R"({"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"})").value();
+  const auto ed =
+      PublicKey::FromJwkJson(
+          R"({"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"})")
+          .value();
   auto v2 = VerifyJws(
       "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc.hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvM"
       "g3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg",
@@ -93,7 +103,9 @@ TEST(Jws, PublishedExamplesVerify) {
   EXPECT_EQ(testing::AsString(v2->payload), "Example of Ed25519 signing");
 }
 
-std::string B64(std::string_view s) { return Base64UrlEncode(s); }
+std::string B64(std::string_view s) {
+  return Base64UrlEncode(s);
+}
 
 // A compact JWS whose protected header is `header` and whose signature is
 // a real one by `alg`'s key over that header: for header-rule tests.
@@ -189,16 +201,15 @@ TEST(Jws, EnforcesHeaderRules) {
               ErrorCode::kInvalidArgument, "not understood");
   ExpectError(VerifyJws(Forge(R"({"alg":"EdDSA","crit":["b64"]})"), pub),
               ErrorCode::kInvalidArgument, "absent");
-  ExpectError(VerifyJws(Forge(R"({"alg":"EdDSA","b64":false})"), pub),
-              ErrorCode::kInvalidArgument, "must be listed in \"crit\"");
+  ExpectError(VerifyJws(Forge(R"({"alg":"EdDSA","b64":false})"), pub), ErrorCode::kInvalidArgument,
+              "must be listed in \"crit\"");
   ExpectError(VerifyJws(Forge(R"({"alg":"EdDSA","crit":[]})"), pub), ErrorCode::kInvalidArgument,
               "non-empty array");
-  ExpectError(VerifyJws(Forge(R"({"alg":"EdDSA","alg":"none"})"), pub),
-              ErrorCode::kInvalidArgument, "duplicate member name");
+  ExpectError(VerifyJws(Forge(R"({"alg":"EdDSA","alg":"none"})"), pub), ErrorCode::kInvalidArgument,
+              "duplicate member name");
   ExpectError(VerifyJws(Forge(R"(["alg","EdDSA"])"), pub), ErrorCode::kInvalidArgument,
               "not a JSON object");
-  ExpectError(VerifyJws(Forge(R"({"typ":"JWT"})"), pub), ErrorCode::kInvalidArgument,
-              "no \"alg\"");
+  ExpectError(VerifyJws(Forge(R"({"typ":"JWT"})"), pub), ErrorCode::kInvalidArgument, "no \"alg\"");
   ExpectError(VerifyJws("!!!." + B64(kPayload) + ".AAAA", pub), ErrorCode::kInvalidArgument,
               "protected header");
   // JSON serialisation: alg only in the unprotected header; a member both

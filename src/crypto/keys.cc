@@ -1,14 +1,14 @@
 #include "crypto/keys.h"
 
-#include <array>
-#include <cstring>
-
 #include <fmt/format.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+
+#include <array>
+#include <cstring>
 
 #include "common/json.h"
 #include "crypto/base64.h"
@@ -47,12 +47,12 @@ constexpr std::array<AlgorithmInfo, kSignatureAlgorithmCount> kAlgorithms = {{
      "SHA384", RSA_PKCS1_PSS_PADDING},
     {SignatureAlgorithm::kRsaPssSha512, "rsa-pss-sha512", KeyType::kRsa, HashAlgorithm::kSha512,
      "SHA512", RSA_PKCS1_PSS_PADDING},
-    {SignatureAlgorithm::kRsaPkcs1Sha256, "rsa-pkcs1-sha256", KeyType::kRsa,
-     HashAlgorithm::kSha256, "SHA256", RSA_PKCS1_PADDING},
-    {SignatureAlgorithm::kRsaPkcs1Sha384, "rsa-pkcs1-sha384", KeyType::kRsa,
-     HashAlgorithm::kSha384, "SHA384", RSA_PKCS1_PADDING},
-    {SignatureAlgorithm::kRsaPkcs1Sha512, "rsa-pkcs1-sha512", KeyType::kRsa,
-     HashAlgorithm::kSha512, "SHA512", RSA_PKCS1_PADDING},
+    {SignatureAlgorithm::kRsaPkcs1Sha256, "rsa-pkcs1-sha256", KeyType::kRsa, HashAlgorithm::kSha256,
+     "SHA256", RSA_PKCS1_PADDING},
+    {SignatureAlgorithm::kRsaPkcs1Sha384, "rsa-pkcs1-sha384", KeyType::kRsa, HashAlgorithm::kSha384,
+     "SHA384", RSA_PKCS1_PADDING},
+    {SignatureAlgorithm::kRsaPkcs1Sha512, "rsa-pkcs1-sha512", KeyType::kRsa, HashAlgorithm::kSha512,
+     "SHA512", RSA_PKCS1_PADDING},
     {SignatureAlgorithm::kSm2Sm3, "sm2-sm3", KeyType::kSm2, HashAlgorithm::kSm3, "SM3", 0},
 }};
 
@@ -108,8 +108,8 @@ Result<std::shared_ptr<const KeyImpl>> MakeImpl(Pkey pkey, bool has_private) {
 Status CheckUsable(const KeyImpl& key, SignatureAlgorithm alg) {
   const auto& info = Info(alg);
   if (info.key != key.type) {
-    return InvalidArgument(fmt::format("algorithm {} does not fit a {} key", info.name,
-                                       KeyTypeName(key.type)));
+    return InvalidArgument(
+        fmt::format("algorithm {} does not fit a {} key", info.name, KeyTypeName(key.type)));
   }
   if (key.type == KeyType::kRsa && EVP_PKEY_get_bits(key.pkey.get()) < kMinRsaBits) {
     return FailedPrecondition(fmt::format("RSA key of {} bits is below the minimum of {}",
@@ -122,14 +122,14 @@ Status CheckUsable(const KeyImpl& key, SignatureAlgorithm alg) {
 
 namespace internal {
 
-Status InitSignatureContext(EVP_MD_CTX* ctx, const KeyImpl& key, SignatureAlgorithm alg,
-                            bool sign, std::string_view sm2_id) {
+Status InitSignatureContext(EVP_MD_CTX* ctx, const KeyImpl& key, SignatureAlgorithm alg, bool sign,
+                            std::string_view sm2_id) {
   const auto& info = Info(alg);
   EVP_PKEY_CTX* pctx = nullptr;
   const int rc =
-      sign ? EVP_DigestSignInit_ex(ctx, &pctx, info.md, nullptr, nullptr, key.pkey.get(), nullptr)
-           : EVP_DigestVerifyInit_ex(ctx, &pctx, info.md, nullptr, nullptr, key.pkey.get(),
-                                     nullptr);
+      sign
+          ? EVP_DigestSignInit_ex(ctx, &pctx, info.md, nullptr, nullptr, key.pkey.get(), nullptr)
+          : EVP_DigestVerifyInit_ex(ctx, &pctx, info.md, nullptr, nullptr, key.pkey.get(), nullptr);
   if (rc != 1) return Internal(OpenSslError("signature init"));
   // OpenSSL 3.0 accepts the SM2 distinguishing ID only after init (it is
   // hashed into Z on the first update).
@@ -200,7 +200,9 @@ Result<std::vector<std::uint8_t>> LowS(std::vector<std::uint8_t> der, const BIGN
   return result;
 }
 
-int NoPassword(char*, int, int, void*) { return -1; }
+int NoPassword(char*, int, int, void*) {
+  return -1;
+}
 
 Result<boost::json::object> ParseJwk(std::string_view json) {
   return json::ParseObject(json, {.max_bytes = 64 * 1024, .max_depth = 4});
@@ -219,12 +221,15 @@ Result<KeyType> ParseKeyType(std::string_view name) {
   for (const auto& [t, n] : kKeyTypeNames) {
     if (n == name) return t;
   }
-  return InvalidArgument(fmt::format("unknown key type \"{}\" (expected ed25519, ec-p256, "
-                                     "ec-p384, rsa or sm2)",
-                                     name));
+  return InvalidArgument(
+      fmt::format("unknown key type \"{}\" (expected ed25519, ec-p256, "
+                  "ec-p384, rsa or sm2)",
+                  name));
 }
 
-std::string_view SignatureAlgorithmName(SignatureAlgorithm alg) { return Info(alg).name; }
+std::string_view SignatureAlgorithmName(SignatureAlgorithm alg) {
+  return Info(alg).name;
+}
 
 Result<SignatureAlgorithm> ParseSignatureAlgorithm(std::string_view name) {
   for (const auto& a : kAlgorithms) {
@@ -233,30 +238,45 @@ Result<SignatureAlgorithm> ParseSignatureAlgorithm(std::string_view name) {
   return InvalidArgument(fmt::format("unknown signature algorithm \"{}\"", name));
 }
 
-KeyType KeyTypeFor(SignatureAlgorithm alg) { return Info(alg).key; }
-HashAlgorithm DigestFor(SignatureAlgorithm alg) { return Info(alg).hash; }
+KeyType KeyTypeFor(SignatureAlgorithm alg) {
+  return Info(alg).key;
+}
+HashAlgorithm DigestFor(SignatureAlgorithm alg) {
+  return Info(alg).hash;
+}
 
 SignatureAlgorithm DefaultAlgorithm(KeyType type) {
   switch (type) {
-    case KeyType::kEd25519: return SignatureAlgorithm::kEd25519;
-    case KeyType::kEcP256: return SignatureAlgorithm::kEcdsaP256Sha256;
-    case KeyType::kEcP384: return SignatureAlgorithm::kEcdsaP384Sha384;
-    case KeyType::kRsa: return SignatureAlgorithm::kRsaPssSha256;
-    case KeyType::kSm2: return SignatureAlgorithm::kSm2Sm3;
+    case KeyType::kEd25519:
+      return SignatureAlgorithm::kEd25519;
+    case KeyType::kEcP256:
+      return SignatureAlgorithm::kEcdsaP256Sha256;
+    case KeyType::kEcP384:
+      return SignatureAlgorithm::kEcdsaP384Sha384;
+    case KeyType::kRsa:
+      return SignatureAlgorithm::kRsaPssSha256;
+    case KeyType::kSm2:
+      return SignatureAlgorithm::kSm2Sm3;
   }
   return SignatureAlgorithm::kEd25519;
 }
 
 namespace internal {
 
-std::size_t FieldBytes(KeyType type) { return type == KeyType::kEcP384 ? 48 : 32; }
+std::size_t FieldBytes(KeyType type) {
+  return type == KeyType::kEcP384 ? 48 : 32;
+}
 
 const char* GroupName(KeyType type) {
   switch (type) {
-    case KeyType::kEcP256: return "P-256";
-    case KeyType::kEcP384: return "P-384";
-    case KeyType::kSm2: return "SM2";
-    default: return "";
+    case KeyType::kEcP256:
+      return "P-256";
+    case KeyType::kEcP384:
+      return "P-384";
+    case KeyType::kSm2:
+      return "SM2";
+    default:
+      return "";
   }
 }
 
@@ -265,8 +285,8 @@ Result<KeyType> ClassifyKey(const EVP_PKEY* pkey) {
   if (EVP_PKEY_is_a(pkey, "RSA")) return KeyType::kRsa;
   if (EVP_PKEY_is_a(pkey, "SM2")) return KeyType::kSm2;
   if (!EVP_PKEY_is_a(pkey, "EC")) {
-    return InvalidArgument(fmt::format("unsupported key algorithm {}",
-                                       EVP_PKEY_get0_type_name(pkey)));
+    return InvalidArgument(
+        fmt::format("unsupported key algorithm {}", EVP_PKEY_get0_type_name(pkey)));
   }
   char group[64] = {};
   std::size_t len = 0;
@@ -294,10 +314,18 @@ Result<PrivateKey> KeyAccess::MakePrivate(Pkey pkey) {
   return k;
 }
 
-EVP_PKEY* KeyAccess::Get(const PublicKey& key) { return key.impl_->pkey.get(); }
-EVP_PKEY* KeyAccess::Get(const PrivateKey& key) { return key.impl_->pkey.get(); }
-const KeyImpl& KeyAccess::Impl(const PrivateKey& key) { return *key.impl_; }
-const KeyImpl& KeyAccess::Impl(const PublicKey& key) { return *key.impl_; }
+EVP_PKEY* KeyAccess::Get(const PublicKey& key) {
+  return key.impl_->pkey.get();
+}
+EVP_PKEY* KeyAccess::Get(const PrivateKey& key) {
+  return key.impl_->pkey.get();
+}
+const KeyImpl& KeyAccess::Impl(const PrivateKey& key) {
+  return *key.impl_;
+}
+const KeyImpl& KeyAccess::Impl(const PublicKey& key) {
+  return *key.impl_;
+}
 
 }  // namespace internal
 
@@ -328,8 +356,12 @@ Result<PublicKey> PublicKey::FromJwkJson(std::string_view json) {
   return FromJwk(obj);
 }
 
-KeyType PublicKey::type() const { return impl_->type; }
-int PublicKey::bits() const { return EVP_PKEY_get_bits(impl_->pkey.get()); }
+KeyType PublicKey::type() const {
+  return impl_->type;
+}
+int PublicKey::bits() const {
+  return EVP_PKEY_get_bits(impl_->pkey.get());
+}
 
 std::string PublicKey::ToPem() const {
   internal::Bio bio(BIO_new(BIO_s_mem()));
@@ -341,7 +373,9 @@ std::vector<std::uint8_t> PublicKey::ToDer() const {
   return internal::EncodeDer(i2d_PUBKEY, impl_->pkey.get());
 }
 
-boost::json::object PublicKey::ToJwk() const { return internal::JwkFromPkey(*impl_, false); }
+boost::json::object PublicKey::ToJwk() const {
+  return internal::JwkFromPkey(*impl_, false);
+}
 
 std::string PublicKey::Thumbprint() const {
   return Base64UrlEncode(Sha256(json::Serialize(ToJwk())));
@@ -373,14 +407,22 @@ bool operator==(const PublicKey& a, const PublicKey& b) {
 Result<PrivateKey> PrivateKey::Generate(KeyType type, int rsa_bits) {
   EVP_PKEY* raw = nullptr;
   switch (type) {
-    case KeyType::kEd25519: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
-    case KeyType::kEcP256: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
-    case KeyType::kEcP384: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
-    case KeyType::kSm2: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2"); break;
+    case KeyType::kEd25519:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+      break;
+    case KeyType::kEcP256:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+      break;
+    case KeyType::kEcP384:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+      break;
+    case KeyType::kSm2:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2");
+      break;
     case KeyType::kRsa:
       if (rsa_bits < kMinRsaBits || rsa_bits > 8192) {
-        return InvalidArgument(fmt::format("RSA key size {} outside {}..8192", rsa_bits,
-                                           kMinRsaBits));
+        return InvalidArgument(
+            fmt::format("RSA key size {} outside {}..8192", rsa_bits, kMinRsaBits));
       }
       raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(rsa_bits));
       break;
@@ -417,8 +459,12 @@ Result<PrivateKey> PrivateKey::FromJwkJson(std::string_view json) {
   return FromJwk(obj);
 }
 
-KeyType PrivateKey::type() const { return impl_->type; }
-int PrivateKey::bits() const { return EVP_PKEY_get_bits(impl_->pkey.get()); }
+KeyType PrivateKey::type() const {
+  return impl_->type;
+}
+int PrivateKey::bits() const {
+  return EVP_PKEY_get_bits(impl_->pkey.get());
+}
 
 PublicKey PrivateKey::public_key() const {
   // Round trip through SPKI so the public handle holds no private material.
@@ -446,7 +492,9 @@ std::vector<std::uint8_t> PrivateKey::ToDer() const {
   return der;
 }
 
-boost::json::object PrivateKey::ToJwk() const { return internal::JwkFromPkey(*impl_, true); }
+boost::json::object PrivateKey::ToJwk() const {
+  return internal::JwkFromPkey(*impl_, true);
+}
 
 Result<std::vector<std::uint8_t>> PrivateKey::Sign(SignatureAlgorithm alg,
                                                    std::span<const std::uint8_t> message,

@@ -26,14 +26,13 @@
 // through the explicit To* export functions.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "common/result.h"
 #include "crypto/hash.h"

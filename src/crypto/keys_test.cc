@@ -1,9 +1,9 @@
 #include "crypto/keys.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "common/json.h"
 #include "crypto/base64.h"
@@ -18,7 +18,9 @@ using testing::AsBytes;
 using testing::kAllAlgorithms;
 constexpr auto& kAllTypes = testing::kAllKeyTypes;
 
-const PrivateKey& KeyOf(KeyType type) { return testing::TestKey(type); }
+const PrivateKey& KeyOf(KeyType type) {
+  return testing::TestKey(type);
+}
 
 TEST(Keys, SignVerifyEveryAlgorithm) {
   const std::string msg = "bill of lading 42";
@@ -143,8 +145,9 @@ TEST(Keys, Rfc8037Vectors) {
   EXPECT_EQ(key->public_key().Thumbprint(), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
   const std::string input = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc";
   auto sig = key->Sign(SignatureAlgorithm::kEd25519, input).value();
-  EXPECT_EQ(Base64UrlEncode(sig),
-            "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg");
+  EXPECT_EQ(
+      Base64UrlEncode(sig),
+      "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg");
 }
 
 // RFC 7515 Appendix A.3: a published ES256 signature (r||s) verifies; the
@@ -210,8 +213,10 @@ std::vector<std::uint8_t> Subtract(const std::vector<std::uint8_t>& n,
 }
 
 TEST(Keys, EcdsaSignsLowSAndVerifiesHighS) {
-  const auto n = FromHex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551").value();
-  const auto half = FromHex("7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8").value();
+  const auto n =
+      FromHex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551").value();
+  const auto half =
+      FromHex("7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8").value();
   const auto& key = KeyOf(KeyType::kEcP256);
   for (int i = 0; i < 32; ++i) {
     auto sig = key.Sign(SignatureAlgorithm::kEcdsaP256Sha256, "low s").value();

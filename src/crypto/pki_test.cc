@@ -14,22 +14,26 @@ constexpr UnixTime kNow = 1'800'000'000;  // 2027-01-15
 constexpr UnixTime kDay = 86'400;
 
 DistinguishedName Org(std::string cn) {
-  return {.country = "CN", .organization = cn + " Ltd", .common_name = cn,
+  return {.country = "CN",
+          .organization = cn + " Ltd",
+          .common_name = cn,
           .serial_number = "91110000600037341L"};
 }
 
 class Pki : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = CertificateAuthority::CreateRoot(testing::TestKey(KeyType::kSm2),
-                                             {.country = "CN", .organization = "Pilot Zone",
-                                              .common_name = "Pilot Zone Root SM2"},
-                                             {kNow - 400 * kDay, kNow + 3650 * kDay}, random_)
-                .value();
+    root_ =
+        CertificateAuthority::CreateRoot(
+            testing::TestKey(KeyType::kSm2),
+            {.country = "CN", .organization = "Pilot Zone", .common_name = "Pilot Zone Root SM2"},
+            {kNow - 400 * kDay, kNow + 3650 * kDay}, random_)
+            .value();
     auto sub_key = PrivateKey::Generate(KeyType::kEcP384).value();
-    sub_cert_ = root_->Issue(sub_key.public_key(), {.country = "CN", .common_name = "Issuing CA"},
-                             {kNow - 300 * kDay, kNow + 1000 * kDay},
-                             CertificateProfile::kSubordinateCa, random_)
+    sub_cert_ = root_
+                    ->Issue(sub_key.public_key(), {.country = "CN", .common_name = "Issuing CA"},
+                            {kNow - 300 * kDay, kNow + 1000 * kDay},
+                            CertificateProfile::kSubordinateCa, random_)
                     .value();
     sub_ = CertificateAuthority::Load(sub_key, *sub_cert_).value();
     TrustList cn("digitrade-cn", "CN");
@@ -39,8 +43,9 @@ class Pki : public ::testing::Test {
   }
 
   Certificate IssueLeaf(const PrivateKey& key, Validity validity) {
-    return sub_->Issue(key.public_key(), Org("Shipper"), validity, CertificateProfile::kOrganization,
-                       random_)
+    return sub_
+        ->Issue(key.public_key(), Org("Shipper"), validity, CertificateProfile::kOrganization,
+                random_)
         .value();
   }
 
@@ -171,11 +176,12 @@ TEST_F(Pki, Sm2CrlRevokesTheIssuingCa) {
   EXPECT_EQ(r.sub_indication, SubIndication::kRevoked) << r.message;
   EXPECT_NE(r.message.find("Issuing CA"), std::string::npos) << r.message;
 
-  auto impostor = CertificateAuthority::CreateRoot(PrivateKey::Generate(KeyType::kSm2).value(),
-                                                   {.country = "CN", .organization = "Pilot Zone",
-                                                    .common_name = "Pilot Zone Root SM2"},
-                                                   {kNow - kDay, kNow + kDay}, random_)
-                      .value();
+  auto impostor =
+      CertificateAuthority::CreateRoot(
+          PrivateKey::Generate(KeyType::kSm2).value(),
+          {.country = "CN", .organization = "Pilot Zone", .common_name = "Pilot Zone Root SM2"},
+          {kNow - kDay, kNow + kDay}, random_)
+          .value();
   req.crls = {impostor.IssueCrl(revoked, kNow - kDay, kNow + kDay).value(),
               sub_->IssueCrl({}, kNow - kDay, kNow + kDay).value()};
   auto r2 = ValidateChain(store_, req);
@@ -185,7 +191,8 @@ TEST_F(Pki, Sm2CrlRevokesTheIssuingCa) {
 }
 
 TEST_F(Pki, CertificateParsingRejectsGarbage) {
-  for (std::string_view bad : {"", "garbage", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"}) {
+  for (std::string_view bad :
+       {"", "garbage", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"}) {
     auto c = Certificate::FromPem(bad);
     ASSERT_FALSE(c);
     EXPECT_EQ(c.error().code(), ErrorCode::kInvalidArgument);
@@ -226,8 +233,8 @@ TEST_F(Pki, OpensslVerifiesOurChainAndCrl) {
   auto sub = testing::RunCommand(verify + "-vfyopt distid:1234567812345678 -CAfile " +
                                  dir.File("root.pem") + " " + dir.File("sub.pem"));
   EXPECT_EQ(sub.exit_code, 0) << sub.output;
-  auto without_id = testing::RunCommand(verify + "-CAfile " + dir.File("root.pem") + " " +
-                                        dir.File("sub.pem"));
+  auto without_id =
+      testing::RunCommand(verify + "-CAfile " + dir.File("root.pem") + " " + dir.File("sub.pem"));
   EXPECT_NE(without_id.exit_code, 0) << "the SM2 signature must depend on the user ID";
   for (auto type : {KeyType::kSm2, KeyType::kEcP256}) {
     auto leaf = IssueLeaf(testing::TestKey(type), {kNow - kDay, kNow + kDay});
@@ -236,9 +243,8 @@ TEST_F(Pki, OpensslVerifiesOurChainAndCrl) {
     auto r = testing::RunCommand(link + dir.File("leaf.pem"));
     EXPECT_EQ(r.exit_code, 0) << r.output;
     const RevokedEntry revoked[] = {{leaf.SerialHex(), kNow - kDay}};
-    testing::WriteFile(dir.File("crl.pem"), sub_->IssueCrl(revoked, kNow - kDay, kNow + kDay)
-                                                .value()
-                                                .ToPem());
+    testing::WriteFile(dir.File("crl.pem"),
+                       sub_->IssueCrl(revoked, kNow - kDay, kNow + kDay).value().ToPem());
     auto r2 = testing::RunCommand(link + "-crl_check -CRLfile " + dir.File("crl.pem") + " " +
                                   dir.File("leaf.pem"));
     EXPECT_NE(r2.exit_code, 0) << r2.output;

@@ -1,10 +1,10 @@
 #include "crypto/signature_validator.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <ctime>
-
-#include <fmt/format.h>
 
 #include "crypto/base64.h"
 #include "crypto/chain.h"
@@ -60,9 +60,12 @@ bool IsTimestampSigner(const Certificate& c) {
 
 SubIndication SubIndicationForError(const Error& error) {
   switch (error.code()) {
-    case ErrorCode::kUnauthenticated: return SubIndication::kSigCryptoFailure;
-    case ErrorCode::kFailedPrecondition: return SubIndication::kCryptoConstraintsFailure;
-    default: return SubIndication::kFormatFailure;
+    case ErrorCode::kUnauthenticated:
+      return SubIndication::kSigCryptoFailure;
+    case ErrorCode::kFailedPrecondition:
+      return SubIndication::kCryptoConstraintsFailure;
+    default:
+      return SubIndication::kFormatFailure;
   }
 }
 
@@ -199,9 +202,9 @@ ValidationReport SignatureValidator::ValidateCms(std::span<const std::uint8_t> i
     report.Fail(SubIndication::kCryptoConstraintsFailure, key.error().message());
     return report;
   } else if (key->type() == KeyType::kRsa && key->bits() < kMinRsaBits) {
-    report.Fail(SubIndication::kCryptoConstraintsFailure,
-                fmt::format("RSA key of {} bits is below the minimum of {}", key->bits(),
-                            kMinRsaBits));
+    report.Fail(
+        SubIndication::kCryptoConstraintsFailure,
+        fmt::format("RSA key of {} bits is below the minimum of {}", key->bits(), kMinRsaBits));
     return report;
   }
   report.format = check.has_signing_certificate_v2 ? "CAdES-BES" : "CMS";
@@ -228,14 +231,13 @@ std::optional<UnixTime> SignatureValidator::ProvenTime(std::span<const std::uint
                                                        ValidationReport& report) const {
   ValidationReport ts = ValidateTimestamp(token, data, input);
   if (!ts.passed()) {
-    report.messages.push_back(fmt::format("signature timestamp not accepted: {} {}: {}",
-                                          IndicationName(ts.indication),
-                                          SubIndicationName(ts.sub_indication),
-                                          ts.messages.empty() ? "" : ts.messages.front()));
+    report.messages.push_back(fmt::format(
+        "signature timestamp not accepted: {} {}: {}", IndicationName(ts.indication),
+        SubIndicationName(ts.sub_indication), ts.messages.empty() ? "" : ts.messages.front()));
     return std::nullopt;
   }
-  report.messages.push_back(fmt::format("signature timestamp by {} at {}", ts.signer,
-                                        *ts.signing_time));
+  report.messages.push_back(
+      fmt::format("signature timestamp by {} at {}", ts.signer, *ts.signing_time));
   return ts.signing_time;
 }
 
@@ -295,9 +297,9 @@ ValidationReport SignatureValidator::ValidateXml(std::string_view xml,
   }
   if (auto key = check.signer->public_key();
       key && key->type() == KeyType::kRsa && key->bits() < kMinRsaBits) {
-    report.Fail(SubIndication::kCryptoConstraintsFailure,
-                fmt::format("RSA key of {} bits is below the minimum of {}", key->bits(),
-                            kMinRsaBits));
+    report.Fail(
+        SubIndication::kCryptoConstraintsFailure,
+        fmt::format("RSA key of {} bits is below the minimum of {}", key->bits(), kMinRsaBits));
     return report;
   }
   ValidateSigner(*check.signer, std::move(check.other_certificates), input, std::nullopt, report);

@@ -53,7 +53,8 @@ class SignatureValidator {
   ValidationReport ValidateJws(std::string_view jws, const ValidationInput& input) const;
   // CMS/CAdES (DER or PEM); a signature-time-stamp-token from a trusted TSA
   // proves the signing time.
-  ValidationReport ValidateCms(std::span<const std::uint8_t> cms, const ValidationInput& input) const;
+  ValidationReport ValidateCms(std::span<const std::uint8_t> cms,
+                               const ValidationInput& input) const;
   // An enveloped XMLDSig / XAdES-B document (crypto/xmldsig.h).
   ValidationReport ValidateXml(std::string_view xml, const ValidationInput& input) const;
   // An RFC 3161 token (or whole response) over `data`, with its TSA's trust.

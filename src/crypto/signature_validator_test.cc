@@ -125,12 +125,13 @@ TEST_F(JwsValidation, CertificateProblems) {
             SubIndication::kRevoked);
   // Unknown trust anchor: a self-made CA nobody listed.
   OsRandom rnd;
-  auto rogue = CertificateAuthority::CreateRoot(PrivateKey::Generate(KeyType::kSm2).value(),
-                                                {.common_name = "Rogue CA"},
-                                                {kNow - kDay, kNow + kDay}, rnd)
-                   .value();
-  auto rogue_leaf = rogue.Issue(key.public_key(), {.common_name = "Shipper"},
-                                {kNow - kDay, kNow + kDay}, CertificateProfile::kOrganization, rnd)
+  auto rogue =
+      CertificateAuthority::CreateRoot(PrivateKey::Generate(KeyType::kSm2).value(),
+                                       {.common_name = "Rogue CA"}, {kNow - kDay, kNow + kDay}, rnd)
+          .value();
+  auto rogue_leaf = rogue
+                        .Issue(key.public_key(), {.common_name = "Shipper"},
+                               {kNow - kDay, kNow + kDay}, CertificateProfile::kOrganization, rnd)
                         .value();
   JwsSigner s{.key = &key, .alg = alg};
   s.protected_header["x5c"] = boost::json::array{Base64Encode(rogue_leaf.ToDer())};
@@ -152,9 +153,9 @@ TEST_F(JwsValidation, WrongCurveCertificateIsAConstraintFailure) {
       " -subj /CN=k1 -days 2 -outform DER -out c.der");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto der = testing::ReadFile(dir.File("c.der"));
-  const std::string jws = Base64UrlEncode(R"({"alg":"ES256","x5c":[")" + Base64Encode(AsBytes(der)) +
-                                          R"("]})") +
-                          "." + Base64UrlEncode(kPayload) + "." + Base64UrlEncode(std::string(64, 'x'));
+  const std::string jws =
+      Base64UrlEncode(R"({"alg":"ES256","x5c":[")" + Base64Encode(AsBytes(der)) + R"("]})") + "." +
+      Base64UrlEncode(kPayload) + "." + Base64UrlEncode(std::string(64, 'x'));
   ExpectSub(Validate(jws), Indication::kIndeterminate, SubIndication::kCryptoConstraintsFailure);
 }
 
@@ -176,9 +177,9 @@ TEST_F(JwsValidation, ValidateTellsFormatsApart) {
 TEST_F(JwsValidation, RsaBelow2048IsAConstraintFailure) {
   auto key = PrivateKey::FromPem(testing::ReadTestData("rsa1024.pem")).value();
   auto cert = pki_.Issue(key);
-  const std::string input = Base64UrlEncode(R"({"alg":"RS256","x5c":[")" +
-                                            Base64Encode(cert.ToDer()) + R"("]})") +
-                            "." + Base64UrlEncode(kPayload);
+  const std::string input =
+      Base64UrlEncode(R"({"alg":"RS256","x5c":[")" + Base64Encode(cert.ToDer()) + R"("]})") + "." +
+      Base64UrlEncode(kPayload);
   testing::TempDir dir;
   testing::WriteFile(dir.File("key.pem"), testing::ReadTestData("rsa1024.pem"));
   testing::WriteFile(dir.File("in"), input);

@@ -1,5 +1,6 @@
 #include "crypto/test_util.h"
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -8,8 +9,6 @@
 #include <fstream>
 #include <map>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 namespace digitrade::crypto::testing {
 
@@ -72,16 +71,16 @@ const PrivateKey& TestKey(KeyType type) {
 }
 
 TestPki::TestPki(UnixTime now_time, KeyType root_key) : now(now_time) {
-  root = CertificateAuthority::CreateRoot(TestKey(root_key),
-                                          {.country = "CN", .organization = "Pilot Zone",
-                                           .common_name = "Pilot Zone Root SM2"},
-                                          {now - 400 * kDay, now + 3650 * kDay}, random)
+  root = CertificateAuthority::CreateRoot(
+             TestKey(root_key),
+             {.country = "CN", .organization = "Pilot Zone", .common_name = "Pilot Zone Root SM2"},
+             {now - 400 * kDay, now + 3650 * kDay}, random)
              .value();
   auto key = PrivateKey::Generate(KeyType::kEcP384).value();
-  auto cert = root->Issue(key.public_key(), {.country = "CN", .common_name = "Issuing CA"},
-                          {now - 300 * kDay, now + 1000 * kDay},
-                          CertificateProfile::kSubordinateCa, random)
-                  .value();
+  auto cert =
+      root->Issue(key.public_key(), {.country = "CN", .common_name = "Issuing CA"},
+                  {now - 300 * kDay, now + 1000 * kDay}, CertificateProfile::kSubordinateCa, random)
+          .value();
   issuing = CertificateAuthority::Load(key, cert).value();
   TrustList cn("digitrade-cn", "CN");
   cn.Add(root->certificate(), "Pilot Zone Root");
@@ -92,7 +91,9 @@ Certificate TestPki::Issue(const PrivateKey& key, std::optional<Validity> validi
                            CertificateProfile profile) {
   return issuing
       ->Issue(key.public_key(),
-              {.country = "CN", .organization = "Shipper Ltd", .common_name = "Shipper",
+              {.country = "CN",
+               .organization = "Shipper Ltd",
+               .common_name = "Shipper",
                .serial_number = "91110000600037341L"},
               validity.value_or(Validity{now - kDay, now + 365 * kDay}), profile, random)
       .value();

@@ -2,10 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <optional>
 #include <vector>
 
 #include "crypto/ca.h"
@@ -50,18 +50,20 @@ class TempDir {
   std::string path_;
 };
 
-inline constexpr KeyType kAllKeyTypes[] = {KeyType::kEd25519, KeyType::kEcP256,
-                                           KeyType::kEcP384, KeyType::kRsa, KeyType::kSm2};
+inline constexpr KeyType kAllKeyTypes[] = {KeyType::kEd25519, KeyType::kEcP256, KeyType::kEcP384,
+                                           KeyType::kRsa, KeyType::kSm2};
 inline constexpr SignatureAlgorithm kAllAlgorithms[] = {
-    SignatureAlgorithm::kEd25519,        SignatureAlgorithm::kEcdsaP256Sha256,
+    SignatureAlgorithm::kEd25519,         SignatureAlgorithm::kEcdsaP256Sha256,
     SignatureAlgorithm::kEcdsaP384Sha384, SignatureAlgorithm::kRsaPssSha256,
-    SignatureAlgorithm::kRsaPssSha384,   SignatureAlgorithm::kRsaPssSha512,
-    SignatureAlgorithm::kRsaPkcs1Sha256, SignatureAlgorithm::kRsaPkcs1Sha384,
-    SignatureAlgorithm::kRsaPkcs1Sha512, SignatureAlgorithm::kSm2Sm3};
+    SignatureAlgorithm::kRsaPssSha384,    SignatureAlgorithm::kRsaPssSha512,
+    SignatureAlgorithm::kRsaPkcs1Sha256,  SignatureAlgorithm::kRsaPkcs1Sha384,
+    SignatureAlgorithm::kRsaPkcs1Sha512,  SignatureAlgorithm::kSm2Sm3};
 
 // One key per type for the whole test run (RSA 2048: generation is slow).
 const PrivateKey& TestKey(KeyType type);
-inline const PrivateKey& TestKeyFor(SignatureAlgorithm alg) { return TestKey(KeyTypeFor(alg)); }
+inline const PrivateKey& TestKeyFor(SignatureAlgorithm alg) {
+  return TestKey(KeyTypeFor(alg));
+}
 
 // A two-level PKI for tests: a root (SM2 by default) in trust list
 // "digitrade-cn" (jurisdiction CN) and an ECDSA P-384 issuing CA under it,
@@ -85,6 +87,5 @@ struct TestPki {
 
 // Runs `node tests/interop/<script>` with `request` (JSON) on stdin.
 CommandResult RunNodePeer(std::string_view script, std::string_view request);
-
 
 }  // namespace digitrade::crypto::testing

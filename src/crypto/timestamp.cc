@@ -17,21 +17,30 @@ using internal::Owned;
 
 const EVP_MD* Md(HashAlgorithm h) {
   switch (h) {
-    case HashAlgorithm::kSha256: return EVP_sha256();
-    case HashAlgorithm::kSha384: return EVP_sha384();
-    case HashAlgorithm::kSha512: return EVP_sha512();
-    case HashAlgorithm::kSm3: return EVP_sm3();
+    case HashAlgorithm::kSha256:
+      return EVP_sha256();
+    case HashAlgorithm::kSha384:
+      return EVP_sha384();
+    case HashAlgorithm::kSha512:
+      return EVP_sha512();
+    case HashAlgorithm::kSm3:
+      return EVP_sm3();
   }
   return EVP_sha256();
 }
 
 Result<HashAlgorithm> HashOf(const X509_ALGOR* alg) {
   switch (OBJ_obj2nid(alg->algorithm)) {
-    case NID_sha256: return HashAlgorithm::kSha256;
-    case NID_sha384: return HashAlgorithm::kSha384;
-    case NID_sha512: return HashAlgorithm::kSha512;
-    case NID_sm3: return HashAlgorithm::kSm3;
-    default: return InvalidArgument("unsupported message imprint hash");
+    case NID_sha256:
+      return HashAlgorithm::kSha256;
+    case NID_sha384:
+      return HashAlgorithm::kSha384;
+    case NID_sha512:
+      return HashAlgorithm::kSha512;
+    case NID_sm3:
+      return HashAlgorithm::kSm3;
+    default:
+      return InvalidArgument("unsupported message imprint hash");
   }
 }
 
@@ -52,7 +61,7 @@ ASN1_INTEGER* SerialCallback(TS_RESP_CTX*, void* data) {
 }
 
 int TimeCallback(TS_RESP_CTX*, void* data, long* sec, long* usec) {  // NOLINT(google-runtime-int)
-  *sec = static_cast<long>(static_cast<CallbackData*>(data)->now);  // NOLINT(google-runtime-int)
+  *sec = static_cast<long>(static_cast<CallbackData*>(data)->now);   // NOLINT(google-runtime-int)
   *usec = 0;
   return 1;
 }
@@ -66,7 +75,8 @@ std::vector<std::uint8_t> OctetBytes(const ASN1_STRING* s) {
 Result<std::vector<std::uint8_t>> MakeTimestampRequest(HashAlgorithm hash,
                                                        std::span<const std::uint8_t> digest,
                                                        Random& random) {
-  if (digest.size() != DigestSize(hash)) return InvalidArgument("digest size does not fit the hash");
+  if (digest.size() != DigestSize(hash))
+    return InvalidArgument("digest size does not fit the hash");
   Owned<TS_REQ, TS_REQ_free> req(TS_REQ_new());
   Owned<TS_MSG_IMPRINT, TS_MSG_IMPRINT_free> imprint(TS_MSG_IMPRINT_new());
   Owned<X509_ALGOR, X509_ALGOR_free> alg(X509_ALGOR_new());
@@ -115,7 +125,8 @@ Result<std::vector<std::uint8_t>> TimestampAuthority::Respond(std::span<const st
     X509_up_ref(internal::CertAccess::Get(c));
     sk_X509_push(certs.get(), internal::CertAccess::Get(c));
   }
-  if (!ctx || TS_RESP_CTX_set_signer_cert(ctx.get(), internal::CertAccess::Get(certificate_)) != 1 ||
+  if (!ctx ||
+      TS_RESP_CTX_set_signer_cert(ctx.get(), internal::CertAccess::Get(certificate_)) != 1 ||
       TS_RESP_CTX_set_signer_key(ctx.get(), internal::KeyAccess::Get(key_)) != 1 ||
       TS_RESP_CTX_set_signer_digest(ctx.get(), EVP_sha256()) != 1 ||
       TS_RESP_CTX_set_ess_cert_id_digest(ctx.get(), EVP_sha256()) != 1 ||

@@ -69,7 +69,8 @@ class TimestampAuthority {
 // The token inside a DER TimeStampResp. Errors: failed_precondition when
 // the TSA did not grant the request (with its status text);
 // invalid_argument for malformed input.
-Result<std::vector<std::uint8_t>> TimestampTokenFromResponse(std::span<const std::uint8_t> response);
+Result<std::vector<std::uint8_t>> TimestampTokenFromResponse(
+    std::span<const std::uint8_t> response);
 
 struct TimestampInfo {
   UnixTime time = 0;

@@ -2,9 +2,9 @@
 // with `openssl ts` in both directions.
 #include "crypto/timestamp.h"
 
-#include <ctime>
-
 #include <gtest/gtest.h>
+
+#include <ctime>
 
 #include "common/json.h"
 #include "crypto/signature_validator.h"
@@ -27,9 +27,10 @@ class Timestamp : public ::testing::Test {
                                              {.country = "SG", .common_name = "TSA Root"},
                                              {now_ - 10 * kDay, now_ + 100 * kDay}, random_)
                 .value();
-    tsa_cert_ = root_->Issue(tsa_key_.public_key(), {.country = "SG", .common_name = "TSA"},
-                             {now_ - kDay, now_ + 10 * kDay},
-                             CertificateProfile::kTimestampAuthority, random_)
+    tsa_cert_ = root_
+                    ->Issue(tsa_key_.public_key(), {.country = "SG", .common_name = "TSA"},
+                            {now_ - kDay, now_ + 10 * kDay},
+                            CertificateProfile::kTimestampAuthority, random_)
                     .value();
     tsa_.emplace(TimestampAuthority::Create(tsa_key_, *tsa_cert_, {}).value());
     TrustList sg("sg-tsa", "SG");
@@ -88,8 +89,8 @@ TEST_F(Timestamp, BadInput) {
   EXPECT_FALSE(TimestampAuthority::Create(tsa_key_, root_->certificate(), {}));
   // An unknown TSA: no chain.
   TrustStore empty;
-  auto unknown = SignatureValidator(empty).ValidateTimestamp(token, AsBytes(kData),
-                                                             {.validation_time = now_});
+  auto unknown =
+      SignatureValidator(empty).ValidateTimestamp(token, AsBytes(kData), {.validation_time = now_});
   EXPECT_EQ(unknown.sub_indication, SubIndication::kNoCertificateChainFound);
   // A request with a wrong-size digest.
   EXPECT_FALSE(MakeTimestampRequest(HashAlgorithm::kSha256, AsBytes("short"), random_));
@@ -135,8 +136,8 @@ TEST_F(TimestampInterop, WeVerifyOpensslsResponse) {
                      "digests = sha256, sha384, sha512\naccuracy = secs:1\n"
                      "ess_cert_id_alg = sha256\n");
   testing::WriteFile(dir_.File("serial"), "01\n");
-  auto req = MakeTimestampRequest(HashAlgorithm::kSha256, Hash(HashAlgorithm::kSha256, kData),
-                                  random_);
+  auto req =
+      MakeTimestampRequest(HashAlgorithm::kSha256, Hash(HashAlgorithm::kSha256, kData), random_);
   ASSERT_TRUE(req);
   testing::WriteFile(dir_.File("req.tsq"), testing::AsString(*req));
   Openssl("ts -reply -config tsa.cnf -queryfile req.tsq -out resp.tsr");

@@ -51,15 +51,22 @@ const SubInfo& Info(SubIndication s) {
 
 std::string_view IndicationName(Indication i) {
   switch (i) {
-    case Indication::kTotalPassed: return "TOTAL_PASSED";
-    case Indication::kTotalFailed: return "TOTAL_FAILED";
-    case Indication::kIndeterminate: return "INDETERMINATE";
+    case Indication::kTotalPassed:
+      return "TOTAL_PASSED";
+    case Indication::kTotalFailed:
+      return "TOTAL_FAILED";
+    case Indication::kIndeterminate:
+      return "INDETERMINATE";
   }
   return "INDETERMINATE";
 }
 
-std::string_view SubIndicationName(SubIndication s) { return Info(s).name; }
-Indication IndicationOf(SubIndication s) { return Info(s).indication; }
+std::string_view SubIndicationName(SubIndication s) {
+  return Info(s).name;
+}
+Indication IndicationOf(SubIndication s) {
+  return Info(s).indication;
+}
 
 void ValidationReport::Fail(SubIndication s, std::string message) {
   indication = IndicationOf(s);
@@ -77,13 +84,13 @@ boost::json::object ValidationReport::ToJson() const {
   if (!algorithm.empty()) o["algorithm"] = algorithm;
   if (!signer.empty()) o["signer"] = signer;
   if (signer_certificate) {
-    o["signerCertificate"] = boost::json::object{
-        {"subject", signer_certificate->Subject()},
-        {"issuer", signer_certificate->Issuer()},
-        {"serialNumber", signer_certificate->SerialHex()},
-        {"sha256", signer_certificate->Sha256Fingerprint()},
-        {"notBefore", signer_certificate->NotBefore()},
-        {"notAfter", signer_certificate->NotAfter()}};
+    o["signerCertificate"] =
+        boost::json::object{{"subject", signer_certificate->Subject()},
+                            {"issuer", signer_certificate->Issuer()},
+                            {"serialNumber", signer_certificate->SerialHex()},
+                            {"sha256", signer_certificate->Sha256Fingerprint()},
+                            {"notBefore", signer_certificate->NotBefore()},
+                            {"notAfter", signer_certificate->NotAfter()}};
   }
   if (signing_time) {
     o["signingTime"] = *signing_time;

@@ -4,12 +4,11 @@
 // jurisdiction it came from). Plain value types; thread-compatible.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "common/result.h"
 #include "crypto/certificate.h"

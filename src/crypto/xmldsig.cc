@@ -1,7 +1,5 @@
 #include "crypto/xmldsig.h"
 
-#include <mutex>
-
 #include <fmt/format.h>
 #include <openssl/err.h>
 #include <xmlsec/crypto.h>
@@ -11,6 +9,8 @@
 #include <xmlsec/xmldsig.h>
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/xmltree.h>
+
+#include <mutex>
 
 #include "crypto/base64.h"
 #include "crypto/internal/cert_impl.h"
@@ -25,8 +25,7 @@ constexpr const char* kXadesNs = "http://uri.etsi.org/01903/v1.3.2#";
 
 // Outside input makes xmlsec report errors; they are turned into
 // sub-indications, so its default printing to stderr is switched off.
-void IgnoreXmlSecError(const char*, int, const char*, const char*, const char*, int,
-                       const char*) {}
+void IgnoreXmlSecError(const char*, int, const char*, const char*, const char*, int, const char*) {}
 
 // libxml2 and xmlsec need process-wide initialisation, exactly once.
 Status InitXmlSec() {
@@ -49,12 +48,15 @@ using DsigCtx = std::unique_ptr<xmlSecDSigCtx, DsigCtxFree>;
 
 Result<xmlSecTransformId> SignatureMethod(KeyType type) {
   switch (type) {
-    case KeyType::kEcP256: return xmlSecTransformEcdsaSha256Id;
-    case KeyType::kEcP384: return xmlSecTransformEcdsaSha384Id;
-    case KeyType::kRsa: return xmlSecTransformRsaSha256Id;
+    case KeyType::kEcP256:
+      return xmlSecTransformEcdsaSha256Id;
+    case KeyType::kEcP384:
+      return xmlSecTransformEcdsaSha384Id;
+    case KeyType::kRsa:
+      return xmlSecTransformRsaSha256Id;
     default:
-      return InvalidArgument(fmt::format("{} keys cannot sign XML here (xmlsec 1.2.37)",
-                                         KeyTypeName(type)));
+      return InvalidArgument(
+          fmt::format("{} keys cannot sign XML here (xmlsec 1.2.37)", KeyTypeName(type)));
   }
 }
 
@@ -114,7 +116,8 @@ Result<std::string> SignXmlEnveloped(std::string_view xml, const PrivateKey& key
   DT_TRY(InitXmlSec());
   DT_ASSIGN_OR_RETURN(auto method, SignatureMethod(key.type()));
   DT_ASSIGN_OR_RETURN(auto cert_key, certificate.public_key());
-  if (!(cert_key == key.public_key())) return InvalidArgument("the key does not match the certificate");
+  if (!(cert_key == key.public_key()))
+    return InvalidArgument("the key does not match the certificate");
   DT_ASSIGN_OR_RETURN(auto doc, internal::ParseXml(xml));
   xmlNodePtr root = xmlDocGetRootElement(doc.get());
   if (xmlSecFindNode(root, xmlSecNodeSignature, xmlSecDSigNs) != nullptr) {
@@ -124,9 +127,10 @@ Result<std::string> SignXmlEnveloped(std::string_view xml, const PrivateKey& key
                                                    nullptr, BAD_CAST "ds");
   if (sig == nullptr) return Internal("signature template");
   xmlAddChild(root, sig);
-  xmlNodePtr ref = xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, nullptr,
-                                                   BAD_CAST "", nullptr);
-  if (ref == nullptr || xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId) == nullptr ||
+  xmlNodePtr ref =
+      xmlSecTmplSignatureAddReference(sig, xmlSecTransformSha256Id, nullptr, BAD_CAST "", nullptr);
+  if (ref == nullptr ||
+      xmlSecTmplReferenceAddTransform(ref, xmlSecTransformEnvelopedId) == nullptr ||
       xmlSecTmplReferenceAddTransform(ref, xmlSecTransformExclC14NId) == nullptr) {
     return Internal("signature reference template");
   }
@@ -197,7 +201,8 @@ Status RegisterIds(xmlDoc* doc, xmlNode* node) {
 // write it, or "#<the root's Id>" as ETSI trusted lists do) carrying the
 // enveloped-signature transform; other references only within the document.
 Status CheckShape(XPath& xp, xmlNode* root, xmlNode* sig) {
-  if (sig->parent != root) return InvalidArgument("the signature is not a child of the root element");
+  if (sig->parent != root)
+    return InvalidArgument("the signature is not a child of the root element");
   const std::string root_id = Attribute(root, "Id");
   xmlNode* whole = nullptr;
   for (xmlNode* r : xp.Nodes("ds:SignedInfo/ds:Reference", sig)) {
@@ -229,16 +234,16 @@ DsigCtx VerifyContext(xmlSecKeyPtr key) {
   ctx->enabledReferenceUris = static_cast<xmlSecTransformUriType>(
       xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument);
   for (xmlSecTransformId t :
-       {xmlSecTransformExclC14NId, xmlSecTransformExclC14NWithCommentsId,
-        xmlSecTransformInclC14NId, xmlSecTransformInclC14N11Id, xmlSecTransformEnvelopedId,
-        xmlSecTransformSha256Id, xmlSecTransformSha384Id, xmlSecTransformSha512Id}) {
+       {xmlSecTransformExclC14NId, xmlSecTransformExclC14NWithCommentsId, xmlSecTransformInclC14NId,
+        xmlSecTransformInclC14N11Id, xmlSecTransformEnvelopedId, xmlSecTransformSha256Id,
+        xmlSecTransformSha384Id, xmlSecTransformSha512Id}) {
     xmlSecDSigCtxEnableReferenceTransform(ctx.get(), t);
   }
   for (xmlSecTransformId t :
-       {xmlSecTransformExclC14NId, xmlSecTransformExclC14NWithCommentsId,
-        xmlSecTransformInclC14NId, xmlSecTransformInclC14N11Id, xmlSecTransformEcdsaSha256Id,
-        xmlSecTransformEcdsaSha384Id, xmlSecTransformEcdsaSha512Id, xmlSecTransformRsaSha256Id,
-        xmlSecTransformRsaSha384Id, xmlSecTransformRsaSha512Id}) {
+       {xmlSecTransformExclC14NId, xmlSecTransformExclC14NWithCommentsId, xmlSecTransformInclC14NId,
+        xmlSecTransformInclC14N11Id, xmlSecTransformEcdsaSha256Id, xmlSecTransformEcdsaSha384Id,
+        xmlSecTransformEcdsaSha512Id, xmlSecTransformRsaSha256Id, xmlSecTransformRsaSha384Id,
+        xmlSecTransformRsaSha512Id}) {
     xmlSecDSigCtxEnableSignatureTransform(ctx.get(), t);
   }
   return ctx;
@@ -247,8 +252,8 @@ DsigCtx VerifyContext(xmlSecKeyPtr key) {
 bool ReferencesFailed(xmlSecDSigCtx* ctx) {
   const xmlSecSize n = xmlSecPtrListGetSize(&ctx->signedInfoReferences);
   for (xmlSecSize i = 0; i < n; ++i) {
-    auto* ref = static_cast<xmlSecDSigReferenceCtxPtr>(
-        xmlSecPtrListGetItem(&ctx->signedInfoReferences, i));
+    auto* ref =
+        static_cast<xmlSecDSigReferenceCtxPtr>(xmlSecPtrListGetItem(&ctx->signedInfoReferences, i));
     if (ref != nullptr && ref->status != xmlSecDSigStatusSucceeded) return true;
   }
   return false;
@@ -258,12 +263,14 @@ bool ReferencesFailed(xmlSecDSigCtx* ctx) {
 
 XmlSignatureCheck CheckEnvelopedSignature(std::string_view xml) {
   XmlSignatureCheck c;
-  if (auto init = InitXmlSec(); !init) return Fail(c, SubIndication::kFormatFailure, init.error().message());
+  if (auto init = InitXmlSec(); !init)
+    return Fail(c, SubIndication::kFormatFailure, init.error().message());
   auto doc = ParseXml(xml);
   if (!doc) return Fail(c, SubIndication::kFormatFailure, doc.error().message());
   XPath xp(doc->get(), {{"ds", "http://www.w3.org/2000/09/xmldsig#"}, {"xades", kXadesNs}});
   auto sigs = xp.Nodes("//ds:Signature");
-  if (sigs.empty()) return Fail(c, SubIndication::kFormatFailure, "no ds:Signature in the document");
+  if (sigs.empty())
+    return Fail(c, SubIndication::kFormatFailure, "no ds:Signature in the document");
   if (sigs.size() > 1) return Fail(c, SubIndication::kFormatFailure, "more than one ds:Signature");
   xmlNode* sig = sigs[0];
   c.algorithm = [&] {
@@ -288,7 +295,8 @@ XmlSignatureCheck CheckEnvelopedSignature(std::string_view xml) {
     return Fail(std::move(c), SubIndication::kFormatFailure, certs.error().message());
   }
   if (!c.signer) {
-    return Fail(std::move(c), SubIndication::kNoSignerCertificateFound, "no X509Certificate in KeyInfo");
+    return Fail(std::move(c), SubIndication::kNoSignerCertificateFound,
+                "no X509Certificate in KeyInfo");
   }
   auto public_key = c.signer->public_key();
   if (!public_key) {

@@ -2,9 +2,9 @@
 // interoperability with the xmlsec1 command line in both directions.
 #include "crypto/xmldsig.h"
 
-#include <ctime>
-
 #include <gtest/gtest.h>
+
+#include <ctime>
 
 #include "common/json.h"
 #include "crypto/signature_validator.h"
@@ -30,7 +30,8 @@ class XmlDsig : public ::testing::Test {
 
   std::string Sign(KeyType type) {
     const auto& key = testing::TestKey(type);
-    auto signed_xml = SignXmlEnveloped(kInvoice, key, pki_.Issue(key), {pki_.issuing->certificate()});
+    auto signed_xml =
+        SignXmlEnveloped(kInvoice, key, pki_.Issue(key), {pki_.issuing->certificate()});
     EXPECT_TRUE(signed_xml) << signed_xml.error().ToString();
     return signed_xml.value_or("");
   }
@@ -98,9 +99,11 @@ TEST_F(XmlDsig, BadInput) {
   ExpectSub(Validate(good.substr(0, ki) + good.substr(ki_end)),
             SubIndication::kNoSignerCertificateFound);
   // External entities: refused before anything is resolved.
-  ExpectSub(Validate(R"(<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY x SYSTEM "file:///etc/passwd">]>)" +
-                     good.substr(good.find("<Invoice"))),
-            SubIndication::kFormatFailure);
+  ExpectSub(
+      Validate(
+          R"(<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY x SYSTEM "file:///etc/passwd">]>)" +
+          good.substr(good.find("<Invoice"))),
+      SubIndication::kFormatFailure);
   // Two signatures (wrapping attempts).
   const auto sig_start = good.find("<ds:Signature");
   const auto sig_end = good.find("</ds:Signature>") + 15;
@@ -112,10 +115,12 @@ TEST_F(XmlDsig, BadInput) {
 TEST_F(XmlDsig, CertificateProblems) {
   const auto& key = testing::TestKey(KeyType::kEcP256);
   const auto expired = pki_.Issue(key, Validity{pki_.now - 10 * TestPki::kDay, pki_.now - 1});
-  ExpectSub(Validate(SignXmlEnveloped(kInvoice, key, expired, {pki_.issuing->certificate()}).value()),
-            SubIndication::kOutOfBoundsNoPoe);
+  ExpectSub(
+      Validate(SignXmlEnveloped(kInvoice, key, expired, {pki_.issuing->certificate()}).value()),
+      SubIndication::kOutOfBoundsNoPoe);
   TrustStore empty;
-  auto r = SignatureValidator(empty).ValidateXml(Sign(KeyType::kEcP256), {.validation_time = pki_.now});
+  auto r =
+      SignatureValidator(empty).ValidateXml(Sign(KeyType::kEcP256), {.validation_time = pki_.now});
   ExpectSub(r, SubIndication::kNoCertificateChainFound);
 }
 

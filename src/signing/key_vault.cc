@@ -1,9 +1,9 @@
 #include "signing/key_vault.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <ctime>
-
-#include <fmt/format.h>
 
 #include "common/json.h"
 #include "crypto/aead.h"
@@ -70,9 +70,7 @@ Result<std::unique_ptr<KeyVault>> KeyVault::Create(storage::Database& db, const 
 }
 
 std::vector<storage::Migration> KeyVault::Migrations() {
-  return {{.module = "signing",
-           .version = 1,
-           .sql = R"(
+  return {{.module = "signing", .version = 1, .sql = R"(
 CREATE TABLE signing_keys (
   id TEXT PRIMARY KEY,
   organisation_id TEXT NOT NULL,
@@ -135,7 +133,8 @@ Result<SigningKeyInfo> KeyVault::SetCertificate(const std::string& key_id, std::
   }
   std::string bundle;
   for (const auto& c : certs) bundle += c.ToPem();
-  DT_TRY(db_.Execute("UPDATE signing_keys SET certificate_pem = $1 WHERE id = $2", {bundle, key_id}));
+  DT_TRY(
+      db_.Execute("UPDATE signing_keys SET certificate_pem = $1 WHERE id = $2", {bundle, key_id}));
   return GetKey(key_id);
 }
 
@@ -176,10 +175,10 @@ Result<std::vector<std::uint8_t>> KeyVault::Sign(const std::string& key_id, Sign
     return crypto::SignCmsDetached(content, key, certs.front(),
                                    {.chain = chain, .signing_time = Now()});
   }
-  DT_ASSIGN_OR_RETURN(auto xml, crypto::SignXmlEnveloped(
-                                    std::string_view(reinterpret_cast<const char*>(content.data()),
-                                                     content.size()),
-                                    key, certs.front(), chain));
+  DT_ASSIGN_OR_RETURN(
+      auto xml, crypto::SignXmlEnveloped(
+                    std::string_view(reinterpret_cast<const char*>(content.data()), content.size()),
+                    key, certs.front(), chain));
   return std::vector<std::uint8_t>(xml.begin(), xml.end());
 }
 

@@ -9,13 +9,12 @@
 // Clock and Random must outlive the vault.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "common/clock.h"
 #include "common/result.h"

@@ -1,8 +1,8 @@
 #include "signing/key_vault.h"
 
-#include <filesystem>
-
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "crypto/ca.h"
 #include "crypto/jws.h"
@@ -55,7 +55,8 @@ TEST_F(KeyVaultTest, KeysAreSealedAndSignForTheirOrganisation) {
   auto jws = vault_->Sign(info->id, SignatureFormat::kJws, Bytes("hello"), false);
   ASSERT_TRUE(jws) << jws.error().ToString();
   auto pub = crypto::PublicKey::FromJwk(info->public_jwk).value();
-  auto v = crypto::VerifyJws(std::string_view(reinterpret_cast<const char*>(jws->data()), jws->size()), pub);
+  auto v = crypto::VerifyJws(
+      std::string_view(reinterpret_cast<const char*>(jws->data()), jws->size()), pub);
   ASSERT_TRUE(v) << v.error().ToString();
   EXPECT_EQ(v->alg, crypto::SignatureAlgorithm::kSm2Sm3);
   EXPECT_EQ(v->protected_header.at("kid").as_string(), info->thumbprint);
@@ -92,8 +93,8 @@ TEST_F(KeyVaultTest, CertificatesGoIntoSignatures) {
     const std::string content = format == SignatureFormat::kXml ? "<doc>1</doc>" : "payload";
     auto sig = vault_->Sign(info.id, format, Bytes(content), format == SignatureFormat::kCms);
     ASSERT_TRUE(sig) << sig.error().ToString();
-    auto report = validator.Validate(*sig, {.validation_time = 1'767'225'600,
-                                            .detached_content = Bytes(content)});
+    auto report = validator.Validate(
+        *sig, {.validation_time = 1'767'225'600, .detached_content = Bytes(content)});
     EXPECT_TRUE(report.passed()) << report.messages.front();
   }
 }

@@ -1,15 +1,13 @@
 #include "trust/registry.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 namespace digitrade::trust {
 
 std::vector<storage::Migration> TrustRegistry::Migrations() {
-  return {{.module = "trust",
-           .version = 1,
-           .sql = R"(
+  return {{.module = "trust", .version = 1, .sql = R"(
 CREATE TABLE trust_lists (
   name TEXT PRIMARY KEY,
   jurisdiction TEXT NOT NULL,
@@ -19,14 +17,15 @@ CREATE TABLE trust_lists (
 }
 
 Status TrustRegistry::Load() {
-  DT_ASSIGN_OR_RETURN(auto rows,
-                      db_.Query("SELECT name, jurisdiction, content FROM trust_lists ORDER BY name"));
+  DT_ASSIGN_OR_RETURN(
+      auto rows, db_.Query("SELECT name, jurisdiction, content FROM trust_lists ORDER BY name"));
   std::lock_guard lock(mu_);
   for (const auto& row : rows.rows) {
-    auto list = crypto::LoadTrustList(row.Text("content"), row.Text("name"), row.Text("jurisdiction"));
+    auto list =
+        crypto::LoadTrustList(row.Text("content"), row.Text("name"), row.Text("jurisdiction"));
     if (!list) {
-      return DataLoss(fmt::format("stored trust list \"{}\": {}", row.Text("name"),
-                                  list.error().message()));
+      return DataLoss(
+          fmt::format("stored trust list \"{}\": {}", row.Text("name"), list.error().message()));
     }
     lists_.insert_or_assign(list->name(), *std::move(list));
   }
@@ -36,16 +35,17 @@ Status TrustRegistry::Load() {
 
 Result<crypto::TrustList> TrustRegistry::Import(std::string_view content, std::string name,
                                                 std::string jurisdiction) {
-  DT_ASSIGN_OR_RETURN(auto list, crypto::LoadTrustList(content, std::move(name), std::move(jurisdiction)));
+  DT_ASSIGN_OR_RETURN(auto list,
+                      crypto::LoadTrustList(content, std::move(name), std::move(jurisdiction)));
   if (list.anchors().empty()) return InvalidArgument("the trust list has no usable anchor");
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       clock_.Now().time_since_epoch())
-                       .count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
   // Store what was given, so a reload parses the same bytes.
   auto stored = db_.Transact([&](storage::Executor& ex) -> Status {
     DT_TRY(ex.Execute("DELETE FROM trust_lists WHERE name = $1", {list.name()}));
     DT_TRY(ex.Execute(
-        "INSERT INTO trust_lists (name, jurisdiction, content, imported_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO trust_lists (name, jurisdiction, content, imported_at) VALUES ($1, $2, $3, "
+        "$4)",
         {list.name(), list.jurisdiction(), std::string(content), static_cast<int64_t>(now)}));
     return {};
   });

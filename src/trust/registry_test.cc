@@ -1,8 +1,8 @@
 #include "trust/registry.h"
 
-#include <filesystem>
-
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "crypto/ca.h"
 #include "storage/sqlite/sqlite_database.h"

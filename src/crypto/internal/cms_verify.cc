@@ -10,7 +10,6 @@ namespace digitrade::crypto::internal {
 
 namespace {
 
-
 CmsSignerCheck Failed(CmsSignerCheck c, SubIndication s, std::string message) {
   c.failure = s;
   c.message = std::move(message);
@@ -43,8 +42,9 @@ Status CheckSigningCertificate(CMS_SignerInfo* si, X509* signer, bool& has_v2) {
   Owned<ESS_SIGNING_CERT_V2, ESS_SIGNING_CERT_V2_free> v2(DecodeSequence<ESS_SIGNING_CERT_V2>(
       SignedAttribute(si, NID_id_smime_aa_signingCertificateV2), d2i_ESS_SIGNING_CERT_V2));
   has_v2 = v2 != nullptr;
-  const bool present = CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificate, -1) >= 0 ||
-                       CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, -1) >= 0;
+  const bool present =
+      CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificate, -1) >= 0 ||
+      CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, -1) >= 0;
   if (!present) return {};
   if (!v1 && !v2) return InvalidArgument("malformed signing-certificate attribute");
   X509Stack chain(sk_X509_new_null());
@@ -118,7 +118,8 @@ CmsSignerCheck CheckFirstSigner(CMS_ContentInfo* cms,
                   "the signer's certificate is not in the CMS");
   }
   if (CMS_signed_get_attr_count(si) <= 0) {
-    return Failed(std::move(c), SubIndication::kFormatFailure, "CMS SignerInfo has no signed attributes");
+    return Failed(std::move(c), SubIndication::kFormatFailure,
+                  "CMS SignerInfo has no signed attributes");
   }
   CMS_SignerInfo_set1_signer_cert(si, signer);
   if (const ASN1_TYPE* t = SignedAttribute(si, NID_pkcs9_signingTime); t != nullptr) {
@@ -139,8 +140,8 @@ CmsSignerCheck CheckFirstSigner(CMS_ContentInfo* cms,
       return Failed(std::move(c), SubIndication::kSignedDataNotFound,
                     "detached CMS and no content supplied");
     }
-    data = ReadBio(std::span<const std::uint8_t>(ASN1_STRING_get0_data(*embedded),
-                                                 static_cast<std::size_t>(ASN1_STRING_length(*embedded))));
+    data = ReadBio(std::span<const std::uint8_t>(
+        ASN1_STRING_get0_data(*embedded), static_cast<std::size_t>(ASN1_STRING_length(*embedded))));
   }
   const int digest_ok = VerifyContentDigest(cms, si, data.get());
   if (digest_ok != 1) {

@@ -33,6 +33,7 @@ struct CmsSignerCheck {
 // signature over the signed attributes, message digest of `content` (the
 // detached content, or the encapsulated one if null), and the
 // signing-certificate(-v2) binding when present.
-CmsSignerCheck CheckFirstSigner(CMS_ContentInfo* cms, std::optional<std::span<const std::uint8_t>> content);
+CmsSignerCheck CheckFirstSigner(CMS_ContentInfo* cms,
+                                std::optional<std::span<const std::uint8_t>> content);
 
 }  // namespace digitrade::crypto::internal

@@ -33,8 +33,8 @@ const char* GroupName(KeyType type);
 
 // Prepares `ctx` for signing (or verifying) with `alg`: digest, RSA-PSS
 // parameters, SM2 user ID. Errors: internal.
-Status InitSignatureContext(EVP_MD_CTX* ctx, const KeyImpl& key, SignatureAlgorithm alg,
-                            bool sign, std::string_view sm2_id = kSm2DefaultUserId);
+Status InitSignatureContext(EVP_MD_CTX* ctx, const KeyImpl& key, SignatureAlgorithm alg, bool sign,
+                            std::string_view sm2_id = kSm2DefaultUserId);
 
 // JWK conversion (jwk.cc).
 Result<Pkey> PkeyFromJwk(const boost::json::object& jwk, bool want_private);

@@ -22,7 +22,9 @@ Bio ReadBio(std::span<const std::uint8_t> data) {
   return Bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
 }
 
-Bio ReadBio(std::string_view data) { return ReadBio(Bytes(data)); }
+Bio ReadBio(std::string_view data) {
+  return ReadBio(Bytes(data));
+}
 
 std::vector<std::uint8_t> BioBytes(BIO* bio) {
   char* p = nullptr;

@@ -6,18 +6,18 @@
 // many threads at once.
 #pragma once
 
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <openssl/bio.h>
-#include <openssl/crypto.h>
-#include <openssl/bn.h>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
 
 #include "common/result.h"
 #include "crypto/keys.h"
@@ -38,7 +38,9 @@ using Bio = Owned<BIO, BIO_free_all>;
 using Bn = Owned<BIGNUM, BN_free>;
 using X509Ptr = Owned<X509, X509_free>;
 using X509CrlPtr = Owned<X509_CRL, X509_CRL_free>;
-inline void FreeX509Stack(STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); }
+inline void FreeX509Stack(STACK_OF(X509) * s) {
+  sk_X509_pop_free(s, X509_free);
+}
 using X509Stack = Owned<STACK_OF(X509), FreeX509Stack>;
 
 // Drains OpenSSL's thread-local error queue into one line ("what: reason").

@@ -13,8 +13,8 @@ Result<XmlDoc> ParseXml(std::string_view xml) {
   // entities are not substituted and external subsets are not loaded. No
   // NOBLANKS either: whitespace is part of what signatures cover.
   const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
-  XmlDoc doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "input.xml", nullptr,
-                           options));
+  XmlDoc doc(
+      xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "input.xml", nullptr, options));
   if (!doc) {
     const xmlError* err = xmlGetLastError();
     return InvalidArgument(fmt::format("XML is not well-formed{}{}", err ? ": " : "",
@@ -36,7 +36,9 @@ XPath::XPath(xmlDoc* doc, std::initializer_list<std::pair<const char*, const cha
   }
 }
 
-XPath::~XPath() { xmlXPathFreeContext(ctx_); }
+XPath::~XPath() {
+  xmlXPathFreeContext(ctx_);
+}
 
 std::vector<xmlNode*> XPath::Nodes(const char* expr, xmlNode* context) {
   std::vector<xmlNode*> out;

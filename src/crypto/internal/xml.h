@@ -3,13 +3,13 @@
 // no DTD of any kind (a DOCTYPE is refused outright), bounded size.
 #pragma once
 
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
 
 #include "common/result.h"
 

@@ -1,9 +1,9 @@
 #include "http/api/signatures_api.h"
 
-#include <chrono>
+#include <fmt/format.h>
 
 #include <boost/json/array.hpp>
-#include <fmt/format.h>
+#include <chrono>
 
 #include "common/json.h"
 #include "crypto/base64.h"
@@ -34,9 +34,8 @@ Result<Response> Verify(trust::TrustRegistry& registry, const Clock& clock, Requ
     input.detached_content = content;
   }
   DT_ASSIGN_OR_RETURN(auto at, json::OptionalInt(body, "validation_time"));
-  input.validation_time =
-      at.value_or(std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch())
-                      .count());
+  input.validation_time = at.value_or(
+      std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count());
   const auto store = registry.Snapshot();
   const auto report = crypto::SignatureValidator(*store).Validate(object, input);
   return Response::Json(200, report.ToJson());
@@ -53,8 +52,8 @@ boost::json::object TrustListJson(const crypto::TrustList& list) {
   boost::json::object o{{"name", list.name()},
                         {"jurisdiction", list.jurisdiction()},
                         {"anchors", std::move(anchors)}};
-  o["next_update"] = list.next_update() ? boost::json::value(*list.next_update())
-                                        : boost::json::value(nullptr);
+  o["next_update"] =
+      list.next_update() ? boost::json::value(*list.next_update()) : boost::json::value(nullptr);
   return o;
 }
 
@@ -71,7 +70,8 @@ Result<Response> ImportTrustList(trust::TrustRegistry& registry, Request& req) {
   DT_ASSIGN_OR_RETURN(auto content, json::RequiredString(body, "content"));
   DT_ASSIGN_OR_RETURN(auto name, json::OptionalString(body, "name"));
   DT_ASSIGN_OR_RETURN(auto jurisdiction, json::OptionalString(body, "jurisdiction"));
-  DT_ASSIGN_OR_RETURN(auto list, registry.Import(content, name.value_or(""), jurisdiction.value_or("")));
+  DT_ASSIGN_OR_RETURN(auto list,
+                      registry.Import(content, name.value_or(""), jurisdiction.value_or("")));
   return Created(TrustListJson(list), "/v1/trust-lists");
 }
 

@@ -1,7 +1,8 @@
 #include "http/api/signing_api.h"
 
-#include <boost/json/array.hpp>
 #include <fmt/format.h>
+
+#include <boost/json/array.hpp>
 
 #include "common/json.h"
 #include "crypto/base64.h"
@@ -19,8 +20,8 @@ boost::json::object KeyJson(const signing::SigningKeyInfo& k) {
                         {"type", crypto::KeyTypeName(k.type)},
                         {"public_jwk", k.public_jwk},
                         {"thumbprint", k.thumbprint}};
-  o["certificate_pem"] = k.certificate_pem ? boost::json::value(*k.certificate_pem)
-                                           : boost::json::value(nullptr);
+  o["certificate_pem"] =
+      k.certificate_pem ? boost::json::value(*k.certificate_pem) : boost::json::value(nullptr);
   return o;
 }
 
@@ -77,8 +78,8 @@ Result<Response> SetCertificate(signing::KeyVault* v, Request& req) {
 Result<Response> Sign(signing::KeyVault* v, Request& req) {
   DT_ASSIGN_OR_RETURN(auto vault, Vault(v));
   DT_ASSIGN_OR_RETURN(auto body, json::ParseObject(req.body, {.max_bytes = kMaxContent}));
-  DT_TRY(json::RejectUnknownMembers(body, {"key_id", "format", "content", "content_base64",
-                                           "detached"}));
+  DT_TRY(json::RejectUnknownMembers(body,
+                                    {"key_id", "format", "content", "content_base64", "detached"}));
   DT_ASSIGN_OR_RETURN(auto key_id, json::RequiredString(body, "key_id"));
   DT_ASSIGN_OR_RETURN(auto format_name, json::RequiredString(body, "format"));
   DT_ASSIGN_OR_RETURN(auto format, signing::ParseSignatureFormat(format_name));
