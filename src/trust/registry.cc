@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "crypto/etsi_trust_list.h"
+
 namespace digitrade::trust {
 
 std::vector<storage::Migration> TrustRegistry::Migrations() {
@@ -33,8 +35,15 @@ Status TrustRegistry::Load() {
   return {};
 }
 
-Result<crypto::TrustList> TrustRegistry::Import(std::string_view content, std::string name,
-                                                std::string jurisdiction) {
+Result<crypto::TrustList> TrustRegistry::Import(
+    std::string_view content, std::string name, std::string jurisdiction,
+    std::span<const crypto::Certificate> scheme_operators) {
+  if (!scheme_operators.empty()) {
+    // Reported as a bad request, not as the caller's failed authentication.
+    if (auto v = crypto::VerifyEtsiTrustListSignature(content, scheme_operators); !v) {
+      return InvalidArgument(v.error().message());
+    }
+  }
   DT_ASSIGN_OR_RETURN(auto list,
                       crypto::LoadTrustList(content, std::move(name), std::move(jurisdiction)));
   if (list.anchors().empty()) return InvalidArgument("the trust list has no usable anchor");

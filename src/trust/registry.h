@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,8 +37,12 @@ class TrustRegistry {
   // `jurisdiction`), stores it, replacing any list of the same name, and
   // publishes it. Errors: those of crypto::LoadTrustList; invalid_argument
   // for a list without anchors; those of the database.
+  // When `scheme_operators` is not empty, an ETSI list must carry a valid
+  // XML signature by one of them (crypto::VerifyEtsiTrustListSignature);
+  // errors: invalid_argument otherwise.
   Result<crypto::TrustList> Import(std::string_view content, std::string name,
-                                   std::string jurisdiction);
+                                   std::string jurisdiction,
+                                   std::span<const crypto::Certificate> scheme_operators = {});
 
   // Publishes a list that is not stored (configuration, the demo CA).
   void AddTransient(crypto::TrustList list);

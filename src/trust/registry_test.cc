@@ -4,7 +4,9 @@
 
 #include <filesystem>
 
+#include "crypto/base64.h"
 #include "crypto/ca.h"
+#include "crypto/xmldsig.h"
 #include "storage/sqlite/sqlite_database.h"
 
 namespace digitrade::trust {
@@ -56,6 +58,37 @@ TEST_F(TrustRegistryTest, ImportsPersistsAndReloads) {
   EXPECT_EQ(reloaded.Snapshot()->lists()[0].jurisdiction(), "CN");
   reloaded.AddTransient(crypto::TrustList("demo", "CN"));
   EXPECT_EQ(reloaded.Snapshot()->lists().size(), 2u);
+}
+
+TEST_F(TrustRegistryTest, SignedEtsiListsAreCheckedAgainstTheSchemeOperator) {
+  const auto root = crypto::Certificate::FromPem(pem_).value();
+  const std::string xml =
+      R"(<TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#" Id="tsl">)"
+      R"(<SchemeInformation><TSLSequenceNumber>7</TSLSequenceNumber>)"
+      R"(<SchemeTerritory>SG</SchemeTerritory></SchemeInformation><TrustServiceProviderList>)"
+      R"(<TrustServiceProvider><TSPServices><TSPService><ServiceInformation>)"
+      R"(<ServiceName><Name xml:lang="en">CA</Name></ServiceName><ServiceDigitalIdentity>)"
+      R"(<DigitalId><X509Certificate>)" +
+      crypto::Base64Encode(root.ToDer()) +
+      R"(</X509Certificate></DigitalId></ServiceDigitalIdentity><ServiceStatus>)"
+      R"(http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted</ServiceStatus>)"
+      R"(</ServiceInformation></TSPService></TSPServices></TrustServiceProvider>)"
+      R"(</TrustServiceProviderList></TrustServiceStatusList>)";
+  auto op_key = crypto::PrivateKey::Generate(crypto::KeyType::kEcP256).value();
+  auto op = crypto::CertificateAuthority::CreateRoot(op_key, {.common_name = "SG operator"},
+                                                     {0, 4'000'000'000}, random_)
+                .value();
+  const auto signed_xml = crypto::SignXmlEnveloped(xml, op_key, op.certificate()).value();
+  TrustRegistry registry(*db_, clock_);
+  const crypto::Certificate operators[] = {op.certificate()};
+  auto ok = registry.Import(signed_xml, "", "", operators);
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_EQ(ok->jurisdiction(), "SG");
+  const crypto::Certificate wrong[] = {root};
+  auto bad = registry.Import(signed_xml, "", "", wrong);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(registry.Import(xml, "", "", operators).error().code(), ErrorCode::kInvalidArgument);
 }
 
 TEST_F(TrustRegistryTest, RejectsBadLists) {

@@ -66,12 +66,18 @@ Result<Response> ListTrustLists(trust::TrustRegistry& registry, Request&) {
 // {"content": ETSI XML or PEM, "name"?: ..., "jurisdiction"?: ...}
 Result<Response> ImportTrustList(trust::TrustRegistry& registry, Request& req) {
   DT_ASSIGN_OR_RETURN(auto body, json::ParseObject(req.body, {.max_bytes = kMaxSignedBody}));
-  DT_TRY(json::RejectUnknownMembers(body, {"content", "name", "jurisdiction"}));
+  DT_TRY(json::RejectUnknownMembers(body,
+                                    {"content", "name", "jurisdiction", "scheme_operators_pem"}));
   DT_ASSIGN_OR_RETURN(auto content, json::RequiredString(body, "content"));
   DT_ASSIGN_OR_RETURN(auto name, json::OptionalString(body, "name"));
   DT_ASSIGN_OR_RETURN(auto jurisdiction, json::OptionalString(body, "jurisdiction"));
-  DT_ASSIGN_OR_RETURN(auto list,
-                      registry.Import(content, name.value_or(""), jurisdiction.value_or("")));
+  DT_ASSIGN_OR_RETURN(auto operators_pem, json::OptionalString(body, "scheme_operators_pem"));
+  std::vector<crypto::Certificate> operators;
+  if (operators_pem) {
+    DT_ASSIGN_OR_RETURN(operators, crypto::Certificate::ChainFromPem(*operators_pem));
+  }
+  DT_ASSIGN_OR_RETURN(
+      auto list, registry.Import(content, name.value_or(""), jurisdiction.value_or(""), operators));
   return Created(TrustListJson(list), "/v1/trust-lists");
 }
 
