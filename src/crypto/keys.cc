@@ -205,7 +205,7 @@ int NoPassword(char*, int, int, void*) {
 }
 
 Result<boost::json::object> ParseJwk(std::string_view json) {
-  return json::ParseObject(json, {.max_bytes = 64 * 1024, .max_depth = 4});
+  return json::ParseObject(json, {.max_bytes = std::size_t{64} << 10, .max_depth = 4});
 }
 
 }  // namespace

@@ -62,12 +62,12 @@ TempDir::~TempDir() {
 }
 
 const PrivateKey& TestKey(KeyType type) {
-  static const std::map<KeyType, PrivateKey> keys = [] {
+  static const std::map<KeyType, PrivateKey> kKeys = [] {
     std::map<KeyType, PrivateKey> m;
     for (auto t : kAllKeyTypes) m.emplace(t, PrivateKey::Generate(t, 2048).value());
     return m;
   }();
-  return keys.at(type);
+  return kKeys.at(type);
 }
 
 TestPki::TestPki(UnixTime now_time, KeyType root_key) : now(now_time) {

@@ -12,8 +12,8 @@ Result<TrustList> TrustList::FromPem(std::string name, std::string jurisdiction,
   return list;
 }
 
-Result<TrustList> LoadTrustList(std::string_view content, std::string name,
-                                std::string jurisdiction) {
+Result<TrustList> LoadTrustList(std::string_view content, std::string_view name,
+                                std::string_view jurisdiction) {
   const auto start = content.find_first_not_of(" \t\r\n\xef\xbb\xbf");
   if (start != std::string_view::npos && content[start] == '<') {
     return ImportEtsiTrustList(content, name);
@@ -21,7 +21,7 @@ Result<TrustList> LoadTrustList(std::string_view content, std::string name,
   if (name.empty() || jurisdiction.empty()) {
     return InvalidArgument("a PEM trust list needs a name and a jurisdiction");
   }
-  return TrustList::FromPem(std::move(name), std::move(jurisdiction), content);
+  return TrustList::FromPem(std::string(name), std::string(jurisdiction), content);
 }
 
 void TrustList::Add(Certificate certificate, std::string service_name) {

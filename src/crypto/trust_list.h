@@ -56,8 +56,8 @@ class TrustList {
 // generated one) or a PEM bundle (named `name`, for `jurisdiction`).
 // Errors: those of the importers; invalid_argument for a PEM bundle without
 // a name or jurisdiction.
-Result<TrustList> LoadTrustList(std::string_view content, std::string name,
-                                std::string jurisdiction);
+Result<TrustList> LoadTrustList(std::string_view content, std::string_view name,
+                                std::string_view jurisdiction);
 
 class TrustStore {
  public:

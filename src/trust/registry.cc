@@ -36,7 +36,7 @@ Status TrustRegistry::Load() {
 }
 
 Result<crypto::TrustList> TrustRegistry::Import(
-    std::string_view content, std::string name, std::string jurisdiction,
+    std::string_view content, std::string_view name, std::string_view jurisdiction,
     std::span<const crypto::Certificate> scheme_operators) {
   if (!scheme_operators.empty()) {
     // Reported as a bad request, not as the caller's failed authentication.
@@ -44,8 +44,7 @@ Result<crypto::TrustList> TrustRegistry::Import(
       return InvalidArgument(v.error().message());
     }
   }
-  DT_ASSIGN_OR_RETURN(auto list,
-                      crypto::LoadTrustList(content, std::move(name), std::move(jurisdiction)));
+  DT_ASSIGN_OR_RETURN(auto list, crypto::LoadTrustList(content, name, jurisdiction));
   if (list.anchors().empty()) return InvalidArgument("the trust list has no usable anchor");
   const auto now =
       std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();

@@ -40,8 +40,8 @@ class TrustRegistry {
   // When `scheme_operators` is not empty, an ETSI list must carry a valid
   // XML signature by one of them (crypto::VerifyEtsiTrustListSignature);
   // errors: invalid_argument otherwise.
-  Result<crypto::TrustList> Import(std::string_view content, std::string name,
-                                   std::string jurisdiction,
+  Result<crypto::TrustList> Import(std::string_view content, std::string_view name,
+                                   std::string_view jurisdiction,
                                    std::span<const crypto::Certificate> scheme_operators = {});
 
   // Publishes a list that is not stored (configuration, the demo CA).
