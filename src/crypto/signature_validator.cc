@@ -116,6 +116,12 @@ ValidationReport SignatureValidator::Validate(std::span<const std::uint8_t> obje
     const auto end = text.find_last_not_of("\r\n");
     return ValidateJws(text.substr(0, end + 1), input);
   }
+  // An RFC 3161 response (not itself CMS) or a bare token over the content.
+  if (auto token = TimestampTokenFromResponse(object);
+      token || token.error().code() == ErrorCode::kFailedPrecondition) {
+    return ValidateTimestamp(
+        object, input.detached_content.value_or(std::span<const std::uint8_t>()), input);
+  }
   return ValidateCms(object, input);
 }
 
@@ -183,6 +189,11 @@ ValidationReport SignatureValidator::ValidateCms(std::span<const std::uint8_t> i
   if (!cms) {
     report.Fail(SubIndication::kFormatFailure, cms.error().message());
     return report;
+  }
+  if (OBJ_obj2nid(CMS_get0_eContentType(cms->get())) == NID_id_smime_ct_TSTInfo) {
+    // A timestamp token: the content given is what it stamps.
+    return ValidateTimestamp(*der, input.detached_content.value_or(std::span<const std::uint8_t>()),
+                             input);
   }
   auto check = internal::CheckFirstSigner(cms->get(), input.detached_content);
   report.algorithm = check.algorithm;

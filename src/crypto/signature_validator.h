@@ -46,7 +46,8 @@ class SignatureValidator {
       : store_(store), policy_(std::move(policy)) {}
 
   // Any supported format, told apart by its first bytes: '{' or three
-  // base64url parts: JWS; '<': XML; otherwise CMS (DER or PEM).
+  // base64url parts: JWS; '<': XML; an RFC 3161 response or token:
+  // timestamp over input.detached_content; otherwise CMS (DER or PEM).
   ValidationReport Validate(std::span<const std::uint8_t> signed_object,
                             const ValidationInput& input) const;
 

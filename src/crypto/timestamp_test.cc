@@ -70,6 +70,22 @@ TEST_F(Timestamp, StampAndVerify) {
   }
 }
 
+TEST_F(Timestamp, ValidateRecognisesTokensAndResponses) {
+  auto req =
+      MakeTimestampRequest(HashAlgorithm::kSha256, Hash(HashAlgorithm::kSha256, kData), random_)
+          .value();
+  auto resp = tsa_->Respond(req, now_, random_).value();
+  auto token = TimestampTokenFromResponse(resp).value();
+  const SignatureValidator v(store_);
+  for (const auto* object : {&resp, &token}) {
+    auto r = v.Validate(*object, {.validation_time = now_, .detached_content = AsBytes(kData)});
+    EXPECT_TRUE(r.passed()) << json::Serialize(r.ToJson());
+    EXPECT_EQ(r.format, "RFC3161");
+    auto other = v.Validate(*object, {.validation_time = now_, .detached_content = AsBytes("x")});
+    EXPECT_EQ(other.sub_indication, SubIndication::kHashFailure);
+  }
+}
+
 TEST_F(Timestamp, BadInput) {
   auto token = tsa_->Stamp(HashAlgorithm::kSha256, AsBytes(kData), now_, random_).value();
   auto other = VerifyTimestampToken(token, AsBytes("other data"));
