@@ -169,6 +169,10 @@ void AddServeCommand(CLI::App& app, std::string& db, int& rc) {
                     "must share it)");
   serve->add_option("--log-origin", o->log_origin, "Evidence log origin (checkpoint name)")
       ->capture_default_str();
+  serve->add_option("--checkpoint-interval-ms", o->checkpoint_interval_ms,
+                    "Publish a checkpoint at most this often while the log grows")
+      ->check(CLI::Range(1, 3600000))
+      ->capture_default_str();
   serve->callback([o, &db, &rc] {
     o->db_url = db;
     rc = (Serve(*o));

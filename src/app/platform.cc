@@ -143,6 +143,7 @@ Status OpenEvidenceLog(Platform& p, const EvidenceLogOptions& o) {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   options.instance_id = o.instance_id.empty() ? fmt::format("{}/{}", host, ::getpid()) : o.instance_id;
+  if (o.checkpoint_interval.count() > 0) options.checkpoint_interval = o.checkpoint_interval;
   auto log = ledger::Log::Open(*p.db, *p.clock, std::move(signer), options);
   if (!log) return std::unexpected(log.error().WithContext("opening the evidence log"));
   p.evidence_log = std::move(*log);

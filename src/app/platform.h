@@ -6,6 +6,7 @@
 // as long as the Platform. Thread-safe to use once built.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -50,6 +51,9 @@ struct EvidenceLogOptions {
   std::string key_file;
   // Names this process in the sequencer lease (default: host and pid).
   std::string instance_id;
+  // How often a checkpoint is published while the log grows (they are also
+  // published on demand); 0 keeps the library default (1 s).
+  std::chrono::milliseconds checkpoint_interval{0};
 };
 
 // The default key file for a database URL: next to an SQLite file, else
