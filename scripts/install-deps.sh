@@ -7,7 +7,7 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain
-  build-essential make cmake ninja-build ccache pkg-config git ca-certificates
+  build-essential make cmake ninja-build ccache mold pkg-config git ca-certificates
   clang-format clang-tidy afl++
   # libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev

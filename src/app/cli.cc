@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "app/einvoice_cli.h"
+#include "app/crypto_cli.h"
 #include "app/exit_codes.h"
 #include "app/log_cli.h"
 #include "app/platform.h"
@@ -169,6 +170,10 @@ void AddServeCommand(CLI::App& app, std::string& db, int& rc) {
                     "must share it)");
   serve->add_option("--log-origin", o->log_origin, "Evidence log origin (checkpoint name)")
       ->capture_default_str();
+  serve->add_option("--checkpoint-interval-ms", o->checkpoint_interval_ms,
+                    "Publish a checkpoint at most this often while the log grows")
+      ->check(CLI::Range(1, 3600000))
+      ->capture_default_str();
   serve->callback([o, &db, &rc] {
     o->db_url = db;
     rc = (Serve(*o));
@@ -198,6 +203,7 @@ int RunCli(int argc, char** argv) {
   AddUserCommands(app, db, json, rc);
   AddTokenCommands(app, db, json, rc);
   AddEinvoiceCommands(app, json, rc);
+  AddCryptoCommands(app, json, rc);
   AddLogCommands(app, db, json, rc);
   try {
     app.parse(argc, argv);

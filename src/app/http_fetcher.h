@@ -1,7 +1,7 @@
-// A ledger::LogFetcher over plain HTTP (Boost.Beast), for `digitrade log
-// monitor`: GET <prefix>/<path>, one connection per request, 30 s timeout.
-// HTTPS is not supported here (TLS lives in http/); monitor through a local
-// TLS terminator or over the internal network.
+// A ledger::LogFetcher over HTTP or HTTPS (http::HttpClient), for
+// `digitrade log monitor`: GET <prefix>/<path>, one connection per request,
+// 30 s timeout, 16 MiB body limit. HTTPS verifies the certificate chain
+// (system trust store or --cacert) and the host name.
 //
 // Thread-safety: one Fetch at a time per object.
 #pragma once
@@ -11,26 +11,26 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "http/client.h"
 #include "ledger/monitor.h"
 
 namespace digitrade::app {
 
 class HttpFetcher final : public ledger::LogFetcher {
  public:
-  // `prefix`: "http://host[:port]/log/evidence". Errors: invalid_argument for
-  // another scheme or a malformed URL.
-  static Result<std::unique_ptr<HttpFetcher>> Create(std::string_view prefix);
+  // `prefix`: "http[s]://host[:port]/log/evidence"; `ca_file`: PEM CAs to
+  // trust for https (empty: the system's). Errors: invalid_argument for
+  // another scheme, a malformed URL or an unreadable CA file.
+  static Result<std::unique_ptr<HttpFetcher>> Create(std::string_view prefix,
+                                                     const std::string& ca_file = "");
 
-  // Errors: not_found (404), unavailable (connection, timeout, other status),
-  // resource_exhausted (body over 16 MiB).
+  // Errors: not_found (404), unavailable (connection, TLS, timeout, other
+  // status), resource_exhausted (body over 16 MiB).
   Result<std::string> Fetch(std::string_view path) override;
 
  private:
-  HttpFetcher(std::string host, std::string port, std::string base)
-      : host_(std::move(host)), port_(std::move(port)), base_(std::move(base)) {}
-  std::string host_;
-  std::string port_;
-  std::string base_;  // path prefix without a trailing slash
+  explicit HttpFetcher(std::unique_ptr<http::HttpClient> client) : client_(std::move(client)) {}
+  std::unique_ptr<http::HttpClient> client_;
 };
 
 }  // namespace digitrade::app

@@ -162,6 +162,7 @@ struct MonitorArgs {
   std::string url;
   std::string key;
   std::string state;
+  std::string cacert;  // PEM CAs for https (empty: the system's)
   double interval = 10;
   int polls = 0;  // 0: forever
 };
@@ -185,7 +186,7 @@ int Monitor(const MonitorArgs& a, bool json) {
   if (!v) return ReportError(v.error().WithContext("--key"));
   auto hasher = Hasher(a.hash);
   if (!hasher) return ReportError(hasher.error().WithContext("--hash"));
-  auto fetcher = HttpFetcher::Create(a.url);
+  auto fetcher = HttpFetcher::Create(a.url, a.cacert);
   if (!fetcher) return ReportError(fetcher.error());
   ledger::LogMonitor monitor(*hasher, *v, **fetcher);
   if (!a.state.empty() && std::filesystem::exists(a.state)) {
@@ -193,9 +194,11 @@ int Monitor(const MonitorArgs& a, bool json) {
     if (!note) return ReportError(note.error());
     if (auto st = monitor.Trust(*note); !st) return ReportError(st.error().WithContext(a.state));
   }
+  bool last_failed = false;
   for (int n = 0; a.polls == 0 || n < a.polls; ++n) {
     if (n > 0) std::this_thread::sleep_for(std::chrono::duration<double>(a.interval));
     auto verdict = monitor.Poll();
+    last_failed = !verdict;
     if (!verdict && verdict.error().code() == ErrorCode::kDataLoss) {
       std::fprintf(stderr, "FORK: %s\n--- last checkpoint seen:\n%s--- conflicting checkpoint:\n%s",
                    verdict.error().message().c_str(), monitor.last()->note.c_str(),
@@ -226,7 +229,9 @@ int Monitor(const MonitorArgs& a, bool json) {
       }
     }
   }
-  return kExitOk;
+  // A bounded run whose last poll could not reach or read the log has not
+  // verified the log's current state.
+  return last_failed ? kExitFailure : kExitOk;
 }
 
 int Keygen(const std::string& origin, const std::string& out) {
@@ -307,7 +312,8 @@ void AddLogCommands(CLI::App& app, const std::string& db, bool& json, int& rc) {
   auto ma = std::make_shared<MonitorArgs>();
   auto* monitor = log->add_subcommand(
       "monitor", "Follow a remote log; exit 1 with both checkpoints if it forks");
-  monitor->add_option("url", ma->url, "Log prefix, e.g. http://host:8080/log/evidence")->required();
+  monitor->add_option("url", ma->url, "Log prefix, e.g. https://host/log/evidence")->required();
+  monitor->add_option("--cacert", ma->cacert, "PEM file of CAs to trust for https (default: system)");
   monitor->add_option("--key", ma->key, "Log verifier key (name+hash+base64)")->required();
   monitor->add_option("--state", ma->state, "File keeping the last verified checkpoint");
   monitor->add_option("--interval", ma->interval, "Seconds between polls")->capture_default_str();

@@ -3,12 +3,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "crypto/base64.h"
 #include "storage/migrations.h"
 #include "storage/postgres/postgres_database.h"
 #include "storage/sqlite/sqlite_database.h"
@@ -42,8 +44,39 @@ Result<std::unique_ptr<storage::Database>> OpenDatabase(const std::string& url, 
 std::vector<storage::Migration> AllMigrations() {
   std::vector<storage::Migration> all;
   for (const auto& m : identity::Directory::Migrations()) all.push_back(m);
+  for (const auto& m : trust::TrustRegistry::Migrations()) all.push_back(m);
+  for (const auto& m : signing::KeyVault::Migrations()) all.push_back(m);
   for (const auto& m : ledger::Log::Migrations()) all.push_back(m);
   return all;
+}
+
+// The key encryption key: DIGITRADE_KEK, else (SQLite only) a file beside
+// the database, made on first use. Empty when neither applies.
+Result<std::vector<std::uint8_t>> KeyEncryptionKey(const std::string& url, crypto::Random& random) {
+  if (const char* env = std::getenv("DIGITRADE_KEK"); env != nullptr && *env != '\0') {
+    auto kek = crypto::Base64Decode(env);
+    if (!kek) kek = crypto::Base64UrlDecode(env);
+    if (!kek || kek->size() != 32) return InvalidArgument("DIGITRADE_KEK must be 32 bytes, base64");
+    return *kek;
+  }
+  if (!url.starts_with("sqlite:")) return std::vector<std::uint8_t>{};
+  std::string db_path = url.substr(7);
+  if (db_path.starts_with("//")) db_path = db_path.substr(2);
+  const auto path = std::filesystem::path(db_path).parent_path() / "signing.kek";
+  if (std::ifstream in(path, std::ios::binary); in) {
+    std::vector<std::uint8_t> kek(32);
+    in.read(reinterpret_cast<char*>(kek.data()), 32);
+    if (in.gcount() != 32) return DataLoss(fmt::format("{} is not a 32-byte key", path.string()));
+    return kek;
+  }
+  DT_ASSIGN_OR_RETURN(auto kek, random.Bytes(32));
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(kek.data()), 32);
+    if (!out) return Unavailable(fmt::format("cannot write {}", path.string()));
+  }
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  return kek;
 }
 
 std::string ReadFile(const std::string& path) {
@@ -75,6 +108,19 @@ Result<ledger::NoteSigner> LoadOrCreateSigner(const std::string& path, const std
   return signer;
 }
 
+// The TSA named by DIGITRADE_TSA_KEY / DIGITRADE_TSA_CERT, if both are set.
+Result<std::unique_ptr<crypto::TimestampAuthority>> TimestampAuthorityFromEnv() {
+  const char* key_path = std::getenv("DIGITRADE_TSA_KEY");
+  const char* cert_path = std::getenv("DIGITRADE_TSA_CERT");
+  if (key_path == nullptr || cert_path == nullptr) return nullptr;
+  DT_ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::FromPem(ReadFile(key_path)));
+  DT_ASSIGN_OR_RETURN(auto chain, crypto::Certificate::ChainFromPem(ReadFile(cert_path)));
+  std::vector<crypto::Certificate> rest(chain.begin() + 1, chain.end());
+  DT_ASSIGN_OR_RETURN(auto tsa, crypto::TimestampAuthority::Create(std::move(key), chain.front(),
+                                                                   std::move(rest)));
+  return std::make_unique<crypto::TimestampAuthority>(std::move(tsa));
+}
+
 }  // namespace
 
 std::string DefaultLogKeyFile(const std::string& db_url) {
@@ -97,6 +143,7 @@ Status OpenEvidenceLog(Platform& p, const EvidenceLogOptions& o) {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   options.instance_id = o.instance_id.empty() ? fmt::format("{}/{}", host, ::getpid()) : o.instance_id;
+  if (o.checkpoint_interval.count() > 0) options.checkpoint_interval = o.checkpoint_interval;
   auto log = ledger::Log::Open(*p.db, *p.clock, std::move(signer), options);
   if (!log) return std::unexpected(log.error().WithContext("opening the evidence log"));
   p.evidence_log = std::move(*log);
@@ -115,6 +162,18 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const std::string& url) {
   if (!applied) return std::unexpected(applied.error().WithContext("applying migrations"));
   p->directory = std::make_unique<identity::Directory>(*p->db, *p->clock, *p->random);
   p->einvoice = std::make_unique<trade::einvoice::ValidationService>();
+  p->trust = std::make_unique<trust::TrustRegistry>(*p->db, *p->clock);
+  if (auto loaded = p->trust->Load(); !loaded) {
+    return std::unexpected(loaded.error().WithContext("loading trust lists"));
+  }
+  auto kek = KeyEncryptionKey(url, *p->random);
+  if (!kek) return std::unexpected(kek.error().WithContext("key encryption key"));
+  auto tsa = TimestampAuthorityFromEnv();
+  if (!tsa) return std::unexpected(tsa.error().WithContext("timestamp authority"));
+  p->tsa = std::move(*tsa);
+  if (!kek->empty()) {
+    DT_ASSIGN_OR_RETURN(p->signing, signing::KeyVault::Create(*p->db, *p->clock, *p->random, *kek));
+  }
   return p;
 }
 

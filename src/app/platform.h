@@ -6,16 +6,20 @@
 // as long as the Platform. Thread-safe to use once built.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
 #include "common/clock.h"
 #include "common/result.h"
 #include "crypto/random.h"
+#include "crypto/timestamp.h"
 #include "identity/directory.h"
 #include "ledger/log.h"
 #include "storage/database.h"
 #include "trade/einvoice/service.h"
+#include "signing/key_vault.h"
+#include "trust/registry.h"
 
 namespace digitrade::app {
 
@@ -26,6 +30,14 @@ struct Platform {
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<identity::Directory> directory;
   std::unique_ptr<trade::einvoice::ValidationService> einvoice;
+  std::unique_ptr<trust::TrustRegistry> trust;
+  // Null when no key encryption key is configured (PostgreSQL without
+  // DIGITRADE_KEK): server-side signing is then unavailable.
+  std::unique_ptr<signing::KeyVault> signing;
+  // The RFC 3161 timestamp authority, when DIGITRADE_TSA_KEY and
+  // DIGITRADE_TSA_CERT name its PEM key and certificate (chain after the
+  // leaf); null otherwise.
+  std::unique_ptr<crypto::TimestampAuthority> tsa;
   // The evidence log, once OpenEvidenceLog() has run (serve does; offline
   // commands that do not append leave it closed). Declared last: it stops
   // its sequencer before the database closes.
@@ -41,6 +53,9 @@ struct EvidenceLogOptions {
   std::string key_file;
   // Names this process in the sequencer lease (default: host and pid).
   std::string instance_id;
+  // How often a checkpoint is published while the log grows (they are also
+  // published on demand); 0 keeps the library default (1 s).
+  std::chrono::milliseconds checkpoint_interval{0};
 };
 
 // The default key file for a database URL: next to an SQLite file, else
@@ -56,7 +71,9 @@ Status OpenEvidenceLog(Platform& platform, const EvidenceLogOptions& options);
 // `url` is "sqlite:PATH" (the parent directory is created if missing) or
 // "postgresql://..." / "postgres://..." (a libpq URL). Errors:
 // invalid_argument (unknown scheme), unavailable (cannot open or connect),
-// and any migration error.
+// and any migration error. The key encryption key of server-held signing
+// keys is DIGITRADE_KEK (32 bytes, base64) or, for SQLite, the file
+// signing.kek beside the database (created with mode 0600 on first use).
 Result<std::unique_ptr<Platform>> OpenPlatform(const std::string& url);
 
 }  // namespace digitrade::app

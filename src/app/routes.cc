@@ -2,6 +2,8 @@
 
 #include "http/api/einvoice_api.h"
 #include "http/api/identity_api.h"
+#include "http/api/signatures_api.h"
+#include "http/api/signing_api.h"
 #include "http/api/ledger_api.h"
 
 namespace digitrade::app {
@@ -12,6 +14,9 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
                                *platform.directory);
   http::api::RegisterIdentityApi(router, *platform.directory);
   http::api::RegisterEinvoiceApi(router, *platform.einvoice);
+  http::api::RegisterSignaturesApi(router, *platform.trust, *platform.clock, platform.tsa.get(),
+                                   *platform.random);
+  http::api::RegisterSigningApi(router, platform.signing.get());
   if (platform.evidence_log) {
     http::api::RegisterLedgerApi(router, {{"evidence", platform.evidence_log.get()}});
   }

@@ -71,7 +71,8 @@ int Serve(const ServeOptions& o) {
 
   const EvidenceLogOptions log_options{
       .origin = o.log_origin,
-      .key_file = o.log_key_file.empty() ? DefaultLogKeyFile(o.db_url) : o.log_key_file};
+      .key_file = o.log_key_file.empty() ? DefaultLogKeyFile(o.db_url) : o.log_key_file,
+      .checkpoint_interval = std::chrono::milliseconds(o.checkpoint_interval_ms)};
   if (auto st = OpenEvidenceLog(p, log_options); !st) return ReportError(st.error());
 
   auto bootstrap = p.directory->Bootstrap();

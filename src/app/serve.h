@@ -19,6 +19,7 @@ struct ServeOptions {
   int threads = 0;
   std::string log_key_file;  // empty: DefaultLogKeyFile(db_url)
   std::string log_origin = "digitrade.local/log/evidence";
+  int checkpoint_interval_ms = 1000;
 };
 
 // Returns the process exit code.

@@ -11,6 +11,7 @@
 #include <boost/beast/ssl.hpp>
 #include <gtest/gtest.h>
 
+#include "http/client.h"
 #include "http/test_support.h"
 
 namespace digitrade::http {
@@ -96,13 +97,20 @@ TEST_F(ServerTest, OversizedHeadersAre431) {
   EXPECT_NE(out.find("HTTP/1.1 431"), std::string::npos) << out;
 }
 
-TEST_F(ServerTest, ServesTlsWithTheGivenCertificate) {
+// A self-signed certificate for "localhost" made with the openssl CLI.
+std::filesystem::path MakeCertificate() {
   const auto dir = std::filesystem::temp_directory_path() / ("tls_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
-                          "-subj /CN=localhost -keyout " + (dir / "key.pem").string() + " -out " +
-                          (dir / "cert.pem").string() + " >/dev/null 2>&1";
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
+                          "-subj /CN=localhost -addext subjectAltName=DNS:localhost -keyout " +
+                          (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() +
+                          " >/dev/null 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
+  return dir;
+}
+
+TEST_F(ServerTest, ServesTlsWithTheGivenCertificate) {
+  const auto dir = MakeCertificate();
   StartServer(ServerOptions{.tls_cert_file = (dir / "cert.pem").string(),
                             .tls_key_file = (dir / "key.pem").string()});
   EXPECT_TRUE(server_->tls());
@@ -124,6 +132,49 @@ TEST_F(ServerTest, ServesTlsWithTheGivenCertificate) {
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_EQ(res.body(), "hi");
   std::filesystem::remove_all(dir);
+}
+
+TEST_F(ServerTest, ClientGetsOverHttpAndVerifiedHttps) {
+  StartServer();
+  const std::string port = std::to_string(server_->port());
+  auto plain = HttpClient::Create("http://127.0.0.1:" + port + "/");
+  ASSERT_TRUE(plain) << plain.error().ToString();
+  auto res = (*plain)->Get("hello");
+  ASSERT_TRUE(res) << res.error().ToString();
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "hi");
+  EXPECT_EQ((*plain)->Get("nowhere")->status, 404);
+  server_->Stop();
+
+  const auto dir = MakeCertificate();
+  StartServer(ServerOptions{.tls_cert_file = (dir / "cert.pem").string(),
+                            .tls_key_file = (dir / "key.pem").string()});
+  const std::string tls_port = std::to_string(server_->port());
+  const ClientOptions trusting{.ca_file = (dir / "cert.pem").string()};
+  auto good = HttpClient::Create("https://localhost:" + tls_port, trusting);
+  ASSERT_TRUE(good) << good.error().ToString();
+  auto ok = (*good)->Get("hello");
+  ASSERT_TRUE(ok) << ok.error().ToString();
+  EXPECT_EQ(ok->body, "hi");
+
+  // The certificate names localhost, not 127.0.0.1.
+  auto wrong_name = (*HttpClient::Create("https://127.0.0.1:" + tls_port, trusting))->Get("hello");
+  ASSERT_FALSE(wrong_name);
+  EXPECT_EQ(wrong_name.error().code(), ErrorCode::kUnavailable);
+  // Not in the system's trust store.
+  auto untrusted = (*HttpClient::Create("https://localhost:" + tls_port))->Get("hello");
+  ASSERT_FALSE(untrusted);
+  EXPECT_NE(untrusted.error().message().find("TLS with localhost"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(HttpClient, RejectsBadUrls) {
+  EXPECT_EQ(HttpClient::Create("ftp://x/").error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(HttpClient::Create("http://:80/").error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(HttpClient::Create("http://host:99999999/").error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(HttpClient::Create("https://host/a?b").error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(HttpClient::Create("https://host/", {.ca_file = "/nonexistent.pem"}).error().code(),
+            ErrorCode::kInvalidArgument);
 }
 
 TEST_F(ServerTest, MissingTlsKeyIsAClearError) {

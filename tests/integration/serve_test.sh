@@ -78,6 +78,12 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -su
   -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
 start --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"
 has "https://localhost:$(cat "$tmp/port")/healthz" '"status":"ok"' --cacert "$tmp/cert.pem" || fail "healthz over TLS"
+# A monitor follows the evidence log over HTTPS, verifying the certificate.
+vkey=$(sed -n 's/.*verifier key: //p' "$tmp/stdout")
+"$bin" log monitor "https://localhost:$(cat "$tmp/port")/log/evidence" --key "$vkey" \
+  --cacert "$tmp/cert.pem" --polls 1 --interval 0 >"$tmp/monitor" 2>&1 || { fail "log monitor over https"; cat "$tmp/monitor"; }
+"$bin" log monitor "https://localhost:$(cat "$tmp/port")/log/evidence" --key "$vkey" --polls 1 \
+  --interval 0 >"$tmp/monitor" 2>&1 && { fail "log monitor trusted a self-signed certificate"; cat "$tmp/monitor"; }
 stop
 
 [ $fails -eq 0 ] && echo "serve ($engine): all passed" || echo "serve ($engine): $fails failed"

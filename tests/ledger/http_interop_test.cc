@@ -86,8 +86,11 @@ TEST_F(HttpLogTest, MonitorFollowsTheServer) {
   EXPECT_EQ(monitor.Poll().value(), MonitorVerdict::kGrew);
   EXPECT_EQ(monitor.last()->checkpoint.size, 600u);
   EXPECT_TRUE(storage::testing::HasCode(fetcher->Fetch("tile/0/x999/000"), ErrorCode::kNotFound));
-  EXPECT_TRUE(storage::testing::HasCode(app::HttpFetcher::Create("https://example.com/log"),
+  EXPECT_TRUE(storage::testing::HasCode(app::HttpFetcher::Create("ftp://example.com/log"),
                                         ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(storage::testing::HasCode(
+      app::HttpFetcher::Create("https://example.com/log", "/nonexistent-ca.pem"),
+      ErrorCode::kInvalidArgument));
   auto down = app::HttpFetcher::Create("http://127.0.0.1:1/log/evidence").value();
   EXPECT_TRUE(storage::testing::HasCode(down->Fetch("checkpoint"), ErrorCode::kUnavailable));
 }

@@ -236,6 +236,20 @@ export interface LogEntry {
   leaf_hash: string;
 }
 
+/** The platform's signature validation report (ETSI TS 119 102-2 style). */
+export interface ValidationReport {
+  indication: 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
+  subIndication?: string;
+  format: string;
+  algorithm?: string;
+  signer?: string;
+  signingTime?: number;
+  signingTimeSource?: 'claimed' | 'timestamp';
+  trustAnchor?: { subject: string; sha256: string; trustList: string; jurisdiction: string; service: string };
+  messages: string[];
+  validationTime: number;
+}
+
 export const api = {
   health: (signal?: AbortSignal) =>
     request<Health>('/healthz', { auth: false, ...(signal ? { signal } : {}) }),
@@ -249,6 +263,8 @@ export const api = {
     request<LogSummary>(`/log/${encodeURIComponent(name)}`, { auth: false, ...(signal ? { signal } : {}) }),
   logEntry: (name: string, index: number) =>
     request<LogEntry>(`/log/${encodeURIComponent(name)}/entry/${index}`, { auth: false }),
+  verifySignature: (body: { signature_base64: string; content_base64?: string }) =>
+    request<ValidationReport>('/v1/signatures/verify', { method: 'POST', body }),
   inclusionProof: (name: string, index: number, treeSize: number) =>
     request<InclusionProof>(
       `/log/${encodeURIComponent(name)}/proof/inclusion?index=${index}&tree_size=${treeSize}`,

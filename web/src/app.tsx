@@ -11,6 +11,7 @@ import { SignIn } from './pages/SignIn';
 import { StatusPage } from './pages/Status';
 import { Organisations } from './pages/Organisations';
 import { EvidenceLog } from './pages/EvidenceLog';
+import { Signatures } from './pages/Signatures';
 import { NotFound } from './pages/NotFound';
 
 type Session =
@@ -23,6 +24,7 @@ const PAGE_TITLES: Record<Route, MessageKey> = {
   status: 'nav.status',
   organisations: 'nav.organisations',
   log: 'nav.log',
+  signatures: 'nav.signatures',
   trade: 'nav.trade',
   data: 'nav.data',
   consumer: 'nav.consumer',
@@ -39,6 +41,8 @@ function Page({ route }: { route: Route | '' | null }) {
       return <Organisations />;
     case 'log':
       return <EvidenceLog />;
+    case 'signatures':
+      return <Signatures />;
     case null:
       return <NotFound />;
     default: {

@@ -7,6 +7,7 @@ export const ROUTES = [
   'status',
   'organisations',
   'log',
+  'signatures',
   'trade',
   'data',
   'consumer',

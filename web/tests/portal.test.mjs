@@ -128,6 +128,17 @@ async function getJson(path, bearer) {
   return { status: response.status, contentType: response.headers.get('content-type') || '', body };
 }
 
+/** POST a JSON body to the server directly (not through the page). */
+async function postJson(path, payload, bearer) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` },
+    body: JSON.stringify(payload),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, body: JSON.parse(await response.text()) };
+}
+
 /** Polls `read` until it returns `expected` (or the timeout), then asserts. */
 async function eventually(read, expected, what, timeoutMs = 10_000) {
   const until = Date.now() + timeoutMs;
@@ -324,6 +335,23 @@ async function main() {
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('alert').getByText('Enter an entry index').waitFor();
     return 'entry 0 verified in the browser';
+  });
+
+  await step('signatures page: a dropped file gets the report POST /v1/signatures/verify gives', async () => {
+    const bytes = Buffer.from('this is not a signature');
+    const expected = await postJson('/v1/signatures/verify', { signature_base64: bytes.toString('base64') }, token);
+    assertEqual(expected.status, 200, 'verify status');
+    await page.getByRole('link', { name: 'Verify a signature' }).click();
+    await page.waitForURL(/#\/signatures$/);
+    await page.getByRole('heading', { level: 1, name: 'Verify a signature' }).waitFor();
+    await testId('sig-file').setInputFiles({ name: 'document.p7s', mimeType: 'application/octet-stream', buffer: bytes });
+    await testId('sig-submit').click();
+    await testId('sig-report').waitFor();
+    const shown = await text(testId('sig-indication'));
+    assert(shown.includes('Invalid signature'), `verdict: ${shown}`);
+    assert(shown.includes(expected.body.subIndication), `sub-indication ${expected.body.subIndication}: ${shown}`);
+    await testId('sig-report').getByText(expected.body.format, { exact: true }).waitFor();
+    return `${expected.body.indication} / ${expected.body.subIndication}`;
   });
 
   await step('area page: trade digitalisation shows its capabilities as coming', async () => {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "common/json.h"
+#include "crypto/base64.h"
 
 namespace digitrade::http::api {
 
@@ -42,6 +43,21 @@ Response Created(const boost::json::value& body, std::string location) {
   Response r = Response::Json(201, body);
   r.headers.emplace_back("Location", std::move(location));
   return r;
+}
+
+Result<std::vector<std::uint8_t>> TextOrBase64(const boost::json::object& body,
+                                               std::string_view text_member,
+                                               std::string_view base64_member) {
+  DT_ASSIGN_OR_RETURN(auto text, json::OptionalString(body, text_member));
+  DT_ASSIGN_OR_RETURN(auto b64, json::OptionalString(body, base64_member));
+  if (text.has_value() == b64.has_value()) {
+    return InvalidArgument(fmt::format("give exactly one of /{} (text) and /{}", text_member,
+                                       base64_member));
+  }
+  if (text) return std::vector<std::uint8_t>(text->begin(), text->end());
+  auto bytes = crypto::Base64Decode(*b64);
+  if (!bytes) return InvalidArgument(fmt::format("/{}: {}", base64_member, bytes.error().message()));
+  return *std::move(bytes);
 }
 
 }  // namespace digitrade::http::api

@@ -2,7 +2,9 @@
 // platform's limits, pagination parameters, JSON for common shapes.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -24,6 +26,13 @@ Result<PageParams> ParsePage(const Request& req, int default_limit = 50, int max
 
 // {"items": items, "next_cursor": cursor-or-null}
 boost::json::object ListEnvelope(boost::json::array items, std::string_view next_cursor);
+
+// The bytes of exactly one of two members: `text_member` (a JSON string,
+// used as is) or `base64_member` (standard base64). Errors: invalid_argument
+// naming the members.
+Result<std::vector<std::uint8_t>> TextOrBase64(const boost::json::object& body,
+                                               std::string_view text_member,
+                                               std::string_view base64_member);
 
 // 201 Created with a Location header.
 Response Created(const boost::json::value& body, std::string location);
