@@ -17,8 +17,8 @@
 #include "identity/directory.h"
 #include "ledger/log.h"
 #include "storage/database.h"
-#include "trade/einvoice/service.h"
 #include "signing/key_vault.h"
+#include "trade/einvoice/service.h"
 #include "trust/registry.h"
 
 namespace digitrade::app {
