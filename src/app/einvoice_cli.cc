@@ -1,9 +1,11 @@
 #include "app/einvoice_cli.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -11,9 +13,6 @@
 #include <optional>
 #include <sstream>
 #include <thread>
-
-#include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 #include "app/exit_codes.h"
 #include "trade/einvoice/service.h"
@@ -76,9 +75,12 @@ void PrintText(const std::string& path, const Outcome& o) {
     std::printf("%s: unreadable: %s\n", path.c_str(), o.error.c_str());
     return;
   }
-  std::printf("%s: %s\n", path.c_str(), std::string(einvoice::VerdictName(o.report->verdict())).c_str());
+  std::printf("%s: %s\n", path.c_str(),
+              std::string(einvoice::VerdictName(o.report->verdict())).c_str());
   for (const auto& rs : o.report->rule_sets) {
-    if (rs.crashed) std::printf("  %s: the official rules stop here: %s\n", rs.rule_set.c_str(), rs.crash_reason.c_str());
+    if (rs.crashed)
+      std::printf("  %s: the official rules stop here: %s\n", rs.rule_set.c_str(),
+                  rs.crash_reason.c_str());
     for (const auto& f : rs.firings) {
       std::printf("  [%s] %s %s at %s: %s\n", rs.rule_set.c_str(),
                   std::string(einvoice::FlagName(f.flag)).c_str(), f.rule_id.c_str(),
@@ -92,8 +94,10 @@ int Run(const Options& opt, bool json) {
   if (!rules) return ReportError(rules.error());
   einvoice::ValidationService service;
   std::vector<Outcome> outcomes(opt.files.size());
-  const int jobs = opt.jobs > 0 ? opt.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  Progress progress(opt.files.size(), opt.progress || (opt.files.size() > 1 && isatty(STDERR_FILENO)));
+  const int jobs =
+      opt.jobs > 0 ? opt.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  Progress progress(opt.files.size(),
+                    opt.progress || (opt.files.size() > 1 && isatty(STDERR_FILENO)));
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t i = next++; i < opt.files.size(); i = next++) {
@@ -102,7 +106,8 @@ int Run(const Options& opt, bool json) {
     }
   };
   std::vector<std::thread> threads;
-  for (int t = 1; t < std::min<int>(jobs, static_cast<int>(opt.files.size())); ++t) threads.emplace_back(worker);
+  for (int t = 1; t < std::min<int>(jobs, static_cast<int>(opt.files.size())); ++t)
+    threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
 
@@ -134,9 +139,12 @@ int Run(const Options& opt, bool json) {
                                     {"warnings", counts[1]},    {"fatal", counts[2]},
                                     {"crash", counts[3]},       {"unreadable", unreadable}};
   if (json) {
-    std::cout << boost::json::serialize(boost::json::object{{"summary", summary}, {"results", results}}) << "\n";
+    std::cout << boost::json::serialize(
+                     boost::json::object{{"summary", summary}, {"results", results}})
+              << "\n";
   } else {
-    std::fprintf(stderr, "%zu files: %d clean, %d with warnings only, %d fatal, %d crash, %d unreadable\n",
+    std::fprintf(stderr,
+                 "%zu files: %d clean, %d with warnings only, %d fatal, %d crash, %d unreadable\n",
                  outcomes.size(), counts[0], counts[1], counts[2], counts[3], unreadable);
   }
   if (unreadable > 0) return kExitBadInput;
@@ -160,7 +168,8 @@ void AddEinvoiceCommands(CLI::App& app, bool& json, int& rc) {
   validate->add_flag("--svrl", opt->svrl, "Print SVRL reports instead of text");
   validate->add_flag("--quiet,-q", opt->quiet, "Do not list clean files");
   validate->add_option("--jobs,-j", opt->jobs, "Parallel workers (default: number of cores)");
-  validate->add_flag("--progress", opt->progress, "Show a progress bar even when stderr is not a terminal");
+  validate->add_flag("--progress", opt->progress,
+                     "Show a progress bar even when stderr is not a terminal");
   validate->callback([opt, &json, &rc] { rc = Run(*opt, json); });
 }
 

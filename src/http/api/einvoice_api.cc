@@ -1,7 +1,8 @@
 #include "http/api/einvoice_api.h"
 
-#include <boost/json/array.hpp>
 #include <fmt/format.h>
+
+#include <boost/json/array.hpp>
 
 #include "common/json.h"
 #include "http/api/api_util.h"
@@ -72,8 +73,11 @@ Result<Response> ValidateBatch(einvoice::ValidationService& service, Request& re
     }
     results.push_back(std::move(entry));
   }
-  boost::json::object summary{{"clean", counts[0]}, {"warnings", counts[1]}, {"fatal", counts[2]},
-                              {"crash", counts[3]}, {"unreadable", unreadable}};
+  boost::json::object summary{{"clean", counts[0]},
+                              {"warnings", counts[1]},
+                              {"fatal", counts[2]},
+                              {"crash", counts[3]},
+                              {"unreadable", unreadable}};
   return Response::Json(200, boost::json::object{{"summary", summary}, {"results", results}});
 }
 
@@ -83,11 +87,16 @@ void RegisterEinvoiceApi(Router& router, einvoice::ValidationService& service) {
   auto bind = [&service](Result<Response> (*fn)(einvoice::ValidationService&, Request&)) {
     return [&service, fn](Request& req) { return fn(service, req); };
   };
-  router.Add({.method = "POST", .pattern = "/v1/einvoices/validate", .max_body = kMaxInvoiceBytes,
+  router.Add({.method = "POST",
+              .pattern = "/v1/einvoices/validate",
+              .max_body = kMaxInvoiceBytes,
               .summary = "Validate an e-invoice (EN 16931, Peppol BIS 3.0)"},
              bind(Validate));
-  router.Add({.method = "POST", .pattern = "/v1/einvoices/validate-batch", .max_body = kMaxBatchBytes,
-              .json_body = true, .summary = "Validate several e-invoices"},
+  router.Add({.method = "POST",
+              .pattern = "/v1/einvoices/validate-batch",
+              .max_body = kMaxBatchBytes,
+              .json_body = true,
+              .summary = "Validate several e-invoices"},
              bind(ValidateBatch));
 }
 

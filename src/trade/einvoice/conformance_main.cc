@@ -3,15 +3,15 @@
 // {"<file>": {"crash": bool, "fired": [[id, "error"|"warning", count], ...]}}
 // (the candidate format of tools/einvoice/compare_golden.py). Documents we
 // refuse to parse are written as crashes and listed on stderr.
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
-
-#include <boost/json.hpp>
-#include <fmt/format.h>
 
 #include "trade/einvoice/validator.h"
 

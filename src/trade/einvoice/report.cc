@@ -11,11 +11,20 @@ std::string XmlEscape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -41,14 +50,20 @@ std::string SvrlFor(const RuleSetReport& rs) {
 
 }  // namespace
 
-std::string_view FlagName(Flag f) { return f == Flag::kFatal ? "fatal" : "warning"; }
+std::string_view FlagName(Flag f) {
+  return f == Flag::kFatal ? "fatal" : "warning";
+}
 
 std::string_view VerdictName(Verdict v) {
   switch (v) {
-    case Verdict::kClean: return "clean";
-    case Verdict::kWarnings: return "warnings";
-    case Verdict::kFatal: return "fatal";
-    case Verdict::kCrash: return "crash";
+    case Verdict::kClean:
+      return "clean";
+    case Verdict::kWarnings:
+      return "warnings";
+    case Verdict::kFatal:
+      return "fatal";
+    case Verdict::kCrash:
+      return "crash";
   }
   return "?";
 }

@@ -4,11 +4,10 @@
 // Thread-safety: plain value types.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "trade/einvoice/xml_document.h"
 
@@ -19,7 +18,7 @@ enum class Flag { kFatal, kWarning };
 std::string_view FlagName(Flag f);  // "fatal" | "warning"
 
 struct Firing {
-  std::string rule_id;   // official id, e.g. "BR-CO-10"
+  std::string rule_id;  // official id, e.g. "BR-CO-10"
   Flag flag = Flag::kFatal;
   std::string location;  // XPath of the context node, e.g. "/Invoice/cac:LegalMonetaryTotal"
   std::string message;   // ours, in English

@@ -1,8 +1,8 @@
 #include "trade/einvoice/service.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace digitrade::trade::einvoice {
 

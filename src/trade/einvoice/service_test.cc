@@ -1,9 +1,9 @@
 #include "trade/einvoice/service.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace digitrade::trade::einvoice {
 namespace {

@@ -1,9 +1,8 @@
 #include "trade/einvoice/validator.h"
 
+#include <fmt/format.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
-
-#include <fmt/format.h>
 
 #include "trade/einvoice/internal/engine.h"
 #include "trade/einvoice/internal/rules.h"
@@ -47,8 +46,10 @@ Result<std::unique_ptr<Validator>> Validator::Create() {
   using internal::CenRelease;
   defs.push_back({std::string(kCenUbl), false, internal::CenUblPatterns(CenRelease::k1_3_16)});
   defs.push_back({std::string(kCenCii), true, internal::CenCiiPatterns(CenRelease::k1_3_16)});
-  defs.push_back({std::string(kCenUblPinned), false, internal::CenUblPatterns(CenRelease::k1_3_14_1)});
-  defs.push_back({std::string(kCenCiiPinned), true, internal::CenCiiPatterns(CenRelease::k1_3_14_1)});
+  defs.push_back(
+      {std::string(kCenUblPinned), false, internal::CenUblPatterns(CenRelease::k1_3_14_1)});
+  defs.push_back(
+      {std::string(kCenCiiPinned), true, internal::CenCiiPatterns(CenRelease::k1_3_14_1)});
   defs.push_back({std::string(kPeppolUbl), false, internal::PeppolUblPatterns(),
                   internal::BindPeppolUblVariables});
   defs.push_back({std::string(kPeppolCii), true, internal::PeppolCiiPatterns(),
@@ -73,7 +74,8 @@ Result<Report> Validator::Validate(std::string_view xml, const std::vector<std::
   return Validate(doc, rule_sets);
 }
 
-Result<Report> Validator::Validate(const XmlDocument& doc, const std::vector<std::string>& rule_sets) {
+Result<Report> Validator::Validate(const XmlDocument& doc,
+                                   const std::vector<std::string>& rule_sets) {
   const bool cii = doc.syntax() == Syntax::kCii;
   Report report{.syntax = doc.syntax(), .customization_id = CustomizationId(doc), .rule_sets = {}};
   std::vector<std::string> names = rule_sets;

@@ -1,10 +1,10 @@
 #include "trade/einvoice/validator.h"
 
-#include <algorithm>
-#include <string>
-
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <string>
 
 namespace digitrade::trade::einvoice {
 namespace {
@@ -33,7 +33,8 @@ TEST(Validator, ReportsMissingMandatoryFieldsWithOfficialIds) {
   EXPECT_EQ(r->verdict(), Verdict::kFatal);
   auto json = boost::json::serialize(ReportJson(*r));
   EXPECT_NE(json.find("\"location\":\"/*\""), std::string::npos) << json;
-  EXPECT_NE(ReportSvrl(*r).find("<svrl:failed-assert id=\"BR-02\" flag=\"fatal\""), std::string::npos);
+  EXPECT_NE(ReportSvrl(*r).find("<svrl:failed-assert id=\"BR-02\" flag=\"fatal\""),
+            std::string::npos);
 }
 
 TEST(Validator, RefusesRuleSetOfTheOtherSyntax) {
@@ -77,10 +78,14 @@ TEST(Validator, SeveralItemsForOneIsTheReferencesCrash) {
       "<ram:BuyerTradeParty><ram:PostalTradeAddress><ram:CountryID>DK</ram:CountryID>"
       "</ram:PostalTradeAddress></ram:BuyerTradeParty>";
   const std::string xml =
-      "<rsm:CrossIndustryInvoice xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\" "
-      "xmlns:ram=\"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100\">"
-      "<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeAgreement>" + party + party +
-      "</ram:ApplicableHeaderTradeAgreement></rsm:SupplyChainTradeTransaction></rsm:CrossIndustryInvoice>";
+      "<rsm:CrossIndustryInvoice "
+      "xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\" "
+      "xmlns:ram=\"urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:"
+      "100\">"
+      "<rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeAgreement>" +
+      party + party +
+      "</ram:ApplicableHeaderTradeAgreement></rsm:SupplyChainTradeTransaction></"
+      "rsm:CrossIndustryInvoice>";
   auto r = (*v)->Validate(xml, {"CEN-CII-1.3.16"});
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
   EXPECT_TRUE(r->rule_sets[0].crashed);

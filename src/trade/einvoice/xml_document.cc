@@ -1,12 +1,11 @@
 #include "trade/einvoice/xml_document.h"
 
+#include <fmt/format.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include <mutex>
 #include <string>
-
-#include <fmt/format.h>
 
 namespace digitrade::trade::einvoice {
 
@@ -49,9 +48,12 @@ void IgnoreErrors(void* /*ctx*/, const char* /*msg*/, ...) {}
 
 std::string_view SyntaxName(Syntax s) {
   switch (s) {
-    case Syntax::kUblInvoice: return "UBL Invoice";
-    case Syntax::kUblCreditNote: return "UBL CreditNote";
-    case Syntax::kCii: return "CII CrossIndustryInvoice";
+    case Syntax::kUblInvoice:
+      return "UBL Invoice";
+    case Syntax::kUblCreditNote:
+      return "UBL CreditNote";
+    case Syntax::kCii:
+      return "CII CrossIndustryInvoice";
   }
   return "?";
 }
@@ -67,13 +69,23 @@ std::size_t FirstInvalidUtf8(std::string_view bytes) {
   std::size_t i = 0;
   while (i < n) {
     unsigned c = p[i];
-    if (c < 0x80) { ++i; continue; }
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
     int len = 0;
     unsigned cp = 0;
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else return i;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else
+      return i;
     if (i + len > n) return i;
     for (int k = 1; k < len; ++k) {
       if ((p[i + k] & 0xC0) != 0x80) return i;
@@ -86,7 +98,9 @@ std::size_t FirstInvalidUtf8(std::string_view bytes) {
   return std::string_view::npos;
 }
 
-void XmlDocument::Free::operator()(_xmlDoc* d) const { xmlFreeDoc(d); }
+void XmlDocument::Free::operator()(_xmlDoc* d) const {
+  xmlFreeDoc(d);
+}
 
 XmlDocument::XmlDocument(XmlDocument&&) noexcept = default;
 XmlDocument& XmlDocument::operator=(XmlDocument&&) noexcept = default;
@@ -107,7 +121,7 @@ Result<XmlDocument> XmlDocument::Parse(std::string_view bytes, const ParseLimits
   InitXmlLibrary();
   xmlSetGenericErrorFunc(nullptr, IgnoreErrors);
   std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> ctxt(xmlNewParserCtxt(),
-                                                                      &xmlFreeParserCtxt);
+                                                                    &xmlFreeParserCtxt);
   if (!ctxt) return Internal("libxml2: out of memory");
   // No NOENT (no entity substitution), no DTDLOAD/DTDATTR, NONET; NONET also
   // keeps the external entity loader away from the network. XML_PARSE_HUGE
@@ -120,7 +134,8 @@ Result<XmlDocument> XmlDocument::Parse(std::string_view bytes, const ParseLimits
     const xmlError* e = xmlCtxtGetLastError(ctxt.get());
     std::string msg = e != nullptr && e->message != nullptr ? e->message : "parse failed";
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-    if (e != nullptr && e->code == XML_ERR_INTERNAL_ERROR && msg.find("depth") != std::string::npos) {
+    if (e != nullptr && e->code == XML_ERR_INTERNAL_ERROR &&
+        msg.find("depth") != std::string::npos) {
       return ResourceExhausted(fmt::format("nesting deeper than {}", limits.max_depth));
     }
     return InvalidArgument(
@@ -136,11 +151,13 @@ Result<XmlDocument> XmlDocument::Parse(std::string_view bytes, const ParseLimits
   }
   const std::string_view ns = root->ns != nullptr ? View(root->ns->href) : std::string_view();
   const std::string_view name = View(root->name);
-  if (ns == kUblInvoiceNs && name == "Invoice") return XmlDocument(std::move(doc), Syntax::kUblInvoice);
+  if (ns == kUblInvoiceNs && name == "Invoice")
+    return XmlDocument(std::move(doc), Syntax::kUblInvoice);
   if (ns == kUblCreditNoteNs && name == "CreditNote") {
     return XmlDocument(std::move(doc), Syntax::kUblCreditNote);
   }
-  if (ns == kCiiNs && name == "CrossIndustryInvoice") return XmlDocument(std::move(doc), Syntax::kCii);
+  if (ns == kCiiNs && name == "CrossIndustryInvoice")
+    return XmlDocument(std::move(doc), Syntax::kCii);
   return InvalidArgument(fmt::format(
       "unsupported root {{{}}}{}: expected a UBL 2.1 Invoice or CreditNote or a CII D16B "
       "CrossIndustryInvoice",

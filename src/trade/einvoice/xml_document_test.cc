@@ -1,8 +1,8 @@
 #include "trade/einvoice/xml_document.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace digitrade::trade::einvoice {
 namespace {
@@ -47,28 +47,34 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         BadCase{"not_xml", "hello", ErrorCode::kInvalidArgument, "not well-formed XML"},
         BadCase{"empty", "", ErrorCode::kInvalidArgument, "not well-formed XML"},
-        BadCase{"truncated", std::string(kUbl).substr(0, 30), ErrorCode::kInvalidArgument, "not well-formed"},
-        BadCase{"latin1", "<Invoice>\xE9</Invoice>", ErrorCode::kInvalidArgument, "not UTF-8 at byte 9"},
+        BadCase{"truncated", std::string(kUbl).substr(0, 30), ErrorCode::kInvalidArgument,
+                "not well-formed"},
+        BadCase{"latin1", "<Invoice>\xE9</Invoice>", ErrorCode::kInvalidArgument,
+                "not UTF-8 at byte 9"},
         BadCase{"overlong", "<a>\xC0\xAF</a>", ErrorCode::kInvalidArgument, "not UTF-8 at byte 3"},
         BadCase{"utf16", "\xFF\xFE<\0a\0", ErrorCode::kInvalidArgument, "UTF-16"},
-        BadCase{"wrong_root", "<Order xmlns=\"urn:x\"/>", ErrorCode::kInvalidArgument, "unsupported root {urn:x}Order"},
-        BadCase{"no_namespace", "<Invoice/>", ErrorCode::kInvalidArgument, "unsupported root {}Invoice"},
+        BadCase{"wrong_root", "<Order xmlns=\"urn:x\"/>", ErrorCode::kInvalidArgument,
+                "unsupported root {urn:x}Order"},
+        BadCase{"no_namespace", "<Invoice/>", ErrorCode::kInvalidArgument,
+                "unsupported root {}Invoice"},
         BadCase{"billion_laughs", kLaughs, ErrorCode::kInvalidArgument, "DOCTYPE not allowed"},
         BadCase{"xxe", kXxe, ErrorCode::kInvalidArgument, "DOCTYPE not allowed"},
         BadCase{"deep", Deep(100), ErrorCode::kResourceExhausted, "nesting deeper than 64"},
-        BadCase{"too_big", std::string(kUbl) + std::string(2 << 20, ' '), ErrorCode::kResourceExhausted,
-                "exceeds the limit"}),
+        BadCase{"too_big", std::string(kUbl) + std::string(2 << 20, ' '),
+                ErrorCode::kResourceExhausted, "exceeds the limit"}),
     [](const testing::TestParamInfo<BadCase>& p) { return std::string(p.param.name); });
 
 TEST(XmlDocument, DetectsTheThreeSyntaxes) {
   auto ubl = XmlDocument::Parse(kUbl);
   ASSERT_TRUE(ubl.has_value()) << ubl.error().ToString();
   EXPECT_EQ(ubl->syntax(), Syntax::kUblInvoice);
-  auto cn = XmlDocument::Parse("<c:CreditNote xmlns:c=\"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2\"/>");
+  auto cn = XmlDocument::Parse(
+      "<c:CreditNote xmlns:c=\"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2\"/>");
   ASSERT_TRUE(cn.has_value());
   EXPECT_EQ(cn->syntax(), Syntax::kUblCreditNote);
   auto cii = XmlDocument::Parse(
-      "<rsm:CrossIndustryInvoice xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\"/>");
+      "<rsm:CrossIndustryInvoice "
+      "xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\"/>");
   ASSERT_TRUE(cii.has_value());
   EXPECT_EQ(cii->syntax(), Syntax::kCii);
 }

@@ -260,7 +260,6 @@ inline constexpr const char* kEasCodes =  // BR-CL-25
     "9929 9930 9931 9932 9933 9934 9935 9936 9937 9938 9939 9940 9941 9942 9943 9944 9945 9946 "
     "9947 9948 9949 9950 9951 9952 9953 9957 9959 AN AQ AS AU EM ";
 
-
 // Code lists as pinned by Peppol BIS Billing 3.0.19 (its own copies, which differ
 // from the CEN ones in places).
 inline constexpr const char* kPeppolCurrencyCodes =  // Peppol $ISO4217

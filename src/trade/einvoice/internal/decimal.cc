@@ -15,10 +15,12 @@ constexpr int kMaxDigits = 36;
 }  // namespace
 
 std::optional<Decimal> Decimal::Parse(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) {
     s.remove_prefix(1);
   }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
     s.remove_suffix(1);
   }
   bool negative = false;
@@ -57,8 +59,14 @@ void Decimal::Normalize() {
 }
 
 void Decimal::Align(Decimal& a, Decimal& b) {
-  while (a.scale_ < b.scale_) { a.mantissa_ *= 10; ++a.scale_; }
-  while (b.scale_ < a.scale_) { b.mantissa_ *= 10; ++b.scale_; }
+  while (a.scale_ < b.scale_) {
+    a.mantissa_ *= 10;
+    ++a.scale_;
+  }
+  while (b.scale_ < a.scale_) {
+    b.mantissa_ *= 10;
+    ++b.scale_;
+  }
 }
 
 Decimal Decimal::operator+(const Decimal& o) const {

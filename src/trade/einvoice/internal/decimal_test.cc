@@ -5,7 +5,9 @@
 namespace digitrade::trade::einvoice::internal {
 namespace {
 
-Decimal D(const char* s) { return *Decimal::Parse(s); }
+Decimal D(const char* s) {
+  return *Decimal::Parse(s);
+}
 
 TEST(Decimal, ParsesTheXsDecimalLexicalSpaceOnly) {
   EXPECT_EQ(D(" 1.50 ").ToString(), "1.5");

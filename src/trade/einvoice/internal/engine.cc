@@ -1,19 +1,18 @@
 #include "trade/einvoice/internal/engine.h"
 
+#include <fmt/format.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
-#include <cctype>
 #include <map>
 #include <mutex>
 #include <regex>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 namespace digitrade::trade::einvoice::internal {
 
@@ -39,7 +38,10 @@ EvalContext* EvalOf(xmlXPathParserContextPtr ctxt) {
 
 // exists(node-set) as in XPath 2.0.
 void FnExists(xmlXPathParserContextPtr ctxt, int nargs) {
-  if (nargs != 1) { xmlXPathSetArityError(ctxt); return; }
+  if (nargs != 1) {
+    xmlXPathSetArityError(ctxt);
+    return;
+  }
   xmlXPathObjectPtr obj = valuePop(ctxt);
   bool r = obj != nullptr && obj->type == XPATH_NODESET && obj->nodesetval != nullptr &&
            obj->nodesetval->nodeNr > 0;
@@ -50,7 +52,10 @@ void FnExists(xmlXPathParserContextPtr ctxt, int nargs) {
 
 // upper-case(string), ASCII only: the codes the rules compare are ASCII.
 void FnUpperCase(xmlXPathParserContextPtr ctxt, int nargs) {
-  if (nargs != 1) { xmlXPathSetArityError(ctxt); return; }
+  if (nargs != 1) {
+    xmlXPathSetArityError(ctxt);
+    return;
+  }
   xmlChar* s = xmlXPathPopString(ctxt);
   std::string v = s != nullptr ? reinterpret_cast<const char*>(s) : "";
   xmlFree(s);
@@ -64,7 +69,10 @@ void FnUpperCase(xmlXPathParserContextPtr ctxt, int nargs) {
 // xs:boolean ("true", "false", "1", "0" after whitespace collapsing); any
 // other value is the reference's FORG0001 dynamic error.
 void BoolCompare(xmlXPathParserContextPtr ctxt, int nargs, bool want) {
-  if (nargs != 1) { xmlXPathSetArityError(ctxt); return; }
+  if (nargs != 1) {
+    xmlXPathSetArityError(ctxt);
+    return;
+  }
   xmlXPathObjectPtr obj = valuePop(ctxt);
   bool r = false;
   if (obj != nullptr && obj->type == XPATH_NODESET && obj->nodesetval != nullptr) {
@@ -82,8 +90,12 @@ void BoolCompare(xmlXPathParserContextPtr ctxt, int nargs, bool want) {
   xmlXPathFreeObject(obj);
   valuePush(ctxt, xmlXPathNewBoolean(r ? 1 : 0));
 }
-void FnIsTrue(xmlXPathParserContextPtr ctxt, int nargs) { BoolCompare(ctxt, nargs, true); }
-void FnIsFalse(xmlXPathParserContextPtr ctxt, int nargs) { BoolCompare(ctxt, nargs, false); }
+void FnIsTrue(xmlXPathParserContextPtr ctxt, int nargs) {
+  BoolCompare(ctxt, nargs, true);
+}
+void FnIsFalse(xmlXPathParserContextPtr ctxt, int nargs) {
+  BoolCompare(ctxt, nargs, false);
+}
 
 // dbl(nodes): the xs:double cast XPath 2.0 applies when an untyped node is
 // compared with or computed against a number. A value outside the xs:double
@@ -92,9 +104,18 @@ void FnIsFalse(xmlXPathParserContextPtr ctxt, int nargs) { BoolCompare(ctxt, nar
 // a node-set for the existential comparison.
 bool ParseXsDouble(std::string v, double* out) {
   v = Trim(v);
-  if (v == "INF" || v == "+INF") { *out = HUGE_VAL; return true; }
-  if (v == "-INF") { *out = -HUGE_VAL; return true; }
-  if (v == "NaN") { *out = std::nan(""); return true; }
+  if (v == "INF" || v == "+INF") {
+    *out = HUGE_VAL;
+    return true;
+  }
+  if (v == "-INF") {
+    *out = -HUGE_VAL;
+    return true;
+  }
+  if (v == "NaN") {
+    *out = std::nan("");
+    return true;
+  }
   static const std::regex kDouble("^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$");
   if (!std::regex_match(v, kDouble)) return false;
   *out = std::strtod(v.c_str(), nullptr);
@@ -102,7 +123,10 @@ bool ParseXsDouble(std::string v, double* out) {
 }
 
 void FnDbl(xmlXPathParserContextPtr ctxt, int nargs) {
-  if (nargs != 1) { xmlXPathSetArityError(ctxt); return; }
+  if (nargs != 1) {
+    xmlXPathSetArityError(ctxt);
+    return;
+  }
   xmlXPathObjectPtr obj = valuePop(ctxt);
   if (obj == nullptr || obj->type != XPATH_NODESET || obj->nodesetval == nullptr) {
     valuePush(ctxt, obj);
@@ -128,7 +152,10 @@ void FnDbl(xmlXPathParserContextPtr ctxt, int nargs) {
 // reference's dynamic errors (a predicate of several booleans; a cast of
 // several items).
 void FnVatScheme(xmlXPathParserContextPtr ctxt, int nargs) {
-  if (nargs != 1) { xmlXPathSetArityError(ctxt); return; }
+  if (nargs != 1) {
+    xmlXPathSetArityError(ctxt);
+    return;
+  }
   xmlXPathObjectPtr obj = valuePop(ctxt);
   bool r = false;
   if (obj != nullptr && obj->type == XPATH_NODESET && obj->nodesetval != nullptr) {
@@ -139,7 +166,8 @@ void FnVatScheme(xmlXPathParserContextPtr ctxt, int nargs) {
       for (xmlNode* c = obj->nodesetval->nodeTab[0]->children; c != nullptr; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || xmlStrcmp(c->name, BAD_CAST "ID") != 0) continue;
         if (++ids > 1) {
-          EvalOf(ctxt)->Crash("a sequence of more than one item is not allowed as a function argument");
+          EvalOf(ctxt)->Crash(
+              "a sequence of more than one item is not allowed as a function argument");
           break;
         }
         std::string v = Trim(NodeString(c));
@@ -156,7 +184,10 @@ void FnVatScheme(xmlXPathParserContextPtr ctxt, int nargs) {
 
 // matches(string, regex) for the simple XSD regexes the rules use.
 void FnMatches(xmlXPathParserContextPtr ctxt, int nargs) {
-  if (nargs != 2) { xmlXPathSetArityError(ctxt); return; }
+  if (nargs != 2) {
+    xmlXPathSetArityError(ctxt);
+    return;
+  }
   xmlChar* re = xmlXPathPopString(ctxt);
   xmlChar* s = xmlXPathPopString(ctxt);
   bool r = false;
@@ -224,7 +255,10 @@ bool GreekTin(const std::string& v) {
 
 template <bool (*Check)(const std::string&)>
 void FnCheck(xmlXPathParserContextPtr ctxt, int nargs) {
-  if (nargs != 1) { xmlXPathSetArityError(ctxt); return; }
+  if (nargs != 1) {
+    xmlXPathSetArityError(ctxt);
+    return;
+  }
   const std::string v = PopString(ctxt);
   valuePush(ctxt, xmlXPathNewBoolean(Check(v) ? 1 : 0));
 }
@@ -232,10 +266,14 @@ void FnCheck(xmlXPathParserContextPtr ctxt, int nargs) {
 // castable-as-date(s): xs:date lexical form YYYY-MM-DD with a real day.
 bool DateCastable(const std::string& s) {
   if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
-  if (!AllDigits(s.substr(0, 4)) || !AllDigits(s.substr(5, 2)) || !AllDigits(s.substr(8, 2))) return false;
+  if (!AllDigits(s.substr(0, 4)) || !AllDigits(s.substr(5, 2)) || !AllDigits(s.substr(8, 2)))
+    return false;
   const std::string tz = s.substr(10);
-  if (!(tz.empty() || tz == "Z" || (tz.size() == 6 && (tz[0] == '+' || tz[0] == '-') && tz[3] == ':'))) return false;
-  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  if (!(tz.empty() || tz == "Z" ||
+        (tz.size() == 6 && (tz[0] == '+' || tz[0] == '-') && tz[3] == ':')))
+    return false;
+  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)),
+            d = std::stoi(s.substr(8, 2));
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (m < 1 || m > 12 || d < 1) return false;
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -279,7 +317,9 @@ xmlXPathFunction StrictLookup(void* /*ctxt*/, const xmlChar* name, const xmlChar
 
 }  // namespace
 
-bool IsXsDate(const std::string& s) { return DateCastable(s); }
+bool IsXsDate(const std::string& s) {
+  return DateCastable(s);
+}
 
 const char* Keep(std::string s) {
   static std::mutex mu;
@@ -289,7 +329,9 @@ const char* Keep(std::string s) {
   return arena.back()->c_str();
 }
 
-void XPathFree::operator()(_xmlXPathCompExpr* e) const { xmlXPathFreeCompExpr(e); }
+void XPathFree::operator()(_xmlXPathCompExpr* e) const {
+  xmlXPathFreeCompExpr(e);
+}
 
 std::string UseDescendantAxis(std::string_view xpath) {
   std::string out;
@@ -303,8 +345,9 @@ std::string UseDescendantAxis(std::string_view xpath) {
       continue;
     }
     if (c == '\'' || c == '"') quote = c;
-    const bool name_follows = i + 2 < xpath.size() &&
-                              (std::isalpha(static_cast<unsigned char>(xpath[i + 2])) || xpath[i + 2] == '*');
+    const bool name_follows =
+        i + 2 < xpath.size() &&
+        (std::isalpha(static_cast<unsigned char>(xpath[i + 2])) || xpath[i + 2] == '*');
     if (c == '/' && i + 1 < xpath.size() && xpath[i + 1] == '/' && name_follows) {
       out += "/descendant::";
       ++i;
@@ -504,7 +547,9 @@ std::optional<Decimal> EvalContext::OptDec(_xmlNode* at, std::string_view xpath)
   return Dec(nodes[0]);
 }
 
-Decimal EvalContext::Dec(_xmlNode* n) { return DecOf(NodeString(n)); }
+Decimal EvalContext::Dec(_xmlNode* n) {
+  return DecOf(NodeString(n));
+}
 
 Decimal EvalContext::DecSum(_xmlNode* at, std::string_view xpath) {
   Decimal sum;
@@ -558,7 +603,8 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
   std::unordered_set<std::string> present;
   for (xmlNode* n = xmlDocGetRootElement(doc.doc()); n != nullptr;) {
     if (n->type == XML_ELEMENT_NODE) {
-      present.insert(fmt::format("{} {}", n->ns != nullptr ? reinterpret_cast<const char*>(n->ns->href) : "",
+      present.insert(fmt::format("{} {}",
+                                 n->ns != nullptr ? reinterpret_cast<const char*>(n->ns->href) : "",
                                  reinterpret_cast<const char*>(n->name)));
     }
     if (n->children != nullptr && n->type == XML_ELEMENT_NODE) {
@@ -605,10 +651,11 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
             ok = xmlXPathCompiledEvalToBoolean(a.test.get(), xp.get()) != 0;
           }
           if (eval.crashed()) {
-            return RuleSetReport{.rule_set = def_.name,
-                                 .crashed = true,
-                                 .crash_reason = fmt::format("{}: {}", a.def->id, eval.crash_reason()),
-                                 .firings = {}};
+            return RuleSetReport{
+                .rule_set = def_.name,
+                .crashed = true,
+                .crash_reason = fmt::format("{}: {}", a.def->id, eval.crash_reason()),
+                .firings = {}};
           }
           if (ok) continue;
           xmlChar* path = xmlGetNodePath(n);

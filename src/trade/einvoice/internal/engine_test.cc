@@ -6,7 +6,8 @@ namespace digitrade::trade::einvoice::internal {
 namespace {
 
 TEST(MatchPatternToXPath, AnchorsRelativeBranchesOnly) {
-  EXPECT_EQ(MatchPatternToXPath("cac:A | /ubl:Invoice/cac:B[x | y]"), "//cac:A | /ubl:Invoice/cac:B[x | y]");
+  EXPECT_EQ(MatchPatternToXPath("cac:A | /ubl:Invoice/cac:B[x | y]"),
+            "//cac:A | /ubl:Invoice/cac:B[x | y]");
 }
 
 TEST(UseDescendantAxis, RewritesNameStepsOutsideLiterals) {

@@ -2,12 +2,11 @@
 // arithmetic, xs:date casts or per-rate grouping. Each mirrors the
 // reference's behaviour on missing values (an empty operand makes a
 // comparison false) and on bad lexical forms (a dynamic error: crash).
+#include <fmt/format.h>
 #include <libxml/tree.h>
 
 #include <cmath>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "trade/einvoice/internal/engine.h"
 #include "trade/einvoice/internal/rules.h"
@@ -18,12 +17,16 @@ namespace {
 
 using Node = _xmlNode*;
 
+Decimal Abs(const Decimal& d) {
+  return d < Decimal() ? Decimal() - d : d;
+}
 
-Decimal Abs(const Decimal& d) { return d < Decimal() ? Decimal() - d : d; }
+bool Eq(const std::optional<Decimal>& a, const Decimal& b) {
+  return a && *a == b;
+}
 
-bool Eq(const std::optional<Decimal>& a, const Decimal& b) { return a && *a == b; }
-
-#define TX_SETTLEMENT "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
+#define TX_SETTLEMENT \
+  "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
 
 #define SETTLEMENT_CII TX_SETTLEMENT
 
@@ -44,10 +47,12 @@ bool AllowanceTotal(EvalContext& c, Node n, const char* total, const char* selec
   return !c.Bool(n, total) && !c.Bool(n, selector);
 }
 bool UblBrCo11(EvalContext& c, Node n) {
-  return AllowanceTotal(c, n, "cbc:AllowanceTotalAmount", "../cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]");
+  return AllowanceTotal(c, n, "cbc:AllowanceTotalAmount",
+                        "../cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]");
 }
 bool UblBrCo12(EvalContext& c, Node n) {
-  return AllowanceTotal(c, n, "cbc:ChargeTotalAmount", "../cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]");
+  return AllowanceTotal(c, n, "cbc:ChargeTotalAmount",
+                        "../cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]");
 }
 
 bool UblBrCo13(EvalContext& c, Node n) {
@@ -97,7 +102,8 @@ bool UblBrCo15(EvalContext& c, Node root) {
 }
 
 bool UblBrCo17(EvalContext& c, Node n) {
-  auto pct = c.OptDec(n, "cac:TaxCategory[cac:TaxScheme[normalize-space(upper-case(cbc:ID))='VAT']]/cbc:Percent");
+  auto pct = c.OptDec(
+      n, "cac:TaxCategory[cac:TaxScheme[normalize-space(upper-case(cbc:ID))='VAT']]/cbc:Percent");
   auto ta = c.OptDec(n, "cbc:TaxAmount");
   auto txa = c.OptDec(n, "cbc:TaxableAmount");
   if (!pct) return ta && ta->Round().IsZero();
@@ -124,7 +130,8 @@ bool UblBr53(EvalContext& c, Node root) {
 std::optional<std::string> DateKey(EvalContext& c, Node n) {
   std::string s = c.String(n, "normalize-space(.)");
   bool ok = s.size() >= 10 && s[4] == '-' && s[7] == '-';
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) ok = ok && s.size() > static_cast<size_t>(i) && std::isdigit(static_cast<unsigned char>(s[i]));
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+    ok = ok && s.size() > static_cast<size_t>(i) && std::isdigit(static_cast<unsigned char>(s[i]));
   if (!ok) {
     c.Crash("xs:date('" + s + "'): invalid value");
     return std::nullopt;
@@ -145,8 +152,12 @@ bool PeriodOrder(EvalContext& c, Node n) {
   return s && e && *e >= *s;
 }
 
-bool ZeroVat(EvalContext& c, Node n) { return Eq(c.OptDec(n, "../cbc:TaxAmount"), Decimal()); }
-bool PercentZero(EvalContext& c, Node n) { return Eq(c.OptDec(n, "cbc:Percent"), Decimal()); }
+bool ZeroVat(EvalContext& c, Node n) {
+  return Eq(c.OptDec(n, "../cbc:TaxAmount"), Decimal());
+}
+bool PercentZero(EvalContext& c, Node n) {
+  return Eq(c.OptDec(n, "cbc:Percent"), Decimal());
+}
 
 bool RatedVat(EvalContext& c, Node n) {
   auto ta = c.OptDec(n, "../cbc:TaxAmount");
@@ -176,17 +187,20 @@ Decimal CategoryBase(EvalContext& c, Node cat, const std::string& code, const ch
     for (Node tc : c.Nodes(parent, tax_category)) ok = AtRate(c, tc, *rate) || ok;
     return ok;
   };
-  const std::string pred = "[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='" + code + "']]";
+  const std::string pred =
+      "[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='" + code + "']]";
   Decimal sum;
   for (Node line : c.Nodes(cat, std::string("../../../cac:") + line_name + pred)) {
     if (!rate_ok(line, "cac:Item/cac:ClassifiedTaxCategory")) continue;
     sum = sum + c.DecSum(line, "cbc:LineExtensionAmount");
   }
   const std::string ac_pred = "[cac:TaxCategory[normalize-space(cbc:ID)='" + code + "']]";
-  for (Node ac : c.Nodes(cat, "../../../cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]" + ac_pred)) {
+  for (Node ac :
+       c.Nodes(cat, "../../../cac:AllowanceCharge[is-true(cbc:ChargeIndicator)]" + ac_pred)) {
     if (rate_ok(ac, "cac:TaxCategory")) sum = sum + c.DecSum(ac, "cbc:Amount");
   }
-  for (Node ac : c.Nodes(cat, "../../../cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]" + ac_pred)) {
+  for (Node ac :
+       c.Nodes(cat, "../../../cac:AllowanceCharge[is-false(cbc:ChargeIndicator)]" + ac_pred)) {
     if (rate_ok(ac, "cac:TaxCategory")) sum = sum - c.DecSum(ac, "cbc:Amount");
   }
   return sum;
@@ -213,10 +227,15 @@ bool UblTaxable(EvalContext& c, Node cat) {
     }
     if (code == "S") {
       bool used = false;
-      for (Node tc : c.Nodes(cat, std::string("//cac:") + line + "[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']]/cac:Item/cac:ClassifiedTaxCategory")) {
+      for (Node tc :
+           c.Nodes(cat, std::string("//cac:") + line +
+                            "[cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID)='S']]/"
+                            "cac:Item/cac:ClassifiedTaxCategory")) {
         used = AtRate(c, tc, *rate) || used;
       }
-      for (Node tc : c.Nodes(cat, "//cac:AllowanceCharge[cac:TaxCategory[normalize-space(cbc:ID)='S']]/cac:TaxCategory")) {
+      for (Node tc : c.Nodes(cat,
+                             "//cac:AllowanceCharge[cac:TaxCategory[normalize-space(cbc:ID)='S']]/"
+                             "cac:TaxCategory")) {
         used = AtRate(c, tc, *rate) || used;
       }
       if (!used) continue;
@@ -232,8 +251,10 @@ bool UblTaxable(EvalContext& c, Node cat) {
 
 bool CiiBrCo10(EvalContext& c, Node n) {
   // xs:decimal(sum(...)): the sum of untyped values is xs:double, then cast.
-  double sum = c.Number(n, "sum(../../ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/"
-                           "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount)");
+  double sum =
+      c.Number(n,
+               "sum(../../ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement/"
+               "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount)");
   auto total = c.OptDec(n, "ram:LineTotalAmount");
   auto as_dec = Decimal::Parse(fmt::format("{:.10f}", sum));
   return total && as_dec && *total == as_dec->RoundTo2();
@@ -281,10 +302,19 @@ bool CiiBrS08(EvalContext& c, Node code) {
       return ok;
     };
     Decimal lines, charges, allowances;
-    for (Node s : c.Nodes(code, "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedLineTradeSettlement[ram:ApplicableTradeTax/ram:CategoryCode = 'S']")) {
-      if (at_rate(s, "ram:ApplicableTradeTax")) lines = lines + c.DecSum(s, "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount");
+    for (Node s : c.Nodes(
+             code,
+             "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/"
+             "ram:IncludedSupplyChainTradeLineItem/"
+             "ram:SpecifiedLineTradeSettlement[ram:ApplicableTradeTax/ram:CategoryCode = 'S']")) {
+      if (at_rate(s, "ram:ApplicableTradeTax"))
+        lines =
+            lines +
+            c.DecSum(s, "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount");
     }
-    for (Node ac : c.Nodes(code, SETTLEMENT_CII "ram:SpecifiedTradeAllowanceCharge[ram:CategoryTradeTax/ram:CategoryCode='S']")) {
+    for (Node ac :
+         c.Nodes(code, SETTLEMENT_CII
+                 "ram:SpecifiedTradeAllowanceCharge[ram:CategoryTradeTax/ram:CategoryCode='S']")) {
       if (!at_rate(ac, "ram:CategoryTradeTax")) continue;
       const bool charge = c.Bool(ac, "is-true(ram:ChargeIndicator/udt:Indicator)");
       const bool allowance = c.Bool(ac, "is-false(ram:ChargeIndicator/udt:Indicator)");
@@ -293,9 +323,11 @@ bool CiiBrS08(EvalContext& c, Node code) {
       if (allowance && amount) allowances = allowances + *amount;
     }
     if (c.crashed()) return true;
-    const double expect = lines.RoundTo2().ToDouble() + charges.RoundTo2().ToDouble() - allowances.RoundTo2().ToDouble();
+    const double expect = lines.RoundTo2().ToDouble() + charges.RoundTo2().ToDouble() -
+                          allowances.RoundTo2().ToDouble();
     bool ok = false;
-    for (Node b : c.Nodes(code, "../ram:BasisAmount")) ok = ok || c.Number(b, "number(.)") == expect;
+    for (Node b : c.Nodes(code, "../ram:BasisAmount"))
+      ok = ok || c.Number(b, "number(.)") == expect;
     if (!ok) return false;
   }
   return true;
@@ -322,7 +354,8 @@ bool CiiBrCo15(EvalContext& c, Node root) {
     }
     auto grand = c.OptDec(root, "(" + sum_path + "ram:GrandTotalAmount)[1]");
     auto basis = c.OptDec(root, "(" + sum_path + "ram:TaxBasisTotalAmount)[1]");
-    if (vat.size() == 1 && grand && basis && *grand == (*basis + c.Dec(vat[0])).RoundTo2()) continue;
+    if (vat.size() == 1 && grand && basis && *grand == (*basis + c.Dec(vat[0])).RoundTo2())
+      continue;
     if (grand && basis && *grand == *basis) continue;
     if (c.crashed()) return true;
     return false;
@@ -340,23 +373,35 @@ bool CiiBrCo15Pinned(EvalContext& c, Node root) {
     Decimal grand, basis, vat;
     bool has_grand = false, has_basis = false, has_vat = false;
     int count = 0;
-    for (Node t : c.Nodes(root, sum_path + "/ram:TaxTotalAmount")) count += c.String(t, "string(@currencyID)") == code;
+    for (Node t : c.Nodes(root, sum_path + "/ram:TaxTotalAmount"))
+      count += c.String(t, "string(@currencyID)") == code;
     for (Node s : sums) {
-      for (Node g : c.Nodes(s, "ram:GrandTotalAmount")) { grand = c.Dec(g); has_grand = true; }
-      for (Node b : c.Nodes(s, "ram:TaxBasisTotalAmount")) { basis = c.Dec(b); has_basis = true; }
+      for (Node g : c.Nodes(s, "ram:GrandTotalAmount")) {
+        grand = c.Dec(g);
+        has_grand = true;
+      }
+      for (Node b : c.Nodes(s, "ram:TaxBasisTotalAmount")) {
+        basis = c.Dec(b);
+        has_basis = true;
+      }
       for (Node t : c.Nodes(s, "ram:TaxTotalAmount")) {
-        if (c.String(t, "string(@currencyID)") == code) { vat = c.Dec(t); has_vat = true; }
+        if (c.String(t, "string(@currencyID)") == code) {
+          vat = c.Dec(t);
+          has_vat = true;
+        }
       }
     }
     if (c.crashed()) return true;
-    const bool sum_ok = count == 1 && has_grand && has_basis && has_vat && grand == (basis + vat).RoundTo2();
+    const bool sum_ok =
+        count == 1 && has_grand && has_basis && has_vat && grand == (basis + vat).RoundTo2();
     if (!sum_ok && !(has_grand && has_basis && grand == basis)) return false;
   }
   return true;
 }
 
 bool CiiBrCo17(EvalContext& c, Node n) {
-  auto pct = c.OptDec(n, "self::*[normalize-space(upper-case(ram:TypeCode))='VAT']/ram:RateApplicablePercent");
+  auto pct = c.OptDec(
+      n, "self::*[normalize-space(upper-case(ram:TypeCode))='VAT']/ram:RateApplicablePercent");
   auto ca = c.OptDec(n, "ram:CalculatedAmount");
   auto ba = c.OptDec(n, "ram:BasisAmount");
   if (!pct || pct->Round().IsZero()) return ca && ca->Round().IsZero();
@@ -370,17 +415,35 @@ bool CiiBrCo17(EvalContext& c, Node n) {
 
 const std::map<std::string_view, NativeCheck>& NativeChecks() {
   static const auto& m = *new std::map<std::string_view, NativeCheck>{
-      {"ubl-br-co-10", UblBrCo10}, {"ubl-br-co-11", UblBrCo11}, {"ubl-br-co-12", UblBrCo12},
-      {"ubl-br-co-13", UblBrCo13}, {"ubl-br-co-14", UblBrCo14}, {"ubl-br-co-15", UblBrCo15},
-      {"ubl-br-co-16", UblBrCo16}, {"ubl-br-co-17", UblBrCo17}, {"ubl-br-53", UblBr53},
-      {"br-period-order", PeriodOrder}, {"ubl-zero-vat", ZeroVat}, {"percent-zero", PercentZero},
-      {"ubl-rated-vat", RatedVat}, {"cii-br-co-10", CiiBrCo10}, {"cii-br-co-13", CiiBrCo13},
-      {"cii-br-s-09", CiiBrS09}, {"cii-br-co-15", CiiBrCo15}, {"cii-br-co-16", CiiBrCo16}, {"cii-br-s-08", CiiBrS08}, {"cii-br-co-17", CiiBrCo17},
+      {"ubl-br-co-10", UblBrCo10},
+      {"ubl-br-co-11", UblBrCo11},
+      {"ubl-br-co-12", UblBrCo12},
+      {"ubl-br-co-13", UblBrCo13},
+      {"ubl-br-co-14", UblBrCo14},
+      {"ubl-br-co-15", UblBrCo15},
+      {"ubl-br-co-16", UblBrCo16},
+      {"ubl-br-co-17", UblBrCo17},
+      {"ubl-br-53", UblBr53},
+      {"br-period-order", PeriodOrder},
+      {"ubl-zero-vat", ZeroVat},
+      {"percent-zero", PercentZero},
+      {"ubl-rated-vat", RatedVat},
+      {"cii-br-co-10", CiiBrCo10},
+      {"cii-br-co-13", CiiBrCo13},
+      {"cii-br-s-09", CiiBrS09},
+      {"cii-br-co-15", CiiBrCo15},
+      {"cii-br-co-16", CiiBrCo16},
+      {"cii-br-s-08", CiiBrS08},
+      {"cii-br-co-17", CiiBrCo17},
       {"cii-br-co-15-1.3.14.1", CiiBrCo15Pinned},
-      {"ubl-taxable-AE", UblTaxable<'A', 'E'>}, {"ubl-taxable-E", UblTaxable<'E'>},
-      {"ubl-taxable-G", UblTaxable<'G'>}, {"ubl-taxable-K", UblTaxable<'K'>},
-      {"ubl-taxable-O", UblTaxable<'O'>}, {"ubl-taxable-Z", UblTaxable<'Z'>},
-      {"ubl-taxable-S", UblTaxable<'S'>}, {"ubl-taxable-L", UblTaxable<'L'>},
+      {"ubl-taxable-AE", UblTaxable<'A', 'E'>},
+      {"ubl-taxable-E", UblTaxable<'E'>},
+      {"ubl-taxable-G", UblTaxable<'G'>},
+      {"ubl-taxable-K", UblTaxable<'K'>},
+      {"ubl-taxable-O", UblTaxable<'O'>},
+      {"ubl-taxable-Z", UblTaxable<'Z'>},
+      {"ubl-taxable-S", UblTaxable<'S'>},
+      {"ubl-taxable-L", UblTaxable<'L'>},
       {"ubl-taxable-M", UblTaxable<'M'>},
   };
   return m;

@@ -1,12 +1,11 @@
 // Native checks of the Peppol rules: xs:decimal arithmetic with u:slack,
 // date comparisons and the national identifier algorithms.
+#include <fmt/format.h>
 #include <libxml/tree.h>
 
 #include <cmath>
 #include <optional>
 #include <regex>
-
-#include <fmt/format.h>
 
 #include "trade/einvoice/internal/engine.h"
 #include "trade/einvoice/internal/rules.h"
@@ -16,7 +15,6 @@ namespace digitrade::trade::einvoice::internal {
 namespace {
 
 using Node = _xmlNode*;
-
 
 // u:slack(exp, val, slack): exp - slack <= val <= exp + slack.
 bool Slack(const Decimal& exp, const Decimal& val, const Decimal& slack) {
@@ -36,15 +34,21 @@ bool R040(EvalContext& c, Node ac) {
 bool R120(EvalContext& c, Node line) {
   const bool invoice = c.Bool(line, "/ubl:Invoice");
   const auto lea = c.OptDec(line, "cbc:LineExtensionAmount").value_or(Decimal());
-  const auto qty = c.OptDec(line, invoice ? "cbc:InvoicedQuantity" : "cbc:CreditedQuantity").value_or(Decimal::FromInt(1));
+  const auto qty = c.OptDec(line, invoice ? "cbc:InvoicedQuantity" : "cbc:CreditedQuantity")
+                       .value_or(Decimal::FromInt(1));
   const auto price = c.OptDec(line, "cac:Price/cbc:PriceAmount").value_or(Decimal());
   Decimal base_qty = Decimal::FromInt(1);
   if (auto b = c.OptDec(line, "cac:Price/cbc:BaseQuantity"); b && !b->IsZero()) base_qty = *b;
   Decimal allowances, charges;
-  for (Node a : c.Nodes(line, "cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) = 'false']/cbc:Amount")) allowances = allowances + c.Dec(a);
-  for (Node a : c.Nodes(line, "cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) = 'true']/cbc:Amount")) charges = charges + c.Dec(a);
+  for (Node a : c.Nodes(
+           line, "cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) = 'false']/cbc:Amount"))
+    allowances = allowances + c.Dec(a);
+  for (Node a : c.Nodes(
+           line, "cac:AllowanceCharge[normalize-space(cbc:ChargeIndicator) = 'true']/cbc:Amount"))
+    charges = charges + c.Dec(a);
   if (c.crashed()) return true;
-  return Slack(lea, qty * (price / base_qty) + charges.RoundTo2() - allowances.RoundTo2(), kTwoCents);
+  return Slack(lea, qty * (price / base_qty) + charges.RoundTo2() - allowances.RoundTo2(),
+               kTwoCents);
 }
 
 bool R121(EvalContext& c, Node line) {
@@ -63,9 +67,13 @@ bool R046(EvalContext& c, Node ac) {
 // The sign rule on the two VAT totals (document and accounting currency).
 bool R055(EvalContext& c, Node root) {
   if (!c.Bool(root, "cbc:TaxCurrencyCode")) return true;
-  const char* tax = "cac:TaxTotal/cbc:TaxAmount[@currencyID=normalize-space(../../cbc:TaxCurrencyCode)]";
-  const char* doc = "cac:TaxTotal/cbc:TaxAmount[@currencyID=normalize-space(../../cbc:DocumentCurrencyCode)]";
-  auto cmp = [&](const char* path, const char* op) { return c.Bool(root, fmt::format("{} {} 0", path, op)); };
+  const char* tax =
+      "cac:TaxTotal/cbc:TaxAmount[@currencyID=normalize-space(../../cbc:TaxCurrencyCode)]";
+  const char* doc =
+      "cac:TaxTotal/cbc:TaxAmount[@currencyID=normalize-space(../../cbc:DocumentCurrencyCode)]";
+  auto cmp = [&](const char* path, const char* op) {
+    return c.Bool(root, fmt::format("{} {} 0", path, op));
+  };
   return (cmp(tax, "<=") && cmp(doc, "<=")) || (cmp(tax, ">=") && cmp(doc, ">="));
 }
 
@@ -93,8 +101,12 @@ bool LineInPeriod(EvalContext& c, Node line_date, const char* doc_date, bool aft
   return mine && doc && (after ? *mine >= *doc : *mine <= *doc);
 }
 
-bool R110(EvalContext& c, Node start) { return LineInPeriod(c, start, "../../../cac:InvoicePeriod/cbc:StartDate", true); }
-bool R111(EvalContext& c, Node end) { return LineInPeriod(c, end, "../../../cac:InvoicePeriod/cbc:EndDate", false); }
+bool R110(EvalContext& c, Node start) {
+  return LineInPeriod(c, start, "../../../cac:InvoicePeriod/cbc:StartDate", true);
+}
+bool R111(EvalContext& c, Node end) {
+  return LineInPeriod(c, end, "../../../cac:InvoicePeriod/cbc:EndDate", false);
+}
 
 bool IsInteger(std::string s) {
   s.erase(0, s.find_first_not_of(" \t\r\n"));
@@ -113,12 +125,15 @@ bool CommonR043(EvalContext& c, Node n) {
 }
 
 bool Letters(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); });
+  return std::all_of(s.begin(), s.end(),
+                     [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); });
 }
 
 bool CodiceIpa(EvalContext& c, Node n) {
   const std::string v = c.String(n, "normalize-space()");
-  return v.size() == 6 && std::all_of(v.begin(), v.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)); });
+  return v.size() == 6 && std::all_of(v.begin(), v.end(), [](char ch) {
+           return std::isalnum(static_cast<unsigned char>(ch));
+         });
 }
 
 bool CodiceFiscale(EvalContext& c, Node n) {
@@ -169,7 +184,8 @@ bool NorwegianVat(EvalContext& c, Node party, const char* vat_ids) {
 }
 
 bool NoR001(EvalContext& c, Node party) {
-  return NorwegianVat(c, party, "cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID");
+  return NorwegianVat(
+      c, party, "cac:PartyTaxScheme[normalize-space(cac:TaxScheme/cbc:ID) = 'VAT']/cbc:CompanyID");
 }
 
 bool SeR005(EvalContext& c, Node n) {
@@ -180,7 +196,8 @@ bool SeR005(EvalContext& c, Node n) {
     const unsigned char ch = static_cast<unsigned char>(v[i]);
     if (ch == 0xC3 && i + 1 < v.size()) {
       unsigned char next = static_cast<unsigned char>(v[i + 1]);
-      if (next >= 0xA0 && next <= 0xBE && next != 0xB7) next = static_cast<unsigned char>(next - 0x20);
+      if (next >= 0xA0 && next <= 0xBE && next != 0xB7)
+        next = static_cast<unsigned char>(next - 0x20);
       out += static_cast<char>(ch);
       out += static_cast<char>(next);
       ++i;
@@ -206,7 +223,9 @@ std::vector<std::string> GreekSegments(EvalContext& c, Node id) {
   return out;
 }
 
-std::string Segment(const std::vector<std::string>& s, std::size_t n) { return n <= s.size() ? s[n - 1] : ""; }
+std::string Segment(const std::vector<std::string>& s, std::size_t n) {
+  return n <= s.size() ? s[n - 1] : "";
+}
 
 std::string NormalizeSpace(const std::string& s) {
   std::string out;
@@ -223,14 +242,19 @@ std::string NormalizeSpace(const std::string& s) {
   return out;
 }
 
-bool GrR0011(EvalContext& c, Node id) { return GreekSegments(c, id).size() == 6; }
+bool GrR0011(EvalContext& c, Node id) {
+  return GreekSegments(c, id).size() == 6;
+}
 
 bool GrR0012(EvalContext& c, Node id) {
   const std::string tin = Segment(GreekSegments(c, id), 1);
   if (NormalizeSpace(tin).size() != 9) return false;
   if (!c.Bool(id, fmt::format("u-greek-tin('{}')", tin))) return false;
-  for (const char* party : {"/*/cac:AccountingSupplierParty/cac:Party", "/*/cac:TaxRepresentativeParty"}) {
-    for (Node vat : c.Nodes(id, fmt::format("{}/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID", party))) {
+  for (const char* party :
+       {"/*/cac:AccountingSupplierParty/cac:Party", "/*/cac:TaxRepresentativeParty"}) {
+    for (Node vat : c.Nodes(
+             id, fmt::format("{}/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID",
+                             party))) {
       if (c.String(vat, "substring(., 3, 9)") == tin) return true;
     }
   }
@@ -239,7 +263,8 @@ bool GrR0012(EvalContext& c, Node id) {
 
 bool GrR0013(EvalContext& c, Node id) {
   const std::string date = Segment(GreekSegments(c, id), 2);
-  static const std::regex kDate("^(0?[1-9]|[12][0-9]|3[01])[-\\\\/ ]?(0?[1-9]|1[0-2])[-\\\\/ ]?(19|20)[0-9]{2}");
+  static const std::regex kDate(
+      "^(0?[1-9]|[12][0-9]|3[01])[-\\\\/ ]?(0?[1-9]|1[0-2])[-\\\\/ ]?(19|20)[0-9]{2}");
   if (NormalizeSpace(date).empty() || !std::regex_search(date, kDate)) return false;
   auto split = [](const std::string& s, char sep) {
     std::vector<std::string> parts;
@@ -254,12 +279,14 @@ bool GrR0013(EvalContext& c, Node id) {
   };
   const auto d = split(date, '/');
   const auto issue = split(c.String(id, "string(/*/cbc:IssueDate)"), '-');
-  return d.size() >= 3 && issue.size() >= 3 && d[0] == issue[2] && d[1] == issue[1] && d[2] == issue[0];
+  return d.size() >= 3 && issue.size() >= 3 && d[0] == issue[2] && d[1] == issue[1] &&
+         d[2] == issue[0];
 }
 
 bool GrR0014(EvalContext& c, Node id) {
   const std::string n = Segment(GreekSegments(c, id), 3);
-  if (NormalizeSpace(n).empty() || std::isnan(c.Number(id, fmt::format("number('{}')", n)))) return false;
+  if (NormalizeSpace(n).empty() || std::isnan(c.Number(id, fmt::format("number('{}')", n))))
+    return false;
   if (!IsInteger(n)) {
     c.Crash(fmt::format("xs:integer('{}'): invalid value", n));
     return true;
@@ -276,8 +303,12 @@ bool GrR0015(EvalContext& c, Node id) {
   return false;
 }
 
-bool GrR0016(EvalContext& c, Node id) { return !Segment(GreekSegments(c, id), 5).empty(); }
-bool GrR0017(EvalContext& c, Node id) { return !Segment(GreekSegments(c, id), 6).empty(); }
+bool GrR0016(EvalContext& c, Node id) {
+  return !Segment(GreekSegments(c, id), 5).empty();
+}
+bool GrR0017(EvalContext& c, Node id) {
+  return !Segment(GreekSegments(c, id), 6).empty();
+}
 
 // IBAN mod 97 over the account selected by `xpath` (spaces removed), as
 // DE-R-019/020 compute it; only for payment means code `code`.
@@ -298,15 +329,20 @@ bool Iban(EvalContext& c, Node means, const char* code, const char* xpath) {
   }
   return rem == 1;
 }
-bool DeR019(EvalContext& c, Node m) { return Iban(c, m, "58", "cac:PayeeFinancialAccount/cbc:ID"); }
-bool DeR020(EvalContext& c, Node m) { return Iban(c, m, "59", "cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID"); }
+bool DeR019(EvalContext& c, Node m) {
+  return Iban(c, m, "58", "cac:PayeeFinancialAccount/cbc:ID");
+}
+bool DeR020(EvalContext& c, Node m) {
+  return Iban(c, m, "59", "cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID");
+}
 
 // DE-R-018: every line of the first payment terms note that starts with '#'
 // is a Skonto statement, and the text after the last #...# starts with a line break.
 bool DeR018(EvalContext& c, Node root) {
   auto notes = c.Nodes(root, "cac:PaymentTerms/cbc:Note[1]");
   if (notes.empty()) return true;
-  static const std::regex kSkonto("#(SKONTO)#TAGE=([0-9]+#PROZENT=[0-9]+\\.[0-9]{2})(#BASISBETRAG=-?[0-9]+\\.[0-9]{2})?#$");
+  static const std::regex kSkonto(
+      "#(SKONTO)#TAGE=([0-9]+#PROZENT=[0-9]+\\.[0-9]{2})(#BASISBETRAG=-?[0-9]+\\.[0-9]{2})?#$");
   static const std::regex kTail("#.+#");
   static const std::regex kLineBreakFirst("^\\s*\n");
   for (Node note : notes) {
@@ -357,16 +393,33 @@ bool CiiR040(EvalContext& c, Node ac) {
 
 bool CiiR120(EvalContext& c, Node line) {
   const char* settle = "ram:SpecifiedLineTradeSettlement/";
-  const auto lea = c.OptDec(line, std::string(settle) + "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount").value_or(Decimal());
-  const auto qty = c.OptDec(line, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity").value_or(Decimal::FromInt(1));
-  const auto price = c.OptDec(line, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount").value_or(Decimal());
+  const auto lea =
+      c.OptDec(line, std::string(settle) +
+                         "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount")
+          .value_or(Decimal());
+  const auto qty = c.OptDec(line, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity")
+                       .value_or(Decimal::FromInt(1));
+  const auto price =
+      c.OptDec(line,
+               "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount")
+          .value_or(Decimal());
   Decimal base_qty = Decimal::FromInt(1);
-  if (auto b = c.OptDec(line, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:BasisQuantity"); b && !b->IsZero()) base_qty = *b;
+  if (auto b = c.OptDec(
+          line, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:BasisQuantity");
+      b && !b->IsZero())
+    base_qty = *b;
   Decimal allowances, charges;
-  for (Node a : c.Nodes(line, std::string(settle) + "ram:SpecifiedTradeAllowanceCharge[normalize-space(ram:ChargeIndicator/udt:Indicator) = 'false']/ram:ActualAmount")) allowances = allowances + c.Dec(a);
-  for (Node a : c.Nodes(line, std::string(settle) + "ram:SpecifiedTradeAllowanceCharge[normalize-space(ram:ChargeIndicator/udt:Indicator) = 'true']/ram:ActualAmount")) charges = charges + c.Dec(a);
+  for (Node a : c.Nodes(line, std::string(settle) +
+                                  "ram:SpecifiedTradeAllowanceCharge[normalize-space(ram:"
+                                  "ChargeIndicator/udt:Indicator) = 'false']/ram:ActualAmount"))
+    allowances = allowances + c.Dec(a);
+  for (Node a : c.Nodes(
+           line, std::string(settle) + "ram:SpecifiedTradeAllowanceCharge[normalize-space(ram:"
+                                       "ChargeIndicator/udt:Indicator) = 'true']/ram:ActualAmount"))
+    charges = charges + c.Dec(a);
   if (c.crashed()) return true;
-  return Slack(lea, qty * (price / base_qty) + charges.RoundTo2() - allowances.RoundTo2(), kTwoCents);
+  return Slack(lea, qty * (price / base_qty) + charges.RoundTo2() - allowances.RoundTo2(),
+               kTwoCents);
 }
 
 bool CiiR121(EvalContext& c, Node price) {
@@ -380,11 +433,14 @@ bool CiiNoR001(EvalContext& c, Node party) {
 }
 
 bool CiiNlR007(EvalContext& c, Node sum) {
-  const std::string type = c.String(sum, "normalize-space(/rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:TypeCode/text())");
+  const std::string type = c.String(
+      sum, "normalize-space(/rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:TypeCode/text())");
   auto due = c.OptDec(sum, "ram:DuePayableAmount");
   if (type != "381" && due && *due <= Decimal()) return true;
   if (type == "381" && due && *due >= Decimal()) return true;
-  return c.Bool(sum, "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans");
+  return c.Bool(sum,
+                "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/"
+                "ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans");
 }
 
 // IS-R-010: (cbc:DueDate) <= (EINDAGI/cbc:ID) compares untyped values as
@@ -393,7 +449,8 @@ bool IsR010(EvalContext& c, Node root) {
   auto refs = c.Nodes(root, "cac:AdditionalDocumentReference[cbc:DocumentDescription = 'EINDAGI']");
   if (refs.empty()) return true;
   for (Node due : c.Nodes(root, "cbc:DueDate")) {
-    for (Node id : c.Nodes(root, "cac:AdditionalDocumentReference[cbc:DocumentDescription = 'EINDAGI']/cbc:ID")) {
+    for (Node id : c.Nodes(
+             root, "cac:AdditionalDocumentReference[cbc:DocumentDescription = 'EINDAGI']/cbc:ID")) {
       if (c.String(due, "string(.)") <= c.String(id, "string(.)")) return true;
     }
   }
@@ -404,17 +461,37 @@ bool IsR010(EvalContext& c, Node root) {
 
 const std::map<std::string_view, NativeCheck>& PeppolNativeChecks() {
   static const auto& m = *new std::map<std::string_view, NativeCheck>{
-      {"peppol-r040", R040}, {"peppol-r046", R046}, {"peppol-r055", R055}, {"peppol-r110", R110},
-      {"peppol-r111", R111}, {"peppol-r120", R120}, {"peppol-r121", R121},
-      {"peppol-common-r043", CommonR043}, {"peppol-codice-ipa", CodiceIpa},
-      {"peppol-codice-fiscale", CodiceFiscale}, {"peppol-partita-iva", PartitaIva},
-      {"peppol-abn", Abn}, {"peppol-no-r001", NoR001}, {"peppol-se-r005", SeR005},
-      {"peppol-gr-r001-1", GrR0011}, {"peppol-gr-r001-2", GrR0012}, {"peppol-gr-r001-3", GrR0013},
-      {"peppol-gr-r001-4", GrR0014}, {"peppol-gr-r001-5", GrR0015}, {"peppol-gr-r001-6", GrR0016},
-      {"peppol-gr-r001-7", GrR0017}, {"peppol-de-r018", DeR018}, {"peppol-de-r019", DeR019},
-      {"peppol-de-r020", DeR020}, {"peppol-is-r010", IsR010}, {"peppol-nl-r007", NlR007},
-      {"peppol-cii-r040", CiiR040}, {"peppol-cii-r120", CiiR120}, {"peppol-cii-r121", CiiR121},
-      {"peppol-cii-no-r001", CiiNoR001}, {"peppol-cii-nl-r007", CiiNlR007},
+      {"peppol-r040", R040},
+      {"peppol-r046", R046},
+      {"peppol-r055", R055},
+      {"peppol-r110", R110},
+      {"peppol-r111", R111},
+      {"peppol-r120", R120},
+      {"peppol-r121", R121},
+      {"peppol-common-r043", CommonR043},
+      {"peppol-codice-ipa", CodiceIpa},
+      {"peppol-codice-fiscale", CodiceFiscale},
+      {"peppol-partita-iva", PartitaIva},
+      {"peppol-abn", Abn},
+      {"peppol-no-r001", NoR001},
+      {"peppol-se-r005", SeR005},
+      {"peppol-gr-r001-1", GrR0011},
+      {"peppol-gr-r001-2", GrR0012},
+      {"peppol-gr-r001-3", GrR0013},
+      {"peppol-gr-r001-4", GrR0014},
+      {"peppol-gr-r001-5", GrR0015},
+      {"peppol-gr-r001-6", GrR0016},
+      {"peppol-gr-r001-7", GrR0017},
+      {"peppol-de-r018", DeR018},
+      {"peppol-de-r019", DeR019},
+      {"peppol-de-r020", DeR020},
+      {"peppol-is-r010", IsR010},
+      {"peppol-nl-r007", NlR007},
+      {"peppol-cii-r040", CiiR040},
+      {"peppol-cii-r120", CiiR120},
+      {"peppol-cii-r121", CiiR121},
+      {"peppol-cii-no-r001", CiiNoR001},
+      {"peppol-cii-nl-r007", CiiNlR007},
   };
   return m;
 }
