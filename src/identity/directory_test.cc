@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/internal/test_util.h"
 #include "storage/sqlite/sqlite_database.h"
 
 namespace digitrade::identity {
@@ -12,21 +13,17 @@ namespace {
 class DirectoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("identity_test_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(path_);
-    db_ = storage::SqliteDatabase::Open(path_.string()).value();
+    ASSERT_TRUE(tmp_.ok());
+    db_ = storage::SqliteDatabase::Open((tmp_.path() / "test.db").string()).value();
     ASSERT_TRUE(storage::ApplyMigrations(*db_, Directory::Migrations()));
     dir_ = std::make_unique<Directory>(*db_, clock_, random_);
   }
   void TearDown() override {
     dir_.reset();
     db_.reset();
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
   }
 
-  std::filesystem::path path_;
+  storage::testing::TempDir tmp_;  // outlives db_
   FakeClock clock_;
   crypto::OsRandom random_;
   std::unique_ptr<storage::Database> db_;

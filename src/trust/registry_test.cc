@@ -7,6 +7,7 @@
 #include "crypto/base64.h"
 #include "crypto/ca.h"
 #include "crypto/xmldsig.h"
+#include "storage/internal/test_util.h"
 #include "storage/sqlite/sqlite_database.h"
 
 namespace digitrade::trust {
@@ -15,11 +16,8 @@ namespace {
 class TrustRegistryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("trust_test_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(path_);
-    db_ = storage::SqliteDatabase::Open(path_.string()).value();
+    ASSERT_TRUE(tmp_.ok());
+    db_ = storage::SqliteDatabase::Open((tmp_.path() / "test.db").string()).value();
     ASSERT_TRUE(storage::ApplyMigrations(*db_, TrustRegistry::Migrations()));
     auto ca = crypto::CertificateAuthority::CreateRoot(
         crypto::PrivateKey::Generate(crypto::KeyType::kSm2).value(),
@@ -28,10 +26,9 @@ class TrustRegistryTest : public ::testing::Test {
   }
   void TearDown() override {
     db_.reset();
-    for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
   }
 
-  std::filesystem::path path_;
+  storage::testing::TempDir tmp_;  // outlives db_
   FakeClock clock_;
   crypto::OsRandom random_;
   std::unique_ptr<storage::Database> db_;
