@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "app/exit_codes.h"
+#include "app/files.h"
 #include "common/clock.h"
 #include "crypto/base64.h"
 #include "crypto/ca.h"
@@ -28,35 +29,6 @@ namespace digitrade::app {
 namespace {
 
 using namespace crypto;  // NOLINT(google-build-using-namespace): a CLI of the facade
-
-constexpr std::uintmax_t kMaxInputBytes = 64u << 20;
-
-Result<std::string> ReadFileText(const std::string& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return NotFound(fmt::format("cannot read {}: {}", path, ec.message()));
-  if (size > kMaxInputBytes)
-    return ResourceExhausted(fmt::format("{} is larger than 64 MiB", path));
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (!in.good() && !in.eof()) return Unavailable(fmt::format("cannot read {}", path));
-  return ss.str();
-}
-
-// Writes `data` to `path` ("-" is stdout); secrets get mode 0600.
-Status WriteFileText(const std::string& path, std::string_view data, bool secret = false) {
-  if (path == "-" || path.empty()) {
-    std::fwrite(data.data(), 1, data.size(), stdout);
-    return {};
-  }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-  out.close();
-  if (!out) return Unavailable(fmt::format("cannot write {}", path));
-  if (secret) ::chmod(path.c_str(), 0600);
-  return {};
-}
 
 UnixTime Now() {
   return std::chrono::duration_cast<std::chrono::seconds>(SystemClock().Now().time_since_epoch())

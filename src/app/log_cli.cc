@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "app/exit_codes.h"
+#include "app/files.h"
 #include "app/http_fetcher.h"
 #include "app/platform.h"
 #include "crypto/base64.h"
@@ -23,21 +24,6 @@
 
 namespace digitrade::app {
 namespace {
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument(fmt::format("cannot read {}", path));
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-Status WriteFile(const std::string& path, const std::string& content, bool secret) {
-  const mode_t old = ::umask(secret ? 077 : 022);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  ::umask(old);
-  if (!out) return Unavailable(fmt::format("cannot write {}", path));
-  return {};
-}
 
 // A verdict: the error of a check that ran and failed is a negative answer
 // (exit 1), not bad input.
@@ -66,7 +52,7 @@ struct VerifyArgs {
 // file that is not a checkpoint is bad input.
 int OpenCheckpointFile(const std::string& path, const ledger::NoteVerifier& v,
                        ledger::Checkpoint& out) {
-  auto text = ReadFile(path);
+  auto text = ReadFileText(path);
   if (!text) return ReportError(text.error());
   auto c = ledger::OpenCheckpoint(*text, v.name(), std::span(&v, 1));
   if (!c) {
@@ -79,7 +65,7 @@ int OpenCheckpointFile(const std::string& path, const ledger::NoteVerifier& v,
 
 int CheckInclusion(const VerifyArgs& a, const ledger::TreeHasher& hasher,
                    const ledger::Checkpoint& head, boost::json::object& report) {
-  auto text = ReadFile(a.inclusion);
+  auto text = ReadFileText(a.inclusion);
   if (!text) return ReportError(text.error());
   auto doc = ledger::InclusionProofDoc::Parse(*text);
   if (!doc) return ReportError(doc.error().WithContext(a.inclusion));
@@ -89,7 +75,7 @@ int CheckInclusion(const VerifyArgs& a, const ledger::TreeHasher& hasher,
                                          doc->tree_size, head.size)));
   }
   if (!a.entry.empty()) {
-    auto leaf = ReadFile(a.entry);
+    auto leaf = ReadFileText(a.entry);
     if (!leaf) return ReportError(leaf.error());
     if (hasher.HashLeaf(ledger::AsBytes(*leaf)) != doc->leaf_hash) {
       return Negative(a.entry, Error(ErrorCode::kFailedPrecondition,
@@ -111,7 +97,7 @@ int CheckConsistency(const VerifyArgs& a, const ledger::TreeHasher& hasher,
   }
   ledger::Checkpoint old;
   if (int rc = OpenCheckpointFile(a.old_checkpoint, v, old); rc != kExitOk) return rc;
-  auto text = ReadFile(a.consistency);
+  auto text = ReadFileText(a.consistency);
   if (!text) return ReportError(text.error());
   auto doc = ledger::ConsistencyProofDoc::Parse(*text);
   if (!doc) return ReportError(doc.error().WithContext(a.consistency));
@@ -190,7 +176,7 @@ int Monitor(const MonitorArgs& a, bool json) {
   if (!fetcher) return ReportError(fetcher.error());
   ledger::LogMonitor monitor(*hasher, *v, **fetcher);
   if (!a.state.empty() && std::filesystem::exists(a.state)) {
-    auto note = ReadFile(a.state);
+    auto note = ReadFileText(a.state);
     if (!note) return ReportError(note.error());
     if (auto st = monitor.Trust(*note); !st) return ReportError(st.error().WithContext(a.state));
   }
@@ -224,7 +210,7 @@ int Monitor(const MonitorArgs& a, bool json) {
       std::fflush(stdout);
     }
     if (!a.state.empty()) {
-      if (auto st = WriteFile(a.state, monitor.last()->note, false); !st) {
+      if (auto st = WriteFileText(a.state, monitor.last()->note, false); !st) {
         return ReportError(st.error());
       }
     }
@@ -243,7 +229,7 @@ int Keygen(const std::string& origin, const std::string& out) {
   if (!key) return ReportError(key.error());
   auto signer = ledger::NoteSigner::Create(origin, *key);
   if (!signer) return ReportError(signer.error());
-  if (auto st = WriteFile(out, signer->SignerKey() + "\n", true); !st)
+  if (auto st = WriteFileText(out, signer->SignerKey() + "\n", true); !st)
     return ReportError(st.error());
   std::printf("%s\n", signer->VerifierKey().c_str());
   return kExitOk;
@@ -260,7 +246,7 @@ struct AppendArgs {
 int Append(const std::string& db, const AppendArgs& a, bool json) {
   std::string data = a.data;
   if (!a.data_file.empty()) {
-    auto d = ReadFile(a.data_file);
+    auto d = ReadFileText(a.data_file);
     if (!d) return ReportError(d.error());
     data = std::move(*d);
   }

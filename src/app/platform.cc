@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "crypto/base64.h"
+#include "app/files.h"
 #include "storage/migrations.h"
 #include "storage/postgres/postgres_database.h"
 #include "storage/sqlite/sqlite_database.h"
@@ -79,16 +80,11 @@ Result<std::vector<std::uint8_t>> KeyEncryptionKey(const std::string& url, crypt
   return kek;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // The signer from `path`, or a new one written there.
 Result<ledger::NoteSigner> LoadOrCreateSigner(const std::string& path, const std::string& origin,
                                               crypto::Random& random) {
   if (std::filesystem::exists(path)) {
-    std::string text = ReadFile(path);
+    DT_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     auto signer = ledger::NoteSigner::FromSignerKey(text);
     if (!signer) return std::unexpected(signer.error().WithContext(path));
@@ -113,8 +109,10 @@ Result<std::unique_ptr<crypto::TimestampAuthority>> TimestampAuthorityFromEnv() 
   const char* key_path = std::getenv("DIGITRADE_TSA_KEY");
   const char* cert_path = std::getenv("DIGITRADE_TSA_CERT");
   if (key_path == nullptr || cert_path == nullptr) return nullptr;
-  DT_ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::FromPem(ReadFile(key_path)));
-  DT_ASSIGN_OR_RETURN(auto chain, crypto::Certificate::ChainFromPem(ReadFile(cert_path)));
+  DT_ASSIGN_OR_RETURN(std::string key_pem, ReadFileText(key_path));
+  DT_ASSIGN_OR_RETURN(std::string chain_pem, ReadFileText(cert_path));
+  DT_ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::FromPem(key_pem));
+  DT_ASSIGN_OR_RETURN(auto chain, crypto::Certificate::ChainFromPem(chain_pem));
   std::vector<crypto::Certificate> rest(chain.begin() + 1, chain.end());
   DT_ASSIGN_OR_RETURN(auto tsa, crypto::TimestampAuthority::Create(std::move(key), chain.front(),
                                                                    std::move(rest)));

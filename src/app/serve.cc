@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "app/demo.h"
+#include "app/files.h"
 #include "app/exit_codes.h"
 #include "app/platform.h"
 #include "app/routes.h"
@@ -35,15 +36,6 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen) 
   } catch (const std::exception&) {
     return InvalidArgument(fmt::format("--listen: \"{}\" is not a port number", listen.substr(colon + 1)));
   }
-}
-
-Status WritePrivateFile(const std::string& path, const std::string& content) {
-  const mode_t old = ::umask(077);
-  std::ofstream out(path, std::ios::trunc);
-  out << content << '\n';
-  ::umask(old);
-  if (!out) return Unavailable(fmt::format("cannot write {}", path));
-  return {};
 }
 
 // Blocks SIGINT/SIGTERM in every thread started after this, so the main
@@ -113,11 +105,11 @@ int Serve(const ServeOptions& o) {
     std::printf("\nFirst start: an admin API token was created. It is shown only this once:\n\n  %s\n\n",
                 token.c_str());
     if (!o.admin_token_file.empty()) {
-      if (auto st = WritePrivateFile(o.admin_token_file, token); !st) return ReportError(st.error());
+      if (auto st = WriteFileText(o.admin_token_file, token + "\n", true); !st) return ReportError(st.error());
     }
   }
   if (!o.port_file.empty()) {
-    if (auto st = WritePrivateFile(o.port_file, std::to_string(server.port())); !st) {
+    if (auto st = WriteFileText(o.port_file, std::to_string(server.port()) + "\n", true); !st) {
       return ReportError(st.error());
     }
   }
