@@ -1,6 +1,7 @@
 #include "crypto/hash.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include <openssl/crypto.h>
@@ -9,14 +10,28 @@
 namespace digitrade::crypto {
 
 namespace {
+// Fetched once: an EVP_sha256()-style legacy handle makes every
+// EVP_DigestInit_ex fetch the implementation again (a global lock and a
+// lookup), which dominated hashing small Merkle nodes. The fetched objects
+// live until exit.
 const EVP_MD* Md(HashAlgorithm alg) {
+  static const std::array<const EVP_MD*, 4> kMds = [] {
+    std::array<const EVP_MD*, 4> mds{};
+    const char* names[] = {"SHA256", "SHA384", "SHA512", "SM3"};
+    const EVP_MD* legacy[] = {EVP_sha256(), EVP_sha384(), EVP_sha512(), EVP_sm3()};
+    for (std::size_t i = 0; i < mds.size(); ++i) {
+      const EVP_MD* md = EVP_MD_fetch(nullptr, names[i], nullptr);
+      mds[i] = md != nullptr ? md : legacy[i];  // a provider without it: the slow path
+    }
+    return mds;
+  }();
   switch (alg) {
-    case HashAlgorithm::kSha256: return EVP_sha256();
-    case HashAlgorithm::kSha384: return EVP_sha384();
-    case HashAlgorithm::kSha512: return EVP_sha512();
-    case HashAlgorithm::kSm3: return EVP_sm3();
+    case HashAlgorithm::kSha256: return kMds[0];
+    case HashAlgorithm::kSha384: return kMds[1];
+    case HashAlgorithm::kSha512: return kMds[2];
+    case HashAlgorithm::kSm3: return kMds[3];
   }
-  return EVP_sha256();
+  return kMds[0];
 }
 }  // namespace
 

@@ -1,6 +1,11 @@
 #include "ledger/internal/sequencer.h"
 
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <climits>
 #include <utility>
 
 #include "ledger/checkpoint.h"
@@ -10,6 +15,24 @@ namespace {
 
 std::int64_t Micros(std::chrono::milliseconds d) {
   return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+}
+
+// A raw futex rather than std::atomic::wait: libstdc++'s wait spins with
+// sched_yield before sleeping, which with hundreds of waiting appenders on
+// two cores cost more than the sleep itself.
+static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t) &&
+              std::atomic<std::uint32_t>::is_always_lock_free);
+
+void FutexWait(std::atomic<std::uint32_t>& word, std::uint32_t seen) {
+  // Returns at once when the word is no longer `seen`; spurious returns are
+  // handled by the caller's loop.
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, seen, nullptr,
+          nullptr, 0);
+}
+
+void FutexWakeAll(std::atomic<std::uint32_t>& word) {
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr,
+          nullptr, 0);
 }
 
 }  // namespace
@@ -53,6 +76,25 @@ void Sequencer::Acknowledge(std::vector<RequestPtr> requests, std::uint64_t firs
   done_cv_.notify_one();
 }
 
+void Sequencer::Complete(const std::vector<RequestPtr>& requests) {
+  for (const auto& r : requests) r->ready.store(true, std::memory_order_release);
+  const Channel* last = nullptr;
+  for (const auto& r : requests) {
+    if (r->channel.get() == last) continue;  // a batch is usually one channel
+    last = r->channel.get();
+    r->channel->word.fetch_add(1, std::memory_order_release);
+    FutexWakeAll(r->channel->word);
+  }
+}
+
+void Sequencer::Wait(const Request& request) {
+  while (true) {
+    const std::uint32_t seen = request.channel->word.load(std::memory_order_acquire);
+    if (request.ready.load(std::memory_order_acquire)) return;
+    FutexWait(request.channel->word, seen);
+  }
+}
+
 void Sequencer::Notify() {
   while (true) {
     Completion c;
@@ -64,9 +106,10 @@ void Sequencer::Notify() {
       done_.pop_front();
     }
     for (std::size_t i = 0; i < c.requests.size(); ++i) {
-      c.requests[i]->done.set_value(
+      c.requests[i]->result.emplace(
           AppendResult{c.first_index + i, c.requests[i]->leaf_hash, c.checkpoint});
     }
+    Complete(c.requests);
   }
 }
 
@@ -79,21 +122,24 @@ Result<AppendResult> Sequencer::Submit(std::string leaf) {
   auto req = std::make_shared<Request>();
   req->leaf_hash = hasher_.HashLeaf(AsBytes(leaf));  // on the caller's thread, in parallel
   req->leaf = std::move(leaf);
-  auto done = req->done.get_future();
   {
     std::lock_guard lock(mu_);
     if (fatal_) return std::unexpected(*fatal_);
     if (stop_) return Unavailable("log is closing");
-    queue_.push_back(std::move(req));
+    if (!open_channel_) open_channel_ = std::make_shared<Channel>();
+    req->channel = open_channel_;
+    queue_.push_back(req);
   }
   cv_.notify_one();
-  return done.get();
+  Wait(*req);
+  return std::move(*req->result);
 }
 
 std::vector<Sequencer::RequestPtr> Sequencer::TakeQueued() {
   std::vector<RequestPtr> out;
   const std::size_t n = std::min(queue_.size(), options_.max_batch);
   out.reserve(n);
+  open_channel_.reset();  // later appenders wait on a new channel
   for (std::size_t i = 0; i < n; ++i) {
     out.push_back(std::move(queue_.front()));
     queue_.pop_front();
@@ -107,7 +153,8 @@ void Sequencer::Requeue(std::vector<RequestPtr> requests) {
 }
 
 void Sequencer::FailAll(std::vector<RequestPtr>& requests, const Error& error) {
-  for (auto& r : requests) r->done.set_value(std::unexpected(error));
+  for (auto& r : requests) r->result.emplace(std::unexpected(error));
+  Complete(requests);
   requests.clear();
 }
 
@@ -269,16 +316,19 @@ void Sequencer::CollectForwarded() {
   auto assigned = store_.TakeAssigned(options_.instance_id);
   if (!assigned || assigned->empty()) return;
   auto row = store_.Load();  // its checkpoint covers every index assigned so far
+  std::vector<RequestPtr> answered;
   for (const auto& [seq, index] : *assigned) {
     auto it = forwarded_.find(seq);
     if (it == forwarded_.end()) continue;  // from an earlier run of this instance
     if (row) {
-      it->second->done.set_value(AppendResult{index, it->second->leaf_hash, row->checkpoint});
+      it->second->result.emplace(AppendResult{index, it->second->leaf_hash, row->checkpoint});
     } else {
-      it->second->done.set_value(std::unexpected(row.error()));
+      it->second->result.emplace(std::unexpected(row.error()));
     }
+    answered.push_back(std::move(it->second));
     forwarded_.erase(it);
   }
+  Complete(answered);
 }
 
 void Sequencer::Shutdown() {

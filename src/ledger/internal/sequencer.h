@@ -15,10 +15,10 @@
 // must outlive the Sequencer; the destructor stops the thread.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -53,10 +53,18 @@ class Sequencer {
   bool is_leader() const { return leader_.load(); }
 
  private:
+  // Waiting appenders sleep on the wake word of the channel they joined
+  // (every request queued between two takes shares one), so answering a
+  // whole batch costs one futex wake, not one per appender.
+  struct Channel {
+    std::atomic<std::uint32_t> word{0};
+  };
   struct Request {
     std::string leaf;
     Hash leaf_hash{};
-    std::promise<Result<AppendResult>> done;
+    std::shared_ptr<Channel> channel;
+    std::optional<Result<AppendResult>> result;  // written before `ready`
+    std::atomic<bool> ready{false};
   };
   using RequestPtr = std::shared_ptr<Request>;
 
@@ -64,6 +72,9 @@ class Sequencer {
   std::vector<RequestPtr> TakeQueued();
   void Requeue(std::vector<RequestPtr> requests);
   void FailAll(std::vector<RequestPtr>& requests, const Error& error);
+  // Publishes each request's result and wakes the channels they wait on.
+  static void Complete(const std::vector<RequestPtr>& requests);
+  static void Wait(const Request& request);
   std::int64_t NowMicros() const;
 
   void TryLead();
@@ -88,6 +99,7 @@ class Sequencer {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<RequestPtr> queue_;
+  std::shared_ptr<Channel> open_channel_;  // joined by requests queued since the last take
   bool stop_ = false;
   std::optional<Error> fatal_;
   std::thread thread_;
