@@ -14,7 +14,7 @@ PACKAGES=(
   libssl-dev openssl libsqlite3-dev sqlite3 libpq-dev
   libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libxml2-dev libxmlsec1-dev libxmlsec1-openssl xmlsec1
+  zlib1g-dev libxml2-dev libxmlsec1-dev libxmlsec1-openssl xmlsec1
   # test and benchmark peers
   postgresql postgresql-client
   chromium

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "crypto/base64.h"
+#include "http/compression.h"
 #include "ledger/proof_json.h"
 #include "ledger/tile.h"
 
@@ -156,7 +157,11 @@ void RegisterLedgerApi(Router& router, std::vector<ServedLog> served) {
         DT_ASSIGN_OR_RETURN(ledger::TileId tile,
                             ledger::ParseTilePath("tile/" + std::string(req.Param("path"))));
         DT_ASSIGN_OR_RETURN(std::string bytes, log->ReadTile(tile));
-        return Bytes(std::move(bytes), "application/octet-stream", kImmutable);
+        Response r = Bytes(std::move(bytes), "application/octet-stream", kImmutable);
+        // Entry bundles are text-like and shrink several-fold; hash tiles
+        // are random bytes and are sent as they are.
+        if (tile.entries) CompressIfAccepted(req, r);
+        return r;
       });
   get("/log/{log}/proof/inclusion", "Inclusion proof of an entry (by index or leaf hash)",
       [logs](Request& req) -> Result<Response> {

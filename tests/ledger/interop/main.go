@@ -218,6 +218,11 @@ func readResource(path string) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET %s: %s", path, resp.Status)
 	}
+	// Go's transport asked for gzip; entry bundles must come back compressed
+	// (C2SP tlog-tiles), and the transport decoded them for us.
+	if strings.Contains(path, "/tile/entries/") && !resp.Uncompressed {
+		return nil, fmt.Errorf("GET %s: entry bundle not served with Content-Encoding: gzip", path)
+	}
 	return io.ReadAll(resp.Body)
 }
 
