@@ -169,6 +169,42 @@ TEST_P(LeaderTest, AnExpiredLeaderIsFencedOut) {
   CheckHistory(*a, acks);
 }
 
+// A follower that forwarded an append and stopped before collecting its
+// index leaves a sequenced row behind; the sequencer sweeps it once it is
+// ten lease periods old, and not before.
+TEST_P(LeaderTest, RowsOfAFollowerThatStoppedAreSweptAway) {
+  FakeClock clock;
+  auto a = OpenServer(*db_a_, clock, "server-a");
+  ASSERT_TRUE(Eventually([&] { return a->sequencing(); }));
+  const std::int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                  clock.Now().time_since_epoch())
+                                  .count();
+  ASSERT_TRUE(db_b_->Execute(
+      "INSERT INTO ledger_pending (log_id, submitter, seq, data, idx, created_at) "
+      "SELECT log_id, 'server-gone', 0, $1, NULL, $2 FROM ledger_logs",
+      {[] {
+        const std::string leaf = EncodeLeaf("test.event", "orphan").value();
+        return storage::Bytes(leaf.begin(), leaf.end());
+      }(),
+       now_us}));
+  const auto rows = [&] {
+    return db_b_->Query("SELECT idx FROM ledger_pending WHERE submitter = 'server-gone'")
+        .value()
+        .rows.size();
+  };
+  ASSERT_TRUE(Eventually([&] { return a->Size().value() == 1; }));
+  EXPECT_EQ(a->GetEntry(0).value().data, "orphan");
+  a->Append("test.event", "keeps the sequencer busy").value();
+  EXPECT_EQ(rows(), 1u);  // sequenced, waiting to be collected
+
+  clock.Advance(std::chrono::seconds(5 * 30));
+  a->Append("test.event", "five lease periods later").value();
+  EXPECT_EQ(rows(), 1u);
+  clock.Advance(std::chrono::seconds(6 * 30));
+  EXPECT_TRUE(Eventually([&] { return rows() == 0; }));
+  EXPECT_TRUE(a->sequencing());
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, LeaderTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          testing::EngineName);
 

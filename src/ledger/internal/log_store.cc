@@ -368,4 +368,10 @@ Result<std::vector<std::pair<std::int64_t, std::uint64_t>>> LogStore::TakeAssign
   return out;
 }
 
+Result<std::int64_t> LogStore::DeleteUncollected(std::int64_t created_before) {
+  return db_.Execute(
+      "DELETE FROM ledger_pending WHERE log_id = $1 AND idx IS NOT NULL AND created_at < $2",
+      {log_id_, created_before});
+}
+
 }  // namespace digitrade::ledger::internal

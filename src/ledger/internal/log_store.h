@@ -104,6 +104,10 @@ class LogStore final : public TileSource {
   // (seq, index) of this submitter's rows that have been sequenced; deletes them.
   Result<std::vector<std::pair<std::int64_t, std::uint64_t>>> TakeAssigned(
       const std::string& submitter);
+  // Deletes sequenced rows forwarded before `created_before` (Unix µs) that
+  // no submitter collected: their server stopped before it could. Returns
+  // how many.
+  Result<std::int64_t> DeleteUncollected(std::int64_t created_before);
 
  private:
   storage::Database& db_;

@@ -291,6 +291,12 @@ void Sequencer::Maintain() {
     }
     lease_renewed_at_ = now;
   }
+  // Forwarded appends that were sequenced but never collected belong to a
+  // server that stopped; after ten lease periods nobody will ask for them.
+  const std::int64_t keep = 10 * Micros(options_.lease_duration);
+  if (now - swept_at_ >= Micros(options_.lease_duration)) {
+    if (store_.DeleteUncollected(now - keep)) swept_at_ = now;
+  }
   if (edge_ && edge_->size() > last_published_size_ &&
       now - last_published_at_ >= Micros(options_.checkpoint_interval)) {
     if (store_.PublishCurrent(now)) {

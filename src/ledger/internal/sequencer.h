@@ -120,6 +120,7 @@ class Sequencer {
   // Owned by the sequencer thread.
   std::optional<RightEdge> edge_;
   std::int64_t lease_renewed_at_ = 0;
+  std::int64_t swept_at_ = 0;  // last DeleteUncollected
   std::int64_t last_published_at_ = 0;
   std::uint64_t last_published_size_ = 0;
   std::int64_t next_seq_ = 0;
