@@ -86,9 +86,12 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (int t = 0; t < args.appenders; ++t) {
     threads.emplace_back([&, t] {
-      std::string data(static_cast<std::size_t>(args.size), 'x');
+      std::string data(static_cast<std::size_t>(std::max(args.size, 13)), 'x');
       for (int i; (i = next++) < args.entries;) {
-        data.replace(0, 12, std::to_string(1000000000000 + i));
+        // 13 digits over the first 13 bytes: every entry distinct, all the
+        // same size (an earlier version grew the entry by a byte per append).
+        const std::string n = std::to_string(1000000000000LL + i);
+        data.replace(0, n.size(), n);
         const auto t0 = Steady::now();
         auto ack = (*log)->Append("bench.entry", data);
         if (!ack) std::abort();

@@ -25,7 +25,39 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
       std::make_unique<ReaderPool>(options.readers, options.busy_timeout, [path, options] {
         return SqliteConnection::Open(path, SqliteConnection::Role::kReader, options);
       });
-  return std::make_unique<SqliteDatabase>(Token{}, std::move(writer), std::move(readers));
+  auto db = std::make_unique<SqliteDatabase>(Token{}, std::move(writer), std::move(readers));
+  if (options.checkpoint_pages > 0) {
+    db->poke_checkpointer_ = [raw = db.get()] {
+      {
+        std::lock_guard lock(raw->checkpoint_mu_);
+        raw->checkpoint_wanted_ = true;
+      }
+      raw->checkpoint_cv_.notify_one();
+    };
+    db->writer_->OffloadCheckpoints(options.checkpoint_pages, 8 * options.checkpoint_pages,
+                                    &db->poke_checkpointer_);
+    db->checkpointer_ = std::thread([raw = db.get(), path, options] { raw->Checkpoints(path, options); });
+  }
+  return db;
+}
+
+void SqliteDatabase::Checkpoints(std::string path, SqliteOptions options) {
+  std::unique_ptr<SqliteConnection> conn;
+  while (true) {
+    {
+      std::unique_lock lock(checkpoint_mu_);
+      checkpoint_cv_.wait(lock, [&] { return checkpoint_stop_ || checkpoint_wanted_; });
+      if (checkpoint_stop_) return;
+      checkpoint_wanted_ = false;
+    }
+    if (!conn) {
+      auto opened = SqliteConnection::Open(path, SqliteConnection::Role::kCheckpointer, options);
+      if (!opened) continue;  // the writer's backstop keeps the WAL bounded meanwhile
+      conn = std::move(*opened);
+    }
+    // Errors are left to the next round and, failing that, the backstop.
+    (void)conn->CheckpointPassive();
+  }
 }
 
 // More SQL texts than a program has; beyond it statements are classified on
@@ -38,8 +70,17 @@ SqliteDatabase::SqliteDatabase(Token, std::unique_ptr<SqliteConnection> writer,
       readers_(std::move(readers)),
       read_only_(std::make_unique<internal::StatementCache<bool>>(kMaxRememberedKinds)) {}
 
-// Readers close first; the writer, closing last, checkpoints the WAL.
+// The checkpointer stops and readers close first; the writer, closing last,
+// checkpoints the WAL.
 SqliteDatabase::~SqliteDatabase() {
+  if (checkpointer_.joinable()) {
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      checkpoint_stop_ = true;
+    }
+    checkpoint_cv_.notify_one();
+    checkpointer_.join();
+  }
   readers_.reset();
 }
 

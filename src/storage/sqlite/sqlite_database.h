@@ -18,7 +18,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -47,6 +49,12 @@ struct SqliteOptions {
   std::chrono::milliseconds busy_timeout{5000};
   // Prepared statements kept per connection.
   std::size_t statement_cache_size = 256;
+  // Once the WAL holds this many pages after a commit, a background thread
+  // copies it into the database file (a PASSIVE checkpoint), so that
+  // committing threads do not pay for it. At 8 times as many the writer
+  // checkpoints itself, bounding the WAL. 0: SQLite's own autocheckpoint
+  // (1000 pages, on the committing thread).
+  int checkpoint_pages = 1000;
 };
 
 class SqliteDatabase final : public Database {
@@ -87,6 +95,15 @@ class SqliteDatabase final : public Database {
   std::unique_ptr<internal::ConnectionPool<internal::SqliteConnection>> readers_;
   std::shared_mutex kinds_mu_;
   std::unique_ptr<internal::StatementCache<bool>> read_only_;  // guarded by kinds_mu_
+
+  // The background checkpointer (see SqliteOptions::checkpoint_pages).
+  void Checkpoints(std::string path, SqliteOptions options);
+  std::function<void()> poke_checkpointer_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;  // guarded by checkpoint_mu_
+  bool checkpoint_stop_ = false;    // guarded by checkpoint_mu_
+  std::thread checkpointer_;
 };
 
 }  // namespace digitrade::storage

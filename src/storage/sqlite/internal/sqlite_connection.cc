@@ -189,6 +189,7 @@ Status SqliteConnection::Configure(Role role) {
   }
   DT_TRY(Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"));
   if (role == Role::kReader) DT_TRY(Exec("PRAGMA query_only = ON;"));
+  if (role == Role::kCheckpointer) DT_TRY(Exec("PRAGMA wal_autocheckpoint = 0;"));
   return {};
 }
 
@@ -300,6 +301,33 @@ void SqliteConnection::Rollback() {
 
 bool SqliteConnection::InTransaction() const {
   return sqlite3_get_autocommit(db_) == 0;
+}
+
+void SqliteConnection::OffloadCheckpoints(int pages, int backstop, std::function<void()>* poke) {
+  checkpoint_pages_ = pages;
+  checkpoint_backstop_ = backstop;
+  poke_ = poke;
+  sqlite3_wal_hook(db_, &SqliteConnection::OnWalCommit, this);  // turns autocheckpoint off
+}
+
+int SqliteConnection::OnWalCommit(void* self, sqlite3* db, const char* name, int pages) {
+  auto* conn = static_cast<SqliteConnection*>(self);
+  if (pages >= conn->checkpoint_backstop_) {
+    // What the checkpointer has copied already is not copied again, and once
+    // all of it is in the database the next write starts the WAL over.
+    (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (pages >= conn->checkpoint_pages_) {
+    (*conn->poke_)();
+  }
+  return SQLITE_OK;
+}
+
+Status SqliteConnection::CheckpointPassive() {
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) {
+    return std::unexpected(LastError("sqlite: checkpoint"));
+  }
+  return {};
 }
 
 bool SqliteConnection::Recycle() {

@@ -7,6 +7,8 @@
 // The connection owns its sqlite3 handle and statements.
 #pragma once
 
+#include <functional>
+
 #include <sqlite3.h>
 
 #include <cstddef>
@@ -24,7 +26,9 @@ namespace digitrade::storage::internal {
 
 class SqliteConnection {
  public:
-  enum class Role { kWriter, kReader };
+  // kCheckpointer: copies the WAL into the database file (PASSIVE
+  // checkpoints) for the writer, on a thread of its own.
+  enum class Role { kWriter, kReader, kCheckpointer };
 
   // Opens `path` (creating it for the writer) and configures the connection:
   // WAL and synchronous=FULL, foreign keys, busy timeout; readers are
@@ -48,6 +52,15 @@ class SqliteConnection {
   bool InTransaction() const;
 
   bool Healthy() const { return true; }
+
+  // Writer only: after each commit, when the WAL holds at least `pages`
+  // frames, calls `poke` (which must not block); at `backstop` frames the
+  // writer checkpoints itself, so the WAL stays bounded even when the
+  // checkpointer cannot keep up. Replaces SQLite's autocheckpoint. `poke`
+  // must outlive the connection.
+  void OffloadCheckpoints(int pages, int backstop, std::function<void()>* poke);
+  // A PASSIVE checkpoint: copies what it can without waiting for anyone.
+  Status CheckpointPassive();
   bool Recycle();
 
  private:
@@ -70,8 +83,13 @@ class SqliteConnection {
   // The connection's last error, prefixed with `context`.
   Error LastError(std::string_view context) const;
 
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
+
   sqlite3* db_;
   StatementCache<Statement> cache_;
+  int checkpoint_pages_ = 0;
+  int checkpoint_backstop_ = 0;
+  std::function<void()>* poke_ = nullptr;
 };
 
 }  // namespace digitrade::storage::internal
