@@ -12,6 +12,7 @@
 #include "crypto/base64.h"
 #include "crypto/hash.h"
 #include "crypto/jcs.h"
+#include "ledger/checkpoint.h"
 
 namespace digitrade::trade::einvoice {
 
@@ -397,6 +398,36 @@ Result<Registration> Registry::Get(const std::string& id) { return GetWhere("id"
 
 Result<Registration> Registry::FindBySignedSha256(const std::string& sha256_hex) {
   return GetWhere("signed_sha256", sha256_hex);
+}
+
+Result<LogEvidence> Registry::Evidence(const Registration& r) {
+  if (log_ == nullptr) return FailedPrecondition("the evidence log is not open");
+  if (!r.log) {
+    return FailedPrecondition(fmt::format("e-invoice {} has no log entry: the append did not "
+                                          "complete", r.id));
+  }
+  DT_ASSIGN_OR_RETURN(auto entry, log_->GetEntry(r.log->index));
+  if (entry.kind != kRegisteredKind || entry.data != r.record) {
+    return DataLoss(fmt::format("log entry {} is not the record of {}", r.log->index, r.id));
+  }
+  const ledger::NoteVerifier verifier = log_->verifier();
+  LogEvidence ev{.origin = log_->origin(),
+                 .verifier_key = verifier.VerifierKey(),
+                 .kind = entry.kind,
+                 .record = entry.data};
+  DT_ASSIGN_OR_RETURN(ev.checkpoint, log_->Checkpoint());
+  auto cp = ledger::OpenCheckpoint(ev.checkpoint, ev.origin, std::span(&verifier, 1));
+  if (!cp || cp->size <= r.log->index) {
+    ev.checkpoint = r.log->checkpoint;
+    cp = ledger::OpenCheckpoint(ev.checkpoint, ev.origin, std::span(&verifier, 1));
+  }
+  if (!cp) return std::unexpected(cp.error().WithContext("the stored checkpoint"));
+  DT_ASSIGN_OR_RETURN(const std::string leaf, ledger::EncodeLeaf(entry.kind, entry.data));
+  ev.proof.tree_size = cp->size;
+  ev.proof.index = r.log->index;
+  ev.proof.leaf_hash = log_->hasher().HashLeaf(ledger::AsBytes(leaf));
+  DT_ASSIGN_OR_RETURN(ev.proof.proof, log_->InclusionProof(r.log->index, cp->size));
+  return ev;
 }
 
 Result<std::string> Registry::SignedXml(const std::string& id) {

@@ -27,6 +27,7 @@
 #include "common/result.h"
 #include "crypto/random.h"
 #include "ledger/log.h"
+#include "ledger/proof_json.h"
 #include "signing/key_vault.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
@@ -97,6 +98,18 @@ struct RegistrationPage {
   std::string next_cursor;  // empty at the end
 };
 
+// What a verifier needs to check a registration with public material only:
+// the log entry (kind and record), a signed checkpoint covering it, and the
+// inclusion proof against that checkpoint's tree.
+struct LogEvidence {
+  std::string origin;
+  std::string verifier_key;  // note verifier key of the log
+  std::string kind;          // kRegisteredKind
+  std::string record;        // the entry's data
+  std::string checkpoint;    // signed note
+  ledger::InclusionProofDoc proof;
+};
+
 class Registry {
  public:
   static std::vector<storage::Migration> Migrations();
@@ -126,6 +139,11 @@ class Registry {
                                 const std::string& after);
   // By the SHA-256 (hex, lower case) of the signed document. Errors: not_found.
   Result<Registration> FindBySignedSha256(const std::string& sha256_hex);
+  // The proof of `r`'s log entry against the log's latest checkpoint (or the
+  // one acknowledged at registration, if the latest does not cover it yet).
+  // Errors: failed_precondition (no log, or the append never completed);
+  // data_loss (the stored entry is not the record); those of the log.
+  Result<LogEvidence> Evidence(const Registration& r);
 
  private:
   Result<signing::SigningKeyInfo> ChooseKey(const RegisterRequest& request);
