@@ -213,18 +213,20 @@ Result<http::ClientResponse> Call(const ServerOptions& o, std::string method, st
                                    {"Content-Type", "application/xml"}}});
 }
 
+std::string Str(const boost::json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
+}
+
 void PrintFindings(const boost::json::value& report) {
   for (const auto& rs : report.at("rule_sets").as_array()) {
     for (const auto& f : rs.at("firings").as_array()) {
-      std::fprintf(stderr, "  %s %s [%s] %s\n", std::string(f.at("flag").as_string()).c_str(),
-                   std::string(f.at("id").as_string()).c_str(),
-                   std::string(f.at("location").as_string()).c_str(),
-                   std::string(f.at("message").as_string()).c_str());
+      fmt::print(stderr, "  {} {} at {}: {}\n", Str(f.at("flag")), Str(f.at("id")),
+                 Str(f.at("location")), Str(f.at("message")));
     }
   }
 }
 
-int Register(const ServerOptions& o, bool json) {
+int RegisterUnguarded(const ServerOptions& o, bool json) {
   auto xml = ReadFileText(o.file);
   if (!xml) return ReportError(xml.error());
   std::string path = "v1/einvoices";
@@ -236,8 +238,7 @@ int Register(const ServerOptions& o, bool json) {
   if (json) std::cout << res->body << "\n";
   if (res->status == 422 && res->body.find("\"report\"") != std::string::npos) {
     auto v = boost::json::parse(res->body);
-    std::fprintf(stderr, "%s: not registered: %s\n", o.file.c_str(),
-                 std::string(v.at("detail").as_string()).c_str());
+    fmt::print(stderr, "{}: not registered: {}\n", o.file, Str(v.at("detail")));
     PrintFindings(v.at("report"));
     return kExitNegative;
   }
@@ -245,11 +246,9 @@ int Register(const ServerOptions& o, bool json) {
   const auto v = boost::json::parse(res->body);
   const std::string id(v.at("id").as_string());
   if (!json) {
-    std::printf("%s: registered %s (invoice %s, seller %s), log index %s, signed SHA-256 %s\n",
-                o.file.c_str(), id.c_str(), std::string(v.at("invoice_number").as_string()).c_str(),
-                std::string(v.at("seller").as_string()).c_str(),
-                boost::json::serialize(v.at("log").at("index")).c_str(),
-                std::string(v.at("signed_sha256").as_string()).c_str());
+    fmt::print("{}: registered {} (invoice {}, seller {}), log index {}, signed SHA-256 {}\n",
+               o.file, id, Str(v.at("invoice_number")), Str(v.at("seller")),
+               Str(v.at("log").at("index")), Str(v.at("signed_sha256")));
   }
   if (o.out.empty()) return kExitOk;
   auto signed_xml = Call(o, "GET", "v1/einvoices/" + id + "/xml", "");
@@ -295,7 +294,26 @@ std::string CheckEvidence(const boost::json::object& log, const std::string& sha
   return "";
 }
 
-int Verify(const ServerOptions& o, bool json) {
+void PrintVerification(const ServerOptions& o, const boost::json::object& v,
+                       const std::string& evidence) {
+  const auto& sig = v.at("signature").as_object();
+  std::string signature = Str(sig.at("indication"));
+  if (sig.contains("subIndication")) signature += " " + Str(sig.at("subIndication"));
+  if (sig.contains("signer")) signature += " (" + Str(sig.at("signer")) + ")";
+  if (!v.at("registered").as_bool()) {
+    fmt::print("{}: NOT registered (no registered document has this SHA-256)\n  signature: {}\n",
+               o.file, signature);
+    return;
+  }
+  fmt::print("{}: registered as {}, log index {}\n  signature: {}\n  log proof: {}\n", o.file,
+             Str(v.at("einvoice").at("id")), Str(v.at("log").at("inclusion_proof").at("index")),
+             signature, evidence.empty() ? "verified" : "FAILED: " + evidence);
+  if (o.log_key.empty()) {
+    fmt::print("  (checked with the verifier key the server sent; pin it with --log-key)\n");
+  }
+}
+
+int VerifyUnguarded(const ServerOptions& o, bool json) {
   auto xml = ReadFileText(o.file);
   if (!xml) return ReportError(xml.error());
   const std::string sha256 = crypto::ToHex(crypto::Sha256(*xml));
@@ -307,27 +325,22 @@ int Verify(const ServerOptions& o, bool json) {
   const auto v = boost::json::parse(res->body).as_object();
   if (json) std::cout << res->body << "\n";
   const bool registered = v.at("registered").as_bool();
-  const auto& sig = v.at("signature").as_object();
-  const std::string indication(sig.at("indication").as_string());
+  const std::string indication = Str(v.at("signature").at("indication"));
   std::string evidence = "not registered";
   if (registered) evidence = CheckEvidence(v.at("log").as_object(), sha256, o.log_key);
-  if (!json) {
-    std::printf("%s: %s\n  signature: %s%s%s\n", o.file.c_str(),
-                registered ? fmt::format("registered as {}, log index {}",
-                                         std::string(v.at("einvoice").at("id").as_string()),
-                                         boost::json::serialize(v.at("log").at("inclusion_proof").at("index"))).c_str()
-                           : "NOT registered (no registered document has this SHA-256)",
-                indication.c_str(),
-                sig.contains("subIndication") ? (" " + std::string(sig.at("subIndication").as_string())).c_str() : "",
-                sig.contains("signer") ? (" (" + std::string(sig.at("signer").as_string()) + ")").c_str() : "");
-    if (registered) {
-      std::printf("  log proof: %s%s\n", evidence.empty() ? "verified" : "FAILED: ", evidence.c_str());
-      if (o.log_key.empty()) {
-        std::printf("  (checked with the verifier key the server sent; pin it with --log-key)\n");
-      }
-    }
-  }
+  if (!json) PrintVerification(o, v, evidence);
   return registered && evidence.empty() && indication == "TOTAL_PASSED" ? kExitOk : kExitNegative;
+}
+
+// The server's answers are outside input: boost::json throws on malformed or
+// unexpected JSON, which becomes an error here instead of a crash.
+int Guarded(int (*run)(const ServerOptions&, bool), const ServerOptions& o, bool json) {
+  try {
+    return run(o, json);
+  } catch (const std::exception& e) {
+    return ReportError(
+        Error(ErrorCode::kUnavailable, fmt::format("unexpected answer from the server: {}", e.what())));
+  }
 }
 
 void AddServerOptions(CLI::App* cmd, const std::shared_ptr<ServerOptions>& o) {
@@ -370,7 +383,7 @@ void AddEinvoiceCommands(CLI::App& app, bool& json, int& rc) {
   registercmd->add_option("--rules", reg->rules, "Comma-separated rule sets");
   registercmd->add_option("--key-id", reg->key_id, "Signing key (default: the first usable one)");
   registercmd->add_option("--out", reg->out, "Write the signed XML here");
-  registercmd->callback([reg, &json, &rc] { rc = Register(*reg, json); });
+  registercmd->callback([reg, &json, &rc] { rc = Guarded(RegisterUnguarded, *reg, json); });
 
   auto ver = std::make_shared<ServerOptions>();
   auto* verifycmd = group->add_subcommand(
@@ -382,7 +395,7 @@ void AddEinvoiceCommands(CLI::App& app, bool& json, int& rc) {
                         "The evidence log's verifier key to check the checkpoint with "
                         "(default: the one the server sends)");
   verifycmd->add_option("--at", ver->at, "Validation time of the signature (Unix seconds)");
-  verifycmd->callback([ver, &json, &rc] { rc = Verify(*ver, json); });
+  verifycmd->callback([ver, &json, &rc] { rc = Guarded(VerifyUnguarded, *ver, json); });
 }
 
 }  // namespace digitrade::app

@@ -7,6 +7,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
+#include <charconv>
 #include <chrono>
 
 #include "crypto/base64.h"
@@ -89,12 +90,6 @@ std::string IsoDate(std::string d) {
 }
 
 std::string Sha256Hex(std::string_view data) { return crypto::ToHex(crypto::Sha256(data)); }
-
-std::string JoinRuleSets(const Report& report) {
-  std::string out;
-  for (const auto& rs : report.rule_sets) out += (out.empty() ? "" : ",") + rs.rule_set;
-  return out;
-}
 
 std::vector<std::string> SplitRuleSets(const std::string& s) {
   std::vector<std::string> out;
@@ -273,8 +268,9 @@ Result<signing::SigningKeyInfo> Registry::ChooseKey(const RegisterRequest& reque
   DT_ASSIGN_OR_RETURN(auto keys, vault_->ListKeys(request.organisation_id));
   std::string why;
   for (const auto& k : keys) {
-    if (auto ok = CheckXmlKey(k); ok) return k;
-    else if (why.empty()) why = ok.error().message();
+    const Status usable = CheckXmlKey(k);
+    if (usable) return k;
+    if (why.empty()) why = usable.error().message();
   }
   if (keys.empty()) {
     return FailedPrecondition(
@@ -284,10 +280,9 @@ Result<signing::SigningKeyInfo> Registry::ChooseKey(const RegisterRequest& reque
   return FailedPrecondition("no signing key of the organisation can sign XML: " + why);
 }
 
-Result<std::optional<RegisterOutcome>> Registry::FindDuplicate(const std::string& organisation_id,
-                                                               const InvoiceFacts& facts,
+// Duplicates are global: an invoice is registered once, whoever sends it.
+Result<std::optional<RegisterOutcome>> Registry::FindDuplicate(const InvoiceFacts& facts,
                                                                const std::string& original_sha256) {
-  (void)organisation_id;  // duplicates are global: an invoice is registered once
   DT_ASSIGN_OR_RETURN(
       auto rs, db_.Query(fmt::format("SELECT {} FROM einvoices WHERE original_sha256 = $1 OR "
                                      "(seller = $2 AND invoice_number = $3)",
@@ -322,7 +317,7 @@ Result<RegisterOutcome> Registry::Register(const RegisterRequest& request) {
   if (r.facts.invoice_number.empty()) return FailedPrecondition("the invoice has no number (BT-1)");
   if (r.facts.seller.empty()) return FailedPrecondition("the invoice names no seller (BT-27)");
   r.original_sha256 = Sha256Hex(request.xml);
-  DT_ASSIGN_OR_RETURN(auto dup, FindDuplicate(r.organisation_id, r.facts, r.original_sha256));
+  DT_ASSIGN_OR_RETURN(auto dup, FindDuplicate(r.facts, r.original_sha256));
   if (dup) {
     dup->report = std::move(report);
     return std::move(*dup);
@@ -343,19 +338,10 @@ Result<RegisterOutcome> Registry::Register(const RegisterRequest& request) {
   r.signed_sha256 = Sha256Hex(signed_xml);
   r.created_at = Now();
   DT_ASSIGN_OR_RETURN(r.record, RecordFor(r));
-  const std::string report_json = boost::json::serialize(ReportJson(report));
-  auto inserted = db_.Execute(
-      "INSERT INTO einvoices (id, organisation_id, key_id, invoice_number, issue_date, seller, "
-      "buyer, total, currency, syntax, customization_id, rule_sets, verdict, original_sha256, "
-      "signed_sha256, original_xml, signed_xml, report_json, record, created_at) VALUES ($1, $2, "
-      "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
-      {r.id, r.organisation_id, r.key_id, r.facts.invoice_number, r.facts.issue_date,
-       r.facts.seller, r.facts.buyer, r.facts.total, r.facts.currency, r.syntax,
-       r.customization_id, JoinRuleSets(report), r.verdict, r.original_sha256, r.signed_sha256,
-       ToBytes(request.xml), ToBytes(signed_xml), report_json, r.record, r.created_at});
+  auto inserted = Insert(r, request.xml, signed_xml, boost::json::serialize(ReportJson(report)));
   if (!inserted && inserted.error().code() == ErrorCode::kAlreadyExists) {
     // A concurrent registration of the same invoice won the race.
-    DT_ASSIGN_OR_RETURN(dup, FindDuplicate(r.organisation_id, r.facts, r.original_sha256));
+    DT_ASSIGN_OR_RETURN(dup, FindDuplicate(r.facts, r.original_sha256));
     if (dup) {
       dup->report = std::move(report);
       return std::move(*dup);
@@ -366,6 +352,22 @@ Result<RegisterOutcome> Registry::Register(const RegisterRequest& request) {
   return RegisterOutcome{.status = RegisterStatus::kRegistered,
                          .report = std::move(report),
                          .registration = std::move(r)};
+}
+
+Status Registry::Insert(const Registration& r, std::string_view original_xml,
+                        std::string_view signed_xml, const std::string& report_json) {
+  std::string rule_sets;
+  for (const auto& name : r.rule_sets) rule_sets += (rule_sets.empty() ? "" : ",") + name;
+  DT_TRY(db_.Execute(
+      "INSERT INTO einvoices (id, organisation_id, key_id, invoice_number, issue_date, seller, "
+      "buyer, total, currency, syntax, customization_id, rule_sets, verdict, original_sha256, "
+      "signed_sha256, original_xml, signed_xml, report_json, record, created_at) VALUES ($1, $2, "
+      "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+      {r.id, r.organisation_id, r.key_id, r.facts.invoice_number, r.facts.issue_date,
+       r.facts.seller, r.facts.buyer, r.facts.total, r.facts.currency, r.syntax,
+       r.customization_id, rule_sets, r.verdict, r.original_sha256, r.signed_sha256,
+       ToBytes(original_xml), ToBytes(signed_xml), report_json, r.record, r.created_at}));
+  return {};
 }
 
 // Appends the record and keeps the acknowledgement. If the append fails the
@@ -448,11 +450,11 @@ Result<RegistrationPage> Registry::List(const std::string& organisation_id, int 
   std::int64_t after_time = INT64_MAX;
   std::string after_id;
   if (!after.empty()) {
+    // "<created_at>:<id>", as next_cursor makes it.
     const auto colon = after.find(':');
-    try {
-      if (colon == std::string::npos) throw std::invalid_argument("cursor");
-      after_time = std::stoll(after.substr(0, colon));
-    } catch (const std::exception&) {
+    const char* end = after.data() + (colon == std::string::npos ? 0 : colon);
+    const auto [ptr, ec] = std::from_chars(after.data(), end, after_time);
+    if (colon == std::string::npos || colon == 0 || ec != std::errc() || ptr != end) {
       return InvalidArgument("after: not a cursor from a previous page");
     }
     after_id = after.substr(colon + 1);

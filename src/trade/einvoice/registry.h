@@ -147,9 +147,10 @@ class Registry {
 
  private:
   Result<signing::SigningKeyInfo> ChooseKey(const RegisterRequest& request);
-  Result<std::optional<RegisterOutcome>> FindDuplicate(const std::string& organisation_id,
-                                                       const InvoiceFacts& facts,
+  Result<std::optional<RegisterOutcome>> FindDuplicate(const InvoiceFacts& facts,
                                                        const std::string& original_sha256);
+  Status Insert(const Registration& r, std::string_view original_xml, std::string_view signed_xml,
+                const std::string& report_json);
   Status RecordLogEntry(Registration& r);
   Result<Registration> GetWhere(std::string_view column, const std::string& value);
   std::int64_t Now() const;
