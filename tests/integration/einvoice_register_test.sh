@@ -111,5 +111,6 @@ check "digitrade log verify: a forged record fails" 1 \
 check "server unreachable: exit 3" 3 env DIGITRADE_SERVER=http://127.0.0.1:1 \
   "$bin" einvoice verify "$tmp/signed.xml"
 
-kill -TERM "$pid"; wait "$pid"; pid=""
+kill -TERM "$pid"; wait "$pid"; rc=$?; pid=""
+[ "$rc" -eq 0 ] || { echo "FAIL: server exit code $rc after SIGTERM"; tail -20 "$tmp/log"; fails=$((fails + 1)); }
 [ "$fails" -eq 0 ] && echo "all einvoice registry checks passed" || { echo "$fails einvoice registry checks failed"; exit 1; }
