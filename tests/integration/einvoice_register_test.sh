@@ -5,9 +5,10 @@
 # implementation); `digitrade einvoice verify` checks it (signature, log
 # proof); the inclusion proof it returns verifies with `digitrade log verify`
 # offline; a single changed byte is detected; the documented exit codes.
-# usage: einvoice_register_test.sh path/to/digitrade
+# usage: einvoice_register_test.sh path/to/digitrade [sqlite|postgres]
 set -uo pipefail
-bin=${1:?usage: $0 path/to/digitrade}
+bin=${1:?usage: $0 path/to/digitrade [sqlite|postgres]}
+engine=${2:-sqlite}
 data=$(cd "$(dirname "$0")/../einvoice/data" && pwd)
 for tool in xmlsec1 node jq curl; do
   command -v "$tool" >/dev/null || { echo "skip: $tool not installed"; exit 77; }
@@ -17,7 +18,18 @@ pid=""
 trap '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/check_lib.sh"
 
-"$bin" --db "sqlite:$tmp/db/platform.db" serve --listen 127.0.0.1:0 --port-file "$tmp/port" \
+db="sqlite:$tmp/db/platform.db"
+if [ "$engine" = postgres ]; then
+  [ -n "${DIGITRADE_TEST_POSTGRES:-}" ] || { echo "skip: DIGITRADE_TEST_POSTGRES not set"; exit 77; }
+  dbname="einvoice_test_$$"
+  psql "$DIGITRADE_TEST_POSTGRES" -qc "CREATE DATABASE $dbname" || exit 1
+  db=$(sed -E "s#^(postgresql://[^/]*/)[^?]*#\1$dbname#" <<<"$DIGITRADE_TEST_POSTGRES")
+  trap '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; psql "$DIGITRADE_TEST_POSTGRES" -qc "DROP DATABASE IF EXISTS $dbname" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+  # PostgreSQL has no key file beside the database: server-held keys need a KEK.
+  DIGITRADE_KEK=$(head -c 32 /dev/urandom | base64)
+  export DIGITRADE_KEK
+fi
+"$bin" --db "$db" serve --listen 127.0.0.1:0 --port-file "$tmp/port" --log-key "$tmp/log.key" \
   --admin-token-file "$tmp/admin" >"$tmp/stdout" 2>"$tmp/log" &
 pid=$!
 for _ in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
