@@ -14,7 +14,15 @@
 #include <sstream>
 #include <thread>
 
+#include <boost/json/parse.hpp>
+
 #include "app/exit_codes.h"
+#include "app/files.h"
+#include "crypto/hash.h"
+#include "http/client.h"
+#include "ledger/checkpoint.h"
+#include "ledger/log.h"
+#include "ledger/proof_json.h"
 #include "trade/einvoice/service.h"
 
 namespace digitrade::app {
@@ -152,6 +160,199 @@ int Run(const Options& opt, bool json) {
   return kExitOk;
 }
 
+
+// ---- register / verify against a server ----
+
+struct ServerOptions {
+  std::string file;
+  std::string server = "http://127.0.0.1:8080";
+  std::string token;
+  std::string cacert;
+  std::string rules;    // register
+  std::string key_id;   // register
+  std::string out;      // register: where to write the signed XML
+  std::string log_key;  // verify: the log's verifier key, pinned by the caller
+  std::int64_t at = -1; // verify: validation time
+};
+
+// A problem+json (or any) error response as an Error, so that ExitCodeFor
+// gives the documented exit code.
+Error ProblemError(const http::ClientResponse& res) {
+  std::string detail = res.body.substr(0, 500);
+  boost::system::error_code ec;
+  auto v = boost::json::parse(res.body, ec);
+  if (!ec && v.is_object() && v.as_object().contains("detail") &&
+      v.as_object().at("detail").is_string()) {
+    detail = std::string(v.as_object().at("detail").as_string());
+  }
+  ErrorCode code = ErrorCode::kUnavailable;
+  switch (res.status) {
+    case 400: code = ErrorCode::kInvalidArgument; break;
+    case 401: code = ErrorCode::kUnauthenticated; break;
+    case 403: code = ErrorCode::kPermissionDenied; break;
+    case 404: code = ErrorCode::kNotFound; break;
+    case 409: code = ErrorCode::kAlreadyExists; break;
+    case 413: code = ErrorCode::kResourceExhausted; break;
+    case 422: code = ErrorCode::kFailedPrecondition; break;
+    default: break;
+  }
+  return Error(code, fmt::format("HTTP {}: {}", res.status, detail));
+}
+
+Result<http::ClientResponse> Call(const ServerOptions& o, std::string method, std::string path,
+                                  std::string body) {
+  if (o.token.empty()) {
+    return InvalidArgument("an API token is needed: --token or DIGITRADE_TOKEN");
+  }
+  DT_ASSIGN_OR_RETURN(auto client,
+                      http::HttpClient::Create(o.server, {.max_body = 64u << 20, .ca_file = o.cacert}));
+  return client->Send({.method = std::move(method),
+                       .path = std::move(path),
+                       .body = std::move(body),
+                       .headers = {{"Authorization", "Bearer " + o.token},
+                                   {"Content-Type", "application/xml"}}});
+}
+
+std::string Str(const boost::json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
+}
+
+void PrintFindings(const boost::json::value& report) {
+  for (const auto& rs : report.at("rule_sets").as_array()) {
+    for (const auto& f : rs.at("firings").as_array()) {
+      fmt::print(stderr, "  {} {} at {}: {}\n", Str(f.at("flag")), Str(f.at("id")),
+                 Str(f.at("location")), Str(f.at("message")));
+    }
+  }
+}
+
+int RegisterUnguarded(const ServerOptions& o, bool json) {
+  auto xml = ReadFileText(o.file);
+  if (!xml) return ReportError(xml.error());
+  std::string path = "v1/einvoices";
+  std::string sep = "?";
+  if (!o.rules.empty()) path += std::exchange(sep, "&") + "rules=" + o.rules;
+  if (!o.key_id.empty()) path += std::exchange(sep, "&") + "key_id=" + o.key_id;
+  auto res = Call(o, "POST", path, std::move(*xml));
+  if (!res) return ReportError(res.error());
+  if (json) std::cout << res->body << "\n";
+  if (res->status == 422 && res->body.find("\"report\"") != std::string::npos) {
+    auto v = boost::json::parse(res->body);
+    fmt::print(stderr, "{}: not registered: {}\n", o.file, Str(v.at("detail")));
+    PrintFindings(v.at("report"));
+    return kExitNegative;
+  }
+  if (res->status != 201) return ReportError(ProblemError(*res).WithContext(o.file));
+  const auto v = boost::json::parse(res->body);
+  const std::string id(v.at("id").as_string());
+  if (!json) {
+    fmt::print("{}: registered {} (invoice {}, seller {}), log index {}, signed SHA-256 {}\n",
+               o.file, id, Str(v.at("invoice_number")), Str(v.at("seller")),
+               Str(v.at("log").at("index")), Str(v.at("signed_sha256")));
+  }
+  if (o.out.empty()) return kExitOk;
+  auto signed_xml = Call(o, "GET", "v1/einvoices/" + id + "/xml", "");
+  if (!signed_xml) return ReportError(signed_xml.error());
+  if (signed_xml->status != 200) return ReportError(ProblemError(*signed_xml));
+  if (auto st = WriteFileText(o.out, signed_xml->body); !st) return ReportError(st.error());
+  return kExitOk;
+}
+
+// Re-checks the server's log evidence locally: the record names this
+// document, the checkpoint is signed by the log key, the proof leads from the
+// record's leaf to the checkpoint's root. Returns what failed, or "".
+std::string CheckEvidence(const boost::json::object& log, const std::string& sha256,
+                          const std::string& pinned_key) {
+  const std::string key = pinned_key.empty() ? std::string(log.at("verifier_key").as_string())
+                                             : pinned_key;
+  auto verifier = ledger::NoteVerifier::FromVerifierKey(key);
+  if (!verifier) return "verifier key: " + verifier.error().message();
+  const std::string record(log.at("record").as_string());
+  boost::system::error_code ec;
+  auto rec = boost::json::parse(record, ec);
+  if (ec || !rec.is_object() || !rec.as_object().contains("signed_sha256") ||
+      rec.at("signed_sha256") != boost::json::value(sha256)) {
+    return "the log record does not name this document's SHA-256";
+  }
+  auto cp = ledger::OpenCheckpoint(std::string(log.at("checkpoint").as_string()),
+                                   std::string(log.at("origin").as_string()),
+                                   std::span(&*verifier, 1));
+  if (!cp) return "checkpoint: " + cp.error().message();
+  auto proof = ledger::InclusionProofDoc::Parse(boost::json::serialize(log.at("inclusion_proof")));
+  if (!proof) return "inclusion proof: " + proof.error().message();
+  auto leaf = ledger::EncodeLeaf(std::string(log.at("kind").as_string()), record);
+  if (!leaf) return "log entry: " + leaf.error().message();
+  const auto hasher = ledger::TreeHasher::Sha256();
+  if (hasher.HashLeaf(ledger::AsBytes(*leaf)) != proof->leaf_hash) {
+    return "the proof is not for the record's leaf";
+  }
+  if (proof->tree_size != cp->size ||
+      !ledger::VerifyInclusion(hasher, proof->index, proof->tree_size, proof->leaf_hash,
+                               proof->proof, cp->root)) {
+    return "the inclusion proof does not lead to the checkpoint's root";
+  }
+  return "";
+}
+
+void PrintVerification(const ServerOptions& o, const boost::json::object& v,
+                       const std::string& evidence) {
+  const auto& sig = v.at("signature").as_object();
+  std::string signature = Str(sig.at("indication"));
+  if (sig.contains("subIndication")) signature += " " + Str(sig.at("subIndication"));
+  if (sig.contains("signer")) signature += " (" + Str(sig.at("signer")) + ")";
+  if (!v.at("registered").as_bool()) {
+    fmt::print("{}: NOT registered (no registered document has this SHA-256)\n  signature: {}\n",
+               o.file, signature);
+    return;
+  }
+  fmt::print("{}: registered as {}, log index {}\n  signature: {}\n  log proof: {}\n", o.file,
+             Str(v.at("einvoice").at("id")), Str(v.at("log").at("inclusion_proof").at("index")),
+             signature, evidence.empty() ? "verified" : "FAILED: " + evidence);
+  if (o.log_key.empty()) {
+    fmt::print("  (checked with the verifier key the server sent; pin it with --log-key)\n");
+  }
+}
+
+int VerifyUnguarded(const ServerOptions& o, bool json) {
+  auto xml = ReadFileText(o.file);
+  if (!xml) return ReportError(xml.error());
+  const std::string sha256 = crypto::ToHex(crypto::Sha256(*xml));
+  std::string path = "v1/einvoices/verify";
+  if (o.at >= 0) path += fmt::format("?at={}", o.at);
+  auto res = Call(o, "POST", path, std::move(*xml));
+  if (!res) return ReportError(res.error());
+  if (res->status != 200) return ReportError(ProblemError(*res).WithContext(o.file));
+  const auto v = boost::json::parse(res->body).as_object();
+  if (json) std::cout << res->body << "\n";
+  const bool registered = v.at("registered").as_bool();
+  const std::string indication = Str(v.at("signature").at("indication"));
+  std::string evidence = "not registered";
+  if (registered) evidence = CheckEvidence(v.at("log").as_object(), sha256, o.log_key);
+  if (!json) PrintVerification(o, v, evidence);
+  return registered && evidence.empty() && indication == "TOTAL_PASSED" ? kExitOk : kExitNegative;
+}
+
+// The server's answers are outside input: boost::json throws on malformed or
+// unexpected JSON, which becomes an error here instead of a crash.
+int Guarded(int (*run)(const ServerOptions&, bool), const ServerOptions& o, bool json) {
+  try {
+    return run(o, json);
+  } catch (const std::exception& e) {
+    return ReportError(
+        Error(ErrorCode::kUnavailable, fmt::format("unexpected answer from the server: {}", e.what())));
+  }
+}
+
+void AddServerOptions(CLI::App* cmd, const std::shared_ptr<ServerOptions>& o) {
+  cmd->add_option("file", o->file, "The invoice XML")->required();
+  cmd->add_option("--server", o->server, "The digitrade server (http[s]://host:port)")
+      ->envname("DIGITRADE_SERVER")
+      ->capture_default_str();
+  cmd->add_option("--token", o->token, "API token (default: $DIGITRADE_TOKEN)")
+      ->envname("DIGITRADE_TOKEN");
+  cmd->add_option("--cacert", o->cacert, "PEM CAs to trust for https (default: the system's)");
+}
+
 }  // namespace
 
 void AddEinvoiceCommands(CLI::App& app, bool& json, int& rc) {
@@ -171,6 +372,30 @@ void AddEinvoiceCommands(CLI::App& app, bool& json, int& rc) {
   validate->add_flag("--progress", opt->progress,
                      "Show a progress bar even when stderr is not a terminal");
   validate->callback([opt, &json, &rc] { rc = Run(*opt, json); });
+
+  auto reg = std::make_shared<ServerOptions>();
+  auto* registercmd = group->add_subcommand(
+      "register",
+      "Register a valid invoice on a server: validated, signed with the organisation's key, "
+      "logged. Exit 0: registered; 1: fatal findings; 2: refused (duplicate, no key, ...); "
+      "3: server unreachable");
+  AddServerOptions(registercmd, reg);
+  registercmd->add_option("--rules", reg->rules, "Comma-separated rule sets");
+  registercmd->add_option("--key-id", reg->key_id, "Signing key (default: the first usable one)");
+  registercmd->add_option("--out", reg->out, "Write the signed XML here");
+  registercmd->callback([reg, &json, &rc] { rc = Guarded(RegisterUnguarded, *reg, json); });
+
+  auto ver = std::make_shared<ServerOptions>();
+  auto* verifycmd = group->add_subcommand(
+      "verify",
+      "Check a signed invoice on a server and re-check the log proof locally. Exit 0: "
+      "registered, signature TOTAL_PASSED and proof verified; 1: otherwise");
+  AddServerOptions(verifycmd, ver);
+  verifycmd->add_option("--log-key", ver->log_key,
+                        "The evidence log's verifier key to check the checkpoint with "
+                        "(default: the one the server sends)");
+  verifycmd->add_option("--at", ver->at, "Validation time of the signature (Unix seconds)");
+  verifycmd->callback([ver, &json, &rc] { rc = Guarded(VerifyUnguarded, *ver, json); });
 }
 
 }  // namespace digitrade::app

@@ -48,6 +48,7 @@ std::vector<storage::Migration> AllMigrations() {
   for (const auto& m : trust::TrustRegistry::Migrations()) all.push_back(m);
   for (const auto& m : signing::KeyVault::Migrations()) all.push_back(m);
   for (const auto& m : ledger::Log::Migrations()) all.push_back(m);
+  for (const auto& m : trade::einvoice::Registry::Migrations()) all.push_back(m);
   return all;
 }
 
@@ -145,6 +146,8 @@ Status OpenEvidenceLog(Platform& p, const EvidenceLogOptions& o) {
   auto log = ledger::Log::Open(*p.db, *p.clock, std::move(signer), options);
   if (!log) return std::unexpected(log.error().WithContext("opening the evidence log"));
   p.evidence_log = std::move(*log);
+  p.einvoice_registry = std::make_unique<trade::einvoice::Registry>(
+      *p.db, *p.clock, *p.random, *p.einvoice, p.signing.get(), p.evidence_log.get());
   return {};
 }
 

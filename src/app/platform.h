@@ -18,6 +18,7 @@
 #include "ledger/log.h"
 #include "storage/database.h"
 #include "signing/key_vault.h"
+#include "trade/einvoice/registry.h"
 #include "trade/einvoice/service.h"
 #include "trust/registry.h"
 
@@ -42,6 +43,9 @@ struct Platform {
   // commands that do not append leave it closed). Declared last: it stops
   // its sequencer before the database closes.
   std::unique_ptr<ledger::Log> evidence_log;
+  // Registered e-invoices (signed, logged); made by OpenEvidenceLog() with
+  // the log, and destroyed before it.
+  std::unique_ptr<trade::einvoice::Registry> einvoice_registry;
 };
 
 struct EvidenceLogOptions {

@@ -20,6 +20,10 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
   if (platform.evidence_log) {
     http::api::RegisterLedgerApi(router, {{"evidence", platform.evidence_log.get()}});
   }
+  if (platform.einvoice_registry) {
+    http::api::RegisterEinvoiceRegistryApi(router, *platform.einvoice_registry, *platform.trust,
+                                           *platform.clock);
+  }
 }
 
 }  // namespace digitrade::app

@@ -65,10 +65,16 @@ Result<ParsedUrl> ParseBase(std::string_view url) {
 }
 
 template <typename Stream>
-Result<ClientResponse> Exchange(Stream& stream, const HttpClient::Impl& c, const std::string& target) {
-  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
+Result<ClientResponse> Exchange(Stream& stream, const HttpClient::Impl& c, const std::string& target,
+                                const ClientRequest& request) {
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(request.method), target, 11};
   req.set(bhttp::field::host, c.host);
   req.set(bhttp::field::user_agent, "digitrade");
+  for (const auto& [name, value] : request.headers) req.set(name, value);
+  if (request.method != "GET" || !request.body.empty()) {
+    req.body() = request.body;
+    req.prepare_payload();
+  }
   beast::error_code ec;
   bhttp::write(stream, req, ec);
   beast::flat_buffer buffer;
@@ -76,9 +82,10 @@ Result<ClientResponse> Exchange(Stream& stream, const HttpClient::Impl& c, const
   parser.body_limit(c.options.max_body);
   if (!ec) bhttp::read(stream, buffer, parser, ec);
   if (ec == bhttp::error::body_limit) {
-    return ResourceExhausted(fmt::format("GET {}: body over {} bytes", target, c.options.max_body));
+    return ResourceExhausted(fmt::format("{} {}: body over {} bytes", request.method, target,
+                                         c.options.max_body));
   }
-  if (ec) return Unavailable(fmt::format("GET {}: {}", target, ec.message()));
+  if (ec) return Unavailable(fmt::format("{} {}: {}", request.method, target, ec.message()));
   return ClientResponse{.status = static_cast<int>(parser.get().result_int()), .body = parser.get().body()};
 }
 
@@ -116,8 +123,15 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view base, Cl
 }
 
 Result<ClientResponse> HttpClient::Get(std::string_view path) {
+  return Send({.method = "GET", .path = std::string(path)});
+}
+
+Result<ClientResponse> HttpClient::Send(const ClientRequest& request) {
+  if (bhttp::string_to_verb(request.method) == bhttp::verb::unknown) {
+    return InvalidArgument(fmt::format("unknown HTTP method \"{}\"", request.method));
+  }
   const Impl& c = *impl_;
-  const std::string target = c.base + "/" + std::string(path);
+  const std::string target = c.base + "/" + request.path;
   asio::io_context io;
   asio::ip::tcp::resolver resolver(io);
   beast::error_code ec;
@@ -128,7 +142,7 @@ Result<ClientResponse> HttpClient::Get(std::string_view path) {
     stream.expires_after(c.options.timeout);
     stream.connect(endpoints, ec);
     if (ec) return Unavailable(fmt::format("cannot connect to {}:{}: {}", c.host, c.port, ec.message()));
-    auto res = Exchange(stream, c, target);
+    auto res = Exchange(stream, c, target, request);
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
     return res;
   }
@@ -142,7 +156,7 @@ Result<ClientResponse> HttpClient::Get(std::string_view path) {
   stream.set_verify_callback(asio::ssl::host_name_verification(c.host));
   stream.handshake(asio::ssl::stream_base::client, ec);
   if (ec) return Unavailable(fmt::format("TLS with {}:{} failed: {}", c.host, c.port, ec.message()));
-  auto res = Exchange(stream, c, target);
+  auto res = Exchange(stream, c, target, request);
   stream.shutdown(ec);  // the peer may just close; nothing to report
   return res;
 }

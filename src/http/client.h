@@ -1,6 +1,6 @@
-// A minimal HTTP/1.1 client for GET requests over http:// or https://, for
-// the CLI's commands that read from a remote digitrade (or any C2SP log):
-// `digitrade log monitor`. One connection per request, a timeout and a body
+// A minimal HTTP/1.1 client over http:// or https://, for the CLI's commands
+// that talk to a remote digitrade (or any C2SP log): `digitrade log monitor`,
+// `digitrade einvoice register|verify`. One connection per request, a timeout and a body
 // limit. HTTPS verifies the server's certificate chain (the system's trust
 // store, or a given CA file) and its host name, with SNI.
 //
@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 
@@ -29,6 +31,13 @@ struct ClientResponse {
   std::string body;
 };
 
+struct ClientRequest {
+  std::string method = "GET";
+  std::string path;  // appended to the base after a "/"; may carry a query
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"Authorization", "Bearer ..."}
+};
+
 class HttpClient {
  public:
   // `base`: "http[s]://host[:port][/path]". Errors: invalid_argument for
@@ -40,6 +49,8 @@ class HttpClient {
   // unavailable (resolve, connect, TLS handshake or certificate, timeout),
   // resource_exhausted (body over max_body).
   Result<ClientResponse> Get(std::string_view path);
+  // Any method, with a body and headers; errors as Get.
+  Result<ClientResponse> Send(const ClientRequest& request);
 
   struct Impl;  // implementation detail, in client.cc
 

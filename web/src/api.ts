@@ -26,13 +26,22 @@ export class ApiError extends Error {
   /** HTTP status, or 0 when there was no answer. */
   readonly status: number;
   readonly problem: Problem | null;
+  /** The problem's whole body, extension members included (e.g. an e-invoice report). */
+  readonly body: Record<string, unknown> | null;
 
-  constructor(kind: ApiErrorKind, status: number, problem: Problem | null, message: string) {
+  constructor(
+    kind: ApiErrorKind,
+    status: number,
+    problem: Problem | null,
+    message: string,
+    body: Record<string, unknown> | null = null,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.kind = kind;
     this.status = status;
     this.problem = problem;
+    this.body = body;
   }
 }
 
@@ -140,6 +149,8 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** JSON-serialised as the request body. */
   body?: unknown;
+  /** Sent as is instead of `body`, with this content type (e.g. an XML document). */
+  raw?: { text: string; contentType: string };
   /** Send the stored token (default true). */
   auth?: boolean;
   /** Use this token instead of the stored one, and do not sign out on 401. */
@@ -160,7 +171,7 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', body, auth = true, token, signal } = options;
+  const { method = 'GET', body, raw, auth = true, token, signal } = options;
   const headers: Record<string, string> = { Accept: 'application/json' };
   const bearer = token ?? (auth ? getToken() : null);
   if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
@@ -168,6 +179,9 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
+  } else if (raw !== undefined) {
+    headers['Content-Type'] = raw.contentType;
+    init.body = raw.text;
   }
   if (signal) init.signal = signal;
 
@@ -181,9 +195,11 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 
   if (!response.ok) {
     let problem: Problem | null = null;
+    let problemBody: Record<string, unknown> | null = null;
     try {
       const parsed = await readJson(response);
       if (isProblem(parsed)) {
+        problemBody = parsed as unknown as Record<string, unknown>;
         problem = {
           type: typeof parsed.type === 'string' ? parsed.type : 'about:blank',
           title: parsed.title ?? response.statusText,
@@ -200,7 +216,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       signOut('expired');
     }
     const message = problem?.detail ?? problem?.title ?? `${method} ${path}: HTTP ${response.status}`;
-    throw new ApiError(problem ? 'problem' : 'http', response.status, problem, message);
+    throw new ApiError(problem ? 'problem' : 'http', response.status, problem, message, problemBody);
   }
 
   try {
@@ -250,6 +266,52 @@ export interface ValidationReport {
   validationTime: number;
 }
 
+/** One rule firing of an e-invoice validation (docs/einvoice.md). */
+export interface EinvoiceFiring {
+  id: string;
+  flag: 'fatal' | 'warning';
+  /** XPath of the rule's context node, the root written as a star: "/" "*" "/cac:LegalMonetaryTotal". */
+  location: string;
+  message: string;
+}
+
+export interface EinvoiceReport {
+  verdict: 'clean' | 'warnings' | 'fatal' | 'crash';
+  syntax: string;
+  customization_id: string;
+  rule_sets: { name: string; crash: boolean; crash_reason?: string; firings: EinvoiceFiring[] }[];
+}
+
+/** A registered e-invoice (POST/GET /v1/einvoices). */
+export interface EinvoiceRegistration {
+  id: string;
+  invoice_number: string;
+  issue_date: string;
+  seller: string;
+  buyer: string;
+  total: string;
+  currency: string;
+  verdict: string;
+  signed_sha256: string;
+  registered_at: string;
+  log: { name: string; index: number; leaf_hash: string; checkpoint: string } | null;
+  report?: EinvoiceReport;
+}
+
+/** The e-invoice rule sets the server knows (trade/einvoice/validator.h). */
+export const EINVOICE_RULE_SETS = [
+  'CEN-UBL-1.3.16',
+  'CEN-CII-1.3.16',
+  'PEPPOL-UBL-3.0.19',
+  'PEPPOL-CII-3.0.19',
+  'CEN-UBL-1.3.14.1',
+  'CEN-CII-1.3.14.1',
+] as const;
+
+function rulesQuery(rules: readonly string[]): string {
+  return rules.length > 0 ? `?rules=${encodeURIComponent(rules.join(','))}` : '';
+}
+
 export const api = {
   health: (signal?: AbortSignal) =>
     request<Health>('/healthz', { auth: false, ...(signal ? { signal } : {}) }),
@@ -265,6 +327,17 @@ export const api = {
     request<LogEntry>(`/log/${encodeURIComponent(name)}/entry/${index}`, { auth: false }),
   verifySignature: (body: { signature_base64: string; content_base64?: string }) =>
     request<ValidationReport>('/v1/signatures/verify', { method: 'POST', body }),
+  validateEinvoice: (xml: string, rules: readonly string[]) =>
+    request<EinvoiceReport>(`/v1/einvoices/validate${rulesQuery(rules)}`, {
+      method: 'POST',
+      raw: { text: xml, contentType: 'application/xml' },
+    }),
+  registerEinvoice: (xml: string, rules: readonly string[]) =>
+    request<EinvoiceRegistration>(`/v1/einvoices${rulesQuery(rules)}`, {
+      method: 'POST',
+      raw: { text: xml, contentType: 'application/xml' },
+    }),
+  einvoices: (query: PageQuery = {}) => request<Page<EinvoiceRegistration>>(withQuery('/v1/einvoices', query)),
   inclusionProof: (name: string, index: number, treeSize: number) =>
     request<InclusionProof>(
       `/log/${encodeURIComponent(name)}/proof/inclusion?index=${index}&tree_size=${treeSize}`,

@@ -13,6 +13,7 @@ import { Organisations } from './pages/Organisations';
 import { EvidenceLog } from './pages/EvidenceLog';
 import { Signatures } from './pages/Signatures';
 import { NotFound } from './pages/NotFound';
+import { EinvoicePage } from './einvoice/EinvoicePage';
 
 type Session =
   | { phase: 'checking' }
@@ -25,6 +26,7 @@ const PAGE_TITLES: Record<Route, MessageKey> = {
   organisations: 'nav.organisations',
   log: 'nav.log',
   signatures: 'nav.signatures',
+  einvoices: 'nav.einvoices',
   trade: 'nav.trade',
   data: 'nav.data',
   consumer: 'nav.consumer',
@@ -43,6 +45,8 @@ function Page({ route }: { route: Route | '' | null }) {
       return <EvidenceLog />;
     case 'signatures':
       return <Signatures />;
+    case 'einvoices':
+      return <EinvoicePage />;
     case null:
       return <NotFound />;
     default: {

@@ -8,6 +8,7 @@ export const ROUTES = [
   'organisations',
   'log',
   'signatures',
+  'einvoices',
   'trade',
   'data',
   'consumer',

@@ -8,14 +8,19 @@
 // web/test-results/ and the exit code is 1. An overall timer guarantees the
 // script never hangs.
 
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, createPublicKey } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.PORTAL_TEST_TIMEOUT_MS || 120_000);
 const STEP_TIMEOUT_MS = 15_000;
 const RESULTS_DIR = fileURLToPath(new URL('../test-results/', import.meta.url));
+// Committed test invoices (tests/einvoice/data), so the test runs from a fresh clone.
+const INVOICES_DIR = fileURLToPath(new URL('../../tests/einvoice/data/', import.meta.url));
 
 const baseUrl = (process.env.DIGITRADE_URL || '').replace(/\/+$/, '');
 const token = process.env.DIGITRADE_TOKEN || '';
@@ -137,6 +142,59 @@ async function postJson(path, payload, bearer) {
     signal: AbortSignal.timeout(10_000),
   });
   return { status: response.status, body: JSON.parse(await response.text()) };
+}
+
+/** Any request with a JSON answer, directly to the server. */
+async function callJson(method, path, bearer, payload) {
+  const headers = { Authorization: `Bearer ${bearer}` };
+  if (payload !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: payload === undefined ? undefined : JSON.stringify(payload),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, body: JSON.parse(await response.text()) };
+}
+
+/**
+ * A trader of a demo organisation whose server-held ec-p256 key carries a
+ * certificate (from a throwaway CA made with the openssl command line), so
+ * that it can register e-invoices. Returns the trader's token.
+ */
+async function makeTrader() {
+  const orgs = await getJson('/v1/organisations?limit=1', token);
+  assertEqual(orgs.status, 200, 'list organisations');
+  const org = orgs.body.items[0];
+  assert(org, 'the demo data has an organisation');
+  const user = await callJson('POST', '/v1/users', token, {
+    name: `einvoice.clerk.${randomBytes(3).toString('hex')}`,
+    roles: ['trader'],
+    organisation_id: org.id,
+  });
+  assertEqual(user.status, 201, `create a trader: ${JSON.stringify(user.body)}`);
+  const tok = await callJson('POST', '/v1/tokens', token, { user_id: user.body.id, label: 'portal test' });
+  assertEqual(tok.status, 201, 'create the trader token');
+  const trader = tok.body.token;
+  const key = await callJson('POST', `/v1/organisations/${org.id}/signing-keys`, trader, { type: 'ec-p256' });
+  assertEqual(key.status, 201, 'create a signing key');
+  const dir = mkdtempSync(join(tmpdir(), 'portal-einv-'));
+  try {
+    const pub = createPublicKey({ key: key.body.public_jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+    writeFileSync(join(dir, 'org.pub'), pub);
+    const run = (args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    run(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'ca.key']);
+    run(['req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=Portal Test CA', '-days', '2', '-out', 'ca.pem']);
+    run(['x509', '-new', '-force_pubkey', 'org.pub', '-subj', `/CN=${org.name}`, '-CA', 'ca.pem',
+      '-CAkey', 'ca.key', '-days', '2', '-out', 'org.pem']);
+    const put = await callJson('PUT', `/v1/signing-keys/${key.body.id}/certificate`, trader, {
+      certificate_pem: readFileSync(join(dir, 'org.pem'), 'utf8'),
+    });
+    assertEqual(put.status, 200, `attach the certificate: ${JSON.stringify(put.body)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { trader, org };
 }
 
 /** Polls `read` until it returns `expected` (or the timeout), then asserts. */
@@ -354,14 +412,96 @@ async function main() {
     return `${expected.body.indication} / ${expected.body.subIndication}`;
   });
 
-  await step('area page: trade digitalisation shows its capabilities as coming', async () => {
+
+  let trader;
+  await step('e-invoices: sign in as a trader whose organisation has a certified key', async () => {
+    const made = await makeTrader();
+    trader = made.trader;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').fill(trader);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/#\/status$/);
+    return made.org.name;
+  });
+
+  await step('e-invoices: a dropped invoice with a fatal finding gets the report, fatal first', async () => {
+    await page.getByRole('link', { name: 'E-invoices' }).click();
+    await page.waitForURL(/#\/einvoices$/);
+    await page.getByRole('heading', { level: 1, name: 'E-invoices' }).waitFor();
+    const xml = readFileSync(join(INVOICES_DIR, 'fatal-payable-mismatch.xml'), 'utf8');
+    // A real drop: a DataTransfer holding the file, dropped on the drop zone.
+    const transfer = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'fatal-payable-mismatch.xml', { type: 'application/xml' }));
+      return dt;
+    }, xml);
+    await page.locator('label.sig-drop').dispatchEvent('drop', { dataTransfer: transfer });
+    await testId('einv-submit').click();
+    await testId('einv-report').waitFor();
+    assertEqual(await testId('einv-verdict').getAttribute('data-verdict'), 'fatal', 'verdict');
+    const expected = await fetch(`${baseUrl}/v1/einvoices/validate`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${trader}`, 'Content-Type': 'application/xml' },
+      body: xml,
+    }).then((r) => r.json());
+    const firings = expected.rule_sets.flatMap((r) => r.firings);
+    assertEqual(await page.locator('[data-testid^="einv-finding-"]').count(), firings.length, 'findings shown');
+    const first = page.locator('[data-testid^="einv-finding-"]').first();
+    assert((await first.getAttribute('class')).includes('einv-fatal'), 'a fatal finding comes first');
+    assertEqual(await page.getByRole('button', { name: /Register/ }).count(), 0, 'no register button for a fatal invoice');
+    return `${firings.length} findings`;
+  });
+
+  await step('e-invoices: choosing a finding highlights its element in the document', async () => {
+    const row = page.locator('[data-rule="BR-CO-16"]');
+    await row.waitFor();
+    const button = row.locator('button.einv-locate');
+    // Keyboard: focus the location and press Enter.
+    await button.focus();
+    await page.keyboard.press('Enter');
+    assertEqual(await button.getAttribute('aria-pressed'), 'true', 'the finding is marked as chosen');
+    const highlighted = page.locator('[data-testid="einv-xml"] [data-selected="true"]');
+    await highlighted.first().waitFor();
+    assertEqual(await highlighted.count(), 1, 'highlighted elements');
+    assertEqual(await highlighted.getAttribute('data-xml-path'), 'cac:LegalMonetaryTotal', 'highlighted element');
+    assert((await highlighted.getAttribute('class')).includes('xml-mark-fatal'), 'marked as fatal');
+    assert((await text(highlighted)).includes('PayableAmount'), 'the element shows its content');
+    await eventually(() => highlighted.isVisible(), true, 'scrolled into view');
+    const status = await text(testId('einv-located'));
+    assert(status.includes('/*/cac:LegalMonetaryTotal'), `announced: ${status}`);
+    return status;
+  });
+
+  await step('e-invoices: a clean invoice is registered and listed with its log index', async () => {
+    const xml = readFileSync(join(INVOICES_DIR, 'clean-invoice.xml'));
+    await testId('einv-file').setInputFiles({ name: 'clean-invoice.xml', mimeType: 'application/xml', buffer: xml });
+    await testId('einv-submit').click();
+    await eventually(() => testId('einv-verdict').getAttribute('data-verdict'), 'clean', 'verdict');
+    await testId('einv-register').click();
+    await testId('einv-registered-now').waitFor();
+    const list = await getJson('/v1/einvoices', trader);
+    assertEqual(list.status, 200, 'GET /v1/einvoices');
+    const reg = list.body.items.find((r) => r.invoice_number === 'DT-2026-0001');
+    assert(reg && reg.log, 'the server lists the registration with its log entry');
+    assert((await text(testId('einv-registered-now'))).includes(reg.id), 'the new id is shown');
+    const row = testId(`einv-reg-${reg.id}`);
+    await row.waitFor();
+    assertEqual(await text(row.locator('[data-testid="einv-reg-index"]')), String(reg.log.index), 'log index shown');
+    // Registering it again is refused, naming the existing registration.
+    await testId('einv-register').click();
+    await page.getByRole('alert').getByText(reg.id, { exact: false }).waitFor();
+    return `${reg.id} at log index ${reg.log.index}`;
+  });
+
+  await step('area page: trade digitalisation links e-invoices, the rest coming', async () => {
     await page.getByRole('link', { name: 'Trade digitalisation' }).click();
     await page.waitForURL(/#\/trade$/);
     await page.getByRole('heading', { level: 1, name: 'Trade digitalisation' }).waitFor();
     const cards = await page.locator('[data-testid^="cap-"]').count();
     const coming = await page.locator('[data-testid^="cap-"] [data-testid="badge-coming"]').count();
     assert(cards >= 1, 'the area lists capabilities');
-    assertEqual(coming, cards, 'cards marked coming');
+    assertEqual(coming, cards - 1, 'cards marked coming');
+    assertEqual(await testId('cap-einvoice').locator('a[href="#/einvoices"]').count(), 1, 'e-invoice card links');
     return `${cards} cards`;
   });
 

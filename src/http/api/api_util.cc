@@ -39,6 +39,14 @@ boost::json::object ListEnvelope(boost::json::array items, std::string_view next
   return o;
 }
 
+Status RequireMember(const Request& req, std::string_view organisation_id, std::string_view what) {
+  const auto& caller = req.Caller();
+  if (caller.Has(identity::Role::kAdmin)) return {};
+  if (caller.organisation_id && *caller.organisation_id == organisation_id) return {};
+  return PermissionDenied(
+      fmt::format("only the organisation's own users (or an admin) may {}", what));
+}
+
 Response Created(const boost::json::value& body, std::string location) {
   Response r = Response::Json(201, body);
   r.headers.emplace_back("Location", std::move(location));

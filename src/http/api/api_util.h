@@ -34,6 +34,10 @@ Result<std::vector<std::uint8_t>> TextOrBase64(const boost::json::object& body,
                                                std::string_view text_member,
                                                std::string_view base64_member);
 
+// Admins act for any organisation; everyone else for their own. Errors:
+// permission_denied "only the organisation's own users (or an admin) may <what>".
+Status RequireMember(const Request& req, std::string_view organisation_id, std::string_view what);
+
 // 201 Created with a Location header.
 Response Created(const boost::json::value& body, std::string location);
 

@@ -33,18 +33,10 @@ Result<signing::KeyVault*> Vault(signing::KeyVault* vault) {
   return vault;
 }
 
-// Admins act for any organisation; everyone else for their own.
-Status RequireMember(const Request& req, std::string_view organisation_id) {
-  const auto& caller = req.Caller();
-  if (caller.Has(identity::Role::kAdmin)) return {};
-  if (caller.organisation_id && *caller.organisation_id == organisation_id) return {};
-  return PermissionDenied("only the organisation's own users (or an admin) may use its keys");
-}
-
 Result<Response> CreateKey(signing::KeyVault* v, Request& req) {
   DT_ASSIGN_OR_RETURN(auto vault, Vault(v));
   const std::string org(req.Param("id"));
-  DT_TRY(RequireMember(req, org));
+  DT_TRY(RequireMember(req, org, "use its keys"));
   DT_ASSIGN_OR_RETURN(auto body, JsonBody(req));
   DT_TRY(json::RejectUnknownMembers(body, {"type"}));
   DT_ASSIGN_OR_RETURN(auto type_name, json::RequiredString(body, "type"));
@@ -56,7 +48,7 @@ Result<Response> CreateKey(signing::KeyVault* v, Request& req) {
 Result<Response> ListKeys(signing::KeyVault* v, Request& req) {
   DT_ASSIGN_OR_RETURN(auto vault, Vault(v));
   const std::string org(req.Param("id"));
-  DT_TRY(RequireMember(req, org));
+  DT_TRY(RequireMember(req, org, "use its keys"));
   DT_ASSIGN_OR_RETURN(auto keys, vault->ListKeys(org));
   boost::json::array items;
   for (const auto& k : keys) items.push_back(KeyJson(k));
@@ -66,7 +58,7 @@ Result<Response> ListKeys(signing::KeyVault* v, Request& req) {
 Result<Response> SetCertificate(signing::KeyVault* v, Request& req) {
   DT_ASSIGN_OR_RETURN(auto vault, Vault(v));
   DT_ASSIGN_OR_RETURN(auto info, vault->GetKey(std::string(req.Param("id"))));
-  DT_TRY(RequireMember(req, info.organisation_id));
+  DT_TRY(RequireMember(req, info.organisation_id, "use its keys"));
   DT_ASSIGN_OR_RETURN(auto body, JsonBody(req));
   DT_TRY(json::RejectUnknownMembers(body, {"certificate_pem"}));
   DT_ASSIGN_OR_RETURN(auto pem, json::RequiredString(body, "certificate_pem"));
@@ -86,7 +78,7 @@ Result<Response> Sign(signing::KeyVault* v, Request& req) {
   DT_ASSIGN_OR_RETURN(auto content, TextOrBase64(body, "content", "content_base64"));
   DT_ASSIGN_OR_RETURN(auto detached, json::OptionalBool(body, "detached"));
   DT_ASSIGN_OR_RETURN(auto info, vault->GetKey(key_id));
-  DT_TRY(RequireMember(req, info.organisation_id));
+  DT_TRY(RequireMember(req, info.organisation_id, "use its keys"));
   DT_ASSIGN_OR_RETURN(auto sig, vault->Sign(key_id, format, content, detached.value_or(false)));
   boost::json::object out{{"format", format_name}, {"key_id", key_id}};
   if (format == signing::SignatureFormat::kCms) {

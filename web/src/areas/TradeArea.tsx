@@ -17,7 +17,7 @@ const capabilities: Capability[] = [
   capability('trade', 'etr'),
   capability('trade', 'sign'),
   capability('trade', 'contracts'),
-  capability('trade', 'einvoice'),
+  capability('trade', 'einvoice', { href: '#/einvoices' }),
   capability('trade', 'window'),
   capability('trade', 'verify'),
 ];

@@ -26,7 +26,7 @@ const VERDICT: Record<ValidationReport['indication'], { key: MessageKey; cls: st
   INDETERMINATE: { key: 'sig.verdict.indeterminate', cls: 'warn' },
 };
 
-function FilePicker(props: {
+export function FilePicker(props: {
   label: string;
   hint: string;
   file: File | null;
