@@ -296,6 +296,59 @@ void SingleItemArgs(xmlXPathParserContextPtr ctxt, int nargs) {
   Builtin(ctxt, nargs);
 }
 
+// The prefixes the rule tables use.
+constexpr std::pair<std::string_view, std::string_view> kNamespaces[] = {
+    {"ubl", "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"},
+    {"cn", "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"},
+    {"cac", "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"},
+    {"cbc", "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"},
+    {"ext", "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"},
+    {"rsm", "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"},
+    {"ram", "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"},
+    {"udt", "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"},
+    {"qdt", "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"},
+};
+
+// The namespace URI of a table prefix, nullopt for an unknown prefix.
+std::optional<std::string_view> NamespaceOf(std::string_view prefix) {
+  for (const auto& [p, uri] : kNamespaces) {
+    if (p == prefix) return uri;
+  }
+  return std::nullopt;
+}
+
+xmlXPathObjectPtr WrapNodes(const std::vector<xmlNode*>& nodes) {
+  xmlNodeSetPtr set = xmlXPathNodeSetCreate(nullptr);
+  if (set != nullptr && !nodes.empty()) {
+    set->nodeTab = static_cast<xmlNodePtr*>(xmlMalloc(nodes.size() * sizeof(xmlNodePtr)));
+    if (set->nodeTab != nullptr) {
+      std::copy(nodes.begin(), nodes.end(), set->nodeTab);
+      set->nodeNr = set->nodeMax = static_cast<int>(nodes.size());
+    }
+  }
+  return xmlXPathWrapNodeSet(set);
+}
+
+// Variables: $_d.prefix.local and $_a.name from the document index (see
+// RewriteAbsoluteDescendants), the others as registered.
+xmlXPathObjectPtr LookUpVariable(void* data, const xmlChar* name, const xmlChar* ns_uri) {
+  auto* eval = static_cast<EvalContext*>(data);
+  const std::string_view n(reinterpret_cast<const char*>(name));
+  if (ns_uri == nullptr && n.starts_with("_d.")) {
+    const auto dot = n.find('.', 3);
+    auto ns = NamespaceOf(n.substr(3, dot - 3));
+    if (dot == std::string_view::npos || !ns) return nullptr;
+    return WrapNodes(eval->Index().Elements(*ns, n.substr(dot + 1)));
+  }
+  if (ns_uri == nullptr && n.starts_with("_a.")) {
+    return WrapNodes(eval->Index().Attributes(n.substr(3)));
+  }
+  xmlXPathContextPtr xp = eval->xpath_context();
+  if (xp->varHash == nullptr) return nullptr;
+  auto* v = static_cast<xmlXPathObjectPtr>(xmlHashLookup2(xp->varHash, name, ns_uri));
+  return v != nullptr ? xmlXPathObjectCopy(v) : nullptr;
+}
+
 xmlXPathFunction StrictLookup(void* /*ctxt*/, const xmlChar* name, const xmlChar* ns_uri) {
   if (ns_uri != nullptr) return nullptr;
   static const std::map<std::string_view, xmlXPathFunction> kStrict = {
@@ -333,7 +386,57 @@ void XPathFree::operator()(_xmlXPathCompExpr* e) const {
   xmlXPathFreeCompExpr(e);
 }
 
-std::string UseDescendantAxis(std::string_view xpath) {
+namespace {
+
+bool IsNameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+}
+
+// Whether "//" at the end of `before` starts an absolute path (rather than
+// continuing a step): only after an operator, a bracket, a comma or at the
+// start. Anything else keeps the descendant form, which is right either way.
+bool StartsAbsolutePath(const std::string& before) {
+  std::size_t i = before.size();
+  while (i > 0 && before[i - 1] == ' ') --i;
+  if (i == 0) return true;
+  const char c = before[i - 1];
+  if (std::string_view("([,|=<>!+").find(c) != std::string_view::npos) return true;
+  std::size_t j = i;
+  while (j > 0 && IsNameChar(before[j - 1])) --j;
+  const std::string_view word(before.data() + j, i - j);
+  const bool op = word == "and" || word == "or" || word == "div" || word == "mod";
+  return op && j > 0 && j < i && before[j - 1] == ' ';
+}
+
+// Length of the "prefix:local" or "@name" at the start of `s` (0 if none),
+// with the variable it becomes.
+std::size_t IndexedStep(std::string_view s, std::string* var) {
+  auto name_len = [](std::string_view t) {
+    std::size_t k = 0;
+    if (k < t.size() && std::isalpha(static_cast<unsigned char>(t[k]))) {
+      while (k < t.size() && (std::isalnum(static_cast<unsigned char>(t[k])) || t[k] == '_' ||
+                              t[k] == '-'))
+        ++k;
+    }
+    return k;
+  };
+  if (!s.empty() && s[0] == '@') {
+    const std::size_t k = name_len(s.substr(1));
+    if (k == 0 || (1 + k < s.size() && (s[1 + k] == ':' || s[1 + k] == '('))) return 0;
+    *var = "$_a." + std::string(s.substr(1, k));
+    return 1 + k;
+  }
+  const std::size_t p = name_len(s);
+  if (p == 0 || p + 1 >= s.size() || s[p] != ':' || !NamespaceOf(s.substr(0, p))) return 0;
+  const std::size_t l = name_len(s.substr(p + 1));
+  if (l == 0) return 0;
+  const std::size_t end = p + 1 + l;
+  if (end < s.size() && (s[end] == '(' || s[end] == ':')) return 0;
+  *var = "$_d." + std::string(s.substr(0, p)) + "." + std::string(s.substr(p + 1, l));
+  return end;
+}
+
+std::string RewriteDescendants(std::string_view xpath, bool use_index) {
   std::string out;
   out.reserve(xpath.size() + 16);
   char quote = 0;
@@ -345,22 +448,41 @@ std::string UseDescendantAxis(std::string_view xpath) {
       continue;
     }
     if (c == '\'' || c == '"') quote = c;
-    const bool name_follows =
-        i + 2 < xpath.size() &&
-        (std::isalpha(static_cast<unsigned char>(xpath[i + 2])) || xpath[i + 2] == '*');
-    if (c == '/' && i + 1 < xpath.size() && xpath[i + 1] == '/' && name_follows) {
-      out += "/descendant::";
-      ++i;
-      continue;
+    if (c == '/' && i + 1 < xpath.size() && xpath[i + 1] == '/') {
+      std::string var;
+      const std::size_t n = use_index && StartsAbsolutePath(out) ? IndexedStep(xpath.substr(i + 2), &var) : 0;
+      if (n > 0) {
+        out += var;
+        i += 1 + n;
+        continue;
+      }
+      const bool name_follows =
+          i + 2 < xpath.size() &&
+          (std::isalpha(static_cast<unsigned char>(xpath[i + 2])) || xpath[i + 2] == '*');
+      if (name_follows) {
+        out += "/descendant::";
+        ++i;
+        continue;
+      }
     }
     out += c;
   }
   return out;
 }
 
+}  // namespace
+
+std::string UseDescendantAxis(std::string_view xpath) {
+  return RewriteDescendants(xpath, false);
+}
+
+std::string RewriteAbsoluteDescendants(std::string_view xpath) {
+  return RewriteDescendants(xpath, true);
+}
+
 namespace {
 xmlXPathCompExprPtr CompileOptimized(xmlXPathContextPtr xp, std::string_view xpath) {
-  const std::string text = UseDescendantAxis(xpath);
+  const std::string text = RewriteAbsoluteDescendants(xpath);
   return xmlXPathCtxtCompile(xp, BAD_CAST text.c_str());
 }
 }  // namespace
@@ -390,31 +512,6 @@ std::vector<std::string> MatchPatternBranches(std::string_view pattern) {
 // "ns-uri local" of the element named by the last step of `branch`, or ""
 // when the last step is not a plain prefixed element name (wildcards,
 // attributes, functions, axes): then the branch is always evaluated.
-std::string LastStepName(const std::string& branch) {
-  static const std::map<std::string_view, std::string_view> kNs = {
-      {"ubl", "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"},
-      {"cn", "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"},
-      {"cac", "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"},
-      {"cbc", "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"},
-      {"rsm", "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"},
-      {"ram", "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"},
-      {"udt", "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"}};
-  std::string flat;  // without predicates
-  int depth = 0;
-  for (char c : branch) {
-    if (c == '[') ++depth;
-    if (depth == 0) flat += c;
-    if (c == ']') --depth;
-  }
-  const std::string step = flat.substr(flat.find_last_of('/') + 1);
-  static const std::regex kQName("^([a-z]+):([A-Za-z]+)$");
-  std::smatch m;
-  if (!std::regex_match(step, m, kQName)) return {};
-  auto ns = kNs.find(m[1].str());
-  if (ns == kNs.end()) return {};
-  return std::string(ns->second) + " " + m[2].str();
-}
-
 std::string MatchPatternToXPath(std::string_view pattern) {
   std::string out;
   for (const auto& b : MatchPatternBranches(pattern)) out += (out.empty() ? "" : " | ") + b;
@@ -422,18 +519,10 @@ std::string MatchPatternToXPath(std::string_view pattern) {
 }
 
 void SetUpXPathContext(_xmlXPathContext* xp, EvalContext* eval) {
-  static constexpr std::pair<const char*, const char*> kNs[] = {
-      {"ubl", "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"},
-      {"cn", "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"},
-      {"cac", "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"},
-      {"cbc", "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"},
-      {"ext", "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"},
-      {"rsm", "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"},
-      {"ram", "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"},
-      {"udt", "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"},
-      {"qdt", "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"},
-  };
-  for (const auto& [p, uri] : kNs) xmlXPathRegisterNs(xp, BAD_CAST p, BAD_CAST uri);
+  for (const auto& [p, uri] : kNamespaces) {
+    xmlXPathRegisterNs(xp, BAD_CAST std::string(p).c_str(), BAD_CAST std::string(uri).c_str());
+  }
+  xmlXPathRegisterVariableLookup(xp, LookUpVariable, eval);
   xmlXPathRegisterFunc(xp, BAD_CAST "exists", FnExists);
   xmlXPathRegisterFuncLookup(xp, StrictLookup, nullptr);
   xmlXPathRegisterFunc(xp, BAD_CAST "is-true", FnIsTrue);
@@ -557,23 +646,240 @@ Decimal EvalContext::DecSum(_xmlNode* at, std::string_view xpath) {
   return sum;
 }
 
+DocIndex::DocIndex(_xmlDoc* doc) : doc_(doc) {
+  std::ptrdiff_t count = 0;
+  for (xmlNode* n = doc != nullptr ? xmlDocGetRootElement(doc) : nullptr; n != nullptr;) {
+    if (n->type == XML_ELEMENT_NODE) {
+      all_.push_back(n);
+      // As xmlXPathOrderDocElems: libxml2 then compares elements by this number.
+      n->content = reinterpret_cast<xmlChar*>(-(++count));
+      by_name_[n->name].push_back(n);
+      for (xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+        if (a->ns == nullptr) attrs_[a->name].push_back(reinterpret_cast<xmlNode*>(a));
+      }
+      if (n->children != nullptr) {
+        n = n->children;
+        continue;
+      }
+    }
+    while (n != nullptr && n->next == nullptr) n = n->parent;
+    if (n != nullptr) n = n->next;
+  }
+}
+
+std::size_t DocIndex::Ordinal(const _xmlNode* element) {
+  return static_cast<std::size_t>(-reinterpret_cast<std::ptrdiff_t>(element->content) - 1);
+}
+
+namespace {
+// The dictionary's copy of `name` (the key of the maps), or null when no
+// node of the document has that name.
+const xmlChar* Interned(xmlDoc* doc, std::string_view name) {
+  if (doc == nullptr || doc->dict == nullptr) return nullptr;
+  return xmlDictExists(doc->dict, reinterpret_cast<const xmlChar*>(name.data()),
+                       static_cast<int>(name.size()));
+}
+
+bool HasNamespace(const xmlNode* n, std::string_view ns) {
+  if (n->ns == nullptr || n->ns->href == nullptr) return ns.empty();
+  return ns == reinterpret_cast<const char*>(n->ns->href);
+}
+}  // namespace
+
+const std::vector<_xmlNode*>& DocIndex::Elements(std::string_view ns, std::string_view local) {
+  std::string key;
+  key.reserve(ns.size() + local.size() + 1);
+  key.append(ns).append(" ").append(local);
+  auto memo = by_qname_.find(key);
+  if (memo != by_qname_.end()) return memo->second;
+  std::vector<xmlNode*> out;
+  if (doc_ != nullptr && doc_->dict != nullptr) {
+    auto it = by_name_.find(Interned(doc_, local));
+    if (it != by_name_.end()) {
+      for (xmlNode* n : it->second) {
+        if (HasNamespace(n, ns)) out.push_back(n);
+      }
+    }
+  } else {  // a document built without a dictionary: compare names
+    for (xmlNode* n : all_) {
+      if (local == reinterpret_cast<const char*>(n->name) && HasNamespace(n, ns)) out.push_back(n);
+    }
+  }
+  return by_qname_.emplace(std::move(key), std::move(out)).first->second;
+}
+
+const std::vector<_xmlNode*>& DocIndex::Attributes(std::string_view local) {
+  if (doc_ != nullptr && doc_->dict != nullptr) {
+    auto it = attrs_.find(Interned(doc_, local));
+    return it != attrs_.end() ? it->second : empty_;
+  }
+  const std::string key = " @" + std::string(local);
+  auto memo = by_qname_.find(key);
+  if (memo != by_qname_.end()) return memo->second;
+  std::vector<xmlNode*> out;
+  for (auto& [name, attrs] : attrs_) {
+    if (local == reinterpret_cast<const char*>(name)) out = attrs;
+  }
+  return by_qname_.emplace(key, std::move(out)).first->second;
+}
+
+void EvalContext::Reset(_xmlDoc* doc) {
+  xp_->doc = doc;
+  xp_->node = reinterpret_cast<xmlNode*>(doc);
+  xmlXPathRegisteredVariablesCleanup(xp_);
+  index_.reset();
+  ClearCrash();
+}
+
+DocIndex& EvalContext::Index() {
+  if (index_ == nullptr) index_ = std::make_unique<DocIndex>(xp_->doc);
+  return *index_;
+}
+
+namespace {
+
+// Position of `n` among its siblings that pass `keep` (the "child" axis
+// position a numeric predicate of a pattern step compares with).
+template <typename Keep>
+int ChildPosition(xmlNode* n, Keep keep) {
+  int pos = 0;
+  for (xmlNode* c = n->parent != nullptr ? n->parent->children : n; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE && keep(c)) ++pos;
+    if (c == n) return pos;
+  }
+  return pos;
+}
+
+bool IsXmlSpace(xmlChar c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// not(*) and not(normalize-space()): no child element and only whitespace text.
+bool IsBlankLeaf(xmlNode* n) {
+  for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) return false;
+    if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content != nullptr) {
+      for (const xmlChar* p = c->content; *p != 0; ++p) {
+        if (!IsXmlSpace(*p)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+// The text of a bracketed predicate starting at s[i] == '['; i moves past it.
+std::optional<std::string> TakePredicate(std::string_view s, std::size_t& i) {
+  int depth = 0;
+  char quote = 0;
+  const std::size_t begin = i + 1;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"') quote = c;
+    if (c == '[' || c == '(') ++depth;
+    if (c == ']' || c == ')') --depth;
+    if (depth == 0) {
+      ++i;
+      return std::string(s.substr(begin, i - 1 - begin));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def) {
   std::unique_ptr<CompiledRuleSet> rs(new CompiledRuleSet(std::move(def)));
-  std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> xp(xmlXPathNewContext(nullptr),
-                                                                      &xmlXPathFreeContext);
-  EvalContext eval(xp.get());
-  SetUpXPathContext(xp.get(), &eval);
+  rs->xp_ = {xmlXPathNewContext(nullptr), &xmlXPathFreeContext};
+  if (rs->xp_ == nullptr) return Internal("out of memory creating an XPath context");
+  rs->eval_ = std::make_unique<EvalContext>(rs->xp_.get());
+  xmlXPathContext* xp = rs->xp_.get();
+  SetUpXPathContext(xp, rs->eval_.get());
   std::map<std::string_view, NativeCheck> natives = NativeChecks();
   natives.insert(PeppolNativeChecks().begin(), PeppolNativeChecks().end());
+  // A step "prefix:local", "prefix:*" or "*" with predicates, as the native
+  // matcher takes it; nullopt sends the branch to XPath.
+  static const std::regex kSuffix(
+      "^substring\\(name\\(\\), string-length\\(name\\(\\)\\) - ([0-9]+)\\) = '([A-Za-z]+)'( and |$)");
+  auto parse_branch = [&](std::string_view b) -> std::optional<Branch> {
+    Branch out;
+    std::size_t i = 0;
+    if (b.starts_with("//")) {
+      i = 2;
+    } else if (b.starts_with("/")) {
+      out.anchored = true;
+      i = 1;
+    }
+    bool descendant = false;
+    while (true) {
+      Step step;
+      step.descendant_before = descendant;
+      std::size_t j = i;
+      while (j < b.size() && (std::isalnum(static_cast<unsigned char>(b[j])) || b[j] == ':' ||
+                              b[j] == '*' || b[j] == '_' || b[j] == '-'))
+        ++j;
+      const std::string_view test = b.substr(i, j - i);
+      if (test == "*") {
+        step.any_ns = true;
+      } else {
+        const auto colon = test.find(':');
+        if (colon == std::string_view::npos || test.find(':', colon + 1) != std::string_view::npos)
+          return std::nullopt;
+        auto ns = NamespaceOf(test.substr(0, colon));
+        if (!ns) return std::nullopt;
+        step.ns = std::string(*ns);
+        step.local = std::string(test.substr(colon + 1));
+        if (step.local == "*") step.local.clear();
+        if (step.local.find('*') != std::string::npos || (step.local.empty() && test.back() != '*'))
+          return std::nullopt;
+      }
+      i = j;
+      while (i < b.size() && b[i] == '[') {
+        auto pred = TakePredicate(b, i);
+        if (!pred) return std::nullopt;
+        if (*pred == "not(*) and not(normalize-space())") {
+          step.blank_leaf = true;
+          continue;
+        }
+        std::smatch m;
+        if (step.predicates.empty() && std::regex_search(*pred, m, kSuffix) &&
+            std::stoul(m[1].str()) + 1 == m[2].str().size()) {
+          step.suffix = m[2].str();
+        }
+        CompiledXPath c(CompileOptimized(xp, *pred));
+        if (!c) return std::nullopt;
+        step.predicates.push_back(std::move(c));
+      }
+      out.steps.push_back(std::move(step));
+      if (i == b.size()) return out;
+      if (b.substr(i).starts_with("//")) {
+        descendant = true;
+        i += 2;
+      } else if (b[i] == '/') {
+        descendant = false;
+        i += 1;
+      } else {
+        return std::nullopt;
+      }
+    }
+  };
   for (const auto& p : rs->def_.patterns) {
     auto& rules = rs->patterns_.emplace_back();
     for (const auto& r : p.rules) {
       Rule rule;
       for (const auto& branch : MatchPatternBranches(r.context)) {
-        CompiledXPath c(CompileOptimized(xp.get(), branch));
-        if (!c) return Internal(fmt::format("{}: bad context {}", rs->def_.name, branch));
-        rule.contexts.push_back(std::move(c));
-        rule.last_step.push_back(LastStepName(branch));
+        auto parsed = parse_branch(branch);
+        if (parsed) {
+          rule.branches.push_back(std::move(*parsed));
+          continue;
+        }
+        Branch fallback;
+        fallback.xpath.reset(CompileOptimized(xp, branch));
+        if (!fallback.xpath) return Internal(fmt::format("{}: bad context {}", rs->def_.name, branch));
+        rule.branches.push_back(std::move(fallback));
       }
       for (const auto& a : r.asserts) {
         Assert ca{&a, nullptr, nullptr};
@@ -582,7 +888,7 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
           if (it == natives.end()) return Internal(fmt::format("{}: no native {}", a.id, a.test));
           ca.native = it->second;
         } else {
-          ca.test.reset(CompileOptimized(xp.get(), a.test));
+          ca.test.reset(CompileOptimized(xp, a.test));
           if (!ca.test) return Internal(fmt::format("{}: bad test {}", a.id, a.test));
         }
         rule.asserts.push_back(std::move(ca));
@@ -593,62 +899,120 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
   return rs;
 }
 
+bool CompiledRuleSet::StepHolds(_xmlNode* n, const Step& s) {
+  if (n == nullptr || n->type != XML_ELEMENT_NODE) return false;
+  const std::string_view name(reinterpret_cast<const char*>(n->name));
+  if (!s.local.empty() && name != s.local) return false;
+  if (!s.any_ns && !HasNamespace(n, s.ns)) return false;
+  if (!s.suffix.empty() && !name.ends_with(s.suffix)) return false;
+  if (s.blank_leaf && !IsBlankLeaf(n)) return false;
+  xmlXPathContext* xp = xp_.get();
+  for (std::size_t k = 0; k < s.predicates.size(); ++k) {
+    xp->node = n;
+    xmlXPathObjectPtr r = xmlXPathCompiledEval(s.predicates[k].get(), xp);
+    bool ok = false;
+    if (r != nullptr && r->type == XPATH_NUMBER) {
+      // A numeric predicate compares with the position among the siblings
+      // that pass the name test and the predicates before it.
+      const double want = r->floatval;
+      xmlXPathFreeObject(r);
+      r = nullptr;
+      Step name_test;
+      name_test.ns = s.ns;
+      name_test.local = s.local;
+      name_test.any_ns = s.any_ns;
+      name_test.suffix = s.suffix;
+      name_test.blank_leaf = s.blank_leaf;
+      const int pos = ChildPosition(n, [&](xmlNode* c) {
+        if (!StepHolds(c, name_test)) return false;
+        for (std::size_t q = 0; q < k; ++q) {
+          xp->node = c;
+          if (xmlXPathCompiledEvalToBoolean(s.predicates[q].get(), xp) != 1) return false;
+        }
+        return true;
+      });
+      ok = pos == want;
+    } else if (r != nullptr) {
+      ok = xmlXPathCastToBoolean(r) != 0;
+    }
+    xmlXPathFreeObject(r);
+    // XSLT treats a dynamic error while matching a pattern as "no match",
+    // so errors raised by context predicates never stop the reference.
+    eval_->ClearCrash();
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool CompiledRuleSet::Matches(_xmlNode* n, const Branch& b, std::size_t step) {
+  const Step& s = b.steps[step];
+  if (!StepHolds(n, s)) return false;
+  if (step == 0) {
+    return !b.anchored || (n->parent != nullptr && n->parent->type == XML_DOCUMENT_NODE);
+  }
+  xmlNode* up = n->parent;
+  if (!s.descendant_before) return up != nullptr && Matches(up, b, step - 1);
+  for (; up != nullptr && up->type == XML_ELEMENT_NODE; up = up->parent) {
+    if (Matches(up, b, step - 1)) return true;
+  }
+  return false;
+}
+
 RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
   RuleSetReport report{.rule_set = def_.name};
-  std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> xp(xmlXPathNewContext(doc.doc()),
-                                                                      &xmlXPathFreeContext);
-  EvalContext eval(xp.get());
-  SetUpXPathContext(xp.get(), &eval);
-  // The element names present, to skip contexts that cannot match.
-  std::unordered_set<std::string> present;
-  for (xmlNode* n = xmlDocGetRootElement(doc.doc()); n != nullptr;) {
-    if (n->type == XML_ELEMENT_NODE) {
-      present.insert(fmt::format("{} {}",
-                                 n->ns != nullptr ? reinterpret_cast<const char*>(n->ns->href) : "",
-                                 reinterpret_cast<const char*>(n->name)));
-    }
-    if (n->children != nullptr && n->type == XML_ELEMENT_NODE) {
-      n = n->children;
-      continue;
-    }
-    while (n != nullptr && n->next == nullptr) n = n->parent;
-    if (n != nullptr) n = n->next;
-  }
+  xmlXPathContext* xp = xp_.get();
+  EvalContext& eval = *eval_;
+  eval.Reset(doc.doc());
+  DocIndex& index = eval.Index();
+  xmlNode* doc_node = reinterpret_cast<xmlNode*>(doc.doc());
   if (def_.bind_variables != nullptr) {
-    def_.bind_variables(eval, reinterpret_cast<xmlNode*>(doc.doc()));
+    def_.bind_variables(eval, doc_node);
     // The reference evaluates its variables lazily, so a cardinality error in
     // one that no rule reaches never surfaces; we bind eagerly and forgive.
     eval.ClearCrash();
   }
+  std::vector<char> claimed;  // by element ordinal
+  std::unordered_set<xmlNode*> claimed_other;
+  std::vector<xmlNode*> nodes;
   for (const auto& rules : patterns_) {
-    std::unordered_set<xmlNode*> claimed;
+    claimed.assign(index.AllElements().size(), 0);
+    claimed_other.clear();
     for (const auto& rule : rules) {
-      // Branch by branch: libxml2 2.9 merges node sets of a union in
-      // quadratic time; the claimed set removes the duplicates instead.
-      std::vector<xmlNode*> nodes;
-      for (std::size_t b = 0; b < rule.contexts.size(); ++b) {
-        if (!rule.last_step[b].empty() && !present.contains(rule.last_step[b])) continue;
-        const auto& context = rule.contexts[b];
-        xp->node = reinterpret_cast<xmlNode*>(doc.doc());
-        xmlXPathObjectPtr set = xmlXPathCompiledEval(context.get(), xp.get());
-        if (set != nullptr && set->nodesetval != nullptr) {
-          nodes.insert(nodes.end(), set->nodesetval->nodeTab,
-                       set->nodesetval->nodeTab + set->nodesetval->nodeNr);
+      nodes.clear();
+      for (const auto& branch : rule.branches) {
+        if (branch.xpath) {
+          xp->node = doc_node;
+          xmlXPathObjectPtr set = xmlXPathCompiledEval(branch.xpath.get(), xp);
+          if (set != nullptr && set->nodesetval != nullptr) {
+            nodes.insert(nodes.end(), set->nodesetval->nodeTab,
+                         set->nodesetval->nodeTab + set->nodesetval->nodeNr);
+          }
+          xmlXPathFreeObject(set);
+          eval.ClearCrash();  // as in StepHolds
+          continue;
         }
-        xmlXPathFreeObject(set);
+        const Step& last = branch.steps.back();
+        const std::vector<xmlNode*>& candidates =
+            last.local.empty() ? index.AllElements() : index.Elements(last.ns, last.local);
+        for (xmlNode* n : candidates) {
+          if (Matches(n, branch, branch.steps.size() - 1)) nodes.push_back(n);
+        }
       }
-      // XSLT treats a dynamic error while matching a pattern as "no match",
-      // so errors raised by context predicates never stop the reference.
-      eval.ClearCrash();
       for (xmlNode* n : nodes) {
-        if (!claimed.insert(n).second) continue;
+        if (n->type == XML_ELEMENT_NODE) {
+          char& c = claimed[DocIndex::Ordinal(n)];
+          if (c != 0) continue;
+          c = 1;
+        } else if (!claimed_other.insert(n).second) {
+          continue;
+        }
         for (const auto& a : rule.asserts) {
           bool ok;
           if (a.native != nullptr) {
             ok = a.native(eval, n);
           } else {
             xp->node = n;
-            ok = xmlXPathCompiledEvalToBoolean(a.test.get(), xp.get()) != 0;
+            ok = xmlXPathCompiledEvalToBoolean(a.test.get(), xp) != 0;
           }
           if (eval.crashed()) {
             return RuleSetReport{

@@ -21,6 +21,7 @@
 
 struct _xmlXPathCompExpr;
 struct _xmlXPathContext;
+struct _xmlDoc;
 
 namespace digitrade::trade::einvoice::internal {
 
@@ -29,11 +30,45 @@ struct XPathFree {
 };
 using CompiledXPath = std::unique_ptr<_xmlXPathCompExpr, XPathFree>;
 
+// Per-document index of the elements by name and of the attributes without
+// a namespace by name, in document order, built in one walk. It answers the
+// "//name" steps of the rule tables (rewritten to $_d.prefix.local and
+// $_a.name variables, see RewriteAbsoluteDescendants) and the candidate
+// nodes of rule contexts, so no rule walks the whole document.
+class DocIndex {
+ public:
+  explicit DocIndex(_xmlDoc* doc);
+  // Elements {ns}local in document order (empty ns: no namespace).
+  const std::vector<_xmlNode*>& Elements(std::string_view ns, std::string_view local);
+  // Every element, in document order.
+  const std::vector<_xmlNode*>& AllElements() const { return all_; }
+  // Attributes without a namespace named `local`, in document order.
+  const std::vector<_xmlNode*>& Attributes(std::string_view local);
+  // Document-order ordinal of an element (0-based). The walk also stores
+  // it where libxml2's xmlXPathOrderDocElems does, so XPath sorts node
+  // sets without walking up the tree.
+  static std::size_t Ordinal(const _xmlNode* element);
+
+ private:
+  _xmlDoc* doc_;
+  std::vector<_xmlNode*> all_;
+  // Keyed by the parser dictionary's name pointer: one hash of a pointer per node.
+  std::unordered_map<const unsigned char*, std::vector<_xmlNode*>> by_name_;
+  std::unordered_map<const unsigned char*, std::vector<_xmlNode*>> attrs_;
+  std::unordered_map<std::string, std::vector<_xmlNode*>> by_qname_;  // memo of Elements()
+  const std::vector<_xmlNode*> empty_;
+};
+
 // What a native check sees: XPath helpers relative to a node, xs:decimal
 // casts that record a dynamic error, and the crash flag.
 class EvalContext {
  public:
   explicit EvalContext(_xmlXPathContext* xp) : xp_(xp) {}
+
+  // Starts a new document: drops the index and the bound variables, clears the crash.
+  void Reset(_xmlDoc* doc);
+  // The index of the current document (of the XPath context), built on first use.
+  DocIndex& Index();
 
   std::vector<_xmlNode*> Nodes(_xmlNode* at, std::string_view xpath);
   bool Bool(_xmlNode* at, std::string_view xpath);
@@ -70,6 +105,7 @@ class EvalContext {
   _xmlXPathCompExpr* Compile(std::string_view xpath);
   _xmlXPathContext* xp_;
   std::unordered_map<std::string, CompiledXPath> cache_;
+  std::unique_ptr<DocIndex> index_;
   bool crashed_ = false;
   std::string crash_reason_;
 };
@@ -93,17 +129,37 @@ class CompiledRuleSet {
     CompiledXPath test;
     NativeCheck native = nullptr;
   };
+  // One step of a match pattern: a name test and its predicates.
+  struct Step {
+    std::string ns;                     // namespace URI; empty with `any_ns`
+    std::string local;                  // empty: any name ("*" or "prefix:*")
+    bool any_ns = false;                // "*"
+    bool descendant_before = false;     // "//" before this step (not the first)
+    std::string suffix;                 // pre-filter: the local name ends with this
+    bool blank_leaf = false;            // the predicate is not(*) and not(normalize-space())
+    std::vector<CompiledXPath> predicates;
+  };
+  // One branch of a match pattern: steps matched natively from the
+  // candidate node up through its ancestors, or, for the forms this does
+  // not cover, the branch as an XPath selecting its nodes.
+  struct Branch {
+    CompiledXPath xpath;  // fallback; null when `steps` is used
+    bool anchored = false;  // starts with "/": the first step is the root element
+    std::vector<Step> steps;
+  };
   struct Rule {
-    std::vector<CompiledXPath> contexts;  // one per branch of the match pattern
-    // Per branch, "namespace-uri local-name" of the element its last step
-    // selects, when it names one: a document without such an element
-    // cannot match, and the branch is skipped.
-    std::vector<std::string> last_step;
+    std::vector<Branch> branches;
     std::vector<Assert> asserts;
   };
   explicit CompiledRuleSet(RuleSetDef def) : def_(std::move(def)) {}
+  bool Matches(_xmlNode* n, const Branch& b, std::size_t step);
+  bool StepHolds(_xmlNode* n, const Step& s);
   RuleSetDef def_;
   std::vector<std::vector<Rule>> patterns_;
+  // Reused across documents: the XPath context, its extension functions
+  // and the expressions the native checks compile.
+  std::unique_ptr<_xmlXPathContext, void (*)(_xmlXPathContext*)> xp_{nullptr, nullptr};
+  std::unique_ptr<EvalContext> eval_;
 };
 
 // "cac:A | /x:B" -> "//cac:A | /x:B": a Schematron match pattern as an XPath
@@ -116,6 +172,12 @@ std::vector<std::string> MatchPatternBranches(std::string_view pattern);
 // (no positional predicates follow such steps in our tables), but libxml2
 // evaluates it without the quadratic node-set merges of descendant-or-self.
 std::string UseDescendantAxis(std::string_view xpath);
+
+// Leading "//prefix:name" and "//@name" steps (absolute, outside string
+// literals) -> "$_d.prefix.name" and "$_a.name": the same node sets in
+// document order, answered from the DocIndex instead of a walk of the
+// whole document. Other "//name" steps become "/descendant::name".
+std::string RewriteAbsoluteDescendants(std::string_view xpath);
 
 // xs:date castability of a string (YYYY-MM-DD, optional timezone, real day).
 bool IsXsDate(const std::string& s);
