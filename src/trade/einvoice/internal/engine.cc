@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -343,6 +344,9 @@ xmlXPathObjectPtr LookUpVariable(void* data, const xmlChar* name, const xmlChar*
   if (ns_uri == nullptr && n.starts_with("_a.")) {
     return WrapNodes(eval->Index().Attributes(n.substr(3)));
   }
+  if (ns_uri == nullptr && n.starts_with("_m.")) {
+    return WrapNodes(eval->Memo(std::strtoul(n.data() + 3, nullptr, 10)));
+  }
   xmlXPathContextPtr xp = eval->xpath_context();
   if (xp->varHash == nullptr) return nullptr;
   auto* v = static_cast<xmlXPathObjectPtr>(xmlHashLookup2(xp->varHash, name, ns_uri));
@@ -436,7 +440,62 @@ std::size_t IndexedStep(std::string_view s, std::string* var) {
   return end;
 }
 
-std::string RewriteDescendants(std::string_view xpath, bool use_index) {
+// The memoised absolute paths: "$_m.K" names the K-th text, evaluated once
+// per document (EvalContext::Memo).
+struct MemoTable {
+  std::mutex mu;
+  std::deque<std::string> texts;
+  std::map<std::string, std::size_t, std::less<>> ids;
+};
+MemoTable& Memos() {
+  static auto& t = *new MemoTable();
+  return t;
+}
+std::size_t MemoId(std::string text) {
+  auto& t = Memos();
+  std::lock_guard<std::mutex> lock(t.mu);
+  auto it = t.ids.find(text);
+  if (it != t.ids.end()) return it->second;
+  t.texts.push_back(text);
+  t.ids.emplace(std::move(text), t.texts.size() - 1);
+  return t.texts.size() - 1;
+}
+
+// End of the predicates and plain child steps ("/prefix:name[...]") that
+// follow position `i` of `xpath`, at most to the end of the path.
+std::size_t PathEnd(std::string_view xpath, std::size_t i) {
+  while (i < xpath.size()) {
+    if (xpath[i] == '[') {
+      int depth = 0;
+      char quote = 0;
+      std::size_t j = i;
+      for (; j < xpath.size(); ++j) {
+        const char c = xpath[j];
+        if (quote != 0) {
+          if (c == quote) quote = 0;
+          continue;
+        }
+        if (c == '\'' || c == '"') quote = c;
+        if (c == '[') ++depth;
+        if (c == ']' && --depth == 0) break;
+      }
+      if (j == xpath.size()) return i;
+      i = j + 1;
+      continue;
+    }
+    std::string var;
+    if (xpath[i] == '/' && i + 1 < xpath.size() && xpath[i + 1] != '/' && xpath[i + 1] != '@') {
+      const std::size_t n = IndexedStep(xpath.substr(i + 1), &var);
+      if (n == 0) return i;
+      i += 1 + n;
+      continue;
+    }
+    return i;
+  }
+  return i;
+}
+
+std::string RewriteDescendants(std::string_view xpath, bool use_index, bool memo = true) {
   std::string out;
   out.reserve(xpath.size() + 16);
   char quote = 0;
@@ -451,6 +510,16 @@ std::string RewriteDescendants(std::string_view xpath, bool use_index) {
     if (c == '/' && i + 1 < xpath.size() && xpath[i + 1] == '/') {
       std::string var;
       const std::size_t n = use_index && StartsAbsolutePath(out) ? IndexedStep(xpath.substr(i + 2), &var) : 0;
+      if (n > 0 && memo && xpath[i + 2] != '@') {
+        // A path that is more than the name: evaluated once per document.
+        const std::size_t end = PathEnd(xpath, i + 2 + n);
+        const std::string_view path = xpath.substr(i, end - i);
+        if (end > i + 2 + n && path.find('$') == std::string_view::npos) {
+          out += "$_m." + std::to_string(MemoId(RewriteDescendants(path, true, false)));
+          i = end - 1;
+          continue;
+        }
+      }
       if (n > 0) {
         out += var;
         i += 1 + n;
@@ -728,7 +797,36 @@ void EvalContext::Reset(_xmlDoc* doc) {
   xp_->node = reinterpret_cast<xmlNode*>(doc);
   xmlXPathRegisteredVariablesCleanup(xp_);
   index_.reset();
+  memo_.clear();
   ClearCrash();
+}
+
+const std::vector<_xmlNode*>& EvalContext::Memo(std::size_t id) {
+  if (id >= memo_.size()) memo_.resize(id + 1);
+  auto& m = memo_[id];
+  if (!m.done) {
+    std::string text;
+    {
+      auto& t = Memos();
+      std::lock_guard<std::mutex> lock(t.mu);
+      if (id < t.texts.size()) text = t.texts[id];
+    }
+    // Evaluated on its own: the crash it raises (if any) is kept with the
+    // result and raised again at every use, as evaluating it there would.
+    const bool was_crashed = crashed_;
+    std::string was_reason = crash_reason_;
+    ClearCrash();
+    xmlNode* at = xp_->node;
+    m.nodes = Nodes(reinterpret_cast<xmlNode*>(xp_->doc), text);
+    xp_->node = at;
+    m.done = true;
+    m.crashed = crashed_;
+    m.reason = crash_reason_;
+    crashed_ = was_crashed;
+    crash_reason_ = std::move(was_reason);
+  }
+  if (m.crashed) Crash(m.reason);
+  return m.nodes;
 }
 
 DocIndex& EvalContext::Index() {

@@ -69,6 +69,8 @@ class EvalContext {
   void Reset(_xmlDoc* doc);
   // The index of the current document (of the XPath context), built on first use.
   DocIndex& Index();
+  // The nodes of the id-th memoised absolute path ($_m.id), evaluated once per document.
+  const std::vector<_xmlNode*>& Memo(std::size_t id);
 
   std::vector<_xmlNode*> Nodes(_xmlNode* at, std::string_view xpath);
   bool Bool(_xmlNode* at, std::string_view xpath);
@@ -106,6 +108,13 @@ class EvalContext {
   _xmlXPathContext* xp_;
   std::unordered_map<std::string, CompiledXPath> cache_;
   std::unique_ptr<DocIndex> index_;
+  struct MemoEntry {
+    bool done = false;
+    bool crashed = false;
+    std::string reason;
+    std::vector<_xmlNode*> nodes;
+  };
+  std::vector<MemoEntry> memo_;
   bool crashed_ = false;
   std::string crash_reason_;
 };
