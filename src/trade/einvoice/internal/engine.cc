@@ -889,6 +889,389 @@ std::optional<std::string> TakePredicate(std::string_view s, std::size_t& i) {
 
 }  // namespace
 
+namespace {
+
+class FastParser {
+ public:
+  explicit FastParser(std::string_view s) : s_(s) {}
+
+  std::optional<FastTest> ParseAll() {
+    auto e = Or();
+    Skip();
+    if (!e || i_ != s_.size()) return std::nullopt;
+    return e;
+  }
+
+ private:
+  using Kind = FastTest::Kind;
+
+  void Skip() {
+    while (i_ < s_.size() && s_[i_] == ' ') ++i_;
+  }
+  bool Eat(std::string_view t) {
+    Skip();
+    if (s_.substr(i_).starts_with(t)) {
+      i_ += t.size();
+      return true;
+    }
+    return false;
+  }
+  // An operator keyword: followed by a space or "(".
+  bool EatWord(std::string_view w) {
+    Skip();
+    const std::size_t save = i_;
+    if (Eat(w) && i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '(')) return true;
+    i_ = save;
+    return false;
+  }
+
+  std::optional<FastTest> Or() {
+    auto left = And();
+    if (!left) return std::nullopt;
+    if (!EatWord("or")) return left;
+    FastTest t{Kind::kOr};
+    t.operands.push_back(std::move(*left));
+    do {
+      auto right = And();
+      if (!right) return std::nullopt;
+      t.operands.push_back(std::move(*right));
+    } while (EatWord("or"));
+    return t;
+  }
+
+  std::optional<FastTest> And() {
+    auto left = Unary();
+    if (!left) return std::nullopt;
+    if (!EatWord("and")) return left;
+    FastTest t{Kind::kAnd};
+    t.operands.push_back(std::move(*left));
+    do {
+      auto right = Unary();
+      if (!right) return std::nullopt;
+      t.operands.push_back(std::move(*right));
+    } while (EatWord("and"));
+    return t;
+  }
+
+  std::optional<std::string> Op() {
+    Skip();
+    for (std::string_view op : {"<=", ">=", "!=", "<", ">", "="}) {
+      if (Eat(op)) return std::string(op);
+    }
+    return std::nullopt;
+  }
+  std::optional<double> Number() {
+    Skip();
+    const std::size_t b = i_;
+    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+    if (b == i_) return std::nullopt;
+    return std::stod(std::string(s_.substr(b, i_ - b)));
+  }
+  std::optional<std::string> Literal() {
+    Skip();
+    if (i_ >= s_.size() || s_[i_] != '\'') return std::nullopt;
+    const auto e = s_.find('\'', i_ + 1);
+    if (e == std::string_view::npos) return std::nullopt;
+    std::string lit(s_.substr(i_ + 1, e - i_ - 1));
+    i_ = e + 1;
+    return lit;
+  }
+  std::optional<std::string> Name() {
+    const std::size_t b = i_;
+    if (i_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[i_]))) {
+      while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_'))
+        ++i_;
+    }
+    if (b == i_) return std::nullopt;
+    return std::string(s_.substr(b, i_ - b));
+  }
+  std::optional<FastTest::Path> Path() {
+    Skip();
+    FastTest::Path p;
+    if (i_ < s_.size() && s_[i_] == '.' && (i_ + 1 == s_.size() || s_[i_ + 1] != '.')) {
+      ++i_;
+      p.self = true;
+      return p;
+    }
+    if (i_ < s_.size() && s_[i_] == '@') {
+      ++i_;
+      auto n = Name();
+      if (!n) return std::nullopt;
+      p.attribute = *n;
+      return p;
+    }
+    while (true) {
+      auto prefix = Name();
+      if (!prefix || i_ >= s_.size() || s_[i_] != ':') return std::nullopt;
+      ++i_;
+      auto local = Name();
+      auto ns = NamespaceOf(*prefix);
+      if (!local || !ns) return std::nullopt;
+      p.steps.emplace_back(std::string(*ns), *local);
+      if (i_ < s_.size() && (s_[i_] == '(' || s_[i_] == '[' || s_[i_] == ':')) return std::nullopt;
+      if (i_ + 1 < s_.size() && s_[i_] == '/' && s_[i_ + 1] == '@') {
+        i_ += 2;
+        auto n = Name();
+        if (!n) return std::nullopt;
+        p.attribute = *n;
+        break;
+      }
+      if (i_ + 1 < s_.size() && s_[i_] == '/' && s_[i_ + 1] != '/') {
+        ++i_;
+        continue;
+      }
+      break;
+    }
+    if (i_ < s_.size() && (s_[i_] == '/' || s_[i_] == '[' || s_[i_] == '(')) return std::nullopt;
+    return p;
+  }
+  // "NAME(" PATH ")": the path argument of a one-argument function.
+  std::optional<FastTest::Path> PathArg() {
+    auto p = Path();
+    if (!p || !Eat(")")) return std::nullopt;
+    return p;
+  }
+
+  std::optional<FastTest> Unary() {
+    Skip();
+    const std::size_t save = i_;
+    auto with_path = [](Kind k, FastTest::Path p) {
+      FastTest t{k};
+      t.path = std::move(p);
+      return t;
+    };
+    if (Eat("not(")) {
+      auto e = Or();
+      if (!e || !Eat(")")) return std::nullopt;
+      FastTest t{Kind::kNot};
+      t.operands.push_back(std::move(*e));
+      return t;
+    }
+    if (Eat("exists(")) {
+      auto p = PathArg();
+      if (!p) return std::nullopt;
+      return with_path(Kind::kExists, std::move(*p));
+    }
+    const bool is_true = Eat("is-true(");
+    if (is_true || Eat("is-false(")) {
+      const bool want = is_true;
+      auto p = PathArg();
+      if (!p) return std::nullopt;
+      return with_path(want ? Kind::kIsTrue : Kind::kIsFalse, std::move(*p));
+    }
+    if (Eat("count(")) {
+      auto p = PathArg();
+      auto op = Op();
+      auto n = Number();
+      if (!p || !op || !n) return std::nullopt;
+      FastTest t = with_path(Kind::kCount, std::move(*p));
+      t.op = *op;
+      t.number = *n;
+      return t;
+    }
+    if (Eat("normalize-space(")) {
+      auto p = PathArg();
+      auto op = Op();
+      auto lit = Literal();
+      if (!p || !op || !lit || (*op != "=" && *op != "!=")) return std::nullopt;
+      FastTest t = with_path(*op == "=" ? Kind::kNormalizedEq : Kind::kNormalizedNe, std::move(*p));
+      t.literal = *lit;
+      return t;
+    }
+    if (Eat("string-length(substring-after(")) {
+      auto p = Path();
+      if (!p || !Eat(",'.'))")) return std::nullopt;
+      auto op = Op();
+      auto n = Number();
+      if (!op || !n) return std::nullopt;
+      FastTest t = with_path(Kind::kDecimals, std::move(*p));
+      t.op = *op;
+      t.number = *n;
+      return t;
+    }
+    if (Eat("contains(normalize-space(")) {
+      auto p = Path();
+      if (!p || !Eat("),' ')")) return std::nullopt;
+      return with_path(Kind::kContainsSpace, std::move(*p));
+    }
+    if (Eat("contains(")) {
+      auto lit = Literal();
+      if (!lit || !Eat(",") || !Eat("concat(' ',") || !Eat("normalize-space(")) return std::nullopt;
+      auto p = Path();
+      if (!p || !Eat(")") || !Eat(",") || !Eat("' '))")) return std::nullopt;
+      FastTest t = with_path(Kind::kInList, std::move(*p));
+      t.literal = *lit;
+      return t;
+    }
+    if (Eat("(")) {
+      auto e = Or();
+      if (!e || !Eat(")")) return std::nullopt;
+      return e;
+    }
+    i_ = save;
+    auto p = Path();
+    if (!p) return std::nullopt;
+    return with_path(Kind::kExists, std::move(*p));
+  }
+
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+// The nodes `p` selects from `at`, in document order.
+void Select(const FastTest::Path& p, xmlNode* at, std::vector<xmlNode*>& out) {
+  out.clear();
+  if (p.self) {
+    out.push_back(at);
+    return;
+  }
+  std::vector<xmlNode*> level{at};
+  std::vector<xmlNode*> next;
+  for (const auto& [ns, local] : p.steps) {
+    next.clear();
+    for (xmlNode* n : level) {
+      if (n->type != XML_ELEMENT_NODE && n->type != XML_DOCUMENT_NODE) continue;
+      for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && local == reinterpret_cast<const char*>(c->name) &&
+            HasNamespace(c, ns))
+          next.push_back(c);
+      }
+    }
+    level.swap(next);
+  }
+  if (p.attribute.empty()) {
+    out = std::move(level);
+    return;
+  }
+  for (xmlNode* n : level) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    for (xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+      if (a->ns == nullptr && p.attribute == reinterpret_cast<const char*>(a->name))
+        out.push_back(reinterpret_cast<xmlNode*>(a));
+    }
+  }
+}
+
+// XPath string-value: the text of an element's descendants, an attribute's value.
+void AppendStringValue(xmlNode* n, std::string& out) {
+  if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+    if (n->content != nullptr) out += reinterpret_cast<const char*>(n->content);
+    return;
+  }
+  if (n->type != XML_ELEMENT_NODE && n->type != XML_ATTRIBUTE_NODE &&
+      n->type != XML_DOCUMENT_NODE)
+    return;
+  for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE || c->type == XML_ELEMENT_NODE)
+      AppendStringValue(c, out);
+  }
+}
+
+std::string NormalizeSpace(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (IsXmlSpace(static_cast<xmlChar>(c))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+bool Compare(double a, const std::string& op, double b) {
+  if (op == "=") return a == b;
+  if (op == "!=") return a != b;
+  if (op == "<") return a < b;
+  if (op == "<=") return a <= b;
+  if (op == ">") return a > b;
+  return a >= b;
+}
+
+}  // namespace
+
+std::optional<FastTest> FastTest::Parse(std::string_view xpath) {
+  return FastParser(xpath).ParseAll();
+}
+
+bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
+  switch (kind) {
+    case Kind::kOr:
+      for (const auto& o : operands) {
+        if (o.Eval(at, ctx)) return true;
+      }
+      return false;
+    case Kind::kAnd:
+      for (const auto& o : operands) {
+        if (!o.Eval(at, ctx)) return false;
+      }
+      return true;
+    case Kind::kNot:
+      return !operands[0].Eval(at, ctx);
+    default:
+      break;
+  }
+  thread_local std::vector<xmlNode*> nodes;
+  Select(path, at, nodes);
+  switch (kind) {
+    case Kind::kExists:
+      return !nodes.empty();
+    case Kind::kCount:
+      return Compare(static_cast<double>(nodes.size()), op, number);
+    case Kind::kIsTrue:
+    case Kind::kIsFalse: {
+      bool r = false;
+      const bool want = kind == Kind::kIsTrue;
+      for (xmlNode* n : nodes) {
+        std::string v;
+        AppendStringValue(n, v);
+        v = Trim(v);
+        if (v == "true" || v == "1") {
+          r = r || want;
+        } else if (v == "false" || v == "0") {
+          r = r || !want;
+        } else {
+          ctx.Crash(fmt::format("xs:boolean('{}'): invalid value", v));
+        }
+      }
+      return r;
+    }
+    default:
+      break;
+  }
+  // The string functions take one item: several are the reference's error.
+  if (nodes.size() > 1) {
+    ctx.Crash("a sequence of more than one item is not allowed as a function argument");
+  }
+  std::string value;
+  if (!nodes.empty()) AppendStringValue(nodes[0], value);
+  switch (kind) {
+    case Kind::kNormalizedEq:
+      return NormalizeSpace(value) == literal;
+    case Kind::kNormalizedNe:
+      return NormalizeSpace(value) != literal;
+    case Kind::kDecimals: {
+      const auto dot = value.find('.');
+      double chars = 0;
+      if (dot != std::string::npos) {
+        for (std::size_t k = dot + 1; k < value.size(); ++k) {
+          if ((static_cast<unsigned char>(value[k]) & 0xC0) != 0x80) ++chars;
+        }
+      }
+      return Compare(chars, op, number);
+    }
+    case Kind::kContainsSpace:
+      return NormalizeSpace(value).find(' ') != std::string::npos;
+    case Kind::kInList:
+      return literal.find(" " + NormalizeSpace(value) + " ") != std::string::npos;
+    default:
+      return false;
+  }
+}
+
 Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def) {
   std::unique_ptr<CompiledRuleSet> rs(new CompiledRuleSet(std::move(def)));
   rs->xp_ = {xmlXPathNewContext(nullptr), &xmlXPathFreeContext};
@@ -950,6 +1333,7 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
         CompiledXPath c(CompileOptimized(xp, *pred));
         if (!c) return std::nullopt;
         step.predicates.push_back(std::move(c));
+        step.fast_predicates.push_back(FastTest::Parse(*pred));
       }
       out.steps.push_back(std::move(step));
       if (i == b.size()) return out;
@@ -988,6 +1372,7 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
         } else {
           ca.test.reset(CompileOptimized(xp, a.test));
           if (!ca.test) return Internal(fmt::format("{}: bad test {}", a.id, a.test));
+          ca.fast = FastTest::Parse(a.test);
         }
         rule.asserts.push_back(std::move(ca));
       }
@@ -1006,6 +1391,12 @@ bool CompiledRuleSet::StepHolds(_xmlNode* n, const Step& s) {
   if (s.blank_leaf && !IsBlankLeaf(n)) return false;
   xmlXPathContext* xp = xp_.get();
   for (std::size_t k = 0; k < s.predicates.size(); ++k) {
+    if (s.fast_predicates[k]) {
+      const bool ok = s.fast_predicates[k]->Eval(n, *eval_);
+      eval_->ClearCrash();  // as below
+      if (!ok) return false;
+      continue;
+    }
     xp->node = n;
     xmlXPathObjectPtr r = xmlXPathCompiledEval(s.predicates[k].get(), xp);
     bool ok = false;
@@ -1108,6 +1499,8 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
           bool ok;
           if (a.native != nullptr) {
             ok = a.native(eval, n);
+          } else if (a.fast) {
+            ok = a.fast->Eval(n, eval);
           } else {
             xp->node = n;
             ok = xmlXPathCompiledEvalToBoolean(a.test.get(), xp) != 0;

@@ -122,6 +122,36 @@ class EvalContext {
 // Binds a rule set's variables for one document (the official <let>s).
 using VariableBinder = void (*)(EvalContext& ctx, _xmlNode* doc_node);
 
+// The simplest test forms of the tables, evaluated natively without
+// libxml2's XPath: boolean combinations (and, or, not, parentheses) of
+// exists(P), P, count(P) OP N, normalize-space(P) = / != 'literal',
+// string-length(substring-after(P,'.')) OP N, contains(normalize-space(P),' '),
+// contains('LIST', concat(' ', normalize-space(P), ' ')), is-true(P) and
+// is-false(P), where P is ".", "@name" or child steps "prefix:name/..."
+// optionally ending in "/@name". Same results and the same dynamic errors
+// (several items where one is expected; bad xs:boolean values) as the XPath.
+struct FastTest {
+  enum class Kind {
+    kOr, kAnd, kNot, kExists, kCount, kNormalizedEq, kNormalizedNe, kDecimals,
+    kContainsSpace, kInList, kIsTrue, kIsFalse
+  };
+  struct Path {
+    bool self = false;
+    std::vector<std::pair<std::string, std::string>> steps;  // {ns, local}
+    std::string attribute;                                   // final "@name"
+  };
+  Kind kind;
+  std::vector<FastTest> operands;  // kOr, kAnd, kNot
+  Path path;
+  std::string literal;
+  std::string op;  // comparison: "=", "!=", "<", "<=", ">", ">="
+  double number = 0;
+
+  // nullopt when `xpath` is not one of these forms.
+  static std::optional<FastTest> Parse(std::string_view xpath);
+  bool Eval(_xmlNode* at, EvalContext& ctx) const;
+};
+
 class CompiledRuleSet {
  public:
   // Errors: internal when an expression in the table does not compile or
@@ -137,6 +167,7 @@ class CompiledRuleSet {
     const AssertDef* def;
     CompiledXPath test;
     NativeCheck native = nullptr;
+    std::optional<FastTest> fast;
   };
   // One step of a match pattern: a name test and its predicates.
   struct Step {
@@ -147,6 +178,7 @@ class CompiledRuleSet {
     std::string suffix;                 // pre-filter: the local name ends with this
     bool blank_leaf = false;            // the predicate is not(*) and not(normalize-space())
     std::vector<CompiledXPath> predicates;
+    std::vector<std::optional<FastTest>> fast_predicates;  // per predicate
   };
   // One branch of a match pattern: steps matched natively from the
   // candidate node up through its ancestors, or, for the forms this does
