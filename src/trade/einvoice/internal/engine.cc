@@ -607,19 +607,26 @@ void SetUpXPathContext(_xmlXPathContext* xp, EvalContext* eval) {
   xp->userData = eval;
 }
 
-_xmlXPathCompExpr* EvalContext::Compile(std::string_view xpath) {
+const EvalContext::Compiled* EvalContext::Lookup(std::string_view xpath) {
   std::string key(xpath);
   auto it = cache_.find(key);
-  if (it != cache_.end()) return it->second.get();
-  CompiledXPath c(CompileOptimized(xp_, key));
-  auto* raw = c.get();
-  cache_.emplace(std::move(key), std::move(c));
-  return raw;
+  if (it != cache_.end()) return &it->second;
+  Compiled c{CompiledXPath(CompileOptimized(xp_, key)), FastTest::ParsePath(key)};
+  return &cache_.emplace(std::move(key), std::move(c)).first->second;
+}
+
+_xmlXPathCompExpr* EvalContext::Compile(std::string_view xpath) {
+  return Lookup(xpath)->xpath.get();
 }
 
 std::vector<_xmlNode*> EvalContext::Nodes(_xmlNode* at, std::string_view xpath) {
   std::vector<_xmlNode*> out;
-  auto* comp = Compile(xpath);
+  const Compiled* c = Lookup(xpath);
+  if (c->path) {
+    FastTest::Select(*c->path, at, out);
+    return out;
+  }
+  auto* comp = c->xpath.get();
   if (comp == nullptr) {
     Crash(fmt::format("bad XPath {}", xpath));
     return out;
@@ -895,6 +902,13 @@ class FastParser {
  public:
   explicit FastParser(std::string_view s) : s_(s) {}
 
+  std::optional<FastTest::Path> PathAll() {
+    auto p = Path();
+    Skip();
+    if (!p || i_ != s_.size()) return std::nullopt;
+    return p;
+  }
+
   std::optional<FastTest> ParseAll() {
     auto e = Or();
     Skip();
@@ -988,6 +1002,10 @@ class FastParser {
   std::optional<FastTest::Path> Path() {
     Skip();
     FastTest::Path p;
+    while (s_.substr(i_).starts_with("../")) {
+      ++p.up;
+      i_ += 3;
+    }
     if (i_ < s_.size() && s_[i_] == '.' && (i_ + 1 == s_.size() || s_[i_ + 1] != '.')) {
       ++i_;
       p.self = true;
@@ -1101,6 +1119,13 @@ class FastParser {
       if (!p || !Eat(")") || !Eat(",") || !Eat("' '))")) return std::nullopt;
       FastTest t = with_path(Kind::kInList, std::move(*p));
       t.literal = *lit;
+      auto codes = std::make_shared<std::unordered_set<std::string>>();
+      for (std::size_t b = 0; b < lit->size();) {
+        const auto e = std::min(lit->find(' ', b), lit->size());
+        if (e > b && b > 0 && e < lit->size()) codes->insert(lit->substr(b, e - b));
+        b = e + 1;
+      }
+      t.codes = std::move(codes);
       return t;
     }
     if (Eat("(")) {
@@ -1118,9 +1143,12 @@ class FastParser {
   std::size_t i_ = 0;
 };
 
-// The nodes `p` selects from `at`, in document order.
-void Select(const FastTest::Path& p, xmlNode* at, std::vector<xmlNode*>& out) {
+}  // namespace
+
+void FastTest::Select(const Path& p, xmlNode* at, std::vector<xmlNode*>& out) {
   out.clear();
+  for (int k = 0; k < p.up && at != nullptr; ++k) at = at->parent;
+  if (at == nullptr) return;
   if (p.self) {
     out.push_back(at);
     return;
@@ -1151,6 +1179,8 @@ void Select(const FastTest::Path& p, xmlNode* at, std::vector<xmlNode*>& out) {
     }
   }
 }
+
+namespace {
 
 // XPath string-value: the text of an element's descendants, an attribute's value.
 void AppendStringValue(xmlNode* n, std::string& out) {
@@ -1195,6 +1225,10 @@ bool Compare(double a, const std::string& op, double b) {
 
 std::optional<FastTest> FastTest::Parse(std::string_view xpath) {
   return FastParser(xpath).ParseAll();
+}
+
+std::optional<FastTest::Path> FastTest::ParsePath(std::string_view xpath) {
+  return FastParser(xpath).PathAll();
 }
 
 bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
@@ -1265,8 +1299,11 @@ bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
     }
     case Kind::kContainsSpace:
       return NormalizeSpace(value).find(' ') != std::string::npos;
-    case Kind::kInList:
-      return literal.find(" " + NormalizeSpace(value) + " ") != std::string::npos;
+    case Kind::kInList: {
+      const std::string v = NormalizeSpace(value);
+      if (!v.empty() && v.find(' ') == std::string::npos) return codes->contains(v);
+      return literal.find(" " + v + " ") != std::string::npos;
+    }
     default:
       return false;
   }

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/result.h"
@@ -29,6 +30,46 @@ struct XPathFree {
   void operator()(_xmlXPathCompExpr* e) const;
 };
 using CompiledXPath = std::unique_ptr<_xmlXPathCompExpr, XPathFree>;
+
+class EvalContext;
+
+// The simplest test forms of the tables, evaluated natively without
+// libxml2's XPath: boolean combinations (and, or, not, parentheses) of
+// exists(P), P, count(P) OP N, normalize-space(P) = / != 'literal',
+// string-length(substring-after(P,'.')) OP N, contains(normalize-space(P),' '),
+// contains('LIST', concat(' ', normalize-space(P), ' ')), is-true(P) and
+// is-false(P), where P is ".", "@name" or child steps "prefix:name/..."
+// optionally ending in "/@name". Same results and the same dynamic errors
+// (several items where one is expected; bad xs:boolean values) as the XPath.
+struct FastTest {
+  enum class Kind {
+    kOr, kAnd, kNot, kExists, kCount, kNormalizedEq, kNormalizedNe, kDecimals,
+    kContainsSpace, kInList, kIsTrue, kIsFalse
+  };
+  struct Path {
+    bool self = false;
+    int up = 0;  // leading "../" steps
+    std::vector<std::pair<std::string, std::string>> steps;  // {ns, local}
+    std::string attribute;                                   // final "@name"
+  };
+  Kind kind;
+  std::vector<FastTest> operands;  // kOr, kAnd, kNot
+  Path path;
+  std::string literal;
+  // kInList: the codes of `literal` with a space on both sides, so that
+  // contains(literal, ' v ') is a set look-up for a v without spaces.
+  std::shared_ptr<const std::unordered_set<std::string>> codes;
+  std::string op;  // comparison: "=", "!=", "<", "<=", ">", ">="
+  double number = 0;
+
+  // nullopt when `xpath` is not one of these forms.
+  static std::optional<FastTest> Parse(std::string_view xpath);
+  // nullopt when `xpath` is not a path P as above.
+  static std::optional<Path> ParsePath(std::string_view xpath);
+  // The nodes `path` selects from `at`, in document order.
+  static void Select(const Path& path, _xmlNode* at, std::vector<_xmlNode*>& out);
+  bool Eval(_xmlNode* at, EvalContext& ctx) const;
+};
 
 // Per-document index of the elements by name and of the attributes without
 // a namespace by name, in document order, built in one walk. It answers the
@@ -106,7 +147,12 @@ class EvalContext {
  private:
   _xmlXPathCompExpr* Compile(std::string_view xpath);
   _xmlXPathContext* xp_;
-  std::unordered_map<std::string, CompiledXPath> cache_;
+  struct Compiled {
+    CompiledXPath xpath;
+    std::optional<FastTest::Path> path;  // a plain path: walked natively
+  };
+  const Compiled* Lookup(std::string_view xpath);
+  std::unordered_map<std::string, Compiled> cache_;
   std::unique_ptr<DocIndex> index_;
   struct MemoEntry {
     bool done = false;
@@ -121,36 +167,6 @@ class EvalContext {
 
 // Binds a rule set's variables for one document (the official <let>s).
 using VariableBinder = void (*)(EvalContext& ctx, _xmlNode* doc_node);
-
-// The simplest test forms of the tables, evaluated natively without
-// libxml2's XPath: boolean combinations (and, or, not, parentheses) of
-// exists(P), P, count(P) OP N, normalize-space(P) = / != 'literal',
-// string-length(substring-after(P,'.')) OP N, contains(normalize-space(P),' '),
-// contains('LIST', concat(' ', normalize-space(P), ' ')), is-true(P) and
-// is-false(P), where P is ".", "@name" or child steps "prefix:name/..."
-// optionally ending in "/@name". Same results and the same dynamic errors
-// (several items where one is expected; bad xs:boolean values) as the XPath.
-struct FastTest {
-  enum class Kind {
-    kOr, kAnd, kNot, kExists, kCount, kNormalizedEq, kNormalizedNe, kDecimals,
-    kContainsSpace, kInList, kIsTrue, kIsFalse
-  };
-  struct Path {
-    bool self = false;
-    std::vector<std::pair<std::string, std::string>> steps;  // {ns, local}
-    std::string attribute;                                   // final "@name"
-  };
-  Kind kind;
-  std::vector<FastTest> operands;  // kOr, kAnd, kNot
-  Path path;
-  std::string literal;
-  std::string op;  // comparison: "=", "!=", "<", "<=", ">", ">="
-  double number = 0;
-
-  // nullopt when `xpath` is not one of these forms.
-  static std::optional<FastTest> Parse(std::string_view xpath);
-  bool Eval(_xmlNode* at, EvalContext& ctx) const;
-};
 
 class CompiledRuleSet {
  public:
