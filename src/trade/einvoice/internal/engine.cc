@@ -442,23 +442,36 @@ std::size_t IndexedStep(std::string_view s, std::string* var) {
 
 // The memoised absolute paths: "$_m.K" names the K-th text, evaluated once
 // per document (EvalContext::Memo).
+struct MemoEntryDef {
+  std::string text;                    // as written ("//cac:X[...]/...")
+  std::optional<FastTest::Path> path;  // when it is a FastTest path
+  std::string indexed;                 // else: the XPath, without memoising itself
+};
 struct MemoTable {
   std::mutex mu;
-  std::deque<std::string> texts;
+  std::deque<MemoEntryDef> entries;  // immutable once added
   std::map<std::string, std::size_t, std::less<>> ids;
 };
 MemoTable& Memos() {
   static auto& t = *new MemoTable();
   return t;
 }
+std::string RewriteDescendants(std::string_view xpath, bool use_index, bool memo);
+
 std::size_t MemoId(std::string text) {
   auto& t = Memos();
   std::lock_guard<std::mutex> lock(t.mu);
   auto it = t.ids.find(text);
   if (it != t.ids.end()) return it->second;
-  t.texts.push_back(text);
-  t.ids.emplace(std::move(text), t.texts.size() - 1);
-  return t.texts.size() - 1;
+  t.entries.push_back({text, FastTest::ParsePath(text), RewriteDescendants(text, true, false)});
+  t.ids.emplace(std::move(text), t.entries.size() - 1);
+  return t.entries.size() - 1;
+}
+
+const MemoEntryDef* MemoDef(std::size_t id) {
+  auto& t = Memos();
+  std::lock_guard<std::mutex> lock(t.mu);
+  return id < t.entries.size() ? &t.entries[id] : nullptr;
 }
 
 // End of the predicates and plain child steps ("/prefix:name[...]") that
@@ -495,7 +508,7 @@ std::size_t PathEnd(std::string_view xpath, std::size_t i) {
   return i;
 }
 
-std::string RewriteDescendants(std::string_view xpath, bool use_index, bool memo = true) {
+std::string RewriteDescendants(std::string_view xpath, bool use_index, bool memo) {
   std::string out;
   out.reserve(xpath.size() + 16);
   char quote = 0;
@@ -515,7 +528,7 @@ std::string RewriteDescendants(std::string_view xpath, bool use_index, bool memo
         const std::size_t end = PathEnd(xpath, i + 2 + n);
         const std::string_view path = xpath.substr(i, end - i);
         if (end > i + 2 + n && path.find('$') == std::string_view::npos) {
-          out += "$_m." + std::to_string(MemoId(RewriteDescendants(path, true, false)));
+          out += "$_m." + std::to_string(MemoId(std::string(path)));
           i = end - 1;
           continue;
         }
@@ -542,11 +555,11 @@ std::string RewriteDescendants(std::string_view xpath, bool use_index, bool memo
 }  // namespace
 
 std::string UseDescendantAxis(std::string_view xpath) {
-  return RewriteDescendants(xpath, false);
+  return RewriteDescendants(xpath, false, false);
 }
 
 std::string RewriteAbsoluteDescendants(std::string_view xpath) {
-  return RewriteDescendants(xpath, true);
+  return RewriteDescendants(xpath, true, true);
 }
 
 namespace {
@@ -623,7 +636,7 @@ std::vector<_xmlNode*> EvalContext::Nodes(_xmlNode* at, std::string_view xpath) 
   std::vector<_xmlNode*> out;
   const Compiled* c = Lookup(xpath);
   if (c->path) {
-    FastTest::Select(*c->path, at, out);
+    FastTest::Select(*c->path, at, *this, out);
     return out;
   }
   auto* comp = c->xpath.get();
@@ -812,19 +825,21 @@ const std::vector<_xmlNode*>& EvalContext::Memo(std::size_t id) {
   if (id >= memo_.size()) memo_.resize(id + 1);
   auto& m = memo_[id];
   if (!m.done) {
-    std::string text;
-    {
-      auto& t = Memos();
-      std::lock_guard<std::mutex> lock(t.mu);
-      if (id < t.texts.size()) text = t.texts[id];
-    }
+    const MemoEntryDef* def = MemoDef(id);
     // Evaluated on its own: the crash it raises (if any) is kept with the
     // result and raised again at every use, as evaluating it there would.
     const bool was_crashed = crashed_;
     std::string was_reason = crash_reason_;
     ClearCrash();
     xmlNode* at = xp_->node;
-    m.nodes = Nodes(reinterpret_cast<xmlNode*>(xp_->doc), text);
+    xmlNode* doc_node = reinterpret_cast<xmlNode*>(xp_->doc);
+    if (def == nullptr) {
+      Crash(fmt::format("no memoised path {}", id));
+    } else if (def->path) {
+      FastTest::Select(*def->path, doc_node, *this, m.nodes);
+    } else {
+      m.nodes = Nodes(doc_node, def->indexed);
+    }
     xp_->node = at;
     m.done = true;
     m.crashed = crashed_;
@@ -1006,17 +1021,30 @@ class FastParser {
       ++p.up;
       i_ += 3;
     }
-    if (i_ < s_.size() && s_[i_] == '.' && (i_ + 1 == s_.size() || s_[i_ + 1] != '.')) {
+    if (p.up == 0 && i_ < s_.size() && s_[i_] == '.' &&
+        (i_ + 1 == s_.size() || (s_[i_ + 1] != '.' && s_[i_ + 1] != '/'))) {
       ++i_;
       p.self = true;
       return p;
     }
-    if (i_ < s_.size() && s_[i_] == '@') {
+    if (p.up == 0 && i_ < s_.size() && s_[i_] == '@') {
       ++i_;
       auto n = Name();
-      if (!n) return std::nullopt;
+      if (!n || (i_ < s_.size() && (s_[i_] == ':' || s_[i_] == '(' || s_[i_] == '['))) return std::nullopt;
       p.attribute = *n;
       return p;
+    }
+    if (p.up == 0) {
+      if (s_.substr(i_).starts_with("//")) {
+        p.from_root = true;
+        i_ += 2;
+      } else if (s_.substr(i_).starts_with("ancestor::")) {
+        p.ancestor = true;
+        i_ += 10;
+      } else if (s_.substr(i_).starts_with("self::")) {
+        p.self_step = true;
+        i_ += 6;
+      }
     }
     while (true) {
       auto prefix = Name();
@@ -1025,8 +1053,16 @@ class FastParser {
       auto local = Name();
       auto ns = NamespaceOf(*prefix);
       if (!local || !ns) return std::nullopt;
-      p.steps.emplace_back(std::string(*ns), *local);
-      if (i_ < s_.size() && (s_[i_] == '(' || s_[i_] == '[' || s_[i_] == ':')) return std::nullopt;
+      FastTest::Step step{std::string(*ns), *local, {}};
+      if (i_ < s_.size() && (s_[i_] == '(' || s_[i_] == ':')) return std::nullopt;
+      while (i_ < s_.size() && s_[i_] == '[') {
+        ++i_;
+        auto pred = Or();
+        if (!pred || !Eat("]")) return std::nullopt;
+        step.predicates.push_back(std::move(*pred));
+      }
+      p.steps.push_back(std::move(step));
+      if (p.self_step) break;
       if (i_ + 1 < s_.size() && s_[i_] == '/' && s_[i_ + 1] == '@') {
         i_ += 2;
         auto n = Name();
@@ -1040,9 +1076,11 @@ class FastParser {
       }
       break;
     }
-    if (i_ < s_.size() && (s_[i_] == '/' || s_[i_] == '[' || s_[i_] == '(')) return std::nullopt;
+    if (i_ < s_.size() && (s_[i_] == '/' || s_[i_] == '[' || s_[i_] == '(' || s_[i_] == ':'))
+      return std::nullopt;
     return p;
   }
+
   // "NAME(" PATH ")": the path argument of a one-argument function.
   std::optional<FastTest::Path> PathArg() {
     auto p = Path();
@@ -1088,11 +1126,24 @@ class FastParser {
       return t;
     }
     if (Eat("normalize-space(")) {
+      const bool upper = Eat("upper-case(");
       auto p = PathArg();
+      if (upper && !Eat(")")) return std::nullopt;
       auto op = Op();
       auto lit = Literal();
       if (!p || !op || !lit || (*op != "=" && *op != "!=")) return std::nullopt;
       FastTest t = with_path(*op == "=" ? Kind::kNormalizedEq : Kind::kNormalizedNe, std::move(*p));
+      t.literal = *lit;
+      t.upper = upper;
+      return t;
+    }
+    if (Eat("substring(name(), string-length(name()) - ")) {
+      auto n = Number();
+      if (!n || !Eat(")") || !Eat("=")) return std::nullopt;
+      auto lit = Literal();
+      if (!lit) return std::nullopt;
+      FastTest t{Kind::kNameSuffix};
+      t.number = *n;
       t.literal = *lit;
       return t;
     }
@@ -1145,7 +1196,25 @@ class FastParser {
 
 }  // namespace
 
-void FastTest::Select(const Path& p, xmlNode* at, std::vector<xmlNode*>& out) {
+namespace {
+bool StepMatches(const FastTest::Step& st, xmlNode* c) {
+  return c->type == XML_ELEMENT_NODE && c->name[0] == st.local[0] &&
+         st.local == reinterpret_cast<const char*>(c->name) && HasNamespace(c, st.ns);
+}
+// Keeps the nodes of `level` for which every predicate of `st` holds (each
+// predicate evaluated at every node, as XPath does).
+void Filter(const FastTest::Step& st, std::vector<xmlNode*>& level, EvalContext& ctx) {
+  for (const auto& pred : st.predicates) {
+    std::size_t kept = 0;
+    for (xmlNode* n : level) {
+      if (pred.Eval(n, ctx)) level[kept++] = n;
+    }
+    level.resize(kept);
+  }
+}
+}  // namespace
+
+void FastTest::Select(const Path& p, xmlNode* at, EvalContext& ctx, std::vector<xmlNode*>& out) {
   out.clear();
   for (int k = 0; k < p.up && at != nullptr; ++k) at = at->parent;
   if (at == nullptr) return;
@@ -1153,18 +1222,36 @@ void FastTest::Select(const Path& p, xmlNode* at, std::vector<xmlNode*>& out) {
     out.push_back(at);
     return;
   }
-  std::vector<xmlNode*> level{at};
+  std::vector<xmlNode*> level;
+  std::size_t first = 0;
+  if (p.from_root || p.ancestor || p.self_step) {
+    const Step& st = p.steps[0];
+    if (p.from_root) {
+      level = ctx.Index().Elements(st.ns, st.local);
+    } else if (p.self_step) {
+      if (StepMatches(st, at)) level.push_back(at);
+    } else {
+      for (xmlNode* a = at->parent; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
+        if (StepMatches(st, a)) level.push_back(a);
+      }
+      std::reverse(level.begin(), level.end());  // document order
+    }
+    Filter(st, level, ctx);
+    first = 1;
+  } else {
+    level.push_back(at);
+  }
   std::vector<xmlNode*> next;
-  for (const auto& [ns, local] : p.steps) {
+  for (std::size_t k = first; k < p.steps.size(); ++k) {
+    const Step& st = p.steps[k];
     next.clear();
     for (xmlNode* n : level) {
       if (n->type != XML_ELEMENT_NODE && n->type != XML_DOCUMENT_NODE) continue;
       for (xmlNode* c = n->children; c != nullptr; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE && local == reinterpret_cast<const char*>(c->name) &&
-            HasNamespace(c, ns))
-          next.push_back(c);
+        if (StepMatches(st, c)) next.push_back(c);
       }
     }
+    Filter(st, next, ctx);
     level.swap(next);
   }
   if (p.attribute.empty()) {
@@ -1248,8 +1335,25 @@ bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
     default:
       break;
   }
-  thread_local std::vector<xmlNode*> nodes;
-  Select(path, at, nodes);
+  if (kind == Kind::kNameSuffix) {
+    // substring(name(), string-length(name()) - number): the last number + 1
+    // characters of the qualified name.
+    std::string name;
+    if (at->type == XML_ELEMENT_NODE || at->type == XML_ATTRIBUTE_NODE) {
+      if (at->ns != nullptr && at->ns->prefix != nullptr)
+        name = std::string(reinterpret_cast<const char*>(at->ns->prefix)) + ":";
+      name += reinterpret_cast<const char*>(at->name);
+    }
+    std::size_t keep = static_cast<std::size_t>(number) + 1;
+    std::size_t pos = name.size();
+    while (pos > 0 && keep > 0) {
+      --pos;
+      if ((static_cast<unsigned char>(name[pos]) & 0xC0) != 0x80) --keep;
+    }
+    return std::string_view(name).substr(pos) == literal;
+  }
+  std::vector<xmlNode*> nodes;
+  Select(path, at, ctx, nodes);
   switch (kind) {
     case Kind::kExists:
       return !nodes.empty();
@@ -1284,9 +1388,14 @@ bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
   if (!nodes.empty()) AppendStringValue(nodes[0], value);
   switch (kind) {
     case Kind::kNormalizedEq:
-      return NormalizeSpace(value) == literal;
-    case Kind::kNormalizedNe:
-      return NormalizeSpace(value) != literal;
+    case Kind::kNormalizedNe: {
+      if (upper) {
+        for (char& c : value) {
+          if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        }
+      }
+      return (NormalizeSpace(value) == literal) == (kind == Kind::kNormalizedEq);
+    }
     case Kind::kDecimals: {
       const auto dot = value.find('.');
       double chars = 0;

@@ -35,22 +35,32 @@ class EvalContext;
 
 // The simplest test forms of the tables, evaluated natively without
 // libxml2's XPath: boolean combinations (and, or, not, parentheses) of
-// exists(P), P, count(P) OP N, normalize-space(P) = / != 'literal',
+// exists(P), P, count(P) OP N, normalize-space(P) = / != 'literal' (also
+// of upper-case(P)), substring(name(), string-length(name()) - N) = 'suffix',
 // string-length(substring-after(P,'.')) OP N, contains(normalize-space(P),' '),
 // contains('LIST', concat(' ', normalize-space(P), ' ')), is-true(P) and
-// is-false(P), where P is ".", "@name" or child steps "prefix:name/..."
-// optionally ending in "/@name". Same results and the same dynamic errors
+// is-false(P), where P is ".", "@name" or steps "prefix:name[predicate]/..."
+// (child steps after "../"s, or from "//", "ancestor::" or "self::")
+// optionally ending in "/@name", the predicates being such tests. Same results and the same dynamic errors
 // (several items where one is expected; bad xs:boolean values) as the XPath.
 struct FastTest {
   enum class Kind {
     kOr, kAnd, kNot, kExists, kCount, kNormalizedEq, kNormalizedNe, kDecimals,
-    kContainsSpace, kInList, kIsTrue, kIsFalse
+    kContainsSpace, kInList, kIsTrue, kIsFalse, kNameSuffix
+  };
+  struct Step {
+    std::string ns;
+    std::string local;
+    std::vector<FastTest> predicates;  // boolean predicates only
   };
   struct Path {
     bool self = false;
-    int up = 0;  // leading "../" steps
-    std::vector<std::pair<std::string, std::string>> steps;  // {ns, local}
-    std::string attribute;                                   // final "@name"
+    bool from_root = false;  // "//prefix:name...": the first step from the document index
+    bool ancestor = false;   // "ancestor::prefix:name...": the first step on the ancestor axis
+    bool self_step = false;  // "self::prefix:name"
+    int up = 0;              // leading "../" steps
+    std::vector<Step> steps;
+    std::string attribute;  // final "@name"
   };
   Kind kind;
   std::vector<FastTest> operands;  // kOr, kAnd, kNot
@@ -61,13 +71,14 @@ struct FastTest {
   std::shared_ptr<const std::unordered_set<std::string>> codes;
   std::string op;  // comparison: "=", "!=", "<", "<=", ">", ">="
   double number = 0;
+  bool upper = false;  // normalize-space(upper-case(P))
 
   // nullopt when `xpath` is not one of these forms.
   static std::optional<FastTest> Parse(std::string_view xpath);
   // nullopt when `xpath` is not a path P as above.
   static std::optional<Path> ParsePath(std::string_view xpath);
   // The nodes `path` selects from `at`, in document order.
-  static void Select(const Path& path, _xmlNode* at, std::vector<_xmlNode*>& out);
+  static void Select(const Path& path, _xmlNode* at, EvalContext& ctx, std::vector<_xmlNode*>& out);
   bool Eval(_xmlNode* at, EvalContext& ctx) const;
 };
 
