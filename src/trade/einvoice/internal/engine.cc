@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -1528,12 +1529,35 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
   return rs;
 }
 
-bool CompiledRuleSet::StepHolds(_xmlNode* n, const Step& s) {
+namespace {
+// The name test of a pattern step.
+template <typename StepT>
+bool NameHolds(const xmlNode* n, const StepT& s) {
   if (n == nullptr || n->type != XML_ELEMENT_NODE) return false;
-  const std::string_view name(reinterpret_cast<const char*>(n->name));
-  if (!s.local.empty() && name != s.local) return false;
+  const char* name = reinterpret_cast<const char*>(n->name);
+  if (!s.local.empty() && (name[0] != s.local[0] || std::strcmp(name, s.local.c_str()) != 0))
+    return false;
   if (!s.any_ns && !HasNamespace(n, s.ns)) return false;
-  if (!s.suffix.empty() && !name.ends_with(s.suffix)) return false;
+  return s.suffix.empty() || std::string_view(name).ends_with(s.suffix);
+}
+}  // namespace
+
+bool CompiledRuleSet::NamesMatch(_xmlNode* n, const Branch& b, std::size_t step) {
+  const Step& s = b.steps[step];
+  if (!NameHolds(n, s)) return false;
+  if (step == 0) {
+    return !b.anchored || (n->parent != nullptr && n->parent->type == XML_DOCUMENT_NODE);
+  }
+  xmlNode* up = n->parent;
+  if (!s.descendant_before) return up != nullptr && NamesMatch(up, b, step - 1);
+  for (; up != nullptr && up->type == XML_ELEMENT_NODE; up = up->parent) {
+    if (NamesMatch(up, b, step - 1)) return true;
+  }
+  return false;
+}
+
+bool CompiledRuleSet::StepHolds(_xmlNode* n, const Step& s) {
+  if (!NameHolds(n, s)) return false;
   if (s.blank_leaf && !IsBlankLeaf(n)) return false;
   xmlXPathContext* xp = xp_.get();
   for (std::size_t k = 0; k < s.predicates.size(); ++k) {
@@ -1630,7 +1654,10 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
         const std::vector<xmlNode*>& candidates =
             last.local.empty() ? index.AllElements() : index.Elements(last.ns, last.local);
         for (xmlNode* n : candidates) {
-          if (Matches(n, branch, branch.steps.size() - 1)) nodes.push_back(n);
+          // Names first (cheap), then the predicates.
+          if (NamesMatch(n, branch, branch.steps.size() - 1) &&
+              Matches(n, branch, branch.steps.size() - 1))
+            nodes.push_back(n);
         }
       }
       for (xmlNode* n : nodes) {

@@ -221,6 +221,7 @@ class CompiledRuleSet {
   };
   explicit CompiledRuleSet(RuleSetDef def) : def_(std::move(def)) {}
   bool Matches(_xmlNode* n, const Branch& b, std::size_t step);
+  bool NamesMatch(_xmlNode* n, const Branch& b, std::size_t step);
   bool StepHolds(_xmlNode* n, const Step& s);
   RuleSetDef def_;
   std::vector<std::vector<Rule>> patterns_;
