@@ -1512,6 +1512,26 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
       }
       for (const auto& a : r.asserts) {
         Assert ca{&a, nullptr, nullptr};
+        if (std::string_view(a.test).starts_with("unused:")) {
+          if (!rule.unused) rule.unused = std::make_unique<UnusedTrie>();
+          ca.unused_slot = rule.unused->slots++;
+          std::string_view paths = std::string_view(a.test).substr(7);
+          while (!paths.empty()) {
+            const auto bar = std::min(paths.find('|'), paths.size());
+            auto path = FastTest::ParsePath(paths.substr(0, bar));
+            if (!path || path->self || path->up != 0 || path->from_root || path->ancestor ||
+                path->self_step)
+              return Internal(fmt::format("{}: bad unused path {}", a.id, a.test));
+            for (const auto& st : path->steps) {
+              if (!st.predicates.empty())
+                return Internal(fmt::format("{}: bad unused path {}", a.id, a.test));
+            }
+            rule.unused->Add(*path, ca.unused_slot);
+            paths = paths.substr(std::min(bar + 1, paths.size()));
+          }
+          rule.asserts.push_back(std::move(ca));
+          continue;
+        }
         if (std::string_view(a.test).starts_with("native:")) {
           auto it = natives.find(std::string_view(a.test).substr(7));
           if (it == natives.end()) return Internal(fmt::format("{}: no native {}", a.id, a.test));
@@ -1523,10 +1543,56 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
         }
         rule.asserts.push_back(std::move(ca));
       }
+      if (rule.unused) rule.unused->Finish(rule.unused->root);
       rules.push_back(std::move(rule));
     }
   }
   return rs;
+}
+
+void CompiledRuleSet::UnusedTrie::Add(const FastTest::Path& path, int slot) {
+  Node* n = &root;
+  for (const auto& st : path.steps) {
+    auto it = std::find_if(n->kids.begin(), n->kids.end(),
+                           [&](const Node& k) { return k.ns == st.ns && k.local == st.local; });
+    if (it == n->kids.end()) {
+      n->kids.push_back(Node{st.ns, st.local, {}, {}, {}, {}});
+      it = n->kids.end() - 1;
+    }
+    n = &*it;
+  }
+  if (path.attribute.empty()) {
+    n->slots.push_back(slot);
+  } else {
+    n->attributes.emplace_back(path.attribute, slot);
+  }
+}
+
+void CompiledRuleSet::UnusedTrie::Finish(Node& n) {
+  n.by_local.clear();
+  for (std::size_t k = 0; k < n.kids.size(); ++k) {
+    Finish(n.kids[k]);
+    n.by_local[n.kids[k].local].push_back(k);
+  }
+}
+
+void CompiledRuleSet::UnusedTrie::Walk(const Node& t, _xmlNode* at, std::vector<char>& hits) const {
+  for (int slot : t.slots) hits[slot] = 1;
+  if (at->type != XML_ELEMENT_NODE) return;
+  for (const auto& [name, slot] : t.attributes) {
+    for (xmlAttr* a = at->properties; a != nullptr; a = a->next) {
+      if (a->ns == nullptr && name == reinterpret_cast<const char*>(a->name)) hits[slot] = 1;
+    }
+  }
+  if (t.kids.empty()) return;
+  for (xmlNode* c = at->children; c != nullptr; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) continue;
+    auto it = t.by_local.find(reinterpret_cast<const char*>(c->name));
+    if (it == t.by_local.end()) continue;
+    for (std::size_t k : it->second) {
+      if (HasNamespace(c, t.kids[k].ns)) Walk(t.kids[k], c, hits);
+    }
+  }
 }
 
 namespace {
@@ -1633,6 +1699,7 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
   std::vector<char> claimed;  // by element ordinal
   std::unordered_set<xmlNode*> claimed_other;
   std::vector<xmlNode*> nodes;
+  std::vector<char> unused_hits;
   for (const auto& rules : patterns_) {
     claimed.assign(index.AllElements().size(), 0);
     claimed_other.clear();
@@ -1668,9 +1735,15 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
         } else if (!claimed_other.insert(n).second) {
           continue;
         }
+        if (rule.unused) {
+          unused_hits.assign(rule.unused->slots, 0);
+          rule.unused->Walk(rule.unused->root, n, unused_hits);
+        }
         for (const auto& a : rule.asserts) {
           bool ok;
-          if (a.native != nullptr) {
+          if (a.unused_slot >= 0) {
+            ok = unused_hits[a.unused_slot] == 0;
+          } else if (a.native != nullptr) {
             ok = a.native(eval, n);
           } else if (a.fast) {
             ok = a.fast->Eval(n, eval);

@@ -195,6 +195,25 @@ class CompiledRuleSet {
     CompiledXPath test;
     NativeCheck native = nullptr;
     std::optional<FastTest> fast;
+    int unused_slot = -1;  // an "unused:" test: its slot in the rule's trie
+  };
+  // The "unused:P|Q|..." tests of a rule (generated "not used" syntax rules):
+  // their child paths merged into one trie, walked once per context node.
+  struct UnusedTrie {
+    struct Node {
+      std::string ns;
+      std::string local;
+      std::vector<int> slots;                               // paths ending here
+      std::vector<std::pair<std::string, int>> attributes;  // paths ending in "@name" here
+      std::vector<Node> kids;
+      std::unordered_map<std::string_view, std::vector<std::size_t>> by_local;  // into kids
+    };
+    Node root;
+    int slots = 0;
+    void Add(const FastTest::Path& path, int slot);
+    void Finish(Node& n);
+    // Sets hits[slot] for every path that exists below `at`.
+    void Walk(const Node& t, _xmlNode* at, std::vector<char>& hits) const;
   };
   // One step of a match pattern: a name test and its predicates.
   struct Step {
@@ -218,6 +237,7 @@ class CompiledRuleSet {
   struct Rule {
     std::vector<Branch> branches;
     std::vector<Assert> asserts;
+    std::unique_ptr<UnusedTrie> unused;
   };
   explicit CompiledRuleSet(RuleSetDef def) : def_(std::move(def)) {}
   bool Matches(_xmlNode* n, const Branch& b, std::size_t step);
