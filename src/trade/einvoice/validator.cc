@@ -42,30 +42,38 @@ Validator::~Validator() = default;
 Result<std::unique_ptr<Validator>> Validator::Create() {
   InitXmlLibrary();
   std::unique_ptr<Validator> v(new Validator());
-  std::vector<internal::RuleSetDef> defs;
-  using internal::CenRelease;
-  defs.push_back({std::string(kCenUbl), false, internal::CenUblPatterns(CenRelease::k1_3_16)});
-  defs.push_back({std::string(kCenCii), true, internal::CenCiiPatterns(CenRelease::k1_3_16)});
-  defs.push_back(
-      {std::string(kCenUblPinned), false, internal::CenUblPatterns(CenRelease::k1_3_14_1)});
-  defs.push_back(
-      {std::string(kCenCiiPinned), true, internal::CenCiiPatterns(CenRelease::k1_3_14_1)});
-  defs.push_back({std::string(kPeppolUbl), false, internal::PeppolUblPatterns(),
-                  internal::BindPeppolUblVariables});
-  defs.push_back({std::string(kPeppolCii), true, internal::PeppolCiiPatterns(),
-                  internal::BindPeppolCiiVariables});
-  for (auto& d : defs) {
-    DT_ASSIGN_OR_RETURN(auto rs, internal::CompiledRuleSet::Compile(std::move(d)));
-    v->sets_.push_back(std::move(rs));
-  }
+  for (const auto& name : RuleSetNames()) v->sets_.emplace_back(name, nullptr);
   return v;
 }
 
-internal::CompiledRuleSet* Validator::Find(std::string_view name) {
-  for (auto& s : sets_) {
-    if (s->name() == name) return s.get();
+Result<internal::CompiledRuleSet*> Validator::Find(std::string_view name) {
+  for (auto& [set_name, compiled] : sets_) {
+    if (set_name != name) continue;
+    if (compiled != nullptr) return compiled.get();
+    // Compiled on first use: a process that validates one syntax never
+    // pays for the others (start-up time and memory).
+    using internal::CenRelease;
+    internal::RuleSetDef def{set_name, false, {}};
+    if (name == kCenUbl) def.patterns = internal::CenUblPatterns(CenRelease::k1_3_16);
+    if (name == kCenUblPinned) def.patterns = internal::CenUblPatterns(CenRelease::k1_3_14_1);
+    if (name == kCenCii || name == kCenCiiPinned) {
+      def.cii = true;
+      def.patterns = internal::CenCiiPatterns(name == kCenCii ? CenRelease::k1_3_16
+                                                             : CenRelease::k1_3_14_1);
+    }
+    if (name == kPeppolUbl) {
+      def.patterns = internal::PeppolUblPatterns();
+      def.bind_variables = internal::BindPeppolUblVariables;
+    }
+    if (name == kPeppolCii) {
+      def.cii = true;
+      def.patterns = internal::PeppolCiiPatterns();
+      def.bind_variables = internal::BindPeppolCiiVariables;
+    }
+    DT_ASSIGN_OR_RETURN(compiled, internal::CompiledRuleSet::Compile(std::move(def)));
+    return compiled.get();
   }
-  return nullptr;
+  return InvalidArgument(fmt::format("unknown rule set '{}'", name));
 }
 
 Result<Report> Validator::Validate(std::string_view xml, const std::vector<std::string>& rule_sets,
@@ -86,8 +94,7 @@ Result<Report> Validator::Validate(const XmlDocument& doc,
     }
   }
   for (const auto& name : names) {
-    internal::CompiledRuleSet* rs = Find(name);
-    if (rs == nullptr) return InvalidArgument(fmt::format("unknown rule set '{}'", name));
+    DT_ASSIGN_OR_RETURN(internal::CompiledRuleSet * rs, Find(name));
     if (rs->cii() != cii) {
       return InvalidArgument(
           fmt::format("rule set '{}' does not apply to a {}", name, SyntaxName(doc.syntax())));
