@@ -19,15 +19,60 @@ constexpr std::string_view kPeppolCii = "PEPPOL-CII-3.0.19";
 constexpr std::string_view kCenUblPinned = "CEN-UBL-1.3.14.1";  // as pinned by Peppol 3.0.19
 constexpr std::string_view kCenCiiPinned = "CEN-CII-1.3.14.1";
 
+// The first element child of `parent` named {ns}local, or null.
+xmlNode* Child(xmlNode* parent, const char* ns, const char* local) {
+  for (xmlNode* c = parent != nullptr ? parent->children : nullptr; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE && c->ns != nullptr && xmlStrEqual(c->ns->href, BAD_CAST ns) &&
+        xmlStrEqual(c->name, BAD_CAST local))
+      return c;
+  }
+  return nullptr;
+}
+
+// normalize-space(/*/cbc:CustomizationID | /rsm:CrossIndustryInvoice/
+// rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID):
+// the first of them in document order (one XPath context per document cost
+// more than the rules of a small invoice).
 std::string CustomizationId(const XmlDocument& doc) {
-  std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> xp(xmlXPathNewContext(doc.doc()),
-                                                                      &xmlXPathFreeContext);
-  internal::EvalContext eval(xp.get());
-  internal::SetUpXPathContext(xp.get(), &eval);
-  return eval.String(reinterpret_cast<xmlNode*>(doc.doc()),
-                     "normalize-space(/*/cbc:CustomizationID | "
-                     "/rsm:CrossIndustryInvoice/rsm:ExchangedDocumentContext/"
-                     "ram:GuidelineSpecifiedDocumentContextParameter/ram:ID)");
+  constexpr const char* kCbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
+  constexpr const char* kRsm = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100";
+  constexpr const char* kRam =
+      "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100";
+  xmlNode* root = xmlDocGetRootElement(doc.doc());
+  xmlNode* ubl = Child(root, kCbc, "CustomizationID");
+  xmlNode* cii = nullptr;
+  if (root != nullptr && root->ns != nullptr && xmlStrEqual(root->ns->href, BAD_CAST kRsm) &&
+      xmlStrEqual(root->name, BAD_CAST "CrossIndustryInvoice")) {
+    // The first ram:ID of the first parameter that has one, in document order.
+    for (xmlNode* ctx = root->children; ctx != nullptr && cii == nullptr; ctx = ctx->next) {
+      if (!(ctx->type == XML_ELEMENT_NODE && ctx->ns != nullptr &&
+            xmlStrEqual(ctx->ns->href, BAD_CAST kRsm) &&
+            xmlStrEqual(ctx->name, BAD_CAST "ExchangedDocumentContext")))
+        continue;
+      for (xmlNode* p = ctx->children; p != nullptr && cii == nullptr; p = p->next) {
+        if (p->type == XML_ELEMENT_NODE && p->ns != nullptr && xmlStrEqual(p->ns->href, BAD_CAST kRam) &&
+            xmlStrEqual(p->name, BAD_CAST "GuidelineSpecifiedDocumentContextParameter"))
+          cii = Child(p, kRam, "ID");
+      }
+    }
+  }
+  xmlNode* first = ubl;
+  if (first == nullptr || (cii != nullptr && xmlXPathCmpNodes(ubl, cii) < 0)) first = cii;
+  if (first == nullptr) return {};
+  xmlChar* c = xmlNodeGetContent(first);
+  std::string out;
+  bool space = false;
+  for (const xmlChar* p = c; p != nullptr && *p != 0; ++p) {
+    if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += static_cast<char>(*p);
+  }
+  xmlFree(c);
+  return out;
 }
 
 }  // namespace

@@ -80,6 +80,30 @@ TEST(Validator, NotUsedElementsAreWarnedOncePerRule) {
   EXPECT_NE(it->message.find("cac:InvoiceLine/cac:InvoicePeriod/cbc:StartTime"), std::string::npos);
 }
 
+TEST(Validator, PicksPeppolByTheCustomizationId) {
+  auto v = Validator::Create();
+  ASSERT_TRUE(v.has_value());
+  const std::string cii =
+      "<rsm:CrossIndustryInvoice "
+      "xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\" "
+      "xmlns:ram=\"urn:un:unece:uncefact:data:standard:"
+      "ReusableAggregateBusinessInformationEntity:100\"><rsm:ExchangedDocumentContext>"
+      "<ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>\n urn:cen.eu:en16931:2017#"
+      "compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0 </ram:ID>"
+      "</ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>"
+      "</rsm:CrossIndustryInvoice>";
+  auto r = (*v)->Validate(cii);
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->customization_id,
+            "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0");
+  ASSERT_EQ(r->rule_sets.size(), 2u);
+  EXPECT_EQ(r->rule_sets[1].rule_set, "PEPPOL-CII-3.0.19");
+  auto ubl = (*v)->Validate(kEmptyInvoice);
+  ASSERT_TRUE(ubl.has_value());
+  EXPECT_EQ(ubl->customization_id, "urn:cen.eu:en16931:2017");
+  EXPECT_EQ(ubl->rule_sets.size(), 1u);
+}
+
 TEST(Validator, RefusesRuleSetOfTheOtherSyntax) {
   auto v = Validator::Create();
   ASSERT_TRUE(v.has_value());

@@ -743,7 +743,15 @@ DocIndex::DocIndex(_xmlDoc* doc) : doc_(doc) {
       all_.push_back(n);
       // As xmlXPathOrderDocElems: libxml2 then compares elements by this number.
       n->content = reinterpret_cast<xmlChar*>(-(++count));
-      by_name_[n->name].push_back(n);
+      Named& named = by_name_[n->name];
+      const xmlChar* href = n->ns != nullptr ? n->ns->href : nullptr;
+      if (named.nodes.empty()) {
+        named.href = href;
+      } else if (named.href != href &&
+                 (named.href == nullptr || href == nullptr || xmlStrEqual(named.href, href) == 0)) {
+        named.mixed = true;
+      }
+      named.nodes.push_back(n);
       for (xmlAttr* a = n->properties; a != nullptr; a = a->next) {
         if (a->ns == nullptr) attrs_[a->name].push_back(reinterpret_cast<xmlNode*>(a));
       }
@@ -777,6 +785,18 @@ bool HasNamespace(const xmlNode* n, std::string_view ns) {
 }  // namespace
 
 const std::vector<_xmlNode*>& DocIndex::Elements(std::string_view ns, std::string_view local) {
+  if (doc_ != nullptr && doc_->dict != nullptr) {
+    // The common case: every element of that name in one namespace.
+    auto it = by_name_.find(Interned(doc_, local));
+    if (it == by_name_.end()) return empty_;
+    const Named& named = it->second;
+    if (!named.mixed) {
+      const bool same = named.href == nullptr
+                            ? ns.empty()
+                            : ns == reinterpret_cast<const char*>(named.href);
+      return same ? named.nodes : empty_;
+    }
+  }
   std::string key;
   key.reserve(ns.size() + local.size() + 1);
   key.append(ns).append(" ").append(local);
@@ -786,7 +806,7 @@ const std::vector<_xmlNode*>& DocIndex::Elements(std::string_view ns, std::strin
   if (doc_ != nullptr && doc_->dict != nullptr) {
     auto it = by_name_.find(Interned(doc_, local));
     if (it != by_name_.end()) {
-      for (xmlNode* n : it->second) {
+      for (xmlNode* n : it->second.nodes) {
         if (HasNamespace(n, ns)) out.push_back(n);
       }
     }

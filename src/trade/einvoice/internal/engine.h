@@ -105,7 +105,12 @@ class DocIndex {
   _xmlDoc* doc_;
   std::vector<_xmlNode*> all_;
   // Keyed by the parser dictionary's name pointer: one hash of a pointer per node.
-  std::unordered_map<const unsigned char*, std::vector<_xmlNode*>> by_name_;
+  struct Named {
+    std::vector<_xmlNode*> nodes;
+    const unsigned char* href = nullptr;  // their namespace when they all share one
+    bool mixed = false;                   // several namespaces (or none and some)
+  };
+  std::unordered_map<const unsigned char*, Named> by_name_;
   std::unordered_map<const unsigned char*, std::vector<_xmlNode*>> attrs_;
   std::unordered_map<std::string, std::vector<_xmlNode*>> by_qname_;  // memo of Elements()
   const std::vector<_xmlNode*> empty_;
