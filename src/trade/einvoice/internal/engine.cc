@@ -1056,6 +1056,16 @@ class FastParser {
       return p;
     }
     if (p.up == 0) {
+      if (s_.substr(i_).starts_with("//@")) {
+        i_ += 3;
+        auto n = Name();
+        if (!n || (i_ < s_.size() && (s_[i_] == ':' || s_[i_] == '(' || s_[i_] == '[' ||
+                                      s_[i_] == '/')))
+          return std::nullopt;
+        p.from_root = true;
+        p.attribute = *n;
+        return p;
+      }
       if (s_.substr(i_).starts_with("//")) {
         p.from_root = true;
         i_ += 2;
@@ -1158,6 +1168,17 @@ class FastParser {
       t.upper = upper;
       return t;
     }
+    if (Eat("upper-case(")) {
+      auto p = PathArg();
+      auto op = Op();
+      auto lit = Literal();
+      if (!p || !op || !lit || (*op != "=" && *op != "!=")) return std::nullopt;
+      FastTest t = with_path(*op == "=" ? Kind::kNormalizedEq : Kind::kNormalizedNe, std::move(*p));
+      t.literal = *lit;
+      t.upper = true;
+      t.normalize = false;
+      return t;
+    }
     if (Eat("substring(name(), string-length(name()) - ")) {
       auto n = Number();
       if (!n || !Eat(")") || !Eat("=")) return std::nullopt;
@@ -1208,6 +1229,30 @@ class FastParser {
     i_ = save;
     auto p = Path();
     if (!p) return std::nullopt;
+    Skip();
+    if (i_ < s_.size() && s_[i_] == '|') {
+      // A union in a boolean context: one of the paths selects something.
+      FastTest t{Kind::kOr};
+      t.operands.push_back(with_path(Kind::kExists, std::move(*p)));
+      while (Eat("|")) {
+        auto q = Path();
+        if (!q) return std::nullopt;
+        t.operands.push_back(with_path(Kind::kExists, std::move(*q)));
+      }
+      const std::size_t after = i_;
+      if (Op()) return std::nullopt;  // a union compared: not this form
+      i_ = after;
+      return t;
+    }
+    const std::size_t after = i_;
+    if (auto op = Op()) {
+      auto lit = Literal();
+      if (!lit || (*op != "=" && *op != "!=")) return std::nullopt;
+      FastTest t = with_path(*op == "=" ? Kind::kAnyEq : Kind::kAnyNe, std::move(*p));
+      t.literal = *lit;
+      return t;
+    }
+    i_ = after;
     return with_path(Kind::kExists, std::move(*p));
   }
 
@@ -1241,6 +1286,10 @@ void FastTest::Select(const Path& p, xmlNode* at, EvalContext& ctx, std::vector<
   if (at == nullptr) return;
   if (p.self) {
     out.push_back(at);
+    return;
+  }
+  if (p.from_root && p.steps.empty()) {  // "//@name"
+    out = ctx.Index().Attributes(p.attribute);
     return;
   }
   std::vector<xmlNode*> level;
@@ -1380,6 +1429,15 @@ bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
       return !nodes.empty();
     case Kind::kCount:
       return Compare(static_cast<double>(nodes.size()), op, number);
+    case Kind::kAnyEq:
+    case Kind::kAnyNe:
+      // A general comparison: some node's string-value is (or is not) the literal.
+      for (xmlNode* n : nodes) {
+        std::string v;
+        AppendStringValue(n, v);
+        if ((v == literal) == (kind == Kind::kAnyEq)) return true;
+      }
+      return false;
     case Kind::kIsTrue:
     case Kind::kIsFalse: {
       bool r = false;
@@ -1415,7 +1473,8 @@ bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
           if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
         }
       }
-      return (NormalizeSpace(value) == literal) == (kind == Kind::kNormalizedEq);
+      return ((normalize ? NormalizeSpace(value) : value) == literal) ==
+             (kind == Kind::kNormalizedEq);
     }
     case Kind::kDecimals: {
       const auto dot = value.find('.');

@@ -35,18 +35,19 @@ class EvalContext;
 
 // The simplest test forms of the tables, evaluated natively without
 // libxml2's XPath: boolean combinations (and, or, not, parentheses) of
-// exists(P), P, count(P) OP N, normalize-space(P) = / != 'literal' (also
-// of upper-case(P)), substring(name(), string-length(name()) - N) = 'suffix',
+// exists(P), P, P | Q, count(P) OP N, normalize-space(P) = / != 'literal' (also
+// of upper-case(P)), upper-case(P) = / != 'literal', P = / != 'literal',
+// substring(name(), string-length(name()) - N) = 'suffix',
 // string-length(substring-after(P,'.')) OP N, contains(normalize-space(P),' '),
 // contains('LIST', concat(' ', normalize-space(P), ' ')), is-true(P) and
 // is-false(P), where P is ".", "@name" or steps "prefix:name[predicate]/..."
-// (child steps after "../"s, or from "//", "ancestor::" or "self::")
+// (child steps after "../"s, or from "//", "ancestor::" or "self::"; or "//@name")
 // optionally ending in "/@name", the predicates being such tests. Same results and the same dynamic errors
 // (several items where one is expected; bad xs:boolean values) as the XPath.
 struct FastTest {
   enum class Kind {
     kOr, kAnd, kNot, kExists, kCount, kNormalizedEq, kNormalizedNe, kDecimals,
-    kContainsSpace, kInList, kIsTrue, kIsFalse, kNameSuffix
+    kContainsSpace, kInList, kIsTrue, kIsFalse, kNameSuffix, kAnyEq, kAnyNe
   };
   struct Step {
     std::string ns;
@@ -71,7 +72,8 @@ struct FastTest {
   std::shared_ptr<const std::unordered_set<std::string>> codes;
   std::string op;  // comparison: "=", "!=", "<", "<=", ">", ">="
   double number = 0;
-  bool upper = false;  // normalize-space(upper-case(P))
+  bool upper = false;     // normalize-space(upper-case(P)), upper-case(P)
+  bool normalize = true;  // false: upper-case(P) = 'literal' alone
 
   // nullopt when `xpath` is not one of these forms.
   static std::optional<FastTest> Parse(std::string_view xpath);
