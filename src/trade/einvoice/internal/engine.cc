@@ -1263,6 +1263,39 @@ class FastParser {
 }  // namespace
 
 namespace {
+// A node vector borrowed from a per-thread pool for the duration of a
+// scope (Select and Eval recurse through predicates; no allocation per call).
+class Scratch {
+ public:
+  Scratch() {
+    auto& pool = Pool();
+    if (pool.empty()) {
+      v_ = new std::vector<xmlNode*>();
+    } else {
+      v_ = pool.back();
+      pool.pop_back();
+    }
+    v_->clear();
+  }
+  ~Scratch() { Pool().push_back(v_); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  std::vector<xmlNode*>& operator*() { return *v_; }
+
+ private:
+  struct Vectors {
+    std::vector<std::vector<xmlNode*>*> free;
+    ~Vectors() {
+      for (auto* v : free) delete v;
+    }
+  };
+  static std::vector<std::vector<xmlNode*>*>& Pool() {
+    thread_local Vectors vectors;
+    return vectors.free;
+  }
+  std::vector<xmlNode*>* v_;
+};
+
 bool StepMatches(const FastTest::Step& st, xmlNode* c) {
   return c->type == XML_ELEMENT_NODE && c->name[0] == st.local[0] &&
          st.local == reinterpret_cast<const char*>(c->name) && HasNamespace(c, st.ns);
@@ -1292,12 +1325,14 @@ void FastTest::Select(const Path& p, xmlNode* at, EvalContext& ctx, std::vector<
     out = ctx.Index().Attributes(p.attribute);
     return;
   }
-  std::vector<xmlNode*> level;
+  Scratch level_buf;
+  std::vector<xmlNode*>& level = *level_buf;
   std::size_t first = 0;
   if (p.from_root || p.ancestor || p.self_step) {
     const Step& st = p.steps[0];
     if (p.from_root) {
-      level = ctx.Index().Elements(st.ns, st.local);
+      const auto& all = ctx.Index().Elements(st.ns, st.local);
+      level.assign(all.begin(), all.end());
     } else if (p.self_step) {
       if (StepMatches(st, at)) level.push_back(at);
     } else {
@@ -1311,7 +1346,8 @@ void FastTest::Select(const Path& p, xmlNode* at, EvalContext& ctx, std::vector<
   } else {
     level.push_back(at);
   }
-  std::vector<xmlNode*> next;
+  Scratch next_buf;
+  std::vector<xmlNode*>& next = *next_buf;
   for (std::size_t k = first; k < p.steps.size(); ++k) {
     const Step& st = p.steps[k];
     next.clear();
@@ -1325,7 +1361,7 @@ void FastTest::Select(const Path& p, xmlNode* at, EvalContext& ctx, std::vector<
     level.swap(next);
   }
   if (p.attribute.empty()) {
-    out = std::move(level);
+    out.swap(level);
     return;
   }
   for (xmlNode* n : level) {
@@ -1422,7 +1458,8 @@ bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
     }
     return std::string_view(name).substr(pos) == literal;
   }
-  std::vector<xmlNode*> nodes;
+  Scratch nodes_buf;
+  std::vector<xmlNode*>& nodes = *nodes_buf;
   Select(path, at, ctx, nodes);
   switch (kind) {
     case Kind::kExists:
