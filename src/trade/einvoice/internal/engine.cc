@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -118,8 +119,26 @@ bool ParseXsDouble(std::string v, double* out) {
     *out = std::nan("");
     return true;
   }
-  static const std::regex kDouble("^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$");
-  if (!std::regex_match(v, kDouble)) return false;
+  // [+-]?(d+(.d*)?|.d+)([eE][+-]?d+)? by hand: called per amount of every line.
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t b = i;
+    while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+    return i - b;
+  };
+  if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+  std::size_t mantissa = digits();
+  if (i < v.size() && v[i] == '.') {
+    ++i;
+    mantissa += digits();
+  }
+  if (mantissa == 0) return false;
+  if (i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  if (i != v.size()) return false;
   *out = std::strtod(v.c_str(), nullptr);
   return true;
 }
@@ -318,6 +337,17 @@ std::optional<std::string_view> NamespaceOf(std::string_view prefix) {
   }
   return std::nullopt;
 }
+
+}  // namespace
+
+int NamespaceId(std::string_view uri) {
+  for (std::size_t k = 0; k < std::size(kNamespaces); ++k) {
+    if (kNamespaces[k].second == uri) return static_cast<int>(k) + 1;
+  }
+  return 0;
+}
+
+namespace {
 
 xmlXPathObjectPtr WrapNodes(const std::vector<xmlNode*>& nodes) {
   xmlNodeSetPtr set = xmlXPathNodeSetCreate(nullptr);
@@ -743,6 +773,11 @@ DocIndex::DocIndex(_xmlDoc* doc) : doc_(doc) {
       all_.push_back(n);
       // As xmlXPathOrderDocElems: libxml2 then compares elements by this number.
       n->content = reinterpret_cast<xmlChar*>(-(++count));
+      if (n->ns != nullptr && n->ns->_private == nullptr && n->ns->href != nullptr) {
+        // kForeignNamespace for a namespace the tables do not name.
+        const int id = NamespaceId(reinterpret_cast<const char*>(n->ns->href));
+        n->ns->_private = reinterpret_cast<void*>(static_cast<std::intptr_t>(id != 0 ? id : 1000));
+      }
       Named& named = by_name_[n->name];
       const xmlChar* href = n->ns != nullptr ? n->ns->href : nullptr;
       if (named.nodes.empty()) {
@@ -781,6 +816,13 @@ const xmlChar* Interned(xmlDoc* doc, std::string_view name) {
 bool HasNamespace(const xmlNode* n, std::string_view ns) {
   if (n->ns == nullptr || n->ns->href == nullptr) return ns.empty();
   return ns == reinterpret_cast<const char*>(n->ns->href);
+}
+
+// HasNamespace with the namespace's id (NamespaceId) when the index tagged it.
+bool HasNamespace(const xmlNode* n, std::string_view ns, int ns_id) {
+  if (ns_id != 0 && n->ns != nullptr && n->ns->_private != nullptr)
+    return reinterpret_cast<std::intptr_t>(n->ns->_private) == ns_id;
+  return HasNamespace(n, ns);
 }
 }  // namespace
 
@@ -1084,7 +1126,7 @@ class FastParser {
       auto local = Name();
       auto ns = NamespaceOf(*prefix);
       if (!local || !ns) return std::nullopt;
-      FastTest::Step step{std::string(*ns), *local, {}};
+      FastTest::Step step{std::string(*ns), *local, {}, NamespaceId(*ns)};
       if (i_ < s_.size() && (s_[i_] == '(' || s_[i_] == ':')) return std::nullopt;
       while (i_ < s_.size() && s_[i_] == '[') {
         ++i_;
@@ -1298,7 +1340,7 @@ class Scratch {
 
 bool StepMatches(const FastTest::Step& st, xmlNode* c) {
   return c->type == XML_ELEMENT_NODE && c->name[0] == st.local[0] &&
-         st.local == reinterpret_cast<const char*>(c->name) && HasNamespace(c, st.ns);
+         st.local == reinterpret_cast<const char*>(c->name) && HasNamespace(c, st.ns, st.ns_id);
 }
 // Keeps the nodes of `level` for which every predicate of `st` holds (each
 // predicate evaluated at every node, as XPath does).
@@ -1575,6 +1617,7 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
         auto ns = NamespaceOf(test.substr(0, colon));
         if (!ns) return std::nullopt;
         step.ns = std::string(*ns);
+        step.ns_id = NamespaceId(*ns);
         step.local = std::string(test.substr(colon + 1));
         if (step.local == "*") step.local.clear();
         if (step.local.find('*') != std::string::npos || (step.local.empty() && test.back() != '*'))
@@ -1672,7 +1715,7 @@ void CompiledRuleSet::UnusedTrie::Add(const FastTest::Path& path, int slot) {
     auto it = std::find_if(n->kids.begin(), n->kids.end(),
                            [&](const Node& k) { return k.ns == st.ns && k.local == st.local; });
     if (it == n->kids.end()) {
-      n->kids.push_back(Node{st.ns, st.local, {}, {}, {}, {}});
+      n->kids.push_back(Node{st.ns, st.local, {}, {}, {}, {}, st.ns_id});
       it = n->kids.end() - 1;
     }
     n = &*it;
@@ -1706,7 +1749,7 @@ void CompiledRuleSet::UnusedTrie::Walk(const Node& t, _xmlNode* at, std::vector<
     auto it = t.by_local.find(reinterpret_cast<const char*>(c->name));
     if (it == t.by_local.end()) continue;
     for (std::size_t k : it->second) {
-      if (HasNamespace(c, t.kids[k].ns)) Walk(t.kids[k], c, hits);
+      if (HasNamespace(c, t.kids[k].ns, t.kids[k].ns_id)) Walk(t.kids[k], c, hits);
     }
   }
 }
@@ -1719,7 +1762,7 @@ bool NameHolds(const xmlNode* n, const StepT& s) {
   const char* name = reinterpret_cast<const char*>(n->name);
   if (!s.local.empty() && (name[0] != s.local[0] || std::strcmp(name, s.local.c_str()) != 0))
     return false;
-  if (!s.any_ns && !HasNamespace(n, s.ns)) return false;
+  if (!s.any_ns && !HasNamespace(n, s.ns, s.ns_id)) return false;
   return s.suffix.empty() || std::string_view(name).ends_with(s.suffix);
 }
 }  // namespace
@@ -1760,6 +1803,7 @@ bool CompiledRuleSet::StepHolds(_xmlNode* n, const Step& s) {
       r = nullptr;
       Step name_test;
       name_test.ns = s.ns;
+      name_test.ns_id = s.ns_id;
       name_test.local = s.local;
       name_test.any_ns = s.any_ns;
       name_test.suffix = s.suffix;

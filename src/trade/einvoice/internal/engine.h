@@ -53,6 +53,7 @@ struct FastTest {
     std::string ns;
     std::string local;
     std::vector<FastTest> predicates;  // boolean predicates only
+    int ns_id = 0;                     // NamespaceId(ns)
   };
   struct Path {
     bool self = false;
@@ -214,6 +215,7 @@ class CompiledRuleSet {
       std::vector<std::pair<std::string, int>> attributes;  // paths ending in "@name" here
       std::vector<Node> kids;
       std::unordered_map<std::string_view, std::vector<std::size_t>> by_local;  // into kids
+      int ns_id = 0;
     };
     Node root;
     int slots = 0;
@@ -225,6 +227,7 @@ class CompiledRuleSet {
   // One step of a match pattern: a name test and its predicates.
   struct Step {
     std::string ns;                     // namespace URI; empty with `any_ns`
+    int ns_id = 0;                      // NamespaceId(ns)
     std::string local;                  // empty: any name ("*" or "prefix:*")
     bool any_ns = false;                // "*"
     bool descendant_before = false;     // "//" before this step (not the first)
@@ -268,6 +271,11 @@ std::vector<std::string> MatchPatternBranches(std::string_view pattern);
 // (no positional predicates follow such steps in our tables), but libxml2
 // evaluates it without the quadratic node-set merges of descendant-or-self.
 std::string UseDescendantAxis(std::string_view xpath);
+
+// 1 + the index of `uri` among the namespaces the tables use, 0 for another.
+// The document index stores it in each xmlNs (its _private field), so name
+// tests compare a number instead of a 70-character URI.
+int NamespaceId(std::string_view uri);
 
 // Leading "//prefix:name" and "//@name" steps (absolute, outside string
 // literals) -> "$_d.prefix.name" and "$_a.name": the same node sets in
