@@ -172,6 +172,60 @@ void FnDbl(xmlXPathParserContextPtr ctxt, int nargs) {
 // the one tax scheme. Several schemes, or several ids in it, are the
 // reference's dynamic errors (a predicate of several booleans; a cast of
 // several items).
+}  // namespace
+
+bool VatScheme(_xmlNode* const* nodes, std::size_t count, EvalContext& eval) {
+  bool r = false;
+  if (count > 1) {
+    eval.Crash("effective boolean value of several booleans (two tax schemes)");
+  } else if (count == 1) {
+    int ids = 0;
+    for (xmlNode* c = nodes[0]->children; c != nullptr; c = c->next) {
+      if (c->type != XML_ELEMENT_NODE || xmlStrcmp(c->name, BAD_CAST "ID") != 0) continue;
+      if (++ids > 1) {
+        eval.Crash("a sequence of more than one item is not allowed as a function argument");
+        break;
+      }
+      std::string v = Trim(NodeString(c));
+      for (char& ch : v) {
+        if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+      }
+      r = v == "VAT";
+    }
+  }
+  return r;
+}
+
+bool DblCompare(_xmlNode* const* nodes, std::size_t count, int op, double number, EvalContext& eval) {
+  // As FnDbl then the XPath 1.0 comparison: one node is its xs:double; 0 or
+  // several stay a node-set compared by XPath 1.0's number() of each.
+  double value = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::string v = NodeString(nodes[k]);
+    if (!ParseXsDouble(v, &value)) eval.Crash(fmt::format("cannot convert '{}' to xs:double", Trim(v)));
+  }
+  auto cmp = [&](double a) {
+    switch (op) {
+      case 0: return a == number;
+      case 1: return a != number;
+      case 2: return a < number;
+      case 3: return a <= number;
+      case 4: return a > number;
+      default: return a >= number;
+    }
+  };
+  if (count == 1) return cmp(value);
+  for (std::size_t k = 0; k < count; ++k) {
+    xmlChar* str = xmlNodeGetContent(nodes[k]);
+    const double a = xmlXPathStringEvalNumber(str);
+    xmlFree(str);
+    if (cmp(a)) return true;
+  }
+  return false;
+}
+
+namespace {
+
 void FnVatScheme(xmlXPathParserContextPtr ctxt, int nargs) {
   if (nargs != 1) {
     xmlXPathSetArityError(ctxt);
@@ -180,24 +234,8 @@ void FnVatScheme(xmlXPathParserContextPtr ctxt, int nargs) {
   xmlXPathObjectPtr obj = valuePop(ctxt);
   bool r = false;
   if (obj != nullptr && obj->type == XPATH_NODESET && obj->nodesetval != nullptr) {
-    if (obj->nodesetval->nodeNr > 1) {
-      EvalOf(ctxt)->Crash("effective boolean value of several booleans (two tax schemes)");
-    } else if (obj->nodesetval->nodeNr == 1) {
-      int ids = 0;
-      for (xmlNode* c = obj->nodesetval->nodeTab[0]->children; c != nullptr; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || xmlStrcmp(c->name, BAD_CAST "ID") != 0) continue;
-        if (++ids > 1) {
-          EvalOf(ctxt)->Crash(
-              "a sequence of more than one item is not allowed as a function argument");
-          break;
-        }
-        std::string v = Trim(NodeString(c));
-        for (char& ch : v) {
-          if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-        }
-        r = v == "VAT";
-      }
-    }
+    r = VatScheme(obj->nodesetval->nodeTab, static_cast<std::size_t>(obj->nodesetval->nodeNr),
+                  *EvalOf(ctxt));
   }
   xmlXPathFreeObject(obj);
   valuePush(ctxt, xmlXPathNewBoolean(r ? 1 : 0));
@@ -1188,6 +1226,21 @@ class FastParser {
       if (!p) return std::nullopt;
       return with_path(want ? Kind::kIsTrue : Kind::kIsFalse, std::move(*p));
     }
+    if (Eat("vat-scheme(")) {
+      auto p = PathArg();
+      if (!p) return std::nullopt;
+      return with_path(Kind::kVatScheme, std::move(*p));
+    }
+    if (Eat("dbl(")) {
+      auto p = PathArg();
+      auto op = Op();
+      auto n = Number();
+      if (!p || !op || !n) return std::nullopt;
+      FastTest t = with_path(Kind::kDbl, std::move(*p));
+      t.op = *op;
+      t.number = *n;
+      return t;
+    }
     if (Eat("count(")) {
       auto p = PathArg();
       auto op = Op();
@@ -1508,6 +1561,13 @@ bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
       return !nodes.empty();
     case Kind::kCount:
       return Compare(static_cast<double>(nodes.size()), op, number);
+    case Kind::kVatScheme:
+      return VatScheme(nodes.data(), nodes.size(), ctx);
+    case Kind::kDbl: {
+      static constexpr std::string_view kOps[] = {"=", "!=", "<", "<=", ">", ">="};
+      const int code = static_cast<int>(std::find(std::begin(kOps), std::end(kOps), op) - std::begin(kOps));
+      return DblCompare(nodes.data(), nodes.size(), code, number, ctx);
+    }
     case Kind::kAnyEq:
     case Kind::kAnyNe:
       // A general comparison: some node's string-value is (or is not) the literal.

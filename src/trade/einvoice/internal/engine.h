@@ -40,14 +40,15 @@ class EvalContext;
 // substring(name(), string-length(name()) - N) = 'suffix',
 // string-length(substring-after(P,'.')) OP N, contains(normalize-space(P),' '),
 // contains('LIST', concat(' ', normalize-space(P), ' ')), is-true(P) and
-// is-false(P), where P is ".", "@name" or steps "prefix:name[predicate]/..."
+// is-false(P), vat-scheme(P), dbl(P) OP N, where P is ".", "@name" or steps "prefix:name[predicate]/..."
 // (child steps after "../"s, or from "//", "ancestor::" or "self::"; or "//@name")
 // optionally ending in "/@name", the predicates being such tests. Same results and the same dynamic errors
 // (several items where one is expected; bad xs:boolean values) as the XPath.
 struct FastTest {
   enum class Kind {
     kOr, kAnd, kNot, kExists, kCount, kNormalizedEq, kNormalizedNe, kDecimals,
-    kContainsSpace, kInList, kIsTrue, kIsFalse, kNameSuffix, kAnyEq, kAnyNe
+    kContainsSpace, kInList, kIsTrue, kIsFalse, kNameSuffix, kAnyEq, kAnyNe,
+    kVatScheme, kDbl
   };
   struct Step {
     std::string ns;
@@ -271,6 +272,12 @@ std::vector<std::string> MatchPatternBranches(std::string_view pattern);
 // (no positional predicates follow such steps in our tables), but libxml2
 // evaluates it without the quadratic node-set merges of descendant-or-self.
 std::string UseDescendantAxis(std::string_view xpath);
+
+// The extension functions vat-scheme() and dbl() compared with a number, on
+// the nodes of their argument (shared by the XPath functions and FastTest).
+bool VatScheme(_xmlNode* const* nodes, std::size_t count, EvalContext& eval);
+bool DblCompare(_xmlNode* const* nodes, std::size_t count, int op, double number,
+                EvalContext& eval);  // op: 0 =, 1 !=, 2 <, 3 <=, 4 >, 5 >=
 
 // 1 + the index of `uri` among the namespaces the tables use, 0 for another.
 // The document index stores it in each xmlNs (its _private field), so name
