@@ -1189,6 +1189,9 @@ class FastParser {
     }
     if (i_ < s_.size() && (s_[i_] == '/' || s_[i_] == '[' || s_[i_] == '(' || s_[i_] == ':'))
       return std::nullopt;
+    p.plain = !p.from_root && !p.ancestor && !p.self_step &&
+              std::all_of(p.steps.begin(), p.steps.end(),
+                          [](const FastTest::Step& st) { return st.predicates.empty(); });
     return p;
   }
 
@@ -1519,6 +1522,89 @@ std::optional<FastTest::Path> FastTest::ParsePath(std::string_view xpath) {
   return FastParser(xpath).PathAll();
 }
 
+namespace {
+
+// The string-function kinds on the nodes of their path: `count` of them, the
+// first one `first`.
+bool StringKindTest(const FastTest& t, std::size_t count, xmlNode* first, EvalContext& ctx) {
+  using Kind = FastTest::Kind;
+  // The string functions take one item: several are the reference's error.
+  if (count > 1) {
+    ctx.Crash("a sequence of more than one item is not allowed as a function argument");
+  }
+  std::string value;
+  if (first != nullptr) AppendStringValue(first, value);
+  switch (t.kind) {
+    case Kind::kNormalizedEq:
+    case Kind::kNormalizedNe: {
+      if (t.upper) {
+        for (char& c : value) {
+          if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        }
+      }
+      return ((t.normalize ? NormalizeSpace(value) : value) == t.literal) ==
+             (t.kind == Kind::kNormalizedEq);
+    }
+    case Kind::kDecimals: {
+      const auto dot = value.find('.');
+      double chars = 0;
+      if (dot != std::string::npos) {
+        for (std::size_t k = dot + 1; k < value.size(); ++k) {
+          if ((static_cast<unsigned char>(value[k]) & 0xC0) != 0x80) ++chars;
+        }
+      }
+      return Compare(chars, t.op, t.number);
+    }
+    case Kind::kContainsSpace:
+      return NormalizeSpace(value).find(' ') != std::string::npos;
+    case Kind::kInList: {
+      const std::string v = NormalizeSpace(value);
+      if (!v.empty() && v.find(' ') == std::string::npos) return t.codes->contains(v);
+      return t.literal.find(" " + v + " ") != std::string::npos;
+    }
+    default:
+      return false;
+  }
+}
+
+// The number of nodes (at most `limit`) a plain path selects from `at`, and
+// the first of them in document order.
+std::size_t CountPlain(const FastTest::Path& p, xmlNode* at, std::size_t limit, xmlNode** first) {
+  for (int k = 0; k < p.up && at != nullptr; ++k) at = at->parent;
+  if (at == nullptr || limit == 0) return 0;
+  if (p.self) {
+    *first = at;
+    return 1;
+  }
+  std::size_t n = 0;
+  auto emit = [&](xmlNode* node) {
+    if (n++ == 0) *first = node;
+    return n < limit;
+  };
+  // Depth-first over the child steps: document order.
+  auto visit = [&](auto& self, xmlNode* node, std::size_t k) -> bool {
+    if (k == p.steps.size()) {
+      if (p.attribute.empty()) return emit(node);
+      for (xmlAttr* a = node->properties; a != nullptr; a = a->next) {
+        if (a->ns == nullptr && p.attribute == reinterpret_cast<const char*>(a->name) &&
+            !emit(reinterpret_cast<xmlNode*>(a)))
+          return false;
+      }
+      return true;
+    }
+    if (node->type != XML_ELEMENT_NODE && node->type != XML_DOCUMENT_NODE) return true;
+    for (xmlNode* c = node->children; c != nullptr; c = c->next) {
+      if (StepMatches(p.steps[k], c) && !self(self, c, k + 1)) return false;
+    }
+    return true;
+  };
+  if (p.steps.empty() && at->type != XML_ELEMENT_NODE) return 0;
+  visit(visit, at, 0);
+  return n;
+}
+
+}  // namespace
+
 bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
   switch (kind) {
     case Kind::kOr:
@@ -1552,6 +1638,18 @@ bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
       if ((static_cast<unsigned char>(name[pos]) & 0xC0) != 0x80) --keep;
     }
     return std::string_view(name).substr(pos) == literal;
+  }
+  const bool string_kind = kind >= Kind::kNormalizedEq && kind <= Kind::kInList;
+  if (path.plain && (kind == Kind::kExists || kind == Kind::kCount || string_kind)) {
+    // No predicate can raise an error on the way: count only as far as needed.
+    std::size_t limit = 2;  // the string functions: the first node, and whether there are more
+    if (kind == Kind::kExists) limit = 1;
+    if (kind == Kind::kCount) limit = static_cast<std::size_t>(std::max(0.0, number)) + 2;
+    xmlNode* first = nullptr;
+    const std::size_t n = CountPlain(path, at, limit, &first);
+    if (kind == Kind::kExists) return n > 0;
+    if (kind == Kind::kCount) return Compare(static_cast<double>(n), op, number);
+    return StringKindTest(*this, n, first, ctx);
   }
   Scratch nodes_buf;
   std::vector<xmlNode*>& nodes = *nodes_buf;
@@ -1598,43 +1696,7 @@ bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
     default:
       break;
   }
-  // The string functions take one item: several are the reference's error.
-  if (nodes.size() > 1) {
-    ctx.Crash("a sequence of more than one item is not allowed as a function argument");
-  }
-  std::string value;
-  if (!nodes.empty()) AppendStringValue(nodes[0], value);
-  switch (kind) {
-    case Kind::kNormalizedEq:
-    case Kind::kNormalizedNe: {
-      if (upper) {
-        for (char& c : value) {
-          if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-        }
-      }
-      return ((normalize ? NormalizeSpace(value) : value) == literal) ==
-             (kind == Kind::kNormalizedEq);
-    }
-    case Kind::kDecimals: {
-      const auto dot = value.find('.');
-      double chars = 0;
-      if (dot != std::string::npos) {
-        for (std::size_t k = dot + 1; k < value.size(); ++k) {
-          if ((static_cast<unsigned char>(value[k]) & 0xC0) != 0x80) ++chars;
-        }
-      }
-      return Compare(chars, op, number);
-    }
-    case Kind::kContainsSpace:
-      return NormalizeSpace(value).find(' ') != std::string::npos;
-    case Kind::kInList: {
-      const std::string v = NormalizeSpace(value);
-      if (!v.empty() && v.find(' ') == std::string::npos) return codes->contains(v);
-      return literal.find(" " + v + " ") != std::string::npos;
-    }
-    default:
-      return false;
-  }
+  return StringKindTest(*this, nodes.size(), nodes.empty() ? nullptr : nodes[0], ctx);
 }
 
 Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def) {

@@ -62,6 +62,7 @@ struct FastTest {
     bool ancestor = false;   // "ancestor::prefix:name...": the first step on the ancestor axis
     bool self_step = false;  // "self::prefix:name"
     int up = 0;              // leading "../" steps
+    bool plain = false;      // child steps only, no predicates: walked without vectors
     std::vector<Step> steps;
     std::string attribute;  // final "@name"
   };
