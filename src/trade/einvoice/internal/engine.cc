@@ -919,7 +919,30 @@ void EvalContext::Reset(_xmlDoc* doc) {
   xmlXPathRegisteredVariablesCleanup(xp_);
   index_.reset();
   memo_.clear();
+  root_steps_.clear();
   ClearCrash();
+}
+
+const std::vector<_xmlNode*>& EvalContext::RootStep(
+    const std::string& text,
+    void (*compute)(const void* step, EvalContext& ctx, std::vector<_xmlNode*>& out),
+    const void* step) {
+  auto it = root_steps_.find(text);
+  if (it == root_steps_.end()) {
+    const bool was_crashed = crashed_;
+    std::string was_reason = crash_reason_;
+    ClearCrash();
+    MemoEntry m;
+    compute(step, *this, m.nodes);
+    m.done = true;
+    m.crashed = crashed_;
+    m.reason = crash_reason_;
+    crashed_ = was_crashed;
+    crash_reason_ = std::move(was_reason);
+    it = root_steps_.emplace(text, std::move(m)).first;
+  }
+  if (it->second.crashed) Crash(it->second.reason);
+  return it->second.nodes;
 }
 
 const std::vector<_xmlNode*>& EvalContext::Memo(std::size_t id) {
@@ -1164,7 +1187,8 @@ class FastParser {
       auto local = Name();
       auto ns = NamespaceOf(*prefix);
       if (!local || !ns) return std::nullopt;
-      FastTest::Step step{std::string(*ns), *local, {}, NamespaceId(*ns)};
+      FastTest::Step step{std::string(*ns), *local, {}, NamespaceId(*ns), {}};
+      const std::size_t step_begin = i_ - local->size() - 1 - prefix->size();
       if (i_ < s_.size() && (s_[i_] == '(' || s_[i_] == ':')) return std::nullopt;
       while (i_ < s_.size() && s_[i_] == '[') {
         ++i_;
@@ -1172,6 +1196,7 @@ class FastParser {
         if (!pred || !Eat("]")) return std::nullopt;
         step.predicates.push_back(std::move(*pred));
       }
+      step.text = std::string(s_.substr(step_begin, i_ - step_begin));
       p.steps.push_back(std::move(step));
       if (p.self_step) break;
       if (i_ + 1 < s_.size() && s_[i_] == '/' && s_[i_ + 1] == '@') {
@@ -1428,7 +1453,21 @@ void FastTest::Select(const Path& p, xmlNode* at, EvalContext& ctx, std::vector<
   std::size_t first = 0;
   if (p.from_root || p.ancestor || p.self_step) {
     const Step& st = p.steps[0];
-    if (p.from_root) {
+    if (p.from_root && !st.predicates.empty()) {
+      // Shared by every path that starts with the same filtered step (the
+      // VAT-scheme filters of the category rules, for one).
+      const auto& done = ctx.RootStep(
+          st.text,
+          [](const void* step, EvalContext& c, std::vector<xmlNode*>& filtered) {
+            const auto& s = *static_cast<const Step*>(step);
+            const auto& all = c.Index().Elements(s.ns, s.local);
+            filtered.assign(all.begin(), all.end());
+            Filter(s, filtered, c);
+          },
+          &st);
+      level.assign(done.begin(), done.end());
+      first = 1;
+    } else if (p.from_root) {
       const auto& all = ctx.Index().Elements(st.ns, st.local);
       level.assign(all.begin(), all.end());
     } else if (p.self_step) {
@@ -1439,8 +1478,10 @@ void FastTest::Select(const Path& p, xmlNode* at, EvalContext& ctx, std::vector<
       }
       std::reverse(level.begin(), level.end());  // document order
     }
-    Filter(st, level, ctx);
-    first = 1;
+    if (first == 0) {
+      Filter(st, level, ctx);
+      first = 1;
+    }
   } else {
     level.push_back(at);
   }

@@ -55,6 +55,7 @@ struct FastTest {
     std::string local;
     std::vector<FastTest> predicates;  // boolean predicates only
     int ns_id = 0;                     // NamespaceId(ns)
+    std::string text;                  // as written, predicates included
   };
   struct Path {
     bool self = false;
@@ -133,6 +134,12 @@ class EvalContext {
   DocIndex& Index();
   // The nodes of the id-th memoised absolute path ($_m.id), evaluated once per document.
   const std::vector<_xmlNode*>& Memo(std::size_t id);
+  // The elements "//step[predicates]" selects (FastTest), computed once per
+  // document by `compute`; a dynamic error it raised is raised again at each use.
+  const std::vector<_xmlNode*>& RootStep(const std::string& text,
+                                         void (*compute)(const void* step, EvalContext& ctx,
+                                                         std::vector<_xmlNode*>& out),
+                                         const void* step);
 
   std::vector<_xmlNode*> Nodes(_xmlNode* at, std::string_view xpath);
   bool Bool(_xmlNode* at, std::string_view xpath);
@@ -182,6 +189,7 @@ class EvalContext {
     std::vector<_xmlNode*> nodes;
   };
   std::vector<MemoEntry> memo_;
+  std::unordered_map<std::string, MemoEntry> root_steps_;
   bool crashed_ = false;
   std::string crash_reason_;
 };
