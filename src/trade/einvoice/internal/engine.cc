@@ -2011,6 +2011,10 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
   xmlXPathContext* xp = xp_.get();
   EvalContext& eval = *eval_;
   eval.Reset(doc.doc());
+  struct Release {
+    EvalContext& eval;
+    ~Release() { eval.Release(); }
+  } release{eval};
   DocIndex& index = eval.Index();
   xmlNode* doc_node = reinterpret_cast<xmlNode*>(doc.doc());
   if (def_.bind_variables != nullptr) {

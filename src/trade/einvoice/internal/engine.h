@@ -130,6 +130,10 @@ class EvalContext {
 
   // Starts a new document: drops the index and the bound variables, clears the crash.
   void Reset(_xmlDoc* doc);
+  // Ends the document: Reset(nullptr). The bound variables hold its nodes,
+  // and libxml2 reads the nodes of a node-set when it frees one, so they
+  // must go before the document does.
+  void Release() { Reset(nullptr); }
   // The index of the current document (of the XPath context), built on first use.
   DocIndex& Index();
   // The nodes of the id-th memoised absolute path ($_m.id), evaluated once per document.
