@@ -2027,6 +2027,7 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
   std::unordered_set<xmlNode*> claimed_other;
   std::vector<xmlNode*> nodes;
   std::vector<char> unused_hits;
+  std::unordered_map<xmlNode*, std::string> locations;
   for (const auto& rules : patterns_) {
     claimed.assign(index.AllElements().size(), 0);
     claimed_other.clear();
@@ -2086,11 +2087,15 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
                 .firings = {}};
           }
           if (ok) continue;
-          xmlChar* path = xmlGetNodePath(n);
-          report.firings.push_back(Firing{a.def->id, a.def->flag,
-                                          path != nullptr ? reinterpret_cast<char*>(path) : "",
-                                          a.def->message});
-          xmlFree(path);
+          // Several rules often fire on one node (the root, for one): its
+          // XPath location is built once per run.
+          auto [where, fresh] = locations.try_emplace(n);
+          if (fresh) {
+            xmlChar* path = xmlGetNodePath(n);
+            if (path != nullptr) where->second = reinterpret_cast<char*>(path);
+            xmlFree(path);
+          }
+          report.firings.push_back(Firing{a.def->id, a.def->flag, where->second, a.def->message});
         }
       }
     }
