@@ -1804,6 +1804,7 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
         step.predicates.push_back(std::move(c));
         step.fast_predicates.push_back(FastTest::Parse(*pred));
       }
+      if (step.descendant_before) out.child_only = false;
       out.steps.push_back(std::move(step));
       if (i == b.size()) return out;
       if (b.substr(i).starts_with("//")) {
@@ -1945,7 +1946,10 @@ bool CompiledRuleSet::NamesMatch(_xmlNode* n, const Branch& b, std::size_t step)
 }
 
 bool CompiledRuleSet::StepHolds(_xmlNode* n, const Step& s) {
-  if (!NameHolds(n, s)) return false;
+  return NameHolds(n, s) && PredicatesHold(n, s);
+}
+
+bool CompiledRuleSet::PredicatesHold(_xmlNode* n, const Step& s) {
   if (s.blank_leaf && !IsBlankLeaf(n)) return false;
   xmlXPathContext* xp = xp_.get();
   for (std::size_t k = 0; k < s.predicates.size(); ++k) {
@@ -2049,10 +2053,20 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
         const std::vector<xmlNode*>& candidates =
             last.local.empty() ? index.AllElements() : index.Elements(last.ns, last.local);
         for (xmlNode* n : candidates) {
-          // Names first (cheap), then the predicates.
-          if (NamesMatch(n, branch, branch.steps.size() - 1) &&
-              Matches(n, branch, branch.steps.size() - 1))
-            nodes.push_back(n);
+          // Names first (cheap), then the predicates; along a chain of
+          // child steps the names fix the ancestors, so only their
+          // predicates remain to check.
+          if (!NamesMatch(n, branch, branch.steps.size() - 1)) continue;
+          bool match = true;
+          if (branch.child_only) {
+            xmlNode* up = n;
+            for (std::size_t k = branch.steps.size(); k-- > 0 && match; up = up->parent) {
+              match = PredicatesHold(up, branch.steps[k]);
+            }
+          } else {
+            match = Matches(n, branch, branch.steps.size() - 1);
+          }
+          if (match) nodes.push_back(n);
         }
       }
       for (xmlNode* n : nodes) {

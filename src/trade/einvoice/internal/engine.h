@@ -256,6 +256,7 @@ class CompiledRuleSet {
   struct Branch {
     CompiledXPath xpath;  // fallback; null when `steps` is used
     bool anchored = false;  // starts with "/": the first step is the root element
+    bool child_only = true;  // no "//" between steps: the names fix the chain
     std::vector<Step> steps;
   };
   struct Rule {
@@ -267,6 +268,8 @@ class CompiledRuleSet {
   bool Matches(_xmlNode* n, const Branch& b, std::size_t step);
   bool NamesMatch(_xmlNode* n, const Branch& b, std::size_t step);
   bool StepHolds(_xmlNode* n, const Step& s);
+  // StepHolds without the name test (the caller has checked it).
+  bool PredicatesHold(_xmlNode* n, const Step& s);
   RuleSetDef def_;
   std::vector<std::vector<Rule>> patterns_;
   // Reused across documents: the XPath context, its extension functions
