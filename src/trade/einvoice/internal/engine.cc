@@ -1178,9 +1178,19 @@ class FastParser {
       } else if (s_.substr(i_).starts_with("self::")) {
         p.self_step = true;
         i_ += 6;
+      } else if (i_ + 1 < s_.size() && s_[i_] == '/' && std::isalpha(static_cast<unsigned char>(s_[i_ + 1]))) {
+        p.from_doc = true;
+        i_ += 1;
       }
     }
     while (true) {
+      if (i_ < s_.size() && s_[i_] == '*' && !p.steps.empty() && !p.from_root &&
+          (i_ + 1 == s_.size() || s_[i_ + 1] != '[')) {
+        // "P/*": any child element.
+        ++i_;
+        p.steps.push_back(FastTest::Step{{}, {}, {}, 0, "*"});
+        break;
+      }
       auto prefix = Name();
       if (!prefix || i_ >= s_.size() || s_[i_] != ':') return std::nullopt;
       ++i_;
@@ -1214,6 +1224,7 @@ class FastParser {
     }
     if (i_ < s_.size() && (s_[i_] == '/' || s_[i_] == '[' || s_[i_] == '(' || s_[i_] == ':'))
       return std::nullopt;
+    if (i_ < s_.size() && s_[i_] == '*') return std::nullopt;
     p.plain = !p.from_root && !p.ancestor && !p.self_step &&
               std::all_of(p.steps.begin(), p.steps.end(),
                           [](const FastTest::Step& st) { return st.predicates.empty(); });
@@ -1225,6 +1236,70 @@ class FastParser {
     auto p = Path();
     if (!p || !Eat(")")) return std::nullopt;
     return p;
+  }
+
+  // "(A | B | ...)/R" as the paths A/R, B/R, ...; nullopt (and i_ kept)
+  // when the text there is not that.
+  std::optional<std::vector<FastTest::Path>> UnionPaths() {
+    Skip();
+    const std::size_t save = i_;
+    if (!Eat("(")) return std::nullopt;
+    std::vector<FastTest::Path> alts;
+    do {
+      auto a = Path();
+      if (!a || a->self || a->up != 0 || a->ancestor || a->self_step || !a->attribute.empty()) {
+        i_ = save;
+        return std::nullopt;
+      }
+      alts.push_back(std::move(*a));
+    } while (Eat("|"));
+    if (!Eat(")") || i_ >= s_.size() || s_[i_] != '/' || alts.size() < 2) {
+      i_ = save;
+      return std::nullopt;
+    }
+    ++i_;
+    auto rest = Path();
+    if (!rest || rest->self || rest->up != 0 || rest->from_root || rest->from_doc || rest->ancestor ||
+        rest->self_step) {
+      i_ = save;
+      return std::nullopt;
+    }
+    for (auto& a : alts) {
+      a.steps.insert(a.steps.end(), rest->steps.begin(), rest->steps.end());
+      a.attribute = rest->attribute;
+      a.plain = a.plain && rest->plain;
+    }
+    return alts;
+  }
+  // One of the union's paths selects something.
+  static FastTest AnyOf(std::vector<FastTest::Path> alts) {
+    FastTest t{Kind::kOr};
+    for (auto& a : alts) {
+      FastTest e{Kind::kExists};
+      e.path = std::move(a);
+      t.operands.push_back(std::move(e));
+    }
+    return t;
+  }
+  // count(P) [+- count(Q) ...]: the first path and the signed others.
+  bool CountSum(FastTest& t) {
+    auto p = PathArg();
+    if (!p) return false;
+    t.path = std::move(*p);
+    while (true) {
+      const std::size_t save = i_;
+      int sign = 0;
+      if (Eat("+")) sign = 1;
+      else if (Eat("-")) sign = -1;
+      if (sign == 0) return true;
+      if (!Eat("count(")) {
+        i_ = save;
+        return true;
+      }
+      auto q = PathArg();
+      if (!q) return false;
+      t.terms.emplace_back(sign, std::move(*q));
+    }
   }
 
   std::optional<FastTest> Unary() {
@@ -1243,6 +1318,10 @@ class FastParser {
       return t;
     }
     if (Eat("exists(")) {
+      if (auto alts = UnionPaths()) {
+        if (!Eat(")")) return std::nullopt;
+        return AnyOf(std::move(*alts));
+      }
       auto p = PathArg();
       if (!p) return std::nullopt;
       return with_path(Kind::kExists, std::move(*p));
@@ -1270,11 +1349,11 @@ class FastParser {
       return t;
     }
     if (Eat("count(")) {
-      auto p = PathArg();
+      FastTest t{Kind::kCount};
+      if (!CountSum(t)) return std::nullopt;
       auto op = Op();
       auto n = Number();
-      if (!p || !op || !n) return std::nullopt;
-      FastTest t = with_path(Kind::kCount, std::move(*p));
+      if (!op || !n) return std::nullopt;
       t.op = *op;
       t.number = *n;
       return t;
@@ -1323,6 +1402,16 @@ class FastParser {
       t.number = *n;
       return t;
     }
+    if (Eat("string-length(")) {
+      auto p = PathArg();
+      auto op = Op();
+      auto n = Number();
+      if (!p || !op || !n) return std::nullopt;
+      FastTest t = with_path(Kind::kStringLength, std::move(*p));
+      t.op = *op;
+      t.number = *n;
+      return t;
+    }
     if (Eat("contains(normalize-space(")) {
       auto p = Path();
       if (!p || !Eat("),' ')")) return std::nullopt;
@@ -1344,9 +1433,42 @@ class FastParser {
       t.codes = std::move(codes);
       return t;
     }
+    if (auto alts = UnionPaths()) {
+      const std::size_t after = i_;
+      if (Op()) return std::nullopt;  // a union compared: not this form
+      i_ = after;
+      return AnyOf(std::move(*alts));
+    }
     if (Eat("(")) {
+      // "(count(A) + count(B)) OP N"
+      const std::size_t inner = i_;
+      if (Eat("count(")) {
+        FastTest t{Kind::kCount};
+        if (CountSum(t) && Eat(")")) {
+          auto op = Op();
+          auto n = Number();
+          if (op && n) {
+            t.op = *op;
+            t.number = *n;
+            return t;
+          }
+        }
+        i_ = inner;
+      }
       auto e = Or();
       if (!e || !Eat(")")) return std::nullopt;
+      // "(E) = (F)": two booleans compared.
+      const std::size_t after = i_;
+      if (auto op = Op()) {
+        if ((*op != "=" && *op != "!=") || !Eat("(")) return std::nullopt;
+        auto f = Or();
+        if (!f || !Eat(")")) return std::nullopt;
+        FastTest t{*op == "=" ? Kind::kBoolEq : Kind::kBoolNe};
+        t.operands.push_back(std::move(*e));
+        t.operands.push_back(std::move(*f));
+        return t;
+      }
+      i_ = after;
       return e;
     }
     i_ = save;
@@ -1420,6 +1542,7 @@ class Scratch {
 };
 
 bool StepMatches(const FastTest::Step& st, xmlNode* c) {
+  if (st.local.empty()) return c->type == XML_ELEMENT_NODE;  // "*"
   return c->type == XML_ELEMENT_NODE && c->name[0] == st.local[0] &&
          st.local == reinterpret_cast<const char*>(c->name) && HasNamespace(c, st.ns, st.ns_id);
 }
@@ -1439,6 +1562,7 @@ void Filter(const FastTest::Step& st, std::vector<xmlNode*>& level, EvalContext&
 void FastTest::Select(const Path& p, xmlNode* at, EvalContext& ctx, std::vector<xmlNode*>& out) {
   out.clear();
   for (int k = 0; k < p.up && at != nullptr; ++k) at = at->parent;
+  if (p.from_doc && at != nullptr) at = reinterpret_cast<xmlNode*>(at->doc);
   if (at == nullptr) return;
   if (p.self) {
     out.push_back(at);
@@ -1598,6 +1722,13 @@ bool StringKindTest(const FastTest& t, std::size_t count, xmlNode* first, EvalCo
     }
     case Kind::kContainsSpace:
       return NormalizeSpace(value).find(' ') != std::string::npos;
+    case Kind::kStringLength: {
+      double chars = 0;
+      for (char c : value) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
+      }
+      return Compare(chars, t.op, t.number);
+    }
     case Kind::kInList: {
       const std::string v = NormalizeSpace(value);
       if (!v.empty() && v.find(' ') == std::string::npos) return t.codes->contains(v);
@@ -1612,6 +1743,7 @@ bool StringKindTest(const FastTest& t, std::size_t count, xmlNode* first, EvalCo
 // the first of them in document order.
 std::size_t CountPlain(const FastTest::Path& p, xmlNode* at, std::size_t limit, xmlNode** first) {
   for (int k = 0; k < p.up && at != nullptr; ++k) at = at->parent;
+  if (p.from_doc && at != nullptr) at = reinterpret_cast<xmlNode*>(at->doc);
   if (at == nullptr || limit == 0) return 0;
   if (p.self) {
     *first = at;
@@ -1660,6 +1792,25 @@ bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
       return true;
     case Kind::kNot:
       return !operands[0].Eval(at, ctx);
+    case Kind::kBoolEq:
+    case Kind::kBoolNe: {
+      // Both sides are evaluated (their errors too), then compared.
+      const bool a = operands[0].Eval(at, ctx);
+      const bool b = operands[1].Eval(at, ctx);
+      return (a == b) == (kind == Kind::kBoolEq);
+    }
+    case Kind::kCount:
+      if (!terms.empty()) {
+        auto count = [&](const Path& q) {
+          Scratch buf;
+          Select(q, at, ctx, *buf);
+          return static_cast<double>((*buf).size());
+        };
+        double sum = count(path);
+        for (const auto& [sign, q] : terms) sum += sign * count(q);
+        return Compare(sum, op, number);
+      }
+      break;
     default:
       break;
   }
@@ -1680,7 +1831,8 @@ bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
     }
     return std::string_view(name).substr(pos) == literal;
   }
-  const bool string_kind = kind >= Kind::kNormalizedEq && kind <= Kind::kInList;
+  const bool string_kind =
+      (kind >= Kind::kNormalizedEq && kind <= Kind::kInList) || kind == Kind::kStringLength;
   if (path.plain && (kind == Kind::kExists || kind == Kind::kCount || string_kind)) {
     // No predicate can raise an error on the way: count only as far as needed.
     std::size_t limit = 2;  // the string functions: the first node, and whether there are more
@@ -1842,11 +1994,11 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
           while (!paths.empty()) {
             const auto bar = std::min(paths.find('|'), paths.size());
             auto path = FastTest::ParsePath(paths.substr(0, bar));
-            if (!path || path->self || path->up != 0 || path->from_root || path->ancestor ||
-                path->self_step)
+            if (!path || path->self || path->up != 0 || path->from_root || path->from_doc ||
+                path->ancestor || path->self_step)
               return Internal(fmt::format("{}: bad unused path {}", a.id, a.test));
             for (const auto& st : path->steps) {
-              if (!st.predicates.empty())
+              if (!st.predicates.empty() || st.local.empty())
                 return Internal(fmt::format("{}: bad unused path {}", a.id, a.test));
             }
             rule.unused->Add(*path, ca.unused_slot);

@@ -35,7 +35,8 @@ class EvalContext;
 
 // The simplest test forms of the tables, evaluated natively without
 // libxml2's XPath: boolean combinations (and, or, not, parentheses) of
-// exists(P), P, P | Q, count(P) OP N, normalize-space(P) = / != 'literal' (also
+// exists(P), P, P | Q, (P | Q)/R, count(P) [+- count(Q)...] OP N,
+// (E) = / != (F), string-length(P) OP N, normalize-space(P) = / != 'literal' (also
 // of upper-case(P)), upper-case(P) = / != 'literal', P = / != 'literal',
 // substring(name(), string-length(name()) - N) = 'suffix',
 // string-length(substring-after(P,'.')) OP N, contains(normalize-space(P),' '),
@@ -48,7 +49,7 @@ struct FastTest {
   enum class Kind {
     kOr, kAnd, kNot, kExists, kCount, kNormalizedEq, kNormalizedNe, kDecimals,
     kContainsSpace, kInList, kIsTrue, kIsFalse, kNameSuffix, kAnyEq, kAnyNe,
-    kVatScheme, kDbl
+    kVatScheme, kDbl, kStringLength, kBoolEq, kBoolNe
   };
   struct Step {
     std::string ns;
@@ -60,6 +61,7 @@ struct FastTest {
   struct Path {
     bool self = false;
     bool from_root = false;  // "//prefix:name...": the first step from the document index
+    bool from_doc = false;   // "/prefix:name...": from the document node
     bool ancestor = false;   // "ancestor::prefix:name...": the first step on the ancestor axis
     bool self_step = false;  // "self::prefix:name"
     int up = 0;              // leading "../" steps
@@ -68,7 +70,9 @@ struct FastTest {
     std::string attribute;  // final "@name"
   };
   Kind kind;
-  std::vector<FastTest> operands;  // kOr, kAnd, kNot
+  // kCount: count(path) plus (+1) or minus (-1) the counts of these paths.
+  std::vector<std::pair<int, Path>> terms;
+  std::vector<FastTest> operands;  // kOr, kAnd, kNot, kBoolEq, kBoolNe
   Path path;
   std::string literal;
   // kInList: the codes of `literal` with a space on both sides, so that

@@ -34,6 +34,12 @@ TEST(FastTest, ParsesTheSimpleFormsOnly) {
   EXPECT_TRUE(FastTest::Parse("count(cac:B) <= 1 and normalize-space(cbc:ID) != ''"));
   EXPECT_TRUE(FastTest::Parse("cac:T[normalize-space(upper-case(cbc:ID))='VAT']/cbc:ID"));
   EXPECT_TRUE(FastTest::Parse("string-length(substring-after(cbc:Amount,'.')) <= 2"));
+  EXPECT_TRUE(FastTest::Parse("not((cac:A | cac:B)/cbc:C)"));
+  EXPECT_TRUE(FastTest::Parse("exists((/ubl:Invoice | /cn:CreditNote)/cac:A[is-true(cbc:B)])"));
+  EXPECT_TRUE(FastTest::Parse("((count(//cac:A) + count(//cac:B)) > 0) = (count(cac:C) > 0)"));
+  EXPECT_TRUE(FastTest::Parse("count(//@name) - count(//cbc:P/@name) <= 0"));
+  EXPECT_TRUE(FastTest::Parse("string-length(cac:D/cbc:E) > 1 or cac:F/*"));
+  EXPECT_FALSE(FastTest::Parse("(cac:A | cac:B)/cbc:C = 'x'"));
   EXPECT_FALSE(FastTest::Parse("cbc:A = cbc:B"));
   EXPECT_FALSE(FastTest::Parse("sum(cbc:A) > 0"));
   EXPECT_FALSE(FastTest::Parse("cac:A[1]"));
