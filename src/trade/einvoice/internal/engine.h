@@ -1,9 +1,12 @@
-// The rule engine: compiles a RuleSetDef's XPath expressions once and runs
-// it over documents with Schematron's first-matching-rule-per-node semantics.
+// The rule engine: compiles a RuleSetDef once (rule contexts into native
+// pattern matchers, tests into FastTest forms or libxml2 XPath) and runs it
+// over documents with Schematron's first-matching-rule-per-node semantics,
+// from a per-document index of the elements (docs/einvoice.md, Pipeline).
 //
-// Thread-safety: a CompiledRuleSet is not safe for concurrent Run() calls
-// (libxml2 compiled expressions are used with a per-run context but we do
-// not rely on libxml2 guaranteeing that); give each thread its own.
+// Thread-safety: a CompiledRuleSet keeps one XPath context and one
+// EvalContext across documents, so it is not safe for concurrent Run()
+// calls; give each thread its own. The memoised-path table is shared and
+// locked; the FastTest scratch vectors are per thread.
 #pragma once
 
 #include <memory>
@@ -307,7 +310,9 @@ int NamespaceId(std::string_view uri);
 // Leading "//prefix:name" and "//@name" steps (absolute, outside string
 // literals) -> "$_d.prefix.name" and "$_a.name": the same node sets in
 // document order, answered from the DocIndex instead of a walk of the
-// whole document. Other "//name" steps become "/descendant::name".
+// whole document; "//prefix:name" followed by predicates or child steps ->
+// "$_m.N", that whole path evaluated once per document (EvalContext::Memo).
+// Other "//name" steps become "/descendant::name".
 std::string RewriteAbsoluteDescendants(std::string_view xpath);
 
 // xs:date castability of a string (YYYY-MM-DD, optional timezone, real day).
