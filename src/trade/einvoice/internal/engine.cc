@@ -690,9 +690,9 @@ void SetUpXPathContext(_xmlXPathContext* xp, EvalContext* eval) {
 }
 
 const EvalContext::Compiled* EvalContext::Lookup(std::string_view xpath) {
-  std::string key(xpath);
-  auto it = cache_.find(key);
+  auto it = cache_.find(xpath);
   if (it != cache_.end()) return &it->second;
+  std::string key(xpath);
   Compiled c{CompiledXPath(CompileOptimized(xp_, key)), FastTest::ParsePath(key)};
   return &cache_.emplace(std::move(key), std::move(c)).first->second;
 }

@@ -9,6 +9,7 @@
 // locked; the FastTest scratch vectors are per thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -191,7 +192,12 @@ class EvalContext {
     std::optional<FastTest::Path> path;  // a plain path: walked natively
   };
   const Compiled* Lookup(std::string_view xpath);
-  std::unordered_map<std::string, Compiled> cache_;
+  // Looked up by string_view (no allocation per look-up of a native check).
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Compiled, TextHash, std::equal_to<>> cache_;
   std::unique_ptr<DocIndex> index_;
   struct MemoEntry {
     bool done = false;
