@@ -20,8 +20,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view xml(reinterpret_cast<const char*>(data), size);
   auto doc = XmlDocument::Parse(xml, ParseLimits{.max_bytes = 1 << 20, .max_depth = 64});
   if (!doc) return 0;
-  static const std::vector<std::string> kUbl = {"CEN-UBL-1.3.16", "PEPPOL-UBL-3.0.19"};
-  static const std::vector<std::string> kCii = {"CEN-CII-1.3.16", "PEPPOL-CII-3.0.19"};
+  static const std::vector<std::string> kUbl = {"CEN-UBL-1.3.16", "PEPPOL-UBL-3.0.19",
+                                                "CEN-UBL-1.3.14.1"};
+  static const std::vector<std::string> kCii = {"CEN-CII-1.3.16", "PEPPOL-CII-3.0.19",
+                                                "CEN-CII-1.3.14.1"};
   for (const auto& rules : doc->syntax() == Syntax::kCii ? kCii : kUbl) {
     auto report = validator->Validate(*doc, {rules});
     if (!report) std::abort();

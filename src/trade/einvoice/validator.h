@@ -7,13 +7,14 @@
 //   DT_ASSIGN_OR_RETURN(Report r, v->Validate(xml, {"CEN-UBL-1.3.16"}));
 //
 // Thread-safety: a Validator is NOT safe for concurrent Validate() calls;
-// create one per thread (creation compiles the rule tables, about a
-// millisecond). Ownership: it owns its compiled rule sets.
+// create one per thread (each rule set's tables are compiled on its first
+// use, a few milliseconds). Ownership: it owns its compiled rule sets.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -33,22 +34,26 @@ std::vector<std::string> RuleSetNames();
 
 class Validator {
  public:
-  // Errors: internal if a rule table does not compile (a defect).
+  // Never fails today; the rule tables are compiled lazily, and a table
+  // that does not compile (a defect) is an internal error of Validate().
   static Result<std::unique_ptr<Validator>> Create();
   ~Validator();
 
   // Parses and validates. With `rule_sets` empty, picks them from the
   // document: CEN for its syntax, plus Peppol when the CustomizationID names
   // Peppol BIS Billing 3.0. Errors: the parse errors of XmlDocument::Parse;
-  // invalid_argument for an unknown rule set name or one for the other syntax.
+  // invalid_argument for an unknown rule set name or one for the other syntax;
+  // internal if the rule set's table does not compile (a defect).
   Result<Report> Validate(std::string_view xml, const std::vector<std::string>& rule_sets = {},
                           const ParseLimits& limits = {});
   Result<Report> Validate(const XmlDocument& doc, const std::vector<std::string>& rule_sets = {});
 
  private:
   Validator() = default;
-  internal::CompiledRuleSet* Find(std::string_view name);
-  std::vector<std::unique_ptr<internal::CompiledRuleSet>> sets_;
+  // The rule set `name`, compiled on first use. Errors: invalid_argument
+  // for an unknown name; internal if its table does not compile.
+  Result<internal::CompiledRuleSet*> Find(std::string_view name);
+  std::vector<std::pair<std::string, std::unique_ptr<internal::CompiledRuleSet>>> sets_;
 };
 
 }  // namespace digitrade::trade::einvoice

@@ -37,6 +37,73 @@ TEST(Validator, ReportsMissingMandatoryFieldsWithOfficialIds) {
             std::string::npos);
 }
 
+constexpr const char* kEmptyCii =
+    "<rsm:CrossIndustryInvoice "
+    "xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\"/>";
+
+TEST(Validator, EveryRuleSetCompilesOnFirstUse) {
+  auto v = Validator::Create();
+  ASSERT_TRUE(v.has_value());
+  for (const auto& name : RuleSetNames()) {
+    const bool cii = name.find("CII") != std::string::npos;
+    auto r = (*v)->Validate(cii ? kEmptyCii : kEmptyInvoice, {name});
+    ASSERT_TRUE(r.has_value()) << name << ": " << r.error().ToString();
+    EXPECT_EQ(r->rule_sets.at(0).rule_set, name);
+    EXPECT_NE(r->verdict(), Verdict::kCrash) << name;
+  }
+}
+
+TEST(Validator, NotUsedElementsAreWarnedOncePerRule) {
+  auto v = Validator::Create();
+  ASSERT_TRUE(v.has_value());
+  // UBL-CR-005 (cbc:UUID), UBL-CR-520 (a line's period start time, through
+  // "(cac:InvoiceLine|cac:CreditNoteLine)/..."), twice in the document.
+  const std::string xml =
+      "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\" "
+      "xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\" "
+      "xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2\">"
+      "<cbc:UUID>1</cbc:UUID>"
+      "<cac:InvoiceLine><cac:InvoicePeriod><cbc:StartTime>1</cbc:StartTime></cac:InvoicePeriod>"
+      "</cac:InvoiceLine>"
+      "<cac:InvoiceLine><cac:InvoicePeriod><cbc:StartTime>1</cbc:StartTime></cac:InvoicePeriod>"
+      "</cac:InvoiceLine></Invoice>";
+  auto r = (*v)->Validate(xml, {"CEN-UBL-1.3.16"});
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  const auto& cen = r->rule_sets.at(0);
+  EXPECT_EQ(Count(cen, "UBL-CR-005"), 1);
+  EXPECT_EQ(Count(cen, "UBL-CR-520"), 1);
+  EXPECT_EQ(Count(cen, "UBL-CR-521"), 0);
+  auto it = std::find_if(cen.firings.begin(), cen.firings.end(),
+                         [](const Firing& f) { return f.rule_id == "UBL-CR-520"; });
+  ASSERT_NE(it, cen.firings.end());
+  EXPECT_EQ(it->flag, Flag::kWarning);
+  EXPECT_NE(it->message.find("cac:InvoiceLine/cac:InvoicePeriod/cbc:StartTime"), std::string::npos);
+}
+
+TEST(Validator, PicksPeppolByTheCustomizationId) {
+  auto v = Validator::Create();
+  ASSERT_TRUE(v.has_value());
+  const std::string cii =
+      "<rsm:CrossIndustryInvoice "
+      "xmlns:rsm=\"urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100\" "
+      "xmlns:ram=\"urn:un:unece:uncefact:data:standard:"
+      "ReusableAggregateBusinessInformationEntity:100\"><rsm:ExchangedDocumentContext>"
+      "<ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>\n urn:cen.eu:en16931:2017#"
+      "compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0 </ram:ID>"
+      "</ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>"
+      "</rsm:CrossIndustryInvoice>";
+  auto r = (*v)->Validate(cii);
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->customization_id,
+            "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0");
+  ASSERT_EQ(r->rule_sets.size(), 2u);
+  EXPECT_EQ(r->rule_sets[1].rule_set, "PEPPOL-CII-3.0.19");
+  auto ubl = (*v)->Validate(kEmptyInvoice);
+  ASSERT_TRUE(ubl.has_value());
+  EXPECT_EQ(ubl->customization_id, "urn:cen.eu:en16931:2017");
+  EXPECT_EQ(ubl->rule_sets.size(), 1u);
+}
+
 TEST(Validator, RefusesRuleSetOfTheOtherSyntax) {
   auto v = Validator::Create();
   ASSERT_TRUE(v.has_value());

@@ -83,6 +83,10 @@ TEST(Utf8, AcceptsMultibyteAndFindsFirstBadByte) {
   EXPECT_EQ(FirstInvalidUtf8("a\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80"), std::string_view::npos);
   EXPECT_EQ(FirstInvalidUtf8("ab\xED\xA0\x80"), 2u);  // a surrogate
   EXPECT_EQ(FirstInvalidUtf8("abc\xE4\xB8"), 3u);     // truncated
+  // Past the eight-byte ASCII runs, and right after a multibyte character.
+  EXPECT_EQ(FirstInvalidUtf8("0123456789abcdefg\xFF"), 17u);
+  EXPECT_EQ(FirstInvalidUtf8("01234567\xC3\xA9" "89abcdef\x80"), 18u);
+  EXPECT_EQ(FirstInvalidUtf8("0123456789abcdef"), std::string_view::npos);
 }
 
 }  // namespace

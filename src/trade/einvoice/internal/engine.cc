@@ -9,6 +9,9 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <cstdint>
+#include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -116,8 +119,26 @@ bool ParseXsDouble(std::string v, double* out) {
     *out = std::nan("");
     return true;
   }
-  static const std::regex kDouble("^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$");
-  if (!std::regex_match(v, kDouble)) return false;
+  // [+-]?(d+(.d*)?|.d+)([eE][+-]?d+)? by hand: called per amount of every line.
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t b = i;
+    while (i < v.size() && v[i] >= '0' && v[i] <= '9') ++i;
+    return i - b;
+  };
+  if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+  std::size_t mantissa = digits();
+  if (i < v.size() && v[i] == '.') {
+    ++i;
+    mantissa += digits();
+  }
+  if (mantissa == 0) return false;
+  if (i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  if (i != v.size()) return false;
   *out = std::strtod(v.c_str(), nullptr);
   return true;
 }
@@ -151,6 +172,60 @@ void FnDbl(xmlXPathParserContextPtr ctxt, int nargs) {
 // the one tax scheme. Several schemes, or several ids in it, are the
 // reference's dynamic errors (a predicate of several booleans; a cast of
 // several items).
+}  // namespace
+
+bool VatScheme(_xmlNode* const* nodes, std::size_t count, EvalContext& eval) {
+  bool r = false;
+  if (count > 1) {
+    eval.Crash("effective boolean value of several booleans (two tax schemes)");
+  } else if (count == 1) {
+    int ids = 0;
+    for (xmlNode* c = nodes[0]->children; c != nullptr; c = c->next) {
+      if (c->type != XML_ELEMENT_NODE || xmlStrcmp(c->name, BAD_CAST "ID") != 0) continue;
+      if (++ids > 1) {
+        eval.Crash("a sequence of more than one item is not allowed as a function argument");
+        break;
+      }
+      std::string v = Trim(NodeString(c));
+      for (char& ch : v) {
+        if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+      }
+      r = v == "VAT";
+    }
+  }
+  return r;
+}
+
+bool DblCompare(_xmlNode* const* nodes, std::size_t count, int op, double number, EvalContext& eval) {
+  // As FnDbl then the XPath 1.0 comparison: one node is its xs:double; 0 or
+  // several stay a node-set compared by XPath 1.0's number() of each.
+  double value = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::string v = NodeString(nodes[k]);
+    if (!ParseXsDouble(v, &value)) eval.Crash(fmt::format("cannot convert '{}' to xs:double", Trim(v)));
+  }
+  auto cmp = [&](double a) {
+    switch (op) {
+      case 0: return a == number;
+      case 1: return a != number;
+      case 2: return a < number;
+      case 3: return a <= number;
+      case 4: return a > number;
+      default: return a >= number;
+    }
+  };
+  if (count == 1) return cmp(value);
+  for (std::size_t k = 0; k < count; ++k) {
+    xmlChar* str = xmlNodeGetContent(nodes[k]);
+    const double a = xmlXPathStringEvalNumber(str);
+    xmlFree(str);
+    if (cmp(a)) return true;
+  }
+  return false;
+}
+
+namespace {
+
 void FnVatScheme(xmlXPathParserContextPtr ctxt, int nargs) {
   if (nargs != 1) {
     xmlXPathSetArityError(ctxt);
@@ -159,24 +234,8 @@ void FnVatScheme(xmlXPathParserContextPtr ctxt, int nargs) {
   xmlXPathObjectPtr obj = valuePop(ctxt);
   bool r = false;
   if (obj != nullptr && obj->type == XPATH_NODESET && obj->nodesetval != nullptr) {
-    if (obj->nodesetval->nodeNr > 1) {
-      EvalOf(ctxt)->Crash("effective boolean value of several booleans (two tax schemes)");
-    } else if (obj->nodesetval->nodeNr == 1) {
-      int ids = 0;
-      for (xmlNode* c = obj->nodesetval->nodeTab[0]->children; c != nullptr; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || xmlStrcmp(c->name, BAD_CAST "ID") != 0) continue;
-        if (++ids > 1) {
-          EvalOf(ctxt)->Crash(
-              "a sequence of more than one item is not allowed as a function argument");
-          break;
-        }
-        std::string v = Trim(NodeString(c));
-        for (char& ch : v) {
-          if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-        }
-        r = v == "VAT";
-      }
-    }
+    r = VatScheme(obj->nodesetval->nodeTab, static_cast<std::size_t>(obj->nodesetval->nodeNr),
+                  *EvalOf(ctxt));
   }
   xmlXPathFreeObject(obj);
   valuePush(ctxt, xmlXPathNewBoolean(r ? 1 : 0));
@@ -296,6 +355,73 @@ void SingleItemArgs(xmlXPathParserContextPtr ctxt, int nargs) {
   Builtin(ctxt, nargs);
 }
 
+// The prefixes the rule tables use.
+constexpr std::pair<std::string_view, std::string_view> kNamespaces[] = {
+    {"ubl", "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"},
+    {"cn", "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"},
+    {"cac", "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"},
+    {"cbc", "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"},
+    {"ext", "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"},
+    {"rsm", "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"},
+    {"ram", "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"},
+    {"udt", "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"},
+    {"qdt", "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"},
+};
+
+// The namespace URI of a table prefix, nullopt for an unknown prefix.
+std::optional<std::string_view> NamespaceOf(std::string_view prefix) {
+  for (const auto& [p, uri] : kNamespaces) {
+    if (p == prefix) return uri;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int NamespaceId(std::string_view uri) {
+  for (std::size_t k = 0; k < std::size(kNamespaces); ++k) {
+    if (kNamespaces[k].second == uri) return static_cast<int>(k) + 1;
+  }
+  return 0;
+}
+
+namespace {
+
+xmlXPathObjectPtr WrapNodes(const std::vector<xmlNode*>& nodes) {
+  xmlNodeSetPtr set = xmlXPathNodeSetCreate(nullptr);
+  if (set != nullptr && !nodes.empty()) {
+    set->nodeTab = static_cast<xmlNodePtr*>(xmlMalloc(nodes.size() * sizeof(xmlNodePtr)));
+    if (set->nodeTab != nullptr) {
+      std::copy(nodes.begin(), nodes.end(), set->nodeTab);
+      set->nodeNr = set->nodeMax = static_cast<int>(nodes.size());
+    }
+  }
+  return xmlXPathWrapNodeSet(set);
+}
+
+// Variables: $_d.prefix.local and $_a.name from the document index (see
+// RewriteAbsoluteDescendants), the others as registered.
+xmlXPathObjectPtr LookUpVariable(void* data, const xmlChar* name, const xmlChar* ns_uri) {
+  auto* eval = static_cast<EvalContext*>(data);
+  const std::string_view n(reinterpret_cast<const char*>(name));
+  if (ns_uri == nullptr && n.starts_with("_d.")) {
+    const auto dot = n.find('.', 3);
+    auto ns = NamespaceOf(n.substr(3, dot - 3));
+    if (dot == std::string_view::npos || !ns) return nullptr;
+    return WrapNodes(eval->Index().Elements(*ns, n.substr(dot + 1)));
+  }
+  if (ns_uri == nullptr && n.starts_with("_a.")) {
+    return WrapNodes(eval->Index().Attributes(n.substr(3)));
+  }
+  if (ns_uri == nullptr && n.starts_with("_m.")) {
+    return WrapNodes(eval->Memo(std::strtoul(n.data() + 3, nullptr, 10)));
+  }
+  xmlXPathContextPtr xp = eval->xpath_context();
+  if (xp->varHash == nullptr) return nullptr;
+  auto* v = static_cast<xmlXPathObjectPtr>(xmlHashLookup2(xp->varHash, name, ns_uri));
+  return v != nullptr ? xmlXPathObjectCopy(v) : nullptr;
+}
+
 xmlXPathFunction StrictLookup(void* /*ctxt*/, const xmlChar* name, const xmlChar* ns_uri) {
   if (ns_uri != nullptr) return nullptr;
   static const std::map<std::string_view, xmlXPathFunction> kStrict = {
@@ -333,7 +459,125 @@ void XPathFree::operator()(_xmlXPathCompExpr* e) const {
   xmlXPathFreeCompExpr(e);
 }
 
-std::string UseDescendantAxis(std::string_view xpath) {
+namespace {
+
+bool IsNameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+}
+
+// Whether "//" at the end of `before` starts an absolute path (rather than
+// continuing a step): only after an operator, a bracket, a comma or at the
+// start. Anything else keeps the descendant form, which is right either way.
+bool StartsAbsolutePath(const std::string& before) {
+  std::size_t i = before.size();
+  while (i > 0 && before[i - 1] == ' ') --i;
+  if (i == 0) return true;
+  const char c = before[i - 1];
+  if (std::string_view("([,|=<>!+").find(c) != std::string_view::npos) return true;
+  std::size_t j = i;
+  while (j > 0 && IsNameChar(before[j - 1])) --j;
+  const std::string_view word(before.data() + j, i - j);
+  const bool op = word == "and" || word == "or" || word == "div" || word == "mod";
+  return op && j > 0 && j < i && before[j - 1] == ' ';
+}
+
+// Length of the "prefix:local" or "@name" at the start of `s` (0 if none),
+// with the variable it becomes.
+std::size_t IndexedStep(std::string_view s, std::string* var) {
+  auto name_len = [](std::string_view t) {
+    std::size_t k = 0;
+    if (k < t.size() && std::isalpha(static_cast<unsigned char>(t[k]))) {
+      while (k < t.size() && (std::isalnum(static_cast<unsigned char>(t[k])) || t[k] == '_' ||
+                              t[k] == '-'))
+        ++k;
+    }
+    return k;
+  };
+  if (!s.empty() && s[0] == '@') {
+    const std::size_t k = name_len(s.substr(1));
+    if (k == 0 || (1 + k < s.size() && (s[1 + k] == ':' || s[1 + k] == '('))) return 0;
+    *var = "$_a." + std::string(s.substr(1, k));
+    return 1 + k;
+  }
+  const std::size_t p = name_len(s);
+  if (p == 0 || p + 1 >= s.size() || s[p] != ':' || !NamespaceOf(s.substr(0, p))) return 0;
+  const std::size_t l = name_len(s.substr(p + 1));
+  if (l == 0) return 0;
+  const std::size_t end = p + 1 + l;
+  if (end < s.size() && (s[end] == '(' || s[end] == ':')) return 0;
+  *var = "$_d." + std::string(s.substr(0, p)) + "." + std::string(s.substr(p + 1, l));
+  return end;
+}
+
+// The memoised absolute paths: "$_m.K" names the K-th text, evaluated once
+// per document (EvalContext::Memo).
+struct MemoEntryDef {
+  std::string text;                    // as written ("//cac:X[...]/...")
+  std::optional<FastTest::Path> path;  // when it is a FastTest path
+  std::string indexed;                 // else: the XPath, without memoising itself
+};
+struct MemoTable {
+  std::mutex mu;
+  std::deque<MemoEntryDef> entries;  // immutable once added
+  std::map<std::string, std::size_t, std::less<>> ids;
+};
+MemoTable& Memos() {
+  static auto& t = *new MemoTable();
+  return t;
+}
+std::string RewriteDescendants(std::string_view xpath, bool use_index, bool memo);
+
+std::size_t MemoId(std::string text) {
+  auto& t = Memos();
+  std::lock_guard<std::mutex> lock(t.mu);
+  auto it = t.ids.find(text);
+  if (it != t.ids.end()) return it->second;
+  t.entries.push_back({text, FastTest::ParsePath(text), RewriteDescendants(text, true, false)});
+  t.ids.emplace(std::move(text), t.entries.size() - 1);
+  return t.entries.size() - 1;
+}
+
+const MemoEntryDef* MemoDef(std::size_t id) {
+  auto& t = Memos();
+  std::lock_guard<std::mutex> lock(t.mu);
+  return id < t.entries.size() ? &t.entries[id] : nullptr;
+}
+
+// End of the predicates and plain child steps ("/prefix:name[...]") that
+// follow position `i` of `xpath`, at most to the end of the path.
+std::size_t PathEnd(std::string_view xpath, std::size_t i) {
+  while (i < xpath.size()) {
+    if (xpath[i] == '[') {
+      int depth = 0;
+      char quote = 0;
+      std::size_t j = i;
+      for (; j < xpath.size(); ++j) {
+        const char c = xpath[j];
+        if (quote != 0) {
+          if (c == quote) quote = 0;
+          continue;
+        }
+        if (c == '\'' || c == '"') quote = c;
+        if (c == '[') ++depth;
+        if (c == ']' && --depth == 0) break;
+      }
+      if (j == xpath.size()) return i;
+      i = j + 1;
+      continue;
+    }
+    std::string var;
+    if (xpath[i] == '/' && i + 1 < xpath.size() && xpath[i + 1] != '/' && xpath[i + 1] != '@') {
+      const std::size_t n = IndexedStep(xpath.substr(i + 1), &var);
+      if (n == 0) return i;
+      i += 1 + n;
+      continue;
+    }
+    return i;
+  }
+  return i;
+}
+
+std::string RewriteDescendants(std::string_view xpath, bool use_index, bool memo) {
   std::string out;
   out.reserve(xpath.size() + 16);
   char quote = 0;
@@ -345,22 +589,51 @@ std::string UseDescendantAxis(std::string_view xpath) {
       continue;
     }
     if (c == '\'' || c == '"') quote = c;
-    const bool name_follows =
-        i + 2 < xpath.size() &&
-        (std::isalpha(static_cast<unsigned char>(xpath[i + 2])) || xpath[i + 2] == '*');
-    if (c == '/' && i + 1 < xpath.size() && xpath[i + 1] == '/' && name_follows) {
-      out += "/descendant::";
-      ++i;
-      continue;
+    if (c == '/' && i + 1 < xpath.size() && xpath[i + 1] == '/') {
+      std::string var;
+      const std::size_t n = use_index && StartsAbsolutePath(out) ? IndexedStep(xpath.substr(i + 2), &var) : 0;
+      if (n > 0 && memo && xpath[i + 2] != '@') {
+        // A path that is more than the name: evaluated once per document.
+        const std::size_t end = PathEnd(xpath, i + 2 + n);
+        const std::string_view path = xpath.substr(i, end - i);
+        if (end > i + 2 + n && path.find('$') == std::string_view::npos) {
+          out += "$_m." + std::to_string(MemoId(std::string(path)));
+          i = end - 1;
+          continue;
+        }
+      }
+      if (n > 0) {
+        out += var;
+        i += 1 + n;
+        continue;
+      }
+      const bool name_follows =
+          i + 2 < xpath.size() &&
+          (std::isalpha(static_cast<unsigned char>(xpath[i + 2])) || xpath[i + 2] == '*');
+      if (name_follows) {
+        out += "/descendant::";
+        ++i;
+        continue;
+      }
     }
     out += c;
   }
   return out;
 }
 
+}  // namespace
+
+std::string UseDescendantAxis(std::string_view xpath) {
+  return RewriteDescendants(xpath, false, false);
+}
+
+std::string RewriteAbsoluteDescendants(std::string_view xpath) {
+  return RewriteDescendants(xpath, true, true);
+}
+
 namespace {
 xmlXPathCompExprPtr CompileOptimized(xmlXPathContextPtr xp, std::string_view xpath) {
-  const std::string text = UseDescendantAxis(xpath);
+  const std::string text = RewriteAbsoluteDescendants(xpath);
   return xmlXPathCtxtCompile(xp, BAD_CAST text.c_str());
 }
 }  // namespace
@@ -390,31 +663,6 @@ std::vector<std::string> MatchPatternBranches(std::string_view pattern) {
 // "ns-uri local" of the element named by the last step of `branch`, or ""
 // when the last step is not a plain prefixed element name (wildcards,
 // attributes, functions, axes): then the branch is always evaluated.
-std::string LastStepName(const std::string& branch) {
-  static const std::map<std::string_view, std::string_view> kNs = {
-      {"ubl", "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"},
-      {"cn", "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"},
-      {"cac", "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"},
-      {"cbc", "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"},
-      {"rsm", "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"},
-      {"ram", "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"},
-      {"udt", "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"}};
-  std::string flat;  // without predicates
-  int depth = 0;
-  for (char c : branch) {
-    if (c == '[') ++depth;
-    if (depth == 0) flat += c;
-    if (c == ']') --depth;
-  }
-  const std::string step = flat.substr(flat.find_last_of('/') + 1);
-  static const std::regex kQName("^([a-z]+):([A-Za-z]+)$");
-  std::smatch m;
-  if (!std::regex_match(step, m, kQName)) return {};
-  auto ns = kNs.find(m[1].str());
-  if (ns == kNs.end()) return {};
-  return std::string(ns->second) + " " + m[2].str();
-}
-
 std::string MatchPatternToXPath(std::string_view pattern) {
   std::string out;
   for (const auto& b : MatchPatternBranches(pattern)) out += (out.empty() ? "" : " | ") + b;
@@ -422,18 +670,10 @@ std::string MatchPatternToXPath(std::string_view pattern) {
 }
 
 void SetUpXPathContext(_xmlXPathContext* xp, EvalContext* eval) {
-  static constexpr std::pair<const char*, const char*> kNs[] = {
-      {"ubl", "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"},
-      {"cn", "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"},
-      {"cac", "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"},
-      {"cbc", "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"},
-      {"ext", "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"},
-      {"rsm", "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"},
-      {"ram", "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"},
-      {"udt", "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"},
-      {"qdt", "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"},
-  };
-  for (const auto& [p, uri] : kNs) xmlXPathRegisterNs(xp, BAD_CAST p, BAD_CAST uri);
+  for (const auto& [p, uri] : kNamespaces) {
+    xmlXPathRegisterNs(xp, BAD_CAST std::string(p).c_str(), BAD_CAST std::string(uri).c_str());
+  }
+  xmlXPathRegisterVariableLookup(xp, LookUpVariable, eval);
   xmlXPathRegisterFunc(xp, BAD_CAST "exists", FnExists);
   xmlXPathRegisterFuncLookup(xp, StrictLookup, nullptr);
   xmlXPathRegisterFunc(xp, BAD_CAST "is-true", FnIsTrue);
@@ -449,19 +689,26 @@ void SetUpXPathContext(_xmlXPathContext* xp, EvalContext* eval) {
   xp->userData = eval;
 }
 
-_xmlXPathCompExpr* EvalContext::Compile(std::string_view xpath) {
+const EvalContext::Compiled* EvalContext::Lookup(std::string_view xpath) {
+  auto it = cache_.find(xpath);
+  if (it != cache_.end()) return &it->second;
   std::string key(xpath);
-  auto it = cache_.find(key);
-  if (it != cache_.end()) return it->second.get();
-  CompiledXPath c(CompileOptimized(xp_, key));
-  auto* raw = c.get();
-  cache_.emplace(std::move(key), std::move(c));
-  return raw;
+  Compiled c{CompiledXPath(CompileOptimized(xp_, key)), FastTest::ParsePath(key)};
+  return &cache_.emplace(std::move(key), std::move(c)).first->second;
+}
+
+_xmlXPathCompExpr* EvalContext::Compile(std::string_view xpath) {
+  return Lookup(xpath)->xpath.get();
 }
 
 std::vector<_xmlNode*> EvalContext::Nodes(_xmlNode* at, std::string_view xpath) {
   std::vector<_xmlNode*> out;
-  auto* comp = Compile(xpath);
+  const Compiled* c = Lookup(xpath);
+  if (c->path) {
+    FastTest::Select(*c->path, at, *this, out);
+    return out;
+  }
+  auto* comp = c->xpath.get();
   if (comp == nullptr) {
     Crash(fmt::format("bad XPath {}", xpath));
     return out;
@@ -557,98 +804,1446 @@ Decimal EvalContext::DecSum(_xmlNode* at, std::string_view xpath) {
   return sum;
 }
 
+DocIndex::DocIndex(_xmlDoc* doc) : doc_(doc) {
+  std::ptrdiff_t count = 0;
+  for (xmlNode* n = doc != nullptr ? xmlDocGetRootElement(doc) : nullptr; n != nullptr;) {
+    if (n->type == XML_ELEMENT_NODE) {
+      all_.push_back(n);
+      // As xmlXPathOrderDocElems: libxml2 then compares elements by this number.
+      n->content = reinterpret_cast<xmlChar*>(-(++count));
+      if (n->ns != nullptr && n->ns->_private == nullptr && n->ns->href != nullptr) {
+        // kForeignNamespace for a namespace the tables do not name.
+        const int id = NamespaceId(reinterpret_cast<const char*>(n->ns->href));
+        n->ns->_private = reinterpret_cast<void*>(static_cast<std::intptr_t>(id != 0 ? id : 1000));
+      }
+      Named& named = by_name_[n->name];
+      const xmlChar* href = n->ns != nullptr ? n->ns->href : nullptr;
+      if (named.nodes.empty()) {
+        named.href = href;
+      } else if (named.href != href &&
+                 (named.href == nullptr || href == nullptr || xmlStrEqual(named.href, href) == 0)) {
+        named.mixed = true;
+      }
+      named.nodes.push_back(n);
+      for (xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+        if (a->ns == nullptr) attrs_[a->name].push_back(reinterpret_cast<xmlNode*>(a));
+      }
+      if (n->children != nullptr) {
+        n = n->children;
+        continue;
+      }
+    }
+    while (n != nullptr && n->next == nullptr) n = n->parent;
+    if (n != nullptr) n = n->next;
+  }
+}
+
+std::size_t DocIndex::Ordinal(const _xmlNode* element) {
+  return static_cast<std::size_t>(-reinterpret_cast<std::ptrdiff_t>(element->content) - 1);
+}
+
+namespace {
+// The dictionary's copy of `name` (the key of the maps), or null when no
+// node of the document has that name.
+const xmlChar* Interned(xmlDoc* doc, std::string_view name) {
+  if (doc == nullptr || doc->dict == nullptr) return nullptr;
+  return xmlDictExists(doc->dict, reinterpret_cast<const xmlChar*>(name.data()),
+                       static_cast<int>(name.size()));
+}
+
+bool HasNamespace(const xmlNode* n, std::string_view ns) {
+  if (n->ns == nullptr || n->ns->href == nullptr) return ns.empty();
+  return ns == reinterpret_cast<const char*>(n->ns->href);
+}
+
+// HasNamespace with the namespace's id (NamespaceId) when the index tagged it.
+bool HasNamespace(const xmlNode* n, std::string_view ns, int ns_id) {
+  if (ns_id != 0 && n->ns != nullptr && n->ns->_private != nullptr)
+    return reinterpret_cast<std::intptr_t>(n->ns->_private) == ns_id;
+  return HasNamespace(n, ns);
+}
+}  // namespace
+
+const std::vector<_xmlNode*>& DocIndex::Elements(std::string_view ns, std::string_view local) {
+  if (doc_ != nullptr && doc_->dict != nullptr) {
+    // The common case: every element of that name in one namespace.
+    auto it = by_name_.find(Interned(doc_, local));
+    if (it == by_name_.end()) return empty_;
+    const Named& named = it->second;
+    if (!named.mixed) {
+      const bool same = named.href == nullptr
+                            ? ns.empty()
+                            : ns == reinterpret_cast<const char*>(named.href);
+      return same ? named.nodes : empty_;
+    }
+  }
+  std::string key;
+  key.reserve(ns.size() + local.size() + 1);
+  key.append(ns).append(" ").append(local);
+  auto memo = by_qname_.find(key);
+  if (memo != by_qname_.end()) return memo->second;
+  std::vector<xmlNode*> out;
+  if (doc_ != nullptr && doc_->dict != nullptr) {
+    auto it = by_name_.find(Interned(doc_, local));
+    if (it != by_name_.end()) {
+      for (xmlNode* n : it->second.nodes) {
+        if (HasNamespace(n, ns)) out.push_back(n);
+      }
+    }
+  } else {  // a document built without a dictionary: compare names
+    for (xmlNode* n : all_) {
+      if (local == reinterpret_cast<const char*>(n->name) && HasNamespace(n, ns)) out.push_back(n);
+    }
+  }
+  return by_qname_.emplace(std::move(key), std::move(out)).first->second;
+}
+
+const std::vector<_xmlNode*>& DocIndex::Attributes(std::string_view local) {
+  if (doc_ != nullptr && doc_->dict != nullptr) {
+    auto it = attrs_.find(Interned(doc_, local));
+    return it != attrs_.end() ? it->second : empty_;
+  }
+  const std::string key = " @" + std::string(local);
+  auto memo = by_qname_.find(key);
+  if (memo != by_qname_.end()) return memo->second;
+  std::vector<xmlNode*> out;
+  for (auto& [name, attrs] : attrs_) {
+    if (local == reinterpret_cast<const char*>(name)) out = attrs;
+  }
+  return by_qname_.emplace(key, std::move(out)).first->second;
+}
+
+void EvalContext::Reset(_xmlDoc* doc) {
+  xp_->doc = doc;
+  xp_->node = reinterpret_cast<xmlNode*>(doc);
+  xmlXPathRegisteredVariablesCleanup(xp_);
+  index_.reset();
+  memo_.clear();
+  root_steps_.clear();
+  ClearCrash();
+}
+
+const std::vector<_xmlNode*>& EvalContext::RootStep(
+    const std::string& text,
+    void (*compute)(const void* step, EvalContext& ctx, std::vector<_xmlNode*>& out),
+    const void* step) {
+  auto it = root_steps_.find(text);
+  if (it == root_steps_.end()) {
+    const bool was_crashed = crashed_;
+    std::string was_reason = crash_reason_;
+    ClearCrash();
+    MemoEntry m;
+    compute(step, *this, m.nodes);
+    m.done = true;
+    m.crashed = crashed_;
+    m.reason = crash_reason_;
+    crashed_ = was_crashed;
+    crash_reason_ = std::move(was_reason);
+    it = root_steps_.emplace(text, std::move(m)).first;
+  }
+  if (it->second.crashed) Crash(it->second.reason);
+  return it->second.nodes;
+}
+
+const std::vector<_xmlNode*>& EvalContext::Memo(std::size_t id) {
+  if (id >= memo_.size()) memo_.resize(id + 1);
+  auto& m = memo_[id];
+  if (!m.done) {
+    const MemoEntryDef* def = MemoDef(id);
+    // Evaluated on its own: the crash it raises (if any) is kept with the
+    // result and raised again at every use, as evaluating it there would.
+    const bool was_crashed = crashed_;
+    std::string was_reason = crash_reason_;
+    ClearCrash();
+    xmlNode* at = xp_->node;
+    xmlNode* doc_node = reinterpret_cast<xmlNode*>(xp_->doc);
+    if (def == nullptr) {
+      Crash(fmt::format("no memoised path {}", id));
+    } else if (def->path) {
+      FastTest::Select(*def->path, doc_node, *this, m.nodes);
+    } else {
+      m.nodes = Nodes(doc_node, def->indexed);
+    }
+    xp_->node = at;
+    m.done = true;
+    m.crashed = crashed_;
+    m.reason = crash_reason_;
+    crashed_ = was_crashed;
+    crash_reason_ = std::move(was_reason);
+  }
+  if (m.crashed) Crash(m.reason);
+  return m.nodes;
+}
+
+DocIndex& EvalContext::Index() {
+  if (index_ == nullptr) index_ = std::make_unique<DocIndex>(xp_->doc);
+  return *index_;
+}
+
+namespace {
+
+// Position of `n` among its siblings that pass `keep` (the "child" axis
+// position a numeric predicate of a pattern step compares with).
+template <typename Keep>
+int ChildPosition(xmlNode* n, Keep keep) {
+  int pos = 0;
+  for (xmlNode* c = n->parent != nullptr ? n->parent->children : n; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE && keep(c)) ++pos;
+    if (c == n) return pos;
+  }
+  return pos;
+}
+
+bool IsXmlSpace(xmlChar c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// not(*) and not(normalize-space()): no child element and only whitespace text.
+bool IsBlankLeaf(xmlNode* n) {
+  for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) return false;
+    if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content != nullptr) {
+      for (const xmlChar* p = c->content; *p != 0; ++p) {
+        if (!IsXmlSpace(*p)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+// The text of a bracketed predicate starting at s[i] == '['; i moves past it.
+std::optional<std::string> TakePredicate(std::string_view s, std::size_t& i) {
+  int depth = 0;
+  char quote = 0;
+  const std::size_t begin = i + 1;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '\'' || c == '"') quote = c;
+    if (c == '[' || c == '(') ++depth;
+    if (c == ']' || c == ')') --depth;
+    if (depth == 0) {
+      ++i;
+      return std::string(s.substr(begin, i - 1 - begin));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+namespace {
+
+class FastParser {
+ public:
+  explicit FastParser(std::string_view s) : s_(s) {}
+
+  std::optional<FastTest::Path> PathAll() {
+    auto p = Path();
+    Skip();
+    if (!p || i_ != s_.size()) return std::nullopt;
+    return p;
+  }
+
+  std::optional<FastTest> ParseAll() {
+    auto e = Or();
+    Skip();
+    if (!e || i_ != s_.size()) return std::nullopt;
+    return e;
+  }
+
+ private:
+  using Kind = FastTest::Kind;
+
+  void Skip() {
+    while (i_ < s_.size() && s_[i_] == ' ') ++i_;
+  }
+  bool Eat(std::string_view t) {
+    Skip();
+    if (s_.substr(i_).starts_with(t)) {
+      i_ += t.size();
+      return true;
+    }
+    return false;
+  }
+  // An operator keyword: followed by a space or "(".
+  bool EatWord(std::string_view w) {
+    Skip();
+    const std::size_t save = i_;
+    if (Eat(w) && i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '(')) return true;
+    i_ = save;
+    return false;
+  }
+
+  std::optional<FastTest> Or() {
+    auto left = And();
+    if (!left) return std::nullopt;
+    if (!EatWord("or")) return left;
+    FastTest t{Kind::kOr};
+    t.operands.push_back(std::move(*left));
+    do {
+      auto right = And();
+      if (!right) return std::nullopt;
+      t.operands.push_back(std::move(*right));
+    } while (EatWord("or"));
+    return t;
+  }
+
+  std::optional<FastTest> And() {
+    auto left = Unary();
+    if (!left) return std::nullopt;
+    if (!EatWord("and")) return left;
+    FastTest t{Kind::kAnd};
+    t.operands.push_back(std::move(*left));
+    do {
+      auto right = Unary();
+      if (!right) return std::nullopt;
+      t.operands.push_back(std::move(*right));
+    } while (EatWord("and"));
+    return t;
+  }
+
+  std::optional<std::string> Op() {
+    Skip();
+    for (std::string_view op : {"<=", ">=", "!=", "<", ">", "="}) {
+      if (Eat(op)) return std::string(op);
+    }
+    return std::nullopt;
+  }
+  std::optional<double> Number() {
+    Skip();
+    const std::size_t b = i_;
+    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+    if (b == i_) return std::nullopt;
+    return std::stod(std::string(s_.substr(b, i_ - b)));
+  }
+  std::optional<std::string> Literal() {
+    Skip();
+    if (i_ >= s_.size() || s_[i_] != '\'') return std::nullopt;
+    const auto e = s_.find('\'', i_ + 1);
+    if (e == std::string_view::npos) return std::nullopt;
+    std::string lit(s_.substr(i_ + 1, e - i_ - 1));
+    i_ = e + 1;
+    return lit;
+  }
+  std::optional<std::string> Name() {
+    const std::size_t b = i_;
+    if (i_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[i_]))) {
+      while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_'))
+        ++i_;
+    }
+    if (b == i_) return std::nullopt;
+    return std::string(s_.substr(b, i_ - b));
+  }
+  std::optional<FastTest::Path> Path() {
+    Skip();
+    FastTest::Path p;
+    while (s_.substr(i_).starts_with("../")) {
+      ++p.up;
+      i_ += 3;
+    }
+    if (p.up == 0 && i_ < s_.size() && s_[i_] == '.' &&
+        (i_ + 1 == s_.size() || (s_[i_ + 1] != '.' && s_[i_ + 1] != '/'))) {
+      ++i_;
+      p.self = true;
+      return p;
+    }
+    if (p.up == 0 && i_ < s_.size() && s_[i_] == '@') {
+      ++i_;
+      auto n = Name();
+      if (!n || (i_ < s_.size() && (s_[i_] == ':' || s_[i_] == '(' || s_[i_] == '['))) return std::nullopt;
+      p.attribute = *n;
+      return p;
+    }
+    if (p.up == 0) {
+      if (s_.substr(i_).starts_with("//@")) {
+        i_ += 3;
+        auto n = Name();
+        if (!n || (i_ < s_.size() && (s_[i_] == ':' || s_[i_] == '(' || s_[i_] == '[' ||
+                                      s_[i_] == '/')))
+          return std::nullopt;
+        p.from_root = true;
+        p.attribute = *n;
+        return p;
+      }
+      if (s_.substr(i_).starts_with("//")) {
+        p.from_root = true;
+        i_ += 2;
+      } else if (s_.substr(i_).starts_with("ancestor::")) {
+        p.ancestor = true;
+        i_ += 10;
+      } else if (s_.substr(i_).starts_with("self::")) {
+        p.self_step = true;
+        i_ += 6;
+      } else if (i_ + 1 < s_.size() && s_[i_] == '/' && std::isalpha(static_cast<unsigned char>(s_[i_ + 1]))) {
+        p.from_doc = true;
+        i_ += 1;
+      }
+    }
+    while (true) {
+      if (i_ < s_.size() && s_[i_] == '*' && !p.steps.empty() && !p.from_root &&
+          (i_ + 1 == s_.size() || s_[i_ + 1] != '[')) {
+        // "P/*": any child element.
+        ++i_;
+        p.steps.push_back(FastTest::Step{{}, {}, {}, 0, "*"});
+        break;
+      }
+      auto prefix = Name();
+      if (!prefix || i_ >= s_.size() || s_[i_] != ':') return std::nullopt;
+      ++i_;
+      auto local = Name();
+      auto ns = NamespaceOf(*prefix);
+      if (!local || !ns) return std::nullopt;
+      FastTest::Step step{std::string(*ns), *local, {}, NamespaceId(*ns), {}};
+      const std::size_t step_begin = i_ - local->size() - 1 - prefix->size();
+      if (i_ < s_.size() && (s_[i_] == '(' || s_[i_] == ':')) return std::nullopt;
+      while (i_ < s_.size() && s_[i_] == '[') {
+        ++i_;
+        auto pred = Or();
+        if (!pred || !Eat("]")) return std::nullopt;
+        step.predicates.push_back(std::move(*pred));
+      }
+      step.text = std::string(s_.substr(step_begin, i_ - step_begin));
+      p.steps.push_back(std::move(step));
+      if (p.self_step) break;
+      if (i_ + 1 < s_.size() && s_[i_] == '/' && s_[i_ + 1] == '@') {
+        i_ += 2;
+        auto n = Name();
+        if (!n) return std::nullopt;
+        p.attribute = *n;
+        break;
+      }
+      if (i_ + 1 < s_.size() && s_[i_] == '/' && s_[i_ + 1] != '/') {
+        ++i_;
+        continue;
+      }
+      break;
+    }
+    if (i_ < s_.size() && (s_[i_] == '/' || s_[i_] == '[' || s_[i_] == '(' || s_[i_] == ':'))
+      return std::nullopt;
+    if (i_ < s_.size() && s_[i_] == '*') return std::nullopt;
+    p.plain = !p.from_root && !p.ancestor && !p.self_step &&
+              std::all_of(p.steps.begin(), p.steps.end(),
+                          [](const FastTest::Step& st) { return st.predicates.empty(); });
+    return p;
+  }
+
+  // "NAME(" PATH ")": the path argument of a one-argument function.
+  std::optional<FastTest::Path> PathArg() {
+    auto p = Path();
+    if (!p || !Eat(")")) return std::nullopt;
+    return p;
+  }
+
+  // "(A | B | ...)/R" as the paths A/R, B/R, ...; nullopt (and i_ kept)
+  // when the text there is not that.
+  std::optional<std::vector<FastTest::Path>> UnionPaths() {
+    Skip();
+    const std::size_t save = i_;
+    if (!Eat("(")) return std::nullopt;
+    std::vector<FastTest::Path> alts;
+    do {
+      auto a = Path();
+      if (!a || a->self || a->up != 0 || a->ancestor || a->self_step || !a->attribute.empty()) {
+        i_ = save;
+        return std::nullopt;
+      }
+      alts.push_back(std::move(*a));
+    } while (Eat("|"));
+    if (!Eat(")") || i_ >= s_.size() || s_[i_] != '/' || alts.size() < 2) {
+      i_ = save;
+      return std::nullopt;
+    }
+    ++i_;
+    auto rest = Path();
+    if (!rest || rest->self || rest->up != 0 || rest->from_root || rest->from_doc || rest->ancestor ||
+        rest->self_step) {
+      i_ = save;
+      return std::nullopt;
+    }
+    for (auto& a : alts) {
+      a.steps.insert(a.steps.end(), rest->steps.begin(), rest->steps.end());
+      a.attribute = rest->attribute;
+      a.plain = a.plain && rest->plain;
+    }
+    return alts;
+  }
+  // One of the union's paths selects something.
+  static FastTest AnyOf(std::vector<FastTest::Path> alts) {
+    FastTest t{Kind::kOr};
+    for (auto& a : alts) {
+      FastTest e{Kind::kExists};
+      e.path = std::move(a);
+      t.operands.push_back(std::move(e));
+    }
+    return t;
+  }
+  // count(P) [+- count(Q) ...]: the first path and the signed others.
+  bool CountSum(FastTest& t) {
+    auto p = PathArg();
+    if (!p) return false;
+    t.path = std::move(*p);
+    while (true) {
+      const std::size_t save = i_;
+      int sign = 0;
+      if (Eat("+")) sign = 1;
+      else if (Eat("-")) sign = -1;
+      if (sign == 0) return true;
+      if (!Eat("count(")) {
+        i_ = save;
+        return true;
+      }
+      auto q = PathArg();
+      if (!q) return false;
+      t.terms.emplace_back(sign, std::move(*q));
+    }
+  }
+
+  std::optional<FastTest> Unary() {
+    Skip();
+    const std::size_t save = i_;
+    auto with_path = [](Kind k, FastTest::Path p) {
+      FastTest t{k};
+      t.path = std::move(p);
+      return t;
+    };
+    if (Eat("not(")) {
+      auto e = Or();
+      if (!e || !Eat(")")) return std::nullopt;
+      FastTest t{Kind::kNot};
+      t.operands.push_back(std::move(*e));
+      return t;
+    }
+    if (Eat("exists(")) {
+      if (auto alts = UnionPaths()) {
+        if (!Eat(")")) return std::nullopt;
+        return AnyOf(std::move(*alts));
+      }
+      auto p = PathArg();
+      if (!p) return std::nullopt;
+      return with_path(Kind::kExists, std::move(*p));
+    }
+    const bool is_true = Eat("is-true(");
+    if (is_true || Eat("is-false(")) {
+      const bool want = is_true;
+      auto p = PathArg();
+      if (!p) return std::nullopt;
+      return with_path(want ? Kind::kIsTrue : Kind::kIsFalse, std::move(*p));
+    }
+    if (Eat("vat-scheme(")) {
+      auto p = PathArg();
+      if (!p) return std::nullopt;
+      return with_path(Kind::kVatScheme, std::move(*p));
+    }
+    if (Eat("dbl(")) {
+      auto p = PathArg();
+      auto op = Op();
+      auto n = Number();
+      if (!p || !op || !n) return std::nullopt;
+      FastTest t = with_path(Kind::kDbl, std::move(*p));
+      t.op = *op;
+      t.number = *n;
+      return t;
+    }
+    if (Eat("count(")) {
+      FastTest t{Kind::kCount};
+      if (!CountSum(t)) return std::nullopt;
+      auto op = Op();
+      auto n = Number();
+      if (!op || !n) return std::nullopt;
+      t.op = *op;
+      t.number = *n;
+      return t;
+    }
+    if (Eat("normalize-space(")) {
+      const bool upper = Eat("upper-case(");
+      auto p = PathArg();
+      if (upper && !Eat(")")) return std::nullopt;
+      auto op = Op();
+      auto lit = Literal();
+      if (!p || !op || !lit || (*op != "=" && *op != "!=")) return std::nullopt;
+      FastTest t = with_path(*op == "=" ? Kind::kNormalizedEq : Kind::kNormalizedNe, std::move(*p));
+      t.literal = *lit;
+      t.upper = upper;
+      return t;
+    }
+    if (Eat("upper-case(")) {
+      auto p = PathArg();
+      auto op = Op();
+      auto lit = Literal();
+      if (!p || !op || !lit || (*op != "=" && *op != "!=")) return std::nullopt;
+      FastTest t = with_path(*op == "=" ? Kind::kNormalizedEq : Kind::kNormalizedNe, std::move(*p));
+      t.literal = *lit;
+      t.upper = true;
+      t.normalize = false;
+      return t;
+    }
+    if (Eat("substring(name(), string-length(name()) - ")) {
+      auto n = Number();
+      if (!n || !Eat(")") || !Eat("=")) return std::nullopt;
+      auto lit = Literal();
+      if (!lit) return std::nullopt;
+      FastTest t{Kind::kNameSuffix};
+      t.number = *n;
+      t.literal = *lit;
+      return t;
+    }
+    if (Eat("string-length(substring-after(")) {
+      auto p = Path();
+      if (!p || !Eat(",'.'))")) return std::nullopt;
+      auto op = Op();
+      auto n = Number();
+      if (!op || !n) return std::nullopt;
+      FastTest t = with_path(Kind::kDecimals, std::move(*p));
+      t.op = *op;
+      t.number = *n;
+      return t;
+    }
+    if (Eat("string-length(")) {
+      auto p = PathArg();
+      auto op = Op();
+      auto n = Number();
+      if (!p || !op || !n) return std::nullopt;
+      FastTest t = with_path(Kind::kStringLength, std::move(*p));
+      t.op = *op;
+      t.number = *n;
+      return t;
+    }
+    if (Eat("contains(normalize-space(")) {
+      auto p = Path();
+      if (!p || !Eat("),' ')")) return std::nullopt;
+      return with_path(Kind::kContainsSpace, std::move(*p));
+    }
+    if (Eat("contains(")) {
+      auto lit = Literal();
+      if (!lit || !Eat(",") || !Eat("concat(' ',") || !Eat("normalize-space(")) return std::nullopt;
+      auto p = Path();
+      if (!p || !Eat(")") || !Eat(",") || !Eat("' '))")) return std::nullopt;
+      FastTest t = with_path(Kind::kInList, std::move(*p));
+      t.literal = *lit;
+      auto codes = std::make_shared<std::unordered_set<std::string>>();
+      for (std::size_t b = 0; b < lit->size();) {
+        const auto e = std::min(lit->find(' ', b), lit->size());
+        if (e > b && b > 0 && e < lit->size()) codes->insert(lit->substr(b, e - b));
+        b = e + 1;
+      }
+      t.codes = std::move(codes);
+      return t;
+    }
+    if (auto alts = UnionPaths()) {
+      const std::size_t after = i_;
+      if (Op()) return std::nullopt;  // a union compared: not this form
+      i_ = after;
+      return AnyOf(std::move(*alts));
+    }
+    if (Eat("(")) {
+      // "(count(A) + count(B)) OP N"
+      const std::size_t inner = i_;
+      if (Eat("count(")) {
+        FastTest t{Kind::kCount};
+        if (CountSum(t) && Eat(")")) {
+          auto op = Op();
+          auto n = Number();
+          if (op && n) {
+            t.op = *op;
+            t.number = *n;
+            return t;
+          }
+        }
+        i_ = inner;
+      }
+      auto e = Or();
+      if (!e || !Eat(")")) return std::nullopt;
+      // "(E) = (F)": two booleans compared.
+      const std::size_t after = i_;
+      if (auto op = Op()) {
+        if ((*op != "=" && *op != "!=") || !Eat("(")) return std::nullopt;
+        auto f = Or();
+        if (!f || !Eat(")")) return std::nullopt;
+        FastTest t{*op == "=" ? Kind::kBoolEq : Kind::kBoolNe};
+        t.operands.push_back(std::move(*e));
+        t.operands.push_back(std::move(*f));
+        return t;
+      }
+      i_ = after;
+      return e;
+    }
+    i_ = save;
+    auto p = Path();
+    if (!p) return std::nullopt;
+    Skip();
+    if (i_ < s_.size() && s_[i_] == '|') {
+      // A union in a boolean context: one of the paths selects something.
+      FastTest t{Kind::kOr};
+      t.operands.push_back(with_path(Kind::kExists, std::move(*p)));
+      while (Eat("|")) {
+        auto q = Path();
+        if (!q) return std::nullopt;
+        t.operands.push_back(with_path(Kind::kExists, std::move(*q)));
+      }
+      const std::size_t after = i_;
+      if (Op()) return std::nullopt;  // a union compared: not this form
+      i_ = after;
+      return t;
+    }
+    const std::size_t after = i_;
+    if (auto op = Op()) {
+      auto lit = Literal();
+      if (!lit || (*op != "=" && *op != "!=")) return std::nullopt;
+      FastTest t = with_path(*op == "=" ? Kind::kAnyEq : Kind::kAnyNe, std::move(*p));
+      t.literal = *lit;
+      return t;
+    }
+    i_ = after;
+    return with_path(Kind::kExists, std::move(*p));
+  }
+
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+}  // namespace
+
+namespace {
+// A node vector borrowed from a per-thread pool for the duration of a
+// scope (Select and Eval recurse through predicates; no allocation per call).
+class Scratch {
+ public:
+  Scratch() {
+    auto& pool = Pool();
+    if (pool.empty()) {
+      v_ = new std::vector<xmlNode*>();
+    } else {
+      v_ = pool.back();
+      pool.pop_back();
+    }
+    v_->clear();
+  }
+  ~Scratch() { Pool().push_back(v_); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  std::vector<xmlNode*>& operator*() { return *v_; }
+
+ private:
+  struct Vectors {
+    std::vector<std::vector<xmlNode*>*> free;
+    ~Vectors() {
+      for (auto* v : free) delete v;
+    }
+  };
+  static std::vector<std::vector<xmlNode*>*>& Pool() {
+    thread_local Vectors vectors;
+    return vectors.free;
+  }
+  std::vector<xmlNode*>* v_;
+};
+
+bool StepMatches(const FastTest::Step& st, xmlNode* c) {
+  if (st.local.empty()) return c->type == XML_ELEMENT_NODE;  // "*"
+  return c->type == XML_ELEMENT_NODE && c->name[0] == st.local[0] &&
+         st.local == reinterpret_cast<const char*>(c->name) && HasNamespace(c, st.ns, st.ns_id);
+}
+// Keeps the nodes of `level` for which every predicate of `st` holds (each
+// predicate evaluated at every node, as XPath does).
+void Filter(const FastTest::Step& st, std::vector<xmlNode*>& level, EvalContext& ctx) {
+  for (const auto& pred : st.predicates) {
+    std::size_t kept = 0;
+    for (xmlNode* n : level) {
+      if (pred.Eval(n, ctx)) level[kept++] = n;
+    }
+    level.resize(kept);
+  }
+}
+}  // namespace
+
+void FastTest::Select(const Path& p, xmlNode* at, EvalContext& ctx, std::vector<xmlNode*>& out) {
+  out.clear();
+  for (int k = 0; k < p.up && at != nullptr; ++k) at = at->parent;
+  if (p.from_doc && at != nullptr) at = reinterpret_cast<xmlNode*>(at->doc);
+  if (at == nullptr) return;
+  if (p.self) {
+    out.push_back(at);
+    return;
+  }
+  if (p.from_root && p.steps.empty()) {  // "//@name"
+    out = ctx.Index().Attributes(p.attribute);
+    return;
+  }
+  Scratch level_buf;
+  std::vector<xmlNode*>& level = *level_buf;
+  std::size_t first = 0;
+  if (p.from_root || p.ancestor || p.self_step) {
+    const Step& st = p.steps[0];
+    if (p.from_root && !st.predicates.empty()) {
+      // Shared by every path that starts with the same filtered step (the
+      // VAT-scheme filters of the category rules, for one).
+      const auto& done = ctx.RootStep(
+          st.text,
+          [](const void* step, EvalContext& c, std::vector<xmlNode*>& filtered) {
+            const auto& s = *static_cast<const Step*>(step);
+            const auto& all = c.Index().Elements(s.ns, s.local);
+            filtered.assign(all.begin(), all.end());
+            Filter(s, filtered, c);
+          },
+          &st);
+      level.assign(done.begin(), done.end());
+      first = 1;
+    } else if (p.from_root) {
+      const auto& all = ctx.Index().Elements(st.ns, st.local);
+      level.assign(all.begin(), all.end());
+    } else if (p.self_step) {
+      if (StepMatches(st, at)) level.push_back(at);
+    } else {
+      for (xmlNode* a = at->parent; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
+        if (StepMatches(st, a)) level.push_back(a);
+      }
+      std::reverse(level.begin(), level.end());  // document order
+    }
+    if (first == 0) {
+      Filter(st, level, ctx);
+      first = 1;
+    }
+  } else {
+    level.push_back(at);
+  }
+  Scratch next_buf;
+  std::vector<xmlNode*>& next = *next_buf;
+  for (std::size_t k = first; k < p.steps.size(); ++k) {
+    const Step& st = p.steps[k];
+    next.clear();
+    for (xmlNode* n : level) {
+      if (n->type != XML_ELEMENT_NODE && n->type != XML_DOCUMENT_NODE) continue;
+      for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+        if (StepMatches(st, c)) next.push_back(c);
+      }
+    }
+    Filter(st, next, ctx);
+    level.swap(next);
+  }
+  if (p.attribute.empty()) {
+    out.swap(level);
+    return;
+  }
+  for (xmlNode* n : level) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    for (xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+      if (a->ns == nullptr && p.attribute == reinterpret_cast<const char*>(a->name))
+        out.push_back(reinterpret_cast<xmlNode*>(a));
+    }
+  }
+}
+
+namespace {
+
+// XPath string-value: the text of an element's descendants, an attribute's value.
+void AppendStringValue(xmlNode* n, std::string& out) {
+  if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+    if (n->content != nullptr) out += reinterpret_cast<const char*>(n->content);
+    return;
+  }
+  if (n->type != XML_ELEMENT_NODE && n->type != XML_ATTRIBUTE_NODE &&
+      n->type != XML_DOCUMENT_NODE)
+    return;
+  for (xmlNode* c = n->children; c != nullptr; c = c->next) {
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE || c->type == XML_ELEMENT_NODE)
+      AppendStringValue(c, out);
+  }
+}
+
+std::string NormalizeSpace(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (IsXmlSpace(static_cast<xmlChar>(c))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+bool Compare(double a, const std::string& op, double b) {
+  if (op == "=") return a == b;
+  if (op == "!=") return a != b;
+  if (op == "<") return a < b;
+  if (op == "<=") return a <= b;
+  if (op == ">") return a > b;
+  return a >= b;
+}
+
+}  // namespace
+
+std::optional<FastTest> FastTest::Parse(std::string_view xpath) {
+  return FastParser(xpath).ParseAll();
+}
+
+std::optional<FastTest::Path> FastTest::ParsePath(std::string_view xpath) {
+  return FastParser(xpath).PathAll();
+}
+
+namespace {
+
+// The string-function kinds on the nodes of their path: `count` of them, the
+// first one `first`.
+bool StringKindTest(const FastTest& t, std::size_t count, xmlNode* first, EvalContext& ctx) {
+  using Kind = FastTest::Kind;
+  // The string functions take one item: several are the reference's error.
+  if (count > 1) {
+    ctx.Crash("a sequence of more than one item is not allowed as a function argument");
+  }
+  std::string value;
+  if (first != nullptr) AppendStringValue(first, value);
+  switch (t.kind) {
+    case Kind::kNormalizedEq:
+    case Kind::kNormalizedNe: {
+      if (t.upper) {
+        for (char& c : value) {
+          if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        }
+      }
+      return ((t.normalize ? NormalizeSpace(value) : value) == t.literal) ==
+             (t.kind == Kind::kNormalizedEq);
+    }
+    case Kind::kDecimals: {
+      const auto dot = value.find('.');
+      double chars = 0;
+      if (dot != std::string::npos) {
+        for (std::size_t k = dot + 1; k < value.size(); ++k) {
+          if ((static_cast<unsigned char>(value[k]) & 0xC0) != 0x80) ++chars;
+        }
+      }
+      return Compare(chars, t.op, t.number);
+    }
+    case Kind::kContainsSpace:
+      return NormalizeSpace(value).find(' ') != std::string::npos;
+    case Kind::kStringLength: {
+      double chars = 0;
+      for (char c : value) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
+      }
+      return Compare(chars, t.op, t.number);
+    }
+    case Kind::kInList: {
+      const std::string v = NormalizeSpace(value);
+      if (!v.empty() && v.find(' ') == std::string::npos) return t.codes->contains(v);
+      return t.literal.find(" " + v + " ") != std::string::npos;
+    }
+    default:
+      return false;
+  }
+}
+
+// The number of nodes (at most `limit`) a plain path selects from `at`, and
+// the first of them in document order.
+std::size_t CountPlain(const FastTest::Path& p, xmlNode* at, std::size_t limit, xmlNode** first) {
+  for (int k = 0; k < p.up && at != nullptr; ++k) at = at->parent;
+  if (p.from_doc && at != nullptr) at = reinterpret_cast<xmlNode*>(at->doc);
+  if (at == nullptr || limit == 0) return 0;
+  if (p.self) {
+    *first = at;
+    return 1;
+  }
+  std::size_t n = 0;
+  auto emit = [&](xmlNode* node) {
+    if (n++ == 0) *first = node;
+    return n < limit;
+  };
+  // Depth-first over the child steps: document order.
+  auto visit = [&](auto& self, xmlNode* node, std::size_t k) -> bool {
+    if (k == p.steps.size()) {
+      if (p.attribute.empty()) return emit(node);
+      for (xmlAttr* a = node->properties; a != nullptr; a = a->next) {
+        if (a->ns == nullptr && p.attribute == reinterpret_cast<const char*>(a->name) &&
+            !emit(reinterpret_cast<xmlNode*>(a)))
+          return false;
+      }
+      return true;
+    }
+    if (node->type != XML_ELEMENT_NODE && node->type != XML_DOCUMENT_NODE) return true;
+    for (xmlNode* c = node->children; c != nullptr; c = c->next) {
+      if (StepMatches(p.steps[k], c) && !self(self, c, k + 1)) return false;
+    }
+    return true;
+  };
+  if (p.steps.empty() && at->type != XML_ELEMENT_NODE) return 0;
+  visit(visit, at, 0);
+  return n;
+}
+
+}  // namespace
+
+bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
+  switch (kind) {
+    case Kind::kOr:
+      for (const auto& o : operands) {
+        if (o.Eval(at, ctx)) return true;
+      }
+      return false;
+    case Kind::kAnd:
+      for (const auto& o : operands) {
+        if (!o.Eval(at, ctx)) return false;
+      }
+      return true;
+    case Kind::kNot:
+      return !operands[0].Eval(at, ctx);
+    case Kind::kBoolEq:
+    case Kind::kBoolNe: {
+      // Both sides are evaluated (their errors too), then compared.
+      const bool a = operands[0].Eval(at, ctx);
+      const bool b = operands[1].Eval(at, ctx);
+      return (a == b) == (kind == Kind::kBoolEq);
+    }
+    case Kind::kCount:
+      if (!terms.empty()) {
+        auto count = [&](const Path& q) {
+          Scratch buf;
+          Select(q, at, ctx, *buf);
+          return static_cast<double>((*buf).size());
+        };
+        double sum = count(path);
+        for (const auto& [sign, q] : terms) sum += sign * count(q);
+        return Compare(sum, op, number);
+      }
+      break;
+    default:
+      break;
+  }
+  if (kind == Kind::kNameSuffix) {
+    // substring(name(), string-length(name()) - number): the last number + 1
+    // characters of the qualified name.
+    std::string name;
+    if (at->type == XML_ELEMENT_NODE || at->type == XML_ATTRIBUTE_NODE) {
+      if (at->ns != nullptr && at->ns->prefix != nullptr)
+        name = std::string(reinterpret_cast<const char*>(at->ns->prefix)) + ":";
+      name += reinterpret_cast<const char*>(at->name);
+    }
+    std::size_t keep = static_cast<std::size_t>(number) + 1;
+    std::size_t pos = name.size();
+    while (pos > 0 && keep > 0) {
+      --pos;
+      if ((static_cast<unsigned char>(name[pos]) & 0xC0) != 0x80) --keep;
+    }
+    return std::string_view(name).substr(pos) == literal;
+  }
+  const bool string_kind =
+      (kind >= Kind::kNormalizedEq && kind <= Kind::kInList) || kind == Kind::kStringLength;
+  if (path.plain && (kind == Kind::kExists || kind == Kind::kCount || string_kind)) {
+    // No predicate can raise an error on the way: count only as far as needed.
+    std::size_t limit = 2;  // the string functions: the first node, and whether there are more
+    if (kind == Kind::kExists) limit = 1;
+    if (kind == Kind::kCount) limit = static_cast<std::size_t>(std::max(0.0, number)) + 2;
+    xmlNode* first = nullptr;
+    const std::size_t n = CountPlain(path, at, limit, &first);
+    if (kind == Kind::kExists) return n > 0;
+    if (kind == Kind::kCount) return Compare(static_cast<double>(n), op, number);
+    return StringKindTest(*this, n, first, ctx);
+  }
+  Scratch nodes_buf;
+  std::vector<xmlNode*>& nodes = *nodes_buf;
+  Select(path, at, ctx, nodes);
+  switch (kind) {
+    case Kind::kExists:
+      return !nodes.empty();
+    case Kind::kCount:
+      return Compare(static_cast<double>(nodes.size()), op, number);
+    case Kind::kVatScheme:
+      return VatScheme(nodes.data(), nodes.size(), ctx);
+    case Kind::kDbl: {
+      static constexpr std::string_view kOps[] = {"=", "!=", "<", "<=", ">", ">="};
+      const int code = static_cast<int>(std::find(std::begin(kOps), std::end(kOps), op) - std::begin(kOps));
+      return DblCompare(nodes.data(), nodes.size(), code, number, ctx);
+    }
+    case Kind::kAnyEq:
+    case Kind::kAnyNe:
+      // A general comparison: some node's string-value is (or is not) the literal.
+      for (xmlNode* n : nodes) {
+        std::string v;
+        AppendStringValue(n, v);
+        if ((v == literal) == (kind == Kind::kAnyEq)) return true;
+      }
+      return false;
+    case Kind::kIsTrue:
+    case Kind::kIsFalse: {
+      bool r = false;
+      const bool want = kind == Kind::kIsTrue;
+      for (xmlNode* n : nodes) {
+        std::string v;
+        AppendStringValue(n, v);
+        v = Trim(v);
+        if (v == "true" || v == "1") {
+          r = r || want;
+        } else if (v == "false" || v == "0") {
+          r = r || !want;
+        } else {
+          ctx.Crash(fmt::format("xs:boolean('{}'): invalid value", v));
+        }
+      }
+      return r;
+    }
+    default:
+      break;
+  }
+  return StringKindTest(*this, nodes.size(), nodes.empty() ? nullptr : nodes[0], ctx);
+}
+
 Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def) {
   std::unique_ptr<CompiledRuleSet> rs(new CompiledRuleSet(std::move(def)));
-  std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> xp(xmlXPathNewContext(nullptr),
-                                                                      &xmlXPathFreeContext);
-  EvalContext eval(xp.get());
-  SetUpXPathContext(xp.get(), &eval);
+  rs->xp_ = {xmlXPathNewContext(nullptr), &xmlXPathFreeContext};
+  if (rs->xp_ == nullptr) return Internal("out of memory creating an XPath context");
+  rs->eval_ = std::make_unique<EvalContext>(rs->xp_.get());
+  xmlXPathContext* xp = rs->xp_.get();
+  SetUpXPathContext(xp, rs->eval_.get());
   std::map<std::string_view, NativeCheck> natives = NativeChecks();
   natives.insert(PeppolNativeChecks().begin(), PeppolNativeChecks().end());
+  // A step "prefix:local", "prefix:*" or "*" with predicates, as the native
+  // matcher takes it; nullopt sends the branch to XPath.
+  static const std::regex kSuffix(
+      "^substring\\(name\\(\\), string-length\\(name\\(\\)\\) - ([0-9]+)\\) = '([A-Za-z]+)'( and |$)");
+  auto parse_branch = [&](std::string_view b) -> std::optional<Branch> {
+    Branch out;
+    std::size_t i = 0;
+    if (b.starts_with("//")) {
+      i = 2;
+    } else if (b.starts_with("/")) {
+      out.anchored = true;
+      i = 1;
+    }
+    bool descendant = false;
+    while (true) {
+      Step step;
+      step.descendant_before = descendant;
+      std::size_t j = i;
+      while (j < b.size() && (std::isalnum(static_cast<unsigned char>(b[j])) || b[j] == ':' ||
+                              b[j] == '*' || b[j] == '_' || b[j] == '-'))
+        ++j;
+      const std::string_view test = b.substr(i, j - i);
+      if (test == "*") {
+        step.any_ns = true;
+      } else {
+        const auto colon = test.find(':');
+        if (colon == std::string_view::npos || test.find(':', colon + 1) != std::string_view::npos)
+          return std::nullopt;
+        auto ns = NamespaceOf(test.substr(0, colon));
+        if (!ns) return std::nullopt;
+        step.ns = std::string(*ns);
+        step.ns_id = NamespaceId(*ns);
+        step.local = std::string(test.substr(colon + 1));
+        if (step.local == "*") step.local.clear();
+        if (step.local.find('*') != std::string::npos || (step.local.empty() && test.back() != '*'))
+          return std::nullopt;
+      }
+      i = j;
+      while (i < b.size() && b[i] == '[') {
+        auto pred = TakePredicate(b, i);
+        if (!pred) return std::nullopt;
+        if (*pred == "not(*) and not(normalize-space())") {
+          step.blank_leaf = true;
+          continue;
+        }
+        std::smatch m;
+        if (step.predicates.empty() && std::regex_search(*pred, m, kSuffix) &&
+            std::stoul(m[1].str()) + 1 == m[2].str().size()) {
+          step.suffix = m[2].str();
+        }
+        CompiledXPath c(CompileOptimized(xp, *pred));
+        if (!c) return std::nullopt;
+        step.predicates.push_back(std::move(c));
+        step.fast_predicates.push_back(FastTest::Parse(*pred));
+      }
+      if (step.descendant_before) out.child_only = false;
+      out.steps.push_back(std::move(step));
+      if (i == b.size()) return out;
+      if (b.substr(i).starts_with("//")) {
+        descendant = true;
+        i += 2;
+      } else if (b[i] == '/') {
+        descendant = false;
+        i += 1;
+      } else {
+        return std::nullopt;
+      }
+    }
+  };
   for (const auto& p : rs->def_.patterns) {
     auto& rules = rs->patterns_.emplace_back();
     for (const auto& r : p.rules) {
       Rule rule;
       for (const auto& branch : MatchPatternBranches(r.context)) {
-        CompiledXPath c(CompileOptimized(xp.get(), branch));
-        if (!c) return Internal(fmt::format("{}: bad context {}", rs->def_.name, branch));
-        rule.contexts.push_back(std::move(c));
-        rule.last_step.push_back(LastStepName(branch));
+        auto parsed = parse_branch(branch);
+        if (parsed) {
+          rule.branches.push_back(std::move(*parsed));
+          continue;
+        }
+        Branch fallback;
+        fallback.xpath.reset(CompileOptimized(xp, branch));
+        if (!fallback.xpath) return Internal(fmt::format("{}: bad context {}", rs->def_.name, branch));
+        rule.branches.push_back(std::move(fallback));
       }
       for (const auto& a : r.asserts) {
         Assert ca{&a, nullptr, nullptr};
+        if (std::string_view(a.test).starts_with("unused:")) {
+          if (!rule.unused) rule.unused = std::make_unique<UnusedTrie>();
+          ca.unused_slot = rule.unused->slots++;
+          std::string_view paths = std::string_view(a.test).substr(7);
+          while (!paths.empty()) {
+            const auto bar = std::min(paths.find('|'), paths.size());
+            auto path = FastTest::ParsePath(paths.substr(0, bar));
+            if (!path || path->self || path->up != 0 || path->from_root || path->from_doc ||
+                path->ancestor || path->self_step)
+              return Internal(fmt::format("{}: bad unused path {}", a.id, a.test));
+            for (const auto& st : path->steps) {
+              if (!st.predicates.empty() || st.local.empty())
+                return Internal(fmt::format("{}: bad unused path {}", a.id, a.test));
+            }
+            rule.unused->Add(*path, ca.unused_slot);
+            paths = paths.substr(std::min(bar + 1, paths.size()));
+          }
+          rule.asserts.push_back(std::move(ca));
+          continue;
+        }
         if (std::string_view(a.test).starts_with("native:")) {
           auto it = natives.find(std::string_view(a.test).substr(7));
           if (it == natives.end()) return Internal(fmt::format("{}: no native {}", a.id, a.test));
           ca.native = it->second;
         } else {
-          ca.test.reset(CompileOptimized(xp.get(), a.test));
+          ca.test.reset(CompileOptimized(xp, a.test));
           if (!ca.test) return Internal(fmt::format("{}: bad test {}", a.id, a.test));
+          ca.fast = FastTest::Parse(a.test);
         }
         rule.asserts.push_back(std::move(ca));
       }
+      if (rule.unused) rule.unused->Finish(rule.unused->root);
       rules.push_back(std::move(rule));
     }
   }
   return rs;
 }
 
-RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
-  RuleSetReport report{.rule_set = def_.name};
-  std::unique_ptr<xmlXPathContext, decltype(&xmlXPathFreeContext)> xp(xmlXPathNewContext(doc.doc()),
-                                                                      &xmlXPathFreeContext);
-  EvalContext eval(xp.get());
-  SetUpXPathContext(xp.get(), &eval);
-  // The element names present, to skip contexts that cannot match.
-  std::unordered_set<std::string> present;
-  for (xmlNode* n = xmlDocGetRootElement(doc.doc()); n != nullptr;) {
-    if (n->type == XML_ELEMENT_NODE) {
-      present.insert(fmt::format("{} {}",
-                                 n->ns != nullptr ? reinterpret_cast<const char*>(n->ns->href) : "",
-                                 reinterpret_cast<const char*>(n->name)));
+void CompiledRuleSet::UnusedTrie::Add(const FastTest::Path& path, int slot) {
+  Node* n = &root;
+  for (const auto& st : path.steps) {
+    auto it = std::find_if(n->kids.begin(), n->kids.end(),
+                           [&](const Node& k) { return k.ns == st.ns && k.local == st.local; });
+    if (it == n->kids.end()) {
+      n->kids.push_back(Node{st.ns, st.local, {}, {}, {}, {}, st.ns_id});
+      it = n->kids.end() - 1;
     }
-    if (n->children != nullptr && n->type == XML_ELEMENT_NODE) {
-      n = n->children;
+    n = &*it;
+  }
+  if (path.attribute.empty()) {
+    n->slots.push_back(slot);
+  } else {
+    n->attributes.emplace_back(path.attribute, slot);
+  }
+}
+
+void CompiledRuleSet::UnusedTrie::Finish(Node& n) {
+  n.by_local.clear();
+  for (std::size_t k = 0; k < n.kids.size(); ++k) {
+    Finish(n.kids[k]);
+    n.by_local[n.kids[k].local].push_back(k);
+  }
+}
+
+void CompiledRuleSet::UnusedTrie::Walk(const Node& t, _xmlNode* at, std::vector<char>& hits) const {
+  for (int slot : t.slots) hits[slot] = 1;
+  if (at->type != XML_ELEMENT_NODE) return;
+  for (const auto& [name, slot] : t.attributes) {
+    for (xmlAttr* a = at->properties; a != nullptr; a = a->next) {
+      if (a->ns == nullptr && name == reinterpret_cast<const char*>(a->name)) hits[slot] = 1;
+    }
+  }
+  if (t.kids.empty()) return;
+  for (xmlNode* c = at->children; c != nullptr; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) continue;
+    auto it = t.by_local.find(reinterpret_cast<const char*>(c->name));
+    if (it == t.by_local.end()) continue;
+    for (std::size_t k : it->second) {
+      if (HasNamespace(c, t.kids[k].ns, t.kids[k].ns_id)) Walk(t.kids[k], c, hits);
+    }
+  }
+}
+
+namespace {
+// The name test of a pattern step.
+template <typename StepT>
+bool NameHolds(const xmlNode* n, const StepT& s) {
+  if (n == nullptr || n->type != XML_ELEMENT_NODE) return false;
+  const char* name = reinterpret_cast<const char*>(n->name);
+  if (!s.local.empty() && (name[0] != s.local[0] || std::strcmp(name, s.local.c_str()) != 0))
+    return false;
+  if (!s.any_ns && !HasNamespace(n, s.ns, s.ns_id)) return false;
+  return s.suffix.empty() || std::string_view(name).ends_with(s.suffix);
+}
+}  // namespace
+
+bool CompiledRuleSet::NamesMatch(_xmlNode* n, const Branch& b, std::size_t step) {
+  const Step& s = b.steps[step];
+  if (!NameHolds(n, s)) return false;
+  if (step == 0) {
+    return !b.anchored || (n->parent != nullptr && n->parent->type == XML_DOCUMENT_NODE);
+  }
+  xmlNode* up = n->parent;
+  if (!s.descendant_before) return up != nullptr && NamesMatch(up, b, step - 1);
+  for (; up != nullptr && up->type == XML_ELEMENT_NODE; up = up->parent) {
+    if (NamesMatch(up, b, step - 1)) return true;
+  }
+  return false;
+}
+
+bool CompiledRuleSet::StepHolds(_xmlNode* n, const Step& s) {
+  return NameHolds(n, s) && PredicatesHold(n, s);
+}
+
+bool CompiledRuleSet::PredicatesHold(_xmlNode* n, const Step& s) {
+  if (s.blank_leaf && !IsBlankLeaf(n)) return false;
+  xmlXPathContext* xp = xp_.get();
+  for (std::size_t k = 0; k < s.predicates.size(); ++k) {
+    if (s.fast_predicates[k]) {
+      const bool ok = s.fast_predicates[k]->Eval(n, *eval_);
+      eval_->ClearCrash();  // as below
+      if (!ok) return false;
       continue;
     }
-    while (n != nullptr && n->next == nullptr) n = n->parent;
-    if (n != nullptr) n = n->next;
+    xp->node = n;
+    xmlXPathObjectPtr r = xmlXPathCompiledEval(s.predicates[k].get(), xp);
+    bool ok = false;
+    if (r != nullptr && r->type == XPATH_NUMBER) {
+      // A numeric predicate compares with the position among the siblings
+      // that pass the name test and the predicates before it.
+      const double want = r->floatval;
+      xmlXPathFreeObject(r);
+      r = nullptr;
+      Step name_test;
+      name_test.ns = s.ns;
+      name_test.ns_id = s.ns_id;
+      name_test.local = s.local;
+      name_test.any_ns = s.any_ns;
+      name_test.suffix = s.suffix;
+      name_test.blank_leaf = s.blank_leaf;
+      const int pos = ChildPosition(n, [&](xmlNode* c) {
+        if (!StepHolds(c, name_test)) return false;
+        for (std::size_t q = 0; q < k; ++q) {
+          xp->node = c;
+          if (xmlXPathCompiledEvalToBoolean(s.predicates[q].get(), xp) != 1) return false;
+        }
+        return true;
+      });
+      ok = pos == want;
+    } else if (r != nullptr) {
+      ok = xmlXPathCastToBoolean(r) != 0;
+    }
+    xmlXPathFreeObject(r);
+    // XSLT treats a dynamic error while matching a pattern as "no match",
+    // so errors raised by context predicates never stop the reference.
+    eval_->ClearCrash();
+    if (!ok) return false;
   }
+  return true;
+}
+
+bool CompiledRuleSet::Matches(_xmlNode* n, const Branch& b, std::size_t step) {
+  const Step& s = b.steps[step];
+  if (!StepHolds(n, s)) return false;
+  if (step == 0) {
+    return !b.anchored || (n->parent != nullptr && n->parent->type == XML_DOCUMENT_NODE);
+  }
+  xmlNode* up = n->parent;
+  if (!s.descendant_before) return up != nullptr && Matches(up, b, step - 1);
+  for (; up != nullptr && up->type == XML_ELEMENT_NODE; up = up->parent) {
+    if (Matches(up, b, step - 1)) return true;
+  }
+  return false;
+}
+
+RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
+  RuleSetReport report{.rule_set = def_.name};
+  xmlXPathContext* xp = xp_.get();
+  EvalContext& eval = *eval_;
+  eval.Reset(doc.doc());
+  struct Release {
+    EvalContext& eval;
+    ~Release() { eval.Release(); }
+  } release{eval};
+  DocIndex& index = eval.Index();
+  xmlNode* doc_node = reinterpret_cast<xmlNode*>(doc.doc());
   if (def_.bind_variables != nullptr) {
-    def_.bind_variables(eval, reinterpret_cast<xmlNode*>(doc.doc()));
+    def_.bind_variables(eval, doc_node);
     // The reference evaluates its variables lazily, so a cardinality error in
     // one that no rule reaches never surfaces; we bind eagerly and forgive.
     eval.ClearCrash();
   }
+  std::vector<char> claimed;  // by element ordinal
+  std::unordered_set<xmlNode*> claimed_other;
+  std::vector<xmlNode*> nodes;
+  std::vector<char> unused_hits;
+  std::unordered_map<xmlNode*, std::string> locations;
   for (const auto& rules : patterns_) {
-    std::unordered_set<xmlNode*> claimed;
+    claimed.assign(index.AllElements().size(), 0);
+    claimed_other.clear();
     for (const auto& rule : rules) {
-      // Branch by branch: libxml2 2.9 merges node sets of a union in
-      // quadratic time; the claimed set removes the duplicates instead.
-      std::vector<xmlNode*> nodes;
-      for (std::size_t b = 0; b < rule.contexts.size(); ++b) {
-        if (!rule.last_step[b].empty() && !present.contains(rule.last_step[b])) continue;
-        const auto& context = rule.contexts[b];
-        xp->node = reinterpret_cast<xmlNode*>(doc.doc());
-        xmlXPathObjectPtr set = xmlXPathCompiledEval(context.get(), xp.get());
-        if (set != nullptr && set->nodesetval != nullptr) {
-          nodes.insert(nodes.end(), set->nodesetval->nodeTab,
-                       set->nodesetval->nodeTab + set->nodesetval->nodeNr);
+      nodes.clear();
+      for (const auto& branch : rule.branches) {
+        if (branch.xpath) {
+          xp->node = doc_node;
+          xmlXPathObjectPtr set = xmlXPathCompiledEval(branch.xpath.get(), xp);
+          if (set != nullptr && set->nodesetval != nullptr) {
+            nodes.insert(nodes.end(), set->nodesetval->nodeTab,
+                         set->nodesetval->nodeTab + set->nodesetval->nodeNr);
+          }
+          xmlXPathFreeObject(set);
+          eval.ClearCrash();  // as in StepHolds
+          continue;
         }
-        xmlXPathFreeObject(set);
+        const Step& last = branch.steps.back();
+        const std::vector<xmlNode*>& candidates =
+            last.local.empty() ? index.AllElements() : index.Elements(last.ns, last.local);
+        for (xmlNode* n : candidates) {
+          // Names first (cheap), then the predicates; along a chain of
+          // child steps the names fix the ancestors, so only their
+          // predicates remain to check.
+          if (!NamesMatch(n, branch, branch.steps.size() - 1)) continue;
+          bool match = true;
+          if (branch.child_only) {
+            xmlNode* up = n;
+            for (std::size_t k = branch.steps.size(); k-- > 0 && match; up = up->parent) {
+              match = PredicatesHold(up, branch.steps[k]);
+            }
+          } else {
+            match = Matches(n, branch, branch.steps.size() - 1);
+          }
+          if (match) nodes.push_back(n);
+        }
       }
-      // XSLT treats a dynamic error while matching a pattern as "no match",
-      // so errors raised by context predicates never stop the reference.
-      eval.ClearCrash();
       for (xmlNode* n : nodes) {
-        if (!claimed.insert(n).second) continue;
+        if (n->type == XML_ELEMENT_NODE) {
+          char& c = claimed[DocIndex::Ordinal(n)];
+          if (c != 0) continue;
+          c = 1;
+        } else if (!claimed_other.insert(n).second) {
+          continue;
+        }
+        if (rule.unused) {
+          unused_hits.assign(rule.unused->slots, 0);
+          rule.unused->Walk(rule.unused->root, n, unused_hits);
+        }
         for (const auto& a : rule.asserts) {
           bool ok;
-          if (a.native != nullptr) {
+          if (a.unused_slot >= 0) {
+            ok = unused_hits[a.unused_slot] == 0;
+          } else if (a.native != nullptr) {
             ok = a.native(eval, n);
+          } else if (a.fast) {
+            ok = a.fast->Eval(n, eval);
           } else {
             xp->node = n;
-            ok = xmlXPathCompiledEvalToBoolean(a.test.get(), xp.get()) != 0;
+            ok = xmlXPathCompiledEvalToBoolean(a.test.get(), xp) != 0;
           }
           if (eval.crashed()) {
             return RuleSetReport{
@@ -658,11 +2253,15 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
                 .firings = {}};
           }
           if (ok) continue;
-          xmlChar* path = xmlGetNodePath(n);
-          report.firings.push_back(Firing{a.def->id, a.def->flag,
-                                          path != nullptr ? reinterpret_cast<char*>(path) : "",
-                                          a.def->message});
-          xmlFree(path);
+          // Several rules often fire on one node (the root, for one): its
+          // XPath location is built once per run.
+          auto [where, fresh] = locations.try_emplace(n);
+          if (fresh) {
+            xmlChar* path = xmlGetNodePath(n);
+            if (path != nullptr) where->second = reinterpret_cast<char*>(path);
+            xmlFree(path);
+          }
+          report.firings.push_back(Firing{a.def->id, a.def->flag, where->second, a.def->message});
         }
       }
     }

@@ -1,16 +1,21 @@
-// The rule engine: compiles a RuleSetDef's XPath expressions once and runs
-// it over documents with Schematron's first-matching-rule-per-node semantics.
+// The rule engine: compiles a RuleSetDef once (rule contexts into native
+// pattern matchers, tests into FastTest forms or libxml2 XPath) and runs it
+// over documents with Schematron's first-matching-rule-per-node semantics,
+// from a per-document index of the elements (docs/einvoice.md, Pipeline).
 //
-// Thread-safety: a CompiledRuleSet is not safe for concurrent Run() calls
-// (libxml2 compiled expressions are used with a per-run context but we do
-// not rely on libxml2 guaranteeing that); give each thread its own.
+// Thread-safety: a CompiledRuleSet keeps one XPath context and one
+// EvalContext across documents, so it is not safe for concurrent Run()
+// calls; give each thread its own. The memoised-path table is shared and
+// locked; the FastTest scratch vectors are per thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/result.h"
@@ -21,6 +26,7 @@
 
 struct _xmlXPathCompExpr;
 struct _xmlXPathContext;
+struct _xmlDoc;
 
 namespace digitrade::trade::einvoice::internal {
 
@@ -29,11 +35,123 @@ struct XPathFree {
 };
 using CompiledXPath = std::unique_ptr<_xmlXPathCompExpr, XPathFree>;
 
+class EvalContext;
+
+// The simplest test forms of the tables, evaluated natively without
+// libxml2's XPath: boolean combinations (and, or, not, parentheses) of
+// exists(P), P, P | Q, (P | Q)/R, count(P) [+- count(Q)...] OP N,
+// (E) = / != (F), string-length(P) OP N, normalize-space(P) = / != 'literal' (also
+// of upper-case(P)), upper-case(P) = / != 'literal', P = / != 'literal',
+// substring(name(), string-length(name()) - N) = 'suffix',
+// string-length(substring-after(P,'.')) OP N, contains(normalize-space(P),' '),
+// contains('LIST', concat(' ', normalize-space(P), ' ')), is-true(P) and
+// is-false(P), vat-scheme(P), dbl(P) OP N, where P is ".", "@name" or steps "prefix:name[predicate]/..."
+// (child steps after "../"s, or from "//", "ancestor::" or "self::"; or "//@name")
+// optionally ending in "/@name", the predicates being such tests. Same results and the same dynamic errors
+// (several items where one is expected; bad xs:boolean values) as the XPath.
+struct FastTest {
+  enum class Kind {
+    kOr, kAnd, kNot, kExists, kCount, kNormalizedEq, kNormalizedNe, kDecimals,
+    kContainsSpace, kInList, kIsTrue, kIsFalse, kNameSuffix, kAnyEq, kAnyNe,
+    kVatScheme, kDbl, kStringLength, kBoolEq, kBoolNe
+  };
+  struct Step {
+    std::string ns;
+    std::string local;
+    std::vector<FastTest> predicates;  // boolean predicates only
+    int ns_id = 0;                     // NamespaceId(ns)
+    std::string text;                  // as written, predicates included
+  };
+  struct Path {
+    bool self = false;
+    bool from_root = false;  // "//prefix:name...": the first step from the document index
+    bool from_doc = false;   // "/prefix:name...": from the document node
+    bool ancestor = false;   // "ancestor::prefix:name...": the first step on the ancestor axis
+    bool self_step = false;  // "self::prefix:name"
+    int up = 0;              // leading "../" steps
+    bool plain = false;      // child steps only, no predicates: walked without vectors
+    std::vector<Step> steps;
+    std::string attribute;  // final "@name"
+  };
+  Kind kind;
+  // kCount: count(path) plus (+1) or minus (-1) the counts of these paths.
+  std::vector<std::pair<int, Path>> terms;
+  std::vector<FastTest> operands;  // kOr, kAnd, kNot, kBoolEq, kBoolNe
+  Path path;
+  std::string literal;
+  // kInList: the codes of `literal` with a space on both sides, so that
+  // contains(literal, ' v ') is a set look-up for a v without spaces.
+  std::shared_ptr<const std::unordered_set<std::string>> codes;
+  std::string op;  // comparison: "=", "!=", "<", "<=", ">", ">="
+  double number = 0;
+  bool upper = false;     // normalize-space(upper-case(P)), upper-case(P)
+  bool normalize = true;  // false: upper-case(P) = 'literal' alone
+
+  // nullopt when `xpath` is not one of these forms.
+  static std::optional<FastTest> Parse(std::string_view xpath);
+  // nullopt when `xpath` is not a path P as above.
+  static std::optional<Path> ParsePath(std::string_view xpath);
+  // The nodes `path` selects from `at`, in document order.
+  static void Select(const Path& path, _xmlNode* at, EvalContext& ctx, std::vector<_xmlNode*>& out);
+  bool Eval(_xmlNode* at, EvalContext& ctx) const;
+};
+
+// Per-document index of the elements by name and of the attributes without
+// a namespace by name, in document order, built in one walk. It answers the
+// "//name" steps of the rule tables (rewritten to $_d.prefix.local and
+// $_a.name variables, see RewriteAbsoluteDescendants) and the candidate
+// nodes of rule contexts, so no rule walks the whole document.
+class DocIndex {
+ public:
+  explicit DocIndex(_xmlDoc* doc);
+  // Elements {ns}local in document order (empty ns: no namespace).
+  const std::vector<_xmlNode*>& Elements(std::string_view ns, std::string_view local);
+  // Every element, in document order.
+  const std::vector<_xmlNode*>& AllElements() const { return all_; }
+  // Attributes without a namespace named `local`, in document order.
+  const std::vector<_xmlNode*>& Attributes(std::string_view local);
+  // Document-order ordinal of an element (0-based). The walk also stores
+  // it where libxml2's xmlXPathOrderDocElems does, so XPath sorts node
+  // sets without walking up the tree.
+  static std::size_t Ordinal(const _xmlNode* element);
+
+ private:
+  _xmlDoc* doc_;
+  std::vector<_xmlNode*> all_;
+  // Keyed by the parser dictionary's name pointer: one hash of a pointer per node.
+  struct Named {
+    std::vector<_xmlNode*> nodes;
+    const unsigned char* href = nullptr;  // their namespace when they all share one
+    bool mixed = false;                   // several namespaces (or none and some)
+  };
+  std::unordered_map<const unsigned char*, Named> by_name_;
+  std::unordered_map<const unsigned char*, std::vector<_xmlNode*>> attrs_;
+  std::unordered_map<std::string, std::vector<_xmlNode*>> by_qname_;  // memo of Elements()
+  const std::vector<_xmlNode*> empty_;
+};
+
 // What a native check sees: XPath helpers relative to a node, xs:decimal
 // casts that record a dynamic error, and the crash flag.
 class EvalContext {
  public:
   explicit EvalContext(_xmlXPathContext* xp) : xp_(xp) {}
+
+  // Starts a new document: drops the index and the bound variables, clears the crash.
+  void Reset(_xmlDoc* doc);
+  // Ends the document: Reset(nullptr). The bound variables hold its nodes,
+  // and libxml2 reads the nodes of a node-set when it frees one, so they
+  // must go before the document does.
+  void Release() { Reset(nullptr); }
+  // The index of the current document (of the XPath context), built on first use.
+  DocIndex& Index();
+  // The nodes of the id-th memoised absolute path ($_m.id), evaluated once per document.
+  const std::vector<_xmlNode*>& Memo(std::size_t id);
+  // The elements "//step[predicates]" selects (FastTest), computed once per
+  // document by `compute`; a dynamic error it raised is raised again at each use.
+  const std::vector<_xmlNode*>& RootStep(const std::string& text,
+                                         void (*compute)(const void* step, EvalContext& ctx,
+                                                         std::vector<_xmlNode*>& out),
+                                         const void* step);
 
   std::vector<_xmlNode*> Nodes(_xmlNode* at, std::string_view xpath);
   bool Bool(_xmlNode* at, std::string_view xpath);
@@ -69,7 +187,26 @@ class EvalContext {
  private:
   _xmlXPathCompExpr* Compile(std::string_view xpath);
   _xmlXPathContext* xp_;
-  std::unordered_map<std::string, CompiledXPath> cache_;
+  struct Compiled {
+    CompiledXPath xpath;
+    std::optional<FastTest::Path> path;  // a plain path: walked natively
+  };
+  const Compiled* Lookup(std::string_view xpath);
+  // Looked up by string_view (no allocation per look-up of a native check).
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Compiled, TextHash, std::equal_to<>> cache_;
+  std::unique_ptr<DocIndex> index_;
+  struct MemoEntry {
+    bool done = false;
+    bool crashed = false;
+    std::string reason;
+    std::vector<_xmlNode*> nodes;
+  };
+  std::vector<MemoEntry> memo_;
+  std::unordered_map<std::string, MemoEntry> root_steps_;
   bool crashed_ = false;
   std::string crash_reason_;
 };
@@ -92,18 +229,66 @@ class CompiledRuleSet {
     const AssertDef* def;
     CompiledXPath test;
     NativeCheck native = nullptr;
+    std::optional<FastTest> fast;
+    int unused_slot = -1;  // an "unused:" test: its slot in the rule's trie
+  };
+  // The "unused:P|Q|..." tests of a rule (generated "not used" syntax rules):
+  // their child paths merged into one trie, walked once per context node.
+  struct UnusedTrie {
+    struct Node {
+      std::string ns;
+      std::string local;
+      std::vector<int> slots;                               // paths ending here
+      std::vector<std::pair<std::string, int>> attributes;  // paths ending in "@name" here
+      std::vector<Node> kids;
+      std::unordered_map<std::string_view, std::vector<std::size_t>> by_local;  // into kids
+      int ns_id = 0;
+    };
+    Node root;
+    int slots = 0;
+    void Add(const FastTest::Path& path, int slot);
+    void Finish(Node& n);
+    // Sets hits[slot] for every path that exists below `at`.
+    void Walk(const Node& t, _xmlNode* at, std::vector<char>& hits) const;
+  };
+  // One step of a match pattern: a name test and its predicates.
+  struct Step {
+    std::string ns;                     // namespace URI; empty with `any_ns`
+    int ns_id = 0;                      // NamespaceId(ns)
+    std::string local;                  // empty: any name ("*" or "prefix:*")
+    bool any_ns = false;                // "*"
+    bool descendant_before = false;     // "//" before this step (not the first)
+    std::string suffix;                 // pre-filter: the local name ends with this
+    bool blank_leaf = false;            // the predicate is not(*) and not(normalize-space())
+    std::vector<CompiledXPath> predicates;
+    std::vector<std::optional<FastTest>> fast_predicates;  // per predicate
+  };
+  // One branch of a match pattern: steps matched natively from the
+  // candidate node up through its ancestors, or, for the forms this does
+  // not cover, the branch as an XPath selecting its nodes.
+  struct Branch {
+    CompiledXPath xpath;  // fallback; null when `steps` is used
+    bool anchored = false;  // starts with "/": the first step is the root element
+    bool child_only = true;  // no "//" between steps: the names fix the chain
+    std::vector<Step> steps;
   };
   struct Rule {
-    std::vector<CompiledXPath> contexts;  // one per branch of the match pattern
-    // Per branch, "namespace-uri local-name" of the element its last step
-    // selects, when it names one: a document without such an element
-    // cannot match, and the branch is skipped.
-    std::vector<std::string> last_step;
+    std::vector<Branch> branches;
     std::vector<Assert> asserts;
+    std::unique_ptr<UnusedTrie> unused;
   };
   explicit CompiledRuleSet(RuleSetDef def) : def_(std::move(def)) {}
+  bool Matches(_xmlNode* n, const Branch& b, std::size_t step);
+  bool NamesMatch(_xmlNode* n, const Branch& b, std::size_t step);
+  bool StepHolds(_xmlNode* n, const Step& s);
+  // StepHolds without the name test (the caller has checked it).
+  bool PredicatesHold(_xmlNode* n, const Step& s);
   RuleSetDef def_;
   std::vector<std::vector<Rule>> patterns_;
+  // Reused across documents: the XPath context, its extension functions
+  // and the expressions the native checks compile.
+  std::unique_ptr<_xmlXPathContext, void (*)(_xmlXPathContext*)> xp_{nullptr, nullptr};
+  std::unique_ptr<EvalContext> eval_;
 };
 
 // "cac:A | /x:B" -> "//cac:A | /x:B": a Schematron match pattern as an XPath
@@ -116,6 +301,25 @@ std::vector<std::string> MatchPatternBranches(std::string_view pattern);
 // (no positional predicates follow such steps in our tables), but libxml2
 // evaluates it without the quadratic node-set merges of descendant-or-self.
 std::string UseDescendantAxis(std::string_view xpath);
+
+// The extension functions vat-scheme() and dbl() compared with a number, on
+// the nodes of their argument (shared by the XPath functions and FastTest).
+bool VatScheme(_xmlNode* const* nodes, std::size_t count, EvalContext& eval);
+bool DblCompare(_xmlNode* const* nodes, std::size_t count, int op, double number,
+                EvalContext& eval);  // op: 0 =, 1 !=, 2 <, 3 <=, 4 >, 5 >=
+
+// 1 + the index of `uri` among the namespaces the tables use, 0 for another.
+// The document index stores it in each xmlNs (its _private field), so name
+// tests compare a number instead of a 70-character URI.
+int NamespaceId(std::string_view uri);
+
+// Leading "//prefix:name" and "//@name" steps (absolute, outside string
+// literals) -> "$_d.prefix.name" and "$_a.name": the same node sets in
+// document order, answered from the DocIndex instead of a walk of the
+// whole document; "//prefix:name" followed by predicates or child steps ->
+// "$_m.N", that whole path evaluated once per document (EvalContext::Memo).
+// Other "//name" steps become "/descendant::name".
+std::string RewriteAbsoluteDescendants(std::string_view xpath);
 
 // xs:date castability of a string (YYYY-MM-DD, optional timezone, real day).
 bool IsXsDate(const std::string& s);

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 namespace digitrade::trade::einvoice::internal {
 namespace {
 
@@ -13,6 +16,107 @@ TEST(MatchPatternToXPath, AnchorsRelativeBranchesOnly) {
 TEST(UseDescendantAxis, RewritesNameStepsOutsideLiterals) {
   EXPECT_EQ(UseDescendantAxis("//cac:A/b[//c = '//d'] | //@x | //*"),
             "/descendant::cac:A/b[/descendant::c = '//d'] | //@x | /descendant::*");
+}
+
+TEST(RewriteAbsoluteDescendants, ReadsLeadingStepsFromTheIndex) {
+  // Absolute "//prefix:name" and "//@name" become index variables; a path
+  // with more steps or predicates is memoised; a continuation keeps the axis.
+  EXPECT_EQ(RewriteAbsoluteDescendants("not(//cac:A) and //@x"), "not($_d.cac.A) and $_a.x");
+  EXPECT_EQ(RewriteAbsoluteDescendants("count(cac:B//cbc:C)"), "count(cac:B/descendant::cbc:C)");
+  EXPECT_EQ(RewriteAbsoluteDescendants("'//cac:A'"), "'//cac:A'");
+  const std::string memo = RewriteAbsoluteDescendants("exists(//cac:A[cbc:B = '1']/cbc:C)");
+  EXPECT_TRUE(memo.starts_with("exists($_m.")) << memo;
+  EXPECT_EQ(memo, RewriteAbsoluteDescendants("exists(//cac:A[cbc:B = '1']/cbc:C)"));
+}
+
+TEST(FastTest, ParsesTheSimpleFormsOnly) {
+  EXPECT_TRUE(FastTest::Parse("exists(cbc:A) or not(cac:B/cbc:C/@d)"));
+  EXPECT_TRUE(FastTest::Parse("count(cac:B) <= 1 and normalize-space(cbc:ID) != ''"));
+  EXPECT_TRUE(FastTest::Parse("cac:T[normalize-space(upper-case(cbc:ID))='VAT']/cbc:ID"));
+  EXPECT_TRUE(FastTest::Parse("string-length(substring-after(cbc:Amount,'.')) <= 2"));
+  EXPECT_TRUE(FastTest::Parse("not((cac:A | cac:B)/cbc:C)"));
+  EXPECT_TRUE(FastTest::Parse("exists((/ubl:Invoice | /cn:CreditNote)/cac:A[is-true(cbc:B)])"));
+  EXPECT_TRUE(FastTest::Parse("((count(//cac:A) + count(//cac:B)) > 0) = (count(cac:C) > 0)"));
+  EXPECT_TRUE(FastTest::Parse("count(//@name) - count(//cbc:P/@name) <= 0"));
+  EXPECT_TRUE(FastTest::Parse("string-length(cac:D/cbc:E) > 1 or cac:F/*"));
+  EXPECT_FALSE(FastTest::Parse("(cac:A | cac:B)/cbc:C = 'x'"));
+  EXPECT_FALSE(FastTest::Parse("cbc:A = cbc:B"));
+  EXPECT_FALSE(FastTest::Parse("sum(cbc:A) > 0"));
+  EXPECT_FALSE(FastTest::Parse("cac:A[1]"));
+  EXPECT_FALSE(FastTest::Parse("normalize-space(.) = 'x' or"));
+}
+
+constexpr const char* kDoc =
+    "<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\" "
+    "xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\" "
+    "xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2\">"
+    "<cac:Y><cbc:Z>maybe</cbc:Z></cac:Y><cac:X a=\"1\"><cac:W/></cac:X><cac:X/></Invoice>";
+
+RuleSetReport RunOn(std::vector<PatternDef> patterns, const char* xml = kDoc) {
+  auto rs = CompiledRuleSet::Compile(RuleSetDef{"TEST", false, std::move(patterns)});
+  EXPECT_TRUE(rs.has_value()) << rs.error().ToString();
+  auto doc = XmlDocument::Parse(xml);
+  EXPECT_TRUE(doc.has_value()) << doc.error().ToString();
+  return (*rs)->Run(*doc);
+}
+
+int Count(const RuleSetReport& r, std::string_view id) {
+  return static_cast<int>(std::count_if(r.firings.begin(), r.firings.end(),
+                                        [&](const Firing& f) { return f.rule_id == id; }));
+}
+
+TEST(CompiledRuleSet, AMemoisedPathRaisesItsErrorAtEveryUse) {
+  // The context predicate evaluates //cac:Y[is-true(cbc:Z)] first, and its
+  // error ("maybe" is no xs:boolean) is forgiven there (a match pattern);
+  // the assert of the second pattern uses the same memoised path and must
+  // stop the run as the reference does.
+  const RuleSetReport r = RunOn({
+      PatternDef{"p1", {RuleDef{"cac:X[//cac:Y[is-true(cbc:Z)]/cbc:Z]", {{"T-1", F, "true()", "m"}}}}},
+      PatternDef{"p2", {RuleDef{"/ubl:Invoice", {{"T-2", F, "not(//cac:Y[is-true(cbc:Z)]/cbc:Z)", "m"}}}}},
+  });
+  EXPECT_TRUE(r.crashed) << r.firings.size();
+  // The same through libxml2's XPath and the $_m memo ("1 = 1" is no fast form).
+  const RuleSetReport x = RunOn({
+      PatternDef{"p1",
+                 {RuleDef{"cac:X[//cac:Y[is-true(cbc:Z)]/cbc:Z and 1 = 1]", {{"T-1", F, "true()", "m"}}}}},
+      PatternDef{"p2", {RuleDef{"/ubl:Invoice",
+                                {{"T-2", F, "not(//cac:Y[is-true(cbc:Z)]/cbc:Z) and 1 = 1", "m"}}}}},
+  });
+  EXPECT_TRUE(x.crashed) << x.firings.size();
+}
+
+TEST(CompiledRuleSet, FirstMatchingRuleClaimsTheNode) {
+  const RuleSetReport r = RunOn({PatternDef{
+      "p",
+      {RuleDef{"cac:X[@a]", {{"T-A", F, "false()", "m"}}},
+       RuleDef{"cac:X", {{"T-B", F, "false()", "m"}}},
+       RuleDef{"/ubl:Invoice/cac:X/cac:W | //cac:W", {{"T-C", W, "false()", "m"}}}}}});
+  EXPECT_FALSE(r.crashed);
+  EXPECT_EQ(Count(r, "T-A"), 1);  // the first cac:X
+  EXPECT_EQ(Count(r, "T-B"), 1);  // the second only
+  EXPECT_EQ(Count(r, "T-C"), 1);  // one node through two branches
+}
+
+TEST(CompiledRuleSet, UnusedPathsFireOncePerContextNode) {
+  const RuleSetReport r = RunOn({PatternDef{
+      "p",
+      {RuleDef{"/ubl:Invoice",
+               {{"U-1", W, "unused:cac:X/cac:W", "m"},
+                {"U-2", W, "unused:cac:X/@a|cac:Nope", "m"},
+                {"U-3", W, "unused:cac:X/@b", "m"},
+                {"U-4", W, "unused:cac:Y/cbc:Z/cac:Q", "m"}}},
+       RuleDef{"cac:X", {{"U-5", W, "unused:cac:W", "m"}}}}}});
+  EXPECT_EQ(Count(r, "U-1"), 1);
+  EXPECT_EQ(Count(r, "U-2"), 1);
+  EXPECT_EQ(Count(r, "U-3"), 0);
+  EXPECT_EQ(Count(r, "U-4"), 0);
+  EXPECT_EQ(Count(r, "U-5"), 1);  // the first cac:X has a cac:W, the second none
+}
+
+TEST(CompiledRuleSet, RefusesAnUnusedTestThatIsNotAPlainPath) {
+  auto rs = CompiledRuleSet::Compile(RuleSetDef{
+      "TEST", false, {PatternDef{"p", {RuleDef{"/ubl:Invoice", {{"U", W, "unused:cac:X[1]", "m"}}}}}}});
+  EXPECT_FALSE(rs.has_value());
 }
 
 }  // namespace

@@ -71,6 +71,9 @@ enum class CenRelease { k1_3_16, k1_3_14_1 };
 // The rule sets, in rules_*.cc.
 std::vector<PatternDef> CenUblPatterns(CenRelease release);
 std::vector<PatternDef> CenCiiPatterns(CenRelease release);
+// The generated "not used" syntax-binding rules (UBL-CR-*, CII-SR-*, CII-DT-*
+// not written by hand; not_used_generated.h) as one pattern.
+PatternDef NotUsedPattern(bool cii, CenRelease release);
 std::vector<PatternDef> PeppolUblPatterns();
 std::vector<PatternDef> PeppolCiiPatterns();
 void BindPeppolUblVariables(EvalContext& ctx, _xmlNode* doc_node);

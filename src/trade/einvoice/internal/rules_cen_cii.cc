@@ -773,10 +773,12 @@ PatternDef Codes() {
 }  // namespace
 
 std::vector<PatternDef> CenCiiPatterns(CenRelease release) {
-  static const auto& current = *new std::vector<PatternDef>{Model(CenRelease::k1_3_16),
-                                                            Syntax(CenRelease::k1_3_16), Codes()};
-  static const auto& pinned = *new std::vector<PatternDef>{Model(CenRelease::k1_3_14_1),
-                                                           Syntax(CenRelease::k1_3_14_1), Codes()};
+  static const auto& current = *new std::vector<PatternDef>{
+      Model(CenRelease::k1_3_16), Syntax(CenRelease::k1_3_16), Codes(),
+      NotUsedPattern(true, CenRelease::k1_3_16)};
+  static const auto& pinned = *new std::vector<PatternDef>{
+      Model(CenRelease::k1_3_14_1), Syntax(CenRelease::k1_3_14_1), Codes(),
+      NotUsedPattern(true, CenRelease::k1_3_14_1)};
   return release == CenRelease::k1_3_16 ? current : pinned;
 }
 

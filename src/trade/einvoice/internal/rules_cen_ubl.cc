@@ -3,7 +3,10 @@
 // xs:decimal arithmetic. Messages are ours.
 #include <fmt/format.h>
 
+#include <span>
+
 #include "trade/einvoice/internal/code_lists.h"
+#include "trade/einvoice/internal/not_used_generated.h"
 #include "trade/einvoice/internal/rules.h"
 
 namespace digitrade::trade::einvoice::internal {
@@ -852,12 +855,43 @@ PatternDef Codes() {
 
 }  // namespace
 
+PatternDef NotUsedPattern(bool cii, CenRelease release) {
+  const bool current = release == CenRelease::k1_3_16;
+  const std::span<const GeneratedRule> rules =
+      cii ? (current ? std::span<const GeneratedRule>(kCii16Rules) : kCii14Rules)
+          : (current ? std::span<const GeneratedRule>(kUbl16Rules) : kUbl14Rules);
+  const AssertDef* asserts =
+      cii ? (current ? kCii16Asserts : kCii14Asserts) : (current ? kUbl16Asserts : kUbl14Asserts);
+  PatternDef p{cii ? "EN16931-CII-Syntax (not used)" : "UBL-syntax (not used)", {}};
+  for (const auto& gr : rules) {
+    RuleDef r{gr.context, {}};
+    for (std::size_t k = gr.first; k < gr.first + gr.count; ++k) {
+      AssertDef a = asserts[k];
+      std::string_view test(a.test);
+      if (test.starts_with("unused:")) {
+        std::string paths(test.substr(7));
+        for (std::size_t bar; (bar = paths.find('|')) != std::string::npos;)
+          paths.replace(bar, 1, " or ");
+        a.message = Keep(fmt::format("Not used in EN 16931: {}.", paths));
+      } else {
+        a.message = Keep(fmt::format("Not allowed by the EN 16931 syntax binding ({}).", a.id));
+      }
+      r.asserts.push_back(a);
+    }
+    // Rules without asserts stay: they claim their nodes as the official ones do.
+    p.rules.push_back(std::move(r));
+  }
+  return p;
+}
+
 std::vector<PatternDef> CenUblPatterns(CenRelease release) {
   // Built once per release: the tables point into strings kept for the process' life.
-  static const auto& current = *new std::vector<PatternDef>{Model(CenRelease::k1_3_16),
-                                                            Syntax(CenRelease::k1_3_16), Codes()};
-  static const auto& pinned = *new std::vector<PatternDef>{Model(CenRelease::k1_3_14_1),
-                                                           Syntax(CenRelease::k1_3_14_1), Codes()};
+  static const auto& current = *new std::vector<PatternDef>{
+      Model(CenRelease::k1_3_16), Syntax(CenRelease::k1_3_16), Codes(),
+      NotUsedPattern(false, CenRelease::k1_3_16)};
+  static const auto& pinned = *new std::vector<PatternDef>{
+      Model(CenRelease::k1_3_14_1), Syntax(CenRelease::k1_3_14_1), Codes(),
+      NotUsedPattern(false, CenRelease::k1_3_14_1)};
   return release == CenRelease::k1_3_16 ? current : pinned;
 }
 
