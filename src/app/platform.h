@@ -19,6 +19,7 @@
 #include "storage/database.h"
 #include "signing/key_vault.h"
 #include "trade/einvoice/service.h"
+#include "trade/etr/pint/service.h"
 #include "trust/registry.h"
 
 namespace digitrade::app {
@@ -42,6 +43,12 @@ struct Platform {
   // commands that do not append leave it closed). Declared last: it stops
   // its sequencer before the database closes.
   std::unique_ptr<ledger::Log> evidence_log;
+  // DCSA PINT, once OpenEvidenceLog() has run and when DIGITRADE_PINT_PLATFORM
+  // and DIGITRADE_PINT_KEY name our platform code and PEM key (optional
+  // DIGITRADE_PINT_ALG, DIGITRADE_PINT_CA for https:// peers); null
+  // otherwise. After the log: destroyed before it.
+  std::unique_ptr<trade::etr::pint::PeerTransport> pint_transport;
+  std::unique_ptr<trade::etr::pint::PintService> pint;
 };
 
 struct EvidenceLogOptions {

@@ -64,11 +64,25 @@ Result<ParsedUrl> ParseBase(std::string_view url) {
   return u;
 }
 
+struct Outgoing {
+  bhttp::verb method = bhttp::verb::get;
+  std::string_view body;
+  const std::vector<std::pair<std::string, std::string>>* headers = nullptr;
+};
+
 template <typename Stream>
-Result<ClientResponse> Exchange(Stream& stream, const HttpClient::Impl& c, const std::string& target) {
-  bhttp::request<bhttp::empty_body> req{bhttp::verb::get, target, 11};
+Result<ClientResponse> Exchange(Stream& stream, const HttpClient::Impl& c, const std::string& target,
+                                const Outgoing& out) {
+  bhttp::request<bhttp::string_body> req{out.method, target, 11};
   req.set(bhttp::field::host, c.host);
   req.set(bhttp::field::user_agent, "digitrade");
+  if (out.headers != nullptr) {
+    for (const auto& [name, value] : *out.headers) req.set(name, value);
+  }
+  if (out.method != bhttp::verb::get || !out.body.empty()) {
+    req.body() = std::string(out.body);
+    req.prepare_payload();
+  }
   beast::error_code ec;
   bhttp::write(stream, req, ec);
   beast::flat_buffer buffer;
@@ -76,9 +90,10 @@ Result<ClientResponse> Exchange(Stream& stream, const HttpClient::Impl& c, const
   parser.body_limit(c.options.max_body);
   if (!ec) bhttp::read(stream, buffer, parser, ec);
   if (ec == bhttp::error::body_limit) {
-    return ResourceExhausted(fmt::format("GET {}: body over {} bytes", target, c.options.max_body));
+    return ResourceExhausted(fmt::format("{} {}: body over {} bytes", std::string(bhttp::to_string(out.method)),
+                                         target, c.options.max_body));
   }
-  if (ec) return Unavailable(fmt::format("GET {}: {}", target, ec.message()));
+  if (ec) return Unavailable(fmt::format("{} {}: {}", std::string(bhttp::to_string(out.method)), target, ec.message()));
   return ClientResponse{.status = static_cast<int>(parser.get().result_int()), .body = parser.get().body()};
 }
 
@@ -115,7 +130,12 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view base, Cl
   return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
 }
 
-Result<ClientResponse> HttpClient::Get(std::string_view path) {
+Result<ClientResponse> HttpClient::Get(std::string_view path) { return Send("GET", path, ""); }
+
+Result<ClientResponse> HttpClient::Send(std::string_view method, std::string_view path, std::string_view body,
+                                        const std::vector<std::pair<std::string, std::string>>& headers) {
+  const Outgoing out{.method = bhttp::string_to_verb(method), .body = body, .headers = &headers};
+  if (out.method == bhttp::verb::unknown) return InvalidArgument(fmt::format("unknown HTTP method \"{}\"", method));
   const Impl& c = *impl_;
   const std::string target = c.base + "/" + std::string(path);
   asio::io_context io;
@@ -128,7 +148,7 @@ Result<ClientResponse> HttpClient::Get(std::string_view path) {
     stream.expires_after(c.options.timeout);
     stream.connect(endpoints, ec);
     if (ec) return Unavailable(fmt::format("cannot connect to {}:{}: {}", c.host, c.port, ec.message()));
-    auto res = Exchange(stream, c, target);
+    auto res = Exchange(stream, c, target, out);
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
     return res;
   }
@@ -142,7 +162,7 @@ Result<ClientResponse> HttpClient::Get(std::string_view path) {
   stream.set_verify_callback(asio::ssl::host_name_verification(c.host));
   stream.handshake(asio::ssl::stream_base::client, ec);
   if (ec) return Unavailable(fmt::format("TLS with {}:{} failed: {}", c.host, c.port, ec.message()));
-  auto res = Exchange(stream, c, target);
+  auto res = Exchange(stream, c, target, out);
   stream.shutdown(ec);  // the peer may just close; nothing to report
   return res;
 }

@@ -1,6 +1,6 @@
-// A minimal HTTP/1.1 client for GET requests over http:// or https://, for
-// the CLI's commands that read from a remote digitrade (or any C2SP log):
-// `digitrade log monitor`. One connection per request, a timeout and a body
+// A minimal HTTP/1.1 client over http:// or https://, for the CLI's commands
+// that read from a remote digitrade (or any C2SP log): `digitrade log
+// monitor`, and for platform-to-platform calls (DCSA PINT). One connection per request, a timeout and a body
 // limit. HTTPS verifies the server's certificate chain (the system's trust
 // store, or a given CA file) and its host name, with SNI.
 //
@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 
@@ -40,6 +42,11 @@ class HttpClient {
   // unavailable (resolve, connect, TLS handshake or certificate, timeout),
   // resource_exhausted (body over max_body).
   Result<ClientResponse> Get(std::string_view path);
+
+  // `method` (GET, POST, PUT, ...) base + "/" + path with `body` and extra
+  // header lines (name, value). Errors as Get.
+  Result<ClientResponse> Send(std::string_view method, std::string_view path, std::string_view body,
+                              const std::vector<std::pair<std::string, std::string>>& headers = {});
 
   struct Impl;  // implementation detail, in client.cc
 

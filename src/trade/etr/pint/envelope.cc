@@ -401,6 +401,12 @@ Verdict<IssuanceManifest> ParseIssuanceManifest(std::string_view payload) {
   return m;
 }
 
+Result<Party> PartyFromJson(const boost::json::object& o) {
+  auto p = ParseParty(o, "party");
+  if (!p) return InvalidArgument(p.error().reason);
+  return std::move(*p);
+}
+
 boost::json::object IssueToFromRecipient(const Party& recipient) {
   boost::json::object o;
   o["partyName"] = recipient.party_name;

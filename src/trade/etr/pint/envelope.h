@@ -156,6 +156,10 @@ Verdict<EnvelopeManifest> ParseManifest(std::string_view payload);
 Verdict<ChainEntry> ParseChainEntry(std::string_view payload);
 Verdict<IssuanceManifest> ParseIssuanceManifest(std::string_view payload);
 
+// An ActorParty/RecipientParty from JSON (API input, stored rows). Errors:
+// invalid_argument naming the member.
+Result<Party> PartyFromJson(const boost::json::object& o);
+
 // The IssueToParty of the DCSA issuance API derived from the ISSUE
 // transaction's recipient: {partyName, sendToPlatform, identifyingCodes,
 // taxLegalReferences?}. The issueToChecksum is computed over it.

@@ -122,21 +122,7 @@ int64_t Micros(const Clock& clock) {
 Result<std::optional<Party>> PartyFromText(const std::optional<std::string>& text) {
   if (!text) return std::optional<Party>();
   DT_ASSIGN_OR_RETURN(auto o, json::ParseObject(*text));
-  Party p;
-  p.json = o;
-  if (const auto* n = o.if_contains("partyName"); n && n->is_string()) p.party_name = n->get_string();
-  if (const auto* n = o.if_contains("eblPlatform"); n && n->is_string()) p.ebl_platform = n->get_string();
-  if (const auto* codes = o.if_contains("identifyingCodes"); codes && codes->is_array()) {
-    for (const auto& c : codes->get_array()) {
-      if (!c.is_object()) continue;
-      IdentifyingCode ic;
-      if (const auto* v = c.get_object().if_contains("codeListProvider"); v && v->is_string()) {
-        ic.code_list_provider = v->get_string();
-      }
-      if (const auto* v = c.get_object().if_contains("partyCode"); v && v->is_string()) ic.party_code = v->get_string();
-      p.identifying_codes.push_back(std::move(ic));
-    }
-  }
+  DT_ASSIGN_OR_RETURN(Party p, PartyFromJson(o));
   return std::optional<Party>(std::move(p));
 }
 
