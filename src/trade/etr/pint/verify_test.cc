@@ -1,5 +1,7 @@
 #include "trade/etr/pint/verify.h"
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "common/json.h"
@@ -346,6 +348,61 @@ TEST(CompareWithKnown, DupeDiseAndExtension) {
   auto longer = CompareWithKnown(v, {.entry_checksums = {"e0", "e1", "e2", "e3"}});
   ASSERT_TRUE(longer);
   EXPECT_EQ(longer->code, ResponseCode::kDise);
+}
+
+}  // namespace
+}  // namespace digitrade::trade::etr::pint
+
+namespace digitrade::trade::etr::pint {
+namespace {
+
+// The fixed key of fuzz/pint_envelope.cc (the same PEM is there).
+constexpr std::string_view kFuzzKeyPem = R"(-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgEhWo7yAC5czD6lgN
+8bGtR5Syuv3u9XNzH5Vxwjd8J26hRANCAARISBYwV2WRF4/gIqELFzwqzTo1/3bk
+bWmjVvpuRjRH99DLkCxIeb/2dWxwjs4G6taoxELIFPkkt9nS8dJ7Wpho
+-----END PRIVATE KEY-----
+)";
+
+// Writes the seeds of fuzz/pint_envelope.cc into $PINT_SEED_DIR: run with
+// --gtest_also_run_disabled_tests when the model changes.
+TEST(FuzzSeeds, DISABLED_WriteFuzzSeeds) {
+  const char* dir = std::getenv("PINT_SEED_DIR");
+  ASSERT_NE(dir, nullptr);
+  auto key = crypto::PrivateKey::FromPem(kFuzzKeyPem).value();
+  auto carrier = MakeParty("Carrier", "AAAA", "CARRIER");
+  auto shipper = MakeParty("Shipper", "AAAA", "SHIPPER");
+  auto consignee = MakeParty("Consignee", "BBBB", "CONSIGNEE");
+  auto td = testing::TransportDocument("SEED0001");
+  ChainBuilder c(td);
+  ChainEntry e{.ebl_platform = "AAAA",
+               .transport_document_checksum = c.td_checksum,
+               .issuance_manifest_signed_content = testing::IssuanceManifestJws(key, td, shipper),
+               .transactions = {Tx(ActionCode::kIssue, carrier, shipper), Tx(ActionCode::kTransfer, shipper, consignee)}};
+  c.chain.push_back(SignJson(key, crypto::SignatureAlgorithm::kEcdsaP256Sha256, ToJson(e)).value());
+  std::ofstream(std::string(dir) + "/valid_one_entry.json") << c.Envelope(key);
+  c.documents = {testing::Metadata("invoice.pdf", "%PDF")};
+  std::ofstream(std::string(dir) + "/valid_with_document.json") << c.Envelope(key);
+}
+
+// The checked-in seeds verify with the fuzz key, so the fuzzer starts from
+// accepted envelopes.
+TEST(FuzzSeeds, ValidSeedsVerify) {
+  const char* src = std::getenv("DIGITRADE_SOURCE_DIR");
+  const std::string dir = std::string(src != nullptr ? src : DIGITRADE_SOURCE_DIR_DEFAULT) + "/fuzz/corpus/pint_envelope/";
+  const auto key = crypto::PrivateKey::FromPem(kFuzzKeyPem).value();
+  Node b("BBBB", Keys().b);
+  ASSERT_TRUE(b.peers->PutPeer({.code = "AAAA", .base_url = "http://a.invalid", .public_key_pem = key.public_key().ToPem()}));
+  b.AddCarrier("HMM", key);
+  ASSERT_TRUE(b.peers->PutParty({.code = {.code_list_provider = "ZZZ", .party_code = "CONSIGNEE"}, .party_name = "C"}));
+  for (const char* name : {"valid_one_entry.json", "valid_with_document.json"}) {
+    std::ifstream in(dir + name);
+    ASSERT_TRUE(in) << dir << name;
+    const std::string body((std::istreambuf_iterator<char>(in)), {});
+    auto v = VerifyEnvelope(body, {.platform_code = "BBBB", .keys = b.peers.get(), .parties = b.peers.get(),
+                                   .caller_platform = "AAAA"});
+    EXPECT_TRUE(v) << name << ": " << v.error().reason;
+  }
 }
 
 }  // namespace
