@@ -115,10 +115,10 @@ void AddPintCommands(CLI::App& app, bool& json, int& rc) {
 
   auto g = std::make_shared<SignArgs>();
   auto* sign = pint_cmd->add_subcommand("sign-issuance", "Sign a DCSA IssuanceManifest with a carrier key (prints the JWS)");
-  sign->add_option("--key", g->key, "Carrier private key (PEM: RSA, P-256 or P-384)")->required();
+  sign->add_option("--key", g->key, "Carrier private key (PEM: RSA, P-256, P-384 or P-521)")->required();
   sign->add_option("--document", g->document, "Transport document (JSON file)")->required();
   sign->add_option("--issue-to", g->issue_to, "The issueTo party (JSON file, a DCSA RecipientParty)")->required();
-  sign->add_option("--alg", g->alg, "JWS algorithm: RS256/384/512, PS256/384/512, ES256/384 (default: by key)");
+  sign->add_option("--alg", g->alg, "JWS algorithm: RS256/384/512, PS256/384/512, ES256/384/512 (default: by key)");
   sign->callback([g, &rc] { rc = SignIssuance(*g); });
 }
 

@@ -26,7 +26,7 @@ constexpr std::string_view kPeerColumns =
 
 Status CheckKeyForPint(const crypto::PublicKey& key) {
   if (key.type() == crypto::KeyType::kEd25519 || key.type() == crypto::KeyType::kSm2) {
-    return InvalidArgument("PINT keys are RSA (2048 bits or more) or ECDSA P-256/P-384 (RS*, PS*, ES*)");
+    return InvalidArgument("PINT keys are RSA (2048 bits or more) or ECDSA P-256/P-384/P-521 (RS*, PS*, ES*)");
   }
   if (key.type() == crypto::KeyType::kRsa && key.bits() < crypto::kMinRsaBits) {
     return InvalidArgument(fmt::format("RSA keys need at least {} bits", crypto::kMinRsaBits));

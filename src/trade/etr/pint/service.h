@@ -24,7 +24,7 @@ namespace digitrade::trade::etr::pint {
 
 struct PintConfig {
   std::string platform_code;    // our eblPlatform code
-  std::string private_key_pem;  // RSA (2048+), P-256 or P-384
+  std::string private_key_pem;  // RSA (2048+), P-256, P-384 or P-521
   std::string alg;              // JOSE name, empty: the key's default
 };
 

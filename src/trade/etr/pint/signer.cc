@@ -21,7 +21,7 @@ Result<PlatformSigner> MakePlatformSigner(std::string platform_code, std::string
   }
   const auto& allowed = PintAlgorithms();
   if (std::find(allowed.begin(), allowed.end(), a) == allowed.end()) {
-    return InvalidArgument(fmt::format("{} is not a PINT algorithm (RS256/384/512, PS256/384/512, ES256/384)",
+    return InvalidArgument(fmt::format("{} is not a PINT algorithm (RS256/384/512, PS256/384/512, ES256/384/512)",
                                        crypto::JwsAlgorithmName(a)));
   }
   if (crypto::KeyTypeFor(a) != key.type()) {

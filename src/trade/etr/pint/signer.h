@@ -26,7 +26,8 @@ struct PlatformSigner {
 };
 
 // A signer from a PEM private key; `alg` is a JOSE name (PS256, ES256, ...)
-// or empty for the key's default (RSA: PS256, P-256: ES256, P-384: ES384).
+// or empty for the key's default (RSA: PS256, P-256: ES256, P-384: ES384,
+// P-521: ES512).
 // Errors: invalid_argument (bad code, key, an algorithm PINT does not use or
 // that does not fit the key).
 Result<PlatformSigner> MakePlatformSigner(std::string platform_code, std::string_view private_key_pem,

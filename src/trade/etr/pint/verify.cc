@@ -254,6 +254,7 @@ const std::vector<SignatureAlgorithm>& PintAlgorithms() {
       SignatureAlgorithm::kRsaPkcs1Sha512, SignatureAlgorithm::kRsaPssSha256,
       SignatureAlgorithm::kRsaPssSha384,   SignatureAlgorithm::kRsaPssSha512,
       SignatureAlgorithm::kEcdsaP256Sha256, SignatureAlgorithm::kEcdsaP384Sha384,
+      SignatureAlgorithm::kEcdsaP521Sha512,
   };
   return kAlgorithms;
 }

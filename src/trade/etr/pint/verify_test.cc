@@ -78,11 +78,15 @@ TEST_F(VerifyTest, AcceptsAChainThatWentBackAndForth) {
 }
 
 TEST_F(VerifyTest, AcceptsEveryPintAlgorithm) {
+  EXPECT_EQ(PintAlgorithms().size(), 9u);  // RS, PS and ES with 256, 384 and 512
   for (auto alg : PintAlgorithms()) {
     SCOPED_TRACE(std::string(crypto::JwsAlgorithmName(alg)));
-    const auto& key = crypto::KeyTypeFor(alg) == crypto::KeyType::kRsa ? Keys().a
-                      : crypto::KeyTypeFor(alg) == crypto::KeyType::kEcP384 ? Keys().b
-                                                                           : Keys().stranger;
+    static const auto p521 = crypto::PrivateKey::Generate(crypto::KeyType::kEcP521).value();
+    const auto type = crypto::KeyTypeFor(alg);
+    const auto& key = type == crypto::KeyType::kRsa      ? Keys().a
+                      : type == crypto::KeyType::kEcP384 ? Keys().b
+                      : type == crypto::KeyType::kEcP521 ? p521
+                                                         : Keys().stranger;
     Node b("BBBB", Keys().b);
     Node sender("AAAA", key);
     b.AddPeer(sender);
