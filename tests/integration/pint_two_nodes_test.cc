@@ -117,7 +117,13 @@ World* world = nullptr;
 
 class PintTwoNodes : public ::testing::Test {
  protected:
+  void SetUp() override {
+    if (world == nullptr) GTEST_SKIP() << "no servers";
+  }
   static void SetUpTestSuite() {
+    if (Postgres() && std::getenv("DIGITRADE_TEST_POSTGRES") == nullptr) {
+      GTEST_SKIP() << "PINT_TWO_NODES_DB=postgres needs DIGITRADE_TEST_POSTGRES (scripts/with-postgres.sh)";
+    }
     world = new World();
     World& w = *world;
     w.dir = fs::temp_directory_path() / ("dt_pint_two_nodes_" + std::to_string(::getpid()));
@@ -134,6 +140,7 @@ class PintTwoNodes : public ::testing::Test {
     for (NodeProcess* n : {&w.a, &w.b}) Start(*n);
   }
   static void TearDownTestSuite() {
+    if (world == nullptr) return;
     for (NodeProcess* n : {&world->a, &world->b}) {
       if (n->pid > 0) {
         ::kill(n->pid, SIGTERM);
@@ -141,8 +148,38 @@ class PintTwoNodes : public ::testing::Test {
         EXPECT_EQ(Wait(n->pid), 0) << n->code << ": " << ReadAll(n->dir / "stdout.err");
       }
     }
+    if (Postgres()) {
+      for (NodeProcess* n : {&world->a, &world->b}) {
+        std::string name = "pint_two_nodes_" + n->code + "_" + std::to_string(::getpid());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        Psql(std::getenv("DIGITRADE_TEST_POSTGRES"), "DROP DATABASE IF EXISTS " + name);
+      }
+    }
     fs::remove_all(world->dir);
     delete world;
+    world = nullptr;
+  }
+
+  // SQLite by default; with PINT_TWO_NODES_DB=postgres, a fresh database per
+  // node on the server DIGITRADE_TEST_POSTGRES names (scripts/with-postgres.sh).
+  static bool Postgres() {
+    const char* mode = std::getenv("PINT_TWO_NODES_DB");
+    return mode != nullptr && std::string(mode) == "postgres";
+  }
+  static std::string DatabaseUrl(const NodeProcess& n) {
+    if (!Postgres()) return "sqlite:" + (n.dir / "node.db").string();
+    const std::string base = std::getenv("DIGITRADE_TEST_POSTGRES");
+    std::string name = "pint_two_nodes_" + n.code + "_" + std::to_string(::getpid());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    Psql(base, "CREATE DATABASE " + name);
+    const auto scheme = base.find("://");
+    const auto slash = base.find('/', scheme + 3);
+    const auto query = base.find('?', slash);
+    return base.substr(0, slash + 1) + name + (query == std::string::npos ? "" : base.substr(query));
+  }
+  static void Psql(const std::string& url, const std::string& sql) {
+    pid_t pid = Spawn({"/usr/bin/psql", url, "-qc", sql}, world->dir / "psql.out");
+    EXPECT_EQ(Wait(pid), 0) << sql << ": " << ReadAll(world->dir / "psql.out.err");
   }
 
   static void Start(NodeProcess& n) {
@@ -152,9 +189,9 @@ class PintTwoNodes : public ::testing::Test {
     ::setenv("DIGITRADE_PINT_PLATFORM", n.code.c_str(), 1);
     ::setenv("DIGITRADE_PINT_KEY", (n.dir / "pint.key").c_str(), 1);
     ::unsetenv("DIGITRADE_PINT_ALG");
-    n.pid = Spawn({DIGITRADE_BIN, "--db", "sqlite:" + (n.dir / "node.db").string(), "serve", "--listen",
-                   "127.0.0.1:0", "--port-file", (n.dir / "port").string(), "--admin-token-file",
-                   (n.dir / "admin").string()},
+    n.pid = Spawn({DIGITRADE_BIN, "--db", DatabaseUrl(n), "serve", "--listen", "127.0.0.1:0", "--port-file",
+                   (n.dir / "port").string(), "--admin-token-file", (n.dir / "admin").string(), "--log-key",
+                   (n.dir / "log.key").string()},
                   n.dir / "stdout");
     ASSERT_GT(n.pid, 0);
     for (int i = 0; i < 300 && !fs::exists(n.dir / "port"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
