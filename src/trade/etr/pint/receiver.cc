@@ -309,7 +309,15 @@ Result<Reply> Receiver::Accept(const Transfer& t, const VerifiedEnvelope& v) {
                                             : DocumentRole::kSupporting,
                                 .metadata = *d});
   }
-  DT_TRY(registry_.Record(record));
+  if (auto recorded = registry_.Record(record); !recorded) {
+    const auto code = recorded.error().code();
+    if (code != ErrorCode::kConflict && code != ErrorCode::kAlreadyExists) return std::unexpected(recorded.error());
+    // A concurrent transfer of the same document was recorded first.
+    DT_ASSIGN_OR_RETURN(Reply reply, Rejected(t.sender, {ResponseCode::kDise, recorded.error().message()},
+                                              t.td_checksum, t.last_checksum));
+    DT_TRY(Close(t.reference, "rejected", reply, std::nullopt));
+    return reply;
+  }
   const auto received = DeclaredChecksums(v.manifest);
   DT_ASSIGN_OR_RETURN(Reply reply, Signed(ResponseCode::kRece, t.last_checksum, "",
                                           {{"receivedAdditionalDocumentChecksums", ToArray(received)}}));

@@ -201,6 +201,39 @@ Status Sender::Finish(const std::string& id, const Peer& peer, const HeldEbl& he
   return {};
 }
 
+Result<std::optional<std::pair<std::string, BuiltEnvelope>>> Sender::Pending(const HeldEbl& held, const Peer& peer,
+                                                                             const SendRequest& req) {
+  using Found = std::optional<std::pair<std::string, BuiltEnvelope>>;
+  DT_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT id, envelope FROM pint_outbound WHERE td_checksum = $1 AND "
+                                           "peer = $2 AND state = 'started' ORDER BY created_at DESC",
+                                           {held.transport_document_checksum, peer.code}));
+  for (const auto& row : rows.rows) {
+    auto envelope = json::ParseObject(row.Text(1), {.max_bytes = 64u << 20, .max_depth = 64});
+    if (!envelope) continue;
+    const auto* chain = envelope->if_contains("envelopeTransferChain");
+    if (chain == nullptr || !chain->is_array() || chain->get_array().size() != held.chain.size() + 1) continue;
+    const auto& entries = chain->get_array();
+    bool same_base = true;
+    for (std::size_t i = 0; i < held.chain.size() && same_base; ++i) {
+      same_base = entries[i].is_string() && entries[i].get_string() == held.chain[i];
+    }
+    if (!same_base || !entries.back().is_string()) continue;
+    // Only for the same action to the same party.
+    auto payload = crypto::ParseJws(entries.back().get_string());
+    auto bytes = payload ? crypto::Base64UrlDecode(payload->payload) : Result<std::vector<std::uint8_t>>(std::vector<std::uint8_t>{});
+    if (!bytes) continue;
+    auto entry = ParseChainEntry(std::string(bytes->begin(), bytes->end()));
+    if (!entry || entry->transactions.size() != 1) continue;
+    const auto& tx = entry->transactions.front();
+    if (tx.action != req.action || !tx.recipient || !SameParty(*tx.recipient, req.recipient)) continue;
+    BuiltEnvelope built{.envelope = std::move(*envelope),
+                        .new_entry = std::string(entries.back().get_string()),
+                        .last_entry_checksum = SignedContentChecksum(entries.back().get_string())};
+    return Found(std::pair{row.Text(0), std::move(built)});
+  }
+  return Found();
+}
+
 Result<SendOutcome> Sender::Send(const SendRequest& req) {
   DT_ASSIGN_OR_RETURN(HeldEbl held, registry_.Export(req.document));
   if (held.surrendered) return FailedPrecondition("the eBL was surrendered: nothing may follow");
@@ -212,18 +245,27 @@ Result<SendOutcome> Sender::Send(const SendRequest& req) {
     return InvalidArgument(fmt::format("the recipient is on platform {}, not on {}", req.recipient.ebl_platform,
                                        peer.code));
   }
-  Transaction tx{.action = req.action,
-                 .actor = *held.possessor,
-                 .recipient = req.recipient,
-                 .action_date_time = FormatRfc3339(clock_.Now())};
-  DT_ASSIGN_OR_RETURN(BuiltEnvelope built, BuildEnvelope(held, {tx}, signer_));
-  DT_ASSIGN_OR_RETURN(auto id_bytes, random_.Bytes(12));
-  const std::string id = "pint_" + crypto::ToHex(id_bytes);
-  const int64_t now = Micros(clock_);
-  DT_TRY(db_.Execute("INSERT INTO pint_outbound (id, td_checksum, peer, last_checksum, envelope, state, created_at, "
-                     "updated_at) VALUES ($1, $2, $3, $4, $5, 'started', $6, $6)",
-                     {id, held.transport_document_checksum, peer.code, built.last_entry_checksum,
-                      json::Serialize(built.envelope), now}));
+  // A send that got no signed answer is retried with the same envelope, so
+  // a receiver that did accept it answers DUPE instead of seeing a fork.
+  DT_ASSIGN_OR_RETURN(auto pending, Pending(held, peer, req));
+  std::string id;
+  BuiltEnvelope built;
+  if (pending) {
+    std::tie(id, built) = std::move(*pending);
+  } else {
+    Transaction tx{.action = req.action,
+                   .actor = *held.possessor,
+                   .recipient = req.recipient,
+                   .action_date_time = FormatRfc3339(clock_.Now())};
+    DT_ASSIGN_OR_RETURN(built, BuildEnvelope(held, {tx}, signer_));
+    DT_ASSIGN_OR_RETURN(auto id_bytes, random_.Bytes(12));
+    id = "pint_" + crypto::ToHex(id_bytes);
+    const int64_t now = Micros(clock_);
+    DT_TRY(db_.Execute("INSERT INTO pint_outbound (id, td_checksum, peer, last_checksum, envelope, state, created_at, "
+                       "updated_at) VALUES ($1, $2, $3, $4, $5, 'started', $6, $6)",
+                       {id, held.transport_document_checksum, peer.code, built.last_entry_checksum,
+                        json::Serialize(built.envelope), now}));
+  }
   DT_ASSIGN_OR_RETURN(SendOutcome outcome, Exchange(peer, built, held));
   outcome.id = id;
   DT_TRY(Finish(id, peer, held, built, outcome, req.recipient));

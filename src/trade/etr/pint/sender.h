@@ -8,7 +8,9 @@
 // key, and records the outcome: on RECE/DUPE the eBL leaves our possession
 // (the chain with our entry is kept for DISE/extension checks), otherwise we
 // keep it. Every outcome is appended to the evidence log ("etr.pint.sent",
-// "etr.pint.send_refused") and kept in pint_outbound.
+// "etr.pint.send_refused") and kept in pint_outbound. A send that got no
+// signed answer (network failure, crash) stays pending there and is retried
+// with the very same envelope, as the spec requires for DUPE detection.
 //
 // The HTTP exchange goes through PeerTransport (implemented over
 // http::HttpClient in http/api/pint_api.cc) so this module stays free of
@@ -20,6 +22,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -114,6 +117,10 @@ class Sender {
   Result<HeldEbl> RecordIssued(const IssuedEbl& issued);
 
  private:
+  // The unfinished earlier attempt to send `held` to `peer` for the same
+  // action and recipient, if any: its id and envelope.
+  Result<std::optional<std::pair<std::string, BuiltEnvelope>>> Pending(const HeldEbl& held, const Peer& peer,
+                                                                       const SendRequest& req);
   Result<SendOutcome> Exchange(const Peer& peer, const BuiltEnvelope& built, const HeldEbl& held);
   Result<SendOutcome> Outcome(const Peer& peer, const BuiltEnvelope& built, const TransportResponse& r);
   Status Upload(const Peer& peer, const std::string& reference, const HeldEbl& held,

@@ -41,11 +41,16 @@ class LoopbackTransport final : public PeerTransport {
     }
     if (!reply) return TransportResponse{.status = 500, .body = reply.error().ToString()};
     ++requests;
+    if (lose_answers > 0 && path.ends_with("/finish-transfer")) {
+      --lose_answers;  // delivered, but the answer never arrives
+      return Unavailable("connection reset");
+    }
     return TransportResponse{.status = reply->status,
                              .body = reply->body.is_null() ? "" : json::Serialize(reply->body)};
   }
 
   int requests = 0;
+  int lose_answers = 0;
 
  private:
   std::string caller_;
@@ -130,6 +135,25 @@ TEST_F(SenderTest, MovesAnEblToBAndBackWithDocuments) {
   ASSERT_TRUE(third) << third.error().ToString();
   EXPECT_EQ(ResponseCodeName(third->code), "RECE") << third->reason;
   EXPECT_EQ(b_.registry->Export(td).value().chain.size(), 4u);
+}
+
+TEST_F(SenderTest, ARetryAfterALostAnswerReusesTheEnvelopeAndGetsDupe) {
+  auto issued = Issue();
+  ASSERT_TRUE(issued);
+  const std::string td = issued->transport_document_checksum;
+  a_transport_.lose_answers = 1;
+  auto lost = a_sender_.Send({.document = td, .peer = "BBBB", .recipient = consignee_});
+  ASSERT_FALSE(lost);
+  EXPECT_EQ(lost.error().code(), ErrorCode::kUnavailable);
+  EXPECT_TRUE(b_.registry->Export(td).value().held);  // B did accept
+  EXPECT_TRUE(a_.registry->Export(td).value().held);  // A does not know yet
+  a_.clock.Advance(std::chrono::seconds(5));           // a new entry would differ
+  auto retry = a_sender_.Send({.document = td, .peer = "BBBB", .recipient = consignee_});
+  ASSERT_TRUE(retry) << retry.error().ToString();
+  EXPECT_EQ(ResponseCodeName(retry->code), "DUPE") << retry->reason;
+  EXPECT_TRUE(retry->accepted);
+  EXPECT_FALSE(a_.registry->Export(td).value().held);
+  EXPECT_EQ(a_.registry->Export(td).value().chain, b_.registry->Export(td).value().chain);
 }
 
 TEST_F(SenderTest, RefusedTransfersKeepTheEbl) {
