@@ -1,5 +1,7 @@
 #include "trade/etr/pint/receiver.h"
 
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "common/json.h"
@@ -177,6 +179,45 @@ TEST_F(ReceiverTest, AForkOfAChainWeHoldIsDiseAndChangesNothing) {
   EXPECT_EQ(CodeOf(*r), "DISE");
   EXPECT_EQ(b_.LogSize(), before + 1);  // the rejection is evidence too
   EXPECT_EQ(b_.registry->Export(chain_.td_checksum).value().chain, chain_.chain);
+}
+
+// Two forks of one document raced many times: exactly one is accepted, the
+// other gets DISE (found at the comparison, or at the recording if both got
+// past the comparison), and the chain held is the winner's.
+TEST_F(ReceiverTest, ConcurrentForksExactlyOneWins) {
+  for (int round = 0; round < 8; ++round) {
+    SCOPED_TRACE(round);
+    Node b("BBBB", Keys().b);
+    b.AddPeer(a_);
+    b.AddCarrier("HMM", Keys().carrier);
+    b.AddParty(consignee_);
+    const auto td = testing::TransportDocument("RACE" + std::to_string(round));
+    std::vector<std::string> envelopes;
+    std::vector<std::string> lasts;
+    for (int i = 0; i < 2; ++i) {
+      ChainBuilder c(td);
+      auto tx = Tx(ActionCode::kTransfer, shipper_, consignee_);
+      tx.action_date_time = "2026-01-0" + std::to_string(i + 1) + "T00:00:00.000Z";
+      c.Add("AAAA", Keys().a, {Tx(ActionCode::kIssue, carrier_, shipper_), tx});
+      envelopes.push_back(c.Envelope(Keys().a));
+      lasts.push_back(SignedContentChecksum(c.chain.back()));
+    }
+    std::vector<std::string> codes(2);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 2; ++i) {
+      threads.emplace_back([&, i] {
+        auto r = b.receiver->StartTransfer("AAAA", envelopes[i]);
+        codes[i] = r ? CodeOf(*r) : r.error().ToString();
+      });
+    }
+    for (auto& t : threads) t.join();
+    std::sort(codes.begin(), codes.end());
+    EXPECT_EQ(codes, (std::vector<std::string>{"DISE", "RECE"}));
+    auto held = b.registry->Export(CanonicalChecksum(td).value()).value();
+    const std::string winner = SignedContentChecksum(held.chain.back());
+    EXPECT_TRUE(winner == lasts[0] || winner == lasts[1]);
+    EXPECT_EQ(held.chain.size(), 1u);
+  }
 }
 
 TEST_F(ReceiverTest, RejectionsAreSignedLoggedAndStoreNothing) {
