@@ -30,20 +30,35 @@ Verdict<std::string> VerifiedPayload(std::string_view jws, const Result<crypto::
   return std::string(verified->payload.begin(), verified->payload.end());
 }
 
+// A compact JWS parsed once, with its payload decoded but not yet verified.
+struct Peeked {
+  crypto::ParsedJws jws;
+  std::string payload;
+};
+
 // Reads the payload of a compact JWS without verifying it, to learn which
 // key to verify it with. BENV when it is not base64url JSON.
-Verdict<std::string> UnverifiedPayload(std::string_view jws, std::string_view what) {
+Verdict<Peeked> Peek(std::string_view jws, std::string_view what) {
   auto parsed = crypto::ParseJws(jws);
   if (!parsed) return Benv(fmt::format("{}: {}", what, parsed.error().message()));
-  std::string payload;
-  if (parsed->b64) {
-    auto bytes = crypto::Base64UrlDecode(parsed->payload);
+  Peeked out{.jws = std::move(*parsed)};
+  if (out.jws.b64) {
+    auto bytes = crypto::Base64UrlDecode(out.jws.payload);
     if (!bytes) return Benv(fmt::format("{}: payload is not base64url", what));
-    payload.assign(bytes->begin(), bytes->end());
+    out.payload.assign(bytes->begin(), bytes->end());
   } else {
-    payload = parsed->payload;
+    out.payload = out.jws.payload;
   }
-  return payload;
+  return out;
+}
+
+// Verifies a peeked JWS: the signature covers the payload already read, so
+// it need not be parsed again. Every failure is BSIG.
+Verdict<bool> CheckSignature(const Peeked& p, const Result<crypto::PublicKey>& key, std::string_view what) {
+  if (!key) return Bsig(fmt::format("{}: no key: {}", what, key.error().message()));
+  auto verified = crypto::VerifyJws(p.jws, *key, {.allowed = PintAlgorithms()});
+  if (!verified) return Bsig(fmt::format("{}: {}", what, verified.error().message()));
+  return true;
 }
 
 // Control of the eBL as the transactions move it.
@@ -171,15 +186,13 @@ Verdict<bool> CheckIssuance(const ChainEntry& first, const VerifiedEnvelope& v, 
 Verdict<ChainEntry> CheckEntry(const VerifiedEnvelope& v, std::size_t i, const ReceiverContext& us) {
   const std::string& jws = v.envelope.chain[i];
   const std::string what = fmt::format("envelopeTransferChain/{}", i);
-  auto unverified = UnverifiedPayload(jws, what);
-  if (!unverified) return std::unexpected(unverified.error());
-  auto peek = ParseChainEntry(*unverified);
-  if (!peek) return Benv(fmt::format("{}: {}", what, peek.error().reason));
-  auto payload = VerifiedPayload(jws, us.keys->PlatformKey(peek->ebl_platform),
-                                 fmt::format("{} (platform {})", what, peek->ebl_platform));
-  if (!payload) return std::unexpected(payload.error());
-  auto entry = ParseChainEntry(*payload);
+  auto peeked = Peek(jws, what);
+  if (!peeked) return std::unexpected(peeked.error());
+  auto entry = ParseChainEntry(peeked->payload);
   if (!entry) return Benv(fmt::format("{}: {}", what, entry.error().reason));
+  auto signature = CheckSignature(*peeked, us.keys->PlatformKey(entry->ebl_platform),
+                                  fmt::format("{} (platform {})", what, entry->ebl_platform));
+  if (!signature) return std::unexpected(signature.error());
   if (entry->transport_document_checksum != v.transport_document_checksum) {
     return Benv(fmt::format("{}: transportDocumentChecksum is that of another document", what));
   }
@@ -221,9 +234,9 @@ Verdict<bool> CheckAddressing(const VerifiedEnvelope& v, const ReceiverContext& 
 }
 
 Verdict<bool> CheckManifest(VerifiedEnvelope& v, const ReceiverContext& us) {
-  auto last_payload = UnverifiedPayload(v.envelope.chain.back(), "last envelopeTransferChain entry");
-  if (!last_payload) return std::unexpected(last_payload.error());
-  auto last = ParseChainEntry(*last_payload);
+  auto last_peeked = Peek(v.envelope.chain.back(), "last envelopeTransferChain entry");
+  if (!last_peeked) return std::unexpected(last_peeked.error());
+  auto last = ParseChainEntry(last_peeked->payload);
   if (!last) return Benv(fmt::format("last envelopeTransferChain entry: {}", last.error().reason));
   v.sender_platform = last->ebl_platform;
   if (us.caller_platform && *us.caller_platform != v.sender_platform) {
