@@ -6,6 +6,7 @@
 // Reference: each entry costs one signature verification (plus one for the
 // manifest and one for the issuance manifest), so `openssl speed ecdsap256
 // rsa2048` bounds it; the ratio printed is ours/that bound.
+#include <boost/json/array.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -14,11 +15,9 @@
 #include <string>
 #include <vector>
 
-#include <boost/json/array.hpp>
-
 #include "common/json.h"
-#include "trade/etr/pint/verify.h"
 #include "trade/etr/pint/signer.h"
+#include "trade/etr/pint/verify.h"
 
 namespace {
 
@@ -41,23 +40,27 @@ class Keys final : public KeyResolver, public LocalParties {
 };
 
 Party MakeParty(const std::string& platform, const std::string& code) {
-  return PartyFromJson({{"partyName", code},
-                        {"eblPlatform", platform},
-                        {"identifyingCodes",
-                         boost::json::array{boost::json::object{{"codeListProvider", "ZZZ"}, {"partyCode", code}}}}})
+  return PartyFromJson(
+             {{"partyName", code},
+              {"eblPlatform", platform},
+              {"identifyingCodes", boost::json::array{boost::json::object{
+                                       {"codeListProvider", "ZZZ"}, {"partyCode", code}}}}})
       .value();
 }
 
 Transaction Tx(ActionCode a, const Party& from, const Party& to) {
-  return {.action = a, .actor = from, .recipient = to, .action_date_time = "2026-01-01T00:00:00.000Z"};
+  return {
+      .action = a, .actor = from, .recipient = to, .action_date_time = "2026-01-01T00:00:00.000Z"};
 }
 
 // A chain of n entries alternating between AAAA and BBBB, ending at CCCC.
-std::string Envelope(int n, const crypto::PrivateKey& a, const crypto::PrivateKey& b, crypto::SignatureAlgorithm alg_a,
-                     crypto::SignatureAlgorithm alg_b, const crypto::PrivateKey& carrier) {
+std::string Envelope(int n, const crypto::PrivateKey& a, const crypto::PrivateKey& b,
+                     crypto::SignatureAlgorithm alg_a, crypto::SignatureAlgorithm alg_b,
+                     const crypto::PrivateKey& carrier) {
   boost::json::object td{{"transportDocumentReference", "BENCH0001"}, {"carrierCode", "HMM"}};
   const std::string td_sum = CanonicalChecksum(td).value();
-  const Party pa = MakeParty("AAAA", "PA"), pb = MakeParty("BBBB", "PB"), us = MakeParty("CCCC", "US");
+  const Party pa = MakeParty("AAAA", "PA"), pb = MakeParty("BBBB", "PB"),
+              us = MakeParty("CCCC", "US");
   const Party carrier_party = MakeParty("AAAA", "CARRIER");
   std::vector<std::string> chain;
   for (int i = 0; i < n; ++i) {
@@ -66,9 +69,11 @@ std::string Envelope(int n, const crypto::PrivateKey& a, const crypto::PrivateKe
     const Party& next = i == n - 1 ? us : (on_a ? pb : pa);
     ChainEntry e{.ebl_platform = on_a ? "AAAA" : "BBBB", .transport_document_checksum = td_sum};
     if (i == 0) {
-      boost::json::object m{{"documentChecksum", td_sum},
-                            {"issueToChecksum", CanonicalChecksum(IssueToFromRecipient(pa)).value()}};
-      e.issuance_manifest_signed_content = SignJson(carrier, crypto::SignatureAlgorithm::kEcdsaP256Sha256, m).value();
+      boost::json::object m{
+          {"documentChecksum", td_sum},
+          {"issueToChecksum", CanonicalChecksum(IssueToFromRecipient(pa)).value()}};
+      e.issuance_manifest_signed_content =
+          SignJson(carrier, crypto::SignatureAlgorithm::kEcdsaP256Sha256, m).value();
       e.transactions.push_back(Tx(ActionCode::kIssue, carrier_party, pa));
     } else {
       e.previous_checksum = SignedContentChecksum(chain.back());
@@ -77,13 +82,15 @@ std::string Envelope(int n, const crypto::PrivateKey& a, const crypto::PrivateKe
     chain.push_back(SignJson(on_a ? a : b, on_a ? alg_a : alg_b, ToJson(e)).value());
   }
   const bool last_a = (n - 1) % 2 == 0;
-  EnvelopeManifest m{.transport_document_checksum = td_sum, .last_entry_checksum = SignedContentChecksum(chain.back())};
+  EnvelopeManifest m{.transport_document_checksum = td_sum,
+                     .last_entry_checksum = SignedContentChecksum(chain.back())};
   boost::json::array entries;
   for (const auto& c : chain) entries.emplace_back(c);
-  return json::Serialize(boost::json::object{
-      {"transportDocument", td},
-      {"envelopeManifestSignedContent", SignJson(last_a ? a : b, last_a ? alg_a : alg_b, ToJson(m)).value()},
-      {"envelopeTransferChain", std::move(entries)}});
+  return json::Serialize(
+      boost::json::object{{"transportDocument", td},
+                          {"envelopeManifestSignedContent",
+                           SignJson(last_a ? a : b, last_a ? alg_a : alg_b, ToJson(m)).value()},
+                          {"envelopeTransferChain", std::move(entries)}});
 }
 
 }  // namespace
@@ -92,7 +99,8 @@ int main(int argc, char** argv) {
   std::vector<int> sizes = {1, 10, 100};
   double seconds = 2;
   for (int i = 1; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--entries=", 10) == 0 || (std::strcmp(argv[i], "--entries") == 0 && i + 1 < argc)) {
+    if (std::strncmp(argv[i], "--entries=", 10) == 0 ||
+        (std::strcmp(argv[i], "--entries") == 0 && i + 1 < argc)) {
       std::string list = argv[i][9] == '=' ? argv[i] + 10 : argv[++i];
       sizes.clear();
       for (std::size_t p = 0; p < list.size();) {
@@ -110,9 +118,11 @@ int main(int argc, char** argv) {
     crypto::KeyType type;
     crypto::SignatureAlgorithm alg;
   };
-  const Setup setups[] = {{"ES256", crypto::KeyType::kEcP256, crypto::SignatureAlgorithm::kEcdsaP256Sha256},
-                          {"PS256", crypto::KeyType::kRsa, crypto::SignatureAlgorithm::kRsaPssSha256}};
-  std::printf("%-6s %8s %14s %14s %16s\n", "alg", "entries", "envelopes/s", "ms/envelope", "signatures/s");
+  const Setup setups[] = {
+      {"ES256", crypto::KeyType::kEcP256, crypto::SignatureAlgorithm::kEcdsaP256Sha256},
+      {"PS256", crypto::KeyType::kRsa, crypto::SignatureAlgorithm::kRsaPssSha256}};
+  std::printf("%-6s %8s %14s %14s %16s\n", "alg", "entries", "envelopes/s", "ms/envelope",
+              "signatures/s");
   for (const auto& s : setups) {
     const auto a = crypto::PrivateKey::Generate(s.type, 2048).value();
     const auto b = crypto::PrivateKey::Generate(s.type, 2048).value();
@@ -136,7 +146,8 @@ int main(int argc, char** argv) {
         elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       }
       const double per_s = count / elapsed;
-      std::printf("%-6s %8d %14.1f %14.3f %16.0f\n", s.name, n, per_s, 1000.0 / per_s, per_s * (n + 2));
+      std::printf("%-6s %8d %14.1f %14.3f %16.0f\n", s.name, n, per_s, 1000.0 / per_s,
+                  per_s * (n + 2));
     }
   }
   return 0;

@@ -34,7 +34,8 @@ class FixedKeys final : public KeyResolver, public LocalParties {
     return NotFound("unknown carrier");
   }
   Result<std::optional<std::string>> FindParty(const IdentifyingCode& c) const override {
-    if (c.code_list_provider == "ZZZ" && c.party_code == "CONSIGNEE") return std::optional<std::string>("Consignee");
+    if (c.code_list_provider == "ZZZ" && c.party_code == "CONSIGNEE")
+      return std::optional<std::string>("Consignee");
     return std::optional<std::string>();
   }
 
@@ -47,7 +48,8 @@ class FixedKeys final : public KeyResolver, public LocalParties {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const FixedKeys keys;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const ReceiverContext us{.platform_code = "BBBB", .keys = &keys, .parties = &keys, .caller_platform = "AAAA"};
+  const ReceiverContext us{
+      .platform_code = "BBBB", .keys = &keys, .parties = &keys, .caller_platform = "AAAA"};
   auto v = VerifyEnvelope(text, us);
   if (v) {
     // What acceptance promises: a chain, checksums for each entry, a

@@ -7,6 +7,7 @@
 //
 // The tests share the two servers and run in the order written.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -17,8 +18,6 @@
 #include <fstream>
 #include <map>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "common/json.h"
 #include "crypto/base64.h"
@@ -39,7 +38,9 @@ std::string ReadAll(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-void WriteAll(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+void WriteAll(const fs::path& p, const std::string& s) {
+  std::ofstream(p, std::ios::binary) << s;
+}
 
 pid_t Spawn(const std::vector<std::string>& args, const fs::path& out) {
   std::vector<char*> argv;
@@ -48,7 +49,8 @@ pid_t Spawn(const std::vector<std::string>& args, const fs::path& out) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, (out.string() + ".err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&fa, 2, (out.string() + ".err").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
@@ -78,7 +80,9 @@ struct NodeProcess {
   HttpResult Call(const std::string& method, const std::string& path, const std::string& body,
                   const std::string& token) const {
     auto client = http::HttpClient::Create(url).value();
-    auto r = client->Send(method, path, body, {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+    auto r =
+        client->Send(method, path, body,
+                     {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
     EXPECT_TRUE(r) << r.error().ToString();
     return r ? HttpResult{r->status, r->body} : HttpResult{};
   }
@@ -90,10 +94,11 @@ struct NodeProcess {
 };
 
 Party MakeParty(const std::string& name, const std::string& platform, const std::string& code) {
-  return PartyFromJson({{"partyName", name},
-                        {"eblPlatform", platform},
-                        {"identifyingCodes",
-                         boost::json::array{boost::json::object{{"codeListProvider", "ZZZ"}, {"partyCode", code}}}}})
+  return PartyFromJson(
+             {{"partyName", name},
+              {"eblPlatform", platform},
+              {"identifyingCodes", boost::json::array{boost::json::object{
+                                       {"codeListProvider", "ZZZ"}, {"partyCode", code}}}}})
       .value();
 }
 
@@ -109,8 +114,8 @@ struct World {
   Party consignee = MakeParty("DCSA CTK Consignee", "DGTB", "CONSIGNEE");
   boost::json::object td;
   std::string td_checksum;
-  std::vector<std::pair<std::string, std::string>> documents = {{"invoice.pdf", "%PDF-1.7 commercial invoice"},
-                                                                {"packing.txt", "packing list: 400 cartons"}};
+  std::vector<std::pair<std::string, std::string>> documents = {
+      {"invoice.pdf", "%PDF-1.7 commercial invoice"}, {"packing.txt", "packing list: 400 cartons"}};
 };
 
 World* world = nullptr;
@@ -122,14 +127,16 @@ class PintTwoNodes : public ::testing::Test {
   }
   static void SetUpTestSuite() {
     if (Postgres() && std::getenv("DIGITRADE_TEST_POSTGRES") == nullptr) {
-      GTEST_SKIP() << "PINT_TWO_NODES_DB=postgres needs DIGITRADE_TEST_POSTGRES (scripts/with-postgres.sh)";
+      GTEST_SKIP()
+          << "PINT_TWO_NODES_DB=postgres needs DIGITRADE_TEST_POSTGRES (scripts/with-postgres.sh)";
     }
     world = new World();
     World& w = *world;
     w.dir = fs::temp_directory_path() / ("dt_pint_two_nodes_" + std::to_string(::getpid()));
     fs::remove_all(w.dir);
     fs::create_directories(w.dir);
-    std::string td_text = ReadAll(fs::path(DIGITRADE_SOURCE_DIR) / "src/trade/etr/pint/testdata/pint-3.0.0-transport-document.json");
+    std::string td_text = ReadAll(fs::path(DIGITRADE_SOURCE_DIR) /
+                                  "src/trade/etr/pint/testdata/pint-3.0.0-transport-document.json");
     for (auto [from, to] : {std::pair{"TRANSPORT_DOCUMENT_REFERENCE_PLACEHOLDER", "DGTIT0001"},
                             std::pair{"SHIPPING_INSTRUCTION_REFERENCE_PLACEHOLDER", "SI-DGTIT0001"},
                             std::pair{"BOOKING_REFERENCE_PLACEHOLDER", "BK-DGTIT0001"}}) {
@@ -175,7 +182,8 @@ class PintTwoNodes : public ::testing::Test {
     const auto scheme = base.find("://");
     const auto slash = base.find('/', scheme + 3);
     const auto query = base.find('?', slash);
-    return base.substr(0, slash + 1) + name + (query == std::string::npos ? "" : base.substr(query));
+    return base.substr(0, slash + 1) + name +
+           (query == std::string::npos ? "" : base.substr(query));
   }
   static void Psql(const std::string& url, const std::string& sql) {
     pid_t pid = Spawn({"/usr/bin/psql", url, "-qc", sql}, world->dir / "psql.out");
@@ -189,12 +197,13 @@ class PintTwoNodes : public ::testing::Test {
     ::setenv("DIGITRADE_PINT_PLATFORM", n.code.c_str(), 1);
     ::setenv("DIGITRADE_PINT_KEY", (n.dir / "pint.key").c_str(), 1);
     ::unsetenv("DIGITRADE_PINT_ALG");
-    n.pid = Spawn({DIGITRADE_BIN, "--db", DatabaseUrl(n), "serve", "--listen", "127.0.0.1:0", "--port-file",
-                   (n.dir / "port").string(), "--admin-token-file", (n.dir / "admin").string(), "--log-key",
-                   (n.dir / "log.key").string()},
+    n.pid = Spawn({DIGITRADE_BIN, "--db", DatabaseUrl(n), "serve", "--listen", "127.0.0.1:0",
+                   "--port-file", (n.dir / "port").string(), "--admin-token-file",
+                   (n.dir / "admin").string(), "--log-key", (n.dir / "log.key").string()},
                   n.dir / "stdout");
     ASSERT_GT(n.pid, 0);
-    for (int i = 0; i < 300 && !fs::exists(n.dir / "port"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 300 && !fs::exists(n.dir / "port"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     ASSERT_TRUE(fs::exists(n.dir / "port")) << ReadAll(n.dir / "stdout.err");
     std::string port = ReadAll(n.dir / "port");
     n.url = "http://127.0.0.1:" + port.substr(0, port.find('\n'));
@@ -202,7 +211,8 @@ class PintTwoNodes : public ::testing::Test {
     n.admin = n.admin.substr(0, n.admin.find('\n'));
   }
 
-  static void ExpectSigned(const HttpResult& r, int status, std::string_view code, const NodeProcess& by) {
+  static void ExpectSigned(const HttpResult& r, int status, std::string_view code,
+                           const NodeProcess& by) {
     EXPECT_EQ(r.status, status) << r.body;
     auto body = json::Parse(r.body);
     ASSERT_TRUE(body && body->is_string()) << r.body;
@@ -210,14 +220,17 @@ class PintTwoNodes : public ::testing::Test {
     ASSERT_TRUE(v) << v.error().ToString();
     auto payload = json::ParseObject(std::string(v->payload.begin(), v->payload.end())).value();
     EXPECT_EQ(payload.at("responseCode").get_string(), code) << json::Serialize(payload);
-    if (payload.contains("reason")) std::printf("  %s: %s\n", std::string(code).c_str(), payload.at("reason").get_string().c_str());
+    if (payload.contains("reason"))
+      std::printf("  %s: %s\n", std::string(code).c_str(),
+                  payload.at("reason").get_string().c_str());
   }
 
   // A's current chain of the eBL, for crafting envelopes as A would.
   static HeldEbl HeldAtA() {
     auto e = world->a.Ebl(world->td_checksum);
     HeldEbl h{.transport_document_checksum = world->td_checksum, .transport_document = world->td};
-    for (const auto& c : e.at("envelopeTransferChain").get_array()) h.chain.emplace_back(c.get_string());
+    for (const auto& c : e.at("envelopeTransferChain").get_array())
+      h.chain.emplace_back(c.get_string());
     return h;
   }
 
@@ -226,7 +239,8 @@ class PintTwoNodes : public ::testing::Test {
   }
 
   // An envelope over `chain` with a manifest signed by A.
-  static std::string EnvelopeOver(const boost::json::object& td, const std::vector<std::string>& chain,
+  static std::string EnvelopeOver(const boost::json::object& td,
+                                  const std::vector<std::string>& chain,
                                   const std::vector<DocumentMetadata>& docs = {}) {
     EnvelopeManifest m{.transport_document_checksum = CanonicalChecksum(td).value(),
                        .last_entry_checksum = SignedContentChecksum(chain.back()),
@@ -235,7 +249,8 @@ class PintTwoNodes : public ::testing::Test {
     for (const auto& c : chain) entries.emplace_back(c);
     return json::Serialize(boost::json::object{
         {"transportDocument", td},
-        {"envelopeManifestSignedContent", SignJson(world->a.key, crypto::SignatureAlgorithm::kRsaPssSha256, ToJson(m)).value()},
+        {"envelopeManifestSignedContent",
+         SignJson(world->a.key, crypto::SignatureAlgorithm::kRsaPssSha256, ToJson(m)).value()},
         {"envelopeTransferChain", std::move(entries)}});
   }
 
@@ -246,7 +261,10 @@ class PintTwoNodes : public ::testing::Test {
   }
 
   static Transaction Tx(ActionCode action, const Party& actor, const Party& recipient) {
-    return {.action = action, .actor = actor, .recipient = recipient, .action_date_time = "2026-11-28T10:00:00.000Z"};
+    return {.action = action,
+            .actor = actor,
+            .recipient = recipient,
+            .action_date_time = "2026-11-28T10:00:00.000Z"};
   }
 };
 
@@ -254,10 +272,13 @@ TEST_F(PintTwoNodes, PeersCarriersAndParties) {
   World& w = *world;
   // Each registers the other; the answer carries the token the other presents.
   for (auto [here, there] : {std::pair{&w.a, &w.b}, std::pair{&w.b, &w.a}}) {
-    boost::json::object peer{{"code", there->code}, {"base_url", there->url}, {"public_key_pem", there->key.public_key().ToPem()}};
+    boost::json::object peer{{"code", there->code},
+                             {"base_url", there->url},
+                             {"public_key_pem", there->key.public_key().ToPem()}};
     auto r = here->Call("POST", "v1/pint/peers", json::Serialize(peer), here->admin);
     ASSERT_EQ(r.status, 201) << r.body;
-    there->peer_token = std::string(json::ParseObject(r.body).value().at("inbound_token").get_string());
+    there->peer_token =
+        std::string(json::ParseObject(r.body).value().at("inbound_token").get_string());
   }
   for (auto [here, there] : {std::pair{&w.a, &w.b}, std::pair{&w.b, &w.a}}) {
     boost::json::object peer{{"code", there->code},
@@ -265,19 +286,22 @@ TEST_F(PintTwoNodes, PeersCarriersAndParties) {
                              {"public_key_pem", there->key.public_key().ToPem()},
                              {"outbound_token", here->peer_token}};
     ASSERT_EQ(here->Call("POST", "v1/pint/peers", json::Serialize(peer), here->admin).status, 201);
-    auto carrier = here->Call("PUT", "v1/pint/carriers/HMM",
-                              json::Serialize(boost::json::object{{"public_key_pem", w.carrier.public_key().ToPem()}}),
-                              here->admin);
+    auto carrier = here->Call(
+        "PUT", "v1/pint/carriers/HMM",
+        json::Serialize(boost::json::object{{"public_key_pem", w.carrier.public_key().ToPem()}}),
+        here->admin);
     ASSERT_EQ(carrier.status, 200) << carrier.body;
   }
-  for (auto [node, party] : {std::pair{&w.a, &w.shipper}, std::pair{&w.a, &w.holder2}, std::pair{&w.b, &w.consignee}}) {
+  for (auto [node, party] :
+       {std::pair{&w.a, &w.shipper}, std::pair{&w.a, &w.holder2}, std::pair{&w.b, &w.consignee}}) {
     boost::json::object p{{"codeListProvider", "ZZZ"},
                           {"partyCode", party->identifying_codes[0].party_code},
                           {"partyName", party->party_name}};
     ASSERT_EQ(node->Call("POST", "v1/pint/parties", json::Serialize(p), node->admin).status, 201);
   }
   // Receiver validation, peer to peer.
-  auto rv = w.b.Call("POST", "v3/receiver-validation", R"({"codeListProvider":"ZZZ","partyCode":"CONSIGNEE"})", w.a.peer_token);
+  auto rv = w.b.Call("POST", "v3/receiver-validation",
+                     R"({"codeListProvider":"ZZZ","partyCode":"CONSIGNEE"})", w.a.peer_token);
   EXPECT_EQ(rv.status, 200) << rv.body;
   EXPECT_NE(rv.body.find("DCSA CTK Consignee"), std::string::npos);
 }
@@ -288,8 +312,9 @@ TEST_F(PintTwoNodes, IssueOnAThenSendToBWithTheCli) {
   WriteAll(w.dir / "carrier.key", w.carrier.ToPem());
   WriteAll(w.dir / "td.json", json::Serialize(w.td));
   WriteAll(w.dir / "issue_to.json", json::Serialize(w.shipper.json));
-  pid_t pid = Spawn({DIGITRADE_BIN, "pint", "sign-issuance", "--key", (w.dir / "carrier.key").string(), "--document",
-                     (w.dir / "td.json").string(), "--issue-to", (w.dir / "issue_to.json").string()},
+  pid_t pid = Spawn({DIGITRADE_BIN, "pint", "sign-issuance", "--key",
+                     (w.dir / "carrier.key").string(), "--document", (w.dir / "td.json").string(),
+                     "--issue-to", (w.dir / "issue_to.json").string()},
                     w.dir / "issuance.jws");
   ASSERT_EQ(Wait(pid), 0) << ReadAll(w.dir / "issuance.jws.err");
   std::string issuance = ReadAll(w.dir / "issuance.jws");
@@ -297,7 +322,9 @@ TEST_F(PintTwoNodes, IssueOnAThenSendToBWithTheCli) {
 
   boost::json::array docs;
   for (const auto& [name, content] : w.documents) {
-    docs.push_back({{"name", name}, {"mediaType", "application/octet-stream"}, {"content_base64", crypto::Base64Encode(content)}});
+    docs.push_back({{"name", name},
+                    {"mediaType", "application/octet-stream"},
+                    {"content_base64", crypto::Base64Encode(content)}});
   }
   boost::json::object issue{{"transportDocument", w.td},
                             {"issuanceManifestSignedContent", issuance},
@@ -308,8 +335,9 @@ TEST_F(PintTwoNodes, IssueOnAThenSendToBWithTheCli) {
   ASSERT_EQ(r.status, 201) << r.body;
 
   WriteAll(w.dir / "consignee.json", json::Serialize(w.consignee.json));
-  pid = Spawn({DIGITRADE_BIN, "--json", "pint", "send", "--server", w.a.url, "--token", w.a.admin, "--document",
-               "DGTIT0001", "--peer", "DGTB", "--recipient", (w.dir / "consignee.json").string()},
+  pid = Spawn({DIGITRADE_BIN, "--json", "pint", "send", "--server", w.a.url, "--token", w.a.admin,
+               "--document", "DGTIT0001", "--peer", "DGTB", "--recipient",
+               (w.dir / "consignee.json").string()},
               w.dir / "send.out");
   ASSERT_EQ(Wait(pid), 0) << ReadAll(w.dir / "send.out") << ReadAll(w.dir / "send.out.err");
   auto out = json::ParseObject(ReadAll(w.dir / "send.out")).value();
@@ -327,7 +355,8 @@ TEST_F(PintTwoNodes, IssueOnAThenSendToBWithTheCli) {
 
 TEST_F(PintTwoNodes, BackToAOverTheApi) {
   World& w = *world;
-  boost::json::object send{{"document", w.td_checksum}, {"peer", "DGTA"}, {"recipient", w.holder2.json}};
+  boost::json::object send{
+      {"document", w.td_checksum}, {"peer", "DGTA"}, {"recipient", w.holder2.json}};
   auto r = w.b.Call("POST", "v1/pint/transfers", json::Serialize(send), w.b.admin);
   ASSERT_EQ(r.status, 200) << r.body;
   auto out = json::ParseObject(r.body).value();
@@ -353,16 +382,21 @@ TEST_F(PintTwoNodes, DeletedReorderedResignedAndForeignEntries) {
   const std::string e3 = Sign(w.a.key, next);
   const std::string before = StateAtB();
 
-  auto deleted = w.b.Call("POST", "v3/envelopes", EnvelopeOver(w.td, {held.chain[0], held.chain[2], e3}), w.a.peer_token);
+  auto deleted = w.b.Call("POST", "v3/envelopes",
+                          EnvelopeOver(w.td, {held.chain[0], held.chain[2], e3}), w.a.peer_token);
   ExpectSigned(deleted, 422, "BENV", w.b);
-  auto reordered = w.b.Call("POST", "v3/envelopes", EnvelopeOver(w.td, {held.chain[1], held.chain[0], held.chain[2], e3}), w.a.peer_token);
+  auto reordered = w.b.Call("POST", "v3/envelopes",
+                            EnvelopeOver(w.td, {held.chain[1], held.chain[0], held.chain[2], e3}),
+                            w.a.peer_token);
   ExpectSigned(reordered, 422, "BENV", w.b);
 
   // Entry 2 (B's own) re-signed, validly, by a key that is not B's.
   auto bytes = crypto::Base64UrlDecode(crypto::ParseJws(held.chain[2]).value().payload).value();
   auto entry2 = ParseChainEntry(std::string(bytes.begin(), bytes.end())).value();
-  auto resigned = w.b.Call("POST", "v3/envelopes",
-                           EnvelopeOver(w.td, {held.chain[0], held.chain[1], Sign(w.stranger, entry2), e3}), w.a.peer_token);
+  auto resigned =
+      w.b.Call("POST", "v3/envelopes",
+               EnvelopeOver(w.td, {held.chain[0], held.chain[1], Sign(w.stranger, entry2), e3}),
+               w.a.peer_token);
   ExpectSigned(resigned, 422, "BSIG", w.b);
 
   // An entry of another document, validly signed by A.
@@ -370,24 +404,29 @@ TEST_F(PintTwoNodes, DeletedReorderedResignedAndForeignEntries) {
   other_td["transportDocumentReference"] = "DGTIT0002";
   ChainEntry foreign = next;
   foreign.transport_document_checksum = CanonicalChecksum(other_td).value();
-  auto spliced = w.b.Call("POST", "v3/envelopes",
-                          EnvelopeOver(w.td, {held.chain[0], held.chain[1], held.chain[2], Sign(w.a.key, foreign)}),
-                          w.a.peer_token);
+  auto spliced = w.b.Call(
+      "POST", "v3/envelopes",
+      EnvelopeOver(w.td, {held.chain[0], held.chain[1], held.chain[2], Sign(w.a.key, foreign)}),
+      w.a.peer_token);
   ExpectSigned(spliced, 422, "BENV", w.b);
 
   // Wrong addressing: a party B does not have.
   ChainEntry nobody = next;
-  nobody.transactions = {Tx(ActionCode::kTransfer, w.holder2, MakeParty("Nobody", "DGTB", "NOBODY"))};
-  auto misaddressed = w.b.Call("POST", "v3/envelopes",
-                               EnvelopeOver(w.td, {held.chain[0], held.chain[1], held.chain[2], Sign(w.a.key, nobody)}),
-                               w.a.peer_token);
+  nobody.transactions = {
+      Tx(ActionCode::kTransfer, w.holder2, MakeParty("Nobody", "DGTB", "NOBODY"))};
+  auto misaddressed = w.b.Call(
+      "POST", "v3/envelopes",
+      EnvelopeOver(w.td, {held.chain[0], held.chain[1], held.chain[2], Sign(w.a.key, nobody)}),
+      w.a.peer_token);
   ExpectSigned(misaddressed, 422, "BENV", w.b);
   // Sent by A but ending with B's entry: the caller is not the last entry's platform.
-  auto spoofed = w.b.Call("POST", "v3/envelopes", EnvelopeOver(w.td, {held.chain[0], held.chain[1], held.chain[2]}),
-                          w.a.peer_token);
+  auto spoofed =
+      w.b.Call("POST", "v3/envelopes",
+               EnvelopeOver(w.td, {held.chain[0], held.chain[1], held.chain[2]}), w.a.peer_token);
   ExpectSigned(spoofed, 422, "BENV", w.b);
   // The first transfer, replayed: DUPE.
-  auto replay = w.b.Call("POST", "v3/envelopes", EnvelopeOver(w.td, {held.chain[0], held.chain[1]}), w.a.peer_token);
+  auto replay = w.b.Call("POST", "v3/envelopes", EnvelopeOver(w.td, {held.chain[0], held.chain[1]}),
+                         w.a.peer_token);
   ExpectSigned(replay, 200, "DUPE", w.b);
 
   EXPECT_EQ(StateAtB(), before);
@@ -399,37 +438,55 @@ TEST_F(PintTwoNodes, CorruptedDocumentEarlyFinishThenReceAndReplay) {
   const std::string extra = "certificate of origin, new in this transfer";
   std::vector<DocumentMetadata> docs;
   for (const auto& [name, content] : w.documents) {
-    DocumentMetadata d{.name = name, .size = static_cast<std::int64_t>(content.size()), .media_type = "application/octet-stream",
+    DocumentMetadata d{.name = name,
+                       .size = static_cast<std::int64_t>(content.size()),
+                       .media_type = "application/octet-stream",
                        .document_checksum = Sha256Hex(content)};
-    d.json = {{"name", d.name}, {"size", d.size}, {"mediaType", d.media_type}, {"documentChecksum", d.document_checksum}};
+    d.json = {{"name", d.name},
+              {"size", d.size},
+              {"mediaType", d.media_type},
+              {"documentChecksum", d.document_checksum}};
     docs.push_back(d);
   }
-  DocumentMetadata x{.name = "origin.txt", .size = static_cast<std::int64_t>(extra.size()), .media_type = "text/plain",
+  DocumentMetadata x{.name = "origin.txt",
+                     .size = static_cast<std::int64_t>(extra.size()),
+                     .media_type = "text/plain",
                      .document_checksum = Sha256Hex(extra)};
-  x.json = {{"name", x.name}, {"size", x.size}, {"mediaType", x.media_type}, {"documentChecksum", x.document_checksum}};
+  x.json = {{"name", x.name},
+            {"size", x.size},
+            {"mediaType", x.media_type},
+            {"documentChecksum", x.document_checksum}};
   docs.push_back(x);
   ChainEntry next{.ebl_platform = "DGTA",
                   .transport_document_checksum = w.td_checksum,
                   .previous_checksum = SignedContentChecksum(held.chain[2]),
                   .transactions = {Tx(ActionCode::kTransfer, w.holder2, w.consignee)}};
-  const std::string envelope = EnvelopeOver(w.td, {held.chain[0], held.chain[1], held.chain[2], Sign(w.a.key, next)}, docs);
+  const std::string envelope =
+      EnvelopeOver(w.td, {held.chain[0], held.chain[1], held.chain[2], Sign(w.a.key, next)}, docs);
   const std::string before = StateAtB();
 
   auto started = w.b.Call("POST", "v3/envelopes", envelope, w.a.peer_token);
   ASSERT_EQ(started.status, 201) << started.body;
   auto s = json::ParseObject(started.body).value();
   const std::string ref(s.at("envelopeReference").get_string());
-  ASSERT_EQ(s.at("missingAdditionalDocumentChecksums").get_array().size(), 1u);  // B has the other two
-  EXPECT_EQ(s.at("missingAdditionalDocumentChecksums").get_array()[0].get_string(), x.document_checksum);
+  ASSERT_EQ(s.at("missingAdditionalDocumentChecksums").get_array().size(),
+            1u);  // B has the other two
+  EXPECT_EQ(s.at("missingAdditionalDocumentChecksums").get_array()[0].get_string(),
+            x.document_checksum);
 
-  const std::string doc_path = "v3/envelopes/" + ref + "/additional-documents/" + x.document_checksum;
-  auto corrupted = w.b.Call("PUT", doc_path, json::Serialize(boost::json::string(crypto::Base64Encode(extra + "!"))), w.a.peer_token);
+  const std::string doc_path =
+      "v3/envelopes/" + ref + "/additional-documents/" + x.document_checksum;
+  auto corrupted = w.b.Call("PUT", doc_path,
+                            json::Serialize(boost::json::string(crypto::Base64Encode(extra + "!"))),
+                            w.a.peer_token);
   ExpectSigned(corrupted, 409, "INCD", w.b);
   auto early = w.b.Call("PUT", "v3/envelopes/" + ref + "/finish-transfer", "", w.a.peer_token);
   ExpectSigned(early, 409, "MDOC", w.b);
   EXPECT_EQ(StateAtB(), before);
 
-  auto good = w.b.Call("PUT", doc_path, json::Serialize(boost::json::string(crypto::Base64Encode(extra))), w.a.peer_token);
+  auto good =
+      w.b.Call("PUT", doc_path, json::Serialize(boost::json::string(crypto::Base64Encode(extra))),
+               w.a.peer_token);
   EXPECT_EQ(good.status, 204) << good.body;
   auto done = w.b.Call("PUT", "v3/envelopes/" + ref + "/finish-transfer", "", w.a.peer_token);
   ExpectSigned(done, 200, "RECE", w.b);
@@ -453,8 +510,10 @@ TEST_F(PintTwoNodes, ForkOfTheChainBHoldsIsDise) {
                   .transactions = {Tx(ActionCode::kTransfer, w.holder2, w.consignee)}};
   fork.transactions[0].action_date_time = "2026-11-28T11:00:00.000Z";  // a different entry 3
   const std::string before = StateAtB();
-  auto r = w.b.Call("POST", "v3/envelopes", EnvelopeOver(w.td, {held.chain[0], held.chain[1], held.chain[2], Sign(w.a.key, fork)}),
-                    w.a.peer_token);
+  auto r = w.b.Call(
+      "POST", "v3/envelopes",
+      EnvelopeOver(w.td, {held.chain[0], held.chain[1], held.chain[2], Sign(w.a.key, fork)}),
+      w.a.peer_token);
   ExpectSigned(r, 409, "DISE", w.b);
   EXPECT_EQ(StateAtB(), before);
 }
@@ -464,34 +523,47 @@ TEST_F(PintTwoNodes, TransactionsAfterAcceptedSurrenderAreBenv) {
   auto td = w.td;
   td["transportDocumentReference"] = "DGTIT0003";
   const std::string checksum = CanonicalChecksum(td).value();
-  boost::json::object issuance{{"documentChecksum", checksum},
-                               {"issueToChecksum", CanonicalChecksum(IssueToFromRecipient(w.shipper)).value()}};
-  ChainEntry e{.ebl_platform = "DGTA",
-               .transport_document_checksum = checksum,
-               .issuance_manifest_signed_content = SignJson(w.carrier, crypto::SignatureAlgorithm::kEcdsaP384Sha384, issuance).value(),
-               .transactions = {Tx(ActionCode::kIssue, w.carrier_party, w.shipper),
-                                Tx(ActionCode::kSurrenderForDelivery, w.shipper, w.carrier_party),
-                                Tx(ActionCode::kSurrenderAccepted, w.carrier_party, w.shipper),
-                                Tx(ActionCode::kTransfer, w.shipper, w.consignee)}};
+  boost::json::object issuance{
+      {"documentChecksum", checksum},
+      {"issueToChecksum", CanonicalChecksum(IssueToFromRecipient(w.shipper)).value()}};
+  ChainEntry e{
+      .ebl_platform = "DGTA",
+      .transport_document_checksum = checksum,
+      .issuance_manifest_signed_content =
+          SignJson(w.carrier, crypto::SignatureAlgorithm::kEcdsaP384Sha384, issuance).value(),
+      .transactions = {Tx(ActionCode::kIssue, w.carrier_party, w.shipper),
+                       Tx(ActionCode::kSurrenderForDelivery, w.shipper, w.carrier_party),
+                       Tx(ActionCode::kSurrenderAccepted, w.carrier_party, w.shipper),
+                       Tx(ActionCode::kTransfer, w.shipper, w.consignee)}};
   auto r = w.b.Call("POST", "v3/envelopes", EnvelopeOver(td, {Sign(w.a.key, e)}), w.a.peer_token);
   ExpectSigned(r, 422, "BENV", w.b);
   EXPECT_EQ(w.b.Call("GET", "v1/pint/ebls/" + checksum, "", w.b.admin).status, 404);
   // Without the forbidden transfer after SACC, the same chain is well formed
   // but not addressed to B: still BENV, for addressing.
   e.transactions.pop_back();
-  auto unaddressed = w.b.Call("POST", "v3/envelopes", EnvelopeOver(td, {Sign(w.a.key, e)}), w.a.peer_token);
+  auto unaddressed =
+      w.b.Call("POST", "v3/envelopes", EnvelopeOver(td, {Sign(w.a.key, e)}), w.a.peer_token);
   ExpectSigned(unaddressed, 422, "BENV", w.b);
 }
 
 TEST_F(PintTwoNodes, TheSpecificationsRandomExampleIsRefused) {
   World& w = *world;
-  const std::string sig = "c4SJ9-61fE6RmeIuZ3EI-TSM0M6qXuOudtr3YhpDjqVMaYk_RYpaWYvw75ssTbjgGFKTBKCy5lpmOfb8Fq--Qu2k0MWbH6qdX5jTYwl0DX946RQg";
-  const std::string header = "eyJhbGciOiJSUzI1NiIsImtpZCI6IlVhRVdLNmt2ZkRITzNZT2NwUGl2M1RCT2JQTzk2SFZhR2U0czFhUUxBZU0ifQ";
-  const std::string manifest = header +
-      ".eyJ0cmFuc3BvcnREb2N1bWVudENoZWNrc3VtIjogIjU4M2MyOWFiM2U0N2YyZDgwODk5OTkzMjAwZDNmYmFkYjlmOGEzNjdmM2EzOWY3MTU5MzVjNDZkN2EyODMwMDYiLCJsYXN0RW52ZWxvcGVUcmFuc2ZlckNoYWluRW50cnlTaWduZWRDb250ZW50Q2hlY2tzdW0iOiAiMjBhMDI1N2IzMTNhZTA4NDE3ZTA3ZjY1NTVjNGVjODI5YTUxMmMwODNmM2VhZDE2YjQxMTU4MDE4YTIyYWJlOSJ9." + sig;
-  boost::json::object env{{"transportDocument", w.td},
-                          {"envelopeManifestSignedContent", manifest},
-                          {"envelopeTransferChain", boost::json::array{boost::json::string(manifest)}}};
+  const std::string sig =
+      "c4SJ9-61fE6RmeIuZ3EI-TSM0M6qXuOudtr3YhpDjqVMaYk_RYpaWYvw75ssTbjgGFKTBKCy5lpmOfb8Fq--"
+      "Qu2k0MWbH6qdX5jTYwl0DX946RQg";
+  const std::string header =
+      "eyJhbGciOiJSUzI1NiIsImtpZCI6IlVhRVdLNmt2ZkRITzNZT2NwUGl2M1RCT2JQTzk2SFZhR2U0czFhUUxBZU0ifQ";
+  const std::string manifest =
+      header +
+      ".eyJ0cmFuc3BvcnREb2N1bWVudENoZWNrc3VtIjogIjU4M2MyOWFiM2U0N2YyZDgwODk5OTkzMjAwZDNmYmFkYjlmOGE"
+      "zNjdmM2EzOWY3MTU5MzVjNDZkN2EyODMwMDYiLCJsYXN0RW52ZWxvcGVUcmFuc2ZlckNoYWluRW50cnlTaWduZWRDb25"
+      "0ZW50Q2hlY2tzdW0iOiAiMjBhMDI1N2IzMTNhZTA4NDE3ZTA3ZjY1NTVjNGVjODI5YTUxMmMwODNmM2VhZDE2YjQxMTU"
+      "4MDE4YTIyYWJlOSJ9." +
+      sig;
+  boost::json::object env{
+      {"transportDocument", w.td},
+      {"envelopeManifestSignedContent", manifest},
+      {"envelopeTransferChain", boost::json::array{boost::json::string(manifest)}}};
   auto r = w.b.Call("POST", "v3/envelopes", json::Serialize(env), w.a.peer_token);
   EXPECT_EQ(r.status, 422) << r.body;
   auto body = json::Parse(r.body);

@@ -19,15 +19,18 @@ namespace digitrade::http::api {
 // Registers the PINT routes. `pint` may be null (no PINT identity
 // configured): the routes then answer failed_precondition. Both must outlive
 // the router.
-void RegisterPintApi(Router& router, trade::etr::pint::PintService* pint, identity::Directory& directory);
+void RegisterPintApi(Router& router, trade::etr::pint::PintService* pint,
+                     identity::Directory& directory);
 
 // PUT/POST to a peer over HTTP(S) with a bearer token; `ca_file` (PEM) is
 // the trust anchor for https:// peers, empty for the system store.
 class HttpPeerTransport final : public trade::etr::pint::PeerTransport {
  public:
   explicit HttpPeerTransport(std::string ca_file = "") : ca_file_(std::move(ca_file)) {}
-  Result<trade::etr::pint::TransportResponse> Send(const std::string& method, const std::string& base_url,
-                                                   const std::string& path, const std::optional<std::string>& token,
+  Result<trade::etr::pint::TransportResponse> Send(const std::string& method,
+                                                   const std::string& base_url,
+                                                   const std::string& path,
+                                                   const std::optional<std::string>& token,
                                                    const std::string& body) override;
 
  private:

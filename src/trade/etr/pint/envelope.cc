@@ -85,7 +85,8 @@ Verdict<std::string> RequiredString(const boost::json::object& o, std::string_vi
 Verdict<std::string> RequiredChecksum(const boost::json::object& o, std::string_view key,
                                       std::string_view path) {
   auto s = RequiredString(o, key, path);
-  if (s && !IsChecksum(*s)) return Benv(fmt::format("{}/{}", path, key), "expected 64 lower-case hex digits");
+  if (s && !IsChecksum(*s))
+    return Benv(fmt::format("{}/{}", path, key), "expected 64 lower-case hex digits");
   return s;
 }
 
@@ -99,7 +100,8 @@ Verdict<std::optional<std::string>> OptionalChecksum(const boost::json::object& 
 }
 
 Verdict<const boost::json::array*> ArrayAt(const boost::json::object& o, std::string_view key,
-                                           std::string_view path, bool required, std::size_t min_items) {
+                                           std::string_view path, bool required,
+                                           std::size_t min_items) {
   const auto* v = o.if_contains(key);
   if (v == nullptr || v->is_null()) {
     if (required) return Benv(fmt::format("{}/{}", path, key), "required");
@@ -107,12 +109,14 @@ Verdict<const boost::json::array*> ArrayAt(const boost::json::object& o, std::st
   }
   if (!v->is_array()) return Benv(fmt::format("{}/{}", path, key), "expected an array");
   if (v->get_array().size() < min_items) {
-    return Benv(fmt::format("{}/{}", path, key), fmt::format("needs at least {} item(s)", min_items));
+    return Benv(fmt::format("{}/{}", path, key),
+                fmt::format("needs at least {} item(s)", min_items));
   }
   return &v->get_array();
 }
 
-Verdict<IdentifyingCode> ParseIdentifyingCode(const boost::json::value& v, const std::string& path) {
+Verdict<IdentifyingCode> ParseIdentifyingCode(const boost::json::value& v,
+                                              const std::string& path) {
   if (!v.is_object()) return Benv(path, "expected an object");
   const auto& o = v.get_object();
   IdentifyingCode c;
@@ -174,7 +178,8 @@ Verdict<Transaction> ParseTransaction(const boost::json::value& v, const std::st
   return t;
 }
 
-Verdict<DocumentMetadata> ParseDocumentMetadata(const boost::json::value& v, const std::string& path) {
+Verdict<DocumentMetadata> ParseDocumentMetadata(const boost::json::value& v,
+                                                const std::string& path) {
   if (!v.is_object()) return Benv(path, "expected an object");
   const auto& o = v.get_object();
   DocumentMetadata d;
@@ -191,7 +196,8 @@ Verdict<DocumentMetadata> ParseDocumentMetadata(const boost::json::value& v, con
   } else if (size->is_uint64() && size->get_uint64() >= 1 && size->get_uint64() <= INT64_MAX) {
     d.size = static_cast<std::int64_t>(size->get_uint64());
   } else if (size->is_double() && size->get_double() >= 1 && size->get_double() < 9.0e15 &&
-             size->get_double() == static_cast<double>(static_cast<std::int64_t>(size->get_double()))) {
+             size->get_double() ==
+                 static_cast<double>(static_cast<std::int64_t>(size->get_double()))) {
     d.size = static_cast<std::int64_t>(size->get_double());
   } else {
     return Benv(path + "/size", "expected a whole number of bytes, at least 1");
@@ -206,7 +212,8 @@ Verdict<DocumentMetadata> ParseDocumentMetadata(const boost::json::value& v, con
 Verdict<boost::json::object> ParsePayloadObject(std::string_view payload, std::string_view what) {
   auto v = json::Parse(payload, {.max_bytes = 8 << 20, .max_depth = 32});
   if (!v) return Reject(ResponseCode::kBenv, fmt::format("{}: {}", what, v.error().message()));
-  if (!v->is_object()) return Reject(ResponseCode::kBenv, fmt::format("{}: expected a JSON object", what));
+  if (!v->is_object())
+    return Reject(ResponseCode::kBenv, fmt::format("{}: expected a JSON object", what));
   return std::move(v->get_object());
 }
 
@@ -240,7 +247,9 @@ std::optional<ActionCode> ParseActionCode(std::string_view name) {
   return std::nullopt;
 }
 
-std::string Sha256Hex(std::string_view bytes) { return crypto::ToHex(crypto::Sha256(bytes)); }
+std::string Sha256Hex(std::string_view bytes) {
+  return crypto::ToHex(crypto::Sha256(bytes));
+}
 
 Result<std::string> CanonicalChecksum(const boost::json::value& value) {
   DT_ASSIGN_OR_RETURN(std::string canonical, crypto::CanonicalizeJson(value));
@@ -292,7 +301,8 @@ Verdict<EblEnvelope> ParseEnvelope(std::string_view body, const EnvelopeLimits& 
   auto td = ObjectAt(o, "transportDocument", "", true);
   if (!td) return std::unexpected(td.error());
   // The members of the transport document the checks rely on.
-  if (auto ref = RequiredString(**td, "transportDocumentReference", "/transportDocument", 20); !ref) {
+  if (auto ref = RequiredString(**td, "transportDocumentReference", "/transportDocument", 20);
+      !ref) {
     return std::unexpected(ref.error());
   }
   if (auto carrier = RequiredString(**td, "carrierCode", "/transportDocument", 4); !carrier) {
@@ -329,7 +339,8 @@ Verdict<EnvelopeManifest> ParseManifest(std::string_view payload) {
   if (!last) return std::unexpected(last.error());
   m.transport_document_checksum = std::move(*td);
   m.last_entry_checksum = std::move(*last);
-  if (const auto* vis = o->if_contains("eBLVisualisationByCarrier"); vis != nullptr && !vis->is_null()) {
+  if (const auto* vis = o->if_contains("eBLVisualisationByCarrier");
+      vis != nullptr && !vis->is_null()) {
     auto d = ParseDocumentMetadata(*vis, path + "/eBLVisualisationByCarrier");
     if (!d) return std::unexpected(d.error());
     m.visualisation = std::move(*d);
@@ -338,7 +349,8 @@ Verdict<EnvelopeManifest> ParseManifest(std::string_view payload) {
   if (!docs) return std::unexpected(docs.error());
   if (*docs != nullptr) {
     for (std::size_t i = 0; i < (*docs)->size(); ++i) {
-      auto d = ParseDocumentMetadata((**docs)[i], fmt::format("{}/supportingDocuments/{}", path, i));
+      auto d =
+          ParseDocumentMetadata((**docs)[i], fmt::format("{}/supportingDocuments/{}", path, i));
       if (!d) return std::unexpected(d.error());
       m.supporting_documents.push_back(std::move(*d));
     }
@@ -355,7 +367,8 @@ Verdict<ChainEntry> ParseChainEntry(std::string_view payload) {
   if (!platform) return std::unexpected(platform.error());
   auto td = RequiredChecksum(*o, "transportDocumentChecksum", path);
   if (!td) return std::unexpected(td.error());
-  auto previous = OptionalChecksum(*o, "previousEnvelopeTransferChainEntrySignedContentChecksum", path);
+  auto previous =
+      OptionalChecksum(*o, "previousEnvelopeTransferChainEntrySignedContentChecksum", path);
   if (!previous) return std::unexpected(previous.error());
   auto issuance = StringAt(*o, "issuanceManifestSignedContent", path, false);
   if (!issuance) return std::unexpected(issuance.error());
@@ -364,7 +377,8 @@ Verdict<ChainEntry> ParseChainEntry(std::string_view payload) {
   }
   auto ctr = StringAt(*o, "controlTrackingRegistry", path, false, 1024);
   if (!ctr) return std::unexpected(ctr.error());
-  if (const auto* vis = o->if_contains("eBLVisualisationByCarrier"); vis != nullptr && !vis->is_null()) {
+  if (const auto* vis = o->if_contains("eBLVisualisationByCarrier");
+      vis != nullptr && !vis->is_null()) {
     auto d = ParseDocumentMetadata(*vis, path + "/eBLVisualisationByCarrier");
     if (!d) return std::unexpected(d.error());
     e.visualisation = std::move(*d);
@@ -411,14 +425,17 @@ boost::json::object IssueToFromRecipient(const Party& recipient) {
   boost::json::object o;
   o["partyName"] = recipient.party_name;
   o["sendToPlatform"] = recipient.ebl_platform;
-  if (const auto* codes = recipient.json.if_contains("identifyingCodes")) o["identifyingCodes"] = *codes;
-  if (const auto* tax = recipient.json.if_contains("taxLegalReferences")) o["taxLegalReferences"] = *tax;
+  if (const auto* codes = recipient.json.if_contains("identifyingCodes"))
+    o["identifyingCodes"] = *codes;
+  if (const auto* tax = recipient.json.if_contains("taxLegalReferences"))
+    o["taxLegalReferences"] = *tax;
   return o;
 }
 
 boost::json::object ToJson(const EnvelopeManifest& m) {
-  boost::json::object o{{"transportDocumentChecksum", m.transport_document_checksum},
-                        {"lastEnvelopeTransferChainEntrySignedContentChecksum", m.last_entry_checksum}};
+  boost::json::object o{
+      {"transportDocumentChecksum", m.transport_document_checksum},
+      {"lastEnvelopeTransferChainEntrySignedContentChecksum", m.last_entry_checksum}};
   if (m.visualisation) o["eBLVisualisationByCarrier"] = m.visualisation->json;
   if (!m.supporting_documents.empty()) {
     boost::json::array docs;
@@ -439,7 +456,8 @@ boost::json::object ToJson(const Transaction& t) {
 boost::json::object ToJson(const ChainEntry& e) {
   boost::json::object o{{"eblPlatform", e.ebl_platform},
                         {"transportDocumentChecksum", e.transport_document_checksum}};
-  if (e.previous_checksum) o["previousEnvelopeTransferChainEntrySignedContentChecksum"] = *e.previous_checksum;
+  if (e.previous_checksum)
+    o["previousEnvelopeTransferChainEntrySignedContentChecksum"] = *e.previous_checksum;
   if (e.issuance_manifest_signed_content) {
     o["issuanceManifestSignedContent"] = *e.issuance_manifest_signed_content;
   }

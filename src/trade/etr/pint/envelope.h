@@ -11,15 +11,14 @@
 // Thread-safe free functions over caller-owned values.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
 
 #include "common/result.h"
 
@@ -57,7 +56,9 @@ std::string Sha256Hex(std::string_view bytes);
 Result<std::string> CanonicalChecksum(const boost::json::value& value);
 // SHA-256 hex of the compact JWS string as transmitted (the
 // EnvelopeTransferChainEntrySignedContent checksum).
-inline std::string SignedContentChecksum(std::string_view jws) { return Sha256Hex(jws); }
+inline std::string SignedContentChecksum(std::string_view jws) {
+  return Sha256Hex(jws);
+}
 
 // ---- model ----
 

@@ -51,32 +51,38 @@ TEST(Codes, NamesAndStatuses) {
 
 TEST(Parse, ManifestShape) {
   const std::string c(64, 'a');
-  auto m = ParseManifest(R"({"transportDocumentChecksum":")" + c +
-                         R"(","lastEnvelopeTransferChainEntrySignedContentChecksum":")" + c +
-                         R"(","supportingDocuments":[{"name":"a.pdf","size":3,"mediaType":"application/pdf","documentChecksum":")" +
-                         c + R"("}]})");
+  auto m = ParseManifest(
+      R"({"transportDocumentChecksum":")" + c +
+      R"(","lastEnvelopeTransferChainEntrySignedContentChecksum":")" + c +
+      R"(","supportingDocuments":[{"name":"a.pdf","size":3,"mediaType":"application/pdf","documentChecksum":")" +
+      c + R"("}]})");
   ASSERT_TRUE(m) << m.error().reason;
   ASSERT_EQ(m->supporting_documents.size(), 1u);
   EXPECT_EQ(m->supporting_documents[0].size, 3);
   auto bad = ParseManifest(R"({"transportDocumentChecksum":"ABC"})");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ResponseCode::kBenv);
-  EXPECT_NE(bad.error().reason.find("transportDocumentChecksum: expected 64 lower-case hex digits"), std::string::npos);
-  auto zero = ParseManifest(R"({"transportDocumentChecksum":")" + c +
-                            R"(","lastEnvelopeTransferChainEntrySignedContentChecksum":")" + c +
-                            R"(","supportingDocuments":[{"name":"a","size":0,"mediaType":"x","documentChecksum":")" + c +
-                            R"("}]})");
+  EXPECT_NE(bad.error().reason.find("transportDocumentChecksum: expected 64 lower-case hex digits"),
+            std::string::npos);
+  auto zero = ParseManifest(
+      R"({"transportDocumentChecksum":")" + c +
+      R"(","lastEnvelopeTransferChainEntrySignedContentChecksum":")" + c +
+      R"(","supportingDocuments":[{"name":"a","size":0,"mediaType":"x","documentChecksum":")" + c +
+      R"("}]})");
   ASSERT_FALSE(zero);
-  EXPECT_NE(zero.error().reason.find("supportingDocuments/0/size"), std::string::npos) << zero.error().reason;
+  EXPECT_NE(zero.error().reason.find("supportingDocuments/0/size"), std::string::npos)
+      << zero.error().reason;
   EXPECT_FALSE(ParseManifest("[1]"));
   EXPECT_FALSE(ParseManifest("{"));
 }
 
 TEST(Parse, ChainEntryShape) {
   const std::string c(64, 'b');
-  const std::string party = R"({"partyName":"P","eblPlatform":"AAAA","identifyingCodes":[{"codeListProvider":"ZZZ","partyCode":"X"}]})";
+  const std::string party =
+      R"({"partyName":"P","eblPlatform":"AAAA","identifyingCodes":[{"codeListProvider":"ZZZ","partyCode":"X"}]})";
   auto e = ParseChainEntry(R"({"eblPlatform":"AAAA","transportDocumentChecksum":")" + c +
-                           R"(","transactions":[{"actionCode":"TRANSFER","actor":)" + party + R"(,"recipient":)" + party +
+                           R"(","transactions":[{"actionCode":"TRANSFER","actor":)" + party +
+                           R"(,"recipient":)" + party +
                            R"(,"actionDateTime":"2026-01-01T00:00:00.000Z"}]})");
   ASSERT_TRUE(e) << e.error().reason;
   EXPECT_EQ(e->transactions.at(0).action, ActionCode::kTransfer);
@@ -84,21 +90,24 @@ TEST(Parse, ChainEntryShape) {
                                  R"(","transactions":[{"actionCode":"TRNS","actor":)" + party +
                                  R"(,"actionDateTime":"x"}]})");
   ASSERT_FALSE(unknown);
-  EXPECT_NE(unknown.error().reason.find("transactions/0/actionCode: unknown action code \"TRNS\""), std::string::npos)
+  EXPECT_NE(unknown.error().reason.find("transactions/0/actionCode: unknown action code \"TRNS\""),
+            std::string::npos)
       << unknown.error().reason;
-  auto long_platform = ParseChainEntry(R"({"eblPlatform":"TOOLONG","transportDocumentChecksum":")" + c +
-                                       R"(","transactions":[]})");
+  auto long_platform = ParseChainEntry(R"({"eblPlatform":"TOOLONG","transportDocumentChecksum":")" +
+                                       c + R"(","transactions":[]})");
   ASSERT_FALSE(long_platform);
   EXPECT_NE(long_platform.error().reason.find("eblPlatform: longer than 4"), std::string::npos);
-  auto no_codes = ParseChainEntry(R"({"eblPlatform":"AAAA","transportDocumentChecksum":")" + c +
-                                  R"(","transactions":[{"actionCode":"SIGN","actor":{"partyName":"P","eblPlatform":"AAAA","identifyingCodes":[]},"actionDateTime":"x"}]})");
+  auto no_codes = ParseChainEntry(
+      R"({"eblPlatform":"AAAA","transportDocumentChecksum":")" + c +
+      R"(","transactions":[{"actionCode":"SIGN","actor":{"partyName":"P","eblPlatform":"AAAA","identifyingCodes":[]},"actionDateTime":"x"}]})");
   ASSERT_FALSE(no_codes);
   EXPECT_NE(no_codes.error().reason.find("identifyingCodes: needs at least 1"), std::string::npos);
 }
 
 TEST(Parse, EnvelopeLimits) {
-  std::string body = R"({"transportDocument":{"transportDocumentReference":"R","carrierCode":"HMM"},)"
-                     R"("envelopeManifestSignedContent":"a.b.c","envelopeTransferChain":["a.b.c","a.b.c"]})";
+  std::string body =
+      R"({"transportDocument":{"transportDocumentReference":"R","carrierCode":"HMM"},)"
+      R"("envelopeManifestSignedContent":"a.b.c","envelopeTransferChain":["a.b.c","a.b.c"]})";
   EXPECT_TRUE(ParseEnvelope(body));
   auto limited = ParseEnvelope(body, {.max_entries = 1});
   ASSERT_FALSE(limited);
@@ -110,9 +119,13 @@ TEST(Parse, EnvelopeLimits) {
 
 TEST(IssueTo, DerivedFromTheRecipient) {
   Party p{.party_name = "P", .ebl_platform = "AAAA"};
-  p.json = json::ParseObject(R"({"partyName":"P","eblPlatform":"AAAA","identifyingCodes":[{"codeListProvider":"ZZZ","partyCode":"X"}]})").value();
-  EXPECT_EQ(json::Serialize(IssueToFromRecipient(p)),
-            R"({"partyName":"P","sendToPlatform":"AAAA","identifyingCodes":[{"codeListProvider":"ZZZ","partyCode":"X"}]})");
+  p.json =
+      json::ParseObject(
+          R"({"partyName":"P","eblPlatform":"AAAA","identifyingCodes":[{"codeListProvider":"ZZZ","partyCode":"X"}]})")
+          .value();
+  EXPECT_EQ(
+      json::Serialize(IssueToFromRecipient(p)),
+      R"({"partyName":"P","sendToPlatform":"AAAA","identifyingCodes":[{"codeListProvider":"ZZZ","partyCode":"X"}]})");
 }
 
 }  // namespace

@@ -16,18 +16,18 @@
 // must outlive the Receiver.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "common/clock.h"
 #include "common/result.h"
 #include "crypto/random.h"
 #include "ledger/log.h"
 #include "storage/database.h"
+#include "trade/etr/pint/context.h"
 #include "trade/etr/pint/peers.h"
 #include "trade/etr/pint/registry.h"
 #include "trade/etr/pint/signer.h"
@@ -55,11 +55,8 @@ std::optional<ResponseCode> ResponseCodeOf(std::string_view signed_response);
 
 class Receiver {
  public:
-  Receiver(storage::Database& db, const Clock& clock, crypto::Random& random, EblRegistry& registry,
-           PeerDirectory& peers, const PlatformSigner& signer, ledger::Log& evidence,
-           ReceiverLimits limits = {})
-      : db_(db), clock_(clock), random_(random), registry_(registry), peers_(peers), signer_(signer),
-        evidence_(evidence), limits_(limits) {}
+  explicit Receiver(const PintContext& context, ReceiverLimits limits = {})
+      : ctx_(context), limits_(limits) {}
 
   // POST /v3/envelopes from platform `caller`.
   Result<Reply> StartTransfer(const std::string& caller, std::string_view body);
@@ -78,27 +75,22 @@ class Receiver {
 
  private:
   struct Transfer;
-  Result<Reply> Rejected(const std::string& caller, const Rejection& r, const std::string& td_checksum,
-                         const std::string& last_checksum);
+  Result<Reply> Rejected(const std::string& caller, const Rejection& r,
+                         const std::string& td_checksum, const std::string& last_checksum);
   Result<Reply> Duplicate(const VerifiedEnvelope& v);
   Result<Reply> Repeat(const Transfer& t);
   Result<Reply> Accept(const Transfer& t, const VerifiedEnvelope& v);
   Result<std::vector<std::string>> Missing(const std::string& reference);
   Result<std::optional<Transfer>> LoadTransfer(const std::string& reference);
   Result<std::optional<std::string>> OpenTransferFor(const VerifiedEnvelope& v);
-  Result<std::string> CreateTransfer(const std::string& caller, std::string_view body, const VerifiedEnvelope& v);
+  Result<std::string> CreateTransfer(const std::string& caller, std::string_view body,
+                                     const VerifiedEnvelope& v);
   Result<Reply> StartedOrAccepted(const std::string& reference, const VerifiedEnvelope& v);
   Status Close(const std::string& reference, std::string_view state, const Reply& reply,
                std::optional<std::uint64_t> evidence_index);
   Result<std::uint64_t> Evidence(std::string_view kind, boost::json::object event);
 
-  storage::Database& db_;
-  const Clock& clock_;
-  crypto::Random& random_;
-  EblRegistry& registry_;
-  PeerDirectory& peers_;
-  const PlatformSigner& signer_;
-  ledger::Log& evidence_;
+  PintContext ctx_;
   ReceiverLimits limits_;
 };
 

@@ -1,8 +1,8 @@
 #include "trade/etr/pint/receiver.h"
 
-#include <thread>
-
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "common/json.h"
 #include "crypto/base64.h"
@@ -29,7 +29,8 @@ class ReceiverTest : public ::testing::Test {
     b_.AddCarrier("HMM", Keys().carrier);
     b_.AddParty(consignee_);
     chain_.Add("AAAA", Keys().a,
-               {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)});
+               {Tx(ActionCode::kIssue, carrier_, shipper_),
+                Tx(ActionCode::kTransfer, shipper_, consignee_)});
   }
 
   // The verified payload of a signed response.
@@ -40,7 +41,9 @@ class ReceiverTest : public ::testing::Test {
     return json::ParseObject(std::string(v->payload.begin(), v->payload.end())).value();
   }
 
-  std::string CodeOf(const Reply& r) { return std::string(Payload(r).at("responseCode").get_string()); }
+  std::string CodeOf(const Reply& r) {
+    return std::string(Payload(r).at("responseCode").get_string());
+  }
 
   Node a_{"AAAA", Keys().a};
   Node b_{"BBBB", Keys().b};
@@ -73,12 +76,14 @@ TEST_F(ReceiverTest, WithoutDocumentsTheTransferIsAcceptedAtOnceAndReplaysAreDup
   EXPECT_EQ(again->status, 200);
   auto dupe = Payload(*again);
   EXPECT_EQ(dupe.at("responseCode").get_string(), "DUPE");
-  EXPECT_EQ(dupe.at("duplicateOfAcceptedEnvelopeTransferChainEntrySignedContent").get_string(), chain_.chain.back());
+  EXPECT_EQ(dupe.at("duplicateOfAcceptedEnvelopeTransferChainEntrySignedContent").get_string(),
+            chain_.chain.back());
   EXPECT_EQ(b_.LogSize(), before + 1);
 }
 
 TEST_F(ReceiverTest, AdditionalDocumentsIncdMdocThenRece) {
-  chain_.documents = {testing::Metadata("invoice.bin", doc1_), testing::Metadata("packing.txt", doc2_)};
+  chain_.documents = {testing::Metadata("invoice.bin", doc1_),
+                      testing::Metadata("packing.txt", doc2_)};
   const auto c1 = chain_.documents[0].document_checksum;
   const auto c2 = chain_.documents[1].document_checksum;
   auto started = b_.receiver->StartTransfer("AAAA", chain_.Envelope(Keys().a));
@@ -237,9 +242,11 @@ TEST_F(ReceiverTest, RejectionsAreSignedLoggedAndStoreNothing) {
 }
 
 TEST_F(ReceiverTest, ReceiverValidation) {
-  EXPECT_EQ(b_.receiver->ValidateReceiver({.code_list_provider = "ZZZ", .party_code = "CONSIGNEE"}).value(),
+  EXPECT_EQ(b_.receiver->ValidateReceiver({.code_list_provider = "ZZZ", .party_code = "CONSIGNEE"})
+                .value(),
             "DCSA CTK Consignee");
-  auto unknown = b_.receiver->ValidateReceiver({.code_list_provider = "ZZZ", .party_code = "NOBODY"});
+  auto unknown =
+      b_.receiver->ValidateReceiver({.code_list_provider = "ZZZ", .party_code = "NOBODY"});
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound);
 }

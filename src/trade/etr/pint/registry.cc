@@ -116,7 +116,8 @@ std::string_view RoleName(DocumentRole r) {
 }
 
 int64_t Micros(const Clock& clock) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(clock.Now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::microseconds>(clock.Now().time_since_epoch())
+      .count();
 }
 
 Result<std::optional<Party>> PartyFromText(const std::optional<std::string>& text) {
@@ -128,9 +129,11 @@ Result<std::optional<Party>> PartyFromText(const std::optional<std::string>& tex
 
 Status InsertChain(storage::Executor& ex, const TransferRecord& r, std::size_t from) {
   for (std::size_t i = from; i < r.chain.size(); ++i) {
-    DT_TRY(ex.Execute(
-        "INSERT INTO pint_chain_entries (td_checksum, position, checksum, signed_content) VALUES ($1, $2, $3, $4)",
-        {r.transport_document_checksum, static_cast<int64_t>(i), SignedContentChecksum(r.chain[i]), r.chain[i]}));
+    DT_TRY(
+        ex.Execute("INSERT INTO pint_chain_entries (td_checksum, position, checksum, "
+                   "signed_content) VALUES ($1, $2, $3, $4)",
+                   {r.transport_document_checksum, static_cast<int64_t>(i),
+                    SignedContentChecksum(r.chain[i]), r.chain[i]}));
   }
   return {};
 }
@@ -141,22 +144,26 @@ Status LinkDocuments(storage::Executor& ex, const TransferRecord& r) {
       DT_TRY(ex.Execute(
           "INSERT INTO pint_documents (checksum, size, content_base64) VALUES ($1, $2, $3) "
           "ON CONFLICT (checksum) DO NOTHING",
-          {d.metadata.document_checksum, static_cast<int64_t>(d.content.size()), crypto::Base64Encode(d.content)}));
+          {d.metadata.document_checksum, static_cast<int64_t>(d.content.size()),
+           crypto::Base64Encode(d.content)}));
     }
-    DT_TRY(ex.Execute(
-        "INSERT INTO pint_ebl_documents (td_checksum, checksum, role, metadata) VALUES ($1, $2, $3, $4) "
-        "ON CONFLICT (td_checksum, checksum) DO UPDATE SET role = $3, metadata = $4",
-        {r.transport_document_checksum, d.metadata.document_checksum, RoleName(d.role),
-         json::Serialize(d.metadata.json)}));
+    DT_TRY(
+        ex.Execute("INSERT INTO pint_ebl_documents (td_checksum, checksum, role, metadata) VALUES "
+                   "($1, $2, $3, $4) "
+                   "ON CONFLICT (td_checksum, checksum) DO UPDATE SET role = $3, metadata = $4",
+                   {r.transport_document_checksum, d.metadata.document_checksum, RoleName(d.role),
+                    json::Serialize(d.metadata.json)}));
   }
   return {};
 }
 
 // The chain recorded so far must be a prefix of the new one.
 Result<std::size_t> CheckExtends(storage::Executor& ex, const TransferRecord& r) {
-  DT_ASSIGN_OR_RETURN(auto rows, ex.Query("SELECT position, checksum FROM pint_chain_entries WHERE td_checksum = $1 "
-                                          "ORDER BY position",
-                                          {r.transport_document_checksum}));
+  DT_ASSIGN_OR_RETURN(
+      auto rows,
+      ex.Query("SELECT position, checksum FROM pint_chain_entries WHERE td_checksum = $1 "
+               "ORDER BY position",
+               {r.transport_document_checksum}));
   if (rows.rows.size() > r.chain.size()) {
     return Conflict("the chain is shorter than the one recorded for this document");
   }
@@ -176,19 +183,22 @@ std::vector<storage::Migration> PintMigrations() {
 
 Result<KnownChain> SqlEblRegistry::Known(const std::string& td) {
   KnownChain k;
-  DT_ASSIGN_OR_RETURN(auto entries, db_.Query("SELECT checksum FROM pint_chain_entries WHERE td_checksum = $1 "
-                                              "ORDER BY position",
-                                              {td}));
+  DT_ASSIGN_OR_RETURN(auto entries,
+                      db_.Query("SELECT checksum FROM pint_chain_entries WHERE td_checksum = $1 "
+                                "ORDER BY position",
+                                {td}));
   for (const auto& row : entries.rows) k.entry_checksums.push_back(row.Text(0));
-  DT_ASSIGN_OR_RETURN(auto accepted,
-                      db_.Query("SELECT last_checksum FROM pint_accepted WHERE td_checksum = $1", {td}));
+  DT_ASSIGN_OR_RETURN(
+      auto accepted,
+      db_.Query("SELECT last_checksum FROM pint_accepted WHERE td_checksum = $1", {td}));
   for (const auto& row : accepted.rows) k.accepted_last_checksums.push_back(row.Text(0));
   return k;
 }
 
 Result<std::string> SqlEblRegistry::ChainEntry(const std::string& entry_checksum) {
-  DT_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT signed_content FROM pint_chain_entries WHERE checksum = $1",
-                                           {entry_checksum}));
+  DT_ASSIGN_OR_RETURN(auto rows,
+                      db_.Query("SELECT signed_content FROM pint_chain_entries WHERE checksum = $1",
+                                {entry_checksum}));
   if (rows.empty()) return NotFound(fmt::format("no chain entry {}", entry_checksum));
   return rows.rows.front().Text(0);
 }
@@ -203,10 +213,12 @@ Status SqlEblRegistry::Record(const TransferRecord& r) {
   return db_.Transact([&](storage::Executor& ex) -> Status {
     DT_ASSIGN_OR_RETURN(std::size_t known, CheckExtends(ex, r));
     DT_TRY(ex.Execute(
-        "INSERT INTO pint_ebls (td_checksum, td_reference, transport_document, possessor, held, surrendered, "
+        "INSERT INTO pint_ebls (td_checksum, td_reference, transport_document, possessor, held, "
+        "surrendered, "
         "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (td_checksum) DO UPDATE SET "
         "possessor = $4, held = $5, surrendered = $6, updated_at = $7",
-        {r.transport_document_checksum, reference, json::Serialize(td), possessor, r.held, r.surrendered, now}));
+        {r.transport_document_checksum, reference, json::Serialize(td), possessor, r.held,
+         r.surrendered, now}));
     DT_TRY(InsertChain(ex, r, known));
     DT_TRY(LinkDocuments(ex, r));
     if (r.accepted && !r.chain.empty()) {
@@ -220,36 +232,44 @@ Status SqlEblRegistry::Record(const TransferRecord& r) {
 }
 
 Result<HeldEbl> SqlEblRegistry::Export(const std::string& key) {
-  DT_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT td_checksum, td_reference, transport_document, possessor, held, "
-                                           "surrendered FROM pint_ebls WHERE td_checksum = $1 OR td_reference = $1 "
-                                           "ORDER BY updated_at DESC",
-                                           {key}));
-  if (rows.empty()) return NotFound(fmt::format("no eBL with transport document checksum or reference \"{}\"", key));
+  DT_ASSIGN_OR_RETURN(
+      auto rows, db_.Query("SELECT td_checksum, td_reference, transport_document, possessor, held, "
+                           "surrendered FROM pint_ebls WHERE td_checksum = $1 OR td_reference = $1 "
+                           "ORDER BY updated_at DESC",
+                           {key}));
+  if (rows.empty())
+    return NotFound(
+        fmt::format("no eBL with transport document checksum or reference \"{}\"", key));
   const auto& row = rows.rows.front();
   HeldEbl e;
   e.transport_document_checksum = row.Text(0);
   e.transport_document_reference = row.Text(1);
-  DT_ASSIGN_OR_RETURN(e.transport_document, json::ParseObject(row.Text(2), {.max_bytes = 8 << 20, .max_depth = 64}));
+  DT_ASSIGN_OR_RETURN(e.transport_document,
+                      json::ParseObject(row.Text(2), {.max_bytes = 8 << 20, .max_depth = 64}));
   DT_ASSIGN_OR_RETURN(e.possessor, PartyFromText(row.OptionalText(3)));
   e.held = row.Int(4) != 0;
   e.surrendered = row.Int(5) != 0;
-  DT_ASSIGN_OR_RETURN(auto chain, db_.Query("SELECT signed_content FROM pint_chain_entries WHERE td_checksum = $1 "
-                                            "ORDER BY position",
-                                            {e.transport_document_checksum}));
+  DT_ASSIGN_OR_RETURN(
+      auto chain, db_.Query("SELECT signed_content FROM pint_chain_entries WHERE td_checksum = $1 "
+                            "ORDER BY position",
+                            {e.transport_document_checksum}));
   for (const auto& c : chain.rows) e.chain.push_back(c.Text(0));
-  DT_ASSIGN_OR_RETURN(auto docs, db_.Query("SELECT l.role, l.metadata, d.content_base64 FROM pint_ebl_documents l "
-                                           "JOIN pint_documents d ON d.checksum = l.checksum "
-                                           "WHERE l.td_checksum = $1 ORDER BY l.checksum",
-                                           {e.transport_document_checksum}));
+  DT_ASSIGN_OR_RETURN(
+      auto docs, db_.Query("SELECT l.role, l.metadata, d.content_base64 FROM pint_ebl_documents l "
+                           "JOIN pint_documents d ON d.checksum = l.checksum "
+                           "WHERE l.td_checksum = $1 ORDER BY l.checksum",
+                           {e.transport_document_checksum}));
   for (const auto& d : docs.rows) {
     StoredDocument doc;
-    doc.role = d.Text(0) == "visualisation" ? DocumentRole::kVisualisation : DocumentRole::kSupporting;
+    doc.role =
+        d.Text(0) == "visualisation" ? DocumentRole::kVisualisation : DocumentRole::kSupporting;
     DT_ASSIGN_OR_RETURN(auto meta, json::ParseObject(d.Text(1)));
     doc.metadata.json = meta;
     DT_ASSIGN_OR_RETURN(doc.content, crypto::Base64Decode(d.Text(2)));
-    doc.metadata.document_checksum = meta.contains("documentChecksum") && meta.at("documentChecksum").is_string()
-                                         ? std::string(meta.at("documentChecksum").get_string())
-                                         : "";
+    doc.metadata.document_checksum =
+        meta.contains("documentChecksum") && meta.at("documentChecksum").is_string()
+            ? std::string(meta.at("documentChecksum").get_string())
+            : "";
     doc.metadata.size = static_cast<std::int64_t>(doc.content.size());
     e.documents.push_back(std::move(doc));
   }
@@ -257,20 +277,25 @@ Result<HeldEbl> SqlEblRegistry::Export(const std::string& key) {
 }
 
 Result<std::vector<std::uint8_t>> SqlEblRegistry::Document(const std::string& checksum) {
-  DT_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT content_base64 FROM pint_documents WHERE checksum = $1", {checksum}));
+  DT_ASSIGN_OR_RETURN(
+      auto rows,
+      db_.Query("SELECT content_base64 FROM pint_documents WHERE checksum = $1", {checksum}));
   if (rows.empty()) return NotFound(fmt::format("no document {}", checksum));
   return crypto::Base64Decode(rows.rows.front().Text(0));
 }
 
-Status SqlEblRegistry::StoreDocument(const std::string& checksum, const std::vector<std::uint8_t>& content) {
-  DT_TRY(db_.Execute("INSERT INTO pint_documents (checksum, size, content_base64) VALUES ($1, $2, $3) "
-               "ON CONFLICT (checksum) DO NOTHING",
-               {checksum, static_cast<int64_t>(content.size()), crypto::Base64Encode(content)}));
+Status SqlEblRegistry::StoreDocument(const std::string& checksum,
+                                     const std::vector<std::uint8_t>& content) {
+  DT_TRY(
+      db_.Execute("INSERT INTO pint_documents (checksum, size, content_base64) VALUES ($1, $2, $3) "
+                  "ON CONFLICT (checksum) DO NOTHING",
+                  {checksum, static_cast<int64_t>(content.size()), crypto::Base64Encode(content)}));
   return {};
 }
 
 Result<bool> SqlEblRegistry::HasDocument(const std::string& checksum) {
-  DT_ASSIGN_OR_RETURN(auto rows, db_.Query("SELECT 1 FROM pint_documents WHERE checksum = $1", {checksum}));
+  DT_ASSIGN_OR_RETURN(auto rows,
+                      db_.Query("SELECT 1 FROM pint_documents WHERE checksum = $1", {checksum}));
   return !rows.empty();
 }
 

@@ -11,12 +11,11 @@
 // Thread-safety: implementations are safe to call from many threads.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "common/clock.h"
 #include "common/result.h"
@@ -75,7 +74,8 @@ class EblRegistry {
   // Content of an additional document we hold. Errors: not_found.
   virtual Result<std::vector<std::uint8_t>> Document(const std::string& checksum) = 0;
   // Stores an additional document (content-addressed; idempotent).
-  virtual Status StoreDocument(const std::string& checksum, const std::vector<std::uint8_t>& content) = 0;
+  virtual Status StoreDocument(const std::string& checksum,
+                               const std::vector<std::uint8_t>& content) = 0;
   // Whether a document with this checksum is stored.
   virtual Result<bool> HasDocument(const std::string& checksum) = 0;
 };
@@ -92,7 +92,8 @@ class SqlEblRegistry final : public EblRegistry {
   Status Record(const TransferRecord& record) override;
   Result<HeldEbl> Export(const std::string& checksum_or_reference) override;
   Result<std::vector<std::uint8_t>> Document(const std::string& checksum) override;
-  Status StoreDocument(const std::string& checksum, const std::vector<std::uint8_t>& content) override;
+  Status StoreDocument(const std::string& checksum,
+                       const std::vector<std::uint8_t>& content) override;
   Result<bool> HasDocument(const std::string& checksum) override;
 
  private:

@@ -20,18 +20,18 @@
 // the receiver (exactly one is accepted, the other gets DISE/DUPE).
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "common/clock.h"
 #include "common/result.h"
 #include "crypto/random.h"
 #include "ledger/log.h"
 #include "storage/database.h"
+#include "trade/etr/pint/context.h"
 #include "trade/etr/pint/peers.h"
 #include "trade/etr/pint/registry.h"
 #include "trade/etr/pint/signer.h"
@@ -49,7 +49,8 @@ class PeerTransport {
   // `method` PUT or POST to `base_url` + `path` with a JSON body and, when
   // set, "Authorization: Bearer <token>". Errors: unavailable (network).
   virtual Result<TransportResponse> Send(const std::string& method, const std::string& base_url,
-                                         const std::string& path, const std::optional<std::string>& token,
+                                         const std::string& path,
+                                         const std::optional<std::string>& token,
                                          const std::string& body) = 0;
 };
 
@@ -82,7 +83,8 @@ struct BuiltEnvelope {
 // The next envelope for `held`: appends an entry signed by `signer` with
 // `transactions` and signs a manifest over all documents held. Errors:
 // invalid_argument when `held` has no chain.
-Result<BuiltEnvelope> BuildEnvelope(const HeldEbl& held, const std::vector<Transaction>& transactions,
+Result<BuiltEnvelope> BuildEnvelope(const HeldEbl& held,
+                                    const std::vector<Transaction>& transactions,
                                     const PlatformSigner& signer);
 
 // An eBL issued by a carrier whose platform is this one: the carrier's
@@ -98,10 +100,8 @@ struct IssuedEbl {
 
 class Sender {
  public:
-  Sender(storage::Database& db, const Clock& clock, crypto::Random& random, EblRegistry& registry,
-         PeerDirectory& peers, const PlatformSigner& signer, ledger::Log& evidence, PeerTransport& transport)
-      : db_(db), clock_(clock), random_(random), registry_(registry), peers_(peers), signer_(signer),
-        evidence_(evidence), transport_(transport) {}
+  Sender(const PintContext& context, PeerTransport& transport)
+      : ctx_(context), transport_(transport) {}
 
   // Errors: not_found (eBL, peer), failed_precondition (we do not hold the
   // eBL, it is surrendered, the peer has no base URL), unavailable (the
@@ -119,22 +119,18 @@ class Sender {
  private:
   // The unfinished earlier attempt to send `held` to `peer` for the same
   // action and recipient, if any: its id and envelope.
-  Result<std::optional<std::pair<std::string, BuiltEnvelope>>> Pending(const HeldEbl& held, const Peer& peer,
+  Result<std::optional<std::pair<std::string, BuiltEnvelope>>> Pending(const HeldEbl& held,
+                                                                       const Peer& peer,
                                                                        const SendRequest& req);
   Result<SendOutcome> Exchange(const Peer& peer, const BuiltEnvelope& built, const HeldEbl& held);
-  Result<SendOutcome> Outcome(const Peer& peer, const BuiltEnvelope& built, const TransportResponse& r);
+  Result<SendOutcome> Outcome(const Peer& peer, const BuiltEnvelope& built,
+                              const TransportResponse& r);
   Status Upload(const Peer& peer, const std::string& reference, const HeldEbl& held,
                 const boost::json::array& missing, SendOutcome& outcome);
-  Status Finish(const std::string& id, const Peer& peer, const HeldEbl& held, const BuiltEnvelope& built,
-                const SendOutcome& outcome, const Party& recipient);
+  Status Finish(const std::string& id, const Peer& peer, const HeldEbl& held,
+                const BuiltEnvelope& built, const SendOutcome& outcome, const Party& recipient);
 
-  storage::Database& db_;
-  const Clock& clock_;
-  crypto::Random& random_;
-  EblRegistry& registry_;
-  PeerDirectory& peers_;
-  const PlatformSigner& signer_;
-  ledger::Log& evidence_;
+  PintContext ctx_;
   PeerTransport& transport_;
 };
 

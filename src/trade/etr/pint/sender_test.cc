@@ -1,8 +1,8 @@
 #include "trade/etr/pint/sender.h"
 
-#include <map>
-
 #include <gtest/gtest.h>
+
+#include <map>
 
 #include "common/json.h"
 #include "trade/etr/pint/test_util.h"
@@ -22,8 +22,9 @@ class LoopbackTransport final : public PeerTransport {
   LoopbackTransport(std::string caller, std::map<std::string, Node*> nodes)
       : caller_(std::move(caller)), nodes_(std::move(nodes)) {}
 
-  Result<TransportResponse> Send(const std::string& method, const std::string& base_url, const std::string& path,
-                                 const std::optional<std::string>&, const std::string& body) override {
+  Result<TransportResponse> Send(const std::string& method, const std::string& base_url,
+                                 const std::string& path, const std::optional<std::string>&,
+                                 const std::string& body) override {
     Node* node = nodes_.at(base_url);
     Result<Reply> reply = InvalidArgument("no route");
     const std::string prefix = "/v3/envelopes/";
@@ -72,7 +73,8 @@ class SenderTest : public ::testing::Test {
 
   Result<HeldEbl> Issue() {
     IssuedEbl issued{.transport_document = td_,
-                     .issuance_manifest_signed_content = testing::IssuanceManifestJws(Keys().carrier, td_, shipper_),
+                     .issuance_manifest_signed_content =
+                         testing::IssuanceManifestJws(Keys().carrier, td_, shipper_),
                      .carrier = carrier_,
                      .issue_to = shipper_};
     for (const auto& [name, content] : {std::pair{"invoice.pdf", std::string("%PDF-1.7 invoice")},
@@ -88,8 +90,8 @@ class SenderTest : public ::testing::Test {
   Node b_{"BBBB", Keys().b};
   LoopbackTransport a_transport_{"AAAA", {{"http://peer.invalid/BBBB", &b_}}};
   LoopbackTransport b_transport_{"BBBB", {{"http://peer.invalid/AAAA", &a_}}};
-  Sender a_sender_{*a_.db, a_.clock, a_.random, *a_.registry, *a_.peers, a_.signer, *a_.log, a_transport_};
-  Sender b_sender_{*b_.db, b_.clock, b_.random, *b_.registry, *b_.peers, b_.signer, *b_.log, b_transport_};
+  Sender a_sender_{a_.Context(), a_transport_};
+  Sender b_sender_{b_.Context(), b_transport_};
   Party carrier_ = MakeParty("Hyundai", "AAAA", "CARRIER");
   Party shipper_ = MakeParty("DCSA CTK SHIPPER", "AAAA", "SHIPPER");
   Party shipper2_ = MakeParty("Second Holder", "AAAA", "HOLDER2");
@@ -120,7 +122,8 @@ TEST_F(SenderTest, MovesAnEblToBAndBackWithDocuments) {
   EXPECT_EQ(again.error().code(), ErrorCode::kFailedPrecondition);
 
   // Back to A: A already has the documents, so none are uploaded.
-  auto back = b_sender_.Send({.document = issued->transport_document_reference, .peer = "AAAA", .recipient = shipper2_});
+  auto back = b_sender_.Send(
+      {.document = issued->transport_document_reference, .peer = "AAAA", .recipient = shipper2_});
   ASSERT_TRUE(back) << back.error().ToString();
   EXPECT_EQ(ResponseCodeName(back->code), "RECE") << back->reason;
   EXPECT_TRUE(back->documents_uploaded.empty());
@@ -147,7 +150,7 @@ TEST_F(SenderTest, ARetryAfterALostAnswerReusesTheEnvelopeAndGetsDupe) {
   EXPECT_EQ(lost.error().code(), ErrorCode::kUnavailable);
   EXPECT_TRUE(b_.registry->Export(td).value().held);  // B did accept
   EXPECT_TRUE(a_.registry->Export(td).value().held);  // A does not know yet
-  a_.clock.Advance(std::chrono::seconds(5));           // a new entry would differ
+  a_.clock.Advance(std::chrono::seconds(5));          // a new entry would differ
   auto retry = a_sender_.Send({.document = td, .peer = "BBBB", .recipient = consignee_});
   ASSERT_TRUE(retry) << retry.error().ToString();
   EXPECT_EQ(ResponseCodeName(retry->code), "DUPE") << retry->reason;
@@ -173,7 +176,8 @@ TEST_F(SenderTest, RefusedTransfersKeepTheEbl) {
 TEST_F(SenderTest, RecipientMustBeOnThePeer) {
   auto issued = Issue();
   ASSERT_TRUE(issued);
-  auto r = a_sender_.Send({.document = issued->transport_document_checksum, .peer = "BBBB", .recipient = shipper2_});
+  auto r = a_sender_.Send(
+      {.document = issued->transport_document_checksum, .peer = "BBBB", .recipient = shipper2_});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
 }
@@ -184,7 +188,8 @@ TEST_F(SenderTest, IssuanceIsCheckedAndRecordedOnce) {
   ASSERT_FALSE(twice);
   EXPECT_EQ(twice.error().code(), ErrorCode::kAlreadyExists);
   IssuedEbl forged{.transport_document = testing::TransportDocument("FORGED0001"),
-                   .issuance_manifest_signed_content = testing::IssuanceManifestJws(Keys().stranger, td_, shipper_),
+                   .issuance_manifest_signed_content =
+                       testing::IssuanceManifestJws(Keys().stranger, td_, shipper_),
                    .carrier = carrier_,
                    .issue_to = shipper_};
   auto r = a_sender_.RecordIssued(forged);
@@ -196,9 +201,11 @@ TEST_F(SenderTest, ASignedAnswerThatDoesNotVerifyIsDataLoss) {
   auto issued = Issue();
   ASSERT_TRUE(issued);
   // A registered B under the wrong key.
-  ASSERT_TRUE(a_.peers->PutPeer({.code = "BBBB", .base_url = "http://peer.invalid/BBBB",
+  ASSERT_TRUE(a_.peers->PutPeer({.code = "BBBB",
+                                 .base_url = "http://peer.invalid/BBBB",
                                  .public_key_pem = Keys().stranger.public_key().ToPem()}));
-  auto r = a_sender_.Send({.document = issued->transport_document_checksum, .peer = "BBBB", .recipient = consignee_});
+  auto r = a_sender_.Send(
+      {.document = issued->transport_document_checksum, .peer = "BBBB", .recipient = consignee_});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kDataLoss);
 }

@@ -33,7 +33,8 @@ class PintService {
   // Errors: invalid_argument (code, key, algorithm).
   static Result<std::unique_ptr<PintService>> Create(storage::Database& db, const Clock& clock,
                                                      crypto::Random& random, ledger::Log& evidence,
-                                                     PeerTransport& transport, const PintConfig& config);
+                                                     PeerTransport& transport,
+                                                     const PintConfig& config);
 
   const PlatformSigner& signer() const { return signer_; }
   PeerDirectory& peers() { return *peers_; }

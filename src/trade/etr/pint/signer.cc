@@ -1,8 +1,8 @@
 #include "trade/etr/pint/signer.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "common/json.h"
 #include "crypto/jws.h"
@@ -11,8 +11,8 @@
 
 namespace digitrade::trade::etr::pint {
 
-Result<PlatformSigner> MakePlatformSigner(std::string platform_code, std::string_view private_key_pem,
-                                          std::string_view alg) {
+Result<PlatformSigner> MakePlatformSigner(std::string platform_code,
+                                          std::string_view private_key_pem, std::string_view alg) {
   DT_TRY(CheckPlatformCode(platform_code));
   DT_ASSIGN_OR_RETURN(auto key, crypto::PrivateKey::FromPem(private_key_pem));
   crypto::SignatureAlgorithm a = crypto::DefaultAlgorithm(key.type());
@@ -21,8 +21,9 @@ Result<PlatformSigner> MakePlatformSigner(std::string platform_code, std::string
   }
   const auto& allowed = PintAlgorithms();
   if (std::find(allowed.begin(), allowed.end(), a) == allowed.end()) {
-    return InvalidArgument(fmt::format("{} is not a PINT algorithm (RS256/384/512, PS256/384/512, ES256/384/512)",
-                                       crypto::JwsAlgorithmName(a)));
+    return InvalidArgument(
+        fmt::format("{} is not a PINT algorithm (RS256/384/512, PS256/384/512, ES256/384/512)",
+                    crypto::JwsAlgorithmName(a)));
   }
   if (crypto::KeyTypeFor(a) != key.type()) {
     return InvalidArgument(fmt::format("{} does not fit a {} key", crypto::JwsAlgorithmName(a),
@@ -36,7 +37,8 @@ Result<std::string> SignJson(const crypto::PrivateKey& key, crypto::SignatureAlg
   const std::string text = json::Serialize(payload);
   crypto::JwsSigner signer{.key = &key, .alg = alg};
   signer.protected_header["kid"] = key.public_key().Thumbprint();
-  return crypto::SignJwsCompact({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, signer);
+  return crypto::SignJwsCompact({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()},
+                                signer);
 }
 
 }  // namespace digitrade::trade::etr::pint

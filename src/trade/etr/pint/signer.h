@@ -8,11 +8,10 @@
 // Thread-safe: immutable once built.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json/object.hpp>
 
 #include "common/result.h"
 #include "crypto/keys.h"
@@ -30,7 +29,8 @@ struct PlatformSigner {
 // P-521: ES512).
 // Errors: invalid_argument (bad code, key, an algorithm PINT does not use or
 // that does not fit the key).
-Result<PlatformSigner> MakePlatformSigner(std::string platform_code, std::string_view private_key_pem,
+Result<PlatformSigner> MakePlatformSigner(std::string platform_code,
+                                          std::string_view private_key_pem,
                                           std::string_view alg = "");
 
 // Compact JWS over the compact JSON serialisation of `payload`.

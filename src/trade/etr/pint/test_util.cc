@@ -1,11 +1,10 @@
 #include "trade/etr/pint/test_util.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
 
 #include <boost/json/array.hpp>
+#include <fstream>
+#include <sstream>
 
 #include "common/json.h"
 #include "crypto/ed25519.h"
@@ -37,7 +36,9 @@ const TestKeys& Keys() {
   return kKeys;
 }
 
-crypto::SignatureAlgorithm AlgFor(const crypto::PrivateKey& key) { return crypto::DefaultAlgorithm(key.type()); }
+crypto::SignatureAlgorithm AlgFor(const crypto::PrivateKey& key) {
+  return crypto::DefaultAlgorithm(key.type());
+}
 
 boost::json::object TransportDocument(const std::string& reference) {
   std::ifstream in(SourceDir() + "/src/trade/etr/pint/testdata/pint-3.0.0-transport-document.json");
@@ -70,19 +71,24 @@ Transaction Tx(ActionCode action, const Party& actor, std::optional<Party> recip
 
 std::string IssuanceManifestJws(const crypto::PrivateKey& carrier, const boost::json::object& td,
                                 const Party& issue_to) {
-  boost::json::object m{{"documentChecksum", CanonicalChecksum(td).value()},
-                        {"issueToChecksum", CanonicalChecksum(IssueToFromRecipient(issue_to)).value()}};
+  boost::json::object m{
+      {"documentChecksum", CanonicalChecksum(td).value()},
+      {"issueToChecksum", CanonicalChecksum(IssueToFromRecipient(issue_to)).value()}};
   return SignJson(carrier, AlgFor(carrier), m).value();
 }
 
-ChainBuilder::ChainBuilder(boost::json::object t) : td(std::move(t)), td_checksum(CanonicalChecksum(td).value()) {}
+ChainBuilder::ChainBuilder(boost::json::object t)
+    : td(std::move(t)), td_checksum(CanonicalChecksum(td).value()) {}
 
 std::string ChainBuilder::Add(const std::string& platform, const crypto::PrivateKey& signer,
                               std::vector<Transaction> txs, std::optional<std::string> issuance) {
-  ChainEntry e{.ebl_platform = platform, .transport_document_checksum = td_checksum, .transactions = std::move(txs)};
+  ChainEntry e{.ebl_platform = platform,
+               .transport_document_checksum = td_checksum,
+               .transactions = std::move(txs)};
   if (chain.empty()) {
     e.issuance_manifest_signed_content =
-        issuance ? *issuance : IssuanceManifestJws(Keys().carrier, td, *e.transactions.front().recipient);
+        issuance ? *issuance
+                 : IssuanceManifestJws(Keys().carrier, td, *e.transactions.front().recipient);
   } else {
     e.previous_checksum = SignedContentChecksum(chain.back());
   }
@@ -97,9 +103,10 @@ std::string ChainBuilder::Envelope(const crypto::PrivateKey& key, const std::vec
                      .supporting_documents = docs};
   boost::json::array entries;
   for (const auto& e : c) entries.emplace_back(e);
-  boost::json::object envelope{{"transportDocument", td},
-                               {"envelopeManifestSignedContent", SignJson(key, AlgFor(key), ToJson(m)).value()},
-                               {"envelopeTransferChain", std::move(entries)}};
+  boost::json::object envelope{
+      {"transportDocument", td},
+      {"envelopeManifestSignedContent", SignJson(key, AlgFor(key), ToJson(m)).value()},
+      {"envelopeTransferChain", std::move(entries)}};
   return json::Serialize(envelope);
 }
 
@@ -108,7 +115,10 @@ DocumentMetadata Metadata(const std::string& name, const std::string& content) {
                      .size = static_cast<std::int64_t>(content.size()),
                      .media_type = "application/octet-stream",
                      .document_checksum = Sha256Hex(content)};
-  d.json = {{"name", d.name}, {"size", d.size}, {"mediaType", d.media_type}, {"documentChecksum", d.document_checksum}};
+  d.json = {{"name", d.name},
+            {"size", d.size},
+            {"mediaType", d.media_type},
+            {"documentChecksum", d.document_checksum}};
   return d;
 }
 
@@ -119,12 +129,13 @@ Node::Node(std::string code, const crypto::PrivateKey& key)
   for (auto& m : PintMigrations()) all.push_back(m);
   EXPECT_TRUE(storage::ApplyMigrations(*db, all));
   auto log_key = crypto::Ed25519PrivateKey::Generate(random).value();
-  log = ledger::Log::Open(*db, clock, ledger::NoteSigner::Create("pint.test/" + code, log_key).value(),
+  log = ledger::Log::Open(*db, clock,
+                          ledger::NoteSigner::Create("pint.test/" + code, log_key).value(),
                           {.instance_id = "test"})
             .value();
   peers = std::make_unique<PeerDirectory>(*db, clock, code, key.public_key());
   registry = std::make_unique<SqlEblRegistry>(*db, clock);
-  receiver = std::make_unique<Receiver>(*db, clock, random, *registry, *peers, signer, *log);
+  receiver = std::make_unique<Receiver>(Context());
 }
 
 Node::~Node() {
@@ -145,9 +156,12 @@ void Node::AddCarrier(const std::string& code, const crypto::PrivateKey& key) {
 }
 
 void Node::AddParty(const Party& party) {
-  ASSERT_TRUE(peers->PutParty({.code = party.identifying_codes.front(), .party_name = party.party_name}));
+  ASSERT_TRUE(
+      peers->PutParty({.code = party.identifying_codes.front(), .party_name = party.party_name}));
 }
 
-std::uint64_t Node::LogSize() { return log->Size().value(); }
+std::uint64_t Node::LogSize() {
+  return log->Size().value();
+}
 
 }  // namespace digitrade::trade::etr::pint::testing

@@ -4,12 +4,11 @@
 // with a real evidence log, peer directory, registry and receiver.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "common/clock.h"
 #include "crypto/random.h"
@@ -36,7 +35,8 @@ boost::json::object TransportDocument(const std::string& reference = "PINTTEST00
 
 // {"partyName", "eblPlatform", "identifyingCodes": [{"codeListProvider":"ZZZ","partyCode": code}]}
 Party MakeParty(const std::string& name, const std::string& platform, const std::string& code);
-Transaction Tx(ActionCode action, const Party& actor, std::optional<Party> recipient = std::nullopt);
+Transaction Tx(ActionCode action, const Party& actor,
+               std::optional<Party> recipient = std::nullopt);
 
 // The carrier's signed IssuanceManifest for `td` issued to `issue_to`.
 std::string IssuanceManifestJws(const crypto::PrivateKey& carrier, const boost::json::object& td,
@@ -47,12 +47,14 @@ struct ChainBuilder {
   explicit ChainBuilder(boost::json::object td);
   // Appends an entry signed by `signer` for `platform`; the first entry
   // carries `issuance` (default: a correct one for an ISSUE transaction).
-  std::string Add(const std::string& platform, const crypto::PrivateKey& signer, std::vector<Transaction> txs,
-                  std::optional<std::string> issuance = std::nullopt);
+  std::string Add(const std::string& platform, const crypto::PrivateKey& signer,
+                  std::vector<Transaction> txs, std::optional<std::string> issuance = std::nullopt);
   // The POST /v3/envelopes body with a manifest signed by `key`.
   std::string Envelope(const crypto::PrivateKey& key, const std::vector<std::string>& chain,
                        const std::vector<DocumentMetadata>& documents = {}) const;
-  std::string Envelope(const crypto::PrivateKey& key) const { return Envelope(key, chain, documents); }
+  std::string Envelope(const crypto::PrivateKey& key) const {
+    return Envelope(key, chain, documents);
+  }
 
   boost::json::object td;
   std::string td_checksum;
@@ -74,6 +76,15 @@ class Node {
   void AddCarrier(const std::string& code, const crypto::PrivateKey& key);
   void AddParty(const Party& party);
   std::uint64_t LogSize();
+  PintContext Context() {
+    return {.db = *db,
+            .clock = clock,
+            .random = random,
+            .registry = *registry,
+            .peers = *peers,
+            .signer = signer,
+            .evidence = *log};
+  }
 
   storage::testing::TempDir tmp;
   FakeClock clock;

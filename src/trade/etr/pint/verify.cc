@@ -1,8 +1,8 @@
 #include "trade/etr/pint/verify.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "crypto/base64.h"
 #include "crypto/jws.h"
@@ -54,7 +54,8 @@ Verdict<Peeked> Peek(std::string_view jws, std::string_view what) {
 
 // Verifies a peeked JWS: the signature covers the payload already read, so
 // it need not be parsed again. Every failure is BSIG.
-Verdict<bool> CheckSignature(const Peeked& p, const Result<crypto::PublicKey>& key, std::string_view what) {
+Verdict<bool> CheckSignature(const Peeked& p, const Result<crypto::PublicKey>& key,
+                             std::string_view what) {
   if (!key) return Bsig(fmt::format("{}: no key: {}", what, key.error().message()));
   auto verified = crypto::VerifyJws(p.jws, *key, {.allowed = PintAlgorithms()});
   if (!verified) return Bsig(fmt::format("{}: {}", what, verified.error().message()));
@@ -74,7 +75,8 @@ std::string Where(std::size_t entry, std::size_t tx) {
 }
 
 Verdict<bool> RequireRecipient(const Transaction& t, const std::string& where) {
-  if (!t.recipient) return Benv(fmt::format("{}: {} needs a recipient", where, ActionCodeName(t.action)));
+  if (!t.recipient)
+    return Benv(fmt::format("{}: {} needs a recipient", where, ActionCodeName(t.action)));
   return true;
 }
 
@@ -87,9 +89,11 @@ Verdict<bool> RequirePossessor(const Control& c, const Transaction& t, const std
 }
 
 Verdict<bool> ApplySurrenderAnswer(Control& c, const Transaction& t, const std::string& where) {
-  if (!c.surrenderer) return Benv(fmt::format("{}: {} without a pending surrender", where, ActionCodeName(t.action)));
+  if (!c.surrenderer)
+    return Benv(fmt::format("{}: {} without a pending surrender", where, ActionCodeName(t.action)));
   if (!c.carrier || !SameParty(*c.carrier, t.actor)) {
-    return Benv(fmt::format("{}: {} by a party that is not the carrier", where, ActionCodeName(t.action)));
+    return Benv(
+        fmt::format("{}: {} by a party that is not the carrier", where, ActionCodeName(t.action)));
   }
   if (t.action == ActionCode::kSurrenderAccepted) {
     c.surrendered = true;
@@ -97,7 +101,8 @@ Verdict<bool> ApplySurrenderAnswer(Control& c, const Transaction& t, const std::
   }
   if (auto r = RequireRecipient(t, where); !r) return r;
   if (!SameParty(*t.recipient, *c.surrenderer)) {
-    return Benv(fmt::format("{}: SREJ must return the eBL to the party that surrendered it", where));
+    return Benv(
+        fmt::format("{}: SREJ must return the eBL to the party that surrendered it", where));
   }
   c.possessor = *c.surrenderer;
   c.surrenderer.reset();
@@ -106,14 +111,16 @@ Verdict<bool> ApplySurrenderAnswer(Control& c, const Transaction& t, const std::
 
 // One transaction against the control state (DCSA Transaction.actionCode).
 Verdict<bool> Apply(Control& c, const Transaction& t, const std::string& where, bool first) {
-  if (c.surrendered) return Benv(fmt::format("{}: transaction after an accepted surrender (SACC)", where));
+  if (c.surrendered)
+    return Benv(fmt::format("{}: transaction after an accepted surrender (SACC)", where));
   if (first != (t.action == ActionCode::kIssue)) {
     return Benv(first ? fmt::format("{}: the first transaction must be ISSUE", where)
                       : fmt::format("{}: ISSUE may only be the first transaction", where));
   }
   if (c.surrenderer && t.action != ActionCode::kSurrenderAccepted &&
       t.action != ActionCode::kSurrenderRejected) {
-    return Benv(fmt::format("{}: {} while a surrender is pending", where, ActionCodeName(t.action)));
+    return Benv(
+        fmt::format("{}: {} while a surrender is pending", where, ActionCodeName(t.action)));
   }
   switch (t.action) {
     case ActionCode::kIssue:
@@ -152,9 +159,11 @@ Verdict<bool> Apply(Control& c, const Transaction& t, const std::string& where, 
 
 // The first entry: the carrier-signed issuance manifest matches the document
 // and the ISSUE recipient.
-Verdict<bool> CheckIssuance(const ChainEntry& first, const VerifiedEnvelope& v, const ReceiverContext& us) {
+Verdict<bool> CheckIssuance(const ChainEntry& first, const VerifiedEnvelope& v,
+                            const ReceiverContext& us) {
   if (!first.issuance_manifest_signed_content) {
-    return Benv("envelopeTransferChain/0: issuanceManifestSignedContent is required in the first entry");
+    return Benv(
+        "envelopeTransferChain/0: issuanceManifestSignedContent is required in the first entry");
   }
   const auto* carrier_code = v.envelope.transport_document.if_contains("carrierCode");
   const std::string code(carrier_code->get_string());
@@ -168,7 +177,9 @@ Verdict<bool> CheckIssuance(const ChainEntry& first, const VerifiedEnvelope& v, 
   }
   const auto& issue = first.transactions.front();
   if (issue.action != ActionCode::kIssue || !issue.recipient) {
-    return Benv("envelopeTransferChain/0 transactions/0: the first transaction must be ISSUE with a recipient");
+    return Benv(
+        "envelopeTransferChain/0 transactions/0: the first transaction must be ISSUE with a "
+        "recipient");
   }
   auto issue_to = CanonicalChecksum(IssueToFromRecipient(*issue.recipient));
   if (!issue_to || *issue_to != manifest->issue_to_checksum) {
@@ -183,7 +194,8 @@ Verdict<bool> CheckIssuance(const ChainEntry& first, const VerifiedEnvelope& v, 
 
 // Per entry: signature by the entry's platform, document checksum, link to
 // the previous entry, visualisation unchanged.
-Verdict<ChainEntry> CheckEntry(const VerifiedEnvelope& v, std::size_t i, const ReceiverContext& us) {
+Verdict<ChainEntry> CheckEntry(const VerifiedEnvelope& v, std::size_t i,
+                               const ReceiverContext& us) {
   const std::string& jws = v.envelope.chain[i];
   const std::string what = fmt::format("envelopeTransferChain/{}", i);
   auto peeked = Peek(jws, what);
@@ -200,18 +212,21 @@ Verdict<ChainEntry> CheckEntry(const VerifiedEnvelope& v, std::size_t i, const R
     return Benv(fmt::format("{}: the first entry must not name a previous entry", what));
   }
   if (i > 0 && entry->previous_checksum != v.entry_checksums[i - 1]) {
-    return Benv(fmt::format("{}: previousEnvelopeTransferChainEntrySignedContentChecksum does not match entry {}",
-                            what, i - 1));
+    return Benv(fmt::format(
+        "{}: previousEnvelopeTransferChainEntrySignedContentChecksum does not match entry {}", what,
+        i - 1));
   }
   const auto& vis = v.manifest.visualisation;
   if (vis.has_value() != entry->visualisation.has_value() ||
       (vis && vis->document_checksum != entry->visualisation->document_checksum)) {
-    return Benv(fmt::format("{}: eBLVisualisationByCarrier differs from the envelope manifest's", what));
+    return Benv(
+        fmt::format("{}: eBLVisualisationByCarrier differs from the envelope manifest's", what));
   }
   for (std::size_t t = 0; t < entry->transactions.size(); ++t) {
     if (entry->transactions[t].actor.ebl_platform != entry->ebl_platform) {
-      return Benv(fmt::format("{}: the actor is on platform {}, the entry was recorded by {}", Where(i, t),
-                              entry->transactions[t].actor.ebl_platform, entry->ebl_platform));
+      return Benv(fmt::format("{}: the actor is on platform {}, the entry was recorded by {}",
+                              Where(i, t), entry->transactions[t].actor.ebl_platform,
+                              entry->ebl_platform));
     }
   }
   return std::move(*entry);
@@ -220,7 +235,8 @@ Verdict<ChainEntry> CheckEntry(const VerifiedEnvelope& v, std::size_t i, const R
 // The last transaction is addressed to a party on our platform.
 Verdict<bool> CheckAddressing(const VerifiedEnvelope& v, const ReceiverContext& us) {
   const auto& last = v.entries.back().transactions.back();
-  if (!last.recipient) return Benv("the last transaction has no recipient: the envelope is not addressed to us");
+  if (!last.recipient)
+    return Benv("the last transaction has no recipient: the envelope is not addressed to us");
   if (last.recipient->ebl_platform != us.platform_code) {
     return Benv(fmt::format("the last transaction is addressed to platform {}, not to us ({})",
                             last.recipient->ebl_platform, us.platform_code));
@@ -230,7 +246,8 @@ Verdict<bool> CheckAddressing(const VerifiedEnvelope& v, const ReceiverContext& 
     if (!found) return Benv(fmt::format("party lookup failed: {}", found.error().message()));
     if (*found) return true;
   }
-  return Benv(fmt::format("the recipient \"{}\" is not a party on this platform", last.recipient->party_name));
+  return Benv(fmt::format("the recipient \"{}\" is not a party on this platform",
+                          last.recipient->party_name));
 }
 
 Verdict<bool> CheckManifest(VerifiedEnvelope& v, const ReceiverContext& us) {
@@ -240,11 +257,13 @@ Verdict<bool> CheckManifest(VerifiedEnvelope& v, const ReceiverContext& us) {
   if (!last) return Benv(fmt::format("last envelopeTransferChain entry: {}", last.error().reason));
   v.sender_platform = last->ebl_platform;
   if (us.caller_platform && *us.caller_platform != v.sender_platform) {
-    return Benv(fmt::format("the envelope was sent by platform {} but its last entry was recorded by {}",
-                            *us.caller_platform, v.sender_platform));
+    return Benv(
+        fmt::format("the envelope was sent by platform {} but its last entry was recorded by {}",
+                    *us.caller_platform, v.sender_platform));
   }
-  auto payload = VerifiedPayload(v.envelope.manifest_signed_content, us.keys->PlatformKey(v.sender_platform),
-                                 fmt::format("envelopeManifestSignedContent (platform {})", v.sender_platform));
+  auto payload = VerifiedPayload(
+      v.envelope.manifest_signed_content, us.keys->PlatformKey(v.sender_platform),
+      fmt::format("envelopeManifestSignedContent (platform {})", v.sender_platform));
   if (!payload) return std::unexpected(payload.error());
   auto manifest = ParseManifest(*payload);
   if (!manifest) return std::unexpected(manifest.error());
@@ -253,8 +272,9 @@ Verdict<bool> CheckManifest(VerifiedEnvelope& v, const ReceiverContext& us) {
     return Bsig("EnvelopeManifest.transportDocumentChecksum does not match the transport document");
   }
   if (v.manifest.last_entry_checksum != v.entry_checksums.back()) {
-    return Bsig("EnvelopeManifest.lastEnvelopeTransferChainEntrySignedContentChecksum does not match the "
-                "last envelopeTransferChain entry");
+    return Bsig(
+        "EnvelopeManifest.lastEnvelopeTransferChainEntrySignedContentChecksum does not match the "
+        "last envelopeTransferChain entry");
   }
   return true;
 }
@@ -263,9 +283,9 @@ Verdict<bool> CheckManifest(VerifiedEnvelope& v, const ReceiverContext& us) {
 
 const std::vector<SignatureAlgorithm>& PintAlgorithms() {
   static const std::vector<SignatureAlgorithm> kAlgorithms = {
-      SignatureAlgorithm::kRsaPkcs1Sha256, SignatureAlgorithm::kRsaPkcs1Sha384,
-      SignatureAlgorithm::kRsaPkcs1Sha512, SignatureAlgorithm::kRsaPssSha256,
-      SignatureAlgorithm::kRsaPssSha384,   SignatureAlgorithm::kRsaPssSha512,
+      SignatureAlgorithm::kRsaPkcs1Sha256,  SignatureAlgorithm::kRsaPkcs1Sha384,
+      SignatureAlgorithm::kRsaPkcs1Sha512,  SignatureAlgorithm::kRsaPssSha256,
+      SignatureAlgorithm::kRsaPssSha384,    SignatureAlgorithm::kRsaPssSha512,
       SignatureAlgorithm::kEcdsaP256Sha256, SignatureAlgorithm::kEcdsaP384Sha384,
       SignatureAlgorithm::kEcdsaP521Sha512,
   };
@@ -296,7 +316,8 @@ Verdict<VerifiedEnvelope> VerifyEnvelope(EblEnvelope envelope, const ReceiverCon
   for (std::size_t i = 0; i < v.entries.size(); ++i) {
     const auto& txs = v.entries[i].transactions;
     for (std::size_t t = 0; t < txs.size(); ++t) {
-      if (auto r = Apply(control, txs[t], Where(i, t), i == 0 && t == 0); !r) return std::unexpected(r.error());
+      if (auto r = Apply(control, txs[t], Where(i, t), i == 0 && t == 0); !r)
+        return std::unexpected(r.error());
     }
   }
   if (auto r = CheckAddressing(v, us); !r) return std::unexpected(r.error());
@@ -315,14 +336,16 @@ std::optional<Rejection> CompareWithKnown(const VerifiedEnvelope& v, const Known
   const auto& ours = known.entry_checksums;
   if (ours.empty()) return std::nullopt;
   const auto& theirs = v.entry_checksums;
-  const bool extends = theirs.size() > ours.size() && std::equal(ours.begin(), ours.end(), theirs.begin());
+  const bool extends =
+      theirs.size() > ours.size() && std::equal(ours.begin(), ours.end(), theirs.begin());
   if (extends) return std::nullopt;
   std::size_t common = 0;
   while (common < ours.size() && common < theirs.size() && ours[common] == theirs[common]) ++common;
-  return Rejection{ResponseCode::kDise,
-                   fmt::format("the chain contradicts the one we hold for this document: they agree on "
-                               "{} entr{}, then differ (we hold {}, the envelope has {})",
-                               common, common == 1 ? "y" : "ies", ours.size(), theirs.size())};
+  return Rejection{
+      ResponseCode::kDise,
+      fmt::format("the chain contradicts the one we hold for this document: they agree on "
+                  "{} entr{}, then differ (we hold {}, the envelope has {})",
+                  common, common == 1 ? "y" : "ies", ours.size(), theirs.size())};
 }
 
 }  // namespace digitrade::trade::etr::pint

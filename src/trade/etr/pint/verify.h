@@ -85,6 +85,7 @@ struct KnownChain {
 // DISE when we know a chain for the document that the envelope does not
 // extend (a fork: same prefix, different continuation). nullopt when the
 // envelope extends what we know.
-std::optional<Rejection> CompareWithKnown(const VerifiedEnvelope& envelope, const KnownChain& known);
+std::optional<Rejection> CompareWithKnown(const VerifiedEnvelope& envelope,
+                                          const KnownChain& known);
 
 }  // namespace digitrade::trade::etr::pint

@@ -1,8 +1,8 @@
 #include "trade/etr/pint/verify.h"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "common/json.h"
 #include "crypto/base64.h"
@@ -29,7 +29,10 @@ class VerifyTest : public ::testing::Test {
   }
 
   ReceiverContext Us(std::optional<std::string> caller = "AAAA") {
-    return {.platform_code = "BBBB", .keys = b_.peers.get(), .parties = b_.peers.get(), .caller_platform = caller};
+    return {.platform_code = "BBBB",
+            .keys = b_.peers.get(),
+            .parties = b_.peers.get(),
+            .caller_platform = caller};
   }
 
   // e0 (AAAA): ISSUE carrier -> shipper, TRANSFER shipper -> consignee@BBBB
@@ -37,13 +40,16 @@ class VerifyTest : public ::testing::Test {
   // e2 (AAAA): TRANSFER shipper2 -> consignee@BBBB
   ChainBuilder ThreeEntries(const boost::json::object& td) {
     ChainBuilder c(td);
-    c.Add("AAAA", Keys().a, {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)});
+    c.Add("AAAA", Keys().a,
+          {Tx(ActionCode::kIssue, carrier_, shipper_),
+           Tx(ActionCode::kTransfer, shipper_, consignee_)});
     c.Add("BBBB", Keys().b, {Tx(ActionCode::kTransfer, consignee_, shipper2_)});
     c.Add("AAAA", Keys().a, {Tx(ActionCode::kTransfer, shipper2_, consignee_)});
     return c;
   }
 
-  static void ExpectRejected(const Verdict<VerifiedEnvelope>& v, ResponseCode code, std::string_view part) {
+  static void ExpectRejected(const Verdict<VerifiedEnvelope>& v, ResponseCode code,
+                             std::string_view part) {
     ASSERT_FALSE(v.has_value()) << "accepted";
     EXPECT_EQ(ResponseCodeName(v.error().code), ResponseCodeName(code)) << v.error().reason;
     EXPECT_NE(v.error().reason.find(part), std::string::npos) << v.error().reason;
@@ -60,7 +66,9 @@ class VerifyTest : public ::testing::Test {
 
 TEST_F(VerifyTest, AcceptsAOneEntryChainFromTheIssuingPlatform) {
   ChainBuilder c(td_);
-  c.Add("AAAA", Keys().a, {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)});
+  c.Add("AAAA", Keys().a,
+        {Tx(ActionCode::kIssue, carrier_, shipper_),
+         Tx(ActionCode::kTransfer, shipper_, consignee_)});
   auto v = VerifyEnvelope(c.Envelope(Keys().a), Us());
   ASSERT_TRUE(v) << v.error().reason;
   EXPECT_EQ(v->transport_document_checksum, c.td_checksum);
@@ -95,15 +103,17 @@ TEST_F(VerifyTest, AcceptsEveryPintAlgorithm) {
     ChainBuilder c(td_);
     ChainEntry e{.ebl_platform = "AAAA",
                  .transport_document_checksum = c.td_checksum,
-                 .issuance_manifest_signed_content = testing::IssuanceManifestJws(Keys().carrier, td_, shipper_),
+                 .issuance_manifest_signed_content =
+                     testing::IssuanceManifestJws(Keys().carrier, td_, shipper_),
                  .transactions = {Tx(ActionCode::kIssue, carrier_, shipper_),
                                   Tx(ActionCode::kTransfer, shipper_, consignee_)}};
     c.chain.push_back(SignJson(key, alg, ToJson(e)).value());
     EnvelopeManifest m{.transport_document_checksum = c.td_checksum,
                        .last_entry_checksum = SignedContentChecksum(c.chain.back())};
-    boost::json::object env{{"transportDocument", td_},
-                            {"envelopeManifestSignedContent", SignJson(key, alg, ToJson(m)).value()},
-                            {"envelopeTransferChain", boost::json::array{boost::json::string(c.chain.back())}}};
+    boost::json::object env{
+        {"transportDocument", td_},
+        {"envelopeManifestSignedContent", SignJson(key, alg, ToJson(m)).value()},
+        {"envelopeTransferChain", boost::json::array{boost::json::string(c.chain.back())}}};
     ReceiverContext us{.platform_code = "BBBB", .keys = b.peers.get(), .parties = b.peers.get()};
     auto v = VerifyEnvelope(json::Serialize(env), us);
     EXPECT_TRUE(v) << v.error().reason;
@@ -112,14 +122,18 @@ TEST_F(VerifyTest, AcceptsEveryPintAlgorithm) {
 
 TEST_F(VerifyTest, DeletedEntryIsBenv) {
   auto c = ThreeEntries(td_);
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a, std::vector<std::string>{c.chain[0], c.chain[2]}), Us()), ResponseCode::kBenv,
-                 "previousEnvelopeTransferChainEntrySignedContentChecksum does not match entry 0");
+  ExpectRejected(
+      VerifyEnvelope(c.Envelope(Keys().a, std::vector<std::string>{c.chain[0], c.chain[2]}), Us()),
+      ResponseCode::kBenv,
+      "previousEnvelopeTransferChainEntrySignedContentChecksum does not match entry 0");
 }
 
 TEST_F(VerifyTest, ReorderedEntriesAreBenv) {
   auto c = ThreeEntries(td_);
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a, std::vector<std::string>{c.chain[1], c.chain[0], c.chain[2]}), Us()),
-                 ResponseCode::kBenv, "the first entry must not name a previous entry");
+  ExpectRejected(
+      VerifyEnvelope(
+          c.Envelope(Keys().a, std::vector<std::string>{c.chain[1], c.chain[0], c.chain[2]}), Us()),
+      ResponseCode::kBenv, "the first entry must not name a previous entry");
 }
 
 TEST_F(VerifyTest, ReSignedEntryIsBsig) {
@@ -128,31 +142,43 @@ TEST_F(VerifyTest, ReSignedEntryIsBsig) {
   auto payload = crypto::ParseJws(c.chain[1]).value().payload;
   auto bytes = crypto::Base64UrlDecode(payload).value();
   auto entry = ParseChainEntry(std::string(bytes.begin(), bytes.end())).value();
-  auto resigned = SignJson(Keys().stranger, crypto::SignatureAlgorithm::kEcdsaP256Sha256, ToJson(entry)).value();
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a, std::vector<std::string>{c.chain[0], resigned, c.chain[2]}), Us()), ResponseCode::kBsig,
-                 "envelopeTransferChain/1 (platform BBBB)");
+  auto resigned =
+      SignJson(Keys().stranger, crypto::SignatureAlgorithm::kEcdsaP256Sha256, ToJson(entry))
+          .value();
+  ExpectRejected(
+      VerifyEnvelope(
+          c.Envelope(Keys().a, std::vector<std::string>{c.chain[0], resigned, c.chain[2]}), Us()),
+      ResponseCode::kBsig, "envelopeTransferChain/1 (platform BBBB)");
 }
 
 TEST_F(VerifyTest, ForeignEntryIsBenv) {
   auto c = ThreeEntries(td_);
   auto other = ThreeEntries(testing::TransportDocument("OTHERDOC0002"));
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a, std::vector<std::string>{c.chain[0], other.chain[1], c.chain[2]}), Us()),
-                 ResponseCode::kBenv, "transportDocumentChecksum is that of another document");
+  ExpectRejected(
+      VerifyEnvelope(
+          c.Envelope(Keys().a, std::vector<std::string>{c.chain[0], other.chain[1], c.chain[2]}),
+          Us()),
+      ResponseCode::kBenv, "transportDocumentChecksum is that of another document");
 }
 
 TEST_F(VerifyTest, TransactionsAfterAcceptedSurrenderAreBenv) {
   ChainBuilder c(td_);
   c.Add("AAAA", Keys().a,
-        {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kSurrenderForDelivery, shipper_, carrier_),
-         Tx(ActionCode::kSurrenderAccepted, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)});
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv, "after an accepted surrender");
+        {Tx(ActionCode::kIssue, carrier_, shipper_),
+         Tx(ActionCode::kSurrenderForDelivery, shipper_, carrier_),
+         Tx(ActionCode::kSurrenderAccepted, carrier_, shipper_),
+         Tx(ActionCode::kTransfer, shipper_, consignee_)});
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv,
+                 "after an accepted surrender");
 }
 
 TEST_F(VerifyTest, SurrenderRejectedReturnsPossession) {
   ChainBuilder c(td_);
   c.Add("AAAA", Keys().a,
-        {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kSurrenderForAmendment, shipper_, carrier_),
-         Tx(ActionCode::kSurrenderRejected, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)});
+        {Tx(ActionCode::kIssue, carrier_, shipper_),
+         Tx(ActionCode::kSurrenderForAmendment, shipper_, carrier_),
+         Tx(ActionCode::kSurrenderRejected, carrier_, shipper_),
+         Tx(ActionCode::kTransfer, shipper_, consignee_)});
   auto v = VerifyEnvelope(c.Envelope(Keys().a), Us());
   EXPECT_TRUE(v) << v.error().reason;
 }
@@ -160,14 +186,19 @@ TEST_F(VerifyTest, SurrenderRejectedReturnsPossession) {
 TEST_F(VerifyTest, SurrenderToSomeoneElseIsBenv) {
   ChainBuilder c(td_);
   c.Add("AAAA", Keys().a,
-        {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kSurrenderForDelivery, shipper_, shipper2_)});
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv, "not addressed to the issuing carrier");
+        {Tx(ActionCode::kIssue, carrier_, shipper_),
+         Tx(ActionCode::kSurrenderForDelivery, shipper_, shipper2_)});
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv,
+                 "not addressed to the issuing carrier");
 }
 
 TEST_F(VerifyTest, TransferByANonPossessorIsBenv) {
   ChainBuilder c(td_);
-  c.Add("AAAA", Keys().a, {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper2_, consignee_)});
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv, "not in possession");
+  c.Add("AAAA", Keys().a,
+        {Tx(ActionCode::kIssue, carrier_, shipper_),
+         Tx(ActionCode::kTransfer, shipper2_, consignee_)});
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv,
+                 "not in possession");
 }
 
 TEST_F(VerifyTest, FirstTransactionMustBeIssue) {
@@ -179,8 +210,10 @@ TEST_F(VerifyTest, FirstTransactionMustBeIssue) {
 
 TEST_F(VerifyTest, SecondIssueIsBenv) {
   ChainBuilder c(td_);
-  c.Add("AAAA", Keys().a, {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kIssue, carrier_, consignee_)});
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv, "ISSUE may only be the first");
+  c.Add("AAAA", Keys().a,
+        {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kIssue, carrier_, consignee_)});
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv,
+                 "ISSUE may only be the first");
 }
 
 TEST_F(VerifyTest, WrongPlatformAddressingIsBenv) {
@@ -188,7 +221,8 @@ TEST_F(VerifyTest, WrongPlatformAddressingIsBenv) {
   c.Add("AAAA", Keys().a,
         {Tx(ActionCode::kIssue, carrier_, shipper_),
          Tx(ActionCode::kTransfer, shipper_, MakeParty("Elsewhere", "CCCC", "CONSIGNEE"))});
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv, "addressed to platform CCCC");
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv,
+                 "addressed to platform CCCC");
 }
 
 TEST_F(VerifyTest, UnknownRecipientPartyIsBenv) {
@@ -196,7 +230,8 @@ TEST_F(VerifyTest, UnknownRecipientPartyIsBenv) {
   c.Add("AAAA", Keys().a,
         {Tx(ActionCode::kIssue, carrier_, shipper_),
          Tx(ActionCode::kTransfer, shipper_, MakeParty("Nobody", "BBBB", "NOBODY"))});
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv, "not a party on this platform");
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv,
+                 "not a party on this platform");
 }
 
 TEST_F(VerifyTest, ManifestSignedByAnotherKeyIsBsig) {
@@ -215,7 +250,9 @@ TEST_F(VerifyTest, TamperedTransportDocumentIsBsig) {
 
 TEST_F(VerifyTest, ManifestNamingAnotherLastEntryIsBsig) {
   auto c = ThreeEntries(td_);
-  auto env = json::ParseObject(c.Envelope(Keys().a, std::vector<std::string>{c.chain[0], c.chain[1]})).value();
+  auto env =
+      json::ParseObject(c.Envelope(Keys().a, std::vector<std::string>{c.chain[0], c.chain[1]}))
+          .value();
   env["envelopeTransferChain"].as_array().emplace_back(c.chain[2]);
   ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBsig,
                  "lastEnvelopeTransferChainEntrySignedContentChecksum does not match");
@@ -224,63 +261,85 @@ TEST_F(VerifyTest, ManifestNamingAnotherLastEntryIsBsig) {
 TEST_F(VerifyTest, IssuanceManifestByANonCarrierKeyIsBsig) {
   ChainBuilder c(td_);
   auto forged = testing::IssuanceManifestJws(Keys().stranger, td_, shipper_);
-  c.Add("AAAA", Keys().a, {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)},
-        forged);
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBsig, "issuanceManifestSignedContent");
+  c.Add(
+      "AAAA", Keys().a,
+      {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)},
+      forged);
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBsig,
+                 "issuanceManifestSignedContent");
 }
 
 TEST_F(VerifyTest, IssuanceManifestOffByOneByteIsBenv) {
   auto other = td_;
   other["transportDocumentReference"] = "PINTTEST0002";  // one byte differs
   ChainBuilder c(td_);
-  c.Add("AAAA", Keys().a, {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)},
-        testing::IssuanceManifestJws(Keys().carrier, other, shipper_));
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv, "documentChecksum");
+  c.Add(
+      "AAAA", Keys().a,
+      {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)},
+      testing::IssuanceManifestJws(Keys().carrier, other, shipper_));
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv,
+                 "documentChecksum");
 }
 
 TEST_F(VerifyTest, IssuanceManifestForAnotherIssueToIsBenv) {
   ChainBuilder c(td_);
-  c.Add("AAAA", Keys().a, {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)},
-        testing::IssuanceManifestJws(Keys().carrier, td_, shipper2_));
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv, "issueToChecksum");
+  c.Add(
+      "AAAA", Keys().a,
+      {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)},
+      testing::IssuanceManifestJws(Keys().carrier, td_, shipper2_));
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv,
+                 "issueToChecksum");
 }
 
 TEST_F(VerifyTest, MissingIssuanceManifestIsBenv) {
   ChainBuilder c(td_);
   ChainEntry e{.ebl_platform = "AAAA",
                .transport_document_checksum = c.td_checksum,
-               .transactions = {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)}};
-  c.chain.push_back(SignJson(Keys().a, crypto::SignatureAlgorithm::kRsaPssSha256, ToJson(e)).value());
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv, "issuanceManifestSignedContent is required");
+               .transactions = {Tx(ActionCode::kIssue, carrier_, shipper_),
+                                Tx(ActionCode::kTransfer, shipper_, consignee_)}};
+  c.chain.push_back(
+      SignJson(Keys().a, crypto::SignatureAlgorithm::kRsaPssSha256, ToJson(e)).value());
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv,
+                 "issuanceManifestSignedContent is required");
 }
 
 TEST_F(VerifyTest, UnknownCarrierIsBsig) {
   auto td = td_;
   td["carrierCode"] = "ZIM";
   ChainBuilder c(td);
-  c.Add("AAAA", Keys().a, {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)});
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBsig, "carrier \"ZIM\"");
+  c.Add("AAAA", Keys().a,
+        {Tx(ActionCode::kIssue, carrier_, shipper_),
+         Tx(ActionCode::kTransfer, shipper_, consignee_)});
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBsig,
+                 "carrier \"ZIM\"");
 }
 
 TEST_F(VerifyTest, EntryFromAnUnknownPlatformIsBsig) {
   ChainBuilder c(td_);
   auto elsewhere = MakeParty("Elsewhere Holder", "ZZZZ", "HOLDERZ");
-  c.Add("AAAA", Keys().a, {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, elsewhere)});
+  c.Add(
+      "AAAA", Keys().a,
+      {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, elsewhere)});
   c.Add("ZZZZ", Keys().stranger, {Tx(ActionCode::kTransfer, elsewhere, shipper2_)});
   c.Add("AAAA", Keys().a, {Tx(ActionCode::kTransfer, shipper2_, consignee_)});
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBsig, "platform \"ZZZZ\"");
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBsig,
+                 "platform \"ZZZZ\"");
 }
 
 TEST_F(VerifyTest, ActorOnAnotherPlatformThanTheEntryIsBenv) {
   ChainBuilder c(td_);
-  c.Add("AAAA", Keys().a, {Tx(ActionCode::kIssue, carrier_, shipper_), Tx(ActionCode::kTransfer, shipper_, consignee_)});
+  c.Add("AAAA", Keys().a,
+        {Tx(ActionCode::kIssue, carrier_, shipper_),
+         Tx(ActionCode::kTransfer, shipper_, consignee_)});
   c.Add("AAAA", Keys().a, {Tx(ActionCode::kTransfer, consignee_, consignee_)});
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv, "the actor is on platform BBBB");
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us()), ResponseCode::kBenv,
+                 "the actor is on platform BBBB");
 }
 
 TEST_F(VerifyTest, SenderMustBeTheLastEntrysPlatform) {
   auto c = ThreeEntries(td_);
-  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us("CCCC")), ResponseCode::kBenv, "sent by platform CCCC");
+  ExpectRejected(VerifyEnvelope(c.Envelope(Keys().a), Us("CCCC")), ResponseCode::kBenv,
+                 "sent by platform CCCC");
 }
 
 TEST_F(VerifyTest, StructuralErrorsAreBenvWithThePath) {
@@ -292,46 +351,62 @@ TEST_F(VerifyTest, StructuralErrorsAreBenvWithThePath) {
   env["envelopeTransferChain"] = boost::json::array{};
   ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBenv, "at least 1");
   env["envelopeTransferChain"] = boost::json::array{"a.b"};
-  ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBenv, "/envelopeTransferChain/0");
+  ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBenv,
+                 "/envelopeTransferChain/0");
   env = json::ParseObject(c.Envelope(Keys().a)).value();
   env["transportDocument"].as_object().erase("carrierCode");
-  ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBenv, "/transportDocument/carrierCode");
+  ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBenv,
+                 "/transportDocument/carrierCode");
 }
 
 // The example of the DCSA PINT 3.0.0 specification: random JWS strings.
 TEST_F(VerifyTest, TheSpecificationsRandomExampleFails) {
   const std::string sig =
-      "c4SJ9-61fE6RmeIuZ3EI-TSM0M6qXuOudtr3YhpDjqVMaYk_RYpaWYvw75ssTbjgGFKTBKCy5lpmOfb8Fq--Qu2k0MWbH6qdX5jTYwl0DX946RQ"
-      "g-hnmVTg9np3bmqVeKqKURyV-UUdG-KK_XCGzPZ-lZkeUlpMcIthQFs0pCODR9GPytv7ZXLPZFOmHM9fn3FD2yRqVhQzcs7HdcxMjCx6hkBW8Z-"
-      "jW4qteVy2_E9uqjkKwlu_cQLoY83Z0mcjn0PZNQvKF10x7q1_Jjf_Su19UigTUu3pFMrzo4iPS_jcrFoIb3TSZNSzbgAwtujSBFOufPDyEmxlx1"
+      "c4SJ9-61fE6RmeIuZ3EI-TSM0M6qXuOudtr3YhpDjqVMaYk_RYpaWYvw75ssTbjgGFKTBKCy5lpmOfb8Fq--"
+      "Qu2k0MWbH6qdX5jTYwl0DX946RQ"
+      "g-hnmVTg9np3bmqVeKqKURyV-UUdG-KK_XCGzPZ-"
+      "lZkeUlpMcIthQFs0pCODR9GPytv7ZXLPZFOmHM9fn3FD2yRqVhQzcs7HdcxMjCx6hkBW8Z-"
+      "jW4qteVy2_E9uqjkKwlu_cQLoY83Z0mcjn0PZNQvKF10x7q1_Jjf_Su19UigTUu3pFMrzo4iPS_"
+      "jcrFoIb3TSZNSzbgAwtujSBFOufPDyEmxlx1"
       "sH0ZowMvA";
-  const std::string header = "eyJhbGciOiJSUzI1NiIsImtpZCI6IlVhRVdLNmt2ZkRITzNZT2NwUGl2M1RCT2JQTzk2SFZhR2U0czFhUUxBZU0ifQ";
+  const std::string header =
+      "eyJhbGciOiJSUzI1NiIsImtpZCI6IlVhRVdLNmt2ZkRITzNZT2NwUGl2M1RCT2JQTzk2SFZhR2U0czFhUUxBZU0ifQ";
   const std::string manifest =
       header +
-      ".eyJ0cmFuc3BvcnREb2N1bWVudENoZWNrc3VtIjogIjU4M2MyOWFiM2U0N2YyZDgwODk5OTkzMjAwZDNmYmFkYjlmOGEzNjdmM2EzOWY3MTU5Mz"
-      "VjNDZkN2EyODMwMDYiLCJsYXN0RW52ZWxvcGVUcmFuc2ZlckNoYWluRW50cnlTaWduZWRDb250ZW50Q2hlY2tzdW0iOiAiMjBhMDI1N2IzMTNhZT"
+      ".eyJ0cmFuc3BvcnREb2N1bWVudENoZWNrc3VtIjogIjU4M2MyOWFiM2U0N2YyZDgwODk5OTkzMjAwZDNmYmFkYjlmOGE"
+      "zNjdmM2EzOWY3MTU5Mz"
+      "VjNDZkN2EyODMwMDYiLCJsYXN0RW52ZWxvcGVUcmFuc2ZlckNoYWluRW50cnlTaWduZWRDb250ZW50Q2hlY2tzdW0iOi"
+      "AiMjBhMDI1N2IzMTNhZT"
       "A4NDE3ZTA3ZjY1NTVjNGVjODI5YTUxMmMwODNmM2VhZDE2YjQxMTU4MDE4YTIyYWJlOSJ9." +
       sig;
   const std::string entry =
       header +
-      ".eyJlYmxQbGF0Zm9ybSI6IkJPTEUiLCJ0cmFuc3BvcnREb2N1bWVudENoZWNrc3VtIjoiNTgzYzI5YWIzZTQ3ZjJkODA4OTk5OTMyMDBkM2ZiYWRi"
-      "OWY4YTM2N2YzYTM5ZjcxNTkzNWM0NmQ3YTI4MzAwNiIsInRyYW5zYWN0aW9ucyI6W3siYWN0aW9uIjoiVFJOUyIsImFjdG9yIjp7InBhcnR5TmFt"
-      "ZSI6IklLRUEgRGVubWFyayIsImVibFBsYXRmb3JtIjoiQk9MRSIsImlkZW50aWZ5aW5nQ29kZXMiOlt7ImNvZGVMaXN0UHJvdmlkZXIiOiJHTEVJ"
-      "RiIsInBhcnR5Q29kZSI6IjIxMzgwMEhYNklaTTFRTkJBSjMzIiwiY29kZUxpc3ROYW1lIjoiTEVJIn1dfSwicmVjaXBpZW50Ijp7InBhcnR5TmFt"
-      "ZSI6IkhlbnJpayBMYXJzZW4iLCJlYmxQbGF0Zm9ybSI6IldBVkUiLCJ0YXhMZWdhbFJlZmVyZW5jZXMiOlt7InR5cGUiOiJDVlIiLCJjb3VudHJ5"
+      ".eyJlYmxQbGF0Zm9ybSI6IkJPTEUiLCJ0cmFuc3BvcnREb2N1bWVudENoZWNrc3VtIjoiNTgzYzI5YWIzZTQ3ZjJkODA"
+      "4OTk5OTMyMDBkM2ZiYWRi"
+      "OWY4YTM2N2YzYTM5ZjcxNTkzNWM0NmQ3YTI4MzAwNiIsInRyYW5zYWN0aW9ucyI6W3siYWN0aW9uIjoiVFJOUyIsImFj"
+      "dG9yIjp7InBhcnR5TmFt"
+      "ZSI6IklLRUEgRGVubWFyayIsImVibFBsYXRmb3JtIjoiQk9MRSIsImlkZW50aWZ5aW5nQ29kZXMiOlt7ImNvZGVMaXN0"
+      "UHJvdmlkZXIiOiJHTEVJ"
+      "RiIsInBhcnR5Q29kZSI6IjIxMzgwMEhYNklaTTFRTkJBSjMzIiwiY29kZUxpc3ROYW1lIjoiTEVJIn1dfSwicmVjaXBp"
+      "ZW50Ijp7InBhcnR5TmFt"
+      "ZSI6IkhlbnJpayBMYXJzZW4iLCJlYmxQbGF0Zm9ybSI6IldBVkUiLCJ0YXhMZWdhbFJlZmVyZW5jZXMiOlt7InR5cGUi"
+      "OiJDVlIiLCJjb3VudHJ5"
       "Q29kZSI6IkRLIiwidmFsdWUiOiIzMzk5MTI4MiJ9XX0sInRpbWVzdGFtcCI6MTcxMzM0MjY3OTUzMX1dfQ." +
       sig;
-  boost::json::object env{{"transportDocument", td_},
-                          {"envelopeManifestSignedContent", manifest},
-                          {"envelopeTransferChain", boost::json::array{boost::json::string(entry)}}};
+  boost::json::object env{
+      {"transportDocument", td_},
+      {"envelopeManifestSignedContent", manifest},
+      {"envelopeTransferChain", boost::json::array{boost::json::string(entry)}}};
   auto v = VerifyEnvelope(json::Serialize(env), Us(std::nullopt));
   ASSERT_FALSE(v);
   // Even with BOLE registered under our key, the random signature fails.
-  ASSERT_TRUE(b_.peers->PutPeer({.code = "BOLE", .base_url = "http://bole.invalid",
+  ASSERT_TRUE(b_.peers->PutPeer({.code = "BOLE",
+                                 .base_url = "http://bole.invalid",
                                  .public_key_pem = Keys().a.public_key().ToPem()}));
   v = VerifyEnvelope(json::Serialize(env), Us(std::nullopt));
   ASSERT_FALSE(v);
-  EXPECT_TRUE(v.error().code == ResponseCode::kBsig || v.error().code == ResponseCode::kBenv) << v.error().reason;
+  EXPECT_TRUE(v.error().code == ResponseCode::kBsig || v.error().code == ResponseCode::kBenv)
+      << v.error().reason;
 }
 
 TEST(CompareWithKnown, DupeDiseAndExtension) {
@@ -339,7 +414,8 @@ TEST(CompareWithKnown, DupeDiseAndExtension) {
   v.entry_checksums = {"e0", "e1", "e2"};
   EXPECT_FALSE(CompareWithKnown(v, {}));
   EXPECT_FALSE(CompareWithKnown(v, {.entry_checksums = {"e0", "e1"}}));
-  auto dupe = CompareWithKnown(v, {.entry_checksums = {"e0", "e1", "e2"}, .accepted_last_checksums = {"e2"}});
+  auto dupe = CompareWithKnown(
+      v, {.entry_checksums = {"e0", "e1", "e2"}, .accepted_last_checksums = {"e2"}});
   ASSERT_TRUE(dupe);
   EXPECT_EQ(dupe->code, ResponseCode::kDupe);
   auto fork = CompareWithKnown(v, {.entry_checksums = {"e0", "x1"}});
@@ -382,7 +458,8 @@ TEST(FuzzSeeds, DISABLED_WriteFuzzSeeds) {
   ChainEntry e{.ebl_platform = "AAAA",
                .transport_document_checksum = c.td_checksum,
                .issuance_manifest_signed_content = testing::IssuanceManifestJws(key, td, shipper),
-               .transactions = {Tx(ActionCode::kIssue, carrier, shipper), Tx(ActionCode::kTransfer, shipper, consignee)}};
+               .transactions = {Tx(ActionCode::kIssue, carrier, shipper),
+                                Tx(ActionCode::kTransfer, shipper, consignee)}};
   c.chain.push_back(SignJson(key, crypto::SignatureAlgorithm::kEcdsaP256Sha256, ToJson(e)).value());
   std::ofstream(std::string(dir) + "/valid_one_entry.json") << c.Envelope(key);
   c.documents = {testing::Metadata("invoice.pdf", "%PDF")};
@@ -393,17 +470,23 @@ TEST(FuzzSeeds, DISABLED_WriteFuzzSeeds) {
 // accepted envelopes.
 TEST(FuzzSeeds, ValidSeedsVerify) {
   const char* src = std::getenv("DIGITRADE_SOURCE_DIR");
-  const std::string dir = std::string(src != nullptr ? src : DIGITRADE_SOURCE_DIR_DEFAULT) + "/fuzz/corpus/pint_envelope/";
+  const std::string dir = std::string(src != nullptr ? src : DIGITRADE_SOURCE_DIR_DEFAULT) +
+                          "/fuzz/corpus/pint_envelope/";
   const auto key = crypto::PrivateKey::FromPem(kFuzzKeyPem).value();
   Node b("BBBB", Keys().b);
-  ASSERT_TRUE(b.peers->PutPeer({.code = "AAAA", .base_url = "http://a.invalid", .public_key_pem = key.public_key().ToPem()}));
+  ASSERT_TRUE(b.peers->PutPeer({.code = "AAAA",
+                                .base_url = "http://a.invalid",
+                                .public_key_pem = key.public_key().ToPem()}));
   b.AddCarrier("HMM", key);
-  ASSERT_TRUE(b.peers->PutParty({.code = {.code_list_provider = "ZZZ", .party_code = "CONSIGNEE"}, .party_name = "C"}));
+  ASSERT_TRUE(b.peers->PutParty(
+      {.code = {.code_list_provider = "ZZZ", .party_code = "CONSIGNEE"}, .party_name = "C"}));
   for (const char* name : {"valid_one_entry.json", "valid_with_document.json"}) {
     std::ifstream in(dir + name);
     ASSERT_TRUE(in) << dir << name;
     const std::string body((std::istreambuf_iterator<char>(in)), {});
-    auto v = VerifyEnvelope(body, {.platform_code = "BBBB", .keys = b.peers.get(), .parties = b.peers.get(),
+    auto v = VerifyEnvelope(body, {.platform_code = "BBBB",
+                                   .keys = b.peers.get(),
+                                   .parties = b.peers.get(),
                                    .caller_platform = "AAAA"});
     EXPECT_TRUE(v) << name << ": " << v.error().reason;
   }
