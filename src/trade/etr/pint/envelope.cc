@@ -43,6 +43,13 @@ constexpr ActionName kActions[] = {
 
 // ---- shape: every structural rule of the schema we rely on, in one place ----
 
+// JSON Schema maxLength counts characters, not bytes ("MSC Gülsün").
+std::size_t CodePoints(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
 std::unexpected<Rejection> Benv(std::string_view path, std::string_view what) {
   return Reject(ResponseCode::kBenv, fmt::format("{}: {}", path, what));
 }
@@ -69,7 +76,7 @@ Verdict<std::optional<std::string>> StringAt(const boost::json::object& o, std::
   if (!v->is_string()) return Benv(fmt::format("{}/{}", path, key), "expected a string");
   std::string s(v->get_string());
   if (required && s.empty()) return Benv(fmt::format("{}/{}", path, key), "must not be empty");
-  if (max_length > 0 && s.size() > max_length) {
+  if (max_length > 0 && CodePoints(s) > max_length) {
     return Benv(fmt::format("{}/{}", path, key), fmt::format("longer than {}", max_length));
   }
   return s;

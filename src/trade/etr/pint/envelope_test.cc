@@ -104,6 +104,19 @@ TEST(Parse, ChainEntryShape) {
   EXPECT_NE(no_codes.error().reason.find("identifyingCodes: needs at least 1"), std::string::npos);
 }
 
+TEST(Parse, MaxLengthCountsCharactersNotBytes) {
+  // 20 characters, 26 bytes: the conformance suite's references use non-ASCII.
+  const std::string ref = "ABCDEFGHIJKLMNOP\u2709\u00bd\u00a4\u00a7";
+  std::string body =
+      R"({"transportDocument":{"transportDocumentReference":")" + ref +
+      R"(","carrierCode":"HMM"},"envelopeManifestSignedContent":"a.b.c","envelopeTransferChain":["a.b.c"]})";
+  EXPECT_TRUE(ParseEnvelope(body)) << ParseEnvelope(body).error().reason;
+  body.replace(body.find(ref), ref.size(), ref + "X");
+  auto too_long = ParseEnvelope(body);
+  ASSERT_FALSE(too_long);
+  EXPECT_NE(too_long.error().reason.find("longer than 20"), std::string::npos);
+}
+
 TEST(Parse, EnvelopeLimits) {
   std::string body =
       R"({"transportDocument":{"transportDocumentReference":"R","carrierCode":"HMM"},)"
