@@ -3,7 +3,8 @@
 // SQLite database. Ids, timestamps and tokens are normalised before the
 // comparison (org_*, usr_*, tok_*, dt_*, <time>). Variables in requests:
 // $ADMIN (admin token), $BANK (a bank user's token), $LAST_ID (the id of the
-// last response that had one).
+// last response that had one), $PEER_TOKEN (the inbound_token of the last PINT
+// peer registered).
 //
 // To refresh the expected responses after an intended change:
 //   DIGITRADE_UPDATE_GOLDEN=1 build/release/src/app/app_test --gtest_filter='Golden*'
@@ -151,6 +152,9 @@ TEST_P(GoldenTest, ResponsesMatch) {
       auto v = boost::json::parse(res.body);
       if (v.is_object() && v.as_object().contains("id")) {
         vars["$LAST_ID"] = std::string(v.as_object().at("id").as_string());
+      }
+      if (v.is_object() && v.as_object().contains("inbound_token")) {
+        vars["$PEER_TOKEN"] = std::string(v.as_object().at("inbound_token").as_string());
       }
       actual = Normalize(boost::json::serialize(v));
     }

@@ -10,6 +10,7 @@
 #include "app/einvoice_cli.h"
 #include "app/crypto_cli.h"
 #include "app/exit_codes.h"
+#include "app/pint_cli.h"
 #include "app/log_cli.h"
 #include "app/platform.h"
 #include "app/routes.h"
@@ -88,7 +89,7 @@ void AddUserCommands(CLI::App& app, std::string& db, bool& json, int& rc) {
   create->add_option("--name", in->name, "Unique user name")->required();
   create->add_option("--role", in->roles,
                      "Role (repeatable): admin, trader, carrier, bank, customs, data_exchange, "
-                     "regulator, consumer, mediator")
+                     "regulator, consumer, mediator, platform")
       ->required();
   create->add_option("--org", *org, "Organisation id (org_...)");
   create->callback([in, org, &db, &json, &rc] {
@@ -205,6 +206,7 @@ int RunCli(int argc, char** argv) {
   AddEinvoiceCommands(app, json, rc);
   AddCryptoCommands(app, json, rc);
   AddLogCommands(app, db, json, rc);
+  AddPintCommands(app, json, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -62,7 +62,7 @@ void AddKeygen(CLI::App& app, bool& json, int& rc) {
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("keygen", "Generate a signing key (PKCS#8 PEM, mode 0600)");
-  cmd->add_option("--type", a->type, "ed25519, ec-p256, ec-p384, rsa or sm2")
+  cmd->add_option("--type", a->type, "ed25519, ec-p256, ec-p384, ec-p521, rsa or sm2")
       ->capture_default_str();
   cmd->add_option("--bits", a->bits, "RSA modulus size (2048..8192)")->capture_default_str();
   cmd->add_option("--out", a->out, "Private key file")->required();

@@ -12,6 +12,7 @@
 
 #include "crypto/base64.h"
 #include "app/files.h"
+#include "http/api/pint_api.h"
 #include "storage/migrations.h"
 #include "storage/postgres/postgres_database.h"
 #include "storage/sqlite/sqlite_database.h"
@@ -49,6 +50,7 @@ std::vector<storage::Migration> AllMigrations() {
   for (const auto& m : signing::KeyVault::Migrations()) all.push_back(m);
   for (const auto& m : ledger::Log::Migrations()) all.push_back(m);
   for (const auto& m : trade::einvoice::Registry::Migrations()) all.push_back(m);
+  for (const auto& m : trade::etr::pint::PintMigrations()) all.push_back(m);
   return all;
 }
 
@@ -120,6 +122,23 @@ Result<std::unique_ptr<crypto::TimestampAuthority>> TimestampAuthorityFromEnv() 
   return std::make_unique<crypto::TimestampAuthority>(std::move(tsa));
 }
 
+// DCSA PINT when DIGITRADE_PINT_PLATFORM and DIGITRADE_PINT_KEY are set.
+Status OpenPint(Platform& p) {
+  const char* code = std::getenv("DIGITRADE_PINT_PLATFORM");
+  const char* key_path = std::getenv("DIGITRADE_PINT_KEY");
+  if (code == nullptr || key_path == nullptr || *code == '\0' || *key_path == '\0') return {};
+  DT_ASSIGN_OR_RETURN(std::string key_pem, ReadFileText(key_path));
+  const char* alg = std::getenv("DIGITRADE_PINT_ALG");
+  const char* ca = std::getenv("DIGITRADE_PINT_CA");
+  p.pint_transport = std::make_unique<http::api::HttpPeerTransport>(ca != nullptr ? ca : "");
+  auto service = trade::etr::pint::PintService::Create(
+      *p.db, *p.clock, *p.random, *p.evidence_log, *p.pint_transport,
+      {.platform_code = code, .private_key_pem = key_pem, .alg = alg != nullptr ? alg : ""});
+  if (!service) return std::unexpected(service.error().WithContext("DCSA PINT (DIGITRADE_PINT_*)"));
+  p.pint = std::move(*service);
+  return {};
+}
+
 }  // namespace
 
 std::string DefaultLogKeyFile(const std::string& db_url) {
@@ -148,7 +167,7 @@ Status OpenEvidenceLog(Platform& p, const EvidenceLogOptions& o) {
   p.evidence_log = std::move(*log);
   p.einvoice_registry = std::make_unique<trade::einvoice::Registry>(
       *p.db, *p.clock, *p.random, *p.einvoice, p.signing.get(), p.evidence_log.get());
-  return {};
+  return OpenPint(p);
 }
 
 Result<std::unique_ptr<Platform>> OpenPlatform(const std::string& url) {

@@ -20,6 +20,7 @@
 #include "signing/key_vault.h"
 #include "trade/einvoice/registry.h"
 #include "trade/einvoice/service.h"
+#include "trade/etr/pint/service.h"
 #include "trust/registry.h"
 
 namespace digitrade::app {
@@ -46,6 +47,12 @@ struct Platform {
   // Registered e-invoices (signed, logged); made by OpenEvidenceLog() with
   // the log, and destroyed before it.
   std::unique_ptr<trade::einvoice::Registry> einvoice_registry;
+  // DCSA PINT, once OpenEvidenceLog() has run and when DIGITRADE_PINT_PLATFORM
+  // and DIGITRADE_PINT_KEY name our platform code and PEM key (optional
+  // DIGITRADE_PINT_ALG, DIGITRADE_PINT_CA for https:// peers); null
+  // otherwise. After the log: destroyed before it.
+  std::unique_ptr<trade::etr::pint::PeerTransport> pint_transport;
+  std::unique_ptr<trade::etr::pint::PintService> pint;
 };
 
 struct EvidenceLogOptions {

@@ -2,6 +2,7 @@
 
 #include "http/api/einvoice_api.h"
 #include "http/api/identity_api.h"
+#include "http/api/pint_api.h"
 #include "http/api/signatures_api.h"
 #include "http/api/signing_api.h"
 #include "http/api/ledger_api.h"
@@ -17,6 +18,7 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
   http::api::RegisterSignaturesApi(router, *platform.trust, *platform.clock, platform.tsa.get(),
                                    *platform.random);
   http::api::RegisterSigningApi(router, platform.signing.get());
+  http::api::RegisterPintApi(router, platform.pint.get(), *platform.directory);
   if (platform.evidence_log) {
     http::api::RegisterLedgerApi(router, {{"evidence", platform.evidence_log.get()}});
   }

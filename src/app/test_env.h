@@ -15,12 +15,22 @@
 
 namespace digitrade::app::testing {
 
+inline std::filesystem::path SourceDir() {
+  const char* s = std::getenv("DIGITRADE_SOURCE_DIR");
+  return s != nullptr ? std::filesystem::path(s) : std::filesystem::path(DIGITRADE_SOURCE_DIR_DEFAULT);
+}
+
 class PlatformEnv {
  public:
   PlatformEnv() {
     dir_ = std::filesystem::temp_directory_path() /
            ("digitrade_app_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
     std::filesystem::remove_all(dir_);
+    // A fixed PINT identity (RS256 signs deterministically: golden files).
+    const std::string pint_key = (SourceDir() / "tests/api/pint-platform-key.pem").string();
+    ::setenv("DIGITRADE_PINT_PLATFORM", "DGTR", 0);
+    ::setenv("DIGITRADE_PINT_KEY", pint_key.c_str(), 0);
+    ::setenv("DIGITRADE_PINT_ALG", "RS256", 0);
     auto p = OpenPlatform("sqlite:" + (dir_ / "test.db").string());
     EXPECT_TRUE(p) << p.error().ToString();
     platform_ = std::move(*p);
@@ -60,9 +70,5 @@ class PlatformEnv {
   std::unique_ptr<http::Dispatcher> dispatcher_;
 };
 
-inline std::filesystem::path SourceDir() {
-  const char* s = std::getenv("DIGITRADE_SOURCE_DIR");
-  return s != nullptr ? std::filesystem::path(s) : std::filesystem::path(DIGITRADE_SOURCE_DIR_DEFAULT);
-}
 
 }  // namespace digitrade::app::testing

@@ -21,6 +21,8 @@ const EVP_MD* DigestFor(KeyType type) {
   switch (type) {
     case KeyType::kEcP384:
       return EVP_sha384();
+    case KeyType::kEcP521:
+      return EVP_sha512();
     default:
       return EVP_sha256();
   }

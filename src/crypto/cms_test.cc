@@ -47,7 +47,7 @@ class Cms : public ::testing::Test {
 };
 
 TEST_F(Cms, CadesBesForEveryCmsKeyType) {
-  for (auto type : {KeyType::kEcP256, KeyType::kEcP384, KeyType::kRsa}) {
+  for (auto type : {KeyType::kEcP256, KeyType::kEcP384, KeyType::kEcP521, KeyType::kRsa}) {
     for (bool pss : {false, true}) {
       if (pss && type != KeyType::kRsa) continue;
       SCOPED_TRACE(::testing::Message() << KeyTypeName(type) << (pss ? " pss" : ""));
@@ -157,7 +157,7 @@ class CmsInterop : public Cms {
 // SM2 root above it needs the GM/T 0015 user ID, which `openssl cms` cannot
 // be given) and sees our signed attributes.
 TEST_F(CmsInterop, OpensslVerifiesOurs) {
-  for (auto type : {KeyType::kEcP256, KeyType::kEcP384, KeyType::kRsa}) {
+  for (auto type : {KeyType::kEcP256, KeyType::kEcP384, KeyType::kEcP521, KeyType::kRsa}) {
     SCOPED_TRACE(KeyTypeName(type));
     const auto& key = testing::TestKey(type);
     testing::WriteFile(dir_.File("sig.der"), testing::AsString(Sign(key, pki_.Issue(key))));

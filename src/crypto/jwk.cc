@@ -97,6 +97,8 @@ Result<Pkey> EcFromJwk(const boost::json::object& jwk, bool want_private) {
     type = KeyType::kEcP256;
   } else if (crv == "P-384") {
     type = KeyType::kEcP384;
+  } else if (crv == "P-521") {
+    type = KeyType::kEcP521;
   } else if (crv == "SM2") {
     type = KeyType::kSm2;
   } else {
@@ -195,6 +197,7 @@ boost::json::object JwkFromPkey(const KeyImpl& key, bool include_private) {
       break;
     case KeyType::kEcP256:
     case KeyType::kEcP384:
+    case KeyType::kEcP521:
     case KeyType::kSm2: {
       const std::size_t n = FieldBytes(key.type);
       o["crv"] = GroupName(key.type);

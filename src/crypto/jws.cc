@@ -16,10 +16,11 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-constexpr std::array<std::pair<SignatureAlgorithm, std::string_view>, 10> kJoseNames = {{
+constexpr std::array<std::pair<SignatureAlgorithm, std::string_view>, 11> kJoseNames = {{
     {SignatureAlgorithm::kEd25519, "EdDSA"},
     {SignatureAlgorithm::kEcdsaP256Sha256, "ES256"},
     {SignatureAlgorithm::kEcdsaP384Sha384, "ES384"},
+    {SignatureAlgorithm::kEcdsaP521Sha512, "ES512"},
     {SignatureAlgorithm::kRsaPssSha256, "PS256"},
     {SignatureAlgorithm::kRsaPssSha384, "PS384"},
     {SignatureAlgorithm::kRsaPssSha512, "PS512"},
@@ -40,6 +41,8 @@ std::size_t JoseScalarBytes(SignatureAlgorithm alg) {
       return 32;
     case SignatureAlgorithm::kEcdsaP384Sha384:
       return 48;
+    case SignatureAlgorithm::kEcdsaP521Sha512:
+      return 66;
     default:
       return 0;
   }

@@ -2,7 +2,7 @@
 // and flattened), detached payloads (Appendix F) and unencoded payloads
 // (RFC 7797, "b64": false with "crit").
 //
-// Algorithms (RFC 7518, RFC 8037): EdDSA (Ed25519), ES256, ES384, PS256,
+// Algorithms (RFC 7518, RFC 8037): EdDSA (Ed25519), ES256, ES384, ES512, PS256,
 // PS384, PS512, RS256, RS384, RS512, and "SM2" for SM2 with SM3 and the
 // default user ID (not registered with IANA; see docs/signatures.md for why
 // this name and this encoding). ECDSA and SM2 signatures are the fixed-size

@@ -54,6 +54,8 @@ constexpr std::array<AlgorithmInfo, kSignatureAlgorithmCount> kAlgorithms = {{
     {SignatureAlgorithm::kRsaPkcs1Sha512, "rsa-pkcs1-sha512", KeyType::kRsa, HashAlgorithm::kSha512,
      "SHA512", RSA_PKCS1_PADDING},
     {SignatureAlgorithm::kSm2Sm3, "sm2-sm3", KeyType::kSm2, HashAlgorithm::kSm3, "SM3", 0},
+    {SignatureAlgorithm::kEcdsaP521Sha512, "ecdsa-p521-sha512", KeyType::kEcP521,
+     HashAlgorithm::kSha512, "SHA512", 0},
 }};
 
 const AlgorithmInfo& Info(SignatureAlgorithm alg) {
@@ -63,12 +65,13 @@ const AlgorithmInfo& Info(SignatureAlgorithm alg) {
   return kAlgorithms[0];
 }
 
-constexpr std::array<std::pair<KeyType, std::string_view>, 5> kKeyTypeNames = {{
+constexpr std::array<std::pair<KeyType, std::string_view>, 6> kKeyTypeNames = {{
     {KeyType::kEd25519, "ed25519"},
     {KeyType::kEcP256, "ec-p256"},
     {KeyType::kEcP384, "ec-p384"},
     {KeyType::kRsa, "rsa"},
     {KeyType::kSm2, "sm2"},
+    {KeyType::kEcP521, "ec-p521"},
 }};
 
 // OpenSSL 3.0 may decode an SM2-curve key as a plain "EC" key; signing with
@@ -95,8 +98,10 @@ Result<std::shared_ptr<const KeyImpl>> MakeImpl(Pkey pkey, bool has_private) {
   auto impl = std::make_shared<KeyImpl>();
   impl->type = type;
   impl->has_private = has_private;
-  if (type == KeyType::kEcP256 || type == KeyType::kEcP384) {
-    const int nid = type == KeyType::kEcP256 ? NID_X9_62_prime256v1 : NID_secp384r1;
+  if (type == KeyType::kEcP256 || type == KeyType::kEcP384 || type == KeyType::kEcP521) {
+    const int nid = type == KeyType::kEcP256   ? NID_X9_62_prime256v1
+                    : type == KeyType::kEcP384 ? NID_secp384r1
+                                               : NID_secp521r1;
     internal::Owned<EC_GROUP, EC_GROUP_free> group(EC_GROUP_new_by_curve_name(nid));
     if (!group) return Internal(OpenSslError("EC group"));
     impl->order.reset(BN_dup(EC_GROUP_get0_order(group.get())));
@@ -253,6 +258,8 @@ SignatureAlgorithm DefaultAlgorithm(KeyType type) {
       return SignatureAlgorithm::kEcdsaP256Sha256;
     case KeyType::kEcP384:
       return SignatureAlgorithm::kEcdsaP384Sha384;
+    case KeyType::kEcP521:
+      return SignatureAlgorithm::kEcdsaP521Sha512;
     case KeyType::kRsa:
       return SignatureAlgorithm::kRsaPssSha256;
     case KeyType::kSm2:
@@ -264,6 +271,7 @@ SignatureAlgorithm DefaultAlgorithm(KeyType type) {
 namespace internal {
 
 std::size_t FieldBytes(KeyType type) {
+  if (type == KeyType::kEcP521) return 66;
   return type == KeyType::kEcP384 ? 48 : 32;
 }
 
@@ -273,6 +281,8 @@ const char* GroupName(KeyType type) {
       return "P-256";
     case KeyType::kEcP384:
       return "P-384";
+    case KeyType::kEcP521:
+      return "P-521";
     case KeyType::kSm2:
       return "SM2";
     default:
@@ -298,6 +308,7 @@ Result<KeyType> ClassifyKey(const EVP_PKEY* pkey) {
   const std::string_view g(group, len);
   if (g == "prime256v1" || g == "P-256") return KeyType::kEcP256;
   if (g == "secp384r1" || g == "P-384") return KeyType::kEcP384;
+  if (g == "secp521r1" || g == "P-521") return KeyType::kEcP521;
   if (g == "SM2") return KeyType::kSm2;
   return InvalidArgument(fmt::format("unsupported elliptic curve {}", g));
 }
@@ -415,6 +426,9 @@ Result<PrivateKey> PrivateKey::Generate(KeyType type, int rsa_bits) {
       break;
     case KeyType::kEcP384:
       raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+      break;
+    case KeyType::kEcP521:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521");
       break;
     case KeyType::kSm2:
       raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2");

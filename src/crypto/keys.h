@@ -1,7 +1,7 @@
 // The key facade: opaque handles for the platform's signature keys and the
 // raw sign/verify operations every signature format builds on.
 //
-// Key types: Ed25519 (RFC 8032), ECDSA on P-256 and P-384 (FIPS 186-4), RSA
+// Key types: Ed25519 (RFC 8032), ECDSA on P-256, P-384 and P-521 (FIPS 186-4), RSA
 // (at least 2048 bits for signing and verification), SM2 (GB/T 32918) on its
 // recommended curve. Keys import and export as PEM and DER (SPKI for public,
 // PKCS#8 for private keys) and as JWK (RFC 7517, RFC 7518 §6, RFC 8037 for
@@ -44,9 +44,9 @@ struct KeyImpl;
 struct KeyAccess;
 }  // namespace internal
 
-enum class KeyType { kEd25519, kEcP256, kEcP384, kRsa, kSm2 };
+enum class KeyType { kEd25519, kEcP256, kEcP384, kRsa, kSm2, kEcP521 };
 
-// "ed25519", "ec-p256", "ec-p384", "rsa", "sm2".
+// "ed25519", "ec-p256", "ec-p384", "rsa", "sm2", "ec-p521".
 std::string_view KeyTypeName(KeyType type);
 Result<KeyType> ParseKeyType(std::string_view name);
 
@@ -61,11 +61,12 @@ enum class SignatureAlgorithm {
   kRsaPkcs1Sha384,
   kRsaPkcs1Sha512,
   kSm2Sm3,
+  kEcdsaP521Sha512,  // ES512 (DCSA PINT tests it)
 };
 
-inline constexpr std::size_t kSignatureAlgorithmCount = 10;
+inline constexpr std::size_t kSignatureAlgorithmCount = 11;
 
-// Stable names: "ed25519", "ecdsa-p256-sha256", "ecdsa-p384-sha384",
+// Stable names: "ed25519", "ecdsa-p256-sha256", "ecdsa-p384-sha384", "ecdsa-p521-sha512",
 // "rsa-pss-sha256" ..., "rsa-pkcs1-sha256" ..., "sm2-sm3".
 std::string_view SignatureAlgorithmName(SignatureAlgorithm alg);
 Result<SignatureAlgorithm> ParseSignatureAlgorithm(std::string_view name);

@@ -94,7 +94,7 @@ TEST(Keys, UnsupportedCurveIsRefused) {
   ASSERT_FALSE(key);
   EXPECT_EQ(key.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(key.error().message().find("secp256k1"), std::string::npos) << key.error().message();
-  auto jwk = PublicKey::FromJwkJson(R"({"kty":"EC","crv":"P-521","x":"AA","y":"AA"})");
+  auto jwk = PublicKey::FromJwkJson(R"({"kty":"EC","crv":"secp256k1","x":"AA","y":"AA"})");
   ASSERT_FALSE(jwk);
   EXPECT_NE(jwk.error().message().find("/crv"), std::string::npos);
 }

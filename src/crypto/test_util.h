@@ -51,13 +51,14 @@ class TempDir {
 };
 
 inline constexpr KeyType kAllKeyTypes[] = {KeyType::kEd25519, KeyType::kEcP256, KeyType::kEcP384,
-                                           KeyType::kRsa, KeyType::kSm2};
+                                           KeyType::kRsa, KeyType::kSm2,  KeyType::kEcP521};
 inline constexpr SignatureAlgorithm kAllAlgorithms[] = {
     SignatureAlgorithm::kEd25519,         SignatureAlgorithm::kEcdsaP256Sha256,
     SignatureAlgorithm::kEcdsaP384Sha384, SignatureAlgorithm::kRsaPssSha256,
     SignatureAlgorithm::kRsaPssSha384,    SignatureAlgorithm::kRsaPssSha512,
     SignatureAlgorithm::kRsaPkcs1Sha256,  SignatureAlgorithm::kRsaPkcs1Sha384,
-    SignatureAlgorithm::kRsaPkcs1Sha512,  SignatureAlgorithm::kSm2Sm3};
+    SignatureAlgorithm::kRsaPkcs1Sha512,  SignatureAlgorithm::kSm2Sm3,
+    SignatureAlgorithm::kEcdsaP521Sha512};
 
 // One key per type for the whole test run (RSA 2048: generation is slow).
 const PrivateKey& TestKey(KeyType type);

@@ -52,6 +52,8 @@ Result<xmlSecTransformId> SignatureMethod(KeyType type) {
       return xmlSecTransformEcdsaSha256Id;
     case KeyType::kEcP384:
       return xmlSecTransformEcdsaSha384Id;
+    case KeyType::kEcP521:
+      return xmlSecTransformEcdsaSha512Id;
     case KeyType::kRsa:
       return xmlSecTransformRsaSha256Id;
     default:

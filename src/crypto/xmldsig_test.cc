@@ -57,7 +57,7 @@ class XmlDsig : public ::testing::Test {
 };
 
 TEST_F(XmlDsig, SignsAndValidates) {
-  for (auto type : {KeyType::kEcP256, KeyType::kEcP384, KeyType::kRsa}) {
+  for (auto type : {KeyType::kEcP256, KeyType::kEcP384, KeyType::kEcP521, KeyType::kRsa}) {
     SCOPED_TRACE(KeyTypeName(type));
     auto r = Validate(Sign(type));
     ExpectSub(r, SubIndication::kNone);

@@ -1,6 +1,7 @@
 // A minimal HTTP/1.1 client over http:// or https://, for the CLI's commands
 // that talk to a remote digitrade (or any C2SP log): `digitrade log monitor`,
-// `digitrade einvoice register|verify`. One connection per request, a timeout and a body
+// `digitrade einvoice register|verify`, and for platform-to-platform calls
+// (DCSA PINT). One connection per request, a timeout and a body
 // limit. HTTPS verifies the server's certificate chain (the system's trust
 // store, or a given CA file) and its host name, with SNI.
 //

@@ -15,6 +15,7 @@ std::string_view RoleName(Role r) {
     case Role::kRegulator: return "regulator";
     case Role::kConsumer: return "consumer";
     case Role::kMediator: return "mediator";
+    case Role::kPlatform: return "platform";
   }
   return "unknown";
 }

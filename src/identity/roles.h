@@ -25,14 +25,16 @@ enum class Role : std::uint8_t {
   kRegulator,
   kConsumer,
   kMediator,
+  kPlatform,      // another eBL platform (a DCSA PINT peer)
 };
 
 inline constexpr Role kAllRoles[] = {Role::kAdmin,     Role::kTrader,       Role::kCarrier,
                                      Role::kBank,      Role::kCustoms,      Role::kDataExchange,
-                                     Role::kRegulator, Role::kConsumer,     Role::kMediator};
+                                     Role::kRegulator, Role::kConsumer,     Role::kMediator,
+                                     Role::kPlatform};
 
 // Stable wire names: "admin", "trader", "carrier", "bank", "customs",
-// "data_exchange", "regulator", "consumer", "mediator".
+// "data_exchange", "regulator", "consumer", "mediator", "platform".
 std::string_view RoleName(Role r);
 // Errors: invalid_argument listing the known roles.
 Result<Role> ParseRole(std::string_view name);

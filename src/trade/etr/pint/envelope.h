@@ -1,0 +1,179 @@
+// The DCSA PINT 3.0 envelope model: the EblEnvelope a sending platform posts,
+// the signed EnvelopeManifest, the signed EnvelopeTransferChainEntry list with
+// its Transactions, the carrier's IssuanceManifest, and the checksums that tie
+// them together (docs/pint.md has the wire format and the order of checks).
+//
+// Parsing here checks shapes only (required members, types, formats): every
+// rule we rely on is in the shape section of envelope.cc, one place, so the
+// DCSA schema validator (trade/etr) can replace it.
+// Nothing here verifies a signature; see verify.h.
+//
+// Thread-safe free functions over caller-owned values.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace digitrade::trade::etr::pint {
+
+// EnvelopeTransferFinishedResponse.responseCode.
+enum class ResponseCode { kRece, kDupe, kBsig, kBenv, kIncd, kMdoc, kDise };
+
+// "RECE", "DUPE", ...
+std::string_view ResponseCodeName(ResponseCode code);
+// The HTTP status the spec pairs with the code: RECE/DUPE 200, BSIG/BENV 422,
+// INCD/MDOC/DISE 409.
+int ResponseCodeStatus(ResponseCode code);
+
+// A receiver's decision not to accept (or to answer DUPE), with the reason
+// for the sender. `path` names the offending JSON member where there is one.
+struct Rejection {
+  ResponseCode code = ResponseCode::kBenv;
+  std::string reason;
+};
+
+template <typename T>
+using Verdict = std::expected<T, Rejection>;
+
+inline std::unexpected<Rejection> Reject(ResponseCode code, std::string reason) {
+  return std::unexpected(Rejection{code, std::move(reason)});
+}
+
+// ---- checksums ----
+
+// Lower-case hex SHA-256 of `bytes`.
+std::string Sha256Hex(std::string_view bytes);
+// SHA-256 hex of the RFC 8785 canonical form of `value` (transport document,
+// issueTo). Errors: invalid_argument for strings that are not UTF-8.
+Result<std::string> CanonicalChecksum(const boost::json::value& value);
+// SHA-256 hex of the compact JWS string as transmitted (the
+// EnvelopeTransferChainEntrySignedContent checksum).
+inline std::string SignedContentChecksum(std::string_view jws) {
+  return Sha256Hex(jws);
+}
+
+// ---- model ----
+
+struct IdentifyingCode {
+  std::string code_list_provider;
+  std::string party_code;
+  std::string code_list_name;  // optional on the wire; empty when absent
+};
+
+// ActorParty / RecipientParty.
+struct Party {
+  std::string party_name;
+  std::string ebl_platform;
+  std::vector<IdentifyingCode> identifying_codes;
+  boost::json::object json;  // as received, for checksums and storage
+};
+
+// Two parties are the same when they are on the same platform and share an
+// identifying code (provider and party code).
+bool SameParty(const Party& a, const Party& b);
+
+enum class ActionCode {
+  kIssue,
+  kTransfer,
+  kEndorse,
+  kEndorseToOrder,
+  kBlankEndorse,
+  kSign,
+  kSurrenderForDelivery,
+  kSurrenderForAmendment,
+  kSurrenderAccepted,  // SACC
+  kSurrenderRejected,  // SREJ
+};
+
+std::string_view ActionCodeName(ActionCode code);
+std::optional<ActionCode> ParseActionCode(std::string_view name);
+
+struct Transaction {
+  ActionCode action = ActionCode::kTransfer;
+  Party actor;
+  std::optional<Party> recipient;
+  std::string action_date_time;
+};
+
+struct DocumentMetadata {
+  std::string name;
+  std::int64_t size = 0;
+  std::string media_type;
+  std::string document_checksum;
+  boost::json::object json;
+};
+
+struct EnvelopeManifest {
+  std::string transport_document_checksum;
+  std::string last_entry_checksum;
+  std::optional<DocumentMetadata> visualisation;  // eBLVisualisationByCarrier
+  std::vector<DocumentMetadata> supporting_documents;
+};
+
+struct IssuanceManifest {
+  std::string document_checksum;
+  std::optional<std::string> visualisation_checksum;
+  std::string issue_to_checksum;
+};
+
+struct ChainEntry {
+  std::string ebl_platform;
+  std::string transport_document_checksum;
+  std::optional<std::string> previous_checksum;
+  std::optional<std::string> issuance_manifest_signed_content;
+  std::optional<DocumentMetadata> visualisation;
+  std::optional<std::string> control_tracking_registry;
+  std::vector<Transaction> transactions;
+};
+
+// The EblEnvelope as posted, before any verification.
+struct EblEnvelope {
+  boost::json::object transport_document;
+  std::string manifest_signed_content;
+  std::vector<std::string> chain;  // compact JWS strings, first to last
+};
+
+struct EnvelopeLimits {
+  std::size_t max_bytes = 8 << 20;
+  std::size_t max_entries = 1000;
+};
+
+// Parses the request body of POST /v3/envelopes. Rejects (BENV) what is not an
+// EblEnvelope: not JSON, missing members, a chain entry that is not a compact
+// JWS string, more than limits.max_entries entries.
+Verdict<EblEnvelope> ParseEnvelope(std::string_view body, const EnvelopeLimits& limits = {});
+
+// Payload parsers for the signed contents (the JSON after JWS verification).
+// Each rejects (BENV) a payload that does not have the schema's shape.
+Verdict<EnvelopeManifest> ParseManifest(std::string_view payload);
+Verdict<ChainEntry> ParseChainEntry(std::string_view payload);
+Verdict<IssuanceManifest> ParseIssuanceManifest(std::string_view payload);
+
+// An ActorParty/RecipientParty from JSON (API input, stored rows). Errors:
+// invalid_argument naming the member.
+Result<Party> PartyFromJson(const boost::json::object& o);
+
+// The IssueToParty of the DCSA issuance API derived from the ISSUE
+// transaction's recipient: {partyName, sendToPlatform, identifyingCodes,
+// taxLegalReferences?}. The issueToChecksum is computed over it.
+boost::json::object IssueToFromRecipient(const Party& recipient);
+
+// JSON out, for building envelopes on the sending side.
+boost::json::object ToJson(const EnvelopeManifest& m);
+boost::json::object ToJson(const ChainEntry& e);
+boost::json::object ToJson(const Transaction& t);
+
+// True for the DCSA compact JWS pattern ^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$.
+bool IsCompactJws(std::string_view s);
+// True for 64 lower-case hex digits.
+bool IsChecksum(std::string_view s);
+
+}  // namespace digitrade::trade::etr::pint

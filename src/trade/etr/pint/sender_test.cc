@@ -1,0 +1,214 @@
+#include "trade/etr/pint/sender.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "common/json.h"
+#include "trade/etr/pint/test_util.h"
+
+namespace digitrade::trade::etr::pint {
+namespace {
+
+using testing::Keys;
+using testing::MakeParty;
+using testing::Node;
+
+// Delivers requests in process to the receiving node's Receiver, as the
+// HTTP adapter would (same paths, same bodies), with the sender's code as
+// the authenticated caller.
+class LoopbackTransport final : public PeerTransport {
+ public:
+  LoopbackTransport(std::string caller, std::map<std::string, Node*> nodes)
+      : caller_(std::move(caller)), nodes_(std::move(nodes)) {}
+
+  Result<TransportResponse> Send(const std::string& method, const std::string& base_url,
+                                 const std::string& path, const std::optional<std::string>&,
+                                 const std::string& body) override {
+    Node* node = nodes_.at(base_url);
+    Result<Reply> reply = InvalidArgument("no route");
+    const std::string prefix = "/v3/envelopes/";
+    if (method == "POST" && path == "/v3/envelopes") {
+      reply = node->receiver->StartTransfer(caller_, body);
+    } else if (method == "PUT" && path.ends_with("/finish-transfer")) {
+      const std::string ref = path.substr(prefix.size(), path.size() - prefix.size() - 16);
+      reply = node->receiver->FinishTransfer(caller_, ref);
+    } else if (method == "PUT") {
+      const auto rest = path.substr(prefix.size());
+      const auto slash = rest.find('/');
+      const std::string ref = rest.substr(0, slash);
+      const std::string checksum = rest.substr(rest.rfind('/') + 1);
+      reply = node->receiver->PutDocument(caller_, ref, checksum, body);
+    }
+    if (!reply) return TransportResponse{.status = 500, .body = reply.error().ToString()};
+    ++requests;
+    if (lose_answers > 0 && path.ends_with("/finish-transfer")) {
+      --lose_answers;  // delivered, but the answer never arrives
+      return Unavailable("connection reset");
+    }
+    return TransportResponse{.status = reply->status,
+                             .body = reply->body.is_null() ? "" : json::Serialize(reply->body)};
+  }
+
+  int requests = 0;
+  int lose_answers = 0;
+
+ private:
+  std::string caller_;
+  std::map<std::string, Node*> nodes_;
+};
+
+class SenderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (Node* n : {&a_, &b_}) {
+      n->AddCarrier("HMM", Keys().carrier);
+    }
+    a_.AddPeer(b_);
+    b_.AddPeer(a_);
+    a_.AddParty(shipper_);
+    a_.AddParty(shipper2_);
+    b_.AddParty(consignee_);
+  }
+
+  Result<HeldEbl> Issue() {
+    IssuedEbl issued{.transport_document = td_,
+                     .issuance_manifest_signed_content =
+                         testing::IssuanceManifestJws(Keys().carrier, td_, shipper_),
+                     .carrier = carrier_,
+                     .issue_to = shipper_};
+    for (const auto& [name, content] : {std::pair{"invoice.pdf", std::string("%PDF-1.7 invoice")},
+                                        std::pair{"packing.txt", std::string("packing list")}}) {
+      issued.documents.push_back({.role = DocumentRole::kSupporting,
+                                  .metadata = testing::Metadata(name, content),
+                                  .content = {content.begin(), content.end()}});
+    }
+    return a_sender_.RecordIssued(issued);
+  }
+
+  Node a_{"AAAA", Keys().a};
+  Node b_{"BBBB", Keys().b};
+  LoopbackTransport a_transport_{"AAAA", {{"http://peer.invalid/BBBB", &b_}}};
+  LoopbackTransport b_transport_{"BBBB", {{"http://peer.invalid/AAAA", &a_}}};
+  Sender a_sender_{a_.Context(), a_transport_};
+  Sender b_sender_{b_.Context(), b_transport_};
+  Party carrier_ = MakeParty("Hyundai", "AAAA", "CARRIER");
+  Party shipper_ = MakeParty("DCSA CTK SHIPPER", "AAAA", "SHIPPER");
+  Party shipper2_ = MakeParty("Second Holder", "AAAA", "HOLDER2");
+  Party consignee_ = MakeParty("DCSA CTK Consignee", "BBBB", "CONSIGNEE");
+  boost::json::object td_ = testing::TransportDocument();
+};
+
+TEST_F(SenderTest, MovesAnEblToBAndBackWithDocuments) {
+  auto issued = Issue();
+  ASSERT_TRUE(issued) << issued.error().ToString();
+  EXPECT_TRUE(issued->held);
+  const std::string td = issued->transport_document_checksum;
+
+  auto sent = a_sender_.Send({.document = td, .peer = "BBBB", .recipient = consignee_});
+  ASSERT_TRUE(sent) << sent.error().ToString();
+  EXPECT_EQ(ResponseCodeName(sent->code), "RECE") << sent->reason;
+  EXPECT_TRUE(sent->accepted);
+  EXPECT_EQ(sent->documents_uploaded.size(), 2u);
+  EXPECT_FALSE(a_.registry->Export(td).value().held);
+  auto at_b = b_.registry->Export(td).value();
+  EXPECT_TRUE(at_b.held);
+  EXPECT_EQ(at_b.chain.size(), 2u);
+  EXPECT_EQ(at_b.documents.size(), 2u);
+
+  // A no longer holds it.
+  auto again = a_sender_.Send({.document = td, .peer = "BBBB", .recipient = consignee_});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kFailedPrecondition);
+
+  // Back to A: A already has the documents, so none are uploaded.
+  auto back = b_sender_.Send(
+      {.document = issued->transport_document_reference, .peer = "AAAA", .recipient = shipper2_});
+  ASSERT_TRUE(back) << back.error().ToString();
+  EXPECT_EQ(ResponseCodeName(back->code), "RECE") << back->reason;
+  EXPECT_TRUE(back->documents_uploaded.empty());
+  auto at_a = a_.registry->Export(td).value();
+  EXPECT_TRUE(at_a.held);
+  EXPECT_EQ(at_a.chain.size(), 3u);
+  EXPECT_TRUE(at_a.possessor && SameParty(*at_a.possessor, shipper2_));
+  EXPECT_FALSE(b_.registry->Export(td).value().held);
+
+  // And to B again: B's chain is extended, not forked.
+  auto third = a_sender_.Send({.document = td, .peer = "BBBB", .recipient = consignee_});
+  ASSERT_TRUE(third) << third.error().ToString();
+  EXPECT_EQ(ResponseCodeName(third->code), "RECE") << third->reason;
+  EXPECT_EQ(b_.registry->Export(td).value().chain.size(), 4u);
+}
+
+TEST_F(SenderTest, ARetryAfterALostAnswerReusesTheEnvelopeAndGetsDupe) {
+  auto issued = Issue();
+  ASSERT_TRUE(issued);
+  const std::string td = issued->transport_document_checksum;
+  a_transport_.lose_answers = 1;
+  auto lost = a_sender_.Send({.document = td, .peer = "BBBB", .recipient = consignee_});
+  ASSERT_FALSE(lost);
+  EXPECT_EQ(lost.error().code(), ErrorCode::kUnavailable);
+  EXPECT_TRUE(b_.registry->Export(td).value().held);  // B did accept
+  EXPECT_TRUE(a_.registry->Export(td).value().held);  // A does not know yet
+  a_.clock.Advance(std::chrono::seconds(5));          // a new entry would differ
+  auto retry = a_sender_.Send({.document = td, .peer = "BBBB", .recipient = consignee_});
+  ASSERT_TRUE(retry) << retry.error().ToString();
+  EXPECT_EQ(ResponseCodeName(retry->code), "DUPE") << retry->reason;
+  EXPECT_TRUE(retry->accepted);
+  EXPECT_FALSE(a_.registry->Export(td).value().held);
+  EXPECT_EQ(a_.registry->Export(td).value().chain, b_.registry->Export(td).value().chain);
+}
+
+TEST_F(SenderTest, RefusedTransfersKeepTheEbl) {
+  auto issued = Issue();
+  ASSERT_TRUE(issued);
+  // B does not know the recipient: BENV, and A still holds the eBL.
+  auto r = a_sender_.Send({.document = issued->transport_document_checksum,
+                           .peer = "BBBB",
+                           .recipient = MakeParty("Nobody", "BBBB", "NOBODY")});
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(ResponseCodeName(r->code), "BENV");
+  EXPECT_FALSE(r->accepted);
+  EXPECT_TRUE(a_.registry->Export(issued->transport_document_checksum).value().held);
+  EXPECT_EQ(a_.registry->Export(issued->transport_document_checksum).value().chain.size(), 1u);
+}
+
+TEST_F(SenderTest, RecipientMustBeOnThePeer) {
+  auto issued = Issue();
+  ASSERT_TRUE(issued);
+  auto r = a_sender_.Send(
+      {.document = issued->transport_document_checksum, .peer = "BBBB", .recipient = shipper2_});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(SenderTest, IssuanceIsCheckedAndRecordedOnce) {
+  ASSERT_TRUE(Issue());
+  auto twice = Issue();
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code(), ErrorCode::kAlreadyExists);
+  IssuedEbl forged{.transport_document = testing::TransportDocument("FORGED0001"),
+                   .issuance_manifest_signed_content =
+                       testing::IssuanceManifestJws(Keys().stranger, td_, shipper_),
+                   .carrier = carrier_,
+                   .issue_to = shipper_};
+  auto r = a_sender_.RecordIssued(forged);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(SenderTest, ASignedAnswerThatDoesNotVerifyIsDataLoss) {
+  auto issued = Issue();
+  ASSERT_TRUE(issued);
+  // A registered B under the wrong key.
+  ASSERT_TRUE(a_.peers->PutPeer({.code = "BBBB",
+                                 .base_url = "http://peer.invalid/BBBB",
+                                 .public_key_pem = Keys().stranger.public_key().ToPem()}));
+  auto r = a_sender_.Send(
+      {.document = issued->transport_document_checksum, .peer = "BBBB", .recipient = consignee_});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace digitrade::trade::etr::pint

@@ -1,0 +1,28 @@
+#include "trade/etr/pint/service.h"
+
+namespace digitrade::trade::etr::pint {
+
+Result<std::unique_ptr<PintService>> PintService::Create(storage::Database& db, const Clock& clock,
+                                                         crypto::Random& random,
+                                                         ledger::Log& evidence,
+                                                         PeerTransport& transport,
+                                                         const PintConfig& config) {
+  DT_ASSIGN_OR_RETURN(PlatformSigner signer,
+                      MakePlatformSigner(config.platform_code, config.private_key_pem, config.alg));
+  std::unique_ptr<PintService> s(new PintService(std::move(signer)));
+  s->peers_ = std::make_unique<PeerDirectory>(db, clock, s->signer_.platform_code,
+                                              s->signer_.key.public_key());
+  s->registry_ = std::make_unique<SqlEblRegistry>(db, clock);
+  const PintContext context{.db = db,
+                            .clock = clock,
+                            .random = random,
+                            .registry = *s->registry_,
+                            .peers = *s->peers_,
+                            .signer = s->signer_,
+                            .evidence = evidence};
+  s->receiver_ = std::make_unique<Receiver>(context);
+  s->sender_ = std::make_unique<Sender>(context, transport);
+  return s;
+}
+
+}  // namespace digitrade::trade::etr::pint

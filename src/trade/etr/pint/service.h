@@ -1,0 +1,55 @@
+// PintService: one platform's PINT parts wired together (signer, peer
+// directory, registry, receiver, sender) over one database and evidence log.
+// Built by app/ when the platform has a PINT identity (code and key).
+//
+// Ownership: owns the parts; borrows the database, clock, random source,
+// log and transport, which must outlive it. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "crypto/random.h"
+#include "ledger/log.h"
+#include "storage/database.h"
+#include "trade/etr/pint/peers.h"
+#include "trade/etr/pint/receiver.h"
+#include "trade/etr/pint/registry.h"
+#include "trade/etr/pint/sender.h"
+#include "trade/etr/pint/signer.h"
+
+namespace digitrade::trade::etr::pint {
+
+struct PintConfig {
+  std::string platform_code;    // our eblPlatform code
+  std::string private_key_pem;  // RSA (2048+), P-256, P-384 or P-521
+  std::string alg;              // JOSE name, empty: the key's default
+};
+
+class PintService {
+ public:
+  // Errors: invalid_argument (code, key, algorithm).
+  static Result<std::unique_ptr<PintService>> Create(storage::Database& db, const Clock& clock,
+                                                     crypto::Random& random, ledger::Log& evidence,
+                                                     PeerTransport& transport,
+                                                     const PintConfig& config);
+
+  const PlatformSigner& signer() const { return signer_; }
+  PeerDirectory& peers() { return *peers_; }
+  EblRegistry& registry() { return *registry_; }
+  Receiver& receiver() { return *receiver_; }
+  Sender& sender() { return *sender_; }
+
+ private:
+  explicit PintService(PlatformSigner signer) : signer_(std::move(signer)) {}
+
+  PlatformSigner signer_;
+  std::unique_ptr<PeerDirectory> peers_;
+  std::unique_ptr<SqlEblRegistry> registry_;
+  std::unique_ptr<Receiver> receiver_;
+  std::unique_ptr<Sender> sender_;
+};
+
+}  // namespace digitrade::trade::etr::pint
