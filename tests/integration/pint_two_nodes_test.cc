@@ -80,9 +80,11 @@ struct NodeProcess {
   HttpResult Call(const std::string& method, const std::string& path, const std::string& body,
                   const std::string& token) const {
     auto client = http::HttpClient::Create(url).value();
-    auto r =
-        client->Send(method, path, body,
-                     {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+    auto r = client->Send(
+        {.method = method,
+         .path = path,
+         .body = body,
+         .headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}}});
     EXPECT_TRUE(r) << r.error().ToString();
     return r ? HttpResult{r->status, r->body} : HttpResult{};
   }
