@@ -48,6 +48,7 @@ std::vector<storage::Migration> AllMigrations() {
   for (const auto& m : trust::TrustRegistry::Migrations()) all.push_back(m);
   for (const auto& m : signing::KeyVault::Migrations()) all.push_back(m);
   for (const auto& m : ledger::Log::Migrations()) all.push_back(m);
+  for (const auto& m : trade::etr::Registry::Migrations()) all.push_back(m);
   return all;
 }
 
@@ -145,6 +146,9 @@ Status OpenEvidenceLog(Platform& p, const EvidenceLogOptions& o) {
   auto log = ledger::Log::Open(*p.db, *p.clock, std::move(signer), options);
   if (!log) return std::unexpected(log.error().WithContext("opening the evidence log"));
   p.evidence_log = std::move(*log);
+  auto etr = trade::etr::Registry::Create(*p.db, *p.clock, *p.evidence_log);
+  if (!etr) return std::unexpected(etr.error().WithContext("opening the transferable records registry"));
+  p.etr = std::move(*etr);
   return {};
 }
 

@@ -19,6 +19,7 @@
 #include "storage/database.h"
 #include "signing/key_vault.h"
 #include "trade/einvoice/service.h"
+#include "trade/etr/registry.h"
 #include "trust/registry.h"
 
 namespace digitrade::app {
@@ -42,6 +43,10 @@ struct Platform {
   // commands that do not append leave it closed). Declared last: it stops
   // its sequencer before the database closes.
   std::unique_ptr<ledger::Log> evidence_log;
+  // Transferable records (eBL, warehouse receipts), opened with the
+  // evidence log they append to; null while it is closed. After it, so it
+  // is destroyed first.
+  std::unique_ptr<trade::etr::Registry> etr;
 };
 
 struct EvidenceLogOptions {

@@ -1,6 +1,7 @@
 #include "app/routes.h"
 
 #include "http/api/einvoice_api.h"
+#include "http/api/etr_api.h"
 #include "http/api/identity_api.h"
 #include "http/api/signatures_api.h"
 #include "http/api/signing_api.h"
@@ -20,6 +21,8 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
   if (platform.evidence_log) {
     http::api::RegisterLedgerApi(router, {{"evidence", platform.evidence_log.get()}});
   }
+  http::api::RegisterEtrApi(router, platform.etr.get(), *platform.directory, platform.signing.get(),
+                            platform.evidence_log.get());
 }
 
 }  // namespace digitrade::app

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "common/json.h"
+#include "crypto/jcs.h"
 #include "trade/etr/internal/embedded_schemas.h"
 #include "trade/etr/internal/pattern.h"
 
@@ -149,6 +150,10 @@ const json::value* ResolveRef(const json::object& schemas, std::string_view ref)
 }
 
 std::string Short(const json::value& v) {
+  // Numbers as ECMAScript prints them (the strict parser reads 0 as 0.0).
+  if (IsNumber(v)) {
+    if (auto n = crypto::SerializeJsonNumber(AsDouble(v))) return *n;
+  }
   std::string s = digitrade::json::Serialize(v);
   if (s.size() > 60) s = s.substr(0, 57) + "...";
   return s;

@@ -153,4 +153,31 @@ Result<ProofReport> VerifyControlProof(const ControlProof& proof, const ProofVer
   return report;
 }
 
+std::vector<ProofStep> CheckEachStep(const ControlProof& proof, const ProofVerifier& v) {
+  std::vector<ProofStep> steps;
+  auto cp = ledger::OpenCheckpoint(proof.checkpoint, v.origin, {v.log_key, 1});
+  const ledger::TreeHasher hasher = ledger::TreeHasher::Sha256();
+  std::string previous;
+  for (std::size_t i = 0; i < proof.chain.size(); ++i) {
+    const auto& link = proof.chain[i];
+    const auto& a = link.action;
+    ProofStep step{a.sequence, std::string(ActionCodeName(a.code)), a.log_index.value_or(0), "", ""};
+    if (auto sig = CheckSignature(a, a.sequence, previous, v, step); !sig) step.signature = sig.error().message();
+    previous = a.action_hash;
+    if (!cp) {
+      step.inclusion = "the checkpoint does not verify: " + cp.error().message();
+    } else if (!a.log_index) {
+      step.inclusion = "pending: not appended to the log yet";
+    } else {
+      auto leaf = ledger::EncodeLeaf(a.log_kind, a.log_data);
+      auto inc = leaf ? ledger::VerifyInclusion(hasher, *a.log_index, cp->size, hasher.HashLeaf(ledger::AsBytes(*leaf)),
+                                                link.inclusion, cp->root)
+                      : Status(std::unexpected(leaf.error()));
+      step.inclusion = inc ? fmt::format("included in the checkpoint of size {}", cp->size) : inc.error().message();
+    }
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
 }  // namespace digitrade::trade::etr

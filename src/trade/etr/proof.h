@@ -69,4 +69,9 @@ struct ProofVerifier {
 // or checkpoint that does not verify, and those of the callbacks.
 Result<ProofReport> VerifyControlProof(const ControlProof& proof, const ProofVerifier& verifier);
 
+// Each link on its own (its signature, its inclusion in the proof's
+// checkpoint), never stopping at a failure: the chain-of-custody view.
+// A checkpoint that does not verify marks every inclusion as failed.
+std::vector<ProofStep> CheckEachStep(const ControlProof& proof, const ProofVerifier& verifier);
+
 }  // namespace digitrade::trade::etr

@@ -215,12 +215,14 @@ struct Registry::Impl {
         return std::unexpected(verified.error().WithContext(what));
       }
     }
-    return Unauthenticated(fmt::format("{}: no key registered for {}{} verifies the signature", what, org,
+    // permission_denied, not unauthenticated: the caller's token is fine, the
+    // document is not signed by the party that must sign it.
+    return PermissionDenied(fmt::format("{}: no key registered for {}{} verifies the signature", what, org,
                                        thumbprint.empty() ? "" : fmt::format(" with thumbprint {}", thumbprint)));
   }
 
   // Validates the document and returns its canonical form and reference.
-  Result<std::pair<std::string, std::string>> CheckDocument(RecordType type, const json::value& doc) {
+  Result<std::pair<std::string, std::string>> CheckDocument(RecordType type, const json::value& doc) const {
     const SchemaSet& set = type == RecordType::kEbl ? issuance_schemas : receipt_schemas;
     const std::string_view schema = type == RecordType::kEbl ? "TransportDocument" : "WarehouseReceipt";
     DT_ASSIGN_OR_RETURN(auto violations, set.Validate(schema, doc));
@@ -405,6 +407,11 @@ Result<PartyKey> Registry::RegisterCertificate(const std::string& org, std::stri
 Result<std::vector<PartyKey>> Registry::ListKeys(const std::string& org) { return impl_->Keys(org); }
 
 // ---- issuance ----
+
+Result<std::string> Registry::ValidateDocument(RecordType type, const json::value& document) const {
+  DT_ASSIGN_OR_RETURN(auto checked, impl_->CheckDocument(type, document));
+  return std::move(checked.first);
+}
 
 Result<IssueDraft> Registry::PrepareIssue(const IssueInput& in) {
   DT_ASSIGN_OR_RETURN(auto issuer, impl_->LoadParty(in.issuer_id));

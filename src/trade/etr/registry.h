@@ -199,6 +199,11 @@ class Registry {
   Result<std::vector<PartyKey>> ListKeys(const std::string& organisation_id);
 
   // ---- issuance ----
+  // Validates a document of `type` (DCSA TransportDocument for ebl, the
+  // warehouse-receipt schema for ewr) and returns its RFC 8785 form. Errors:
+  // invalid_argument listing every violation with its JSON path;
+  // resource_exhausted over max_document_bytes.
+  Result<std::string> ValidateDocument(RecordType type, const boost::json::value& document) const;
   // Validates the document (DCSA TransportDocument or the warehouse-receipt
   // schema) and returns what the issuer signs. Errors: invalid_argument with
   // every schema violation and its JSON path; permission_denied (the issuer
@@ -209,7 +214,7 @@ class Registry {
   // Verifies both signatures with the issuer's keys and the manifest's
   // checksums against the document and issueTo, then creates the record.
   // `caller_org` must be the issuer. Errors: those of PrepareIssue;
-  // unauthenticated (a signature does not verify with any key of the
+  // permission_denied (a signature does not verify with any key of the
   // issuer); invalid_argument (a manifest checksum or a payload member that
   // does not match); already_exists (double issuance); unavailable (log).
   Result<ActionOutcome> Issue(const SignedIssue& issue, const std::string& caller_org);
@@ -219,8 +224,9 @@ class Registry {
   // helpful early answer, and again at Act).
   Result<PreparedAction> PrepareAction(const std::string& record_id, const ActionIntent& intent,
                                        const std::string& comments = {});
-  // Errors: invalid_argument (malformed JWS or payload), unauthenticated
-  // (signature), permission_denied (caller is not the actor, or the rules),
+  // Errors: invalid_argument (malformed JWS or payload), permission_denied
+  // (no key of the actor verifies the signature, the caller is not the
+  // actor, or the rules),
   // conflict (the state the action names is not current: a lost race, a
   // replay or a reordered action; the message carries the current sequence
   // and head), failed_precondition (rules), unavailable (the previous action

@@ -118,7 +118,7 @@ TEST_P(RegistryTest, IssuanceManifestSignedByANonCarrierKey) {
   const std::string by_stranger = EtrEnv::SignWith(stranger, A::kEcdsaP256Sha256, draft->manifest_payload);
   for (const auto& manifest : {by_shipper, by_stranger}) {
     auto r = reg().Issue({in, manifest, env_.Sign("org_carrier", draft->action_payload)}, "org_carrier");
-    EXPECT_TRUE(HasCode(r, ErrorCode::kUnauthenticated, "the issuance manifest: no key registered for org_carrier"));
+    EXPECT_TRUE(HasCode(r, ErrorCode::kPermissionDenied, "the issuance manifest: no key registered for org_carrier"));
   }
   // The shipper is not a carrier at all.
   IssueInput by_trader = in;
@@ -182,7 +182,7 @@ TEST_P(RegistryTest, NonHolderTransfer) {
   EXPECT_TRUE(HasCode(reg().Act(id, jws, "org_shipper"), ErrorCode::kPermissionDenied, "is not the actor"));
   // Signed with a key that is not the actor's.
   const std::string forged = env_.Sign("org_shipper", SerializePayload(p).value());
-  EXPECT_TRUE(HasCode(reg().Act(id, forged, "org_bank"), ErrorCode::kUnauthenticated, "no key registered for org_bank"));
+  EXPECT_TRUE(HasCode(reg().Act(id, forged, "org_bank"), ErrorCode::kPermissionDenied, "no key registered for org_bank"));
   ExpectUnchanged(before);
 }
 
