@@ -3,7 +3,13 @@
 #include <fmt/format.h>
 
 #include <boost/json/parse.hpp>
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
 
 #include "common/json.h"
 #include "crypto/certificate.h"
@@ -248,6 +254,143 @@ struct Registry::Impl {
     return RecordFromRow(rs.rows.front());
   }
 
+  // ---- the action writer: group commit of Act's state changes ----
+  //
+  // Act() verifies on the caller's thread, then hands the check-and-set to
+  // one writer thread, which runs every command waiting at that moment in
+  // one database transaction (one fsync for the batch), sorted by record id
+  // so that servers sharing PostgreSQL lock rows in the same order. Each
+  // command's checks run against the state its predecessors in the batch
+  // left; a command that fails its checks writes nothing (its row lock is a
+  // no-op update). The callers then append to the log concurrently (the
+  // log batches them) and queue the log indexes, which the writer stores at
+  // the start of its next transaction, before any later action on the same
+  // record is checked.
+  struct Command {
+    ActionIntent intent;
+    ActionEntry action;
+    std::promise<Result<Record>> done;
+  };
+  struct IndexUpdate {
+    std::string record_id;
+    std::int64_t sequence;
+    std::uint64_t index;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Command*> queue;
+  std::vector<IndexUpdate> index_updates;
+  // Log indexes queued or in a batch not yet committed, for readers.
+  std::map<std::pair<std::string, std::int64_t>, std::uint64_t> unflushed;
+  bool stopping = false;
+  std::thread writer;
+
+  ~Impl() {
+    {
+      std::lock_guard lock(mu);
+      stopping = true;
+    }
+    cv.notify_all();
+    if (writer.joinable()) writer.join();
+  }
+
+  Result<Record> Submit(Command& cmd) {
+    auto done = cmd.done.get_future();
+    {
+      std::lock_guard lock(mu);
+      if (stopping) return Unavailable("the registry is closing");
+      queue.push_back(&cmd);
+    }
+    cv.notify_one();
+    return done.get();
+  }
+
+  void QueueIndex(IndexUpdate u) {
+    {
+      std::lock_guard lock(mu);
+      unflushed[{u.record_id, u.sequence}] = u.index;
+      index_updates.push_back(std::move(u));
+    }
+    cv.notify_one();
+  }
+
+  // One command inside the batch transaction: the outer error is a storage
+  // failure (the batch is rolled back), the inner one the command's verdict.
+  Result<Result<Record>> ApplyOne(storage::Executor& ex, Command& cmd) {
+    ActionEntry& a = cmd.action;
+    // Lock the row first: PostgreSQL runs READ COMMITTED (docs/storage.md).
+    DT_ASSIGN_OR_RETURN(auto locked, ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1",
+                                                {a.record_id}));
+    if (locked == 0) return Result<Record>(NotFound(fmt::format("no record {}", a.record_id)));
+    DT_ASSIGN_OR_RETURN(auto rec, Load(ex, a.record_id));
+    if (a.sequence != rec.sequence + 1 || a.previous_hash != rec.head) {
+      DT_ASSIGN_OR_RETURN(auto seen, ex.Query("SELECT sequence FROM etr_actions WHERE action_hash = $1", {a.action_hash}));
+      const std::string replay =
+          seen.empty() ? "" : fmt::format(" (a replay: this action was applied at sequence {})", seen.rows[0].Int(0));
+      return Result<Record>(Conflict(fmt::format(
+          "the action names sequence {} after {}, but record {} is at sequence {} with head {}{}", a.sequence,
+          a.previous_hash.empty() ? "null" : a.previous_hash, a.record_id, rec.sequence, rec.head, replay)));
+    }
+    DT_ASSIGN_OR_RETURN(auto prev, ex.Query("SELECT log_index FROM etr_actions WHERE record_id = $1 AND sequence = $2",
+                                            {a.record_id, rec.sequence}));
+    if (prev.empty() || prev.rows[0].IsNull(0)) {
+      return Result<Record>(
+          Unavailable(fmt::format("the previous action of {} is still being appended to the log; retry", a.record_id)));
+    }
+    if (auto ok = CheckRule(rec.state, cmd.intent); !ok) return Result<Record>(std::unexpected(ok.error()));
+    rec.state = Apply(rec.state, cmd.intent);
+    rec.sequence = a.sequence;
+    rec.head = a.action_hash;
+    rec.updated_at = a.created_at;
+    DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(rec.state.type), nullptr));
+    DT_TRY(InsertAction(ex, a));
+    DT_TRY(ex.Execute(kUpdateState, StateParams(rec)));
+    return Result<Record>(std::move(rec));
+  }
+
+  void RunWriter() {
+    constexpr std::size_t kMaxBatch = 1024;
+    while (true) {
+      std::vector<Command*> batch;
+      std::vector<IndexUpdate> updates;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return stopping || !queue.empty() || !index_updates.empty(); });
+        if (stopping && queue.empty() && index_updates.empty()) return;
+        const std::size_t n = std::min(queue.size(), kMaxBatch);
+        batch.assign(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+        queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+        updates.swap(index_updates);
+      }
+      std::stable_sort(batch.begin(), batch.end(),
+                       [](const Command* x, const Command* y) { return x->action.record_id < y->action.record_id; });
+      std::vector<std::optional<Result<Record>>> results(batch.size());
+      const Status tx = db.Transact([&](storage::Executor& ex) -> Status {
+        for (const auto& u : updates) {
+          DT_TRY(ex.Execute("UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
+                            {u.record_id, u.sequence, static_cast<std::int64_t>(u.index)}));
+        }
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          DT_ASSIGN_OR_RETURN(auto verdict, ApplyOne(ex, *batch[i]));
+          results[i].emplace(std::move(verdict));
+        }
+        return {};
+      });
+      {
+        std::lock_guard lock(mu);
+        if (tx) {
+          for (const auto& u : updates) unflushed.erase({u.record_id, u.sequence});
+        } else {
+          // Nothing was written: the index updates wait for the next batch.
+          index_updates.insert(index_updates.end(), updates.begin(), updates.end());
+        }
+      }
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        batch[i]->done.set_value(tx ? std::move(*results[i]) : Result<Record>(std::unexpected(tx.error())));
+      }
+    }
+  }
+
   // Appends a committed action to the log and stores its index.
   Result<std::uint64_t> LogAction(const ActionEntry& a) {
     auto appended = log.Append(a.log_kind, a.log_data);
@@ -339,6 +482,7 @@ Result<std::unique_ptr<Registry>> Registry::Create(storage::Database& db, const 
   DT_ASSIGN_OR_RETURN(auto receipt, SchemaSet::Create(std::move(*receipt_json)));
   auto impl = std::unique_ptr<Impl>(new Impl{db, clock, log, std::move(options), std::move(iss), std::move(pint),
                                              std::move(receipt)});
+  impl->writer = std::thread([raw = impl.get()] { raw->RunWriter(); });
   auto registry = std::unique_ptr<Registry>(new Registry(std::move(impl)));
   DT_TRY(registry->RepairLog());
   return registry;
@@ -624,40 +768,17 @@ Result<ActionOutcome> Registry::Act(const std::string& record_id, std::string_vi
   a.previous_hash = p.previous_hash;
   a.log_kind = "etr.action";
   a.created_at = impl_->Now();
-  Record after;
-  const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
-    // Lock the row first: PostgreSQL runs READ COMMITTED (docs/storage.md).
-    DT_ASSIGN_OR_RETURN(auto locked, ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {record_id}));
-    if (locked == 0) return NotFound(fmt::format("no record {}", record_id));
-    DT_ASSIGN_OR_RETURN(auto rec, impl_->Load(ex, record_id));
-    if (p.sequence != rec.sequence + 1 || p.previous_hash != rec.head) {
-      DT_ASSIGN_OR_RETURN(auto seen, ex.Query("SELECT sequence FROM etr_actions WHERE action_hash = $1", {a.action_hash}));
-      const std::string replay =
-          seen.empty() ? "" : fmt::format(" (a replay: this action was applied at sequence {})", seen.rows[0].Int(0));
-      return Conflict(fmt::format("the action names sequence {} after {}, but record {} is at sequence {} with head "
-                                  "{}{}",
-                                  p.sequence, p.previous_hash.empty() ? "null" : p.previous_hash, record_id,
-                                  rec.sequence, rec.head, replay));
-    }
-    DT_ASSIGN_OR_RETURN(auto prev, ex.Query("SELECT log_index FROM etr_actions WHERE record_id = $1 AND sequence = $2",
-                                            {record_id, rec.sequence}));
-    if (prev.empty() || prev.rows[0].IsNull(0)) {
-      return Unavailable(fmt::format("the previous action of {} is still being appended to the log; retry", record_id));
-    }
-    DT_TRY(CheckRule(rec.state, intent));
-    rec.state = Apply(rec.state, intent);
-    rec.sequence = a.sequence;
-    rec.head = a.action_hash;
-    rec.updated_at = a.created_at;
-    DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(rec.state.type), nullptr));
-    DT_TRY(InsertAction(ex, a));
-    DT_TRY(ex.Execute(kUpdateState, StateParams(rec)));
-    after = std::move(rec);
-    return {};
-  });
-  DT_TRY(tx);
-  DT_ASSIGN_OR_RETURN(auto index, impl_->LogAction(a));
-  a.log_index = index;
+  Impl::Command cmd{intent, std::move(a), {}};
+  DT_ASSIGN_OR_RETURN(Record after, impl_->Submit(cmd));
+  a = std::move(cmd.action);
+  auto appended = impl_->log.Append(a.log_kind, a.log_data);
+  if (!appended) {
+    // Applied but not logged yet: RepairLog appends it (at the latest when
+    // the registry opens again); the next action on the record waits.
+    return std::unexpected(appended.error().WithContext("the action is applied; appending it to the evidence log"));
+  }
+  a.log_index = appended->index;
+  impl_->QueueIndex({a.record_id, a.sequence, appended->index});
   return ActionOutcome{std::move(after), std::move(a)};
 }
 
@@ -688,8 +809,13 @@ Result<std::vector<ActionEntry>> Registry::History(const std::string& id) {
     DT_TRY(GetRecord(id));
   }
   std::vector<ActionEntry> out;
+  std::lock_guard lock(impl_->mu);
   for (const auto& r : rs.rows) {
     DT_ASSIGN_OR_RETURN(auto a, ActionFromRow(r));
+    if (!a.log_index) {
+      const auto it = impl_->unflushed.find({a.record_id, a.sequence});
+      if (it != impl_->unflushed.end()) a.log_index = it->second;
+    }
     out.push_back(std::move(a));
   }
   return out;
