@@ -30,6 +30,11 @@ constexpr std::string_view kRecordColumns =
     "blank_endorsed, endorsable, pending_code, pending_reason, surrender_from, document, "
     "document_checksum, issuance_manifest, sequence, head, amendment_of, amended_by, imported, "
     "created_at, updated_at";
+// The state without the document and manifest, for the hot path.
+constexpr std::string_view kStateColumns =
+    "id, type, issuer_id, reference, version, status, holder_id, endorsee_id, pledgee_id, to_order, "
+    "blank_endorsed, endorsable, pending_code, pending_reason, surrender_from, document_checksum, "
+    "sequence, head, amendment_of, amended_by, imported, created_at, updated_at";
 constexpr std::string_view kActionColumns =
     "record_id, sequence, action_code, actor_id, recipient_id, jws, action_hash, previous_hash, "
     "log_kind, log_data, log_index, created_at";
@@ -206,14 +211,34 @@ struct Registry::Impl {
     return out;
   }
 
+  // Registered keys never change (there is no removal), so parsed public
+  // keys are kept per (organisation, thumbprint) once seen.
+  std::mutex key_mu;
+  std::map<std::pair<std::string, std::string>, crypto::PublicKey> key_cache;
+
+  Result<std::vector<crypto::PublicKey>> PublicKeys(const std::string& org, const std::string& thumbprint) {
+    if (!thumbprint.empty()) {
+      std::lock_guard lock(key_mu);
+      if (auto it = key_cache.find({org, thumbprint}); it != key_cache.end()) return std::vector{it->second};
+    }
+    DT_ASSIGN_OR_RETURN(auto keys, Keys(org));
+    std::vector<crypto::PublicKey> out;
+    for (const auto& k : keys) {
+      if (!thumbprint.empty() && k.thumbprint != thumbprint) continue;
+      DT_ASSIGN_OR_RETURN(auto pub, crypto::PublicKey::FromJwk(k.public_jwk));
+      std::lock_guard lock(key_mu);
+      key_cache.emplace(std::make_pair(org, k.thumbprint), pub);
+      out.push_back(std::move(pub));
+    }
+    return out;
+  }
+
   // Verifies `jws` with the key of `org` it names (kid / x5c), or with each
   // of the party's keys when it names none.
   Result<crypto::JwsVerified> VerifyByParty(const crypto::ParsedJws& jws, const std::string& thumbprint,
                                             const std::string& org, std::string_view what) {
-    DT_ASSIGN_OR_RETURN(auto keys, Keys(org));
-    for (const auto& k : keys) {
-      if (!thumbprint.empty() && k.thumbprint != thumbprint) continue;
-      DT_ASSIGN_OR_RETURN(auto pub, crypto::PublicKey::FromJwk(k.public_jwk));
+    DT_ASSIGN_OR_RETURN(auto keys, PublicKeys(org, thumbprint));
+    for (const auto& pub : keys) {
       auto verified = crypto::VerifyJws(jws, pub);
       if (verified) return verified;
       if (verified.error().code() != ErrorCode::kUnauthenticated &&
@@ -247,8 +272,9 @@ struct Registry::Impl {
     return std::make_pair(std::move(canonical), std::string(ref.get_string()));
   }
 
-  Result<Record> Load(storage::Executor& ex, const std::string& id) {
-    DT_ASSIGN_OR_RETURN(auto rs, ex.Query(fmt::format("SELECT {} FROM etr_records WHERE id = $1", kRecordColumns),
+  Result<Record> Load(storage::Executor& ex, const std::string& id, bool with_document = true) {
+    DT_ASSIGN_OR_RETURN(auto rs, ex.Query(fmt::format("SELECT {} FROM etr_records WHERE id = $1",
+                                                      with_document ? kRecordColumns : kStateColumns),
                                           {id}));
     if (rs.empty()) return NotFound(fmt::format("no record {}", id));
     return RecordFromRow(rs.rows.front());
@@ -322,7 +348,7 @@ struct Registry::Impl {
     DT_ASSIGN_OR_RETURN(auto locked, ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1",
                                                 {a.record_id}));
     if (locked == 0) return Result<Record>(NotFound(fmt::format("no record {}", a.record_id)));
-    DT_ASSIGN_OR_RETURN(auto rec, Load(ex, a.record_id));
+    DT_ASSIGN_OR_RETURN(auto rec, Load(ex, a.record_id, /*with_document=*/false));
     if (a.sequence != rec.sequence + 1 || a.previous_hash != rec.head) {
       DT_ASSIGN_OR_RETURN(auto seen, ex.Query("SELECT sequence FROM etr_actions WHERE action_hash = $1", {a.action_hash}));
       const std::string replay =
