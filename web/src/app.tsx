@@ -12,6 +12,7 @@ import { StatusPage } from './pages/Status';
 import { Organisations } from './pages/Organisations';
 import { EvidenceLog } from './pages/EvidenceLog';
 import { Signatures } from './pages/Signatures';
+import { EtrPage } from './etr/EtrPage';
 import { NotFound } from './pages/NotFound';
 
 type Session =
@@ -25,6 +26,7 @@ const PAGE_TITLES: Record<Route, MessageKey> = {
   organisations: 'nav.organisations',
   log: 'nav.log',
   signatures: 'nav.signatures',
+  etr: 'nav.etr',
   trade: 'nav.trade',
   data: 'nav.data',
   consumer: 'nav.consumer',
@@ -32,7 +34,7 @@ const PAGE_TITLES: Record<Route, MessageKey> = {
   cooperation: 'nav.cooperation',
 };
 
-function Page({ route }: { route: Route | '' | null }) {
+function Page({ route, me }: { route: Route | '' | null; me: Me }) {
   switch (route) {
     case 'status':
     case '':
@@ -43,6 +45,8 @@ function Page({ route }: { route: Route | '' | null }) {
       return <EvidenceLog />;
     case 'signatures':
       return <Signatures />;
+    case 'etr':
+      return <EtrPage me={me} />;
     case null:
       return <NotFound />;
     default: {
@@ -139,7 +143,7 @@ export function App() {
       );
       break;
     case 'signed-in':
-      content = <Page key={route ?? '404'} route={route} />;
+      content = <Page key={route ?? '404'} route={route} me={session.me} />;
       break;
   }
 

@@ -8,6 +8,7 @@ export const ROUTES = [
   'organisations',
   'log',
   'signatures',
+  'etr',
   'trade',
   'data',
   'consumer',

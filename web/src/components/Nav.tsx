@@ -12,6 +12,7 @@ const PLATFORM: ReadonlyArray<{ route: Route; label: MessageKey; icon: string }>
   { route: 'organisations', label: 'nav.organisations', icon: 'M4 21V5l8-2v18M12 8h8v13M7 8h2M7 12h2M7 16h2M15 12h2M15 16h2' },
   { route: 'log', label: 'nav.log', icon: 'M6 3h9l4 4v14H6zM14 3v5h5M9 13l2 2 4-4' },
   { route: 'signatures', label: 'nav.signatures', icon: 'M12 3l7 3v5c0 5-3 8-7 10-4-2-7-5-7-10V6zM9 12l2 2 4-4' },
+  { route: 'etr', label: 'nav.etr', icon: 'M5 3h10l4 4v14H5zM9 9h6M9 13h6M9 17h3' },
 ];
 
 function NavIcon({ d }: { d: string }) {
