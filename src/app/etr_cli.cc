@@ -9,6 +9,7 @@
 #include "app/exit_codes.h"
 #include "app/files.h"
 #include "app/platform.h"
+#include "http/api/etr_api.h"
 #include "common/json.h"
 #include "crypto/jcs.h"
 #include "crypto/jws.h"
@@ -56,24 +57,9 @@ Result<std::string> SignWithFile(const std::string& key_file, std::string_view p
   return crypto::SignJwsCompact({reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, signer);
 }
 
-bj::object RecordOut(const etr::Record& r) {
-  const auto& s = r.state;
-  return {{"id", r.id},
-          {"type", etr::RecordTypeName(s.type)},
-          {"reference", r.reference},
-          {"version", r.version},
-          {"status", etr::RecordStatusName(s.status)},
-          {"issuer", s.issuer_id},
-          {"holder", s.holder_id},
-          {"endorsee", s.endorsee_id},
-          {"pledgee", s.pledgee_id},
-          {"sequence", r.sequence},
-          {"head", r.head}};
-}
-
 void PrintRecord(const etr::Record& r, bool json, const etr::ActionEntry* action) {
   if (json) {
-    bj::object o = RecordOut(r);
+    bj::object o = http::api::EtrRecordJson(r, false);
     if (action != nullptr) {
       o["action"] = bj::object{{"sequence", action->sequence},
                                {"action_code", etr::ActionCodeName(action->code)},
@@ -148,7 +134,7 @@ int Show(const std::string& db, const EtrArgs& a, bool json) {
   auto history = (*p)->etr->History(a.record);
   if (!history) return ReportError(history.error());
   if (json) {
-    bj::object o = RecordOut(*rec);
+    bj::object o = http::api::EtrRecordJson(*rec, false);
     bj::array steps;
     for (const auto& h : *history) {
       steps.push_back(bj::object{{"sequence", h.sequence},
@@ -180,7 +166,7 @@ int List(const std::string& db, const EtrArgs& a, bool json) {
   bj::array items;
   for (const auto& r : *records) {
     if (json) {
-      items.push_back(RecordOut(r));
+      items.push_back(http::api::EtrRecordJson(r, false));
     } else {
       PrintRecord(r, false, nullptr);
     }

@@ -42,7 +42,9 @@ Result<std::string> CallerOrg(const Request& req) {
 
 bj::value OrNull(const std::string& s) { return s.empty() ? bj::value(nullptr) : bj::value(s); }
 
-bj::object RecordJson(const etr::Record& r, bool with_document) {
+}  // namespace
+
+bj::object EtrRecordJson(const etr::Record& r, bool with_document) {
   const auto& s = r.state;
   bj::object o{{"id", r.id},
                {"type", etr::RecordTypeName(s.type)},
@@ -75,6 +77,8 @@ bj::object RecordJson(const etr::Record& r, bool with_document) {
   }
   return o;
 }
+
+namespace {
 
 bj::object ActionJson(const etr::ActionEntry& a) {
   bj::object o{{"record_id", a.record_id},
@@ -307,7 +311,7 @@ Result<Response> Issue(const Ctx& c, Request& req) {
     DT_ASSIGN_OR_RETURN(action, ServerSign(c, org, key_id, draft.action_payload));
   }
   DT_ASSIGN_OR_RETURN(auto out, reg->Issue({in, manifest, action}, org));
-  bj::object o = RecordJson(out.record, false);
+  bj::object o = EtrRecordJson(out.record, false);
   o["action"] = ActionJson(out.action);
   return Created(o, "/v1/etr/records/" + out.record.id);
 }
@@ -326,7 +330,7 @@ Result<Response> ListRecords(const Ctx& c, Request& req) {
       next = records[i - 1].id;
       break;
     }
-    items.push_back(RecordJson(records[i], false));
+    items.push_back(EtrRecordJson(records[i], false));
   }
   return Response::Json(200, ListEnvelope(std::move(items), next));
 }
@@ -342,7 +346,7 @@ Result<std::pair<etr::Record, std::vector<etr::ActionEntry>>> Visible(const Ctx&
 
 Result<Response> GetRecord(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto seen, Visible(c, req));
-  return Response::Json(200, RecordJson(seen.first, true));
+  return Response::Json(200, EtrRecordJson(seen.first, true));
 }
 
 // The action the caller's organisation wants to take.
@@ -393,7 +397,7 @@ Result<Response> Act(const Ctx& c, Request& req) {
   }
   auto out = reg->Act(id, jws, org);
   if (!out) return ConflictOrError(c, out.error(), id, req);
-  bj::object o = RecordJson(out->record, false);
+  bj::object o = EtrRecordJson(out->record, false);
   o["action"] = ActionJson(out->action);
   return Response::Json(200, o);
 }
@@ -439,7 +443,7 @@ Result<Response> History(const Ctx& c, Request& req) {
     items.push_back(std::move(o));
   }
   bj::object out = ListEnvelope(std::move(items), "");
-  out["record"] = RecordJson(seen.first, false);
+  out["record"] = EtrRecordJson(seen.first, false);
   return Response::Json(200, out);
 }
 
@@ -458,7 +462,7 @@ Result<Response> Proof(const Ctx& c, Request& req) {
   const ledger::NoteVerifier key = c.log->verifier();
   auto verdict = etr::VerifyControlProof(proof, LocalVerifier(c, key));
   return Response::Json(
-      200, bj::object{{"record", RecordJson(proof.record, false)},
+      200, bj::object{{"record", EtrRecordJson(proof.record, false)},
                       {"head", proof.record.head},
                       {"checkpoint", proof.checkpoint},
                       {"checkpoint_size", proof.checkpoint_size},

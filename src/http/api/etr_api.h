@@ -9,6 +9,8 @@
 // behalf with the organisation's key in signing::KeyVault.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include "http/router.h"
 #include "identity/directory.h"
 #include "ledger/log.h"
@@ -16,6 +18,9 @@
 #include "trade/etr/registry.h"
 
 namespace digitrade::http::api {
+
+// The JSON form of a record as the API serves it (the CLI prints the same).
+boost::json::object EtrRecordJson(const trade::etr::Record& record, bool with_document);
 
 // `registry` may be null (no evidence log open): the routes then answer
 // unavailable. `vault` may be null (server-side signing not configured).
