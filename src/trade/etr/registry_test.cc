@@ -445,6 +445,44 @@ TEST_P(RegistryTest, ConcurrentConflictingTransfersExactlyOneWins) {
   }
 }
 
+// The PINT contract: a chain received from another platform becomes a
+// record whose history is the chain as received, and local actions continue
+// it; the same record cannot be imported twice.
+TEST_P(RegistryTest, ImportedChainIsContinuedLocally) {
+  ImportedRecord in;
+  in.type = RecordType::kEbl;
+  in.document = testing::TransportDocument("FRGN0001", false);
+  in.issuer_id = "org_carrier";
+  in.issuance_manifest = "eyJhbGciOiJFUzI1NiJ9.e30.c2ln";
+  in.chain = {{"entry-0-signed-content", ActionCode::kIssue, "FOREIGN:carrier", "FOREIGN:shipper"},
+              {"entry-1-signed-content", ActionCode::kTransfer, "FOREIGN:shipper", "org_shipper"}};
+  in.state.holder_id = "org_shipper";
+  auto rec = reg().ImportRecord(in);
+  ASSERT_TRUE(rec) << rec.error().ToString();
+  EXPECT_TRUE(rec->imported);
+  EXPECT_EQ(rec->sequence, 1);
+  EXPECT_EQ(rec->head, ActionHash("entry-1-signed-content"));
+  auto history = reg().History(rec->id);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].jws, "entry-0-signed-content");
+  EXPECT_EQ((*history)[1].previous_hash, ActionHash("entry-0-signed-content"));
+  EXPECT_EQ((*history)[1].log_kind, "etr.import");
+  EXPECT_TRUE((*history)[1].log_index.has_value());
+  // The local holder acts on it; the chain continues from the last entry.
+  auto t = env_.Do(rec->id, ActionCode::kTransfer, "org_shipper", "org_bank");
+  ASSERT_TRUE(t) << t.error().ToString();
+  EXPECT_EQ(t->action.previous_hash, ActionHash("entry-1-signed-content"));
+  EXPECT_TRUE(HasCode(reg().ImportRecord(in), ErrorCode::kAlreadyExists));
+  ImportedRecord unknown_holder = in;
+  unknown_holder.document = testing::TransportDocument("FRGN0002", false);
+  unknown_holder.state.holder_id = "org_nobody";
+  EXPECT_TRUE(HasCode(reg().ImportRecord(unknown_holder), ErrorCode::kNotFound));
+  // The proof of control reports the imported steps as PINT-verified.
+  auto proof = reg().ProveControl(rec->id);
+  ASSERT_TRUE(proof) << proof.error().ToString();
+  EXPECT_EQ(proof->chain.size(), 3u);
+}
+
 class ProofTest : public RegistryTest {
  protected:
   ProofVerifier Verifier() {
