@@ -36,6 +36,20 @@ std::string MemberPath(std::string_view parent, std::string_view name) {
   return fmt::format("{}['{}']", parent, escaped);
 }
 
+// Where a value sits, as a chain of stack frames: the text ("$.a.b[2]") is
+// only built when a violation is reported.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view member;
+  std::size_t index = 0;
+  bool is_index = false;
+
+  std::string ToString() const {
+    if (parent == nullptr) return "$";
+    return is_index ? fmt::format("{}[{}]", parent->ToString(), index) : MemberPath(parent->ToString(), member);
+  }
+};
+
 std::size_t CodePoints(std::string_view s) {
   return static_cast<std::size_t>(
       std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
@@ -233,22 +247,25 @@ class Checker {
           std::vector<SchemaViolation>& out, std::size_t max)
       : set_(set), schemas_(schemas), patterns_(patterns), out_(out), max_(max) {}
 
-  void Check(const json::value& schema, const json::value& v, const std::string& path, int depth);
+  void Check(const json::value& schema, const json::value& v, const Path& path, int depth);
 
  private:
-  void Add(const std::string& path, std::string_view keyword, std::string message) {
-    if (out_.size() < max_) out_.push_back({path, std::string(keyword), std::move(message)});
+  void Add(const Path& path, std::string_view keyword, std::string message) {
+    if (out_.size() < max_) out_.push_back({path.ToString(), std::string(keyword), std::move(message)});
+  }
+  void Add(std::string path, std::string_view keyword, std::string message) {
+    if (out_.size() < max_) out_.push_back({std::move(path), std::string(keyword), std::move(message)});
   }
   const json::value* Resolve(std::string_view ref) const;
-  void CheckType(const json::object& s, const json::value& v, const std::string& path, bool& stop);
-  void CheckObject(const json::object& s, const json::object& v, const std::string& path, int depth);
-  void CheckArray(const json::object& s, const json::array& v, const std::string& path, int depth);
-  void CheckString(const json::object& s, std::string_view v, const std::string& path);
-  void CheckNumber(const json::object& s, const json::value& v, const std::string& path);
-  void CheckCombinators(const json::object& s, const json::value& v, const std::string& path,
+  void CheckType(const json::object& s, const json::value& v, const Path& path, bool& stop);
+  void CheckObject(const json::object& s, const json::object& v, const Path& path, int depth);
+  void CheckArray(const json::object& s, const json::array& v, const Path& path, int depth);
+  void CheckString(const json::object& s, std::string_view v, const Path& path);
+  void CheckNumber(const json::object& s, const json::value& v, const Path& path);
+  void CheckCombinators(const json::object& s, const json::value& v, const Path& path,
                         int depth);
   std::vector<SchemaViolation> Branch(const json::value& schema, const json::value& v,
-                                      const std::string& path, int depth) const;
+                                      const Path& path, int depth) const;
 
   const SchemaSet& set_;
   const json::object& schemas_;
@@ -259,7 +276,7 @@ class Checker {
 
 const json::value* Checker::Resolve(std::string_view ref) const { return ResolveRef(schemas_, ref); }
 
-void Checker::Check(const json::value& schema, const json::value& v, const std::string& path,
+void Checker::Check(const json::value& schema, const json::value& v, const Path& path,
                     int depth) {
   if (depth > kMaxSchemaDepth) {
     Add(path, "$ref", "schema nesting too deep (a reference cycle?)");
@@ -292,7 +309,7 @@ void Checker::Check(const json::value& schema, const json::value& v, const std::
   CheckCombinators(s, v, path, depth);
 }
 
-void Checker::CheckType(const json::object& s, const json::value& v, const std::string& path,
+void Checker::CheckType(const json::object& s, const json::value& v, const Path& path,
                         bool& stop) {
   const bool nullable = s.contains("nullable") && s.at("nullable") == json::value(true);
   if (v.is_null() && nullable) {
@@ -307,12 +324,12 @@ void Checker::CheckType(const json::object& s, const json::value& v, const std::
   stop = true;  // the other keywords would only repeat the mismatch
 }
 
-void Checker::CheckObject(const json::object& s, const json::object& v, const std::string& path,
+void Checker::CheckObject(const json::object& s, const json::object& v, const Path& path,
                           int depth) {
   if (const auto* req = s.if_contains("required"); req != nullptr && req->is_array()) {
     for (const auto& name : req->get_array()) {
       if (name.is_string() && !v.contains(name.get_string())) {
-        Add(MemberPath(path, name.get_string()), "required", "missing required member");
+        Add(Path{&path, name.get_string()}, "required", "missing required member");
       }
     }
   }
@@ -322,7 +339,7 @@ void Checker::CheckObject(const json::object& s, const json::object& v, const st
   }
   const json::value* extra = s.if_contains("additionalProperties");
   for (const auto& [name, member] : v) {
-    const std::string member_path = MemberPath(path, name);
+    const Path member_path{&path, name};
     if (props != nullptr) {
       if (const auto* sub = props->if_contains(name)) {
         Check(*sub, member, member_path, depth + 1);
@@ -346,7 +363,7 @@ void Checker::CheckObject(const json::object& s, const json::object& v, const st
   }
 }
 
-void Checker::CheckArray(const json::object& s, const json::array& v, const std::string& path,
+void Checker::CheckArray(const json::object& s, const json::array& v, const Path& path,
                          int depth) {
   const double size = static_cast<double>(v.size());
   if (const auto* n = s.if_contains("minItems"); n != nullptr && IsNumber(*n) && size < AsDouble(*n)) {
@@ -358,18 +375,18 @@ void Checker::CheckArray(const json::object& s, const json::array& v, const std:
   if (const auto* u = s.if_contains("uniqueItems"); u != nullptr && *u == json::value(true)) {
     for (std::size_t i = 0; i < v.size(); ++i) {
       for (std::size_t j = i + 1; j < v.size(); ++j) {
-        if (v[i] == v[j]) Add(fmt::format("{}[{}]", path, j), "uniqueItems", fmt::format("repeats item {}", i));
+        if (v[i] == v[j]) Add(Path{&path, {}, j, true}, "uniqueItems", fmt::format("repeats item {}", i));
       }
     }
   }
   if (const auto* items = s.if_contains("items")) {
     for (std::size_t i = 0; i < v.size(); ++i) {
-      Check(*items, v[i], fmt::format("{}[{}]", path, i), depth + 1);
+      Check(*items, v[i], Path{&path, {}, i, true}, depth + 1);
     }
   }
 }
 
-void Checker::CheckString(const json::object& s, std::string_view v, const std::string& path) {
+void Checker::CheckString(const json::object& s, std::string_view v, const Path& path) {
   const double length = static_cast<double>(CodePoints(v));
   if (const auto* n = s.if_contains("minLength"); n != nullptr && IsNumber(*n) && length < AsDouble(*n)) {
     Add(path, "minLength", fmt::format("{} characters, at least {} required", length, Short(*n)));
@@ -394,7 +411,7 @@ void Checker::CheckString(const json::object& s, std::string_view v, const std::
   if (!ok) Add(path, "format", fmt::format("{} is not a valid {}", Short(json::value(v)), format));
 }
 
-void Checker::CheckNumber(const json::object& s, const json::value& v, const std::string& path) {
+void Checker::CheckNumber(const json::object& s, const json::value& v, const Path& path) {
   const double x = AsDouble(v);
   auto bound = [&](std::string_view key, std::string_view exclusive_key, bool lower) {
     const auto* b = s.if_contains(key);
@@ -435,14 +452,14 @@ void Checker::CheckNumber(const json::object& s, const json::value& v, const std
 }
 
 std::vector<SchemaViolation> Checker::Branch(const json::value& schema, const json::value& v,
-                                             const std::string& path, int depth) const {
+                                             const Path& path, int depth) const {
   std::vector<SchemaViolation> found;
   Checker sub(set_, schemas_, patterns_, found, max_);
   sub.Check(schema, v, path, depth + 1);
   return found;
 }
 
-void Checker::CheckCombinators(const json::object& s, const json::value& v, const std::string& path,
+void Checker::CheckCombinators(const json::object& s, const json::value& v, const Path& path,
                                int depth) {
   if (const auto* all = s.if_contains("allOf"); all != nullptr && all->is_array()) {
     for (const auto& sub : all->get_array()) Check(sub, v, path, depth + 1);
@@ -513,7 +530,7 @@ Result<std::vector<SchemaViolation>> SchemaSet::Validate(std::string_view name, 
   if (schema == nullptr) return NotFound(fmt::format("no schema named \"{}\"", name));
   std::vector<SchemaViolation> out;
   Checker checker(*this, impl_->schemas, impl_->patterns, out, max_violations + 1);
-  checker.Check(*schema, doc, "$", 0);
+  checker.Check(*schema, doc, Path{}, 0);
   if (out.size() > max_violations) {
     out.resize(max_violations);
     out.push_back({"$", "limit", fmt::format("more than {} violations; the rest are not listed", max_violations)});
