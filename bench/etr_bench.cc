@@ -10,6 +10,12 @@
 //             --document FILE [--clients 64] [--seconds 10]
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,13 +24,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "crypto/jcs.h"
 #include "crypto/jws.h"
@@ -66,8 +65,10 @@ Party ParseParty(const std::string& spec, const std::string& name) {
 }
 
 std::string Sign(const Party& p, std::string_view payload) {
-  digitrade::crypto::JwsSigner signer{&p.key, digitrade::crypto::DefaultAlgorithm(p.key.type()),
-                                      {{"kid", p.key.public_key().Thumbprint()}}, {}};
+  digitrade::crypto::JwsSigner signer{&p.key,
+                                      digitrade::crypto::DefaultAlgorithm(p.key.type()),
+                                      {{"kid", p.key.public_key().Thumbprint()}},
+                                      {}};
   return digitrade::crypto::SignJwsCompact(
              {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, signer)
       .value();
@@ -81,7 +82,8 @@ class Connection {
     socket_.set_option(asio::ip::tcp::no_delay(true));
   }
   // Returns the status and body.
-  std::pair<int, std::string> Post(const std::string& target, const std::string& token, std::string body) {
+  std::pair<int, std::string> Post(const std::string& target, const std::string& token,
+                                   std::string body) {
     http::request<http::string_body> req{http::verb::post, target, 11};
     req.set(http::field::host, "127.0.0.1");
     req.set(http::field::authorization, "Bearer " + token);
@@ -109,16 +111,18 @@ struct Bill {
 };
 
 Bill Issue(Connection& conn, const Party& carrier, const Party& first, bj::value doc, int n) {
-  doc.as_object()["transportDocumentReference"] = "BENCH" + std::to_string(std::time(nullptr) % 100000) + "-" +
-                                                  std::to_string(n);
+  doc.as_object()["transportDocumentReference"] =
+      "BENCH" + std::to_string(std::time(nullptr) % 100000) + "-" + std::to_string(n);
   bj::object body{{"type", "ebl"}, {"document", doc}, {"issue_to", first.org}};
-  auto [status, prepared] = conn.Post("/v1/etr/issuance/prepare", carrier.token, bj::serialize(body));
+  auto [status, prepared] =
+      conn.Post("/v1/etr/issuance/prepare", carrier.token, bj::serialize(body));
   if (status != 200) {
     std::fprintf(stderr, "prepare issue: %d %s\n", status, prepared.c_str());
     std::exit(3);
   }
   const auto draft = bj::parse(prepared).as_object();
-  body["issuance_manifest_signed_content"] = Sign(carrier, draft.at("manifest_payload").as_string());
+  body["issuance_manifest_signed_content"] =
+      Sign(carrier, draft.at("manifest_payload").as_string());
   body["issue_action_signed_content"] = Sign(carrier, draft.at("action_payload").as_string());
   auto [s2, issued] = conn.Post("/v1/etr/records", carrier.token, bj::serialize(body));
   if (s2 != 201) {
@@ -162,11 +166,13 @@ int main(int argc, char** argv) {
     if (k == "--seconds") seconds = std::atof(v.c_str());
   }
   if (port == 0 || carrier_spec.empty() || a_spec.empty() || b_spec.empty() || doc_file.empty()) {
-    std::fprintf(stderr, "usage: bench_etr --port P --carrier ORG:TOKEN:KEY --a ... --b ... --document F\n");
+    std::fprintf(
+        stderr, "usage: bench_etr --port P --carrier ORG:TOKEN:KEY --a ... --b ... --document F\n");
     return 2;
   }
   const Party carrier = ParseParty(carrier_spec, "Bench Carrier");
-  const Party parties[2] = {ParseParty(a_spec, "Bench Holder A"), ParseParty(b_spec, "Bench Holder B")};
+  const Party parties[2] = {ParseParty(a_spec, "Bench Holder A"),
+                            ParseParty(b_spec, "Bench Holder B")};
   const bj::value doc = bj::parse(ReadFile(doc_file));
 
   std::vector<Bill> bills;
@@ -189,7 +195,8 @@ int main(int argc, char** argv) {
         const Party& to = parties[1 - bill.holder];
         const auto t0 = Clock::now();
         const std::string jws = Sign(from, TransferPayload(bill, from, to));
-        auto [status, body] = conn.Post(target, from.token, bj::serialize(bj::object{{"signed_action", jws}}));
+        auto [status, body] =
+            conn.Post(target, from.token, bj::serialize(bj::object{{"signed_action", jws}}));
         const auto t1 = Clock::now();
         if (status != 200) {
           if (failures++ < 5) std::fprintf(stderr, "transfer: %d %s\n", status, body.c_str());
@@ -209,13 +216,18 @@ int main(int argc, char** argv) {
   std::vector<double> all;
   for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
-  auto pct = [&](double q) { return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<std::size_t>(q * all.size()))]; };
-  std::printf("%d clients, %.1f s: %zu transfers, %.0f transfers/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms, "
-              "%ld failed\n",
-              clients, elapsed, all.size(), all.size() / elapsed, pct(0.50), pct(0.99), all.empty() ? 0 : all.back(),
-              failures.load());
-  std::printf("{\"bench\":\"etr_transfer\",\"clients\":%d,\"transfers_per_second\":%.0f,\"p50_ms\":%.2f,"
-              "\"p99_ms\":%.2f,\"failed\":%ld}\n",
-              clients, all.size() / elapsed, pct(0.50), pct(0.99), failures.load());
+  auto pct = [&](double q) {
+    return all.empty() ? 0.0
+                       : all[std::min(all.size() - 1, static_cast<std::size_t>(q * all.size()))];
+  };
+  std::printf(
+      "%d clients, %.1f s: %zu transfers, %.0f transfers/s, p50 %.2f ms, p99 %.2f ms, max %.2f ms, "
+      "%ld failed\n",
+      clients, elapsed, all.size(), all.size() / elapsed, pct(0.50), pct(0.99),
+      all.empty() ? 0 : all.back(), failures.load());
+  std::printf(
+      "{\"bench\":\"etr_transfer\",\"clients\":%d,\"transfers_per_second\":%.0f,\"p50_ms\":%.2f,"
+      "\"p99_ms\":%.2f,\"failed\":%ld}\n",
+      clients, all.size() / elapsed, pct(0.50), pct(0.99), failures.load());
   return 0;
 }

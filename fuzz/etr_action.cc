@@ -25,7 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto again = ParseSignedAction(jws, pint, "DGTR");
   if (!again || again->payload.record_id != action->payload.record_id ||
       again->payload.sequence != action->payload.sequence ||
-      again->payload.previous_hash != action->payload.previous_hash || again->payload.code != action->payload.code ||
+      again->payload.previous_hash != action->payload.previous_hash ||
+      again->payload.code != action->payload.code ||
       again->payload.actor_id != action->payload.actor_id) {
     __builtin_trap();
   }

@@ -18,8 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const SchemaSet pint = SchemaSet::Dcsa(kDcsaPint).value();
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   if (auto doc = digitrade::crypto::ParseStrictJson(text)) {
-    for (auto [set, name] : {std::pair{&iss, "TransportDocument"}, std::pair{&pint, "Transaction"},
-                             std::pair{&pint, "IssuanceManifest"}, std::pair{&pint, "EblEnvelope"}}) {
+    for (auto [set, name] :
+         {std::pair{&iss, "TransportDocument"}, std::pair{&pint, "Transaction"},
+          std::pair{&pint, "IssuanceManifest"}, std::pair{&pint, "EblEnvelope"}}) {
       auto v = set->Validate(name, *doc, 50);
       if (!v) __builtin_trap();
       for (const auto& x : *v) {

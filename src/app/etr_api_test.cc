@@ -37,15 +37,16 @@ class EtrApi : public ::testing::Test {
     stranger_token_ = Token("stranger", std::nullopt, "trader");
   }
 
-  std::string Token(const std::string& name, std::optional<std::string> org, const std::string& role) {
+  std::string Token(const std::string& name, std::optional<std::string> org,
+                    const std::string& role) {
     auto& dir = *env_.platform().directory;
     auto user = dir.CreateUser({.name = name, .organisation_id = std::move(org), .roles = {role}});
     EXPECT_TRUE(user) << user.error().ToString();
     return user ? dir.CreateToken(user->id, "test", std::nullopt)->secret : std::string();
   }
 
-  http::Response Call(const std::string& method, const std::string& target, const std::string& token,
-                      const bj::object& body = {}) {
+  http::Response Call(const std::string& method, const std::string& target,
+                      const std::string& token, const bj::object& body = {}) {
     http::Request req;
     req.method = method;
     req.target = target;
@@ -65,7 +66,8 @@ class EtrApi : public ::testing::Test {
   }
 
   std::string IssueBill() {
-    EXPECT_EQ(Call("POST", "/v1/etr/parties", env_.admin_token(), {{"organisation_id", carrier_}, {"carrier", true}})
+    EXPECT_EQ(Call("POST", "/v1/etr/parties", env_.admin_token(),
+                   {{"organisation_id", carrier_}, {"carrier", true}})
                   .status,
               200);
     const std::string key = VaultKey(carrier_, carrier_token_, "ec-p256");
@@ -95,13 +97,15 @@ TEST_F(EtrApi, IssueTransferRaceAndCustody) {
 
   // The shipper transfers to the bank with its server-held key.
   const std::string shipper_key = VaultKey(shipper_, shipper_token_, "ed25519");
-  auto t = Call("POST", "/v1/etr/records/" + id + "/actions", shipper_token_,
-                {{"action_code", "TRANSFER"}, {"recipient", bank_}, {"signing_key_id", shipper_key}});
+  auto t =
+      Call("POST", "/v1/etr/records/" + id + "/actions", shipper_token_,
+           {{"action_code", "TRANSFER"}, {"recipient", bank_}, {"signing_key_id", shipper_key}});
   ASSERT_EQ(t.status, 200) << t.body;
   EXPECT_EQ(Json(t).at("holder").as_string(), bank_);
   // No longer the holder.
-  auto again = Call("POST", "/v1/etr/records/" + id + "/actions", shipper_token_,
-                    {{"action_code", "TRANSFER"}, {"recipient", bank_}, {"signing_key_id", shipper_key}});
+  auto again =
+      Call("POST", "/v1/etr/records/" + id + "/actions", shipper_token_,
+           {{"action_code", "TRANSFER"}, {"recipient", bank_}, {"signing_key_id", shipper_key}});
   EXPECT_EQ(again.status, 403) << again.body;
 
   // The bank signs in its own client with a key it registered.
@@ -116,11 +120,14 @@ TEST_F(EtrApi, IssueTransferRaceAndCustody) {
                   {{"action_code", "TRANSFER"}, {"recipient", to}});
     ASSERT_EQ(p.status, 200) << p.body;
     signed_actions.push_back(trade::etr::testing::EtrEnv::SignWith(
-        bank_key, crypto::SignatureAlgorithm::kEcdsaP256Sha256, std::string(Json(p).at("payload").as_string())));
+        bank_key, crypto::SignatureAlgorithm::kEcdsaP256Sha256,
+        std::string(Json(p).at("payload").as_string())));
   }
-  auto first = Call("POST", "/v1/etr/records/" + id + "/actions", bank_token_, {{"signed_action", signed_actions[0]}});
+  auto first = Call("POST", "/v1/etr/records/" + id + "/actions", bank_token_,
+                    {{"signed_action", signed_actions[0]}});
   ASSERT_EQ(first.status, 200) << first.body;
-  auto lost = Call("POST", "/v1/etr/records/" + id + "/actions", bank_token_, {{"signed_action", signed_actions[1]}});
+  auto lost = Call("POST", "/v1/etr/records/" + id + "/actions", bank_token_,
+                   {{"signed_action", signed_actions[1]}});
   ASSERT_EQ(lost.status, 409) << lost.body;
   EXPECT_EQ(lost.content_type, "application/problem+json");
   const auto current = Json(lost).at("current").as_object();
@@ -160,8 +167,9 @@ TEST_F(EtrApi, DoubleIssuanceAndBadSignatures) {
   ASSERT_EQ(prepared.status, 200) << prepared.body;
   auto rogue = crypto::PrivateKey::Generate(crypto::KeyType::kEd25519).value();
   auto sign = [&](std::string_view member) {
-    return trade::etr::testing::EtrEnv::SignWith(rogue, crypto::SignatureAlgorithm::kEd25519,
-                                                 std::string(Json(prepared).at(member).as_string()));
+    return trade::etr::testing::EtrEnv::SignWith(
+        rogue, crypto::SignatureAlgorithm::kEd25519,
+        std::string(Json(prepared).at(member).as_string()));
   };
   auto forged = Call("POST", "/v1/etr/records", carrier_token_,
                      {{"type", "ebl"},
@@ -170,10 +178,11 @@ TEST_F(EtrApi, DoubleIssuanceAndBadSignatures) {
                       {"issuance_manifest_signed_content", sign("manifest_payload")},
                       {"issue_action_signed_content", sign("action_payload")}});
   EXPECT_EQ(forged.status, 403) << forged.body;
-  EXPECT_EQ(Call("GET", "/v1/etr/records/" + std::string(Json(prepared).at("record_id").as_string()),
-                 env_.admin_token())
-                .status,
-            404);
+  EXPECT_EQ(
+      Call("GET", "/v1/etr/records/" + std::string(Json(prepared).at("record_id").as_string()),
+           env_.admin_token())
+          .status,
+      404);
 }
 
 }  // namespace

@@ -1,19 +1,18 @@
 #include "app/etr_cli.h"
 
+#include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
-#include <boost/json/serialize.hpp>
-
 #include "app/exit_codes.h"
 #include "app/files.h"
 #include "app/platform.h"
-#include "http/api/etr_api.h"
 #include "common/json.h"
 #include "crypto/jcs.h"
 #include "crypto/jws.h"
 #include "crypto/keys.h"
+#include "http/api/etr_api.h"
 
 namespace digitrade::app {
 
@@ -52,9 +51,10 @@ Result<std::string> SignWithFile(const std::string& key_file, std::string_view p
   DT_ASSIGN_OR_RETURN(auto pem, ReadFileText(key_file));
   auto key = crypto::PrivateKey::FromPem(pem);
   if (!key) return std::unexpected(key.error().WithContext(key_file));
-  crypto::JwsSigner signer{&*key, crypto::DefaultAlgorithm(key->type()),
-                           {{"kid", key->public_key().Thumbprint()}}, {}};
-  return crypto::SignJwsCompact({reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, signer);
+  crypto::JwsSigner signer{
+      &*key, crypto::DefaultAlgorithm(key->type()), {{"kid", key->public_key().Thumbprint()}}, {}};
+  return crypto::SignJwsCompact(
+      {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, signer);
 }
 
 void PrintRecord(const etr::Record& r, bool json, const etr::ActionEntry* action) {
@@ -71,9 +71,10 @@ void PrintRecord(const etr::Record& r, bool json, const etr::ActionEntry* action
   }
   std::printf("%s  %s %s v%lld  %s  holder %s%s%s  sequence %lld\n", r.id.c_str(),
               std::string(etr::RecordTypeName(r.state.type)).c_str(), r.reference.c_str(),
-              static_cast<long long>(r.version), std::string(etr::RecordStatusName(r.state.status)).c_str(),
-              r.state.holder_id.c_str(), r.state.endorsee_id.empty() ? "" : "  endorsee ",
-              r.state.endorsee_id.c_str(), static_cast<long long>(r.sequence));
+              static_cast<long long>(r.version),
+              std::string(etr::RecordStatusName(r.state.status)).c_str(), r.state.holder_id.c_str(),
+              r.state.endorsee_id.empty() ? "" : "  endorsee ", r.state.endorsee_id.c_str(),
+              static_cast<long long>(r.sequence));
   if (action != nullptr && action->log_index) {
     std::printf("%s logged at index %llu\n", std::string(etr::ActionCodeName(action->code)).c_str(),
                 static_cast<unsigned long long>(*action->log_index));
@@ -137,12 +138,13 @@ int Show(const std::string& db, const EtrArgs& a, bool json) {
     bj::object o = http::api::EtrRecordJson(*rec, false);
     bj::array steps;
     for (const auto& h : *history) {
-      steps.push_back(bj::object{{"sequence", h.sequence},
-                                 {"action_code", etr::ActionCodeName(h.code)},
-                                 {"actor", h.actor_id},
-                                 {"recipient", h.recipient_id},
-                                 {"action_hash", h.action_hash},
-                                 {"log_index", h.log_index ? bj::value(*h.log_index) : bj::value(nullptr)}});
+      steps.push_back(
+          bj::object{{"sequence", h.sequence},
+                     {"action_code", etr::ActionCodeName(h.code)},
+                     {"actor", h.actor_id},
+                     {"recipient", h.recipient_id},
+                     {"action_hash", h.action_hash},
+                     {"log_index", h.log_index ? bj::value(*h.log_index) : bj::value(nullptr)}});
     }
     o["history"] = std::move(steps);
     std::cout << bj::serialize(o) << "\n";
@@ -212,21 +214,25 @@ void Signer(CLI::App* cmd, EtrArgs& a) {
 
 void AddEtrCommands(CLI::App& app, std::string& db, bool& json, int& rc) {
   auto a = std::make_shared<EtrArgs>();
-  auto* etr_cmd = app.add_subcommand("etr", "Electronic transferable records (eBL, warehouse receipts)");
+  auto* etr_cmd =
+      app.add_subcommand("etr", "Electronic transferable records (eBL, warehouse receipts)");
   etr_cmd->require_subcommand(1);
   etr_cmd->add_option("--log-key", a->log_key, "Evidence log signing key file (as for serve)");
 
-  auto* party = etr_cmd->add_subcommand("party", "Register an organisation as a party, and optionally a key");
+  auto* party =
+      etr_cmd->add_subcommand("party", "Register an organisation as a party, and optionally a key");
   party->add_option("--org", a->as, "The organisation id")->required();
   party->add_flag("--carrier", a->carrier, "May issue eBLs");
   party->add_flag("--warehouse", a->warehouse, "May issue warehouse receipts");
-  party->add_option("--public-key", a->public_key_file, "Register this SPKI PEM public key for the party");
+  party->add_option("--public-key", a->public_key_file,
+                    "Register this SPKI PEM public key for the party");
   party->callback([a, &db, &json, &rc] { rc = Party(db, *a, json); });
 
   auto* issue = etr_cmd->add_subcommand("issue", "Issue an eBL or a warehouse receipt");
   Signer(issue, *a);
   issue->add_option("--type", a->type, "ebl or ewr")->capture_default_str();
-  issue->add_option("--document", a->document_file, "The DCSA transport document or receipt (JSON)")->required();
+  issue->add_option("--document", a->document_file, "The DCSA transport document or receipt (JSON)")
+      ->required();
   issue->add_option("--issue-to", a->to, "The first holder's organisation id")->required();
   issue->add_option("--amends", a->amends, "The record this one amends");
   issue->callback([a, &db, &json, &rc] { rc = Issue(db, *a, json); });
@@ -243,12 +249,15 @@ void AddEtrCommands(CLI::App& app, std::string& db, bool& json, int& rc) {
   surrender->add_option("--for", a->surrender_for, "delivery or amendment")
       ->check(CLI::IsMember({"delivery", "amendment"}))
       ->capture_default_str();
-  surrender->add_option("--reason", a->reason, "DCSA reason code (amendment; SWTP switches to paper)");
+  surrender->add_option("--reason", a->reason,
+                        "DCSA reason code (amendment; SWTP switches to paper)");
   surrender->callback([a, &db, &json, &rc] {
-    rc = Act(db, *a, json, a->surrender_for == "delivery" ? "SURRENDER_FOR_DELIVERY" : "SURRENDER_FOR_AMENDMENT");
+    rc = Act(db, *a, json,
+             a->surrender_for == "delivery" ? "SURRENDER_FOR_DELIVERY" : "SURRENDER_FOR_AMENDMENT");
   });
 
-  auto* act = etr_cmd->add_subcommand("act", "Any action: ENDORSE, ENDORSE_TO_ORDER, BLANK_ENDORSE, SIGN, SACC, ...");
+  auto* act = etr_cmd->add_subcommand(
+      "act", "Any action: ENDORSE, ENDORSE_TO_ORDER, BLANK_ENDORSE, SIGN, SACC, ...");
   act->add_option("record", a->record, "Record id")->required();
   Signer(act, *a);
   act->add_option("--code", a->code, "DCSA action code")->required();
@@ -261,7 +270,8 @@ void AddEtrCommands(CLI::App& app, std::string& db, bool& json, int& rc) {
   show->add_option("record", a->record, "Record id")->required();
   show->callback([a, &db, &json, &rc] { rc = Show(db, *a, json); });
 
-  auto* list = etr_cmd->add_subcommand("list", "Records an organisation issued, holds or is endorsee/pledgee of");
+  auto* list = etr_cmd->add_subcommand(
+      "list", "Records an organisation issued, holds or is endorsee/pledgee of");
   list->add_option("--org", a->as, "The organisation id")->required();
   list->callback([a, &db, &json, &rc] { rc = List(db, *a, json); });
 }

@@ -6,9 +6,8 @@
 // and appended to the evidence log. docs/cli.md and docs/etr.md.
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 namespace digitrade::app {
 

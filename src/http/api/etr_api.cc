@@ -28,19 +28,23 @@ struct Ctx {
 };
 
 Result<etr::Registry*> Reg(const Ctx& c) {
-  if (c.registry == nullptr) return Unavailable("transferable records need the evidence log, which is not open");
+  if (c.registry == nullptr)
+    return Unavailable("transferable records need the evidence log, which is not open");
   return c.registry;
 }
 
 Result<std::string> CallerOrg(const Request& req) {
   const auto& caller = req.Caller();
   if (!caller.organisation_id) {
-    return PermissionDenied("your user belongs to no organisation: transferable records are held by organisations");
+    return PermissionDenied(
+        "your user belongs to no organisation: transferable records are held by organisations");
   }
   return *caller.organisation_id;
 }
 
-bj::value OrNull(const std::string& s) { return s.empty() ? bj::value(nullptr) : bj::value(s); }
+bj::value OrNull(const std::string& s) {
+  return s.empty() ? bj::value(nullptr) : bj::value(s);
+}
 
 }  // namespace
 
@@ -72,7 +76,8 @@ bj::object EtrRecordJson(const etr::Record& r, bool with_document) {
                                         {"requested_by", s.surrender_from}};
   }
   if (with_document) {
-    o["document"] = digitrade::json::Parse(r.document, {.max_bytes = 4 << 20, .max_depth = 64}).value_or(nullptr);
+    o["document"] = digitrade::json::Parse(r.document, {.max_bytes = 4 << 20, .max_depth = 64})
+                        .value_or(nullptr);
     o["issuance_manifest_signed_content"] = r.issuance_manifest;
   }
   return o;
@@ -96,13 +101,15 @@ bj::object ActionJson(const etr::ActionEntry& a) {
 }
 
 // The caller sees a record when its organisation is or was a party to it.
-Status RequireVisible(const Request& req, const etr::Record& r, const std::vector<etr::ActionEntry>& history) {
+Status RequireVisible(const Request& req, const etr::Record& r,
+                      const std::vector<etr::ActionEntry>& history) {
   const auto& caller = req.Caller();
   if (caller.Has(identity::Role::kAdmin) || caller.Has(identity::Role::kRegulator)) return {};
   if (caller.organisation_id) {
     const std::string& org = *caller.organisation_id;
     const auto& s = r.state;
-    if (org == s.issuer_id || org == s.holder_id || org == s.endorsee_id || org == s.pledgee_id) return {};
+    if (org == s.issuer_id || org == s.holder_id || org == s.endorsee_id || org == s.pledgee_id)
+      return {};
     for (const auto& a : history) {
       if (a.actor_id == org || a.recipient_id == org) return {};
     }
@@ -127,15 +134,19 @@ Status EnsureParty(const Ctx& c, const std::string& org) {
 Result<std::string> ServerSign(const Ctx& c, const std::string& org, const std::string& key_id,
                                std::string_view payload) {
   if (c.vault == nullptr) {
-    return FailedPrecondition("server-side signing is not configured: set DIGITRADE_KEK (32 bytes, base64)");
+    return FailedPrecondition(
+        "server-side signing is not configured: set DIGITRADE_KEK (32 bytes, base64)");
   }
   DT_ASSIGN_OR_RETURN(auto info, c.vault->GetKey(key_id));
-  if (info.organisation_id != org) return PermissionDenied("signing_key_id: not a key of your organisation");
+  if (info.organisation_id != org)
+    return PermissionDenied("signing_key_id: not a key of your organisation");
   DT_TRY(EnsureParty(c, org));
   DT_TRY(c.registry->RegisterKey(org, info.public_jwk, "vault"));
-  DT_ASSIGN_OR_RETURN(auto sig, c.vault->Sign(key_id, signing::SignatureFormat::kJws,
-                                              {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()},
-                                              false));
+  DT_ASSIGN_OR_RETURN(
+      auto sig,
+      c.vault->Sign(key_id, signing::SignatureFormat::kJws,
+                    {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()},
+                    false));
   return std::string(sig.begin(), sig.end());
 }
 
@@ -145,7 +156,8 @@ Result<std::string> OptionalMember(const bj::object& o, std::string_view key) {
 }
 
 // A 409 with the record's current state, so the client can re-prepare.
-Result<Response> ConflictOrError(const Ctx& c, const Error& e, const std::string& id, const Request& req) {
+Result<Response> ConflictOrError(const Ctx& c, const Error& e, const std::string& id,
+                                 const Request& req) {
   if (e.code() != ErrorCode::kConflict) return std::unexpected(e);
   Response r = ProblemFor(e, req.path);
   auto body = digitrade::json::ParseObject(r.body);
@@ -170,7 +182,8 @@ Result<Response> PutParty(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto carrier, digitrade::json::OptionalBool(body, "carrier"));
   DT_ASSIGN_OR_RETURN(auto warehouse, digitrade::json::OptionalBool(body, "warehouse"));
   DT_ASSIGN_OR_RETURN(auto org, c.directory.GetOrganisation(org_id));
-  DT_ASSIGN_OR_RETURN(auto party, reg->PutParty({org.id, org.name, carrier.value_or(false), warehouse.value_or(false)}));
+  DT_ASSIGN_OR_RETURN(auto party, reg->PutParty({org.id, org.name, carrier.value_or(false),
+                                                 warehouse.value_or(false)}));
   return Response::Json(200, bj::object{{"organisation_id", party.organisation_id},
                                         {"name", party.name},
                                         {"carrier", party.carrier},
@@ -202,16 +215,20 @@ Result<Response> AddKey(const Ctx& c, Request& req) {
   const std::string org(req.Param("id"));
   const auto& caller = req.Caller();
   if (!caller.Has(identity::Role::kAdmin) && caller.organisation_id != org) {
-    return PermissionDenied("only the organisation's own users (or an admin) may register its keys");
+    return PermissionDenied(
+        "only the organisation's own users (or an admin) may register its keys");
   }
   DT_ASSIGN_OR_RETURN(auto body, JsonBody(req));
-  DT_TRY(digitrade::json::RejectUnknownMembers(body, {"public_jwk", "certificate_pem", "signing_key_id"}));
-  if (body.size() != 1) return InvalidArgument("give exactly one of public_jwk, certificate_pem, signing_key_id");
+  DT_TRY(digitrade::json::RejectUnknownMembers(
+      body, {"public_jwk", "certificate_pem", "signing_key_id"}));
+  if (body.size() != 1)
+    return InvalidArgument("give exactly one of public_jwk, certificate_pem, signing_key_id");
   DT_TRY(EnsureParty(c, org));
   etr::PartyKey key;
   if (const auto* jwk = body.if_contains("public_jwk")) {
     if (!jwk->is_object()) return InvalidArgument("/public_jwk: expected an object");
-    if (jwk->as_object().contains("d")) return InvalidArgument("/public_jwk: a private key; send the public part only");
+    if (jwk->as_object().contains("d"))
+      return InvalidArgument("/public_jwk: a private key; send the public part only");
     DT_ASSIGN_OR_RETURN(key, reg->RegisterKey(org, jwk->as_object(), "jwk"));
   } else if (body.contains("certificate_pem")) {
     DT_ASSIGN_OR_RETURN(auto pem, digitrade::json::RequiredString(body, "certificate_pem"));
@@ -220,7 +237,8 @@ Result<Response> AddKey(const Ctx& c, Request& req) {
     DT_ASSIGN_OR_RETURN(auto key_id, digitrade::json::RequiredString(body, "signing_key_id"));
     if (c.vault == nullptr) return FailedPrecondition("server-side signing is not configured");
     DT_ASSIGN_OR_RETURN(auto info, c.vault->GetKey(key_id));
-    if (info.organisation_id != org) return PermissionDenied("/signing_key_id: not a key of this organisation");
+    if (info.organisation_id != org)
+      return PermissionDenied("/signing_key_id: not a key of this organisation");
     DT_ASSIGN_OR_RETURN(key, reg->RegisterKey(org, info.public_jwk, "vault"));
   }
   return Created(KeyJson(key), fmt::format("/v1/etr/parties/{}/keys", org));
@@ -266,7 +284,8 @@ Result<etr::IssueInput> IssueInputFrom(const Ctx& c, const bj::object& body, con
   DT_ASSIGN_OR_RETURN(auto type, digitrade::json::RequiredString(body, "type"));
   DT_ASSIGN_OR_RETURN(in.type, etr::ParseRecordType(type));
   const auto* doc = body.if_contains("document");
-  if (doc == nullptr || !doc->is_object()) return InvalidArgument("/document: a JSON object is required");
+  if (doc == nullptr || !doc->is_object())
+    return InvalidArgument("/document: a JSON object is required");
   in.document = *doc;
   DT_ASSIGN_OR_RETURN(in.issue_to_id, digitrade::json::RequiredString(body, "issue_to"));
   DT_ASSIGN_OR_RETURN(in.amendment_of, OptionalMember(body, "amendment_of"));
@@ -280,7 +299,8 @@ Result<etr::IssueInput> IssueInputFrom(const Ctx& c, const bj::object& body, con
 Result<Response> PrepareIssue(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto* reg, Reg(c));
   DT_ASSIGN_OR_RETURN(auto body, StrictBody(req));
-  DT_TRY(digitrade::json::RejectUnknownMembers(body, {"type", "document", "issue_to", "amendment_of", "comments"}));
+  DT_TRY(digitrade::json::RejectUnknownMembers(
+      body, {"type", "document", "issue_to", "amendment_of", "comments"}));
   DT_ASSIGN_OR_RETURN(auto in, IssueInputFrom(c, body, req));
   DT_ASSIGN_OR_RETURN(auto draft, reg->PrepareIssue(in));
   return Response::Json(200, bj::object{{"record_id", draft.record_id},
@@ -293,8 +313,8 @@ Result<Response> Issue(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto* reg, Reg(c));
   DT_ASSIGN_OR_RETURN(auto body, StrictBody(req));
   DT_TRY(digitrade::json::RejectUnknownMembers(
-      body, {"type", "document", "issue_to", "amendment_of", "comments", "issuance_manifest_signed_content",
-             "issue_action_signed_content", "signing_key_id"}));
+      body, {"type", "document", "issue_to", "amendment_of", "comments",
+             "issuance_manifest_signed_content", "issue_action_signed_content", "signing_key_id"}));
   DT_ASSIGN_OR_RETURN(auto in, IssueInputFrom(c, body, req));
   const std::string org = in.issuer_id;
   DT_ASSIGN_OR_RETURN(auto key_id, OptionalMember(body, "signing_key_id"));
@@ -302,7 +322,8 @@ Result<Response> Issue(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto action, OptionalMember(body, "issue_action_signed_content"));
   if (key_id.empty() == (manifest.empty() || action.empty())) {
     return InvalidArgument(
-        "give either signing_key_id (the server signs) or both issuance_manifest_signed_content and "
+        "give either signing_key_id (the server signs) or both issuance_manifest_signed_content "
+        "and "
         "issue_action_signed_content (signed by you)");
   }
   if (!key_id.empty()) {
@@ -335,7 +356,8 @@ Result<Response> ListRecords(const Ctx& c, Request& req) {
   return Response::Json(200, ListEnvelope(std::move(items), next));
 }
 
-Result<std::pair<etr::Record, std::vector<etr::ActionEntry>>> Visible(const Ctx& c, const Request& req) {
+Result<std::pair<etr::Record, std::vector<etr::ActionEntry>>> Visible(const Ctx& c,
+                                                                      const Request& req) {
   DT_ASSIGN_OR_RETURN(auto* reg, Reg(c));
   const std::string id(req.Param("id"));
   DT_ASSIGN_OR_RETURN(auto rec, reg->GetRecord(id));
@@ -363,11 +385,13 @@ Result<etr::ActionIntent> IntentFrom(const bj::object& body, const Request& req)
 Result<Response> PrepareAction(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto* reg, Reg(c));
   DT_ASSIGN_OR_RETURN(auto body, JsonBody(req));
-  DT_TRY(digitrade::json::RejectUnknownMembers(body, {"action_code", "recipient", "reason_code", "comments"}));
+  DT_TRY(digitrade::json::RejectUnknownMembers(
+      body, {"action_code", "recipient", "reason_code", "comments"}));
   DT_ASSIGN_OR_RETURN(auto intent, IntentFrom(body, req));
   DT_ASSIGN_OR_RETURN(auto comments, OptionalMember(body, "comments"));
   if (!intent.recipient_id.empty()) DT_TRY(EnsureParty(c, intent.recipient_id));
-  DT_ASSIGN_OR_RETURN(auto prepared, reg->PrepareAction(std::string(req.Param("id")), intent, comments));
+  DT_ASSIGN_OR_RETURN(auto prepared,
+                      reg->PrepareAction(std::string(req.Param("id")), intent, comments));
   return Response::Json(200, bj::object{{"record_id", prepared.record_id},
                                         {"sequence", prepared.sequence},
                                         {"previous_action_hash", prepared.previous_hash},
@@ -380,7 +404,8 @@ Result<Response> Act(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto* reg, Reg(c));
   DT_ASSIGN_OR_RETURN(auto body, JsonBody(req));
   DT_TRY(digitrade::json::RejectUnknownMembers(
-      body, {"signed_action", "action_code", "recipient", "reason_code", "comments", "signing_key_id"}));
+      body,
+      {"signed_action", "action_code", "recipient", "reason_code", "comments", "signing_key_id"}));
   DT_ASSIGN_OR_RETURN(auto org, CallerOrg(req));
   const std::string id(req.Param("id"));
   DT_ASSIGN_OR_RETURN(auto jws, OptionalMember(body, "signed_action"));
@@ -469,7 +494,8 @@ Result<Response> Proof(const Ctx& c, Request& req) {
                       {"log_origin", c.log->origin()},
                       {"log_verifier_key", key.VerifierKey()},
                       {"chain", std::move(chain)},
-                      {"server_verdict", verdict ? bj::value("verified") : bj::value(verdict.error().message())}});
+                      {"server_verdict",
+                       verdict ? bj::value("verified") : bj::value(verdict.error().message())}});
 }
 
 }  // namespace
@@ -483,35 +509,65 @@ void RegisterEtrApi(Router& router, etr::Registry* registry, identity::Directory
   };
   const identity::RoleSet issuers{Role::kCarrier, Role::kTrader};
   const identity::RoleSet actors{Role::kTrader, Role::kCarrier, Role::kBank};
-  router.Add({.method = "GET", .pattern = "/v1/etr/rules", .summary = "The action rules per record type"},
-             ListRules);
-  route({.method = "POST", .pattern = "/v1/etr/parties", .roles = {Role::kAdmin}, .json_body = true,
+  router.Add(
+      {.method = "GET", .pattern = "/v1/etr/rules", .summary = "The action rules per record type"},
+      ListRules);
+  route({.method = "POST",
+         .pattern = "/v1/etr/parties",
+         .roles = {Role::kAdmin},
+         .json_body = true,
          .summary = "Register an organisation as an etr party (carrier, warehouse)"},
         PutParty);
   route({.method = "GET", .pattern = "/v1/etr/parties/{id}", .summary = "An etr party"}, GetParty);
-  route({.method = "POST", .pattern = "/v1/etr/parties/{id}/keys", .json_body = true,
+  route({.method = "POST",
+         .pattern = "/v1/etr/parties/{id}/keys",
+         .json_body = true,
          .summary = "Register a party's public key (JWK, certificate or server-held key)"},
         AddKey);
-  route({.method = "GET", .pattern = "/v1/etr/parties/{id}/keys", .summary = "A party's public keys"}, ListKeys);
-  route({.method = "POST", .pattern = "/v1/etr/issuance/prepare", .roles = issuers, .max_body = kMaxIssueBody,
-         .json_body = true, .summary = "Validate a document and return the manifest and ISSUE payloads to sign"},
+  route(
+      {.method = "GET", .pattern = "/v1/etr/parties/{id}/keys", .summary = "A party's public keys"},
+      ListKeys);
+  route({.method = "POST",
+         .pattern = "/v1/etr/issuance/prepare",
+         .roles = issuers,
+         .max_body = kMaxIssueBody,
+         .json_body = true,
+         .summary = "Validate a document and return the manifest and ISSUE payloads to sign"},
         PrepareIssue);
-  route({.method = "POST", .pattern = "/v1/etr/records", .roles = issuers, .max_body = kMaxIssueBody,
-         .json_body = true, .summary = "Issue an eBL or warehouse receipt"},
+  route({.method = "POST",
+         .pattern = "/v1/etr/records",
+         .roles = issuers,
+         .max_body = kMaxIssueBody,
+         .json_body = true,
+         .summary = "Issue an eBL or warehouse receipt"},
         Issue);
-  route({.method = "GET", .pattern = "/v1/etr/records", .summary = "Records of the caller's organisation"},
+  route({.method = "GET",
+         .pattern = "/v1/etr/records",
+         .summary = "Records of the caller's organisation"},
         ListRecords);
-  route({.method = "GET", .pattern = "/v1/etr/records/{id}", .summary = "A record with its document"}, GetRecord);
-  route({.method = "POST", .pattern = "/v1/etr/records/{id}/prepare", .roles = actors, .json_body = true,
+  route(
+      {.method = "GET", .pattern = "/v1/etr/records/{id}", .summary = "A record with its document"},
+      GetRecord);
+  route({.method = "POST",
+         .pattern = "/v1/etr/records/{id}/prepare",
+         .roles = actors,
+         .json_body = true,
          .summary = "The payload to sign for an action"},
         PrepareAction);
-  route({.method = "POST", .pattern = "/v1/etr/records/{id}/actions", .roles = actors, .json_body = true,
+  route({.method = "POST",
+         .pattern = "/v1/etr/records/{id}/actions",
+         .roles = actors,
+         .json_body = true,
          .summary = "Submit a signed action (or have the server sign it)"},
         Act);
-  route({.method = "GET", .pattern = "/v1/etr/records/{id}/history",
+  route({.method = "GET",
+         .pattern = "/v1/etr/records/{id}/history",
          .summary = "Chain of custody with signature and log status"},
         History);
-  route({.method = "GET", .pattern = "/v1/etr/records/{id}/proof", .summary = "Proof of current control"}, Proof);
+  route({.method = "GET",
+         .pattern = "/v1/etr/records/{id}/proof",
+         .summary = "Proof of current control"},
+        Proof);
 }
 
 }  // namespace digitrade::http::api

@@ -16,7 +16,8 @@ namespace {
 
 constexpr std::string_view kCodeListName = "organisation";
 
-Result<std::string> OptionalText(const json::object& o, std::string_view key, std::string_view where) {
+Result<std::string> OptionalText(const json::object& o, std::string_view key,
+                                 std::string_view where) {
   const auto* v = o.if_contains(key);
   if (v == nullptr || v->is_null()) return std::string();
   if (!v->is_string()) return InvalidArgument(fmt::format("{}.{}: expected a string", where, key));
@@ -28,14 +29,16 @@ Status CheckMembers(const json::object& o, std::initializer_list<std::string_vie
   for (const auto& [k, v] : o) {
     bool known = false;
     for (auto a : allowed) known = known || a == std::string_view(k);
-    if (!known) return InvalidArgument(fmt::format("{}: unknown member \"{}\"", where, std::string_view(k)));
+    if (!known)
+      return InvalidArgument(fmt::format("{}: unknown member \"{}\"", where, std::string_view(k)));
   }
   return {};
 }
 
 Result<ActionPayload> PayloadFromJson(const json::object& o, const SchemaSet& pint,
                                       std::string_view platform_code) {
-  DT_TRY(CheckMembers(o, {"recordId", "sequence", "previousActionHash", "transaction", "issuance"}, "$"));
+  DT_TRY(CheckMembers(o, {"recordId", "sequence", "previousActionHash", "transaction", "issuance"},
+                      "$"));
   ActionPayload p;
   const auto* rid = o.if_contains("recordId");
   if (rid == nullptr || !rid->is_string() || rid->get_string().empty()) {
@@ -50,9 +53,11 @@ Result<ActionPayload> PayloadFromJson(const json::object& o, const SchemaSet& pi
   }
   p.sequence = static_cast<std::int64_t>(seq->get_double());
   DT_ASSIGN_OR_RETURN(p.previous_hash, OptionalText(o, "previousActionHash", "$"));
-  if (!o.contains("previousActionHash")) return InvalidArgument("$.previousActionHash: required (null for ISSUE)");
+  if (!o.contains("previousActionHash"))
+    return InvalidArgument("$.previousActionHash: required (null for ISSUE)");
   const auto* tx = o.if_contains("transaction");
-  if (tx == nullptr || !tx->is_object()) return InvalidArgument("$.transaction: an object is required");
+  if (tx == nullptr || !tx->is_object())
+    return InvalidArgument("$.transaction: an object is required");
   DT_ASSIGN_OR_RETURN(auto violations, pint.Validate("Transaction", *tx, 20));
   if (!violations.empty()) {
     for (auto& v : violations) v.path = "$.transaction" + v.path.substr(1);
@@ -64,8 +69,8 @@ Result<ActionPayload> PayloadFromJson(const json::object& o, const SchemaSet& pi
   if (const auto* r = p.transaction.if_contains("recipient"); r != nullptr && r->is_object()) {
     p.recipient_id = LocalPartyId(r->get_object(), platform_code);
     if (p.recipient_id.empty()) {
-      return InvalidArgument(fmt::format("$.transaction.recipient: names no party of this platform ({})",
-                                         platform_code));
+      return InvalidArgument(fmt::format(
+          "$.transaction.recipient: names no party of this platform ({})", platform_code));
     }
   }
   DT_ASSIGN_OR_RETURN(p.reason_code, OptionalText(p.transaction, "reasonCode", "$.transaction"));
@@ -108,10 +113,10 @@ std::string LocalPartyId(const json::object& party, std::string_view platform_co
 }
 
 Result<std::string> SerializePayload(const ActionPayload& p) {
-  json::object o{{"recordId", p.record_id},
-                 {"sequence", p.sequence},
-                 {"transaction", p.transaction}};
-  o["previousActionHash"] = p.previous_hash.empty() ? json::value(nullptr) : json::value(p.previous_hash);
+  json::object o{
+      {"recordId", p.record_id}, {"sequence", p.sequence}, {"transaction", p.transaction}};
+  o["previousActionHash"] =
+      p.previous_hash.empty() ? json::value(nullptr) : json::value(p.previous_hash);
   if (p.issuance) o["issuance"] = *p.issuance;
   return crypto::CanonicalizeJson(o);
 }
@@ -134,7 +139,8 @@ Result<std::string> HeaderKeyThumbprint(const json::object& header) {
 Result<SignedAction> ParseSignedAction(std::string_view jws, const SchemaSet& pint,
                                        std::string_view platform_code) {
   if (jws.size() > kMaxActionJwsBytes) {
-    return ResourceExhausted(fmt::format("a signed action is at most {} bytes", kMaxActionJwsBytes));
+    return ResourceExhausted(
+        fmt::format("a signed action is at most {} bytes", kMaxActionJwsBytes));
   }
   if (jws.empty() || jws.front() == '{') return InvalidArgument("a signed action is a compact JWS");
   SignedAction out;
@@ -144,11 +150,13 @@ Result<SignedAction> ParseSignedAction(std::string_view jws, const SchemaSet& pi
   }
   DT_ASSIGN_OR_RETURN(auto bytes, crypto::Base64UrlDecode(out.jws.payload));
   out.payload_bytes.assign(bytes.begin(), bytes.end());
-  auto parsed = crypto::ParseStrictJson(out.payload_bytes, {.max_bytes = kMaxActionJwsBytes, .max_depth = 16});
+  auto parsed = crypto::ParseStrictJson(out.payload_bytes,
+                                        {.max_bytes = kMaxActionJwsBytes, .max_depth = 16});
   if (!parsed) return std::unexpected(parsed.error().WithContext("action payload"));
   if (!parsed->is_object()) return InvalidArgument("action payload: a JSON object is required");
   DT_ASSIGN_OR_RETURN(out.payload, PayloadFromJson(parsed->get_object(), pint, platform_code));
-  DT_ASSIGN_OR_RETURN(out.key_thumbprint, HeaderKeyThumbprint(out.jws.signatures.front().protected_header));
+  DT_ASSIGN_OR_RETURN(out.key_thumbprint,
+                      HeaderKeyThumbprint(out.jws.signatures.front().protected_header));
   return out;
 }
 

@@ -46,16 +46,19 @@ struct Path {
 
   std::string ToString() const {
     if (parent == nullptr) return "$";
-    return is_index ? fmt::format("{}[{}]", parent->ToString(), index) : MemberPath(parent->ToString(), member);
+    return is_index ? fmt::format("{}[{}]", parent->ToString(), index)
+                    : MemberPath(parent->ToString(), member);
   }
 };
 
 std::size_t CodePoints(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-bool IsNumber(const json::value& v) { return v.is_int64() || v.is_uint64() || v.is_double(); }
+bool IsNumber(const json::value& v) {
+  return v.is_int64() || v.is_uint64() || v.is_double();
+}
 
 double AsDouble(const json::value& v) {
   if (v.is_int64()) return static_cast<double>(v.get_int64());
@@ -65,19 +68,27 @@ double AsDouble(const json::value& v) {
 
 bool IsInteger(const json::value& v) {
   if (v.is_int64() || v.is_uint64()) return true;
-  return v.is_double() && std::isfinite(v.get_double()) && std::floor(v.get_double()) == v.get_double();
+  return v.is_double() && std::isfinite(v.get_double()) &&
+         std::floor(v.get_double()) == v.get_double();
 }
 
 std::string_view KindName(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "boolean";
     case json::kind::int64:
-    case json::kind::uint64: return "integer";
-    case json::kind::double_: return IsInteger(v) ? "integer" : "number";
-    case json::kind::string: return "string";
-    case json::kind::array: return "array";
-    case json::kind::object: return "object";
+    case json::kind::uint64:
+      return "integer";
+    case json::kind::double_:
+      return IsInteger(v) ? "integer" : "number";
+    case json::kind::string:
+      return "string";
+    case json::kind::array:
+      return "array";
+    case json::kind::object:
+      return "object";
   }
   return "?";
 }
@@ -185,8 +196,7 @@ Error ViolationsError(std::string_view what, const std::vector<SchemaViolation>&
     if (!detail.empty()) detail += "; ";
     detail += v.ToString();
   }
-  return Error(ErrorCode::kInvalidArgument,
-               fmt::format("{} does not conform: {}", what, detail));
+  return Error(ErrorCode::kInvalidArgument, fmt::format("{} does not conform: {}", what, detail));
 }
 
 struct SchemaSet::Impl {
@@ -198,7 +208,8 @@ struct SchemaSet::Impl {
 
 Status SchemaSet::Impl::Prepare(const json::value& schema, std::string_view where) {
   if (schema.is_bool()) return {};
-  if (!schema.is_object()) return InvalidArgument(fmt::format("{}: a schema must be an object", where));
+  if (!schema.is_object())
+    return InvalidArgument(fmt::format("{}: a schema must be an object", where));
   const auto& o = schema.get_object();
   for (const auto& [key, value] : o) {
     const std::string here = fmt::format("{}/{}", where, std::string_view(key));
@@ -207,7 +218,8 @@ Status SchemaSet::Impl::Prepare(const json::value& schema, std::string_view wher
       for (const auto& [name, sub] : value.get_object()) {
         DT_TRY(Prepare(sub, fmt::format("{}/{}", here, std::string_view(name))));
       }
-    } else if (key == "items" || key == "not" || (key == "additionalProperties" && value.is_object())) {
+    } else if (key == "items" || key == "not" ||
+               (key == "additionalProperties" && value.is_object())) {
       DT_TRY(Prepare(value, here));
     } else if (key == "allOf" || key == "oneOf" || key == "anyOf") {
       if (!value.is_array() || value.get_array().empty()) {
@@ -226,10 +238,11 @@ Status SchemaSet::Impl::Prepare(const json::value& schema, std::string_view wher
         return InvalidArgument(fmt::format("{}: unresolved reference {}", here, Short(value)));
       }
     } else if (key == "type") {
-      static constexpr std::string_view kTypes[] = {"string", "object", "array", "boolean",
+      static constexpr std::string_view kTypes[] = {"string", "object",  "array", "boolean",
                                                     "number", "integer", "null"};
-      if (!value.is_string() || std::find(std::begin(kTypes), std::end(kTypes),
-                                          std::string_view(value.get_string())) == std::end(kTypes)) {
+      if (!value.is_string() ||
+          std::find(std::begin(kTypes), std::end(kTypes), std::string_view(value.get_string())) ==
+              std::end(kTypes)) {
         return InvalidArgument(fmt::format("{}: unknown type {}", here, Short(value)));
       }
     }
@@ -251,10 +264,12 @@ class Checker {
 
  private:
   void Add(const Path& path, std::string_view keyword, std::string message) {
-    if (out_.size() < max_) out_.push_back({path.ToString(), std::string(keyword), std::move(message)});
+    if (out_.size() < max_)
+      out_.push_back({path.ToString(), std::string(keyword), std::move(message)});
   }
   void Add(std::string path, std::string_view keyword, std::string message) {
-    if (out_.size() < max_) out_.push_back({std::move(path), std::string(keyword), std::move(message)});
+    if (out_.size() < max_)
+      out_.push_back({std::move(path), std::string(keyword), std::move(message)});
   }
   const json::value* Resolve(std::string_view ref) const;
   void CheckType(const json::object& s, const json::value& v, const Path& path, bool& stop);
@@ -262,8 +277,7 @@ class Checker {
   void CheckArray(const json::object& s, const json::array& v, const Path& path, int depth);
   void CheckString(const json::object& s, std::string_view v, const Path& path);
   void CheckNumber(const json::object& s, const json::value& v, const Path& path);
-  void CheckCombinators(const json::object& s, const json::value& v, const Path& path,
-                        int depth);
+  void CheckCombinators(const json::object& s, const json::value& v, const Path& path, int depth);
   std::vector<SchemaViolation> Branch(const json::value& schema, const json::value& v,
                                       const Path& path, int depth) const;
 
@@ -274,10 +288,11 @@ class Checker {
   std::size_t max_;
 };
 
-const json::value* Checker::Resolve(std::string_view ref) const { return ResolveRef(schemas_, ref); }
+const json::value* Checker::Resolve(std::string_view ref) const {
+  return ResolveRef(schemas_, ref);
+}
 
-void Checker::Check(const json::value& schema, const json::value& v, const Path& path,
-                    int depth) {
+void Checker::Check(const json::value& schema, const json::value& v, const Path& path, int depth) {
   if (depth > kMaxSchemaDepth) {
     Add(path, "$ref", "schema nesting too deep (a reference cycle?)");
     return;
@@ -309,8 +324,7 @@ void Checker::Check(const json::value& schema, const json::value& v, const Path&
   CheckCombinators(s, v, path, depth);
 }
 
-void Checker::CheckType(const json::object& s, const json::value& v, const Path& path,
-                        bool& stop) {
+void Checker::CheckType(const json::object& s, const json::value& v, const Path& path, bool& stop) {
   const bool nullable = s.contains("nullable") && s.at("nullable") == json::value(true);
   if (v.is_null() && nullable) {
     stop = true;
@@ -353,29 +367,32 @@ void Checker::CheckObject(const json::object& s, const json::object& v, const Pa
     }
     Check(*extra, member, member_path, depth + 1);
   }
-  if (const auto* n = s.if_contains("minProperties"); n != nullptr && IsNumber(*n) &&
-                                                      static_cast<double>(v.size()) < AsDouble(*n)) {
-    Add(path, "minProperties", fmt::format("{} members, at least {} required", v.size(), Short(*n)));
+  if (const auto* n = s.if_contains("minProperties");
+      n != nullptr && IsNumber(*n) && static_cast<double>(v.size()) < AsDouble(*n)) {
+    Add(path, "minProperties",
+        fmt::format("{} members, at least {} required", v.size(), Short(*n)));
   }
-  if (const auto* n = s.if_contains("maxProperties"); n != nullptr && IsNumber(*n) &&
-                                                      static_cast<double>(v.size()) > AsDouble(*n)) {
+  if (const auto* n = s.if_contains("maxProperties");
+      n != nullptr && IsNumber(*n) && static_cast<double>(v.size()) > AsDouble(*n)) {
     Add(path, "maxProperties", fmt::format("{} members, at most {} allowed", v.size(), Short(*n)));
   }
 }
 
-void Checker::CheckArray(const json::object& s, const json::array& v, const Path& path,
-                         int depth) {
+void Checker::CheckArray(const json::object& s, const json::array& v, const Path& path, int depth) {
   const double size = static_cast<double>(v.size());
-  if (const auto* n = s.if_contains("minItems"); n != nullptr && IsNumber(*n) && size < AsDouble(*n)) {
+  if (const auto* n = s.if_contains("minItems");
+      n != nullptr && IsNumber(*n) && size < AsDouble(*n)) {
     Add(path, "minItems", fmt::format("{} items, at least {} required", v.size(), Short(*n)));
   }
-  if (const auto* n = s.if_contains("maxItems"); n != nullptr && IsNumber(*n) && size > AsDouble(*n)) {
+  if (const auto* n = s.if_contains("maxItems");
+      n != nullptr && IsNumber(*n) && size > AsDouble(*n)) {
     Add(path, "maxItems", fmt::format("{} items, at most {} allowed", v.size(), Short(*n)));
   }
   if (const auto* u = s.if_contains("uniqueItems"); u != nullptr && *u == json::value(true)) {
     for (std::size_t i = 0; i < v.size(); ++i) {
       for (std::size_t j = i + 1; j < v.size(); ++j) {
-        if (v[i] == v[j]) Add(Path{&path, {}, j, true}, "uniqueItems", fmt::format("repeats item {}", i));
+        if (v[i] == v[j])
+          Add(Path{&path, {}, j, true}, "uniqueItems", fmt::format("repeats item {}", i));
       }
     }
   }
@@ -388,17 +405,20 @@ void Checker::CheckArray(const json::object& s, const json::array& v, const Path
 
 void Checker::CheckString(const json::object& s, std::string_view v, const Path& path) {
   const double length = static_cast<double>(CodePoints(v));
-  if (const auto* n = s.if_contains("minLength"); n != nullptr && IsNumber(*n) && length < AsDouble(*n)) {
+  if (const auto* n = s.if_contains("minLength");
+      n != nullptr && IsNumber(*n) && length < AsDouble(*n)) {
     Add(path, "minLength", fmt::format("{} characters, at least {} required", length, Short(*n)));
   }
-  if (const auto* n = s.if_contains("maxLength"); n != nullptr && IsNumber(*n) && length > AsDouble(*n)) {
+  if (const auto* n = s.if_contains("maxLength");
+      n != nullptr && IsNumber(*n) && length > AsDouble(*n)) {
     Add(path, "maxLength", fmt::format("{} characters, at most {} allowed", length, Short(*n)));
   }
   if (const auto* p = s.if_contains("pattern"); p != nullptr && p->is_string()) {
     const auto it = patterns_.find(std::string_view(p->get_string()));
     if (it != patterns_.end() && !it->second.Search(v)) {
-      Add(path, "pattern", fmt::format("{} does not match /{}/", Short(json::value(v)),
-                                       std::string_view(p->get_string())));
+      Add(path, "pattern",
+          fmt::format("{} does not match /{}/", Short(json::value(v)),
+                      std::string_view(p->get_string())));
     }
   }
   const auto* f = s.if_contains("format");
@@ -420,21 +440,24 @@ void Checker::CheckNumber(const json::object& s, const json::value& v, const Pat
     if (ex != nullptr && IsNumber(*ex)) {
       const double e = AsDouble(*ex);
       if (lower ? !(x > e) : !(x < e)) {
-        Add(path, exclusive_key, fmt::format("{} must be {} {}", Short(v), lower ? ">" : "<", Short(*ex)));
+        Add(path, exclusive_key,
+            fmt::format("{} must be {} {}", Short(v), lower ? ">" : "<", Short(*ex)));
       }
     }
     if (b == nullptr || !IsNumber(*b)) return;
     const bool exclusive = ex != nullptr && *ex == json::value(true);
     const double limit = AsDouble(*b);
-    const bool fails = lower ? (exclusive ? !(x > limit) : x < limit) : (exclusive ? !(x < limit) : x > limit);
+    const bool fails =
+        lower ? (exclusive ? !(x > limit) : x < limit) : (exclusive ? !(x < limit) : x > limit);
     if (!fails) return;
     Add(path, exclusive ? exclusive_key : key,
-        fmt::format("{} must be {} {}", Short(v), lower ? (exclusive ? ">" : ">=") : (exclusive ? "<" : "<="),
-                    Short(*b)));
+        fmt::format("{} must be {} {}", Short(v),
+                    lower ? (exclusive ? ">" : ">=") : (exclusive ? "<" : "<="), Short(*b)));
   };
   bound("minimum", "exclusiveMinimum", true);
   bound("maximum", "exclusiveMaximum", false);
-  if (const auto* m = s.if_contains("multipleOf"); m != nullptr && IsNumber(*m) && AsDouble(*m) > 0) {
+  if (const auto* m = s.if_contains("multipleOf");
+      m != nullptr && IsNumber(*m) && AsDouble(*m) > 0) {
     const double q = x / AsDouble(*m);
     if (!std::isfinite(q) || std::fabs(q - std::round(q)) > 1e-9 * std::max(1.0, std::fabs(q))) {
       Add(path, "multipleOf", fmt::format("{} is not a multiple of {}", Short(v), Short(*m)));
@@ -477,18 +500,22 @@ void Checker::CheckCombinators(const json::object& s, const json::value& v, cons
       if (results.back().empty()) matched.push_back(results.size() - 1);
     }
     if (key == "oneOf" && matched.size() > 1) {
-      Add(path, "oneOf", fmt::format("matches branches {} and {}; exactly one may match", matched[0], matched[1]));
+      Add(path, "oneOf",
+          fmt::format("matches branches {} and {}; exactly one may match", matched[0], matched[1]));
     }
     if (!matched.empty()) continue;
     // The closest branch: fewest missing required members, then fewest violations.
     auto rank = [](const std::vector<SchemaViolation>& r) {
-      const auto missing = std::count_if(r.begin(), r.end(), [](const auto& x) { return x.keyword == "required"; });
+      const auto missing =
+          std::count_if(r.begin(), r.end(), [](const auto& x) { return x.keyword == "required"; });
       return std::make_pair(missing, r.size());
     };
-    const auto best = std::min_element(results.begin(), results.end(),
-                                       [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
-    Add(path, key, fmt::format("matches none of the {} branches; closest is branch {}", results.size(),
-                               best - results.begin()));
+    const auto best =
+        std::min_element(results.begin(), results.end(),
+                         [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+    Add(path, key,
+        fmt::format("matches none of the {} branches; closest is branch {}", results.size(),
+                    best - results.begin()));
     for (auto& x : *best) Add(x.path, x.keyword, std::move(x.message));
   }
 }
@@ -522,9 +549,12 @@ Result<SchemaSet> SchemaSet::Dcsa(std::string_view definition) {
   return set;
 }
 
-bool SchemaSet::Has(std::string_view name) const { return impl_->schemas.contains(name); }
+bool SchemaSet::Has(std::string_view name) const {
+  return impl_->schemas.contains(name);
+}
 
-Result<std::vector<SchemaViolation>> SchemaSet::Validate(std::string_view name, const json::value& doc,
+Result<std::vector<SchemaViolation>> SchemaSet::Validate(std::string_view name,
+                                                         const json::value& doc,
                                                          std::size_t max_violations) const {
   const auto* schema = impl_->schemas.if_contains(name);
   if (schema == nullptr) return NotFound(fmt::format("no schema named \"{}\"", name));
@@ -533,7 +563,9 @@ Result<std::vector<SchemaViolation>> SchemaSet::Validate(std::string_view name, 
   checker.Check(*schema, doc, Path{}, 0);
   if (out.size() > max_violations) {
     out.resize(max_violations);
-    out.push_back({"$", "limit", fmt::format("more than {} violations; the rest are not listed", max_violations)});
+    out.push_back(
+        {"$", "limit",
+         fmt::format("more than {} violations; the rest are not listed", max_violations)});
   }
   return out;
 }

@@ -73,7 +73,8 @@ TEST_F(DcsaSchemaTest, FilledDcsaExamplesConform) {
       EXPECT_TRUE(v.empty()) << name << ": " << ViolationsError("doc", v).message();
     }
   }
-  auto request = SchemaSet::Dcsa(kDcsaIssuance)->Validate("IssuanceRequest", Fixture("issuance-request.json"));
+  auto request =
+      SchemaSet::Dcsa(kDcsaIssuance)->Validate("IssuanceRequest", Fixture("issuance-request.json"));
   ASSERT_TRUE(request) << request.error().ToString();
   // The conformance suite adds the signed manifest; everything else conforms.
   ASSERT_EQ(request->size(), 1u) << ViolationsError("request", *request).message();
@@ -83,7 +84,8 @@ TEST_F(DcsaSchemaTest, FilledDcsaExamplesConform) {
 
 TEST_F(DcsaSchemaTest, SharedExamplesWithPlaceholdersAreRejectedPrecisely) {
   const char* shared = DIGITRADE_SHARED_DIR_DEFAULT;
-  const auto path = std::filesystem::path(shared) / "testdata/dcsa/pint-3.0.0-transport-document.json";
+  const auto path =
+      std::filesystem::path(shared) / "testdata/dcsa/pint-3.0.0-transport-document.json";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "no shared testdata at " << shared;
   // "TRANSPORT_DOCUMENT_REFERENCE_PLACEHOLDER" is 40 characters; the schema allows 20.
   const auto v = Check(*pint_, json::parse(ReadText(path)));
@@ -145,7 +147,8 @@ TEST_F(DcsaSchemaTest, OneOfReportsTheClosestBranch) {
   EXPECT_EQ(v[0].keyword, "oneOf");
   EXPECT_EQ(v[1].path, "$.invoicePayableAt.UNLocationCode");
   EXPECT_EQ(v[1].keyword, "pattern");
-  doc.as_object()["invoicePayableAt"] = json::object{{"UNLocationCode", "NLRTM"}, {"freeText", "Rotterdam"}};
+  doc.as_object()["invoicePayableAt"] =
+      json::object{{"UNLocationCode", "NLRTM"}, {"freeText", "Rotterdam"}};
   const auto both = Check(*pint_, doc);
   ASSERT_EQ(both.size(), 1u);
   EXPECT_EQ(both[0].keyword, "oneOf");
@@ -161,7 +164,8 @@ TEST_F(DcsaSchemaTest, ReportsEveryViolation) {
   const auto err = ViolationsError("the transport document", v);
   EXPECT_EQ(err.code(), ErrorCode::kInvalidArgument);
   EXPECT_NE(err.message().find("$.carrierCode: required"), std::string::npos) << err.message();
-  EXPECT_NE(err.message().find("$.transports.portOfDischarge.UNLocationCode: type"), std::string::npos);
+  EXPECT_NE(err.message().find("$.transports.portOfDischarge.UNLocationCode: type"),
+            std::string::npos);
 }
 
 TEST_F(DcsaSchemaTest, LimitsTheNumberReported) {
@@ -186,7 +190,8 @@ TEST(SchemaSetTest, GenericKeywords) {
                             "y": {"not": {"type": "string"}},
                             "m": {"type": "object", "additionalProperties": {"type": "boolean"}}}},
     "Item": {"anyOf": [{"type": "integer"}, {"type": "string"}]}
-  })").as_object());
+  })")
+                                   .as_object());
   ASSERT_TRUE(set) << set.error().ToString();
   auto check = [&](std::string_view text) {
     auto r = set->Validate("Root", json::parse(text));
@@ -196,24 +201,28 @@ TEST(SchemaSetTest, GenericKeywords) {
     return out;
   };
   EXPECT_EQ(check(R"({"n": 3, "s": null, "a": [1, "x"], "x": "ab", "y": 1, "m": {"k": true},
-                      "u": "https://example.com/a"})"), "");
+                      "u": "https://example.com/a"})"),
+            "");
   EXPECT_EQ(check(R"({"n": 9.0, "s": "2026-11-28T09:32:20.123+08:00"})"), "");
   EXPECT_EQ(check(R"({})"), "$.n required;");
   EXPECT_EQ(check(R"({"n": 12})"), "$.n exclusiveMaximum;");
   EXPECT_EQ(check(R"({"n": 0})"), "$.n minimum;");
   EXPECT_EQ(check(R"({"n": 4})"), "$.n multipleOf;");
   EXPECT_EQ(check(R"({"n": 3.5})"), "$.n type;");
-  EXPECT_EQ(check(R"({"n": 3, "zz": 1, "weird key": 2})"), "$.zz additionalProperties;$['weird key'] additionalProperties;");
+  EXPECT_EQ(check(R"({"n": 3, "zz": 1, "weird key": 2})"),
+            "$.zz additionalProperties;$['weird key'] additionalProperties;");
   EXPECT_EQ(check(R"({"n": 3, "s": "2026-11-28 09:32:20Z"})"), "$.s format;");
   EXPECT_EQ(check(R"({"n": 3, "u": "no scheme"})"), "$.u format;");
-  EXPECT_EQ(check(R"({"n": 3, "a": [1, 1, true, 2]})"), "$.a maxItems;$.a[1] uniqueItems;$.a[2] anyOf;$.a[2] type;");
+  EXPECT_EQ(check(R"({"n": 3, "a": [1, 1, true, 2]})"),
+            "$.a maxItems;$.a[1] uniqueItems;$.a[2] anyOf;$.a[2] type;");
   EXPECT_EQ(check(R"({"n": 3, "x": "abcd", "y": "s"})"), "$.x maxLength;$.y not;");
   EXPECT_EQ(check(R"({"n": 3, "m": {"k": 1}})"), "$.m.k type;");
 }
 
 TEST(SchemaSetTest, RejectsBrokenSchemas) {
-  for (const char* text : {R"({"A": {"$ref": "#/Missing"}})", R"j({"A": {"pattern": "(?=x)"}})j",
-                           R"({"A": {"type": "strung"}})", R"({"A": {"oneOf": []}})", R"({"A": 5})"}) {
+  for (const char* text :
+       {R"({"A": {"$ref": "#/Missing"}})", R"j({"A": {"pattern": "(?=x)"}})j",
+        R"({"A": {"type": "strung"}})", R"({"A": {"oneOf": []}})", R"({"A": 5})"}) {
     auto set = SchemaSet::Create(json::parse(text).as_object());
     ASSERT_FALSE(set) << text;
     EXPECT_EQ(set.error().code(), ErrorCode::kInvalidArgument) << text;
@@ -222,7 +231,8 @@ TEST(SchemaSetTest, RejectsBrokenSchemas) {
 }
 
 TEST(SchemaSetTest, ReferenceCyclesStop) {
-  auto set = SchemaSet::Create(json::parse(R"({"A": {"$ref": "#/B"}, "B": {"allOf": [{"$ref": "#/A"}]}})").as_object());
+  auto set = SchemaSet::Create(
+      json::parse(R"({"A": {"$ref": "#/B"}, "B": {"allOf": [{"$ref": "#/A"}]}})").as_object());
   ASSERT_TRUE(set);
   auto r = set->Validate("A", json::value(1));
   ASSERT_TRUE(r);

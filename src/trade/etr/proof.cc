@@ -52,8 +52,9 @@ Status CheckSignature(const ActionEntry& a, std::int64_t i, const std::string& p
   DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(a.jws, *v.pint, v.platform_code));
   const auto& p = action.payload;
   if (p.record_id != a.record_id || p.sequence != i || p.previous_hash != previous) {
-    return FailedPrecondition(fmt::format("link {}: the signed action names record {} sequence {} after {}", i,
-                                          p.record_id, p.sequence, p.previous_hash));
+    return FailedPrecondition(
+        fmt::format("link {}: the signed action names record {} sequence {} after {}", i,
+                    p.record_id, p.sequence, p.previous_hash));
   }
   DT_ASSIGN_OR_RETURN(auto keys, v.keys(p.actor_id));
   for (const auto& key : keys) {
@@ -63,7 +64,8 @@ Status CheckSignature(const ActionEntry& a, std::int64_t i, const std::string& p
       return {};
     }
   }
-  return Unauthenticated(fmt::format("link {}: no public key of {} verifies the signed action", i, p.actor_id));
+  return Unauthenticated(
+      fmt::format("link {}: no public key of {} verifies the signed action", i, p.actor_id));
 }
 
 }  // namespace
@@ -86,14 +88,18 @@ Result<ProofReport> VerifyControlProof(const ControlProof& proof, const ProofVer
   for (std::size_t i = 0; i < proof.chain.size(); ++i) {
     const auto& link = proof.chain[i];
     const auto& a = link.action;
-    ProofStep step{static_cast<std::int64_t>(i), std::string(ActionCodeName(a.code)), a.log_index.value_or(0), "", ""};
+    ProofStep step{static_cast<std::int64_t>(i), std::string(ActionCodeName(a.code)),
+                   a.log_index.value_or(0), "", ""};
     if (!a.log_index) return FailedPrecondition(fmt::format("link {} has no log index", i));
     // 2. Inclusion.
     DT_ASSIGN_OR_RETURN(auto leaf, ledger::EncodeLeaf(a.log_kind, a.log_data));
     const auto leaf_hash = hasher.HashLeaf(ledger::AsBytes(leaf));
-    if (auto inc = ledger::VerifyInclusion(hasher, *a.log_index, cp->size, leaf_hash, link.inclusion, cp->root); !inc) {
-      return FailedPrecondition(fmt::format("link {}: the log entry at {} is not included in the checkpoint: {}", i,
-                                            *a.log_index, inc.error().message()));
+    if (auto inc = ledger::VerifyInclusion(hasher, *a.log_index, cp->size, leaf_hash,
+                                           link.inclusion, cp->root);
+        !inc) {
+      return FailedPrecondition(
+          fmt::format("link {}: the log entry at {} is not included in the checkpoint: {}", i,
+                      *a.log_index, inc.error().message()));
     }
     step.inclusion = "included";
     // 3. Contiguity, from the logged entry itself.
@@ -102,9 +108,10 @@ Result<ProofReport> VerifyControlProof(const ControlProof& proof, const ProofVer
     if (!fields || !first_kind_ok || fields->record_id != proof.record.id ||
         fields->sequence != static_cast<std::int64_t>(i) || fields->previous_hash != previous ||
         fields->signed_action != a.jws || fields->action_hash != ActionHash(a.jws)) {
-      return FailedPrecondition(fmt::format("link {}: the chain is broken here (the logged entry is not sequence {} of "
-                                            "{} after {})",
-                                            i, i, proof.record.id, previous.empty() ? "nothing" : previous));
+      return FailedPrecondition(
+          fmt::format("link {}: the chain is broken here (the logged entry is not sequence {} of "
+                      "{} after {})",
+                      i, i, proof.record.id, previous.empty() ? "nothing" : previous));
     }
     // 4. Signature.
     DT_TRY(CheckSignature(a, static_cast<std::int64_t>(i), previous, v, step));
@@ -117,10 +124,11 @@ Result<ProofReport> VerifyControlProof(const ControlProof& proof, const ProofVer
       if (state.to_order) state.endorsee_id = a.recipient_id;
     } else if (a.log_kind == "etr.action" && !foreign) {
       DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(a.jws, *v.pint, v.platform_code));
-      const ActionIntent intent{action.payload.code, action.payload.actor_id, action.payload.recipient_id,
-                                action.payload.reason_code};
+      const ActionIntent intent{action.payload.code, action.payload.actor_id,
+                                action.payload.recipient_id, action.payload.reason_code};
       if (auto ok = CheckRule(state, intent); !ok) {
-        return FailedPrecondition(fmt::format("link {}: the action breaks the rules: {}", i, ok.error().message()));
+        return FailedPrecondition(
+            fmt::format("link {}: the action breaks the rules: {}", i, ok.error().message()));
       }
       state = Apply(state, intent);
     }
@@ -129,14 +137,16 @@ Result<ProofReport> VerifyControlProof(const ControlProof& proof, const ProofVer
     report.steps.push_back(std::move(step));
   }
   if (!foreign && (state.holder_id != proof.record.state.holder_id ||
-                    state.endorsee_id != proof.record.state.endorsee_id ||
-                    state.status != proof.record.state.status)) {
-    return FailedPrecondition(fmt::format("the chain leads to holder {} ({}), not the claimed holder {} ({})",
-                                          state.holder_id, RecordStatusName(state.status),
-                                          proof.record.state.holder_id, RecordStatusName(proof.record.state.status)));
+                   state.endorsee_id != proof.record.state.endorsee_id ||
+                   state.status != proof.record.state.status)) {
+    return FailedPrecondition(
+        fmt::format("the chain leads to holder {} ({}), not the claimed holder {} ({})",
+                    state.holder_id, RecordStatusName(state.status), proof.record.state.holder_id,
+                    RecordStatusName(proof.record.state.status)));
   }
   if (previous != proof.record.head) {
-    return FailedPrecondition(fmt::format("the chain ends at {}, the record claims head {}", previous, proof.record.head));
+    return FailedPrecondition(fmt::format("the chain ends at {}, the record claims head {}",
+                                          previous, proof.record.head));
   }
   // 6. Nothing later for this record, up to the checkpoint.
   for (std::uint64_t idx = last_index + 1; idx < cp->size; ++idx) {
@@ -144,9 +154,10 @@ Result<ProofReport> VerifyControlProof(const ControlProof& proof, const ProofVer
     ++report.entries_scanned;
     const auto fields = ReadEntry(e.kind, e.data);
     if (fields && fields->record_id == proof.record.id) {
-      return FailedPrecondition(fmt::format("a later entry for {} exists at log index {} (sequence {}): the proof is "
-                                            "not of current control",
-                                            proof.record.id, idx, fields->sequence));
+      return FailedPrecondition(
+          fmt::format("a later entry for {} exists at log index {} (sequence {}): the proof is "
+                      "not of current control",
+                      proof.record.id, idx, fields->sequence));
     }
   }
   report.holder_id = foreign ? proof.record.state.holder_id : state.holder_id;
@@ -161,8 +172,10 @@ std::vector<ProofStep> CheckEachStep(const ControlProof& proof, const ProofVerif
   for (std::size_t i = 0; i < proof.chain.size(); ++i) {
     const auto& link = proof.chain[i];
     const auto& a = link.action;
-    ProofStep step{a.sequence, std::string(ActionCodeName(a.code)), a.log_index.value_or(0), "", ""};
-    if (auto sig = CheckSignature(a, a.sequence, previous, v, step); !sig) step.signature = sig.error().message();
+    ProofStep step{a.sequence, std::string(ActionCodeName(a.code)), a.log_index.value_or(0), "",
+                   ""};
+    if (auto sig = CheckSignature(a, a.sequence, previous, v, step); !sig)
+      step.signature = sig.error().message();
     previous = a.action_hash;
     if (!cp) {
       step.inclusion = "the checkpoint does not verify: " + cp.error().message();
@@ -170,10 +183,12 @@ std::vector<ProofStep> CheckEachStep(const ControlProof& proof, const ProofVerif
       step.inclusion = "pending: not appended to the log yet";
     } else {
       auto leaf = ledger::EncodeLeaf(a.log_kind, a.log_data);
-      auto inc = leaf ? ledger::VerifyInclusion(hasher, *a.log_index, cp->size, hasher.HashLeaf(ledger::AsBytes(*leaf)),
+      auto inc = leaf ? ledger::VerifyInclusion(hasher, *a.log_index, cp->size,
+                                                hasher.HashLeaf(ledger::AsBytes(*leaf)),
                                                 link.inclusion, cp->root)
                       : Status(std::unexpected(leaf.error()));
-      step.inclusion = inc ? fmt::format("included in the checkpoint of size {}", cp->size) : inc.error().message();
+      step.inclusion = inc ? fmt::format("included in the checkpoint of size {}", cp->size)
+                           : inc.error().message();
     }
     steps.push_back(std::move(step));
   }

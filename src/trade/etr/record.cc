@@ -83,31 +83,44 @@ constexpr Rule kRules[] = {
 
 std::string_view WhoName(Who w) {
   switch (w) {
-    case Who::kHolder: return "holder";
-    case Who::kTitleHolder: return "title holder";
-    case Who::kIssuer: return "issuer";
-    case Who::kPledgee: return "pledgee";
+    case Who::kHolder:
+      return "holder";
+    case Who::kTitleHolder:
+      return "title holder";
+    case Who::kIssuer:
+      return "issuer";
+    case Who::kPledgee:
+      return "pledgee";
   }
   return "?";
 }
 
 std::string_view WhenName(When w) {
   switch (w) {
-    case When::kAny: return "any";
-    case When::kToOrderEndorsable: return "to-order, endorsable";
-    case When::kToOrderNotBlank: return "to-order, not blank-endorsed";
-    case When::kUnpledged: return "not pledged";
-    case When::kPledged: return "pledged";
+    case When::kAny:
+      return "any";
+    case When::kToOrderEndorsable:
+      return "to-order, endorsable";
+    case When::kToOrderNotBlank:
+      return "to-order, not blank-endorsed";
+    case When::kUnpledged:
+      return "not pledged";
+    case When::kPledged:
+      return "pledged";
   }
   return "?";
 }
 
 std::string_view ToName(To t) {
   switch (t) {
-    case To::kOther: return "another party";
-    case To::kNone: return "none";
-    case To::kIssuer: return "the issuer";
-    case To::kSurrenderer: return "the surrendering party (or none)";
+    case To::kOther:
+      return "another party";
+    case To::kNone:
+      return "none";
+    case To::kIssuer:
+      return "the issuer";
+    case To::kSurrenderer:
+      return "the surrendering party (or none)";
   }
   return "?";
 }
@@ -122,27 +135,36 @@ const Rule* FindRule(RecordType type, ActionCode code) {
 Status CheckWhen(const Rule& rule, const RecordState& s) {
   const std::string_view action = ActionCodeName(rule.code);
   switch (rule.when) {
-    case When::kAny: return {};
+    case When::kAny:
+      return {};
     case When::kToOrderEndorsable:
-      if (!s.to_order) return FailedPrecondition(fmt::format("{} needs a to-order bill; this bill is straight", action));
+      if (!s.to_order)
+        return FailedPrecondition(
+            fmt::format("{} needs a to-order bill; this bill is straight", action));
       if (!s.blank_endorsed && !s.endorsable) {
         return FailedPrecondition(fmt::format(
-            "{}: the last endorsement was not to order, so the endorsee may not endorse further", action));
+            "{}: the last endorsement was not to order, so the endorsee may not endorse further",
+            action));
       }
       return {};
     case When::kToOrderNotBlank:
-      if (!s.to_order) return FailedPrecondition(fmt::format("{} needs a to-order bill; this bill is straight", action));
+      if (!s.to_order)
+        return FailedPrecondition(
+            fmt::format("{} needs a to-order bill; this bill is straight", action));
       if (s.blank_endorsed) return FailedPrecondition("the bill is already blank-endorsed");
-      if (!s.endorsable) return FailedPrecondition(fmt::format("{}: the bill may not be endorsed further", action));
+      if (!s.endorsable)
+        return FailedPrecondition(fmt::format("{}: the bill may not be endorsed further", action));
       return {};
     case When::kUnpledged:
       if (!s.pledgee_id.empty()) {
-        return FailedPrecondition(fmt::format("{}: the receipt is pledged to {}; the pledgee must release it first",
-                                              action, s.pledgee_id));
+        return FailedPrecondition(
+            fmt::format("{}: the receipt is pledged to {}; the pledgee must release it first",
+                        action, s.pledgee_id));
       }
       return {};
     case When::kPledged:
-      if (s.pledgee_id.empty()) return FailedPrecondition(fmt::format("{}: the receipt is not pledged", action));
+      if (s.pledgee_id.empty())
+        return FailedPrecondition(fmt::format("{}: the receipt is not pledged", action));
       return {};
   }
   return {};
@@ -153,20 +175,25 @@ Status CheckWho(const Rule& rule, const RecordState& s, std::string_view actor) 
   switch (rule.who) {
     case Who::kHolder:
       if (actor == s.holder_id) return {};
-      return PermissionDenied(fmt::format("only the holder may {}; {} is not the holder", action, actor));
+      return PermissionDenied(
+          fmt::format("only the holder may {}; {} is not the holder", action, actor));
     case Who::kTitleHolder:
       if (s.HoldsTitle(actor)) return {};
       if (actor != s.holder_id) {
-        return PermissionDenied(fmt::format("only the holder may {}; {} is not the holder", action, actor));
+        return PermissionDenied(
+            fmt::format("only the holder may {}; {} is not the holder", action, actor));
       }
-      return PermissionDenied(fmt::format("{} holds the bill but is not its endorsee ({}): only the title holder may {}",
-                                          actor, s.endorsee_id, action));
+      return PermissionDenied(fmt::format(
+          "{} holds the bill but is not its endorsee ({}): only the title holder may {}", actor,
+          s.endorsee_id, action));
     case Who::kIssuer:
       if (actor == s.issuer_id) return {};
-      return PermissionDenied(fmt::format("only the issuer may {}; {} is not the issuer", action, actor));
+      return PermissionDenied(
+          fmt::format("only the issuer may {}; {} is not the issuer", action, actor));
     case Who::kPledgee:
       if (actor == s.pledgee_id) return {};
-      return PermissionDenied(fmt::format("only the pledgee may {}; {} is not the pledgee", action, actor));
+      return PermissionDenied(
+          fmt::format("only the pledgee may {}; {} is not the pledgee", action, actor));
   }
   return {};
 }
@@ -175,20 +202,25 @@ Status CheckTo(const Rule& rule, const RecordState& s, const ActionIntent& in) {
   const std::string_view action = ActionCodeName(rule.code);
   switch (rule.to) {
     case To::kOther:
-      if (in.recipient_id.empty()) return InvalidArgument(fmt::format("{} needs a recipient", action));
-      if (in.recipient_id == in.actor_id) return InvalidArgument(fmt::format("{} to oneself", action));
+      if (in.recipient_id.empty())
+        return InvalidArgument(fmt::format("{} needs a recipient", action));
+      if (in.recipient_id == in.actor_id)
+        return InvalidArgument(fmt::format("{} to oneself", action));
       return {};
     case To::kNone:
-      if (!in.recipient_id.empty()) return InvalidArgument(fmt::format("{} names no recipient", action));
+      if (!in.recipient_id.empty())
+        return InvalidArgument(fmt::format("{} names no recipient", action));
       return {};
     case To::kIssuer:
       if (in.recipient_id != s.issuer_id) {
-        return InvalidArgument(fmt::format("{} must be addressed to the issuer {}", action, s.issuer_id));
+        return InvalidArgument(
+            fmt::format("{} must be addressed to the issuer {}", action, s.issuer_id));
       }
       return {};
     case To::kSurrenderer:
       if (!in.recipient_id.empty() && in.recipient_id != s.surrender_from) {
-        return InvalidArgument(fmt::format("{} answers the surrender request of {}", action, s.surrender_from));
+        return InvalidArgument(
+            fmt::format("{} answers the surrender request of {}", action, s.surrender_from));
       }
       return {};
   }
@@ -197,7 +229,9 @@ Status CheckTo(const Rule& rule, const RecordState& s, const ActionIntent& in) {
 
 }  // namespace
 
-std::string_view RecordTypeName(RecordType t) { return t == RecordType::kEbl ? "ebl" : "ewr"; }
+std::string_view RecordTypeName(RecordType t) {
+  return t == RecordType::kEbl ? "ebl" : "ewr";
+}
 
 Result<RecordType> ParseRecordType(std::string_view name) {
   if (name == "ebl") return RecordType::kEbl;
@@ -248,19 +282,21 @@ bool RecordState::HoldsTitle(std::string_view party) const {
 Status CheckRule(const RecordState& s, const ActionIntent& in) {
   const Rule* rule = FindRule(s.type, in.code);
   if (rule == nullptr) {
-    return FailedPrecondition(fmt::format("{} is not an action on a record of type {}", ActionCodeName(in.code),
-                                          RecordTypeName(s.type)));
+    return FailedPrecondition(fmt::format("{} is not an action on a record of type {}",
+                                          ActionCodeName(in.code), RecordTypeName(s.type)));
   }
   if (IsTerminal(s.status)) {
     return FailedPrecondition(fmt::format("the record is {}: no further actions are possible",
                                           RecordStatusName(s.status)));
   }
   if (s.status != rule->status) {
-    return FailedPrecondition(s.status == RecordStatus::kSurrenderPending
-                                  ? fmt::format("a surrender is pending (possession is with the issuer): {} must wait "
-                                                "for SACC or SREJ", ActionCodeName(in.code))
-                                  : fmt::format("{} answers a surrender request, and none is pending",
-                                                ActionCodeName(in.code)));
+    return FailedPrecondition(
+        s.status == RecordStatus::kSurrenderPending
+            ? fmt::format("a surrender is pending (possession is with the issuer): {} must wait "
+                          "for SACC or SREJ",
+                          ActionCodeName(in.code))
+            : fmt::format("{} answers a surrender request, and none is pending",
+                          ActionCodeName(in.code)));
   }
   DT_TRY(CheckWhen(*rule, s));
   DT_TRY(CheckWho(*rule, s, in.actor_id));
@@ -270,8 +306,11 @@ Status CheckRule(const RecordState& s, const ActionIntent& in) {
 RecordState Apply(RecordState s, const ActionIntent& in) {
   switch (in.code) {
     case ActionCode::kIssue:
-    case ActionCode::kSign: break;
-    case ActionCode::kTransfer: s.holder_id = in.recipient_id; break;
+    case ActionCode::kSign:
+      break;
+    case ActionCode::kTransfer:
+      s.holder_id = in.recipient_id;
+      break;
     case ActionCode::kEndorse:
     case ActionCode::kEndorseToOrder:
       s.endorsee_id = in.recipient_id;
@@ -292,8 +331,8 @@ RecordState Apply(RecordState s, const ActionIntent& in) {
       break;
     case ActionCode::kSurrenderAccepted:
       s.status = s.pending_code == ActionCode::kSurrenderForDelivery ? RecordStatus::kSurrendered
-                 : s.pending_reason == kSwitchToPaper               ? RecordStatus::kSwitchedToPaper
-                                                                    : RecordStatus::kAmended;
+                 : s.pending_reason == kSwitchToPaper ? RecordStatus::kSwitchedToPaper
+                                                      : RecordStatus::kAmended;
       s.pending_code.reset();
       break;
     case ActionCode::kSurrenderRejected:
@@ -303,8 +342,12 @@ RecordState Apply(RecordState s, const ActionIntent& in) {
       s.pending_reason.clear();
       s.surrender_from.clear();
       break;
-    case ActionCode::kPledge: s.pledgee_id = in.recipient_id; break;
-    case ActionCode::kRelease: s.pledgee_id.clear(); break;
+    case ActionCode::kPledge:
+      s.pledgee_id = in.recipient_id;
+      break;
+    case ActionCode::kRelease:
+      s.pledgee_id.clear();
+      break;
   }
   return s;
 }
@@ -312,7 +355,8 @@ RecordState Apply(RecordState s, const ActionIntent& in) {
 std::span<const RuleView> Rules() {
   static const auto views = [] {
     std::vector<RuleView> out;
-    for (const Rule& r : kRules) out.push_back({r.type, r.code, WhoName(r.who), WhenName(r.when), ToName(r.to)});
+    for (const Rule& r : kRules)
+      out.push_back({r.type, r.code, WhoName(r.who), WhenName(r.when), ToName(r.to)});
     return out;
   }();
   return views;

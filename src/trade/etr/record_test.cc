@@ -57,7 +57,8 @@ TEST(RecordTest, StraightBillsAreNotEndorsed) {
   RecordState s = ToOrder();
   s.to_order = false;
   s.endorsee_id.clear();
-  for (ActionCode c : {ActionCode::kEndorse, ActionCode::kEndorseToOrder, ActionCode::kBlankEndorse}) {
+  for (ActionCode c :
+       {ActionCode::kEndorse, ActionCode::kEndorseToOrder, ActionCode::kBlankEndorse}) {
     auto r = CheckRule(s, {c, "shipper", c == ActionCode::kBlankEndorse ? "" : "bank", ""});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code(), ErrorCode::kFailedPrecondition);
@@ -88,8 +89,9 @@ TEST(RecordTest, SurrenderRequestAcceptAndReject) {
     ASSERT_FALSE(after) << ActionCodeName(r.code);
     EXPECT_EQ(after.error().code(), ErrorCode::kFailedPrecondition);
   }
-  RecordState paper = Apply(Apply(ToOrder(), {ActionCode::kSurrenderForAmendment, "shipper", "carrier", "SWTP"}),
-                            {ActionCode::kSurrenderAccepted, "carrier", "", ""});
+  RecordState paper =
+      Apply(Apply(ToOrder(), {ActionCode::kSurrenderForAmendment, "shipper", "carrier", "SWTP"}),
+            {ActionCode::kSurrenderAccepted, "carrier", "", ""});
   EXPECT_EQ(paper.status, RecordStatus::kSwitchedToPaper);
 }
 

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <boost/json/parse.hpp>
 #include <algorithm>
+#include <boost/json/parse.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <future>
@@ -26,20 +26,24 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::string_view kRecordColumns =
-    "id, type, issuer_id, reference, version, status, holder_id, endorsee_id, pledgee_id, to_order, "
+    "id, type, issuer_id, reference, version, status, holder_id, endorsee_id, pledgee_id, "
+    "to_order, "
     "blank_endorsed, endorsable, pending_code, pending_reason, surrender_from, document, "
     "document_checksum, issuance_manifest, sequence, head, amendment_of, amended_by, imported, "
     "created_at, updated_at";
 // The state without the document and manifest, for the hot path.
 constexpr std::string_view kStateColumns =
-    "id, type, issuer_id, reference, version, status, holder_id, endorsee_id, pledgee_id, to_order, "
+    "id, type, issuer_id, reference, version, status, holder_id, endorsee_id, pledgee_id, "
+    "to_order, "
     "blank_endorsed, endorsable, pending_code, pending_reason, surrender_from, document_checksum, "
     "sequence, head, amendment_of, amended_by, imported, created_at, updated_at";
 constexpr std::string_view kActionColumns =
     "record_id, sequence, action_code, actor_id, recipient_id, jws, action_hash, previous_hash, "
     "log_kind, log_data, log_index, created_at";
 
-std::string Sha256Hex(std::string_view data) { return crypto::ToHex(crypto::Sha256(data)); }
+std::string Sha256Hex(std::string_view data) {
+  return crypto::ToHex(crypto::Sha256(data));
+}
 
 Result<Record> RecordFromRow(const storage::Row& r) {
   Record rec;
@@ -131,17 +135,39 @@ Status InsertAction(storage::Executor& ex, const ActionEntry& a) {
 Status InsertRecord(storage::Executor& ex, const Record& rec) {
   const auto& s = rec.state;
   auto inserted = ex.Execute(
-      fmt::format("INSERT INTO etr_records ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-                  "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
-                  kRecordColumns),
-      {rec.id, std::string(RecordTypeName(s.type)), s.issuer_id, rec.reference, rec.version,
-       std::string(RecordStatusName(s.status)), s.holder_id, s.endorsee_id, s.pledgee_id, s.to_order,
-       s.blank_endorsed, s.endorsable, std::string(), std::string(), std::string(), rec.document,
-       rec.document_checksum, rec.issuance_manifest, rec.sequence, rec.head, rec.amendment_of,
-       rec.amended_by, rec.imported, rec.created_at, rec.updated_at});
+      fmt::format(
+          "INSERT INTO etr_records ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+          "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
+          kRecordColumns),
+      {rec.id,
+       std::string(RecordTypeName(s.type)),
+       s.issuer_id,
+       rec.reference,
+       rec.version,
+       std::string(RecordStatusName(s.status)),
+       s.holder_id,
+       s.endorsee_id,
+       s.pledgee_id,
+       s.to_order,
+       s.blank_endorsed,
+       s.endorsable,
+       std::string(),
+       std::string(),
+       std::string(),
+       rec.document,
+       rec.document_checksum,
+       rec.issuance_manifest,
+       rec.sequence,
+       rec.head,
+       rec.amendment_of,
+       rec.amended_by,
+       rec.imported,
+       rec.created_at,
+       rec.updated_at});
   if (!inserted && inserted.error().code() == ErrorCode::kAlreadyExists) {
-    return AlreadyExists(fmt::format("{} {} (version {}) of issuer {} is already issued as record {}",
-                                     RecordTypeName(s.type), rec.reference, rec.version, s.issuer_id, rec.id));
+    return AlreadyExists(
+        fmt::format("{} {} (version {}) of issuer {} is already issued as record {}",
+                    RecordTypeName(s.type), rec.reference, rec.version, s.issuer_id, rec.id));
   }
   if (!inserted) return std::unexpected(inserted.error());
   return {};
@@ -150,13 +176,11 @@ Status InsertRecord(storage::Executor& ex, const Record& rec) {
 // The log entry of an action: what a verifier reads back from the log.
 Result<std::string> LogData(const ActionEntry& a, std::string_view record_type,
                             const Record* issued) {
-  json::object o{{"recordId", a.record_id},
-                 {"recordType", record_type},
-                 {"sequence", a.sequence},
-                 {"actionCode", ActionCodeName(a.code)},
-                 {"actionHash", a.action_hash},
-                 {"signedAction", a.jws}};
-  o["previousActionHash"] = a.previous_hash.empty() ? json::value(nullptr) : json::value(a.previous_hash);
+  json::object o{{"recordId", a.record_id},     {"recordType", record_type},
+                 {"sequence", a.sequence},      {"actionCode", ActionCodeName(a.code)},
+                 {"actionHash", a.action_hash}, {"signedAction", a.jws}};
+  o["previousActionHash"] =
+      a.previous_hash.empty() ? json::value(nullptr) : json::value(a.previous_hash);
   if (issued != nullptr) {
     o["documentChecksum"] = issued->document_checksum;
     o["issuanceManifest"] = issued->issuance_manifest;
@@ -166,14 +190,16 @@ Result<std::string> LogData(const ActionEntry& a, std::string_view record_type,
 
 std::string RecordId(RecordType type, std::string_view issuer, std::string_view reference,
                      std::int64_t version) {
-  const std::string seed =
-      fmt::format("digitrade.etr\n{}\n{}\n{}\n{}", RecordTypeName(type), issuer, reference, version);
+  const std::string seed = fmt::format("digitrade.etr\n{}\n{}\n{}\n{}", RecordTypeName(type),
+                                       issuer, reference, version);
   return "etr_" + Sha256Hex(seed).substr(0, 32);
 }
 
 }  // namespace
 
-std::string ActionHash(std::string_view jws) { return Sha256Hex(jws); }
+std::string ActionHash(std::string_view jws) {
+  return Sha256Hex(jws);
+}
 
 struct Registry::Impl {
   storage::Database& db;
@@ -189,19 +215,21 @@ struct Registry::Impl {
   }
 
   Result<Party> LoadParty(const std::string& id) {
-    DT_ASSIGN_OR_RETURN(auto rs, db.Query("SELECT organisation_id, name, carrier, warehouse FROM etr_parties "
-                                          "WHERE organisation_id = $1",
-                                          {id}));
+    DT_ASSIGN_OR_RETURN(
+        auto rs, db.Query("SELECT organisation_id, name, carrier, warehouse FROM etr_parties "
+                          "WHERE organisation_id = $1",
+                          {id}));
     if (rs.empty()) return NotFound(fmt::format("no etr party {}", id));
     const auto& r = rs.rows.front();
     return Party{r.Text(0), r.Text(1), r.Int(2) != 0, r.Int(3) != 0};
   }
 
   Result<std::vector<PartyKey>> Keys(const std::string& org) {
-    DT_ASSIGN_OR_RETURN(auto rs, db.Query("SELECT id, organisation_id, thumbprint, public_jwk, certificate_pem, "
-                                          "source, created_at FROM etr_party_keys WHERE organisation_id = $1 "
-                                          "ORDER BY id",
-                                          {org}));
+    DT_ASSIGN_OR_RETURN(
+        auto rs, db.Query("SELECT id, organisation_id, thumbprint, public_jwk, certificate_pem, "
+                          "source, created_at FROM etr_party_keys WHERE organisation_id = $1 "
+                          "ORDER BY id",
+                          {org}));
     std::vector<PartyKey> out;
     for (const auto& r : rs.rows) {
       PartyKey k{r.Text(0), r.Text(1), r.Text(2), {}, r.Text(4), r.Text(5), r.Int(6)};
@@ -216,10 +244,12 @@ struct Registry::Impl {
   std::mutex key_mu;
   std::map<std::pair<std::string, std::string>, crypto::PublicKey> key_cache;
 
-  Result<std::vector<crypto::PublicKey>> PublicKeys(const std::string& org, const std::string& thumbprint) {
+  Result<std::vector<crypto::PublicKey>> PublicKeys(const std::string& org,
+                                                    const std::string& thumbprint) {
     if (!thumbprint.empty()) {
       std::lock_guard lock(key_mu);
-      if (auto it = key_cache.find({org, thumbprint}); it != key_cache.end()) return std::vector{it->second};
+      if (auto it = key_cache.find({org, thumbprint}); it != key_cache.end())
+        return std::vector{it->second};
     }
     DT_ASSIGN_OR_RETURN(auto keys, Keys(org));
     std::vector<crypto::PublicKey> out;
@@ -235,8 +265,9 @@ struct Registry::Impl {
 
   // Verifies `jws` with the key of `org` it names (kid / x5c), or with each
   // of the party's keys when it names none.
-  Result<crypto::JwsVerified> VerifyByParty(const crypto::ParsedJws& jws, const std::string& thumbprint,
-                                            const std::string& org, std::string_view what) {
+  Result<crypto::JwsVerified> VerifyByParty(const crypto::ParsedJws& jws,
+                                            const std::string& thumbprint, const std::string& org,
+                                            std::string_view what) {
     DT_ASSIGN_OR_RETURN(auto keys, PublicKeys(org, thumbprint));
     for (const auto& pub : keys) {
       auto verified = crypto::VerifyJws(jws, pub);
@@ -248,14 +279,17 @@ struct Registry::Impl {
     }
     // permission_denied, not unauthenticated: the caller's token is fine, the
     // document is not signed by the party that must sign it.
-    return PermissionDenied(fmt::format("{}: no key registered for {}{} verifies the signature", what, org,
-                                       thumbprint.empty() ? "" : fmt::format(" with thumbprint {}", thumbprint)));
+    return PermissionDenied(
+        fmt::format("{}: no key registered for {}{} verifies the signature", what, org,
+                    thumbprint.empty() ? "" : fmt::format(" with thumbprint {}", thumbprint)));
   }
 
   // Validates the document and returns its canonical form and reference.
-  Result<std::pair<std::string, std::string>> CheckDocument(RecordType type, const json::value& doc) const {
+  Result<std::pair<std::string, std::string>> CheckDocument(RecordType type,
+                                                            const json::value& doc) const {
     const SchemaSet& set = type == RecordType::kEbl ? issuance_schemas : receipt_schemas;
-    const std::string_view schema = type == RecordType::kEbl ? "TransportDocument" : "WarehouseReceipt";
+    const std::string_view schema =
+        type == RecordType::kEbl ? "TransportDocument" : "WarehouseReceipt";
     DT_ASSIGN_OR_RETURN(auto violations, set.Validate(schema, doc));
     if (!violations.empty()) {
       return std::unexpected(ViolationsError(fmt::format("the {}", schema), violations));
@@ -266,16 +300,19 @@ struct Registry::Impl {
     }
     DT_ASSIGN_OR_RETURN(auto canonical, crypto::CanonicalizeJson(doc));
     if (canonical.size() > options.max_document_bytes) {
-      return ResourceExhausted(fmt::format("the document is over {} bytes", options.max_document_bytes));
+      return ResourceExhausted(
+          fmt::format("the document is over {} bytes", options.max_document_bytes));
     }
-    const auto& ref = o.at(type == RecordType::kEbl ? "transportDocumentReference" : "receiptNumber");
+    const auto& ref =
+        o.at(type == RecordType::kEbl ? "transportDocumentReference" : "receiptNumber");
     return std::make_pair(std::move(canonical), std::string(ref.get_string()));
   }
 
   Result<Record> Load(storage::Executor& ex, const std::string& id, bool with_document = true) {
-    DT_ASSIGN_OR_RETURN(auto rs, ex.Query(fmt::format("SELECT {} FROM etr_records WHERE id = $1",
-                                                      with_document ? kRecordColumns : kStateColumns),
-                                          {id}));
+    DT_ASSIGN_OR_RETURN(auto rs,
+                        ex.Query(fmt::format("SELECT {} FROM etr_records WHERE id = $1",
+                                             with_document ? kRecordColumns : kStateColumns),
+                                 {id}));
     if (rs.empty()) return NotFound(fmt::format("no record {}", id));
     return RecordFromRow(rs.rows.front());
   }
@@ -345,25 +382,34 @@ struct Registry::Impl {
   Result<Result<Record>> ApplyOne(storage::Executor& ex, Command& cmd) {
     ActionEntry& a = cmd.action;
     // Lock the row first: PostgreSQL runs READ COMMITTED (docs/storage.md).
-    DT_ASSIGN_OR_RETURN(auto locked, ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1",
-                                                {a.record_id}));
+    DT_ASSIGN_OR_RETURN(
+        auto locked,
+        ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {a.record_id}));
     if (locked == 0) return Result<Record>(NotFound(fmt::format("no record {}", a.record_id)));
     DT_ASSIGN_OR_RETURN(auto rec, Load(ex, a.record_id, /*with_document=*/false));
     if (a.sequence != rec.sequence + 1 || a.previous_hash != rec.head) {
-      DT_ASSIGN_OR_RETURN(auto seen, ex.Query("SELECT sequence FROM etr_actions WHERE action_hash = $1", {a.action_hash}));
+      DT_ASSIGN_OR_RETURN(
+          auto seen,
+          ex.Query("SELECT sequence FROM etr_actions WHERE action_hash = $1", {a.action_hash}));
       const std::string replay =
-          seen.empty() ? "" : fmt::format(" (a replay: this action was applied at sequence {})", seen.rows[0].Int(0));
+          seen.empty() ? ""
+                       : fmt::format(" (a replay: this action was applied at sequence {})",
+                                     seen.rows[0].Int(0));
       return Result<Record>(Conflict(fmt::format(
-          "the action names sequence {} after {}, but record {} is at sequence {} with head {}{}", a.sequence,
-          a.previous_hash.empty() ? "null" : a.previous_hash, a.record_id, rec.sequence, rec.head, replay)));
+          "the action names sequence {} after {}, but record {} is at sequence {} with head {}{}",
+          a.sequence, a.previous_hash.empty() ? "null" : a.previous_hash, a.record_id, rec.sequence,
+          rec.head, replay)));
     }
-    DT_ASSIGN_OR_RETURN(auto prev, ex.Query("SELECT log_index FROM etr_actions WHERE record_id = $1 AND sequence = $2",
-                                            {a.record_id, rec.sequence}));
+    DT_ASSIGN_OR_RETURN(
+        auto prev,
+        ex.Query("SELECT log_index FROM etr_actions WHERE record_id = $1 AND sequence = $2",
+                 {a.record_id, rec.sequence}));
     if (prev.empty() || prev.rows[0].IsNull(0)) {
-      return Result<Record>(
-          Unavailable(fmt::format("the previous action of {} is still being appended to the log; retry", a.record_id)));
+      return Result<Record>(Unavailable(fmt::format(
+          "the previous action of {} is still being appended to the log; retry", a.record_id)));
     }
-    if (auto ok = CheckRule(rec.state, cmd.intent); !ok) return Result<Record>(std::unexpected(ok.error()));
+    if (auto ok = CheckRule(rec.state, cmd.intent); !ok)
+      return Result<Record>(std::unexpected(ok.error()));
     rec.state = Apply(rec.state, cmd.intent);
     rec.sequence = a.sequence;
     rec.head = a.action_hash;
@@ -388,13 +434,15 @@ struct Registry::Impl {
         queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
         updates.swap(index_updates);
       }
-      std::stable_sort(batch.begin(), batch.end(),
-                       [](const Command* x, const Command* y) { return x->action.record_id < y->action.record_id; });
+      std::stable_sort(batch.begin(), batch.end(), [](const Command* x, const Command* y) {
+        return x->action.record_id < y->action.record_id;
+      });
       std::vector<std::optional<Result<Record>>> results(batch.size());
       const Status tx = db.Transact([&](storage::Executor& ex) -> Status {
         for (const auto& u : updates) {
-          DT_TRY(ex.Execute("UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
-                            {u.record_id, u.sequence, static_cast<std::int64_t>(u.index)}));
+          DT_TRY(ex.Execute(
+              "UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
+              {u.record_id, u.sequence, static_cast<std::int64_t>(u.index)}));
         }
         for (std::size_t i = 0; i < batch.size(); ++i) {
           DT_ASSIGN_OR_RETURN(auto verdict, ApplyOne(ex, *batch[i]));
@@ -412,7 +460,8 @@ struct Registry::Impl {
         }
       }
       for (std::size_t i = 0; i < batch.size(); ++i) {
-        batch[i]->done.set_value(tx ? std::move(*results[i]) : Result<Record>(std::unexpected(tx.error())));
+        batch[i]->done.set_value(tx ? std::move(*results[i])
+                                    : Result<Record>(std::unexpected(tx.error())));
       }
     }
   }
@@ -420,9 +469,12 @@ struct Registry::Impl {
   // Appends a committed action to the log and stores its index.
   Result<std::uint64_t> LogAction(const ActionEntry& a) {
     auto appended = log.Append(a.log_kind, a.log_data);
-    if (!appended) return std::unexpected(appended.error().WithContext("appending the action to the evidence log"));
-    DT_TRY(db.Execute("UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
-                      {a.record_id, a.sequence, static_cast<std::int64_t>(appended->index)}));
+    if (!appended)
+      return std::unexpected(
+          appended.error().WithContext("appending the action to the evidence log"));
+    DT_TRY(
+        db.Execute("UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
+                   {a.record_id, a.sequence, static_cast<std::int64_t>(appended->index)}));
     return appended->index;
   }
 };
@@ -499,45 +551,57 @@ CREATE TABLE etr_actions (
 CREATE INDEX etr_actions_unlogged ON etr_actions (record_id, sequence) WHERE log_index IS NULL;)"}};
 }
 
-Result<std::unique_ptr<Registry>> Registry::Create(storage::Database& db, const Clock& clock, ledger::Log& log,
-                                                   RegistryOptions options) {
+Result<std::unique_ptr<Registry>> Registry::Create(storage::Database& db, const Clock& clock,
+                                                   ledger::Log& log, RegistryOptions options) {
   DT_ASSIGN_OR_RETURN(auto iss, SchemaSet::Dcsa(kDcsaIssuance));
   DT_ASSIGN_OR_RETURN(auto pint, SchemaSet::Dcsa(kDcsaPint));
   auto receipt_json = digitrade::json::ParseObject(internal::kWarehouseReceiptSchemas);
-  if (!receipt_json) return Internal("the warehouse receipt schema does not parse: " + receipt_json.error().message());
+  if (!receipt_json)
+    return Internal("the warehouse receipt schema does not parse: " +
+                    receipt_json.error().message());
   DT_ASSIGN_OR_RETURN(auto receipt, SchemaSet::Create(std::move(*receipt_json)));
-  auto impl = std::unique_ptr<Impl>(new Impl{db, clock, log, std::move(options), std::move(iss), std::move(pint),
-                                             std::move(receipt)});
+  auto impl = std::unique_ptr<Impl>(new Impl{db, clock, log, std::move(options), std::move(iss),
+                                             std::move(pint), std::move(receipt)});
   impl->writer = std::thread([raw = impl.get()] { raw->RunWriter(); });
   auto registry = std::unique_ptr<Registry>(new Registry(std::move(impl)));
   DT_TRY(registry->RepairLog());
   return registry;
 }
 
-const SchemaSet& Registry::dcsa_schemas() const { return impl_->pint_schemas; }
-const std::string& Registry::platform_code() const { return impl_->options.platform_code; }
+const SchemaSet& Registry::dcsa_schemas() const {
+  return impl_->pint_schemas;
+}
+const std::string& Registry::platform_code() const {
+  return impl_->options.platform_code;
+}
 
 // ---- parties ----
 
 Result<Party> Registry::PutParty(const Party& p) {
-  if (p.organisation_id.empty() || p.name.empty()) return InvalidArgument("a party needs an organisation id and a name");
+  if (p.organisation_id.empty() || p.name.empty())
+    return InvalidArgument("a party needs an organisation id and a name");
   const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
-    DT_ASSIGN_OR_RETURN(auto updated, ex.Execute("UPDATE etr_parties SET name = $2, carrier = $3, warehouse = $4 "
-                                                 "WHERE organisation_id = $1",
-                                                 {p.organisation_id, p.name, p.carrier, p.warehouse}));
+    DT_ASSIGN_OR_RETURN(auto updated,
+                        ex.Execute("UPDATE etr_parties SET name = $2, carrier = $3, warehouse = $4 "
+                                   "WHERE organisation_id = $1",
+                                   {p.organisation_id, p.name, p.carrier, p.warehouse}));
     if (updated > 0) return {};
-    DT_TRY(ex.Execute("INSERT INTO etr_parties (organisation_id, name, carrier, warehouse, created_at) "
-                      "VALUES ($1, $2, $3, $4, $5)",
-                      {p.organisation_id, p.name, p.carrier, p.warehouse, impl_->Now()}));
+    DT_TRY(ex.Execute(
+        "INSERT INTO etr_parties (organisation_id, name, carrier, warehouse, created_at) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        {p.organisation_id, p.name, p.carrier, p.warehouse, impl_->Now()}));
     return {};
   });
   DT_TRY(tx);
   return p;
 }
 
-Result<Party> Registry::GetParty(const std::string& id) { return impl_->LoadParty(id); }
+Result<Party> Registry::GetParty(const std::string& id) {
+  return impl_->LoadParty(id);
+}
 
-Result<PartyKey> Registry::RegisterKey(const std::string& org, const json::object& jwk, std::string_view source) {
+Result<PartyKey> Registry::RegisterKey(const std::string& org, const json::object& jwk,
+                                       std::string_view source) {
   DT_TRY(impl_->LoadParty(org));
   auto pub = crypto::PublicKey::FromJwk(jwk);
   if (!pub) return std::unexpected(pub.error().WithContext("the public key"));
@@ -549,10 +613,13 @@ Result<PartyKey> Registry::RegisterKey(const std::string& org, const json::objec
   k.id = "pk_" + Sha256Hex(org + "\n" + k.thumbprint).substr(0, 20);
   k.created_at = impl_->Now();
   auto inserted = impl_->db.Execute(
-      "INSERT INTO etr_party_keys (id, organisation_id, thumbprint, public_jwk, certificate_pem, source, created_at) "
+      "INSERT INTO etr_party_keys (id, organisation_id, thumbprint, public_jwk, certificate_pem, "
+      "source, created_at) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      {k.id, org, k.thumbprint, digitrade::json::Serialize(k.public_jwk), k.certificate_pem, k.source, k.created_at});
-  if (!inserted && inserted.error().code() != ErrorCode::kAlreadyExists) return std::unexpected(inserted.error());
+      {k.id, org, k.thumbprint, digitrade::json::Serialize(k.public_jwk), k.certificate_pem,
+       k.source, k.created_at});
+  if (!inserted && inserted.error().code() != ErrorCode::kAlreadyExists)
+    return std::unexpected(inserted.error());
   DT_ASSIGN_OR_RETURN(auto keys, impl_->Keys(org));
   for (auto& existing : keys) {
     if (existing.id == k.id) return existing;
@@ -566,15 +633,18 @@ Result<PartyKey> Registry::RegisterCertificate(const std::string& org, std::stri
   DT_ASSIGN_OR_RETURN(auto pub, chain.front().public_key());
   DT_ASSIGN_OR_RETURN(auto key, RegisterKey(org, pub.ToJwk(), "certificate"));
   if (key.certificate_pem.empty()) {
-    DT_TRY(impl_->db.Execute("UPDATE etr_party_keys SET certificate_pem = $2, source = 'certificate' WHERE id = $1",
-                             {key.id, std::string(pem)}));
+    DT_TRY(impl_->db.Execute(
+        "UPDATE etr_party_keys SET certificate_pem = $2, source = 'certificate' WHERE id = $1",
+        {key.id, std::string(pem)}));
     key.certificate_pem = std::string(pem);
     key.source = "certificate";
   }
   return key;
 }
 
-Result<std::vector<PartyKey>> Registry::ListKeys(const std::string& org) { return impl_->Keys(org); }
+Result<std::vector<PartyKey>> Registry::ListKeys(const std::string& org) {
+  return impl_->Keys(org);
+}
 
 // ---- issuance ----
 
@@ -586,11 +656,12 @@ Result<std::string> Registry::ValidateDocument(RecordType type, const json::valu
 Result<IssueDraft> Registry::PrepareIssue(const IssueInput& in) {
   DT_ASSIGN_OR_RETURN(auto issuer, impl_->LoadParty(in.issuer_id));
   if (in.type == RecordType::kEbl && !issuer.carrier) {
-    return PermissionDenied(fmt::format("{} is not registered as a carrier: only carriers issue eBLs", in.issuer_id));
+    return PermissionDenied(
+        fmt::format("{} is not registered as a carrier: only carriers issue eBLs", in.issuer_id));
   }
   if (in.type == RecordType::kWarehouseReceipt && !issuer.warehouse) {
-    return PermissionDenied(fmt::format("{} is not registered as a warehouse: only warehouses issue receipts",
-                                        in.issuer_id));
+    return PermissionDenied(fmt::format(
+        "{} is not registered as a warehouse: only warehouses issue receipts", in.issuer_id));
   }
   auto issue_to = impl_->LoadParty(in.issue_to_id);
   if (!issue_to) return std::unexpected(issue_to.error().WithContext("issueTo"));
@@ -598,11 +669,13 @@ Result<IssueDraft> Registry::PrepareIssue(const IssueInput& in) {
   std::int64_t version = 1;
   if (!in.amendment_of.empty()) {
     DT_ASSIGN_OR_RETURN(auto old, GetRecord(in.amendment_of));
-    if (old.state.issuer_id != in.issuer_id) return PermissionDenied("only the issuer of a record may amend it");
+    if (old.state.issuer_id != in.issuer_id)
+      return PermissionDenied("only the issuer of a record may amend it");
     if (old.state.status != RecordStatus::kAmended) {
-      return FailedPrecondition(fmt::format("record {} is {}: only a record whose surrender for amendment was "
-                                            "accepted can be replaced by an amended one",
-                                            old.id, RecordStatusName(old.state.status)));
+      return FailedPrecondition(
+          fmt::format("record {} is {}: only a record whose surrender for amendment was "
+                      "accepted can be replaced by an amended one",
+                      old.id, RecordStatusName(old.state.status)));
     }
     version = old.version + 1;
   }
@@ -612,19 +685,21 @@ Result<IssueDraft> Registry::PrepareIssue(const IssueInput& in) {
   d.version = version;
   d.record_id = RecordId(in.type, in.issuer_id, d.reference, version);
   if (auto existing = GetRecord(d.record_id); existing) {
-    return AlreadyExists(fmt::format("{} {} (version {}) of issuer {} is already issued as record {}",
-                                     RecordTypeName(in.type), d.reference, version, in.issuer_id, d.record_id));
+    return AlreadyExists(
+        fmt::format("{} {} (version {}) of issuer {} is already issued as record {}",
+                    RecordTypeName(in.type), d.reference, version, in.issuer_id, d.record_id));
   }
   const std::string& platform = impl_->options.platform_code;
   d.issue_to = {{"partyName", issue_to->name},
                 {"sendToPlatform", platform},
-                {"identifyingCodes", LocalParty(platform, in.issue_to_id, issue_to->name).at("identifyingCodes")}};
+                {"identifyingCodes",
+                 LocalParty(platform, in.issue_to_id, issue_to->name).at("identifyingCodes")}};
   DT_ASSIGN_OR_RETURN(auto issue_to_jcs, crypto::CanonicalizeJson(d.issue_to));
   const std::string document_checksum = Sha256Hex(d.document);
   const std::string issue_to_checksum = Sha256Hex(issue_to_jcs);
-  DT_ASSIGN_OR_RETURN(d.manifest_payload,
-                      crypto::CanonicalizeJson(json::object{{"documentChecksum", document_checksum},
-                                                            {"issueToChecksum", issue_to_checksum}}));
+  DT_ASSIGN_OR_RETURN(d.manifest_payload, crypto::CanonicalizeJson(json::object{
+                                              {"documentChecksum", document_checksum},
+                                              {"issueToChecksum", issue_to_checksum}}));
   ActionPayload p;
   p.record_id = d.record_id;
   p.sequence = 0;
@@ -647,7 +722,8 @@ Result<IssueDraft> Registry::PrepareIssue(const IssueInput& in) {
 Result<ActionOutcome> Registry::Issue(const SignedIssue& s, const std::string& caller_org) {
   const IssueInput& in = s.input;
   if (caller_org != in.issuer_id) {
-    return PermissionDenied(fmt::format("the caller's organisation {} is not the issuer {}", caller_org, in.issuer_id));
+    return PermissionDenied(
+        fmt::format("the caller's organisation {} is not the issuer {}", caller_org, in.issuer_id));
   }
   DT_ASSIGN_OR_RETURN(auto draft, PrepareIssue(in));
   // The manifest: carrier-signed, checksums over exactly this document and issueTo.
@@ -656,40 +732,51 @@ Result<ActionOutcome> Registry::Issue(const SignedIssue& s, const std::string& c
     return InvalidArgument("issuanceManifestSignedContent: a compact JWS is required" +
                            (manifest ? std::string() : ": " + manifest.error().message()));
   }
-  DT_ASSIGN_OR_RETURN(auto manifest_kid, HeaderKeyThumbprint(manifest->signatures.front().protected_header));
+  DT_ASSIGN_OR_RETURN(auto manifest_kid,
+                      HeaderKeyThumbprint(manifest->signatures.front().protected_header));
   DT_ASSIGN_OR_RETURN(auto verified, impl_->VerifyByParty(*manifest, manifest_kid, in.issuer_id,
                                                           "the issuance manifest"));
   const std::string manifest_text(verified.payload.begin(), verified.payload.end());
   auto manifest_json = crypto::ParseStrictJson(manifest_text);
-  if (!manifest_json) return std::unexpected(manifest_json.error().WithContext("the issuance manifest"));
-  DT_ASSIGN_OR_RETURN(auto violations, impl_->pint_schemas.Validate("IssuanceManifest", *manifest_json));
-  if (!violations.empty()) return std::unexpected(ViolationsError("the issuance manifest", violations));
+  if (!manifest_json)
+    return std::unexpected(manifest_json.error().WithContext("the issuance manifest"));
+  DT_ASSIGN_OR_RETURN(auto violations,
+                      impl_->pint_schemas.Validate("IssuanceManifest", *manifest_json));
+  if (!violations.empty())
+    return std::unexpected(ViolationsError("the issuance manifest", violations));
   const auto expected = json::parse(draft.manifest_payload).as_object();
   for (std::string_view member : {"documentChecksum", "issueToChecksum"}) {
     if (manifest_json->as_object().at(member) != expected.at(member)) {
-      return InvalidArgument(fmt::format("the issuance manifest's {} {} does not match the {} ({})", member,
-                                         digitrade::json::Serialize(manifest_json->as_object().at(member)),
-                                         member == "documentChecksum" ? "document" : "issueTo party",
-                                         digitrade::json::Serialize(expected.at(member))));
+      return InvalidArgument(
+          fmt::format("the issuance manifest's {} {} does not match the {} ({})", member,
+                      digitrade::json::Serialize(manifest_json->as_object().at(member)),
+                      member == "documentChecksum" ? "document" : "issueTo party",
+                      digitrade::json::Serialize(expected.at(member))));
     }
   }
   // The ISSUE action: the same issuer, this record, these checksums.
-  DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(s.action_jws, impl_->pint_schemas, impl_->options.platform_code));
+  DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(s.action_jws, impl_->pint_schemas,
+                                                     impl_->options.platform_code));
   const auto& p = action.payload;
   if (p.code != ActionCode::kIssue || p.sequence != 0 || !p.previous_hash.empty()) {
-    return InvalidArgument("the issue action must be ISSUE at sequence 0 with previousActionHash null");
+    return InvalidArgument(
+        "the issue action must be ISSUE at sequence 0 with previousActionHash null");
   }
   const auto expected_action = json::parse(draft.action_payload).as_object();
   if (p.record_id != draft.record_id) {
-    return InvalidArgument(fmt::format("the issue action names record {}, this issuance is record {}", p.record_id,
-                                       draft.record_id));
+    return InvalidArgument(
+        fmt::format("the issue action names record {}, this issuance is record {}", p.record_id,
+                    draft.record_id));
   }
   // Compared canonically: the strict parser reads numbers as doubles.
-  if (crypto::CanonicalizeJson(*p.issuance) != crypto::CanonicalizeJson(expected_action.at("issuance"))) {
-    return InvalidArgument("the issue action's issuance member does not match the document, issueTo and version");
+  if (crypto::CanonicalizeJson(*p.issuance) !=
+      crypto::CanonicalizeJson(expected_action.at("issuance"))) {
+    return InvalidArgument(
+        "the issue action's issuance member does not match the document, issueTo and version");
   }
   if (p.actor_id != in.issuer_id || p.recipient_id != in.issue_to_id) {
-    return InvalidArgument("the issue action must name the issuer as actor and issueTo as recipient");
+    return InvalidArgument(
+        "the issue action must name the issuer as actor and issueTo as recipient");
   }
   DT_TRY(impl_->VerifyByParty(action.jws, action.key_thumbprint, in.issuer_id, "the issue action"));
 
@@ -698,7 +785,8 @@ Result<ActionOutcome> Registry::Issue(const SignedIssue& s, const std::string& c
   rec.state.type = in.type;
   rec.state.issuer_id = in.issuer_id;
   rec.state.holder_id = in.issue_to_id;
-  rec.state.to_order = in.type == RecordType::kEbl && in.document.at("isToOrder") == json::value(true);
+  rec.state.to_order =
+      in.type == RecordType::kEbl && in.document.at("isToOrder") == json::value(true);
   if (rec.state.to_order) rec.state.endorsee_id = in.issue_to_id;
   rec.reference = draft.reference;
   rec.version = draft.version;
@@ -721,10 +809,12 @@ Result<ActionOutcome> Registry::Issue(const SignedIssue& s, const std::string& c
   DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(in.type), &rec));
   const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
     if (!in.amendment_of.empty()) {
-      DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {in.amendment_of}));
+      DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1",
+                        {in.amendment_of}));
       DT_ASSIGN_OR_RETURN(auto old, impl_->Load(ex, in.amendment_of));
       if (old.state.status != RecordStatus::kAmended || !old.amended_by.empty()) {
-        return FailedPrecondition(fmt::format("record {} was already replaced by {}", old.id, old.amended_by));
+        return FailedPrecondition(
+            fmt::format("record {} was already replaced by {}", old.id, old.amended_by));
       }
       old.state.status = RecordStatus::kVoid;
       old.amended_by = rec.id;
@@ -742,10 +832,12 @@ Result<ActionOutcome> Registry::Issue(const SignedIssue& s, const std::string& c
 
 // ---- actions ----
 
-Result<PreparedAction> Registry::PrepareAction(const std::string& record_id, const ActionIntent& intent,
+Result<PreparedAction> Registry::PrepareAction(const std::string& record_id,
+                                               const ActionIntent& intent,
                                                const std::string& comments) {
   DT_ASSIGN_OR_RETURN(auto rec, GetRecord(record_id));
-  if (intent.code == ActionCode::kIssue) return InvalidArgument("ISSUE is not an action on an existing record");
+  if (intent.code == ActionCode::kIssue)
+    return InvalidArgument("ISSUE is not an action on an existing record");
   DT_TRY(CheckRule(rec.state, intent));
   DT_ASSIGN_OR_RETURN(auto actor, impl_->LoadParty(intent.actor_id));
   const std::string& platform = impl_->options.platform_code;
@@ -770,16 +862,21 @@ Result<PreparedAction> Registry::PrepareAction(const std::string& record_id, con
   return out;
 }
 
-Result<ActionOutcome> Registry::Act(const std::string& record_id, std::string_view jws, const std::string& caller_org) {
-  DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(jws, impl_->pint_schemas, impl_->options.platform_code));
+Result<ActionOutcome> Registry::Act(const std::string& record_id, std::string_view jws,
+                                    const std::string& caller_org) {
+  DT_ASSIGN_OR_RETURN(auto action,
+                      ParseSignedAction(jws, impl_->pint_schemas, impl_->options.platform_code));
   const ActionPayload& p = action.payload;
   if (p.record_id != record_id) {
-    return InvalidArgument(fmt::format("the action is for record {}, not {}", p.record_id, record_id));
+    return InvalidArgument(
+        fmt::format("the action is for record {}, not {}", p.record_id, record_id));
   }
   if (p.code == ActionCode::kIssue) return InvalidArgument("ISSUE creates a record: use issuance");
-  if (p.actor_id.empty()) return InvalidArgument("$.transaction.actor: names no party of this platform");
+  if (p.actor_id.empty())
+    return InvalidArgument("$.transaction.actor: names no party of this platform");
   if (p.actor_id != caller_org) {
-    return PermissionDenied(fmt::format("the caller's organisation {} is not the actor {}", caller_org, p.actor_id));
+    return PermissionDenied(
+        fmt::format("the caller's organisation {} is not the actor {}", caller_org, p.actor_id));
   }
   DT_TRY(impl_->VerifyByParty(action.jws, action.key_thumbprint, p.actor_id, "the action"));
   const ActionIntent intent{p.code, p.actor_id, p.recipient_id, p.reason_code};
@@ -801,7 +898,8 @@ Result<ActionOutcome> Registry::Act(const std::string& record_id, std::string_vi
   if (!appended) {
     // Applied but not logged yet: RepairLog appends it (at the latest when
     // the registry opens again); the next action on the record waits.
-    return std::unexpected(appended.error().WithContext("the action is applied; appending it to the evidence log"));
+    return std::unexpected(
+        appended.error().WithContext("the action is applied; appending it to the evidence log"));
   }
   a.log_index = appended->index;
   impl_->QueueIndex({a.record_id, a.sequence, appended->index});
@@ -810,14 +908,19 @@ Result<ActionOutcome> Registry::Act(const std::string& record_id, std::string_vi
 
 // ---- reads ----
 
-Result<Record> Registry::GetRecord(const std::string& id) { return impl_->Load(impl_->db, id); }
+Result<Record> Registry::GetRecord(const std::string& id) {
+  return impl_->Load(impl_->db, id);
+}
 
-Result<std::vector<Record>> Registry::ListRecords(const std::string& org, int limit, const std::string& after) {
-  DT_ASSIGN_OR_RETURN(auto rs, impl_->db.Query(
-                                   fmt::format("SELECT {} FROM etr_records WHERE (holder_id = $1 OR endorsee_id = $1 "
-                                               "OR pledgee_id = $1 OR issuer_id = $1) AND id > $2 ORDER BY id LIMIT $3",
-                                               kRecordColumns),
-                                   {org, after, static_cast<std::int64_t>(limit)}));
+Result<std::vector<Record>> Registry::ListRecords(const std::string& org, int limit,
+                                                  const std::string& after) {
+  DT_ASSIGN_OR_RETURN(
+      auto rs,
+      impl_->db.Query(
+          fmt::format("SELECT {} FROM etr_records WHERE (holder_id = $1 OR endorsee_id = $1 "
+                      "OR pledgee_id = $1 OR issuer_id = $1) AND id > $2 ORDER BY id LIMIT $3",
+                      kRecordColumns),
+          {org, after, static_cast<std::int64_t>(limit)}));
   std::vector<Record> out;
   for (const auto& r : rs.rows) {
     DT_ASSIGN_OR_RETURN(auto rec, RecordFromRow(r));
@@ -827,10 +930,11 @@ Result<std::vector<Record>> Registry::ListRecords(const std::string& org, int li
 }
 
 Result<std::vector<ActionEntry>> Registry::History(const std::string& id) {
-  DT_ASSIGN_OR_RETURN(auto rs, impl_->db.Query(fmt::format("SELECT {} FROM etr_actions WHERE record_id = $1 "
-                                                           "ORDER BY sequence",
-                                                           kActionColumns),
-                                               {id}));
+  DT_ASSIGN_OR_RETURN(auto rs,
+                      impl_->db.Query(fmt::format("SELECT {} FROM etr_actions WHERE record_id = $1 "
+                                                  "ORDER BY sequence",
+                                                  kActionColumns),
+                                      {id}));
   if (rs.empty()) {
     DT_TRY(GetRecord(id));
   }
@@ -853,15 +957,18 @@ Result<ControlProof> Registry::ProveControl(const std::string& id) {
   DT_ASSIGN_OR_RETURN(auto history, History(id));
   std::uint64_t last = 0;
   for (const auto& a : history) {
-    if (!a.log_index) return Unavailable(fmt::format("action {} of {} is not logged yet; retry", a.sequence, id));
+    if (!a.log_index)
+      return Unavailable(fmt::format("action {} of {} is not logged yet; retry", a.sequence, id));
     last = std::max(last, *a.log_index);
   }
   DT_ASSIGN_OR_RETURN(proof.checkpoint, impl_->log.Checkpoint());
   const ledger::NoteVerifier verifier = impl_->log.verifier();
-  DT_ASSIGN_OR_RETURN(auto cp, ledger::OpenCheckpoint(proof.checkpoint, impl_->log.origin(), {&verifier, 1}));
+  DT_ASSIGN_OR_RETURN(
+      auto cp, ledger::OpenCheckpoint(proof.checkpoint, impl_->log.origin(), {&verifier, 1}));
   if (cp.size <= last) {
     DT_ASSIGN_OR_RETURN(proof.checkpoint, impl_->log.PublishCheckpoint());
-    DT_ASSIGN_OR_RETURN(cp, ledger::OpenCheckpoint(proof.checkpoint, impl_->log.origin(), {&verifier, 1}));
+    DT_ASSIGN_OR_RETURN(
+        cp, ledger::OpenCheckpoint(proof.checkpoint, impl_->log.origin(), {&verifier, 1}));
   }
   proof.checkpoint_size = cp.size;
   for (auto& a : history) {
@@ -923,16 +1030,19 @@ Result<Record> Registry::ImportRecord(const ImportedRecord& in) {
 }
 
 Status Registry::RepairLog() {
-  DT_ASSIGN_OR_RETURN(auto rs, impl_->db.Query(fmt::format("SELECT {} FROM etr_actions WHERE log_index IS NULL "
-                                                           "ORDER BY record_id, sequence",
-                                                           kActionColumns)));
+  DT_ASSIGN_OR_RETURN(
+      auto rs, impl_->db.Query(fmt::format("SELECT {} FROM etr_actions WHERE log_index IS NULL "
+                                           "ORDER BY record_id, sequence",
+                                           kActionColumns)));
   for (const auto& r : rs.rows) {
     DT_ASSIGN_OR_RETURN(auto a, ActionFromRow(r));
     DT_ASSIGN_OR_RETURN(auto leaf, ledger::EncodeLeaf(a.log_kind, a.log_data));
-    DT_ASSIGN_OR_RETURN(auto found, impl_->log.FindByLeafHash(impl_->log.hasher().HashLeaf(ledger::AsBytes(leaf))));
+    DT_ASSIGN_OR_RETURN(
+        auto found, impl_->log.FindByLeafHash(impl_->log.hasher().HashLeaf(ledger::AsBytes(leaf))));
     if (!found.empty()) {
-      DT_TRY(impl_->db.Execute("UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
-                               {a.record_id, a.sequence, static_cast<std::int64_t>(found.front())}));
+      DT_TRY(impl_->db.Execute(
+          "UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
+          {a.record_id, a.sequence, static_cast<std::int64_t>(found.front())}));
       continue;
     }
     DT_TRY(impl_->LogAction(a));

@@ -105,7 +105,7 @@ struct IssueDraft {
   std::string manifest_payload;
   std::string action_payload;
   boost::json::object issue_to;  // the DCSA issueTo party the manifest covers
-  std::string document;           // the document, RFC 8785 canonical
+  std::string document;          // the document, RFC 8785 canonical
   std::string reference;
   std::int64_t version = 1;
 };

@@ -32,18 +32,20 @@ class RegistryTest : public ::testing::TestWithParam<Engine> {
   void SetUp() override {
     std::string why;
     if (!env_.Setup(&why)) GTEST_SKIP() << why;
-    env_.AddParty("org_carrier", "Bohai Ocean Lines", K::kEcP256, A::kEcdsaP256Sha256, /*carrier=*/true);
+    env_.AddParty("org_carrier", "Bohai Ocean Lines", K::kEcP256, A::kEcdsaP256Sha256,
+                  /*carrier=*/true);
     env_.AddParty("org_shipper", "Tianjin Export Trading", K::kEd25519, A::kEd25519);
     env_.AddParty("org_bank", "Bank of Binhai", K::kRsa, A::kRsaPssSha256);
     env_.AddParty("org_buyer", "Rotterdam Import", K::kSm2, A::kSm2Sm3);
-    env_.AddParty("org_warehouse", "Tianjin Bonded Warehouse", K::kEcP384, A::kEcdsaP384Sha384, false, true);
+    env_.AddParty("org_warehouse", "Tianjin Bonded Warehouse", K::kEcP384, A::kEcdsaP384Sha384,
+                  false, true);
   }
 
   Registry& reg() { return env_.registry(); }
 
   std::string IssueBill(std::string_view reference, bool to_order) {
-    auto out = env_.Issue(RecordType::kEbl, testing::TransportDocument(reference, to_order), "org_carrier",
-                          "org_shipper");
+    auto out = env_.Issue(RecordType::kEbl, testing::TransportDocument(reference, to_order),
+                          "org_carrier", "org_shipper");
     EXPECT_TRUE(out) << out.error().ToString();
     return out ? out->record.id : "";
   }
@@ -95,11 +97,17 @@ TEST_P(RegistryTest, IssueAndTransferAStraightBill) {
 TEST_P(RegistryTest, DoubleIssuanceOfTheSameReference) {
   const std::string id = IssueBill("BOHL0002", false);
   const Record before = Get(id);
-  auto again = env_.Issue(RecordType::kEbl, testing::TransportDocument("BOHL0002", true), "org_carrier", "org_buyer");
+  auto again = env_.Issue(RecordType::kEbl, testing::TransportDocument("BOHL0002", true),
+                          "org_carrier", "org_buyer");
   EXPECT_TRUE(HasCode(again, ErrorCode::kAlreadyExists, "already issued"));
   ExpectUnchanged(before);
   // A signed issuance prepared before the first one landed: the insert refuses it.
-  IssueInput in{RecordType::kEbl, testing::TransportDocument("BOHL0003", false), "org_carrier", "org_shipper", {}, {}};
+  IssueInput in{RecordType::kEbl,
+                testing::TransportDocument("BOHL0003", false),
+                "org_carrier",
+                "org_shipper",
+                {},
+                {}};
   auto draft = reg().PrepareIssue(in);
   ASSERT_TRUE(draft);
   const SignedIssue signed_issue{in, env_.Sign("org_carrier", draft->manifest_payload),
@@ -109,36 +117,54 @@ TEST_P(RegistryTest, DoubleIssuanceOfTheSameReference) {
 }
 
 TEST_P(RegistryTest, IssuanceManifestSignedByANonCarrierKey) {
-  IssueInput in{RecordType::kEbl, testing::TransportDocument("BOHL0004", false), "org_carrier", "org_shipper", {}, {}};
+  IssueInput in{RecordType::kEbl,
+                testing::TransportDocument("BOHL0004", false),
+                "org_carrier",
+                "org_shipper",
+                {},
+                {}};
   auto draft = reg().PrepareIssue(in);
   ASSERT_TRUE(draft);
   // The shipper's registered key, and a key nobody registered.
   const std::string by_shipper = env_.Sign("org_shipper", draft->manifest_payload);
   auto stranger = crypto::PrivateKey::Generate(K::kEcP256).value();
-  const std::string by_stranger = EtrEnv::SignWith(stranger, A::kEcdsaP256Sha256, draft->manifest_payload);
+  const std::string by_stranger =
+      EtrEnv::SignWith(stranger, A::kEcdsaP256Sha256, draft->manifest_payload);
   for (const auto& manifest : {by_shipper, by_stranger}) {
-    auto r = reg().Issue({in, manifest, env_.Sign("org_carrier", draft->action_payload)}, "org_carrier");
-    EXPECT_TRUE(HasCode(r, ErrorCode::kPermissionDenied, "the issuance manifest: no key registered for org_carrier"));
+    auto r =
+        reg().Issue({in, manifest, env_.Sign("org_carrier", draft->action_payload)}, "org_carrier");
+    EXPECT_TRUE(HasCode(r, ErrorCode::kPermissionDenied,
+                        "the issuance manifest: no key registered for org_carrier"));
   }
   // The shipper is not a carrier at all.
   IssueInput by_trader = in;
   by_trader.issuer_id = "org_shipper";
-  EXPECT_TRUE(HasCode(reg().PrepareIssue(by_trader), ErrorCode::kPermissionDenied, "not registered as a carrier"));
+  EXPECT_TRUE(HasCode(reg().PrepareIssue(by_trader), ErrorCode::kPermissionDenied,
+                      "not registered as a carrier"));
   EXPECT_TRUE(HasCode(reg().GetRecord(draft->record_id), ErrorCode::kNotFound));
 }
 
 TEST_P(RegistryTest, IssuanceManifestOffByOneByte) {
-  IssueInput in{RecordType::kEbl, testing::TransportDocument("BOHL0005", false), "org_carrier", "org_shipper", {}, {}};
+  IssueInput in{RecordType::kEbl,
+                testing::TransportDocument("BOHL0005", false),
+                "org_carrier",
+                "org_shipper",
+                {},
+                {}};
   auto draft = reg().PrepareIssue(in);
   ASSERT_TRUE(draft);
   // The checksum of the document with one byte changed.
   std::string altered = draft->document;
   altered[altered.find("BOHL0005") + 7] = '6';
-  const std::string manifest = crypto::CanonicalizeJson(boost::json::object{
-      {"documentChecksum", crypto::ToHex(crypto::Sha256(altered))},
-      {"issueToChecksum", boost::json::parse(draft->manifest_payload).at("issueToChecksum")}}).value();
-  auto r = reg().Issue({in, env_.Sign("org_carrier", manifest), env_.Sign("org_carrier", draft->action_payload)},
-                       "org_carrier");
+  const std::string manifest =
+      crypto::CanonicalizeJson(
+          boost::json::object{{"documentChecksum", crypto::ToHex(crypto::Sha256(altered))},
+                              {"issueToChecksum",
+                               boost::json::parse(draft->manifest_payload).at("issueToChecksum")}})
+          .value();
+  auto r = reg().Issue(
+      {in, env_.Sign("org_carrier", manifest), env_.Sign("org_carrier", draft->action_payload)},
+      "org_carrier");
   EXPECT_TRUE(HasCode(r, ErrorCode::kInvalidArgument, "documentChecksum"));
   // The document changed by one byte after signing.
   IssueInput changed = in;
@@ -154,19 +180,21 @@ TEST_P(RegistryTest, NonConformingDocumentsAreRejectedWithThePath) {
   auto doc = testing::TransportDocument("BOHL0006", false);
   doc.at_pointer("/transports/portOfLoading").as_object()["UNLocationCode"] = "deham";
   auto r = reg().PrepareIssue({RecordType::kEbl, doc, "org_carrier", "org_shipper", {}, {}});
-  EXPECT_TRUE(HasCode(r, ErrorCode::kInvalidArgument, "$.transports.portOfLoading.UNLocationCode: pattern"));
+  EXPECT_TRUE(HasCode(r, ErrorCode::kInvalidArgument,
+                      "$.transports.portOfLoading.UNLocationCode: pattern"));
   doc = testing::TransportDocument("BOHL0006", false);
   doc.as_object()["isElectronic"] = false;
-  EXPECT_TRUE(HasCode(reg().PrepareIssue({RecordType::kEbl, doc, "org_carrier", "org_shipper", {}, {}}),
-                      ErrorCode::kInvalidArgument, "$.isElectronic"));
+  EXPECT_TRUE(
+      HasCode(reg().PrepareIssue({RecordType::kEbl, doc, "org_carrier", "org_shipper", {}, {}}),
+              ErrorCode::kInvalidArgument, "$.isElectronic"));
 }
 
 TEST_P(RegistryTest, NonHolderTransfer) {
   const std::string id = IssueBill("BOHL0010", false);
   const Record before = Get(id);
   // The bank prepares (the engine refuses early) ...
-  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kTransfer, "org_bank", "org_buyer"), ErrorCode::kPermissionDenied,
-                      "only the holder may TRANSFER"));
+  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kTransfer, "org_bank", "org_buyer"),
+                      ErrorCode::kPermissionDenied, "only the holder may TRANSFER"));
   // ... and signs a well-formed action on its own: refused at Act.
   ActionPayload p;
   p.record_id = id;
@@ -177,12 +205,15 @@ TEST_P(RegistryTest, NonHolderTransfer) {
                    {"recipient", LocalParty("DGTR", "org_buyer", "Rotterdam Import")},
                    {"actionDateTime", "2026-11-28T10:00:00.000Z"}};
   const std::string jws = env_.Sign("org_bank", SerializePayload(p).value());
-  EXPECT_TRUE(HasCode(reg().Act(id, jws, "org_bank"), ErrorCode::kPermissionDenied, "only the holder may TRANSFER"));
+  EXPECT_TRUE(HasCode(reg().Act(id, jws, "org_bank"), ErrorCode::kPermissionDenied,
+                      "only the holder may TRANSFER"));
   // The caller must be the actor it signs as.
-  EXPECT_TRUE(HasCode(reg().Act(id, jws, "org_shipper"), ErrorCode::kPermissionDenied, "is not the actor"));
+  EXPECT_TRUE(
+      HasCode(reg().Act(id, jws, "org_shipper"), ErrorCode::kPermissionDenied, "is not the actor"));
   // Signed with a key that is not the actor's.
   const std::string forged = env_.Sign("org_shipper", SerializePayload(p).value());
-  EXPECT_TRUE(HasCode(reg().Act(id, forged, "org_bank"), ErrorCode::kPermissionDenied, "no key registered for org_bank"));
+  EXPECT_TRUE(HasCode(reg().Act(id, forged, "org_bank"), ErrorCode::kPermissionDenied,
+                      "no key registered for org_bank"));
   ExpectUnchanged(before);
 }
 
@@ -198,8 +229,8 @@ TEST_P(RegistryTest, ToOrderEndorsementChain) {
   EXPECT_EQ(r.state.holder_id, "org_buyer");
   EXPECT_EQ(r.state.endorsee_id, "org_buyer");
   // Plain ENDORSE ends the chain of endorsements.
-  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kEndorse, "org_buyer", "org_bank"), ErrorCode::kFailedPrecondition,
-                      "may not endorse further"));
+  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kEndorse, "org_buyer", "org_bank"),
+                      ErrorCode::kFailedPrecondition, "may not endorse further"));
   auto s = env_.Do(id, ActionCode::kSurrenderForDelivery, "org_buyer", "org_carrier");
   ASSERT_TRUE(s) << s.error().ToString();
   EXPECT_EQ(s->record.state.holder_id, "org_carrier");
@@ -211,13 +242,13 @@ TEST_P(RegistryTest, EndorseByANonEndorseeAndSurrenderOfAnEndorsedAwayBill) {
   const Record before = Get(id);
   // The shipper still holds the bill but endorsed it to the bank.
   ASSERT_EQ(before.state.holder_id, "org_shipper");
-  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kEndorse, "org_shipper", "org_buyer"), ErrorCode::kPermissionDenied,
-                      "is not its endorsee"));
+  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kEndorse, "org_shipper", "org_buyer"),
+                      ErrorCode::kPermissionDenied, "is not its endorsee"));
   EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kSurrenderForDelivery, "org_shipper", "org_carrier"),
                       ErrorCode::kPermissionDenied, "is not its endorsee"));
   // The endorsee without possession may not endorse either.
-  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kEndorse, "org_bank", "org_buyer"), ErrorCode::kPermissionDenied,
-                      "not the holder"));
+  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kEndorse, "org_bank", "org_buyer"),
+                      ErrorCode::kPermissionDenied, "not the holder"));
   ExpectUnchanged(before);
 }
 
@@ -228,8 +259,8 @@ TEST_P(RegistryTest, EndorseOfAStraightBill) {
     EXPECT_TRUE(HasCode(env_.Do(id, c, "org_shipper", "org_bank"), ErrorCode::kFailedPrecondition,
                         "this bill is straight"));
   }
-  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kBlankEndorse, "org_shipper"), ErrorCode::kFailedPrecondition,
-                      "this bill is straight"));
+  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kBlankEndorse, "org_shipper"),
+                      ErrorCode::kFailedPrecondition, "this bill is straight"));
   ExpectUnchanged(before);
 }
 
@@ -272,19 +303,23 @@ TEST_P(RegistryTest, ReplayedAndReorderedActions) {
   ExpectUnchanged(after);
   // An action of one record submitted to another.
   const std::string other = IssueBill("BOHL0031", false);
-  EXPECT_TRUE(HasCode(reg().Act(other, jws1, "org_shipper"), ErrorCode::kInvalidArgument, "is for record"));
+  EXPECT_TRUE(
+      HasCode(reg().Act(other, jws1, "org_shipper"), ErrorCode::kInvalidArgument, "is for record"));
 }
 
 TEST_P(RegistryTest, MalformedSignedActions) {
   const std::string id = IssueBill("BOHL0032", false);
   const Record before = Get(id);
-  for (std::string_view bad : {"", "not a jws", "a.b.c", "{\"payload\":\"e30\"}", "eyJhbGciOiJub25lIn0.e30."}) {
+  for (std::string_view bad :
+       {"", "not a jws", "a.b.c", "{\"payload\":\"e30\"}", "eyJhbGciOiJub25lIn0.e30."}) {
     auto r = reg().Act(id, bad, "org_shipper");
-    EXPECT_TRUE(HasCode(r, ErrorCode::kInvalidArgument)) << bad << " " << (r ? "ok" : r.error().ToString());
+    EXPECT_TRUE(HasCode(r, ErrorCode::kInvalidArgument))
+        << bad << " " << (r ? "ok" : r.error().ToString());
   }
   // Payloads that are JSON but not actions.
-  for (std::string_view payload : {R"({"recordId":"x"})", R"([1])",
-                                   R"({"recordId":"x","sequence":1.5,"previousActionHash":null,"transaction":{}})"}) {
+  for (std::string_view payload :
+       {R"({"recordId":"x"})", R"([1])",
+        R"({"recordId":"x","sequence":1.5,"previousActionHash":null,"transaction":{}})"}) {
     auto r = reg().Act(id, env_.Sign("org_shipper", payload), "org_shipper");
     EXPECT_TRUE(HasCode(r, ErrorCode::kInvalidArgument)) << payload;
   }
@@ -297,14 +332,14 @@ TEST_P(RegistryTest, SurrenderFlow) {
   const std::string id = IssueBill("BOHL0040", false);
   EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kSurrenderForDelivery, "org_bank", "org_carrier"),
                       ErrorCode::kPermissionDenied, "not the holder"));
-  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kSurrenderAccepted, "org_carrier"), ErrorCode::kFailedPrecondition,
-                      "none is pending"));
+  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kSurrenderAccepted, "org_carrier"),
+                      ErrorCode::kFailedPrecondition, "none is pending"));
   ASSERT_TRUE(env_.Do(id, ActionCode::kSurrenderForDelivery, "org_shipper", "org_carrier"));
   Record pending = Get(id);
   EXPECT_EQ(pending.state.status, RecordStatus::kSurrenderPending);
   EXPECT_EQ(pending.state.holder_id, "org_carrier");
-  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kTransfer, "org_shipper", "org_bank"), ErrorCode::kFailedPrecondition,
-                      "a surrender is pending"));
+  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kTransfer, "org_shipper", "org_bank"),
+                      ErrorCode::kFailedPrecondition, "a surrender is pending"));
   EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kSurrenderForDelivery, "org_shipper", "org_carrier"),
                       ErrorCode::kFailedPrecondition, "a surrender is pending"));
   // Rejected: possession returns to the shipper.
@@ -320,10 +355,10 @@ TEST_P(RegistryTest, SurrenderFlow) {
   // Terminal forever: a second surrender, a second SACC, any other action.
   EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kSurrenderForDelivery, "org_carrier", "org_carrier"),
                       ErrorCode::kFailedPrecondition, "surrendered: no further actions"));
-  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kSurrenderAccepted, "org_carrier"), ErrorCode::kFailedPrecondition,
-                      "no further actions"));
-  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kTransfer, "org_carrier", "org_bank"), ErrorCode::kFailedPrecondition,
-                      "no further actions"));
+  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kSurrenderAccepted, "org_carrier"),
+                      ErrorCode::kFailedPrecondition, "no further actions"));
+  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kTransfer, "org_carrier", "org_bank"),
+                      ErrorCode::kFailedPrecondition, "no further actions"));
   // Even a correctly chained action signed by the holder is refused at Act.
   ActionPayload p;
   p.record_id = id;
@@ -333,8 +368,9 @@ TEST_P(RegistryTest, SurrenderFlow) {
                    {"actor", LocalParty("DGTR", "org_carrier", "Bohai Ocean Lines")},
                    {"recipient", LocalParty("DGTR", "org_bank", "Bank of Binhai")},
                    {"actionDateTime", "2026-11-28T10:00:00.000Z"}};
-  EXPECT_TRUE(HasCode(reg().Act(id, env_.Sign("org_carrier", SerializePayload(p).value()), "org_carrier"),
-                      ErrorCode::kFailedPrecondition, "no further actions"));
+  EXPECT_TRUE(
+      HasCode(reg().Act(id, env_.Sign("org_carrier", SerializePayload(p).value()), "org_carrier"),
+              ErrorCode::kFailedPrecondition, "no further actions"));
   ExpectUnchanged(done);
 }
 
@@ -363,35 +399,39 @@ TEST_P(RegistryTest, AmendmentVoidsTheOriginalAndSwitchToPaperIsTerminal) {
   ASSERT_TRUE(env_.Do(amended->record.id, ActionCode::kTransfer, "org_shipper", "org_buyer"));
   // Switch to paper.
   const std::string paper = IssueBill("BOHL0051", false);
-  ASSERT_TRUE(env_.Do(paper, ActionCode::kSurrenderForAmendment, "org_shipper", "org_carrier", "SWTP"));
+  ASSERT_TRUE(
+      env_.Do(paper, ActionCode::kSurrenderForAmendment, "org_shipper", "org_carrier", "SWTP"));
   ASSERT_TRUE(env_.Do(paper, ActionCode::kSurrenderAccepted, "org_carrier"));
   EXPECT_EQ(Get(paper).state.status, RecordStatus::kSwitchedToPaper);
-  EXPECT_TRUE(HasCode(env_.Do(paper, ActionCode::kSign, "org_carrier"), ErrorCode::kFailedPrecondition,
-                      "switched_to_paper"));
+  EXPECT_TRUE(HasCode(env_.Do(paper, ActionCode::kSign, "org_carrier"),
+                      ErrorCode::kFailedPrecondition, "switched_to_paper"));
   EXPECT_TRUE(HasCode(env_.Issue(RecordType::kEbl, doc, "org_carrier", "org_shipper", paper),
                       ErrorCode::kFailedPrecondition, "switched_to_paper"));
 }
 
 TEST_P(RegistryTest, WarehouseReceiptsOnTheSameEngine) {
-  auto issued = env_.Issue(RecordType::kWarehouseReceipt, testing::WarehouseReceipt("TJW-2026-0001"),
-                           "org_warehouse", "org_shipper");
+  auto issued =
+      env_.Issue(RecordType::kWarehouseReceipt, testing::WarehouseReceipt("TJW-2026-0001"),
+                 "org_warehouse", "org_shipper");
   ASSERT_TRUE(issued) << issued.error().ToString();
   const std::string id = issued->record.id;
-  EXPECT_TRUE(HasCode(env_.Issue(RecordType::kWarehouseReceipt, testing::WarehouseReceipt("TJW-2026-0002"),
-                                 "org_carrier", "org_shipper"),
-                      ErrorCode::kPermissionDenied, "not registered as a warehouse"));
+  EXPECT_TRUE(
+      HasCode(env_.Issue(RecordType::kWarehouseReceipt, testing::WarehouseReceipt("TJW-2026-0002"),
+                         "org_carrier", "org_shipper"),
+              ErrorCode::kPermissionDenied, "not registered as a warehouse"));
   auto bad = testing::WarehouseReceipt("TJW-2026-0003");
   bad.as_object()["quantity"] = 0;
-  EXPECT_TRUE(HasCode(env_.Issue(RecordType::kWarehouseReceipt, bad, "org_warehouse", "org_shipper"),
-                      ErrorCode::kInvalidArgument, "$.quantity: exclusiveMinimum"));
+  EXPECT_TRUE(
+      HasCode(env_.Issue(RecordType::kWarehouseReceipt, bad, "org_warehouse", "org_shipper"),
+              ErrorCode::kInvalidArgument, "$.quantity: exclusiveMinimum"));
   ASSERT_TRUE(env_.Do(id, ActionCode::kPledge, "org_shipper", "org_bank"));
   EXPECT_EQ(Get(id).state.pledgee_id, "org_bank");
-  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kTransfer, "org_shipper", "org_buyer"), ErrorCode::kFailedPrecondition,
-                      "pledged"));
-  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kRelease, "org_shipper"), ErrorCode::kPermissionDenied,
-                      "only the pledgee"));
-  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kEndorse, "org_shipper", "org_buyer"), ErrorCode::kFailedPrecondition,
-                      "not an action on a record of type ewr"));
+  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kTransfer, "org_shipper", "org_buyer"),
+                      ErrorCode::kFailedPrecondition, "pledged"));
+  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kRelease, "org_shipper"),
+                      ErrorCode::kPermissionDenied, "only the pledgee"));
+  EXPECT_TRUE(HasCode(env_.Do(id, ActionCode::kEndorse, "org_shipper", "org_buyer"),
+                      ErrorCode::kFailedPrecondition, "not an action on a record of type ewr"));
   ASSERT_TRUE(env_.Do(id, ActionCode::kRelease, "org_bank"));
   ASSERT_TRUE(env_.Do(id, ActionCode::kTransfer, "org_shipper", "org_buyer"));
   ASSERT_TRUE(env_.Do(id, ActionCode::kSurrenderForDelivery, "org_buyer", "org_warehouse"));
@@ -417,7 +457,8 @@ TEST_P(RegistryTest, ConcurrentConflictingTransfersExactlyOneWins) {
       auto signed_action = env_.Signed(id, ActionCode::kTransfer, holder, to);
       ASSERT_TRUE(signed_action) << signed_action.error().ToString();
       jws.push_back(*signed_action);
-      env_.clock().Advance(std::chrono::milliseconds(1));  // distinct actionDateTime: distinct actions
+      env_.clock().Advance(
+          std::chrono::milliseconds(1));  // distinct actionDateTime: distinct actions
     }
     std::atomic<int> wins{0};
     std::atomic<int> conflicts{0};
@@ -508,9 +549,11 @@ class ProofTest : public RegistryTest {
   void Refresh(ControlProof& proof) {
     proof.checkpoint = env_.log().PublishCheckpoint().value();
     const auto v = env_.log().verifier();
-    proof.checkpoint_size = ledger::OpenCheckpoint(proof.checkpoint, env_.log().origin(), {&v, 1})->size;
+    proof.checkpoint_size =
+        ledger::OpenCheckpoint(proof.checkpoint, env_.log().origin(), {&v, 1})->size;
     for (auto& link : proof.chain) {
-      link.inclusion = env_.log().InclusionProof(*link.action.log_index, proof.checkpoint_size).value();
+      link.inclusion =
+          env_.log().InclusionProof(*link.action.log_index, proof.checkpoint_size).value();
     }
   }
   ledger::NoteVerifier log_key_ = ledger::testing::TestSigner().Verifier();
@@ -551,28 +594,33 @@ TEST_P(ProofTest, FailsWhenALaterEntryExistsOrAnEntryIsDropped) {
     stale.record.head = stale.chain.back().action.action_hash;
     stale.record.state.holder_id = "org_bank";
     auto r = VerifyControlProof(stale, Verifier());
-    EXPECT_TRUE(HasCode(r, ErrorCode::kFailedPrecondition, "a later entry for")) << r.error().ToString();
+    EXPECT_TRUE(HasCode(r, ErrorCode::kFailedPrecondition, "a later entry for"))
+        << r.error().ToString();
   }
   {  // A middle entry dropped.
     ControlProof gap = proof;
     gap.chain.erase(gap.chain.begin() + 1);
-    EXPECT_TRUE(HasCode(VerifyControlProof(gap, Verifier()), ErrorCode::kFailedPrecondition, "chain is broken"));
+    EXPECT_TRUE(HasCode(VerifyControlProof(gap, Verifier()), ErrorCode::kFailedPrecondition,
+                        "chain is broken"));
   }
   {  // A claimed holder the chain does not lead to.
     ControlProof lie = proof;
     lie.record.state.holder_id = "org_shipper";
-    EXPECT_TRUE(HasCode(VerifyControlProof(lie, Verifier()), ErrorCode::kFailedPrecondition, "the chain leads to"));
+    EXPECT_TRUE(HasCode(VerifyControlProof(lie, Verifier()), ErrorCode::kFailedPrecondition,
+                        "the chain leads to"));
   }
   {  // A later action happens; the old proof against a fresh checkpoint fails.
     ASSERT_TRUE(env_.Do(id, ActionCode::kTransfer, "org_buyer", "org_shipper"));
     ControlProof old = proof;
     Refresh(old);
-    EXPECT_TRUE(HasCode(VerifyControlProof(old, Verifier()), ErrorCode::kFailedPrecondition, "a later entry for"));
+    EXPECT_TRUE(HasCode(VerifyControlProof(old, Verifier()), ErrorCode::kFailedPrecondition,
+                        "a later entry for"));
   }
   {  // A tampered log entry is not included.
     ControlProof tampered = proof;
     tampered.chain[1].action.log_data[5] ^= 1;
-    EXPECT_TRUE(HasCode(VerifyControlProof(tampered, Verifier()), ErrorCode::kFailedPrecondition, "not included"));
+    EXPECT_TRUE(HasCode(VerifyControlProof(tampered, Verifier()), ErrorCode::kFailedPrecondition,
+                        "not included"));
   }
   {  // A checkpoint signed by another log key.
     ControlProof forged = proof;
@@ -584,7 +632,8 @@ TEST_P(ProofTest, FailsWhenALaterEntryExistsOrAnEntryIsDropped) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, RegistryTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
+INSTANTIATE_TEST_SUITE_P(Engines, RegistryTest,
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          ledger::testing::EngineName);
 INSTANTIATE_TEST_SUITE_P(Engines, ProofTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          ledger::testing::EngineName);

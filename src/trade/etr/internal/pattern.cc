@@ -48,11 +48,15 @@ Ranges Complement(Ranges r) {
   return out;
 }
 
-Ranges Digits() { return {{'0', '9'}}; }
-Ranges Word() { return {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}}; }
+Ranges Digits() {
+  return {{'0', '9'}};
+}
+Ranges Word() {
+  return {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}};
+}
 // ECMA-262 WhiteSpace and LineTerminator.
 Ranges Space() {
-  return {{0x09, 0x0D}, {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680}, {0x2000, 0x200A},
+  return {{0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680}, {0x2000, 0x200A},
           {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000}, {0xFEFF, 0xFEFF}};
 }
 Ranges AnyButLineTerminator() {
@@ -148,20 +152,34 @@ class Parser {
     if (i_ >= p_.size()) return Bad("'\\' at the end");
     const char e = p_[i_++];
     switch (e) {
-      case 'd': return Digits();
-      case 'D': return Complement(Digits());
-      case 's': return Space();
-      case 'S': return Complement(Space());
-      case 'w': return Word();
-      case 'W': return Complement(Word());
-      case 't': return Ranges{{'\t', '\t'}};
-      case 'n': return Ranges{{'\n', '\n'}};
-      case 'r': return Ranges{{'\r', '\r'}};
-      case 'f': return Ranges{{'\f', '\f'}};
-      case 'v': return Ranges{{'\v', '\v'}};
-      case 'x': return ParseHex(2);
-      case 'u': return ParseHex(4);
-      default: break;
+      case 'd':
+        return Digits();
+      case 'D':
+        return Complement(Digits());
+      case 's':
+        return Space();
+      case 'S':
+        return Complement(Space());
+      case 'w':
+        return Word();
+      case 'W':
+        return Complement(Word());
+      case 't':
+        return Ranges{{'\t', '\t'}};
+      case 'n':
+        return Ranges{{'\n', '\n'}};
+      case 'r':
+        return Ranges{{'\r', '\r'}};
+      case 'f':
+        return Ranges{{'\f', '\f'}};
+      case 'v':
+        return Ranges{{'\v', '\v'}};
+      case 'x':
+        return ParseHex(2);
+      case 'u':
+        return ParseHex(4);
+      default:
+        break;
     }
     if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
       --i_;
@@ -226,7 +244,8 @@ class Parser {
     auto number = [&](int& out) {
       const std::size_t start = j;
       long v = 0;
-      while (j < p_.size() && p_[j] >= '0' && p_[j] <= '9' && v < 100000) v = v * 10 + (p_[j++] - '0');
+      while (j < p_.size() && p_[j] >= '0' && p_[j] <= '9' && v < 100000)
+        v = v * 10 + (p_[j++] - '0');
       out = static_cast<int>(v);
       return j > start;
     };
@@ -291,14 +310,22 @@ class Compiler {
       return ResourceExhausted("pattern expands to too many instructions");
     }
     switch (n.kind) {
-      case Node::Kind::kSet: Add({Op::kSet, n.set, 0}); return {};
-      case Node::Kind::kBol: Add({Op::kBol, 0, 0}); return {};
-      case Node::Kind::kEol: Add({Op::kEol, 0, 0}); return {};
+      case Node::Kind::kSet:
+        Add({Op::kSet, n.set, 0});
+        return {};
+      case Node::Kind::kBol:
+        Add({Op::kBol, 0, 0});
+        return {};
+      case Node::Kind::kEol:
+        Add({Op::kEol, 0, 0});
+        return {};
       case Node::Kind::kConcat:
         for (const auto& c : n.children) DT_TRY(Emit(*c));
         return {};
-      case Node::Kind::kAlt: return EmitAlt(n, 0);
-      case Node::Kind::kRepeat: return EmitRepeat(n);
+      case Node::Kind::kAlt:
+        return EmitAlt(n, 0);
+      case Node::Kind::kRepeat:
+        return EmitRepeat(n);
     }
     return {};
   }
@@ -395,9 +422,14 @@ bool Pattern::Search(std::string_view text) const {
       mark[pc] = generation;
       const Inst& inst = prog_[pc];
       switch (inst.op) {
-        case Op::kMatch: return true;
-        case Op::kSet: list.push_back(pc); break;
-        case Op::kJmp: stack.push_back(inst.x); break;
+        case Op::kMatch:
+          return true;
+        case Op::kSet:
+          list.push_back(pc);
+          break;
+        case Op::kJmp:
+          stack.push_back(inst.x);
+          break;
         case Op::kSplit:
           stack.push_back(inst.y);
           stack.push_back(inst.x);

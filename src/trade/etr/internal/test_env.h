@@ -116,18 +116,20 @@ class EtrEnv {
     return jws.value_or("");
   }
 
-  Result<ActionOutcome> Issue(RecordType type, const boost::json::value& doc, const std::string& issuer,
-                              const std::string& issue_to, const std::string& amendment_of = {}) {
+  Result<ActionOutcome> Issue(RecordType type, const boost::json::value& doc,
+                              const std::string& issuer, const std::string& issue_to,
+                              const std::string& amendment_of = {}) {
     IssueInput in{type, doc, issuer, issue_to, amendment_of, {}};
     DT_ASSIGN_OR_RETURN(auto draft, registry_->PrepareIssue(in));
-    return registry_->Issue({in, Sign(issuer, draft.manifest_payload), Sign(issuer, draft.action_payload)},
-                            issuer);
+    return registry_->Issue(
+        {in, Sign(issuer, draft.manifest_payload), Sign(issuer, draft.action_payload)}, issuer);
   }
 
   // Prepares and signs an action as `actor` would.
   Result<std::string> Signed(const std::string& record, ActionCode code, const std::string& actor,
                              const std::string& recipient = {}, const std::string& reason = {}) {
-    DT_ASSIGN_OR_RETURN(auto prepared, registry_->PrepareAction(record, {code, actor, recipient, reason}));
+    DT_ASSIGN_OR_RETURN(auto prepared,
+                        registry_->PrepareAction(record, {code, actor, recipient, reason}));
     return Sign(actor, prepared.payload);
   }
 
