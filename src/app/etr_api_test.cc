@@ -12,6 +12,7 @@
 #include "app/test_env.h"
 #include "crypto/jws.h"
 #include "trade/etr/internal/test_env.h"
+#include "trade/etr/proof.h"
 
 namespace digitrade::app {
 namespace {
@@ -65,7 +66,7 @@ class EtrApi : public ::testing::Test {
     return std::string(Json(r).at("id").as_string());
   }
 
-  std::string IssueBill() {
+  std::string IssueBill(const std::string& reference = "BOHL9001") {
     EXPECT_EQ(Call("POST", "/v1/etr/parties", env_.admin_token(),
                    {{"organisation_id", carrier_}, {"carrier", true}})
                   .status,
@@ -73,11 +74,51 @@ class EtrApi : public ::testing::Test {
     const std::string key = VaultKey(carrier_, carrier_token_, "ec-p256");
     auto issued = Call("POST", "/v1/etr/records", carrier_token_,
                        {{"type", "ebl"},
-                        {"document", trade::etr::testing::TransportDocument("BOHL9001", false)},
+                        {"document", trade::etr::testing::TransportDocument(reference, false)},
                         {"issue_to", shipper_},
                         {"signing_key_id", key}});
     EXPECT_EQ(issued.status, 201) << issued.body;
     return issued.status == 201 ? std::string(Json(issued).at("id").as_string()) : "";
+  }
+
+  // A verifier outside the server: the proof as served, the parties' public
+  // keys, the log's verifier key, and the log's public tiles, nothing else.
+  void VerifyOutside(const std::string& proof_json, const std::string& token) {
+    auto proof = trade::etr::ParseControlProofJson(proof_json);
+    ASSERT_TRUE(proof) << proof.error().ToString();
+    const auto served = Json(http::Response{200, "", proof_json, {}});
+    auto log_key = ledger::NoteVerifier::FromVerifierKey(served.at("log_verifier_key").as_string());
+    ASSERT_TRUE(log_key);
+    struct TileFetcher final : ledger::LogFetcher {
+      EtrApi* t;
+      explicit TileFetcher(EtrApi* test) : t(test) {}
+      Result<std::string> Fetch(std::string_view path) override {
+        http::Request req;
+        req.method = "GET";
+        req.target = "/log/evidence/" + std::string(path);
+        auto r = t->env_.dispatcher().Handle(req);
+        if (r.status != 200) return NotFound(r.body);
+        return r.body;
+      }
+    } fetcher(this);
+    const auto schemas = trade::etr::SchemaSet::Dcsa(trade::etr::kDcsaPint).value();
+    trade::etr::ProofVerifier v;
+    v.log_key = &*log_key;
+    v.origin = std::string(served.at("log_origin").as_string());
+    v.pint = &schemas;
+    v.keys = [&](const std::string& party) -> Result<std::vector<crypto::PublicKey>> {
+      const auto keys = Json(Call("GET", "/v1/etr/parties/" + party + "/keys", token));
+      std::vector<crypto::PublicKey> out;
+      for (const auto& k : keys.at("items").as_array()) {
+        out.push_back(crypto::PublicKey::FromJwk(k.at("public_jwk").as_object()).value());
+      }
+      return out;
+    };
+    v.entry = trade::etr::EntriesFromTiles(fetcher, proof->checkpoint_size);
+    auto report = trade::etr::VerifyControlProof(*proof, v);
+    ASSERT_TRUE(report) << report.error().ToString();
+    EXPECT_EQ(report->holder_id, proof->record.state.holder_id);
+    EXPECT_GE(report->entries_scanned, 1u);
   }
 
   testing::PlatformEnv env_;
@@ -143,10 +184,14 @@ TEST_F(EtrApi, IssueTransferRaceAndCustody) {
     EXPECT_EQ(step.at("signature_status").as_string(), "valid") << bj::serialize(step);
     EXPECT_TRUE(step.at("log_status").as_string().starts_with("included")) << bj::serialize(step);
   }
+  // Another record's entry after the last link: the outside verifier reads it
+  // from the log's tiles and finds nothing later for this record.
+  ASSERT_FALSE(IssueBill("BOHL9003").empty());
   auto proof = Call("GET", "/v1/etr/records/" + id + "/proof", bank_token_);
   ASSERT_EQ(proof.status, 200) << proof.body;
   EXPECT_EQ(Json(proof).at("server_verdict").as_string(), "verified");
   EXPECT_EQ(Json(proof).at("chain").as_array().size(), 3u);
+  VerifyOutside(proof.body, bank_token_);
 }
 
 TEST_F(EtrApi, DoubleIssuanceAndBadSignatures) {

@@ -7,6 +7,8 @@
 #include "crypto/jws.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
+#include "ledger/tile.h"
+#include "crypto/base64.h"
 #include "trade/etr/action.h"
 
 namespace digitrade::trade::etr {
@@ -193,6 +195,121 @@ std::vector<ProofStep> CheckEachStep(const ControlProof& proof, const ProofVerif
     steps.push_back(std::move(step));
   }
   return steps;
+}
+
+namespace {
+
+Result<std::string> Text(const json::object& o, std::string_view key, std::string_view where,
+                         bool nullable = false) {
+  const auto* v = o.if_contains(key);
+  if (nullable && (v == nullptr || v->is_null())) return std::string();
+  if (v == nullptr || !v->is_string()) {
+    return InvalidArgument(fmt::format("{}.{}: a string is required", where, key));
+  }
+  return std::string(v->get_string());
+}
+
+Result<std::int64_t> Count(const json::object& o, std::string_view key, std::string_view where) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || !(v->is_int64() || v->is_uint64()) ||
+      (v->is_int64() && v->get_int64() < 0)) {
+    return InvalidArgument(fmt::format("{}.{}: a non-negative integer is required", where, key));
+  }
+  return v->to_number<std::int64_t>();
+}
+
+Result<ProofLink> LinkFromJson(const json::value& v, std::size_t i) {
+  const std::string where = fmt::format("$.chain[{}]", i);
+  if (!v.is_object()) return InvalidArgument(where + ": an object is required");
+  const auto& o = v.get_object();
+  ProofLink link;
+  ActionEntry& a = link.action;
+  DT_ASSIGN_OR_RETURN(a.record_id, Text(o, "record_id", where));
+  DT_ASSIGN_OR_RETURN(a.sequence, Count(o, "sequence", where));
+  DT_ASSIGN_OR_RETURN(auto code, Text(o, "action_code", where));
+  DT_ASSIGN_OR_RETURN(a.code, ParseActionCode(code));
+  DT_ASSIGN_OR_RETURN(a.actor_id, Text(o, "actor", where));
+  DT_ASSIGN_OR_RETURN(a.recipient_id, Text(o, "recipient", where, true));
+  DT_ASSIGN_OR_RETURN(a.jws, Text(o, "signed_action", where));
+  DT_ASSIGN_OR_RETURN(a.action_hash, Text(o, "action_hash", where));
+  DT_ASSIGN_OR_RETURN(a.previous_hash, Text(o, "previous_action_hash", where, true));
+  DT_ASSIGN_OR_RETURN(a.log_kind, Text(o, "log_kind", where));
+  DT_ASSIGN_OR_RETURN(a.log_data, Text(o, "log_entry", where));
+  DT_ASSIGN_OR_RETURN(auto index, Count(o, "log_index", where));
+  a.log_index = static_cast<std::uint64_t>(index);
+  const auto* inc = o.if_contains("inclusion_proof");
+  if (inc == nullptr || !inc->is_array() || inc->get_array().size() > 64) {
+    return InvalidArgument(where + ".inclusion_proof: an array of at most 64 hashes is required");
+  }
+  for (const auto& h : inc->get_array()) {
+    if (!h.is_string()) return InvalidArgument(where + ".inclusion_proof: base64 strings are required");
+    auto bytes = crypto::Base64Decode(h.get_string());
+    if (!bytes) return InvalidArgument(where + ".inclusion_proof: " + bytes.error().message());
+    auto hash = ledger::HashFromBytes(*bytes);
+    if (!hash) return InvalidArgument(where + ".inclusion_proof: " + hash.error().message());
+    link.inclusion.push_back(*hash);
+  }
+  return link;
+}
+
+}  // namespace
+
+Result<ControlProof> ParseControlProofJson(std::string_view text) {
+  auto parsed = digitrade::json::ParseObject(text, {.max_bytes = 16 << 20, .max_depth = 16});
+  if (!parsed) return std::unexpected(parsed.error().WithContext("proof"));
+  const auto& o = *parsed;
+  ControlProof proof;
+  DT_ASSIGN_OR_RETURN(proof.checkpoint, Text(o, "checkpoint", "$"));
+  DT_ASSIGN_OR_RETURN(auto size, Count(o, "checkpoint_size", "$"));
+  proof.checkpoint_size = static_cast<std::uint64_t>(size);
+  const auto* rec = o.if_contains("record");
+  if (rec == nullptr || !rec->is_object()) return InvalidArgument("$.record: an object is required");
+  const auto& r = rec->get_object();
+  Record& out = proof.record;
+  DT_ASSIGN_OR_RETURN(out.id, Text(r, "id", "$.record"));
+  DT_ASSIGN_OR_RETURN(auto type, Text(r, "type", "$.record"));
+  DT_ASSIGN_OR_RETURN(out.state.type, ParseRecordType(type));
+  DT_ASSIGN_OR_RETURN(auto status, Text(r, "status", "$.record"));
+  auto parsed_status = ParseRecordStatus(status);
+  if (!parsed_status) return InvalidArgument("$.record.status: " + parsed_status.error().message());
+  out.state.status = *parsed_status;
+  DT_ASSIGN_OR_RETURN(out.state.holder_id, Text(r, "holder", "$.record"));
+  DT_ASSIGN_OR_RETURN(out.state.endorsee_id, Text(r, "endorsee", "$.record", true));
+  DT_ASSIGN_OR_RETURN(out.state.pledgee_id, Text(r, "pledgee", "$.record", true));
+  DT_ASSIGN_OR_RETURN(out.head, Text(r, "head", "$.record"));
+  const auto* to_order = r.if_contains("to_order");
+  if (to_order == nullptr || !to_order->is_bool()) return InvalidArgument("$.record.to_order: a boolean is required");
+  out.state.to_order = to_order->get_bool();
+  const auto* chain = o.if_contains("chain");
+  if (chain == nullptr || !chain->is_array()) return InvalidArgument("$.chain: an array is required");
+  for (std::size_t i = 0; i < chain->get_array().size(); ++i) {
+    DT_ASSIGN_OR_RETURN(auto link, LinkFromJson(chain->get_array()[i], i));
+    proof.chain.push_back(std::move(link));
+  }
+  return proof;
+}
+
+std::function<Result<ledger::Entry>(std::uint64_t)> EntriesFromTiles(ledger::LogFetcher& fetcher,
+                                                                      std::uint64_t tree_size) {
+  struct Cache {
+    std::uint64_t bundle = UINT64_MAX;
+    std::vector<std::string> leaves;
+  };
+  auto cache = std::make_shared<Cache>();
+  return [&fetcher, tree_size, cache](std::uint64_t index) -> Result<ledger::Entry> {
+    if (index >= tree_size) return NotFound(fmt::format("entry {} is beyond the tree of {}", index, tree_size));
+    const std::uint64_t n = index / ledger::kTileWidth;
+    if (cache->bundle != n) {
+      ledger::TileId tile{.entries = true, .level = 0, .index = n};
+      if (n == ledger::FullTileCount(tree_size, 0)) tile.width = ledger::PartialTileWidth(tree_size, 0);
+      DT_ASSIGN_OR_RETURN(auto bytes, fetcher.Fetch(ledger::TilePath(tile)));
+      DT_ASSIGN_OR_RETURN(cache->leaves, ledger::DecodeEntryBundle(bytes));
+      cache->bundle = n;
+    }
+    const std::size_t at = index % ledger::kTileWidth;
+    if (at >= cache->leaves.size()) return InvalidArgument(fmt::format("entry bundle {} is too short", n));
+    return ledger::DecodeLeaf(index, cache->leaves[at]);
+  };
 }
 
 }  // namespace digitrade::trade::etr

@@ -32,6 +32,7 @@
 #include "common/result.h"
 #include "crypto/keys.h"
 #include "ledger/log.h"
+#include "ledger/monitor.h"
 #include "ledger/note.h"
 #include "trade/etr/dcsa_schema.h"
 #include "trade/etr/registry.h"
@@ -73,5 +74,18 @@ Result<ProofReport> VerifyControlProof(const ControlProof& proof, const ProofVer
 // checkpoint), never stopping at a failure: the chain-of-custody view.
 // A checkpoint that does not verify marks every inclusion as failed.
 std::vector<ProofStep> CheckEachStep(const ControlProof& proof, const ProofVerifier& verifier);
+
+// The proof as GET /v1/etr/records/{id}/proof serves it (docs/etr.md), for
+// verifiers outside the server. Reads the members the checks need and
+// ignores the others. Errors: invalid_argument naming the bad member;
+// resource_exhausted over 16 MiB.
+Result<ControlProof> ParseControlProofJson(std::string_view json);
+
+// Log entries read from a log's public tiles (C2SP entry bundles) of a tree
+// of `tree_size` leaves, for ProofVerifier::entry. The fetcher must outlive
+// the function; it keeps the last bundle it read. Errors: the fetcher's,
+// invalid_argument for a malformed bundle, not_found beyond the tree.
+std::function<Result<ledger::Entry>(std::uint64_t)> EntriesFromTiles(ledger::LogFetcher& fetcher,
+                                                                      std::uint64_t tree_size);
 
 }  // namespace digitrade::trade::etr

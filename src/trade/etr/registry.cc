@@ -953,8 +953,15 @@ Result<std::vector<ActionEntry>> Registry::History(const std::string& id) {
 
 Result<ControlProof> Registry::ProveControl(const std::string& id) {
   ControlProof proof;
-  DT_ASSIGN_OR_RETURN(proof.record, GetRecord(id));
-  DT_ASSIGN_OR_RETURN(auto history, History(id));
+  std::vector<ActionEntry> history;
+  // The record and its chain are read apart: retry when an action landed
+  // in between, so the claimed head is the chain's last action.
+  for (int attempt = 0;; ++attempt) {
+    DT_ASSIGN_OR_RETURN(history, History(id));
+    DT_ASSIGN_OR_RETURN(proof.record, GetRecord(id));
+    if (!history.empty() && proof.record.head == history.back().action_hash) break;
+    if (attempt == 3) return Unavailable(fmt::format("{} is changing; retry", id));
+  }
   std::uint64_t last = 0;
   for (const auto& a : history) {
     if (!a.log_index)
@@ -965,7 +972,10 @@ Result<ControlProof> Registry::ProveControl(const std::string& id) {
   const ledger::NoteVerifier verifier = impl_->log.verifier();
   DT_ASSIGN_OR_RETURN(
       auto cp, ledger::OpenCheckpoint(proof.checkpoint, impl_->log.origin(), {&verifier, 1}));
-  if (cp.size <= last) {
+  // The proof speaks for the whole log as it is now: a checkpoint that
+  // misses later entries would leave them out of check 6.
+  DT_ASSIGN_OR_RETURN(const std::uint64_t size, impl_->log.Size());
+  if (cp.size <= last || cp.size < size) {
     DT_ASSIGN_OR_RETURN(proof.checkpoint, impl_->log.PublishCheckpoint());
     DT_ASSIGN_OR_RETURN(
         cp, ledger::OpenCheckpoint(proof.checkpoint, impl_->log.origin(), {&verifier, 1}));
