@@ -1,17 +1,22 @@
 #include "app/etr_cli.h"
 
 #include <boost/json/serialize.hpp>
+#include <fmt/format.h>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "app/exit_codes.h"
 #include "app/files.h"
+#include "app/http_fetcher.h"
 #include "app/platform.h"
 #include "common/json.h"
 #include "crypto/jcs.h"
 #include "crypto/jws.h"
 #include "crypto/keys.h"
+#include "ledger/note.h"
+#include "trade/etr/proof.h"
 #include "http/api/etr_api.h"
 
 namespace digitrade::app {
@@ -37,6 +42,12 @@ struct EtrArgs {
   std::string public_key_file;
   bool carrier = false;
   bool warehouse = false;
+  // verify-proof
+  std::string proof_file;
+  std::string log_key_text;
+  std::string log_url;
+  std::string cacert;
+  std::string keys_file;
 };
 
 Result<std::unique_ptr<Platform>> Open(const std::string& db, const EtrArgs& a) {
@@ -205,6 +216,92 @@ int Party(const std::string& db, const EtrArgs& a, bool json) {
   return kExitOk;
 }
 
+// Public keys by party, from {"items": [{"organisation_id", "public_jwk"}...]}
+// (what GET /v1/etr/parties/{id}/keys serves, items concatenated) or
+// {"org_...": [jwk, ...]}.
+Result<std::map<std::string, std::vector<crypto::PublicKey>>> ReadKeys(const std::string& file) {
+  DT_ASSIGN_OR_RETURN(auto text, ReadFileText(file));
+  auto parsed = digitrade::json::ParseObject(text, {.max_bytes = 4 << 20});
+  if (!parsed) return std::unexpected(parsed.error().WithContext(file));
+  std::map<std::string, std::vector<crypto::PublicKey>> out;
+  auto add = [&](const std::string& org, const bj::value& jwk) -> Status {
+    if (!jwk.is_object()) return InvalidArgument(file + ": a JWK must be an object");
+    auto key = crypto::PublicKey::FromJwk(jwk.get_object());
+    if (!key) return std::unexpected(key.error().WithContext(file));
+    out[org].push_back(*key);
+    return {};
+  };
+  if (const auto* items = parsed->if_contains("items"); items != nullptr && items->is_array()) {
+    for (const auto& item : items->get_array()) {
+      const auto* org = item.is_object() ? item.get_object().if_contains("organisation_id") : nullptr;
+      const auto* jwk = item.is_object() ? item.get_object().if_contains("public_jwk") : nullptr;
+      if (org == nullptr || jwk == nullptr || !org->is_string()) {
+        return InvalidArgument(file + ": items need organisation_id and public_jwk");
+      }
+      DT_TRY(add(std::string(org->get_string()), *jwk));
+    }
+    return out;
+  }
+  for (const auto& [org, jwks] : *parsed) {
+    if (!jwks.is_array()) return InvalidArgument(file + ": each party maps to an array of JWKs");
+    for (const auto& jwk : jwks.get_array()) DT_TRY(add(std::string(org), jwk));
+  }
+  return out;
+}
+
+// Checks a proof of control with public material only (docs/etr.md): exit
+// 0 verified, 1 a check failed, 2 unusable input, 3 the log unreachable.
+int VerifyProof(const EtrArgs& a, bool json) {
+  auto text = ReadFileText(a.proof_file);
+  if (!text) return ReportError(text.error());
+  auto proof = trade::etr::ParseControlProofJson(*text);
+  if (!proof) return ReportError(proof.error().WithContext(a.proof_file));
+  auto keys = ReadKeys(a.keys_file);
+  if (!keys) return ReportError(keys.error());
+  auto log_key = ledger::NoteVerifier::FromVerifierKey(a.log_key_text);
+  if (!log_key) return ReportError(log_key.error().WithContext("--verifier-key"));
+  auto fetcher = HttpFetcher::Create(a.log_url, a.cacert);
+  if (!fetcher) return ReportError(fetcher.error());
+  auto schemas = trade::etr::SchemaSet::Dcsa(trade::etr::kDcsaPint);
+  if (!schemas) return ReportError(schemas.error());
+  trade::etr::ProofVerifier v;
+  v.log_key = &*log_key;
+  v.origin = log_key->name();
+  v.pint = &*schemas;
+  v.keys = [&](const std::string& party) -> Result<std::vector<crypto::PublicKey>> {
+    const auto it = keys->find(party);
+    if (it == keys->end()) return NotFound(fmt::format("no public key of {} in {}", party, a.keys_file));
+    return it->second;
+  };
+  v.entry = trade::etr::EntriesFromTiles(**fetcher, proof->checkpoint_size);
+  auto report = trade::etr::VerifyControlProof(*proof, v);
+  if (!report) {
+    if (report.error().code() == ErrorCode::kUnavailable) return ReportError(report.error());
+    if (json) {
+      std::cout << bj::serialize(bj::object{{"verified", false}, {"reason", report.error().message()}}) << "\n";
+    } else {
+      std::printf("NOT VERIFIED: %s\n", report.error().message().c_str());
+    }
+    return kExitNegative;
+  }
+  if (json) {
+    std::cout << bj::serialize(bj::object{{"verified", true},
+                                          {"record", proof->record.id},
+                                          {"holder", report->holder_id},
+                                          {"steps", report->steps.size()},
+                                          {"checkpoint_size", report->checkpoint_size},
+                                          {"entries_scanned", report->entries_scanned}})
+              << "\n";
+  } else {
+    std::printf("VERIFIED: %s is controlled by %s (%zu signed steps, all in the log; no later entry for it "
+                "among the %llu entries up to the checkpoint of size %llu)\n",
+                proof->record.id.c_str(), report->holder_id.c_str(), report->steps.size(),
+                static_cast<unsigned long long>(report->entries_scanned),
+                static_cast<unsigned long long>(report->checkpoint_size));
+  }
+  return kExitOk;
+}
+
 void Signer(CLI::App* cmd, EtrArgs& a) {
   cmd->add_option("--as", a.as, "The acting organisation's id")->required();
   cmd->add_option("--key", a.key_file, "Its PEM private key (signs the action here)")->required();
@@ -269,6 +366,17 @@ void AddEtrCommands(CLI::App& app, std::string& db, bool& json, int& rc) {
   auto* show = etr_cmd->add_subcommand("show", "A record and its chain of custody");
   show->add_option("record", a->record, "Record id")->required();
   show->callback([a, &db, &json, &rc] { rc = Show(db, *a, json); });
+
+  auto* verify = etr_cmd->add_subcommand(
+      "verify-proof", "Check a proof of control (GET /v1/etr/records/{id}/proof) with public material only");
+  verify->add_option("--proof", a->proof_file, "The proof JSON")->required();
+  verify->add_option("--verifier-key", a->log_key_text, "The evidence log's verifier key (serve prints it)")->required();
+  verify->add_option("--log", a->log_url, "The log's public URL, e.g. https://host/log/evidence")->required();
+  verify->add_option("--cacert", a->cacert, "PEM CAs to trust for https (default: the system's)");
+  verify->add_option("--keys", a->keys_file,
+                     "Parties' public keys: {\"items\": [{organisation_id, public_jwk}]} or {org: [jwk]}")
+      ->required();
+  verify->callback([a, &json, &rc] { rc = VerifyProof(*a, json); });
 
   auto* list = etr_cmd->add_subcommand(
       "list", "Records an organisation issued, holds or is endorsee/pledgee of");

@@ -48,4 +48,32 @@ assert codes == ["ISSUE", "TRANSFER", "SURRENDER_FOR_DELIVERY", "SACC"], codes
 assert all(h["log_index"] is not None for h in r["history"]), r
 PY
 expect 2 "$D" --db "$DB" etr show etr_nope
+
+# A proof of control served by the API, checked outside the server with
+# public material only: the proof, the parties' keys, the log's tiles.
+U=$("$D" --db "$DB" --json user create --name bank.clerk --org "$B" --role bank | id)
+TOKEN=$("$D" --db "$DB" token create --user "$U" 2>/dev/null | tail -1)
+"$D" --db "$DB" serve --listen 127.0.0.1:0 --port-file "$T/port" >"$T/serve.out" 2>"$T/serve.log" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.1; done
+URL="http://127.0.0.1:$(cat "$T/port")"
+python3 - "$URL" "$TOKEN" "$R" "$C" "$S" "$B" "$T" <<'PY'
+import json, sys, urllib.request
+url, token, record, *orgs, tmp = sys.argv[1:]
+def get(path, auth=True):
+    req = urllib.request.Request(url + path, headers={"Authorization": "Bearer " + token} if auth else {})
+    return json.load(urllib.request.urlopen(req))
+open(tmp + "/proof.json", "w").write(json.dumps(get("/v1/etr/records/%s/proof" % record)))
+items = [k for org in orgs for k in get("/v1/etr/parties/%s/keys" % org)["items"]]
+open(tmp + "/keys.json", "w").write(json.dumps({"items": items}))
+open(tmp + "/vkey", "w").write(get("/log/evidence", auth=False)["verifier_key"])
+PY
+expect 0 "$D" etr verify-proof --proof "$T/proof.json" --keys "$T/keys.json" --verifier-key "$(cat "$T/vkey")" --log "$URL/log/evidence"
+grep -q "VERIFIED: $R is controlled by $C" "$T/out"
+# A claimed holder the chain does not lead to: a negative verdict (exit 1).
+python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); p["record"]["holder"]=sys.argv[2]; json.dump(p, open(sys.argv[1], "w"))' "$T/proof.json" "$S"
+expect 1 "$D" etr verify-proof --proof "$T/proof.json" --keys "$T/keys.json" --verifier-key "$(cat "$T/vkey")" --log "$URL/log/evidence"
+grep -q "NOT VERIFIED" "$T/out"
+kill $SERVER
 echo "etr cli: ok"
