@@ -26,9 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   v.log_key = &log_key;
   v.origin = "fuzz.example/log";
   v.pint = &pint;
-  v.keys = [](const std::string&) -> Result<std::vector<crypto::PublicKey>> { return NotFound("no keys"); };
+  v.keys = [](const std::string&) -> Result<std::vector<crypto::PublicKey>> {
+    return NotFound("no keys");
+  };
   v.entry = [](std::uint64_t) -> Result<ledger::Entry> { return NotFound("no entries"); };
-  if (VerifyControlProof(*proof, v)) __builtin_trap();  // nothing verifies without a signed checkpoint
+  if (VerifyControlProof(*proof, v))
+    __builtin_trap();  // nothing verifies without a signed checkpoint
   (void)CheckEachStep(*proof, v);
   return 0;
 }

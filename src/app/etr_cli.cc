@@ -1,7 +1,8 @@
 #include "app/etr_cli.h"
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+
+#include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -15,9 +16,9 @@
 #include "crypto/jcs.h"
 #include "crypto/jws.h"
 #include "crypto/keys.h"
+#include "http/api/etr_api.h"
 #include "ledger/note.h"
 #include "trade/etr/proof.h"
-#include "http/api/etr_api.h"
 
 namespace digitrade::app {
 
@@ -233,7 +234,8 @@ Result<std::map<std::string, std::vector<crypto::PublicKey>>> ReadKeys(const std
   };
   if (const auto* items = parsed->if_contains("items"); items != nullptr && items->is_array()) {
     for (const auto& item : items->get_array()) {
-      const auto* org = item.is_object() ? item.get_object().if_contains("organisation_id") : nullptr;
+      const auto* org =
+          item.is_object() ? item.get_object().if_contains("organisation_id") : nullptr;
       const auto* jwk = item.is_object() ? item.get_object().if_contains("public_jwk") : nullptr;
       if (org == nullptr || jwk == nullptr || !org->is_string()) {
         return InvalidArgument(file + ": items need organisation_id and public_jwk");
@@ -270,7 +272,8 @@ int VerifyProof(const EtrArgs& a, bool json) {
   v.pint = &*schemas;
   v.keys = [&](const std::string& party) -> Result<std::vector<crypto::PublicKey>> {
     const auto it = keys->find(party);
-    if (it == keys->end()) return NotFound(fmt::format("no public key of {} in {}", party, a.keys_file));
+    if (it == keys->end())
+      return NotFound(fmt::format("no public key of {} in {}", party, a.keys_file));
     return it->second;
   };
   v.entry = trade::etr::EntriesFromTiles(**fetcher, proof->checkpoint_size);
@@ -278,7 +281,9 @@ int VerifyProof(const EtrArgs& a, bool json) {
   if (!report) {
     if (report.error().code() == ErrorCode::kUnavailable) return ReportError(report.error());
     if (json) {
-      std::cout << bj::serialize(bj::object{{"verified", false}, {"reason", report.error().message()}}) << "\n";
+      std::cout << bj::serialize(
+                       bj::object{{"verified", false}, {"reason", report.error().message()}})
+                << "\n";
     } else {
       std::printf("NOT VERIFIED: %s\n", report.error().message().c_str());
     }
@@ -293,11 +298,12 @@ int VerifyProof(const EtrArgs& a, bool json) {
                                           {"entries_scanned", report->entries_scanned}})
               << "\n";
   } else {
-    std::printf("VERIFIED: %s is controlled by %s (%zu signed steps, all in the log; no later entry for it "
-                "among the %llu entries up to the checkpoint of size %llu)\n",
-                proof->record.id.c_str(), report->holder_id.c_str(), report->steps.size(),
-                static_cast<unsigned long long>(report->entries_scanned),
-                static_cast<unsigned long long>(report->checkpoint_size));
+    std::printf(
+        "VERIFIED: %s is controlled by %s (%zu signed steps, all in the log; no later entry for it "
+        "among the %llu entries up to the checkpoint of size %llu)\n",
+        proof->record.id.c_str(), report->holder_id.c_str(), report->steps.size(),
+        static_cast<unsigned long long>(report->entries_scanned),
+        static_cast<unsigned long long>(report->checkpoint_size));
   }
   return kExitOk;
 }
@@ -368,13 +374,20 @@ void AddEtrCommands(CLI::App& app, std::string& db, bool& json, int& rc) {
   show->callback([a, &db, &json, &rc] { rc = Show(db, *a, json); });
 
   auto* verify = etr_cmd->add_subcommand(
-      "verify-proof", "Check a proof of control (GET /v1/etr/records/{id}/proof) with public material only");
+      "verify-proof",
+      "Check a proof of control (GET /v1/etr/records/{id}/proof) with public material only");
   verify->add_option("--proof", a->proof_file, "The proof JSON")->required();
-  verify->add_option("--verifier-key", a->log_key_text, "The evidence log's verifier key (serve prints it)")->required();
-  verify->add_option("--log", a->log_url, "The log's public URL, e.g. https://host/log/evidence")->required();
+  verify
+      ->add_option("--verifier-key", a->log_key_text,
+                   "The evidence log's verifier key (serve prints it)")
+      ->required();
+  verify->add_option("--log", a->log_url, "The log's public URL, e.g. https://host/log/evidence")
+      ->required();
   verify->add_option("--cacert", a->cacert, "PEM CAs to trust for https (default: the system's)");
-  verify->add_option("--keys", a->keys_file,
-                     "Parties' public keys: {\"items\": [{organisation_id, public_jwk}]} or {org: [jwk]}")
+  verify
+      ->add_option(
+          "--keys", a->keys_file,
+          "Parties' public keys: {\"items\": [{organisation_id, public_jwk}]} or {org: [jwk]}")
       ->required();
   verify->callback([a, &json, &rc] { rc = VerifyProof(*a, json); });
 

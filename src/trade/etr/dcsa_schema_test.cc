@@ -94,6 +94,30 @@ TEST_F(DcsaSchemaTest, SharedExamplesWithPlaceholdersAreRejectedPrecisely) {
   EXPECT_EQ(v[0].keyword, "maxLength");
 }
 
+// The shared DCSA examples themselves, placeholders filled as DCSA's
+// conformance suite does (the values of tools/etr/fill_dcsa_examples.py).
+TEST_F(DcsaSchemaTest, SharedExamplesConformOnceFilled) {
+  const auto dir = std::filesystem::path(DIGITRADE_SHARED_DIR_DEFAULT) / "testdata/dcsa";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no shared testdata at " << dir;
+  const std::pair<std::string_view, std::string_view> values[] = {
+      {"TRANSPORT_DOCUMENT_REFERENCE_PLACEHOLDER", "DGTR0000000001"},
+      {"SHIPPING_INSTRUCTION_REFERENCE_PLACEHOLDER", "SI-2026-000001"},
+      {"BOOKING_REFERENCE_PLACEHOLDER", "BKG20260001"}};
+  for (const char* name :
+       {"pint-3.0.0-transport-document.json", "eblissuance-v3.0.0-request.json"}) {
+    std::string text = ReadText(dir / name);
+    for (const auto& [from, to] : values) {
+      for (auto at = text.find(from); at != std::string::npos; at = text.find(from)) {
+        text.replace(at, from.size(), to);
+      }
+    }
+    auto doc = json::parse(text);
+    if (doc.as_object().contains("document")) doc = doc.at("document");
+    const auto v = Check(*pint_, doc);
+    EXPECT_TRUE(v.empty()) << name << ": " << ViolationsError("doc", v).message();
+  }
+}
+
 TEST_F(DcsaSchemaTest, MutationsAreRejectedWithTheirPath) {
   const auto base = Fixture("transport-document-pint.json");
   {

@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include "common/json.h"
+#include "crypto/base64.h"
 #include "crypto/jcs.h"
 #include "crypto/jws.h"
 #include "ledger/checkpoint.h"
 #include "ledger/merkle.h"
 #include "ledger/tile.h"
-#include "crypto/base64.h"
 #include "trade/etr/action.h"
 
 namespace digitrade::trade::etr {
@@ -211,8 +211,7 @@ Result<std::string> Text(const json::object& o, std::string_view key, std::strin
 
 Result<std::int64_t> Count(const json::object& o, std::string_view key, std::string_view where) {
   const auto* v = o.if_contains(key);
-  if (v == nullptr || !(v->is_int64() || v->is_uint64()) ||
-      (v->is_int64() && v->get_int64() < 0)) {
+  if (v == nullptr || !(v->is_int64() || v->is_uint64()) || (v->is_int64() && v->get_int64() < 0)) {
     return InvalidArgument(fmt::format("{}.{}: a non-negative integer is required", where, key));
   }
   return v->to_number<std::int64_t>();
@@ -242,7 +241,8 @@ Result<ProofLink> LinkFromJson(const json::value& v, std::size_t i) {
     return InvalidArgument(where + ".inclusion_proof: an array of at most 64 hashes is required");
   }
   for (const auto& h : inc->get_array()) {
-    if (!h.is_string()) return InvalidArgument(where + ".inclusion_proof: base64 strings are required");
+    if (!h.is_string())
+      return InvalidArgument(where + ".inclusion_proof: base64 strings are required");
     auto bytes = crypto::Base64Decode(h.get_string());
     if (!bytes) return InvalidArgument(where + ".inclusion_proof: " + bytes.error().message());
     auto hash = ledger::HashFromBytes(*bytes);
@@ -263,7 +263,8 @@ Result<ControlProof> ParseControlProofJson(std::string_view text) {
   DT_ASSIGN_OR_RETURN(auto size, Count(o, "checkpoint_size", "$"));
   proof.checkpoint_size = static_cast<std::uint64_t>(size);
   const auto* rec = o.if_contains("record");
-  if (rec == nullptr || !rec->is_object()) return InvalidArgument("$.record: an object is required");
+  if (rec == nullptr || !rec->is_object())
+    return InvalidArgument("$.record: an object is required");
   const auto& r = rec->get_object();
   Record& out = proof.record;
   DT_ASSIGN_OR_RETURN(out.id, Text(r, "id", "$.record"));
@@ -278,10 +279,12 @@ Result<ControlProof> ParseControlProofJson(std::string_view text) {
   DT_ASSIGN_OR_RETURN(out.state.pledgee_id, Text(r, "pledgee", "$.record", true));
   DT_ASSIGN_OR_RETURN(out.head, Text(r, "head", "$.record"));
   const auto* to_order = r.if_contains("to_order");
-  if (to_order == nullptr || !to_order->is_bool()) return InvalidArgument("$.record.to_order: a boolean is required");
+  if (to_order == nullptr || !to_order->is_bool())
+    return InvalidArgument("$.record.to_order: a boolean is required");
   out.state.to_order = to_order->get_bool();
   const auto* chain = o.if_contains("chain");
-  if (chain == nullptr || !chain->is_array()) return InvalidArgument("$.chain: an array is required");
+  if (chain == nullptr || !chain->is_array())
+    return InvalidArgument("$.chain: an array is required");
   for (std::size_t i = 0; i < chain->get_array().size(); ++i) {
     DT_ASSIGN_OR_RETURN(auto link, LinkFromJson(chain->get_array()[i], i));
     proof.chain.push_back(std::move(link));
@@ -290,24 +293,27 @@ Result<ControlProof> ParseControlProofJson(std::string_view text) {
 }
 
 std::function<Result<ledger::Entry>(std::uint64_t)> EntriesFromTiles(ledger::LogFetcher& fetcher,
-                                                                      std::uint64_t tree_size) {
+                                                                     std::uint64_t tree_size) {
   struct Cache {
     std::uint64_t bundle = UINT64_MAX;
     std::vector<std::string> leaves;
   };
   auto cache = std::make_shared<Cache>();
   return [&fetcher, tree_size, cache](std::uint64_t index) -> Result<ledger::Entry> {
-    if (index >= tree_size) return NotFound(fmt::format("entry {} is beyond the tree of {}", index, tree_size));
+    if (index >= tree_size)
+      return NotFound(fmt::format("entry {} is beyond the tree of {}", index, tree_size));
     const std::uint64_t n = index / ledger::kTileWidth;
     if (cache->bundle != n) {
       ledger::TileId tile{.entries = true, .level = 0, .index = n};
-      if (n == ledger::FullTileCount(tree_size, 0)) tile.width = ledger::PartialTileWidth(tree_size, 0);
+      if (n == ledger::FullTileCount(tree_size, 0))
+        tile.width = ledger::PartialTileWidth(tree_size, 0);
       DT_ASSIGN_OR_RETURN(auto bytes, fetcher.Fetch(ledger::TilePath(tile)));
       DT_ASSIGN_OR_RETURN(cache->leaves, ledger::DecodeEntryBundle(bytes));
       cache->bundle = n;
     }
     const std::size_t at = index % ledger::kTileWidth;
-    if (at >= cache->leaves.size()) return InvalidArgument(fmt::format("entry bundle {} is too short", n));
+    if (at >= cache->leaves.size())
+      return InvalidArgument(fmt::format("entry bundle {} is too short", n));
     return ledger::DecodeLeaf(index, cache->leaves[at]);
   };
 }

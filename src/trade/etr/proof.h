@@ -86,6 +86,6 @@ Result<ControlProof> ParseControlProofJson(std::string_view json);
 // the function; it keeps the last bundle it read. Errors: the fetcher's,
 // invalid_argument for a malformed bundle, not_found beyond the tree.
 std::function<Result<ledger::Entry>(std::uint64_t)> EntriesFromTiles(ledger::LogFetcher& fetcher,
-                                                                      std::uint64_t tree_size);
+                                                                     std::uint64_t tree_size);
 
 }  // namespace digitrade::trade::etr
