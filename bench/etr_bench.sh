@@ -32,7 +32,7 @@ for p in c a b; do "$bin" keygen --type ed25519 --out "$tmp/$p.key" --public-out
 "$bin" --db "$db" etr party --org "$B" --public-key "$tmp/b.pub" >/dev/null
 TC=$(token carrier "$C" carrier); TA=$(token holder.a "$A" trader); TB=$(token holder.b "$B" trader)
 
-"$bin" --db "$db" serve --listen 127.0.0.1:0 --port-file "$tmp/port" --threads "${THREADS:-$clients}" >/dev/null 2>"$tmp/log" &
+"$bin" --db "$db" serve --listen 127.0.0.1:0 --port-file "$tmp/port" --threads "${THREADS:-$clients}" >/dev/null 2>"${ETR_SERVER_LOG:-$tmp/log}" &
 pid=$!
 for _ in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 echo "digitrade $("$bin" version | cut -d' ' -f2), $(nproc) cores, SQLite (synchronous=FULL), $clients clients, ${secs}s"

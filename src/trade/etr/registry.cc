@@ -382,11 +382,15 @@ struct Registry::Impl {
   Result<Result<Record>> ApplyOne(storage::Executor& ex, Command& cmd) {
     ActionEntry& a = cmd.action;
     // Lock the row first: PostgreSQL runs READ COMMITTED (docs/storage.md).
-    DT_ASSIGN_OR_RETURN(
-        auto locked,
-        ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {a.record_id}));
-    if (locked == 0) return Result<Record>(NotFound(fmt::format("no record {}", a.record_id)));
-    DT_ASSIGN_OR_RETURN(auto rec, Load(ex, a.record_id, /*with_document=*/false));
+    // SQLite's write transaction already excludes every other writer.
+    if (db.dialect() == storage::Dialect::kPostgres) {
+      DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {a.record_id}));
+    }
+    auto loaded = Load(ex, a.record_id, /*with_document=*/false);
+    if (!loaded && loaded.error().code() == ErrorCode::kNotFound) {
+      return Result<Record>(std::unexpected(loaded.error()));
+    }
+    DT_ASSIGN_OR_RETURN(auto rec, std::move(loaded));
     if (a.sequence != rec.sequence + 1 || a.previous_hash != rec.head) {
       DT_ASSIGN_OR_RETURN(
           auto seen,
