@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <chrono>
+#include <climits>
 #include <condition_variable>
 #include <future>
 #include <map>
@@ -934,6 +935,16 @@ Result<std::vector<Record>> Registry::ListRecords(const std::string& org, int li
 }
 
 Result<std::vector<ActionEntry>> Registry::History(const std::string& id) {
+  // Log indexes not yet stored: taken before the query, so an index the
+  // writer stores (and forgets) while the query runs is in one or the other.
+  std::map<std::int64_t, std::uint64_t> pending;
+  {
+    std::lock_guard lock(impl_->mu);
+    for (auto it = impl_->unflushed.lower_bound({id, INT64_MIN});
+         it != impl_->unflushed.end() && it->first.first == id; ++it) {
+      pending[it->first.second] = it->second;
+    }
+  }
   DT_ASSIGN_OR_RETURN(auto rs,
                       impl_->db.Query(fmt::format("SELECT {} FROM etr_actions WHERE record_id = $1 "
                                                   "ORDER BY sequence",
@@ -943,12 +954,10 @@ Result<std::vector<ActionEntry>> Registry::History(const std::string& id) {
     DT_TRY(GetRecord(id));
   }
   std::vector<ActionEntry> out;
-  std::lock_guard lock(impl_->mu);
   for (const auto& r : rs.rows) {
     DT_ASSIGN_OR_RETURN(auto a, ActionFromRow(r));
     if (!a.log_index) {
-      const auto it = impl_->unflushed.find({a.record_id, a.sequence});
-      if (it != impl_->unflushed.end()) a.log_index = it->second;
+      if (const auto it = pending.find(a.sequence); it != pending.end()) a.log_index = it->second;
     }
     out.push_back(std::move(a));
   }
@@ -960,18 +969,24 @@ Result<ControlProof> Registry::ProveControl(const std::string& id) {
   std::vector<ActionEntry> history;
   // The record and its chain are read apart: retry when an action landed
   // in between, so the claimed head is the chain's last action.
+  // An action whose log index is being stored right now is retried too.
   for (int attempt = 0;; ++attempt) {
     DT_ASSIGN_OR_RETURN(history, History(id));
     DT_ASSIGN_OR_RETURN(proof.record, GetRecord(id));
-    if (!history.empty() && proof.record.head == history.back().action_hash) break;
-    if (attempt == 3) return Unavailable(fmt::format("{} is changing; retry", id));
+    const bool consistent = !history.empty() && proof.record.head == history.back().action_hash;
+    const auto unlogged = std::find_if(history.begin(), history.end(),
+                                       [](const ActionEntry& a) { return !a.log_index; });
+    if (consistent && unlogged == history.end()) break;
+    if (attempt == 20) {
+      return Unavailable(
+          unlogged != history.end()
+              ? fmt::format("action {} of {} is not logged yet; retry", unlogged->sequence, id)
+              : fmt::format("{} is changing; retry", id));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   std::uint64_t last = 0;
-  for (const auto& a : history) {
-    if (!a.log_index)
-      return Unavailable(fmt::format("action {} of {} is not logged yet; retry", a.sequence, id));
-    last = std::max(last, *a.log_index);
-  }
+  for (const auto& a : history) last = std::max(last, *a.log_index);
   DT_ASSIGN_OR_RETURN(proof.checkpoint, impl_->log.Checkpoint());
   const ledger::NoteVerifier verifier = impl_->log.verifier();
   DT_ASSIGN_OR_RETURN(
