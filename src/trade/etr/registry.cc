@@ -471,6 +471,68 @@ struct Registry::Impl {
     }
   }
 
+  // The issuance manifest: signed by the issuer, checksums over exactly this
+  // document and issueTo.
+  Status VerifyManifest(const std::string& jws, const IssueInput& in, const IssueDraft& draft) {
+    auto manifest = crypto::ParseJws(jws, {.max_bytes = kMaxActionJwsBytes});
+    if (!manifest || !manifest->compact) {
+      return InvalidArgument("issuanceManifestSignedContent: a compact JWS is required" +
+                             (manifest ? std::string() : ": " + manifest.error().message()));
+    }
+    DT_ASSIGN_OR_RETURN(auto manifest_kid,
+                        HeaderKeyThumbprint(manifest->signatures.front().protected_header));
+    DT_ASSIGN_OR_RETURN(auto verified, VerifyByParty(*manifest, manifest_kid, in.issuer_id,
+                                                     "the issuance manifest"));
+    const std::string manifest_text(verified.payload.begin(), verified.payload.end());
+    auto manifest_json = crypto::ParseStrictJson(manifest_text);
+    if (!manifest_json)
+      return std::unexpected(manifest_json.error().WithContext("the issuance manifest"));
+    DT_ASSIGN_OR_RETURN(auto violations, pint_schemas.Validate("IssuanceManifest", *manifest_json));
+    if (!violations.empty())
+      return std::unexpected(ViolationsError("the issuance manifest", violations));
+    const auto expected = json::parse(draft.manifest_payload).as_object();
+    for (std::string_view member : {"documentChecksum", "issueToChecksum"}) {
+      if (manifest_json->as_object().at(member) != expected.at(member)) {
+        return InvalidArgument(
+            fmt::format("the issuance manifest's {} {} does not match the {} ({})", member,
+                        digitrade::json::Serialize(manifest_json->as_object().at(member)),
+                        member == "documentChecksum" ? "document" : "issueTo party",
+                        digitrade::json::Serialize(expected.at(member))));
+      }
+    }
+    return {};
+  }
+
+  // The ISSUE action: signed by the issuer, for this record, with these
+  // checksums, from the issuer to issueTo.
+  Status VerifyIssueAction(const std::string& jws, const IssueInput& in, const IssueDraft& draft) {
+    DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(jws, pint_schemas, options.platform_code));
+    const auto& p = action.payload;
+    if (p.code != ActionCode::kIssue || p.sequence != 0 || !p.previous_hash.empty()) {
+      return InvalidArgument(
+          "the issue action must be ISSUE at sequence 0 with previousActionHash null");
+    }
+    const auto expected_action = json::parse(draft.action_payload).as_object();
+    if (p.record_id != draft.record_id) {
+      return InvalidArgument(
+          fmt::format("the issue action names record {}, this issuance is record {}", p.record_id,
+                      draft.record_id));
+    }
+    // Compared canonically: the strict parser reads numbers as doubles.
+    if (crypto::CanonicalizeJson(*p.issuance) !=
+        crypto::CanonicalizeJson(expected_action.at("issuance"))) {
+      return InvalidArgument(
+          "the issue action's issuance member does not match the document, issueTo and version");
+    }
+    if (p.actor_id != in.issuer_id || p.recipient_id != in.issue_to_id) {
+      return InvalidArgument(
+          "the issue action must name the issuer as actor and issueTo as recipient");
+    }
+    DT_TRY(VerifyByParty(action.jws, action.key_thumbprint, in.issuer_id, "the issue action"));
+
+    return {};
+  }
+
   // Appends a committed action to the log and stores its index.
   Result<std::uint64_t> LogAction(const ActionEntry& a) {
     auto appended = log.Append(a.log_kind, a.log_data);
@@ -731,59 +793,8 @@ Result<ActionOutcome> Registry::Issue(const SignedIssue& s, const std::string& c
         fmt::format("the caller's organisation {} is not the issuer {}", caller_org, in.issuer_id));
   }
   DT_ASSIGN_OR_RETURN(auto draft, PrepareIssue(in));
-  // The manifest: carrier-signed, checksums over exactly this document and issueTo.
-  auto manifest = crypto::ParseJws(s.manifest_jws, {.max_bytes = kMaxActionJwsBytes});
-  if (!manifest || !manifest->compact) {
-    return InvalidArgument("issuanceManifestSignedContent: a compact JWS is required" +
-                           (manifest ? std::string() : ": " + manifest.error().message()));
-  }
-  DT_ASSIGN_OR_RETURN(auto manifest_kid,
-                      HeaderKeyThumbprint(manifest->signatures.front().protected_header));
-  DT_ASSIGN_OR_RETURN(auto verified, impl_->VerifyByParty(*manifest, manifest_kid, in.issuer_id,
-                                                          "the issuance manifest"));
-  const std::string manifest_text(verified.payload.begin(), verified.payload.end());
-  auto manifest_json = crypto::ParseStrictJson(manifest_text);
-  if (!manifest_json)
-    return std::unexpected(manifest_json.error().WithContext("the issuance manifest"));
-  DT_ASSIGN_OR_RETURN(auto violations,
-                      impl_->pint_schemas.Validate("IssuanceManifest", *manifest_json));
-  if (!violations.empty())
-    return std::unexpected(ViolationsError("the issuance manifest", violations));
-  const auto expected = json::parse(draft.manifest_payload).as_object();
-  for (std::string_view member : {"documentChecksum", "issueToChecksum"}) {
-    if (manifest_json->as_object().at(member) != expected.at(member)) {
-      return InvalidArgument(
-          fmt::format("the issuance manifest's {} {} does not match the {} ({})", member,
-                      digitrade::json::Serialize(manifest_json->as_object().at(member)),
-                      member == "documentChecksum" ? "document" : "issueTo party",
-                      digitrade::json::Serialize(expected.at(member))));
-    }
-  }
-  // The ISSUE action: the same issuer, this record, these checksums.
-  DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(s.action_jws, impl_->pint_schemas,
-                                                     impl_->options.platform_code));
-  const auto& p = action.payload;
-  if (p.code != ActionCode::kIssue || p.sequence != 0 || !p.previous_hash.empty()) {
-    return InvalidArgument(
-        "the issue action must be ISSUE at sequence 0 with previousActionHash null");
-  }
-  const auto expected_action = json::parse(draft.action_payload).as_object();
-  if (p.record_id != draft.record_id) {
-    return InvalidArgument(
-        fmt::format("the issue action names record {}, this issuance is record {}", p.record_id,
-                    draft.record_id));
-  }
-  // Compared canonically: the strict parser reads numbers as doubles.
-  if (crypto::CanonicalizeJson(*p.issuance) !=
-      crypto::CanonicalizeJson(expected_action.at("issuance"))) {
-    return InvalidArgument(
-        "the issue action's issuance member does not match the document, issueTo and version");
-  }
-  if (p.actor_id != in.issuer_id || p.recipient_id != in.issue_to_id) {
-    return InvalidArgument(
-        "the issue action must name the issuer as actor and issueTo as recipient");
-  }
-  DT_TRY(impl_->VerifyByParty(action.jws, action.key_thumbprint, in.issuer_id, "the issue action"));
+  DT_TRY(impl_->VerifyManifest(s.manifest_jws, in, draft));
+  DT_TRY(impl_->VerifyIssueAction(s.action_jws, in, draft));
 
   Record rec;
   rec.id = draft.record_id;
