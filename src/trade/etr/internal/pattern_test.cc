@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <regex>
 #include <string>
 
 namespace digitrade::trade::etr::internal {
@@ -77,6 +79,44 @@ TEST(PatternTest, LinearOnHostileInput) {
   EXPECT_FALSE(Matches("^(a|a)*(a*)*b$", text));
   EXPECT_FALSE(Matches(R"(^\S(?:.*\S)?$)", text + " "));
   EXPECT_TRUE(Matches(R"(^\S(?:.*\S)?$)", text));
+}
+
+// Differential check against an independent engine (libstdc++'s ECMAScript
+// std::regex) on the patterns the DCSA schemas use and more, over random
+// ASCII strings short enough for a backtracking engine.
+TEST(PatternTest, AgreesWithStdRegexOnAsciiInput) {
+  const char* patterns[] = {R"(^\d{4}$)",
+                            R"(^[0-3][0-9A-Z]{3}$)",
+                            R"(^\S+$)",
+                            R"(^\d{6,12}$)",
+                            R"(^[A-Z]{3}$)",
+                            R"(^[A-Z]{2}$)",
+                            R"(^[A-Z0-9]{1,5}$)",
+                            R"(^[A-Z0-9]{2}$)",
+                            R"(^[A-Z]{2}[A-Z2-9]{3}$)",
+                            R"(^\d{6,10}$)",
+                            R"(^.+@\S+$)",
+                            R"(^\S(?:.*\S)?$)",
+                            R"(^[0-9](\.[0-9])?$)",
+                            R"(^\d{2}[0-9A-Z]{2}[NEWSR]$)",
+                            R"(^[0-9a-f]+$)",
+                            "a|bc|",
+                            R"((ab)*c?$)",
+                            R"([^a-c\d]{2,})",
+                            R"(^x{0,2}y+?z*$)"};
+  const std::string alphabet = "aAbBcCzZ019xyz@ .-_\t";
+  std::mt19937 rng(20261128);
+  for (const char* p : patterns) {
+    auto ours = Pattern::Compile(p);
+    ASSERT_TRUE(ours) << p << ": " << ours.error().ToString();
+    const std::regex reference(p, std::regex::ECMAScript);
+    for (int i = 0; i < 3000; ++i) {
+      std::string text(rng() % 14, ' ');
+      for (auto& c : text) c = alphabet[rng() % alphabet.size()];
+      ASSERT_EQ(ours->Search(text), std::regex_search(text, reference))
+          << "/" << p << "/ on \"" << text << "\"";
+    }
+  }
 }
 
 TEST(PatternTest, InvalidUtf8IsOneCodePointPerByte) {
