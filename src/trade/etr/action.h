@@ -29,7 +29,9 @@
 
 namespace digitrade::trade::etr {
 
-inline constexpr std::size_t kMaxActionJwsBytes = 64 << 10;
+// A signed action (and an issuance manifest) is at most this large, so that
+// a log entry carrying both stays within the log's 65535-byte leaf.
+inline constexpr std::size_t kMaxActionJwsBytes = 24 << 10;
 
 struct ActionPayload {
   std::string record_id;

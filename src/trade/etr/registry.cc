@@ -189,6 +189,14 @@ Result<std::string> LogData(const ActionEntry& a, std::string_view record_type,
   return crypto::CanonicalizeJson(o);
 }
 
+// The log's leaf limit, checked before anything is committed: an action
+// that could not be logged must not be applied.
+Status CheckLoggable(const ActionEntry& a) {
+  auto leaf = ledger::EncodeLeaf(a.log_kind, a.log_data);
+  if (!leaf) return std::unexpected(leaf.error().WithContext("the action's log entry"));
+  return {};
+}
+
 std::string RecordId(RecordType type, std::string_view issuer, std::string_view reference,
                      std::int64_t version) {
   const std::string seed = fmt::format("digitrade.etr\n{}\n{}\n{}\n{}", RecordTypeName(type),
@@ -420,6 +428,7 @@ struct Registry::Impl {
     rec.head = a.action_hash;
     rec.updated_at = a.created_at;
     DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(rec.state.type), nullptr));
+    if (auto ok = CheckLoggable(a); !ok) return Result<Record>(std::unexpected(ok.error()));
     DT_TRY(InsertAction(ex, a));
     DT_TRY(ex.Execute(kUpdateState, StateParams(rec)));
     return Result<Record>(std::move(rec));
@@ -823,6 +832,7 @@ Result<ActionOutcome> Registry::Issue(const SignedIssue& s, const std::string& c
   a.log_kind = "etr.issue";
   a.created_at = rec.created_at;
   DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(in.type), &rec));
+  DT_TRY(CheckLoggable(a));
   const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
     if (!in.amendment_of.empty()) {
       DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1",
@@ -1053,6 +1063,7 @@ Result<Record> Registry::ImportRecord(const ImportedRecord& in) {
     a.log_kind = "etr.import";
     a.created_at = rec.created_at;
     DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(in.type), i == 0 ? &rec : nullptr));
+    DT_TRY(CheckLoggable(a));
     previous = a.action_hash;
     entries.push_back(std::move(a));
   }

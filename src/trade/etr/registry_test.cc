@@ -514,6 +514,12 @@ TEST_P(RegistryTest, ImportedChainIsContinuedLocally) {
   ASSERT_TRUE(t) << t.error().ToString();
   EXPECT_EQ(t->action.previous_hash, ActionHash("entry-1-signed-content"));
   EXPECT_TRUE(HasCode(reg().ImportRecord(in), ErrorCode::kAlreadyExists));
+  // An entry too large for one log leaf is refused before anything is stored.
+  ImportedRecord huge = in;
+  huge.document = testing::TransportDocument("FRGN0003", false);
+  huge.chain[1].signed_content = std::string(70000, 'x');
+  EXPECT_TRUE(HasCode(reg().ImportRecord(huge), ErrorCode::kResourceExhausted));
+  EXPECT_EQ(reg().ListRecords("org_carrier", 50, "").value().size(), 1u);
   ImportedRecord unknown_holder = in;
   unknown_holder.document = testing::TransportDocument("FRGN0002", false);
   unknown_holder.state.holder_id = "org_nobody";
