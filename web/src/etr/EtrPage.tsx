@@ -128,7 +128,7 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
     }
   };
   return (
-    <form class="card form etr-form" onSubmit={submit} data-testid="etr-action-form">
+    <form class="card form etr-form etr-card" onSubmit={submit} data-testid="etr-action-form">
       <h2>{t('etr.form.title')}</h2>
       <p class="hint">{t('etr.form.intro')}</p>
       <label>
@@ -186,7 +186,7 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
 function Custody({ steps }: { steps: CustodyStep[] }) {
   const { t } = useI18n();
   return (
-    <section class="card">
+    <section class="card etr-card">
       <h2>{t('etr.custody.title')}</h2>
       <ol class="timeline" data-testid="etr-custody">
         {steps.map((s) => {
@@ -245,7 +245,7 @@ function RecordView({ id, me }: { id: string; me: Me }) {
       <p>
         <a href="#/etr">{t('etr.back')}</a>
       </p>
-      <section class="card">
+      <section class="card etr-card">
         <h2>
           {r.reference} <StatusBadge status={r.status} />
         </h2>
