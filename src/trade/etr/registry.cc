@@ -10,6 +10,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "common/json.h"
@@ -354,6 +355,8 @@ struct Registry::Impl {
   std::vector<IndexUpdate> index_updates;
   // Log indexes queued or in a batch not yet committed, for readers.
   std::map<std::pair<std::string, std::int64_t>, std::uint64_t> unflushed;
+  // Actions this process is appending to the log right now.
+  std::set<std::pair<std::string, std::int64_t>> inflight;
   bool stopping = false;
   std::thread writer;
 
@@ -539,6 +542,40 @@ struct Registry::Impl {
     }
     DT_TRY(VerifyByParty(action.jws, action.key_thumbprint, in.issuer_id, "the issue action"));
 
+    return {};
+  }
+
+  // Appends actions that were committed but not logged (a crash, or a log
+  // failure, between the two), of one record or of all. Only actions older
+  // than kRepairAge and not being appended here are touched, so that an
+  // append still in flight (here or on another server) is not doubled; one
+  // that was appended but whose index was lost is found by its leaf hash.
+  static constexpr std::int64_t kRepairAge = 10;  // seconds
+  Status Repair(const std::string& record_id) {
+    DT_ASSIGN_OR_RETURN(
+        auto rs, db.Query(fmt::format("SELECT {} FROM etr_actions WHERE log_index IS NULL AND "
+                                      "($1 = '' OR record_id = $1) AND created_at <= $2 "
+                                      "ORDER BY record_id, sequence",
+                                      kActionColumns),
+                          {record_id, Now() - kRepairAge}));
+    for (const auto& r : rs.rows) {
+      DT_ASSIGN_OR_RETURN(auto a, ActionFromRow(r));
+      {
+        std::lock_guard lock(mu);
+        const std::pair key{a.record_id, a.sequence};
+        if (inflight.contains(key) || unflushed.contains(key)) continue;
+      }
+      DT_ASSIGN_OR_RETURN(auto leaf, ledger::EncodeLeaf(a.log_kind, a.log_data));
+      DT_ASSIGN_OR_RETURN(auto found,
+                          log.FindByLeafHash(log.hasher().HashLeaf(ledger::AsBytes(leaf))));
+      if (!found.empty()) {
+        DT_TRY(db.Execute(
+            "UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
+            {a.record_id, a.sequence, static_cast<std::int64_t>(found.front())}));
+        continue;
+      }
+      DT_TRY(LogAction(a));
+    }
     return {};
   }
 
@@ -918,12 +955,28 @@ Result<ActionOutcome> Registry::Act(const std::string& record_id, std::string_vi
   a.log_kind = "etr.action";
   a.created_at = impl_->Now();
   Impl::Command cmd{intent, std::move(a), {}};
-  DT_ASSIGN_OR_RETURN(Record after, impl_->Submit(cmd));
+  auto submitted = impl_->Submit(cmd);
+  if (!submitted) {
+    // The previous action may be waiting for the log after a failure: put
+    // it there (when old enough), so the caller's retry can go through.
+    if (submitted.error().code() == ErrorCode::kUnavailable) (void)impl_->Repair(record_id);
+    return std::unexpected(submitted.error());
+  }
+  Record after = std::move(*submitted);
   a = std::move(cmd.action);
+  const std::pair key{a.record_id, a.sequence};
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->inflight.insert(key);
+  }
   auto appended = impl_->log.Append(a.log_kind, a.log_data);
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->inflight.erase(key);
+  }
   if (!appended) {
-    // Applied but not logged yet: RepairLog appends it (at the latest when
-    // the registry opens again); the next action on the record waits.
+    // Applied but not logged yet: Repair appends it, when the registry opens
+    // or when the next action on the record finds it missing.
     return std::unexpected(
         appended.error().WithContext("the action is applied; appending it to the evidence log"));
   }
@@ -999,6 +1052,7 @@ Result<ControlProof> Registry::ProveControl(const std::string& id) {
                                        [](const ActionEntry& a) { return !a.log_index; });
     if (consistent && unlogged == history.end()) break;
     if (attempt == 20) {
+      if (unlogged != history.end()) (void)impl_->Repair(id);
       return Unavailable(
           unlogged != history.end()
               ? fmt::format("action {} of {} is not logged yet; retry", unlogged->sequence, id)
@@ -1081,24 +1135,7 @@ Result<Record> Registry::ImportRecord(const ImportedRecord& in) {
 }
 
 Status Registry::RepairLog() {
-  DT_ASSIGN_OR_RETURN(
-      auto rs, impl_->db.Query(fmt::format("SELECT {} FROM etr_actions WHERE log_index IS NULL "
-                                           "ORDER BY record_id, sequence",
-                                           kActionColumns)));
-  for (const auto& r : rs.rows) {
-    DT_ASSIGN_OR_RETURN(auto a, ActionFromRow(r));
-    DT_ASSIGN_OR_RETURN(auto leaf, ledger::EncodeLeaf(a.log_kind, a.log_data));
-    DT_ASSIGN_OR_RETURN(
-        auto found, impl_->log.FindByLeafHash(impl_->log.hasher().HashLeaf(ledger::AsBytes(leaf))));
-    if (!found.empty()) {
-      DT_TRY(impl_->db.Execute(
-          "UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
-          {a.record_id, a.sequence, static_cast<std::int64_t>(found.front())}));
-      continue;
-    }
-    DT_TRY(impl_->LogAction(a));
-  }
-  return {};
+  return impl_->Repair("");
 }
 
 }  // namespace digitrade::trade::etr

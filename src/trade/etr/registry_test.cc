@@ -486,6 +486,35 @@ TEST_P(RegistryTest, ConcurrentConflictingTransfersExactlyOneWins) {
   }
 }
 
+// A committed action whose log index was lost (a crash between the commit
+// and storing the index) holds the record until it is repaired; the repair
+// waits until the action is old enough not to be an append in flight, finds
+// it in the log by its leaf hash, and never appends it twice.
+TEST_P(RegistryTest, ALostLogIndexIsRepairedWithoutADuplicate) {
+  const std::string id = IssueBill("BOHL0080", false);
+  auto t1 = env_.Do(id, ActionCode::kTransfer, "org_shipper", "org_bank");
+  ASSERT_TRUE(t1) << t1.error().ToString();
+  // Wait until the writer has stored the index (it does so in the background).
+  for (int i = 0; i < 500; ++i) {
+    auto rs = env_.db().Query(
+        "SELECT log_index FROM etr_actions WHERE record_id = $1 AND sequence = 1", {id});
+    if (rs && !rs->rows.empty() && !rs->rows[0].IsNull(0)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_TRUE(env_.db().Execute(
+      "UPDATE etr_actions SET log_index = NULL WHERE record_id = $1 AND sequence = 1", {id}));
+  const std::uint64_t size = env_.log().Size().value();
+  auto next = env_.Signed(id, ActionCode::kTransfer, "org_bank", "org_buyer");
+  ASSERT_TRUE(next);
+  EXPECT_TRUE(HasCode(reg().Act(id, *next, "org_bank"), ErrorCode::kUnavailable, "retry"));
+  env_.clock().Advance(std::chrono::seconds(11));
+  EXPECT_TRUE(HasCode(reg().Act(id, *next, "org_bank"), ErrorCode::kUnavailable, "retry"));
+  auto done = reg().Act(id, *next, "org_bank");
+  ASSERT_TRUE(done) << done.error().ToString();
+  EXPECT_EQ(reg().History(id).value()[1].log_index, t1->action.log_index);
+  EXPECT_EQ(env_.log().Size().value(), size + 1);  // only the new action was appended
+}
+
 // The PINT contract: a chain received from another platform becomes a
 // record whose history is the chain as received, and local actions continue
 // it; the same record cannot be imported twice.
