@@ -21,7 +21,7 @@ PACKAGES=(
   wrk hyperfine
   golang-go golang-golang-x-mod-dev
   default-jre-headless libsaxonhe-java
-  python3 curl procps
+  python3 python3-yaml curl procps
 )
 
 SUDO=""

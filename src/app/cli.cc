@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "app/einvoice_cli.h"
+#include "app/etr_cli.h"
 #include "app/crypto_cli.h"
 #include "app/exit_codes.h"
 #include "app/pint_cli.h"
@@ -207,6 +208,7 @@ int RunCli(int argc, char** argv) {
   AddCryptoCommands(app, json, rc);
   AddLogCommands(app, db, json, rc);
   AddPintCommands(app, json, rc);
+  AddEtrCommands(app, db, json, rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -51,6 +51,7 @@ std::vector<storage::Migration> AllMigrations() {
   for (const auto& m : ledger::Log::Migrations()) all.push_back(m);
   for (const auto& m : trade::einvoice::Registry::Migrations()) all.push_back(m);
   for (const auto& m : trade::etr::pint::PintMigrations()) all.push_back(m);
+  for (const auto& m : trade::etr::Registry::Migrations()) all.push_back(m);
   return all;
 }
 
@@ -167,6 +168,9 @@ Status OpenEvidenceLog(Platform& p, const EvidenceLogOptions& o) {
   p.evidence_log = std::move(*log);
   p.einvoice_registry = std::make_unique<trade::einvoice::Registry>(
       *p.db, *p.clock, *p.random, *p.einvoice, p.signing.get(), p.evidence_log.get());
+  auto etr = trade::etr::Registry::Create(*p.db, *p.clock, *p.evidence_log);
+  if (!etr) return std::unexpected(etr.error().WithContext("opening the transferable records registry"));
+  p.etr = std::move(*etr);
   return OpenPint(p);
 }
 

@@ -21,6 +21,7 @@
 #include "trade/einvoice/registry.h"
 #include "trade/einvoice/service.h"
 #include "trade/etr/pint/service.h"
+#include "trade/etr/registry.h"
 #include "trust/registry.h"
 
 namespace digitrade::app {
@@ -53,6 +54,10 @@ struct Platform {
   // otherwise. After the log: destroyed before it.
   std::unique_ptr<trade::etr::pint::PeerTransport> pint_transport;
   std::unique_ptr<trade::etr::pint::PintService> pint;
+  // Transferable records (eBL, warehouse receipts), opened with the
+  // evidence log they append to; null while it is closed. After it, so it
+  // is destroyed first.
+  std::unique_ptr<trade::etr::Registry> etr;
 };
 
 struct EvidenceLogOptions {

@@ -1,6 +1,7 @@
 #include "app/routes.h"
 
 #include "http/api/einvoice_api.h"
+#include "http/api/etr_api.h"
 #include "http/api/identity_api.h"
 #include "http/api/pint_api.h"
 #include "http/api/signatures_api.h"
@@ -26,6 +27,8 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
     http::api::RegisterEinvoiceRegistryApi(router, *platform.einvoice_registry, *platform.trust,
                                            *platform.clock);
   }
+  http::api::RegisterEtrApi(router, platform.etr.get(), *platform.directory, platform.signing.get(),
+                            platform.evidence_log.get());
 }
 
 }  // namespace digitrade::app

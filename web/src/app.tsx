@@ -12,6 +12,7 @@ import { StatusPage } from './pages/Status';
 import { Organisations } from './pages/Organisations';
 import { EvidenceLog } from './pages/EvidenceLog';
 import { Signatures } from './pages/Signatures';
+import { EtrPage } from './etr/EtrPage';
 import { NotFound } from './pages/NotFound';
 import { EinvoicePage } from './einvoice/EinvoicePage';
 
@@ -27,6 +28,7 @@ const PAGE_TITLES: Record<Route, MessageKey> = {
   log: 'nav.log',
   signatures: 'nav.signatures',
   einvoices: 'nav.einvoices',
+  etr: 'nav.etr',
   trade: 'nav.trade',
   data: 'nav.data',
   consumer: 'nav.consumer',
@@ -34,7 +36,7 @@ const PAGE_TITLES: Record<Route, MessageKey> = {
   cooperation: 'nav.cooperation',
 };
 
-function Page({ route }: { route: Route | '' | null }) {
+function Page({ route, me }: { route: Route | '' | null; me: Me }) {
   switch (route) {
     case 'status':
     case '':
@@ -47,6 +49,8 @@ function Page({ route }: { route: Route | '' | null }) {
       return <Signatures />;
     case 'einvoices':
       return <EinvoicePage />;
+    case 'etr':
+      return <EtrPage me={me} />;
     case null:
       return <NotFound />;
     default: {
@@ -143,7 +147,7 @@ export function App() {
       );
       break;
     case 'signed-in':
-      content = <Page key={route ?? '404'} route={route} />;
+      content = <Page key={route ?? '404'} route={route} me={session.me} />;
       break;
   }
 

@@ -9,6 +9,7 @@ export const ROUTES = [
   'log',
   'signatures',
   'einvoices',
+  'etr',
   'trade',
   'data',
   'consumer',

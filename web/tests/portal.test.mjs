@@ -540,6 +540,69 @@ async function main() {
     assertEqual(await page.evaluate(() => sessionStorage.getItem('digitrade.token')), null, 'token after 401');
   });
 
+  // Transferable records: a carrier (demo user tj.carrier) issues an eBL to
+  // bj.trader with its server-held key through the API; bj.trader signs in,
+  // transfers it to hb.trader with the action form, and the chain of custody
+  // shows both steps with valid signatures and log proofs.
+  const etr = {};
+  await step('etr setup: the carrier issues an eBL to bj.trader (API)', async () => {
+    const users = await getJson('/v1/users?limit=500', token);
+    assertEqual(users.status, 200, 'GET /v1/users');
+    const byName = (n) => users.body.items.find((u) => u.name === n);
+    const [carrier, trader, other] = ['tj.carrier', 'bj.trader', 'hb.trader'].map(byName);
+    assert(carrier && trader && other, 'demo users tj.carrier, bj.trader, hb.trader exist');
+    const mint = async (u) => (await postJson('/v1/tokens', { user_id: u.id, label: 'portal test' }, token)).body.token;
+    etr.carrierToken = await mint(carrier);
+    etr.traderToken = await mint(trader);
+    etr.recipient = other.organisation_id;
+    assertEqual((await postJson('/v1/etr/parties', { organisation_id: carrier.organisation_id, carrier: true }, token)).status, 200, 'register carrier');
+    const key = await postJson(`/v1/organisations/${carrier.organisation_id}/signing-keys`, { type: 'ec-p256' }, etr.carrierToken);
+    assertEqual(key.status, 201, 'carrier signing key');
+    assertEqual((await postJson(`/v1/organisations/${trader.organisation_id}/signing-keys`, { type: 'ed25519' }, etr.traderToken)).status, 201, 'trader signing key');
+    const document = JSON.parse(readFileSync(new URL('../../src/trade/etr/testdata/transport-document-straight.json', import.meta.url), 'utf8'));
+    etr.reference = `PORTAL${Date.now() % 1_000_000}`;
+    document.transportDocumentReference = etr.reference;
+    const issued = await postJson('/v1/etr/records', { type: 'ebl', document, issue_to: trader.organisation_id, signing_key_id: key.body.id }, etr.carrierToken);
+    assertEqual(issued.status, 201, `issue: ${JSON.stringify(issued.body)}`);
+    etr.id = issued.body.id;
+    return etr.id;
+  });
+
+  await step('etr: the holder sees the bill in its records', async () => {
+    await page.getByLabel('API 令牌').fill(etr.traderToken);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.waitForURL(/#\/status$/);
+    await testId('nav-etr').click();
+    await page.waitForURL(/#\/etr$/);
+    await testId(`etr-open-${etr.reference}`).waitFor();
+    const api = await getJson('/v1/etr/records', etr.traderToken);
+    assertEqual(await testId('etr-record-row').count(), api.body.items.length, 'rows as GET /v1/etr/records');
+  });
+
+  await step('etr: the action form transfers it, signed with the server-held key', async () => {
+    await testId(`etr-open-${etr.reference}`).click();
+    await testId('etr-action-form').waitFor();
+    await testId('etr-action-code').selectOption('TRANSFER');
+    await testId('etr-recipient').fill(etr.recipient);
+    await eventually(async () => (await testId('etr-key').locator('option').count()) > 0, true, 'a signing key is offered');
+    await testId('etr-submit').click();
+    await testId('etr-action-done').waitFor();
+    await eventually(() => text(testId('etr-holder')), etr.recipient, 'holder after the transfer');
+    const rec = await getJson(`/v1/etr/records/${etr.id}`, etr.traderToken);
+    assertEqual(rec.body.holder, etr.recipient, 'GET /v1/etr/records/{id} holder');
+    assertEqual(rec.body.sequence, 1, 'sequence');
+  });
+
+  await step('etr: chain of custody shows each step, its signature and its log proof', async () => {
+    await eventually(() => testId('etr-step').count(), 2, 'custody steps');
+    for (const id of ['etr-step-signature', 'etr-step-log']) {
+      const flags = await testId(id).evaluateAll((els) => els.map((e) => e.getAttribute('data-ok')));
+      assertEqual(flags.join(','), 'true,true', id);
+    }
+    const history = await getJson(`/v1/etr/records/${etr.id}/history`, etr.traderToken);
+    assertEqual(history.body.items.map((s) => s.action_code).join(','), 'ISSUE,TRANSFER', 'GET history codes');
+  });
+
   await step('no uncaught errors in the page', async () => {
     assertEqual(pageErrors.length, 0, `page errors: ${pageErrors.join(' | ')}`);
   });

@@ -13,6 +13,7 @@ const PLATFORM: ReadonlyArray<{ route: Route; label: MessageKey; icon: string }>
   { route: 'log', label: 'nav.log', icon: 'M6 3h9l4 4v14H6zM14 3v5h5M9 13l2 2 4-4' },
   { route: 'signatures', label: 'nav.signatures', icon: 'M12 3l7 3v5c0 5-3 8-7 10-4-2-7-5-7-10V6zM9 12l2 2 4-4' },
   { route: 'einvoices', label: 'nav.einvoices', icon: 'M6 3h12v18l-3-2-3 2-3-2-3 2zM9 8h6M9 12h6M9 16h3' },
+  { route: 'etr', label: 'nav.etr', icon: 'M5 3h10l4 4v14H5zM9 9h6M9 13h6M9 17h3' },
 ];
 
 function NavIcon({ d }: { d: string }) {

@@ -1,0 +1,157 @@
+// Test support for etr: a migrated database of either engine with the
+// evidence log and a Registry over it, parties with keys of different
+// algorithms, and helpers that prepare, sign and submit actions the way a
+// client does. Test-only.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "crypto/jws.h"
+#include "crypto/keys.h"
+#include "ledger/internal/test_env.h"
+#include "trade/etr/registry.h"
+
+namespace digitrade::trade::etr::testing {
+
+using ledger::testing::Engine;
+
+inline std::filesystem::path SourceDir() {
+  const char* env = std::getenv("DIGITRADE_SOURCE_DIR");
+  return env != nullptr ? env : DIGITRADE_SOURCE_DIR_DEFAULT;
+}
+
+inline boost::json::value Fixture(std::string_view name) {
+  std::ifstream in(SourceDir() / "src/trade/etr/testdata" / std::string(name), std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return boost::json::parse(s.str());
+}
+
+// A straight or to-order DCSA transport document with its own reference.
+inline boost::json::value TransportDocument(std::string_view reference, bool to_order) {
+  auto doc = Fixture("transport-document-straight.json");
+  doc.as_object()["transportDocumentReference"] = reference;
+  doc.as_object()["isToOrder"] = to_order;
+  return doc;
+}
+
+inline boost::json::value WarehouseReceipt(std::string_view number) {
+  auto v = boost::json::parse(
+      R"({"warehouse": {"name": "Tianjin Port Bonded Warehouse No. 3",
+          "address": "88 Bohai Road, Binhai, Tianjin", "UNLocationCode": "CNTSN"},
+          "goods": {"description": "Copper cathodes, grade A", "HSCode": "740311"},
+          "quantity": 250.5, "unit": "TNE", "issueDate": "2026-11-28"})");
+  v.as_object()["receiptNumber"] = number;
+  return v;
+}
+
+struct TestParty {
+  std::string org;
+  crypto::PrivateKey key;
+  crypto::SignatureAlgorithm alg;
+};
+
+class EtrEnv {
+ public:
+  explicit EtrEnv(Engine engine) : db_env_(engine) {}
+
+  // Returns false (and why) when the engine is not available.
+  bool Setup(std::string* why) {
+    if (!db_env_.Setup(why)) return false;
+    auto db = db_env_.Open();
+    if (!db) {
+      *why = db.error().ToString();
+      return false;
+    }
+    db_ = std::move(*db);
+    if (auto m = storage::ApplyMigrations(*db_, Registry::Migrations()); !m) {
+      *why = m.error().ToString();
+      return false;
+    }
+    auto log = ledger::Log::Open(*db_, clock_, ledger::testing::TestSigner());
+    if (!log) {
+      *why = log.error().ToString();
+      return false;
+    }
+    log_ = std::move(*log);
+    auto reg = Registry::Create(*db_, clock_, *log_);
+    if (!reg) {
+      *why = reg.error().ToString();
+      return false;
+    }
+    registry_ = std::move(*reg);
+    return true;
+  }
+
+  void AddParty(const std::string& org, const std::string& name, crypto::KeyType type,
+                crypto::SignatureAlgorithm alg, bool carrier = false, bool warehouse = false) {
+    ASSERT_TRUE(registry_->PutParty({org, name, carrier, warehouse}));
+    auto key = type == crypto::KeyType::kRsa ? crypto::PrivateKey::Generate(type, 2048)
+                                             : crypto::PrivateKey::Generate(type);
+    ASSERT_TRUE(key) << key.error().ToString();
+    ASSERT_TRUE(registry_->RegisterKey(org, key->public_key().ToJwk()));
+    parties_.emplace(org, TestParty{org, *key, alg});
+  }
+
+  // A compact JWS over `payload` by `org`'s key (kid = its thumbprint).
+  std::string Sign(const std::string& org, std::string_view payload) {
+    const TestParty& p = parties_.at(org);
+    return SignWith(p.key, p.alg, payload);
+  }
+  static std::string SignWith(const crypto::PrivateKey& key, crypto::SignatureAlgorithm alg,
+                              std::string_view payload) {
+    crypto::JwsSigner signer{&key, alg, {{"kid", key.public_key().Thumbprint()}}, {}};
+    auto jws = crypto::SignJwsCompact(
+        {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, signer);
+    EXPECT_TRUE(jws) << jws.error().ToString();
+    return jws.value_or("");
+  }
+
+  Result<ActionOutcome> Issue(RecordType type, const boost::json::value& doc,
+                              const std::string& issuer, const std::string& issue_to,
+                              const std::string& amendment_of = {}) {
+    IssueInput in{type, doc, issuer, issue_to, amendment_of, {}};
+    DT_ASSIGN_OR_RETURN(auto draft, registry_->PrepareIssue(in));
+    return registry_->Issue(
+        {in, Sign(issuer, draft.manifest_payload), Sign(issuer, draft.action_payload)}, issuer);
+  }
+
+  // Prepares and signs an action as `actor` would.
+  Result<std::string> Signed(const std::string& record, ActionCode code, const std::string& actor,
+                             const std::string& recipient = {}, const std::string& reason = {}) {
+    DT_ASSIGN_OR_RETURN(auto prepared,
+                        registry_->PrepareAction(record, {code, actor, recipient, reason}));
+    return Sign(actor, prepared.payload);
+  }
+
+  Result<ActionOutcome> Do(const std::string& record, ActionCode code, const std::string& actor,
+                           const std::string& recipient = {}, const std::string& reason = {}) {
+    DT_ASSIGN_OR_RETURN(auto jws, Signed(record, code, actor, recipient, reason));
+    return registry_->Act(record, jws, actor);
+  }
+
+  Registry& registry() { return *registry_; }
+  ledger::Log& log() { return *log_; }
+  storage::Database& db() { return *db_; }
+  FakeClock& clock() { return clock_; }
+  const TestParty& party(const std::string& org) const { return parties_.at(org); }
+
+ private:
+  ledger::testing::TestDatabase db_env_;
+  std::unique_ptr<storage::Database> db_;
+  FakeClock clock_;
+  std::unique_ptr<ledger::Log> log_;
+  std::unique_ptr<Registry> registry_;
+  std::map<std::string, TestParty> parties_;
+};
+
+}  // namespace digitrade::trade::etr::testing

@@ -1,0 +1,1141 @@
+#include "trade/etr/registry.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
+#include <chrono>
+#include <climits>
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "common/json.h"
+#include "crypto/certificate.h"
+#include "crypto/hash.h"
+#include "crypto/jcs.h"
+#include "crypto/jws.h"
+#include "trade/etr/action.h"
+#include "trade/etr/internal/receipt_schema.h"
+
+namespace digitrade::trade::etr {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view kRecordColumns =
+    "id, type, issuer_id, reference, version, status, holder_id, endorsee_id, pledgee_id, "
+    "to_order, "
+    "blank_endorsed, endorsable, pending_code, pending_reason, surrender_from, document, "
+    "document_checksum, issuance_manifest, sequence, head, amendment_of, amended_by, imported, "
+    "created_at, updated_at";
+// The state without the document and manifest, for the hot path.
+constexpr std::string_view kStateColumns =
+    "id, type, issuer_id, reference, version, status, holder_id, endorsee_id, pledgee_id, "
+    "to_order, "
+    "blank_endorsed, endorsable, pending_code, pending_reason, surrender_from, document_checksum, "
+    "sequence, head, amendment_of, amended_by, imported, created_at, updated_at";
+constexpr std::string_view kActionColumns =
+    "record_id, sequence, action_code, actor_id, recipient_id, jws, action_hash, previous_hash, "
+    "log_kind, log_data, log_index, created_at";
+
+std::string Sha256Hex(std::string_view data) {
+  return crypto::ToHex(crypto::Sha256(data));
+}
+
+Result<Record> RecordFromRow(const storage::Row& r) {
+  Record rec;
+  rec.id = r.Text("id");
+  DT_ASSIGN_OR_RETURN(rec.state.type, ParseRecordType(r.Text("type")));
+  DT_ASSIGN_OR_RETURN(rec.state.status, ParseRecordStatus(r.Text("status")));
+  rec.state.issuer_id = r.Text("issuer_id");
+  rec.state.holder_id = r.Text("holder_id");
+  rec.state.endorsee_id = r.Text("endorsee_id");
+  rec.state.pledgee_id = r.Text("pledgee_id");
+  rec.state.to_order = r.Int("to_order") != 0;
+  rec.state.blank_endorsed = r.Int("blank_endorsed") != 0;
+  rec.state.endorsable = r.Int("endorsable") != 0;
+  if (const auto code = r.Text("pending_code"); !code.empty()) {
+    DT_ASSIGN_OR_RETURN(rec.state.pending_code, ParseActionCode(code));
+  }
+  rec.state.pending_reason = r.Text("pending_reason");
+  rec.state.surrender_from = r.Text("surrender_from");
+  rec.reference = r.Text("reference");
+  rec.version = r.Int("version");
+  rec.document = r.Text("document");
+  rec.document_checksum = r.Text("document_checksum");
+  rec.issuance_manifest = r.Text("issuance_manifest");
+  rec.sequence = r.Int("sequence");
+  rec.head = r.Text("head");
+  rec.amendment_of = r.Text("amendment_of");
+  rec.amended_by = r.Text("amended_by");
+  rec.imported = r.Int("imported") != 0;
+  rec.created_at = r.Int("created_at");
+  rec.updated_at = r.Int("updated_at");
+  return rec;
+}
+
+Result<ActionEntry> ActionFromRow(const storage::Row& r) {
+  ActionEntry a;
+  a.record_id = r.Text("record_id");
+  a.sequence = r.Int("sequence");
+  DT_ASSIGN_OR_RETURN(a.code, ParseActionCode(r.Text("action_code")));
+  a.actor_id = r.Text("actor_id");
+  a.recipient_id = r.Text("recipient_id");
+  a.jws = r.Text("jws");
+  a.action_hash = r.Text("action_hash");
+  a.previous_hash = r.Text("previous_hash");
+  a.log_kind = r.Text("log_kind");
+  a.log_data = r.Text("log_data");
+  if (auto idx = r.OptionalInt("log_index")) a.log_index = static_cast<std::uint64_t>(*idx);
+  a.created_at = r.Int("created_at");
+  return a;
+}
+
+storage::Params StateParams(const Record& rec) {
+  const auto& s = rec.state;
+  return {rec.id,
+          std::string(RecordStatusName(s.status)),
+          s.holder_id,
+          s.endorsee_id,
+          s.pledgee_id,
+          s.blank_endorsed,
+          s.endorsable,
+          s.pending_code ? std::string(ActionCodeName(*s.pending_code)) : std::string(),
+          s.pending_reason,
+          s.surrender_from,
+          rec.sequence,
+          rec.head,
+          rec.updated_at,
+          rec.amended_by};
+}
+
+constexpr std::string_view kUpdateState =
+    "UPDATE etr_records SET status = $2, holder_id = $3, endorsee_id = $4, pledgee_id = $5, "
+    "blank_endorsed = $6, endorsable = $7, pending_code = $8, pending_reason = $9, "
+    "surrender_from = $10, sequence = $11, head = $12, updated_at = $13, amended_by = $14 "
+    "WHERE id = $1";
+
+Status InsertAction(storage::Executor& ex, const ActionEntry& a) {
+  auto inserted = ex.Execute(
+      "INSERT INTO etr_actions (record_id, sequence, action_code, actor_id, recipient_id, jws, "
+      "action_hash, previous_hash, log_kind, log_data, log_index, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11)",
+      {a.record_id, a.sequence, std::string(ActionCodeName(a.code)), a.actor_id, a.recipient_id,
+       a.jws, a.action_hash, a.previous_hash, a.log_kind, a.log_data, a.created_at});
+  if (!inserted && inserted.error().code() == ErrorCode::kAlreadyExists) {
+    return Conflict(fmt::format("action {} is already in a chain (a replay)", a.action_hash));
+  }
+  if (!inserted) return std::unexpected(inserted.error());
+  return {};
+}
+
+Status InsertRecord(storage::Executor& ex, const Record& rec) {
+  const auto& s = rec.state;
+  auto inserted = ex.Execute(
+      fmt::format(
+          "INSERT INTO etr_records ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+          "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
+          kRecordColumns),
+      {rec.id,
+       std::string(RecordTypeName(s.type)),
+       s.issuer_id,
+       rec.reference,
+       rec.version,
+       std::string(RecordStatusName(s.status)),
+       s.holder_id,
+       s.endorsee_id,
+       s.pledgee_id,
+       s.to_order,
+       s.blank_endorsed,
+       s.endorsable,
+       std::string(),
+       std::string(),
+       std::string(),
+       rec.document,
+       rec.document_checksum,
+       rec.issuance_manifest,
+       rec.sequence,
+       rec.head,
+       rec.amendment_of,
+       rec.amended_by,
+       rec.imported,
+       rec.created_at,
+       rec.updated_at});
+  if (!inserted && inserted.error().code() == ErrorCode::kAlreadyExists) {
+    return AlreadyExists(
+        fmt::format("{} {} (version {}) of issuer {} is already issued as record {}",
+                    RecordTypeName(s.type), rec.reference, rec.version, s.issuer_id, rec.id));
+  }
+  if (!inserted) return std::unexpected(inserted.error());
+  return {};
+}
+
+// The log entry of an action: what a verifier reads back from the log.
+Result<std::string> LogData(const ActionEntry& a, std::string_view record_type,
+                            const Record* issued) {
+  json::object o{{"recordId", a.record_id},     {"recordType", record_type},
+                 {"sequence", a.sequence},      {"actionCode", ActionCodeName(a.code)},
+                 {"actionHash", a.action_hash}, {"signedAction", a.jws}};
+  o["previousActionHash"] =
+      a.previous_hash.empty() ? json::value(nullptr) : json::value(a.previous_hash);
+  if (issued != nullptr) {
+    o["documentChecksum"] = issued->document_checksum;
+    o["issuanceManifest"] = issued->issuance_manifest;
+  }
+  return crypto::CanonicalizeJson(o);
+}
+
+// The log's leaf limit, checked before anything is committed: an action
+// that could not be logged must not be applied.
+Status CheckLoggable(const ActionEntry& a) {
+  auto leaf = ledger::EncodeLeaf(a.log_kind, a.log_data);
+  if (!leaf) return std::unexpected(leaf.error().WithContext("the action's log entry"));
+  return {};
+}
+
+std::string RecordId(RecordType type, std::string_view issuer, std::string_view reference,
+                     std::int64_t version) {
+  const std::string seed = fmt::format("digitrade.etr\n{}\n{}\n{}\n{}", RecordTypeName(type),
+                                       issuer, reference, version);
+  return "etr_" + Sha256Hex(seed).substr(0, 32);
+}
+
+}  // namespace
+
+std::string ActionHash(std::string_view jws) {
+  return Sha256Hex(jws);
+}
+
+struct Registry::Impl {
+  storage::Database& db;
+  const Clock& clock;
+  ledger::Log& log;
+  RegistryOptions options;
+  SchemaSet issuance_schemas;
+  SchemaSet pint_schemas;
+  SchemaSet receipt_schemas;
+
+  std::int64_t Now() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(clock.Now().time_since_epoch()).count();
+  }
+
+  Result<Party> LoadParty(const std::string& id) {
+    DT_ASSIGN_OR_RETURN(
+        auto rs, db.Query("SELECT organisation_id, name, carrier, warehouse FROM etr_parties "
+                          "WHERE organisation_id = $1",
+                          {id}));
+    if (rs.empty()) return NotFound(fmt::format("no etr party {}", id));
+    const auto& r = rs.rows.front();
+    return Party{r.Text(0), r.Text(1), r.Int(2) != 0, r.Int(3) != 0};
+  }
+
+  Result<std::vector<PartyKey>> Keys(const std::string& org) {
+    DT_ASSIGN_OR_RETURN(
+        auto rs, db.Query("SELECT id, organisation_id, thumbprint, public_jwk, certificate_pem, "
+                          "source, created_at FROM etr_party_keys WHERE organisation_id = $1 "
+                          "ORDER BY id",
+                          {org}));
+    std::vector<PartyKey> out;
+    for (const auto& r : rs.rows) {
+      PartyKey k{r.Text(0), r.Text(1), r.Text(2), {}, r.Text(4), r.Text(5), r.Int(6)};
+      DT_ASSIGN_OR_RETURN(k.public_jwk, digitrade::json::ParseObject(r.Text(3)));
+      out.push_back(std::move(k));
+    }
+    return out;
+  }
+
+  // Registered keys never change (there is no removal), so parsed public
+  // keys are kept per (organisation, thumbprint) once seen.
+  std::mutex key_mu;
+  std::map<std::pair<std::string, std::string>, crypto::PublicKey> key_cache;
+
+  Result<std::vector<crypto::PublicKey>> PublicKeys(const std::string& org,
+                                                    const std::string& thumbprint) {
+    if (!thumbprint.empty()) {
+      std::lock_guard lock(key_mu);
+      if (auto it = key_cache.find({org, thumbprint}); it != key_cache.end())
+        return std::vector{it->second};
+    }
+    DT_ASSIGN_OR_RETURN(auto keys, Keys(org));
+    std::vector<crypto::PublicKey> out;
+    for (const auto& k : keys) {
+      if (!thumbprint.empty() && k.thumbprint != thumbprint) continue;
+      DT_ASSIGN_OR_RETURN(auto pub, crypto::PublicKey::FromJwk(k.public_jwk));
+      std::lock_guard lock(key_mu);
+      key_cache.emplace(std::make_pair(org, k.thumbprint), pub);
+      out.push_back(std::move(pub));
+    }
+    return out;
+  }
+
+  // Verifies `jws` with the key of `org` it names (kid / x5c), or with each
+  // of the party's keys when it names none.
+  Result<crypto::JwsVerified> VerifyByParty(const crypto::ParsedJws& jws,
+                                            const std::string& thumbprint, const std::string& org,
+                                            std::string_view what) {
+    DT_ASSIGN_OR_RETURN(auto keys, PublicKeys(org, thumbprint));
+    for (const auto& pub : keys) {
+      auto verified = crypto::VerifyJws(jws, pub);
+      if (verified) return verified;
+      if (verified.error().code() != ErrorCode::kUnauthenticated &&
+          verified.error().code() != ErrorCode::kInvalidArgument) {
+        return std::unexpected(verified.error().WithContext(what));
+      }
+    }
+    // permission_denied, not unauthenticated: the caller's token is fine, the
+    // document is not signed by the party that must sign it.
+    return PermissionDenied(
+        fmt::format("{}: no key registered for {}{} verifies the signature", what, org,
+                    thumbprint.empty() ? "" : fmt::format(" with thumbprint {}", thumbprint)));
+  }
+
+  // Validates the document and returns its canonical form and reference.
+  Result<std::pair<std::string, std::string>> CheckDocument(RecordType type,
+                                                            const json::value& doc) const {
+    const SchemaSet& set = type == RecordType::kEbl ? issuance_schemas : receipt_schemas;
+    const std::string_view schema =
+        type == RecordType::kEbl ? "TransportDocument" : "WarehouseReceipt";
+    DT_ASSIGN_OR_RETURN(auto violations, set.Validate(schema, doc));
+    if (!violations.empty()) {
+      return std::unexpected(ViolationsError(fmt::format("the {}", schema), violations));
+    }
+    const auto& o = doc.get_object();
+    if (type == RecordType::kEbl && o.at("isElectronic") != json::value(true)) {
+      return InvalidArgument("$.isElectronic: an eBL must be electronic (true)");
+    }
+    DT_ASSIGN_OR_RETURN(auto canonical, crypto::CanonicalizeJson(doc));
+    if (canonical.size() > options.max_document_bytes) {
+      return ResourceExhausted(
+          fmt::format("the document is over {} bytes", options.max_document_bytes));
+    }
+    const auto& ref =
+        o.at(type == RecordType::kEbl ? "transportDocumentReference" : "receiptNumber");
+    return std::make_pair(std::move(canonical), std::string(ref.get_string()));
+  }
+
+  Result<Record> Load(storage::Executor& ex, const std::string& id, bool with_document = true) {
+    DT_ASSIGN_OR_RETURN(auto rs,
+                        ex.Query(fmt::format("SELECT {} FROM etr_records WHERE id = $1",
+                                             with_document ? kRecordColumns : kStateColumns),
+                                 {id}));
+    if (rs.empty()) return NotFound(fmt::format("no record {}", id));
+    return RecordFromRow(rs.rows.front());
+  }
+
+  // ---- the action writer: group commit of Act's state changes ----
+  //
+  // Act() verifies on the caller's thread, then hands the check-and-set to
+  // one writer thread, which runs every command waiting at that moment in
+  // one database transaction (one fsync for the batch), sorted by record id
+  // so that servers sharing PostgreSQL lock rows in the same order. Each
+  // command's checks run against the state its predecessors in the batch
+  // left; a command that fails its checks writes nothing (its row lock is a
+  // no-op update). The callers then append to the log concurrently (the
+  // log batches them) and queue the log indexes, which the writer stores at
+  // the start of its next transaction, before any later action on the same
+  // record is checked.
+  struct Command {
+    ActionIntent intent;
+    ActionEntry action;
+    std::promise<Result<Record>> done;
+  };
+  struct IndexUpdate {
+    std::string record_id;
+    std::int64_t sequence;
+    std::uint64_t index;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Command*> queue;
+  std::vector<IndexUpdate> index_updates;
+  // Log indexes queued or in a batch not yet committed, for readers.
+  std::map<std::pair<std::string, std::int64_t>, std::uint64_t> unflushed;
+  // Actions this process is appending to the log right now.
+  std::set<std::pair<std::string, std::int64_t>> inflight;
+  bool stopping = false;
+  std::thread writer;
+
+  ~Impl() {
+    {
+      std::lock_guard lock(mu);
+      stopping = true;
+    }
+    cv.notify_all();
+    if (writer.joinable()) writer.join();
+  }
+
+  Result<Record> Submit(Command& cmd) {
+    auto done = cmd.done.get_future();
+    {
+      std::lock_guard lock(mu);
+      if (stopping) return Unavailable("the registry is closing");
+      queue.push_back(&cmd);
+    }
+    cv.notify_one();
+    return done.get();
+  }
+
+  void QueueIndex(IndexUpdate u) {
+    {
+      std::lock_guard lock(mu);
+      unflushed[{u.record_id, u.sequence}] = u.index;
+      index_updates.push_back(std::move(u));
+    }
+    cv.notify_one();
+  }
+
+  // One command inside the batch transaction: the outer error is a storage
+  // failure (the batch is rolled back), the inner one the command's verdict.
+  Result<Result<Record>> ApplyOne(storage::Executor& ex, Command& cmd) {
+    ActionEntry& a = cmd.action;
+    // Lock the row first: PostgreSQL runs READ COMMITTED (docs/storage.md).
+    // SQLite's write transaction already excludes every other writer.
+    if (db.dialect() == storage::Dialect::kPostgres) {
+      DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {a.record_id}));
+    }
+    auto loaded = Load(ex, a.record_id, /*with_document=*/false);
+    if (!loaded && loaded.error().code() == ErrorCode::kNotFound) {
+      return Result<Record>(std::unexpected(loaded.error()));
+    }
+    DT_ASSIGN_OR_RETURN(auto rec, std::move(loaded));
+    if (a.sequence != rec.sequence + 1 || a.previous_hash != rec.head) {
+      DT_ASSIGN_OR_RETURN(
+          auto seen,
+          ex.Query("SELECT sequence FROM etr_actions WHERE action_hash = $1", {a.action_hash}));
+      const std::string replay =
+          seen.empty() ? ""
+                       : fmt::format(" (a replay: this action was applied at sequence {})",
+                                     seen.rows[0].Int(0));
+      return Result<Record>(Conflict(fmt::format(
+          "the action names sequence {} after {}, but record {} is at sequence {} with head {}{}",
+          a.sequence, a.previous_hash.empty() ? "null" : a.previous_hash, a.record_id, rec.sequence,
+          rec.head, replay)));
+    }
+    DT_ASSIGN_OR_RETURN(
+        auto prev,
+        ex.Query("SELECT log_index FROM etr_actions WHERE record_id = $1 AND sequence = $2",
+                 {a.record_id, rec.sequence}));
+    if (prev.empty() || prev.rows[0].IsNull(0)) {
+      return Result<Record>(Unavailable(fmt::format(
+          "the previous action of {} is still being appended to the log; retry", a.record_id)));
+    }
+    if (auto ok = CheckRule(rec.state, cmd.intent); !ok)
+      return Result<Record>(std::unexpected(ok.error()));
+    rec.state = Apply(rec.state, cmd.intent);
+    rec.sequence = a.sequence;
+    rec.head = a.action_hash;
+    rec.updated_at = a.created_at;
+    DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(rec.state.type), nullptr));
+    if (auto ok = CheckLoggable(a); !ok) return Result<Record>(std::unexpected(ok.error()));
+    DT_TRY(InsertAction(ex, a));
+    DT_TRY(ex.Execute(kUpdateState, StateParams(rec)));
+    return Result<Record>(std::move(rec));
+  }
+
+  void RunWriter() {
+    constexpr std::size_t kMaxBatch = 1024;
+    while (true) {
+      std::vector<Command*> batch;
+      std::vector<IndexUpdate> updates;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return stopping || !queue.empty() || !index_updates.empty(); });
+        if (stopping && queue.empty() && index_updates.empty()) return;
+        const std::size_t n = std::min(queue.size(), kMaxBatch);
+        batch.assign(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+        queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+        updates.swap(index_updates);
+      }
+      std::stable_sort(batch.begin(), batch.end(), [](const Command* x, const Command* y) {
+        return x->action.record_id < y->action.record_id;
+      });
+      std::vector<std::optional<Result<Record>>> results(batch.size());
+      const Status tx = db.Transact([&](storage::Executor& ex) -> Status {
+        for (const auto& u : updates) {
+          DT_TRY(ex.Execute(
+              "UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
+              {u.record_id, u.sequence, static_cast<std::int64_t>(u.index)}));
+        }
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          DT_ASSIGN_OR_RETURN(auto verdict, ApplyOne(ex, *batch[i]));
+          results[i].emplace(std::move(verdict));
+        }
+        return {};
+      });
+      {
+        std::lock_guard lock(mu);
+        if (tx) {
+          for (const auto& u : updates) unflushed.erase({u.record_id, u.sequence});
+        } else {
+          // Nothing was written: the index updates wait for the next batch.
+          index_updates.insert(index_updates.end(), updates.begin(), updates.end());
+        }
+      }
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        batch[i]->done.set_value(tx ? std::move(*results[i])
+                                    : Result<Record>(std::unexpected(tx.error())));
+      }
+    }
+  }
+
+  // The issuance manifest: signed by the issuer, checksums over exactly this
+  // document and issueTo.
+  Status VerifyManifest(const std::string& jws, const IssueInput& in, const IssueDraft& draft) {
+    auto manifest = crypto::ParseJws(jws, {.max_bytes = kMaxActionJwsBytes});
+    if (!manifest || !manifest->compact) {
+      return InvalidArgument("issuanceManifestSignedContent: a compact JWS is required" +
+                             (manifest ? std::string() : ": " + manifest.error().message()));
+    }
+    DT_ASSIGN_OR_RETURN(auto manifest_kid,
+                        HeaderKeyThumbprint(manifest->signatures.front().protected_header));
+    DT_ASSIGN_OR_RETURN(auto verified, VerifyByParty(*manifest, manifest_kid, in.issuer_id,
+                                                     "the issuance manifest"));
+    const std::string manifest_text(verified.payload.begin(), verified.payload.end());
+    auto manifest_json = crypto::ParseStrictJson(manifest_text);
+    if (!manifest_json)
+      return std::unexpected(manifest_json.error().WithContext("the issuance manifest"));
+    DT_ASSIGN_OR_RETURN(auto violations, pint_schemas.Validate("IssuanceManifest", *manifest_json));
+    if (!violations.empty())
+      return std::unexpected(ViolationsError("the issuance manifest", violations));
+    const auto expected = json::parse(draft.manifest_payload).as_object();
+    for (std::string_view member : {"documentChecksum", "issueToChecksum"}) {
+      if (manifest_json->as_object().at(member) != expected.at(member)) {
+        return InvalidArgument(
+            fmt::format("the issuance manifest's {} {} does not match the {} ({})", member,
+                        digitrade::json::Serialize(manifest_json->as_object().at(member)),
+                        member == "documentChecksum" ? "document" : "issueTo party",
+                        digitrade::json::Serialize(expected.at(member))));
+      }
+    }
+    return {};
+  }
+
+  // The ISSUE action: signed by the issuer, for this record, with these
+  // checksums, from the issuer to issueTo.
+  Status VerifyIssueAction(const std::string& jws, const IssueInput& in, const IssueDraft& draft) {
+    DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(jws, pint_schemas, options.platform_code));
+    const auto& p = action.payload;
+    if (p.code != ActionCode::kIssue || p.sequence != 0 || !p.previous_hash.empty()) {
+      return InvalidArgument(
+          "the issue action must be ISSUE at sequence 0 with previousActionHash null");
+    }
+    const auto expected_action = json::parse(draft.action_payload).as_object();
+    if (p.record_id != draft.record_id) {
+      return InvalidArgument(
+          fmt::format("the issue action names record {}, this issuance is record {}", p.record_id,
+                      draft.record_id));
+    }
+    // Compared canonically: the strict parser reads numbers as doubles.
+    if (crypto::CanonicalizeJson(*p.issuance) !=
+        crypto::CanonicalizeJson(expected_action.at("issuance"))) {
+      return InvalidArgument(
+          "the issue action's issuance member does not match the document, issueTo and version");
+    }
+    if (p.actor_id != in.issuer_id || p.recipient_id != in.issue_to_id) {
+      return InvalidArgument(
+          "the issue action must name the issuer as actor and issueTo as recipient");
+    }
+    DT_TRY(VerifyByParty(action.jws, action.key_thumbprint, in.issuer_id, "the issue action"));
+
+    return {};
+  }
+
+  // Appends actions that were committed but not logged (a crash, or a log
+  // failure, between the two), of one record or of all. Only actions older
+  // than kRepairAge and not being appended here are touched, so that an
+  // append still in flight (here or on another server) is not doubled; one
+  // that was appended but whose index was lost is found by its leaf hash.
+  static constexpr std::int64_t kRepairAge = 10;  // seconds
+  Status Repair(const std::string& record_id) {
+    DT_ASSIGN_OR_RETURN(
+        auto rs, db.Query(fmt::format("SELECT {} FROM etr_actions WHERE log_index IS NULL AND "
+                                      "($1 = '' OR record_id = $1) AND created_at <= $2 "
+                                      "ORDER BY record_id, sequence",
+                                      kActionColumns),
+                          {record_id, Now() - kRepairAge}));
+    for (const auto& r : rs.rows) {
+      DT_ASSIGN_OR_RETURN(auto a, ActionFromRow(r));
+      {
+        std::lock_guard lock(mu);
+        const std::pair key{a.record_id, a.sequence};
+        if (inflight.contains(key) || unflushed.contains(key)) continue;
+      }
+      DT_ASSIGN_OR_RETURN(auto leaf, ledger::EncodeLeaf(a.log_kind, a.log_data));
+      DT_ASSIGN_OR_RETURN(auto found,
+                          log.FindByLeafHash(log.hasher().HashLeaf(ledger::AsBytes(leaf))));
+      if (!found.empty()) {
+        DT_TRY(db.Execute(
+            "UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
+            {a.record_id, a.sequence, static_cast<std::int64_t>(found.front())}));
+        continue;
+      }
+      DT_TRY(LogAction(a));
+    }
+    return {};
+  }
+
+  // Appends a committed action to the log and stores its index.
+  Result<std::uint64_t> LogAction(const ActionEntry& a) {
+    auto appended = log.Append(a.log_kind, a.log_data);
+    if (!appended)
+      return std::unexpected(
+          appended.error().WithContext("appending the action to the evidence log"));
+    DT_TRY(
+        db.Execute("UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
+                   {a.record_id, a.sequence, static_cast<std::int64_t>(appended->index)}));
+    return appended->index;
+  }
+};
+
+Registry::Registry(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Registry::~Registry() = default;
+
+std::vector<storage::Migration> Registry::Migrations() {
+  return {{.module = "etr", .version = 1, .sql = R"(
+CREATE TABLE etr_parties (
+  organisation_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  carrier BIGINT NOT NULL DEFAULT 0,
+  warehouse BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE etr_party_keys (
+  id TEXT PRIMARY KEY,
+  organisation_id TEXT NOT NULL REFERENCES etr_parties (organisation_id),
+  thumbprint TEXT NOT NULL,
+  public_jwk TEXT NOT NULL,
+  certificate_pem TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (organisation_id, thumbprint)
+);
+CREATE TABLE etr_records (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  issuer_id TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  holder_id TEXT NOT NULL,
+  endorsee_id TEXT NOT NULL DEFAULT '',
+  pledgee_id TEXT NOT NULL DEFAULT '',
+  to_order BIGINT NOT NULL DEFAULT 0,
+  blank_endorsed BIGINT NOT NULL DEFAULT 0,
+  endorsable BIGINT NOT NULL DEFAULT 1,
+  pending_code TEXT NOT NULL DEFAULT '',
+  pending_reason TEXT NOT NULL DEFAULT '',
+  surrender_from TEXT NOT NULL DEFAULT '',
+  document TEXT NOT NULL,
+  document_checksum TEXT NOT NULL,
+  issuance_manifest TEXT NOT NULL,
+  sequence BIGINT NOT NULL,
+  head TEXT NOT NULL,
+  amendment_of TEXT NOT NULL DEFAULT '',
+  amended_by TEXT NOT NULL DEFAULT '',
+  imported BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (issuer_id, type, reference, version)
+);
+CREATE INDEX etr_records_by_holder ON etr_records (holder_id, id);
+CREATE INDEX etr_records_by_endorsee ON etr_records (endorsee_id, id);
+CREATE INDEX etr_records_by_pledgee ON etr_records (pledgee_id, id);
+CREATE INDEX etr_records_by_issuer ON etr_records (issuer_id, id);
+CREATE TABLE etr_actions (
+  record_id TEXT NOT NULL REFERENCES etr_records (id),
+  sequence BIGINT NOT NULL,
+  action_code TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  recipient_id TEXT NOT NULL DEFAULT '',
+  jws TEXT NOT NULL,
+  action_hash TEXT NOT NULL UNIQUE,
+  previous_hash TEXT NOT NULL DEFAULT '',
+  log_kind TEXT NOT NULL,
+  log_data TEXT NOT NULL,
+  log_index BIGINT,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (record_id, sequence)
+);
+CREATE INDEX etr_actions_unlogged ON etr_actions (record_id, sequence) WHERE log_index IS NULL;)"}};
+}
+
+Result<std::unique_ptr<Registry>> Registry::Create(storage::Database& db, const Clock& clock,
+                                                   ledger::Log& log, RegistryOptions options) {
+  DT_ASSIGN_OR_RETURN(auto iss, SchemaSet::Dcsa(kDcsaIssuance));
+  DT_ASSIGN_OR_RETURN(auto pint, SchemaSet::Dcsa(kDcsaPint));
+  auto receipt_json = digitrade::json::ParseObject(internal::kWarehouseReceiptSchemas);
+  if (!receipt_json)
+    return Internal("the warehouse receipt schema does not parse: " +
+                    receipt_json.error().message());
+  DT_ASSIGN_OR_RETURN(auto receipt, SchemaSet::Create(std::move(*receipt_json)));
+  auto impl = std::unique_ptr<Impl>(new Impl{db, clock, log, std::move(options), std::move(iss),
+                                             std::move(pint), std::move(receipt)});
+  impl->writer = std::thread([raw = impl.get()] { raw->RunWriter(); });
+  auto registry = std::unique_ptr<Registry>(new Registry(std::move(impl)));
+  DT_TRY(registry->RepairLog());
+  return registry;
+}
+
+const SchemaSet& Registry::dcsa_schemas() const {
+  return impl_->pint_schemas;
+}
+const std::string& Registry::platform_code() const {
+  return impl_->options.platform_code;
+}
+
+// ---- parties ----
+
+Result<Party> Registry::PutParty(const Party& p) {
+  if (p.organisation_id.empty() || p.name.empty())
+    return InvalidArgument("a party needs an organisation id and a name");
+  const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
+    DT_ASSIGN_OR_RETURN(auto updated,
+                        ex.Execute("UPDATE etr_parties SET name = $2, carrier = $3, warehouse = $4 "
+                                   "WHERE organisation_id = $1",
+                                   {p.organisation_id, p.name, p.carrier, p.warehouse}));
+    if (updated > 0) return {};
+    DT_TRY(ex.Execute(
+        "INSERT INTO etr_parties (organisation_id, name, carrier, warehouse, created_at) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        {p.organisation_id, p.name, p.carrier, p.warehouse, impl_->Now()}));
+    return {};
+  });
+  DT_TRY(tx);
+  return p;
+}
+
+Result<Party> Registry::GetParty(const std::string& id) {
+  return impl_->LoadParty(id);
+}
+
+Result<PartyKey> Registry::RegisterKey(const std::string& org, const json::object& jwk,
+                                       std::string_view source) {
+  DT_TRY(impl_->LoadParty(org));
+  auto pub = crypto::PublicKey::FromJwk(jwk);
+  if (!pub) return std::unexpected(pub.error().WithContext("the public key"));
+  PartyKey k;
+  k.organisation_id = org;
+  k.thumbprint = pub->Thumbprint();
+  k.public_jwk = pub->ToJwk();
+  k.source = std::string(source);
+  k.id = "pk_" + Sha256Hex(org + "\n" + k.thumbprint).substr(0, 20);
+  k.created_at = impl_->Now();
+  auto inserted = impl_->db.Execute(
+      "INSERT INTO etr_party_keys (id, organisation_id, thumbprint, public_jwk, certificate_pem, "
+      "source, created_at) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      {k.id, org, k.thumbprint, digitrade::json::Serialize(k.public_jwk), k.certificate_pem,
+       k.source, k.created_at});
+  if (!inserted && inserted.error().code() != ErrorCode::kAlreadyExists)
+    return std::unexpected(inserted.error());
+  DT_ASSIGN_OR_RETURN(auto keys, impl_->Keys(org));
+  for (auto& existing : keys) {
+    if (existing.id == k.id) return existing;
+  }
+  return Internal("registered key not found");
+}
+
+Result<PartyKey> Registry::RegisterCertificate(const std::string& org, std::string_view pem) {
+  DT_ASSIGN_OR_RETURN(auto chain, crypto::Certificate::ChainFromPem(pem));
+  if (chain.empty()) return InvalidArgument("no certificate in the PEM text");
+  DT_ASSIGN_OR_RETURN(auto pub, chain.front().public_key());
+  DT_ASSIGN_OR_RETURN(auto key, RegisterKey(org, pub.ToJwk(), "certificate"));
+  if (key.certificate_pem.empty()) {
+    DT_TRY(impl_->db.Execute(
+        "UPDATE etr_party_keys SET certificate_pem = $2, source = 'certificate' WHERE id = $1",
+        {key.id, std::string(pem)}));
+    key.certificate_pem = std::string(pem);
+    key.source = "certificate";
+  }
+  return key;
+}
+
+Result<std::vector<PartyKey>> Registry::ListKeys(const std::string& org) {
+  return impl_->Keys(org);
+}
+
+// ---- issuance ----
+
+Result<std::string> Registry::ValidateDocument(RecordType type, const json::value& document) const {
+  DT_ASSIGN_OR_RETURN(auto checked, impl_->CheckDocument(type, document));
+  return std::move(checked.first);
+}
+
+Result<IssueDraft> Registry::PrepareIssue(const IssueInput& in) {
+  DT_ASSIGN_OR_RETURN(auto issuer, impl_->LoadParty(in.issuer_id));
+  if (in.type == RecordType::kEbl && !issuer.carrier) {
+    return PermissionDenied(
+        fmt::format("{} is not registered as a carrier: only carriers issue eBLs", in.issuer_id));
+  }
+  if (in.type == RecordType::kWarehouseReceipt && !issuer.warehouse) {
+    return PermissionDenied(fmt::format(
+        "{} is not registered as a warehouse: only warehouses issue receipts", in.issuer_id));
+  }
+  auto issue_to = impl_->LoadParty(in.issue_to_id);
+  if (!issue_to) return std::unexpected(issue_to.error().WithContext("issueTo"));
+  DT_ASSIGN_OR_RETURN(auto checked, impl_->CheckDocument(in.type, in.document));
+  std::int64_t version = 1;
+  if (!in.amendment_of.empty()) {
+    DT_ASSIGN_OR_RETURN(auto old, GetRecord(in.amendment_of));
+    if (old.state.issuer_id != in.issuer_id)
+      return PermissionDenied("only the issuer of a record may amend it");
+    if (old.state.status != RecordStatus::kAmended) {
+      return FailedPrecondition(
+          fmt::format("record {} is {}: only a record whose surrender for amendment was "
+                      "accepted can be replaced by an amended one",
+                      old.id, RecordStatusName(old.state.status)));
+    }
+    version = old.version + 1;
+  }
+  IssueDraft d;
+  d.document = std::move(checked.first);
+  d.reference = std::move(checked.second);
+  d.version = version;
+  d.record_id = RecordId(in.type, in.issuer_id, d.reference, version);
+  if (auto existing = GetRecord(d.record_id); existing) {
+    return AlreadyExists(
+        fmt::format("{} {} (version {}) of issuer {} is already issued as record {}",
+                    RecordTypeName(in.type), d.reference, version, in.issuer_id, d.record_id));
+  }
+  const std::string& platform = impl_->options.platform_code;
+  d.issue_to = {{"partyName", issue_to->name},
+                {"sendToPlatform", platform},
+                {"identifyingCodes",
+                 LocalParty(platform, in.issue_to_id, issue_to->name).at("identifyingCodes")}};
+  DT_ASSIGN_OR_RETURN(auto issue_to_jcs, crypto::CanonicalizeJson(d.issue_to));
+  const std::string document_checksum = Sha256Hex(d.document);
+  const std::string issue_to_checksum = Sha256Hex(issue_to_jcs);
+  DT_ASSIGN_OR_RETURN(d.manifest_payload, crypto::CanonicalizeJson(json::object{
+                                              {"documentChecksum", document_checksum},
+                                              {"issueToChecksum", issue_to_checksum}}));
+  ActionPayload p;
+  p.record_id = d.record_id;
+  p.sequence = 0;
+  p.transaction = {{"actionCode", "ISSUE"},
+                   {"actor", LocalParty(platform, in.issuer_id, issuer.name)},
+                   {"recipient", LocalParty(platform, in.issue_to_id, issue_to->name)},
+                   {"actionDateTime", FormatRfc3339(impl_->clock.Now())}};
+  if (!in.comments.empty()) p.transaction["comments"] = in.comments;
+  json::object issuance{{"recordType", RecordTypeName(in.type)},
+                        {"reference", d.reference},
+                        {"version", version},
+                        {"documentChecksum", document_checksum},
+                        {"issueToChecksum", issue_to_checksum}};
+  if (!in.amendment_of.empty()) issuance["amendmentOf"] = in.amendment_of;
+  p.issuance = std::move(issuance);
+  DT_ASSIGN_OR_RETURN(d.action_payload, SerializePayload(p));
+  return d;
+}
+
+Result<ActionOutcome> Registry::Issue(const SignedIssue& s, const std::string& caller_org) {
+  const IssueInput& in = s.input;
+  if (caller_org != in.issuer_id) {
+    return PermissionDenied(
+        fmt::format("the caller's organisation {} is not the issuer {}", caller_org, in.issuer_id));
+  }
+  DT_ASSIGN_OR_RETURN(auto draft, PrepareIssue(in));
+  DT_TRY(impl_->VerifyManifest(s.manifest_jws, in, draft));
+  DT_TRY(impl_->VerifyIssueAction(s.action_jws, in, draft));
+
+  Record rec;
+  rec.id = draft.record_id;
+  rec.state.type = in.type;
+  rec.state.issuer_id = in.issuer_id;
+  rec.state.holder_id = in.issue_to_id;
+  rec.state.to_order =
+      in.type == RecordType::kEbl && in.document.at("isToOrder") == json::value(true);
+  if (rec.state.to_order) rec.state.endorsee_id = in.issue_to_id;
+  rec.reference = draft.reference;
+  rec.version = draft.version;
+  rec.document = std::move(draft.document);
+  rec.document_checksum = Sha256Hex(rec.document);
+  rec.issuance_manifest = s.manifest_jws;
+  rec.head = ActionHash(s.action_jws);
+  rec.amendment_of = in.amendment_of;
+  rec.created_at = rec.updated_at = impl_->Now();
+  ActionEntry a;
+  a.record_id = rec.id;
+  a.sequence = 0;
+  a.code = ActionCode::kIssue;
+  a.actor_id = in.issuer_id;
+  a.recipient_id = in.issue_to_id;
+  a.jws = s.action_jws;
+  a.action_hash = rec.head;
+  a.log_kind = "etr.issue";
+  a.created_at = rec.created_at;
+  DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(in.type), &rec));
+  DT_TRY(CheckLoggable(a));
+  const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
+    if (!in.amendment_of.empty()) {
+      DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1",
+                        {in.amendment_of}));
+      DT_ASSIGN_OR_RETURN(auto old, impl_->Load(ex, in.amendment_of));
+      if (old.state.status != RecordStatus::kAmended || !old.amended_by.empty()) {
+        return FailedPrecondition(
+            fmt::format("record {} was already replaced by {}", old.id, old.amended_by));
+      }
+      old.state.status = RecordStatus::kVoid;
+      old.amended_by = rec.id;
+      old.updated_at = rec.created_at;
+      DT_TRY(ex.Execute(kUpdateState, StateParams(old)));
+    }
+    DT_TRY(InsertRecord(ex, rec));
+    return InsertAction(ex, a);
+  });
+  DT_TRY(tx);
+  DT_ASSIGN_OR_RETURN(auto index, impl_->LogAction(a));
+  a.log_index = index;
+  return ActionOutcome{std::move(rec), std::move(a)};
+}
+
+// ---- actions ----
+
+Result<PreparedAction> Registry::PrepareAction(const std::string& record_id,
+                                               const ActionIntent& intent,
+                                               const std::string& comments) {
+  DT_ASSIGN_OR_RETURN(auto rec, GetRecord(record_id));
+  if (intent.code == ActionCode::kIssue)
+    return InvalidArgument("ISSUE is not an action on an existing record");
+  DT_TRY(CheckRule(rec.state, intent));
+  DT_ASSIGN_OR_RETURN(auto actor, impl_->LoadParty(intent.actor_id));
+  const std::string& platform = impl_->options.platform_code;
+  ActionPayload p;
+  p.record_id = record_id;
+  p.sequence = rec.sequence + 1;
+  p.previous_hash = rec.head;
+  p.transaction = {{"actionCode", ActionCodeName(intent.code)},
+                   {"actor", LocalParty(platform, actor.organisation_id, actor.name)},
+                   {"actionDateTime", FormatRfc3339(impl_->clock.Now())}};
+  if (!intent.recipient_id.empty()) {
+    auto recipient = impl_->LoadParty(intent.recipient_id);
+    if (!recipient) return std::unexpected(recipient.error().WithContext("recipient"));
+    p.transaction["recipient"] = LocalParty(platform, recipient->organisation_id, recipient->name);
+  }
+  if (!intent.reason_code.empty()) p.transaction["reasonCode"] = intent.reason_code;
+  if (!comments.empty()) p.transaction["comments"] = comments;
+  DT_ASSIGN_OR_RETURN(auto violations, impl_->pint_schemas.Validate("Transaction", p.transaction));
+  if (!violations.empty()) return std::unexpected(ViolationsError("the transaction", violations));
+  PreparedAction out{record_id, p.sequence, p.previous_hash, {}};
+  DT_ASSIGN_OR_RETURN(out.payload, SerializePayload(p));
+  return out;
+}
+
+Result<ActionOutcome> Registry::Act(const std::string& record_id, std::string_view jws,
+                                    const std::string& caller_org) {
+  DT_ASSIGN_OR_RETURN(auto action,
+                      ParseSignedAction(jws, impl_->pint_schemas, impl_->options.platform_code));
+  const ActionPayload& p = action.payload;
+  if (p.record_id != record_id) {
+    return InvalidArgument(
+        fmt::format("the action is for record {}, not {}", p.record_id, record_id));
+  }
+  if (p.code == ActionCode::kIssue) return InvalidArgument("ISSUE creates a record: use issuance");
+  if (p.actor_id.empty())
+    return InvalidArgument("$.transaction.actor: names no party of this platform");
+  if (p.actor_id != caller_org) {
+    return PermissionDenied(
+        fmt::format("the caller's organisation {} is not the actor {}", caller_org, p.actor_id));
+  }
+  DT_TRY(impl_->VerifyByParty(action.jws, action.key_thumbprint, p.actor_id, "the action"));
+  const ActionIntent intent{p.code, p.actor_id, p.recipient_id, p.reason_code};
+  ActionEntry a;
+  a.record_id = record_id;
+  a.sequence = p.sequence;
+  a.code = p.code;
+  a.actor_id = p.actor_id;
+  a.recipient_id = p.recipient_id;
+  a.jws = std::string(jws);
+  a.action_hash = ActionHash(jws);
+  a.previous_hash = p.previous_hash;
+  a.log_kind = "etr.action";
+  a.created_at = impl_->Now();
+  Impl::Command cmd{intent, std::move(a), {}};
+  auto submitted = impl_->Submit(cmd);
+  if (!submitted) {
+    // The previous action may be waiting for the log after a failure: put
+    // it there (when old enough), so the caller's retry can go through.
+    if (submitted.error().code() == ErrorCode::kUnavailable) (void)impl_->Repair(record_id);
+    return std::unexpected(submitted.error());
+  }
+  Record after = std::move(*submitted);
+  a = std::move(cmd.action);
+  const std::pair key{a.record_id, a.sequence};
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->inflight.insert(key);
+  }
+  auto appended = impl_->log.Append(a.log_kind, a.log_data);
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->inflight.erase(key);
+  }
+  if (!appended) {
+    // Applied but not logged yet: Repair appends it, when the registry opens
+    // or when the next action on the record finds it missing.
+    return std::unexpected(
+        appended.error().WithContext("the action is applied; appending it to the evidence log"));
+  }
+  a.log_index = appended->index;
+  impl_->QueueIndex({a.record_id, a.sequence, appended->index});
+  return ActionOutcome{std::move(after), std::move(a)};
+}
+
+// ---- reads ----
+
+Result<Record> Registry::GetRecord(const std::string& id) {
+  return impl_->Load(impl_->db, id);
+}
+
+Result<std::vector<Record>> Registry::ListRecords(const std::string& org, int limit,
+                                                  const std::string& after) {
+  DT_ASSIGN_OR_RETURN(
+      auto rs,
+      impl_->db.Query(
+          fmt::format("SELECT {} FROM etr_records WHERE (holder_id = $1 OR endorsee_id = $1 "
+                      "OR pledgee_id = $1 OR issuer_id = $1) AND id > $2 ORDER BY id LIMIT $3",
+                      kRecordColumns),
+          {org, after, static_cast<std::int64_t>(limit)}));
+  std::vector<Record> out;
+  for (const auto& r : rs.rows) {
+    DT_ASSIGN_OR_RETURN(auto rec, RecordFromRow(r));
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+Result<std::vector<ActionEntry>> Registry::History(const std::string& id) {
+  // Log indexes not yet stored: taken before the query, so an index the
+  // writer stores (and forgets) while the query runs is in one or the other.
+  std::map<std::int64_t, std::uint64_t> pending;
+  {
+    std::lock_guard lock(impl_->mu);
+    for (auto it = impl_->unflushed.lower_bound({id, INT64_MIN});
+         it != impl_->unflushed.end() && it->first.first == id; ++it) {
+      pending[it->first.second] = it->second;
+    }
+  }
+  DT_ASSIGN_OR_RETURN(auto rs,
+                      impl_->db.Query(fmt::format("SELECT {} FROM etr_actions WHERE record_id = $1 "
+                                                  "ORDER BY sequence",
+                                                  kActionColumns),
+                                      {id}));
+  if (rs.empty()) {
+    DT_TRY(GetRecord(id));
+  }
+  std::vector<ActionEntry> out;
+  for (const auto& r : rs.rows) {
+    DT_ASSIGN_OR_RETURN(auto a, ActionFromRow(r));
+    if (!a.log_index) {
+      if (const auto it = pending.find(a.sequence); it != pending.end()) a.log_index = it->second;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Result<ControlProof> Registry::ProveControl(const std::string& id) {
+  ControlProof proof;
+  std::vector<ActionEntry> history;
+  // The record and its chain are read apart: retry when an action landed
+  // in between, so the claimed head is the chain's last action.
+  // An action whose log index is being stored right now is retried too.
+  for (int attempt = 0;; ++attempt) {
+    DT_ASSIGN_OR_RETURN(history, History(id));
+    DT_ASSIGN_OR_RETURN(proof.record, GetRecord(id));
+    const bool consistent = !history.empty() && proof.record.head == history.back().action_hash;
+    const auto unlogged = std::find_if(history.begin(), history.end(),
+                                       [](const ActionEntry& a) { return !a.log_index; });
+    if (consistent && unlogged == history.end()) break;
+    if (attempt == 20) {
+      if (unlogged != history.end()) (void)impl_->Repair(id);
+      return Unavailable(
+          unlogged != history.end()
+              ? fmt::format("action {} of {} is not logged yet; retry", unlogged->sequence, id)
+              : fmt::format("{} is changing; retry", id));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  std::uint64_t last = 0;
+  for (const auto& a : history) last = std::max(last, *a.log_index);
+  DT_ASSIGN_OR_RETURN(proof.checkpoint, impl_->log.Checkpoint());
+  const ledger::NoteVerifier verifier = impl_->log.verifier();
+  DT_ASSIGN_OR_RETURN(
+      auto cp, ledger::OpenCheckpoint(proof.checkpoint, impl_->log.origin(), {&verifier, 1}));
+  // The proof speaks for the whole log as it is now: a checkpoint that
+  // misses later entries would leave them out of check 6.
+  DT_ASSIGN_OR_RETURN(const std::uint64_t size, impl_->log.Size());
+  if (cp.size <= last || cp.size < size) {
+    DT_ASSIGN_OR_RETURN(proof.checkpoint, impl_->log.PublishCheckpoint());
+    DT_ASSIGN_OR_RETURN(
+        cp, ledger::OpenCheckpoint(proof.checkpoint, impl_->log.origin(), {&verifier, 1}));
+  }
+  proof.checkpoint_size = cp.size;
+  for (auto& a : history) {
+    ProofLink link;
+    DT_ASSIGN_OR_RETURN(link.inclusion, impl_->log.InclusionProof(*a.log_index, cp.size));
+    link.action = std::move(a);
+    proof.chain.push_back(std::move(link));
+  }
+  return proof;
+}
+
+// ---- PINT ----
+
+Result<Record> Registry::ImportRecord(const ImportedRecord& in) {
+  if (in.chain.empty()) return InvalidArgument("an imported record needs at least its ISSUE entry");
+  DT_ASSIGN_OR_RETURN(auto holder, impl_->LoadParty(in.state.holder_id));
+  DT_ASSIGN_OR_RETURN(auto checked, impl_->CheckDocument(in.type, in.document));
+  Record rec;
+  rec.id = RecordId(in.type, in.issuer_id, checked.second, 1);
+  rec.state = in.state;
+  rec.state.type = in.type;
+  rec.state.issuer_id = in.issuer_id;
+  rec.reference = checked.second;
+  rec.document = std::move(checked.first);
+  rec.document_checksum = Sha256Hex(rec.document);
+  rec.issuance_manifest = in.issuance_manifest;
+  rec.imported = true;
+  rec.created_at = rec.updated_at = impl_->Now();
+  std::vector<ActionEntry> entries;
+  std::string previous;
+  for (std::size_t i = 0; i < in.chain.size(); ++i) {
+    const auto& e = in.chain[i];
+    ActionEntry a;
+    a.record_id = rec.id;
+    a.sequence = static_cast<std::int64_t>(i);
+    a.code = e.last_code;
+    a.actor_id = e.actor;
+    a.recipient_id = e.recipient;
+    a.jws = e.signed_content;
+    a.action_hash = ActionHash(e.signed_content);
+    a.previous_hash = previous;
+    a.log_kind = "etr.import";
+    a.created_at = rec.created_at;
+    DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(in.type), i == 0 ? &rec : nullptr));
+    DT_TRY(CheckLoggable(a));
+    previous = a.action_hash;
+    entries.push_back(std::move(a));
+  }
+  rec.sequence = entries.back().sequence;
+  rec.head = entries.back().action_hash;
+  const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
+    DT_TRY(InsertRecord(ex, rec));
+    for (const auto& a : entries) DT_TRY(InsertAction(ex, a));
+    return {};
+  });
+  DT_TRY(tx);
+  for (const auto& a : entries) DT_TRY(impl_->LogAction(a));
+  (void)holder;
+  return rec;
+}
+
+Status Registry::RepairLog() {
+  return impl_->Repair("");
+}
+
+}  // namespace digitrade::trade::etr

@@ -1,0 +1,67 @@
+// Calls of the transferable-records API (/v1/etr, docs/etr.md), through the
+// portal's one request function.
+
+import { request, type Page } from '../api';
+
+export interface EtrRecord {
+  id: string;
+  type: 'ebl' | 'ewr';
+  reference: string;
+  version: number;
+  status: string;
+  issuer: string;
+  holder: string;
+  endorsee: string | null;
+  pledgee: string | null;
+  to_order: boolean;
+  blank_endorsed: boolean;
+  sequence: number;
+  head: string;
+  pending_surrender: { action_code: string; reason_code: string | null; requested_by: string } | null;
+}
+
+export interface CustodyStep {
+  sequence: number;
+  action_code: string;
+  actor: string;
+  recipient: string | null;
+  action_hash: string;
+  log_index: number | null;
+  signature_status: string;
+  log_status: string;
+}
+
+export interface SigningKey {
+  id: string;
+  type: string;
+  thumbprint: string;
+}
+
+export interface ActionRequest {
+  action_code: string;
+  recipient?: string;
+  reason_code?: string;
+  comments?: string;
+  signing_key_id: string;
+}
+
+export const etrApi = {
+  records: () => request<Page<EtrRecord>>('/v1/etr/records?limit=200'),
+  record: (id: string) => request<EtrRecord>(`/v1/etr/records/${encodeURIComponent(id)}`),
+  history: (id: string) =>
+    request<Page<CustodyStep> & { record: EtrRecord }>(`/v1/etr/records/${encodeURIComponent(id)}/history`),
+  signingKeys: (org: string) =>
+    request<Page<SigningKey>>(`/v1/organisations/${encodeURIComponent(org)}/signing-keys`),
+  act: (id: string, body: ActionRequest) =>
+    request<EtrRecord>(`/v1/etr/records/${encodeURIComponent(id)}/actions`, { method: 'POST', body }),
+};
+
+/** The actions a record of this type knows (the server checks who may). */
+export const ACTIONS: Record<EtrRecord['type'], readonly string[]> = {
+  ebl: ['TRANSFER', 'ENDORSE', 'ENDORSE_TO_ORDER', 'BLANK_ENDORSE', 'SIGN', 'SURRENDER_FOR_DELIVERY',
+        'SURRENDER_FOR_AMENDMENT', 'SACC', 'SREJ'],
+  ewr: ['TRANSFER', 'PLEDGE', 'RELEASE', 'SIGN', 'SURRENDER_FOR_DELIVERY', 'SACC', 'SREJ'],
+};
+
+/** Actions that name another party. */
+export const NEEDS_RECIPIENT = new Set(['TRANSFER', 'ENDORSE', 'ENDORSE_TO_ORDER', 'PLEDGE']);
