@@ -493,15 +493,16 @@ async function main() {
     return `${reg.id} at log index ${reg.log.index}`;
   });
 
-  await step('area page: trade digitalisation links e-invoices, the rest coming', async () => {
+  await step('area page: trade digitalisation links e-invoices and transferable records, the rest coming', async () => {
     await page.getByRole('link', { name: 'Trade digitalisation' }).click();
     await page.waitForURL(/#\/trade$/);
     await page.getByRole('heading', { level: 1, name: 'Trade digitalisation' }).waitFor();
     const cards = await page.locator('[data-testid^="cap-"]').count();
     const coming = await page.locator('[data-testid^="cap-"] [data-testid="badge-coming"]').count();
     assert(cards >= 1, 'the area lists capabilities');
-    assertEqual(coming, cards - 1, 'cards marked coming');
+    assertEqual(coming, cards - 2, 'cards marked coming');
     assertEqual(await testId('cap-einvoice').locator('a[href="#/einvoices"]').count(), 1, 'e-invoice card links');
+    assertEqual(await testId('cap-etr').locator('a[href="#/etr"]').count(), 1, 'transferable records card links');
     return `${cards} cards`;
   });
 

@@ -14,7 +14,7 @@ export const tradeArea: AreaInfo = {
 
 // Cards marked 'coming' until built; pass { href } to capability() once a feature ships.
 const capabilities: Capability[] = [
-  capability('trade', 'etr'),
+  capability('trade', 'etr', { href: '#/etr' }),
   capability('trade', 'sign'),
   capability('trade', 'contracts'),
   capability('trade', 'einvoice', { href: '#/einvoices' }),
