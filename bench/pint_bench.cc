@@ -11,7 +11,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -53,11 +55,25 @@ Transaction Tx(ActionCode a, const Party& from, const Party& to) {
       .action = a, .actor = from, .recipient = to, .action_date_time = "2026-01-01T00:00:00.000Z"};
 }
 
+// The DCSA PINT example transport document (receivers validate it against
+// TransportDocument), placeholders filled; carrierCode HMM.
+boost::json::object ExampleTransportDocument() {
+  const char* dir = std::getenv("DIGITRADE_SOURCE_DIR");
+  std::ifstream in(std::string(dir != nullptr ? dir : DIGITRADE_SOURCE_DIR_DEFAULT) +
+                   "/src/trade/etr/pint/testdata/pint-3.0.0-transport-document.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto td = json::ParseObject(text.str()).value();
+  td["transportDocumentReference"] = "BENCH0001";
+  td["shippingInstructionsReference"] = "SI-BENCH0001";
+  return td;
+}
+
 // A chain of n entries alternating between AAAA and BBBB, ending at CCCC.
 std::string Envelope(int n, const crypto::PrivateKey& a, const crypto::PrivateKey& b,
                      crypto::SignatureAlgorithm alg_a, crypto::SignatureAlgorithm alg_b,
                      const crypto::PrivateKey& carrier) {
-  boost::json::object td{{"transportDocumentReference", "BENCH0001"}, {"carrierCode", "HMM"}};
+  boost::json::object td = ExampleTransportDocument();
   const std::string td_sum = CanonicalChecksum(td).value();
   const Party pa = MakeParty("AAAA", "PA"), pb = MakeParty("BBBB", "PB"),
               us = MakeParty("CCCC", "US");
@@ -113,6 +129,7 @@ int main(int argc, char** argv) {
     }
   }
   const auto carrier = crypto::PrivateKey::Generate(crypto::KeyType::kEcP256).value();
+  const auto schemas = trade::etr::SchemaSet::Dcsa(trade::etr::kDcsaPint).value();
   struct Setup {
     const char* name;
     crypto::KeyType type;
@@ -130,7 +147,8 @@ int main(int argc, char** argv) {
     keys.platforms.emplace("AAAA", a.public_key());
     keys.platforms.emplace("BBBB", b.public_key());
     keys.carrier = carrier.public_key();
-    const ReceiverContext us{.platform_code = "CCCC", .keys = &keys, .parties = &keys};
+    const ReceiverContext us{
+        .platform_code = "CCCC", .keys = &keys, .parties = &keys, .schemas = &schemas};
     for (int n : sizes) {
       const std::string body = Envelope(n, a, b, s.alg, s.alg, carrier);
       if (auto v = VerifyEnvelope(body, us); !v) {

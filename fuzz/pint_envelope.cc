@@ -47,9 +47,14 @@ class FixedKeys final : public KeyResolver, public LocalParties {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const FixedKeys keys;
+  static const digitrade::trade::etr::SchemaSet schemas =
+      digitrade::trade::etr::SchemaSet::Dcsa(digitrade::trade::etr::kDcsaPint).value();
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const ReceiverContext us{
-      .platform_code = "BBBB", .keys = &keys, .parties = &keys, .caller_platform = "AAAA"};
+  const ReceiverContext us{.platform_code = "BBBB",
+                           .keys = &keys,
+                           .parties = &keys,
+                           .schemas = &schemas,
+                           .caller_platform = "AAAA"};
   auto v = VerifyEnvelope(text, us);
   if (v) {
     // What acceptance promises: a chain, checksums for each entry, a
@@ -60,8 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     (void)CompareWithKnown(*v, {.entry_checksums = {v->entry_checksums.front()}});
   }
-  (void)ParseManifest(text);
-  (void)ParseChainEntry(text);
-  (void)ParseIssuanceManifest(text);
+  (void)ParseManifest(text, schemas);
+  (void)ParseChainEntry(text, schemas);
+  (void)ParseIssuanceManifest(text, schemas);
   return 0;
 }

@@ -394,7 +394,8 @@ TEST_F(PintTwoNodes, DeletedReorderedResignedAndForeignEntries) {
 
   // Entry 2 (B's own) re-signed, validly, by a key that is not B's.
   auto bytes = crypto::Base64UrlDecode(crypto::ParseJws(held.chain[2]).value().payload).value();
-  auto entry2 = ParseChainEntry(std::string(bytes.begin(), bytes.end())).value();
+  const auto schemas = trade::etr::SchemaSet::Dcsa(trade::etr::kDcsaPint).value();
+  auto entry2 = ParseChainEntry(std::string(bytes.begin(), bytes.end()), schemas).value();
   auto resigned =
       w.b.Call("POST", "v3/envelopes",
                EnvelopeOver(w.td, {held.chain[0], held.chain[1], Sign(w.stranger, entry2), e3}),

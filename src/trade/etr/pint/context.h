@@ -7,6 +7,7 @@
 #include "crypto/random.h"
 #include "ledger/log.h"
 #include "storage/database.h"
+#include "trade/etr/dcsa_schema.h"
 #include "trade/etr/pint/peers.h"
 #include "trade/etr/pint/registry.h"
 #include "trade/etr/pint/signer.h"
@@ -20,7 +21,8 @@ struct PintContext {
   EblRegistry& registry;
   PeerDirectory& peers;
   const PlatformSigner& signer;
-  ledger::Log& evidence;  // decisions are appended here
+  ledger::Log& evidence;     // decisions are appended here
+  const SchemaSet& schemas;  // EBL_PINT_v3.0.0, created once by the owner
 };
 
 }  // namespace digitrade::trade::etr::pint

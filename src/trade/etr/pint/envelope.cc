@@ -41,7 +41,9 @@ constexpr ActionName kActions[] = {
     {ActionCode::kSurrenderRejected, "SREJ"},
 };
 
-// ---- shape: every structural rule of the schema we rely on, in one place ----
+// ---- reading: after the schema gate (Conform) these checks hold already; they
+// stay as the checks of PartyFromJson's API input and as a guard, and add the
+// rules the schemas leave to prose (known action codes, whole-number sizes) ----
 
 // JSON Schema maxLength counts characters, not bytes ("MSC Gülsün").
 std::size_t CodePoints(std::string_view s) {
@@ -58,10 +60,10 @@ Verdict<const boost::json::object*> ObjectAt(const boost::json::object& o, std::
                                              std::string_view path, bool required) {
   const auto* v = o.if_contains(key);
   if (v == nullptr || v->is_null()) {
-    if (required) return Benv(fmt::format("{}/{}", path, key), "required");
+    if (required) return Benv(fmt::format("{}.{}", path, key), "required");
     return nullptr;
   }
-  if (!v->is_object()) return Benv(fmt::format("{}/{}", path, key), "expected an object");
+  if (!v->is_object()) return Benv(fmt::format("{}.{}", path, key), "expected an object");
   return &v->get_object();
 }
 
@@ -70,14 +72,14 @@ Verdict<std::optional<std::string>> StringAt(const boost::json::object& o, std::
                                              std::size_t max_length = 0) {
   const auto* v = o.if_contains(key);
   if (v == nullptr || v->is_null()) {
-    if (required) return Benv(fmt::format("{}/{}", path, key), "required");
+    if (required) return Benv(fmt::format("{}.{}", path, key), "required");
     return std::nullopt;
   }
-  if (!v->is_string()) return Benv(fmt::format("{}/{}", path, key), "expected a string");
+  if (!v->is_string()) return Benv(fmt::format("{}.{}", path, key), "expected a string");
   std::string s(v->get_string());
-  if (required && s.empty()) return Benv(fmt::format("{}/{}", path, key), "must not be empty");
+  if (required && s.empty()) return Benv(fmt::format("{}.{}", path, key), "must not be empty");
   if (max_length > 0 && CodePoints(s) > max_length) {
-    return Benv(fmt::format("{}/{}", path, key), fmt::format("longer than {}", max_length));
+    return Benv(fmt::format("{}.{}", path, key), fmt::format("longer than {}", max_length));
   }
   return s;
 }
@@ -93,7 +95,7 @@ Verdict<std::string> RequiredChecksum(const boost::json::object& o, std::string_
                                       std::string_view path) {
   auto s = RequiredString(o, key, path);
   if (s && !IsChecksum(*s))
-    return Benv(fmt::format("{}/{}", path, key), "expected 64 lower-case hex digits");
+    return Benv(fmt::format("{}.{}", path, key), "expected 64 lower-case hex digits");
   return s;
 }
 
@@ -101,7 +103,7 @@ Verdict<std::optional<std::string>> OptionalChecksum(const boost::json::object& 
                                                      std::string_view key, std::string_view path) {
   auto s = StringAt(o, key, path, false);
   if (s && *s && !IsChecksum(**s)) {
-    return Benv(fmt::format("{}/{}", path, key), "expected 64 lower-case hex digits");
+    return Benv(fmt::format("{}.{}", path, key), "expected 64 lower-case hex digits");
   }
   return s;
 }
@@ -111,12 +113,12 @@ Verdict<const boost::json::array*> ArrayAt(const boost::json::object& o, std::st
                                            std::size_t min_items) {
   const auto* v = o.if_contains(key);
   if (v == nullptr || v->is_null()) {
-    if (required) return Benv(fmt::format("{}/{}", path, key), "required");
+    if (required) return Benv(fmt::format("{}.{}", path, key), "required");
     return nullptr;
   }
-  if (!v->is_array()) return Benv(fmt::format("{}/{}", path, key), "expected an array");
+  if (!v->is_array()) return Benv(fmt::format("{}.{}", path, key), "expected an array");
   if (v->get_array().size() < min_items) {
-    return Benv(fmt::format("{}/{}", path, key),
+    return Benv(fmt::format("{}.{}", path, key),
                 fmt::format("needs at least {} item(s)", min_items));
   }
   return &v->get_array();
@@ -148,7 +150,7 @@ Verdict<Party> ParseParty(const boost::json::object& o, const std::string& path)
   auto codes = ArrayAt(o, "identifyingCodes", path, true, 1);
   if (!codes) return std::unexpected(codes.error());
   for (std::size_t i = 0; i < (*codes)->size(); ++i) {
-    auto c = ParseIdentifyingCode((**codes)[i], fmt::format("{}/identifyingCodes/{}", path, i));
+    auto c = ParseIdentifyingCode((**codes)[i], fmt::format("{}.identifyingCodes[{}]", path, i));
     if (!c) return std::unexpected(c.error());
     p.identifying_codes.push_back(std::move(*c));
   }
@@ -165,17 +167,20 @@ Verdict<Transaction> ParseTransaction(const boost::json::value& v, const std::st
   auto action = RequiredString(o, "actionCode", path, 50);
   if (!action) return std::unexpected(action.error());
   const auto code = ParseActionCode(*action);
-  if (!code) return Benv(path + "/actionCode", fmt::format("unknown action code \"{}\"", *action));
+  if (!code) {
+    return Benv(path + ".actionCode",
+                fmt::format("enum: \"{}\" is not a DCSA PINT 3.0 action code", *action));
+  }
   t.action = *code;
   auto actor = ObjectAt(o, "actor", path, true);
   if (!actor) return std::unexpected(actor.error());
-  auto actor_party = ParseParty(**actor, path + "/actor");
+  auto actor_party = ParseParty(**actor, path + ".actor");
   if (!actor_party) return std::unexpected(actor_party.error());
   t.actor = std::move(*actor_party);
   auto recipient = ObjectAt(o, "recipient", path, false);
   if (!recipient) return std::unexpected(recipient.error());
   if (*recipient != nullptr) {
-    auto r = ParseParty(**recipient, path + "/recipient");
+    auto r = ParseParty(**recipient, path + ".recipient");
     if (!r) return std::unexpected(r.error());
     t.recipient = std::move(*r);
   }
@@ -197,7 +202,7 @@ Verdict<DocumentMetadata> ParseDocumentMetadata(const boost::json::value& v,
   auto checksum = RequiredChecksum(o, "documentChecksum", path);
   if (!checksum) return std::unexpected(checksum.error());
   const auto* size = o.if_contains("size");
-  if (size == nullptr) return Benv(path + "/size", "required");
+  if (size == nullptr) return Benv(path + ".size", "required");
   if (size->is_int64() && size->get_int64() >= 1) {
     d.size = size->get_int64();
   } else if (size->is_uint64() && size->get_uint64() >= 1 && size->get_uint64() <= INT64_MAX) {
@@ -207,7 +212,7 @@ Verdict<DocumentMetadata> ParseDocumentMetadata(const boost::json::value& v,
                  static_cast<double>(static_cast<std::int64_t>(size->get_double()))) {
     d.size = static_cast<std::int64_t>(size->get_double());
   } else {
-    return Benv(path + "/size", "expected a whole number of bytes, at least 1");
+    return Benv(path + ".size", "type: expected a whole number of bytes, at least 1");
   }
   d.name = std::move(*name);
   d.media_type = std::move(*media);
@@ -216,11 +221,15 @@ Verdict<DocumentMetadata> ParseDocumentMetadata(const boost::json::value& v,
   return d;
 }
 
-Verdict<boost::json::object> ParsePayloadObject(std::string_view payload, std::string_view what) {
+// A signed content's payload: JSON conforming to the named schema.
+Verdict<boost::json::object> ParsePayloadObject(std::string_view payload, const SchemaSet& schemas,
+                                                std::string_view name) {
   auto v = json::Parse(payload, {.max_bytes = 8 << 20, .max_depth = 32});
-  if (!v) return Reject(ResponseCode::kBenv, fmt::format("{}: {}", what, v.error().message()));
-  if (!v->is_object())
-    return Reject(ResponseCode::kBenv, fmt::format("{}: expected a JSON object", what));
+  if (!v) return Reject(ResponseCode::kBenv, fmt::format("{}: {}", name, v.error().message()));
+  if (auto ok = Conform(schemas, name, *v); !ok) return std::unexpected(ok.error());
+  if (!v->is_object()) {  // the PINT schemas say so; kept should one not
+    return Reject(ResponseCode::kBenv, fmt::format("{}: expected a JSON object", name));
+  }
   return std::move(v->get_object());
 }
 
@@ -252,6 +261,18 @@ std::optional<ActionCode> ParseActionCode(std::string_view name) {
     if (a.name == name) return a.code;
   }
   return std::nullopt;
+}
+
+Verdict<bool> Conform(const SchemaSet& schemas, std::string_view name,
+                      const boost::json::value& doc) {
+  constexpr std::size_t kMaxViolations = 5;
+  auto violations = schemas.Validate(name, doc, kMaxViolations);
+  if (!violations) {
+    return Reject(ResponseCode::kBenv, fmt::format("{}: {}", name, violations.error().message()));
+  }
+  if (violations->empty()) return true;
+  return Reject(ResponseCode::kBenv,
+                ViolationsError(fmt::format("{} (DCSA PINT 3.0)", name), *violations).message());
 }
 
 std::string Sha256Hex(std::string_view bytes) {
@@ -299,46 +320,42 @@ bool IsChecksum(std::string_view s) {
   return true;
 }
 
-Verdict<EblEnvelope> ParseEnvelope(std::string_view body, const EnvelopeLimits& limits) {
+Verdict<EblEnvelope> ParseEnvelope(std::string_view body, const SchemaSet& schemas,
+                                   const EnvelopeLimits& limits) {
   auto v = json::Parse(body, {.max_bytes = limits.max_bytes, .max_depth = 64});
   if (!v) return Reject(ResponseCode::kBenv, fmt::format("EblEnvelope: {}", v.error().message()));
   if (!v->is_object()) return Reject(ResponseCode::kBenv, "EblEnvelope: expected a JSON object");
-  const auto& o = v->get_object();
+  // The limit before the schema, so an oversized chain is not walked.
+  const auto* chain = v->get_object().if_contains("envelopeTransferChain");
+  if (chain != nullptr && chain->is_array() && chain->get_array().size() > limits.max_entries) {
+    return Benv("$.envelopeTransferChain",
+                fmt::format("maxItems: more than {} entries", limits.max_entries));
+  }
+  if (auto ok = Conform(schemas, "EblEnvelope", *v); !ok) return std::unexpected(ok.error());
+  // The schema guarantees these shapes; checked again so that reading never
+  // depends on the embedded schema text being right.
+  auto& o = v->get_object();
+  auto* td = o.if_contains("transportDocument");
+  const auto* manifest = o.if_contains("envelopeManifestSignedContent");
+  if (td == nullptr || !td->is_object() || manifest == nullptr || !manifest->is_string() ||
+      chain == nullptr || !chain->is_array()) {
+    return Reject(ResponseCode::kBenv, "EblEnvelope: not an EblEnvelope");
+  }
   EblEnvelope e;
-  auto td = ObjectAt(o, "transportDocument", "", true);
-  if (!td) return std::unexpected(td.error());
-  // The members of the transport document the checks rely on.
-  if (auto ref = RequiredString(**td, "transportDocumentReference", "/transportDocument", 20);
-      !ref) {
-    return std::unexpected(ref.error());
-  }
-  if (auto carrier = RequiredString(**td, "carrierCode", "/transportDocument", 4); !carrier) {
-    return std::unexpected(carrier.error());
-  }
-  e.transport_document = **td;
-  auto manifest = RequiredString(o, "envelopeManifestSignedContent", "");
-  if (!manifest) return std::unexpected(manifest.error());
-  if (!IsCompactJws(*manifest)) return Benv("/envelopeManifestSignedContent", "not a compact JWS");
-  e.manifest_signed_content = std::move(*manifest);
-  auto chain = ArrayAt(o, "envelopeTransferChain", "", true, 1);
-  if (!chain) return std::unexpected(chain.error());
-  if ((*chain)->size() > limits.max_entries) {
-    return Benv("/envelopeTransferChain", fmt::format("more than {} entries", limits.max_entries));
-  }
-  for (std::size_t i = 0; i < (*chain)->size(); ++i) {
-    const auto& entry = (**chain)[i];
-    if (!entry.is_string() || !IsCompactJws(entry.get_string())) {
-      return Benv(fmt::format("/envelopeTransferChain/{}", i), "not a compact JWS string");
-    }
+  e.transport_document = std::move(td->get_object());
+  e.manifest_signed_content = std::string(manifest->get_string());
+  for (const auto& entry : chain->get_array()) {
+    if (!entry.is_string()) return Reject(ResponseCode::kBenv, "EblEnvelope: not an EblEnvelope");
     e.chain.emplace_back(entry.get_string());
   }
   return e;
 }
 
-Verdict<EnvelopeManifest> ParseManifest(std::string_view payload) {
-  auto o = ParsePayloadObject(payload, "EnvelopeManifest");
+Verdict<EnvelopeManifest> ParseManifest(std::string_view payload, const SchemaSet& schemas) {
+  auto o = ParsePayloadObject(payload, schemas, "EnvelopeManifest");
   if (!o) return std::unexpected(o.error());
-  const std::string path = "/envelopeManifestSignedContent(payload)";
+  // The rules the schema leaves out, reported as its violations are.
+  const std::string path = "EnvelopeManifest (DCSA PINT 3.0) does not conform: $";
   EnvelopeManifest m;
   auto td = RequiredChecksum(*o, "transportDocumentChecksum", path);
   if (!td) return std::unexpected(td.error());
@@ -348,7 +365,7 @@ Verdict<EnvelopeManifest> ParseManifest(std::string_view payload) {
   m.last_entry_checksum = std::move(*last);
   if (const auto* vis = o->if_contains("eBLVisualisationByCarrier");
       vis != nullptr && !vis->is_null()) {
-    auto d = ParseDocumentMetadata(*vis, path + "/eBLVisualisationByCarrier");
+    auto d = ParseDocumentMetadata(*vis, path + ".eBLVisualisationByCarrier");
     if (!d) return std::unexpected(d.error());
     m.visualisation = std::move(*d);
   }
@@ -357,7 +374,7 @@ Verdict<EnvelopeManifest> ParseManifest(std::string_view payload) {
   if (*docs != nullptr) {
     for (std::size_t i = 0; i < (*docs)->size(); ++i) {
       auto d =
-          ParseDocumentMetadata((**docs)[i], fmt::format("{}/supportingDocuments/{}", path, i));
+          ParseDocumentMetadata((**docs)[i], fmt::format("{}.supportingDocuments[{}]", path, i));
       if (!d) return std::unexpected(d.error());
       m.supporting_documents.push_back(std::move(*d));
     }
@@ -365,10 +382,11 @@ Verdict<EnvelopeManifest> ParseManifest(std::string_view payload) {
   return m;
 }
 
-Verdict<ChainEntry> ParseChainEntry(std::string_view payload) {
-  auto o = ParsePayloadObject(payload, "EnvelopeTransferChainEntry");
+Verdict<ChainEntry> ParseChainEntry(std::string_view payload, const SchemaSet& schemas) {
+  auto o = ParsePayloadObject(payload, schemas, "EnvelopeTransferChainEntry");
   if (!o) return std::unexpected(o.error());
-  const std::string path = "EnvelopeTransferChainEntry";
+  // The rules the schema leaves out, reported as its violations are.
+  const std::string path = "EnvelopeTransferChainEntry (DCSA PINT 3.0) does not conform: $";
   ChainEntry e;
   auto platform = RequiredString(*o, "eblPlatform", path, 4);
   if (!platform) return std::unexpected(platform.error());
@@ -380,20 +398,20 @@ Verdict<ChainEntry> ParseChainEntry(std::string_view payload) {
   auto issuance = StringAt(*o, "issuanceManifestSignedContent", path, false);
   if (!issuance) return std::unexpected(issuance.error());
   if (*issuance && !IsCompactJws(**issuance)) {
-    return Benv(path + "/issuanceManifestSignedContent", "not a compact JWS");
+    return Benv(path + ".issuanceManifestSignedContent", "not a compact JWS");
   }
   auto ctr = StringAt(*o, "controlTrackingRegistry", path, false, 1024);
   if (!ctr) return std::unexpected(ctr.error());
   if (const auto* vis = o->if_contains("eBLVisualisationByCarrier");
       vis != nullptr && !vis->is_null()) {
-    auto d = ParseDocumentMetadata(*vis, path + "/eBLVisualisationByCarrier");
+    auto d = ParseDocumentMetadata(*vis, path + ".eBLVisualisationByCarrier");
     if (!d) return std::unexpected(d.error());
     e.visualisation = std::move(*d);
   }
   auto txs = ArrayAt(*o, "transactions", path, true, 1);
   if (!txs) return std::unexpected(txs.error());
   for (std::size_t i = 0; i < (*txs)->size(); ++i) {
-    auto t = ParseTransaction((**txs)[i], fmt::format("{}/transactions/{}", path, i));
+    auto t = ParseTransaction((**txs)[i], fmt::format("{}.transactions[{}]", path, i));
     if (!t) return std::unexpected(t.error());
     e.transactions.push_back(std::move(*t));
   }
@@ -405,10 +423,12 @@ Verdict<ChainEntry> ParseChainEntry(std::string_view payload) {
   return e;
 }
 
-Verdict<IssuanceManifest> ParseIssuanceManifest(std::string_view payload) {
-  auto o = ParsePayloadObject(payload, "IssuanceManifest");
+Verdict<IssuanceManifest> ParseIssuanceManifest(std::string_view payload,
+                                                const SchemaSet& schemas) {
+  auto o = ParsePayloadObject(payload, schemas, "IssuanceManifest");
   if (!o) return std::unexpected(o.error());
-  const std::string path = "IssuanceManifest";
+  // The rules the schema leaves out, reported as its violations are.
+  const std::string path = "IssuanceManifest (DCSA PINT 3.0) does not conform: $";
   IssuanceManifest m;
   auto doc = RequiredChecksum(*o, "documentChecksum", path);
   if (!doc) return std::unexpected(doc.error());
@@ -423,7 +443,7 @@ Verdict<IssuanceManifest> ParseIssuanceManifest(std::string_view payload) {
 }
 
 Result<Party> PartyFromJson(const boost::json::object& o) {
-  auto p = ParseParty(o, "party");
+  auto p = ParseParty(o, "$");
   if (!p) return InvalidArgument(p.error().reason);
   return std::move(*p);
 }

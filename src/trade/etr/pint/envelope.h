@@ -3,12 +3,16 @@
 // its Transactions, the carrier's IssuanceManifest, and the checksums that tie
 // them together (docs/pint.md has the wire format and the order of checks).
 //
-// Parsing here checks shapes only (required members, types, formats): every
-// rule we rely on is in the shape section of envelope.cc, one place, so the
-// DCSA schema validator (trade/etr) can replace it.
+// Parsing validates each document against its published DCSA PINT 3.0 schema
+// (EBL_PINT_v3.0.0 through trade/etr's SchemaSet: EblEnvelope with the whole
+// TransportDocument, EnvelopeManifest, EnvelopeTransferChainEntry with each
+// Transaction, IssuanceManifest) and adds what the schemas leave to prose:
+// the known action codes, whole-number document sizes, the envelope limits.
+// A violation is BENV naming the JSON path and the keyword that failed.
 // Nothing here verifies a signature; see verify.h.
 //
-// Thread-safe free functions over caller-owned values.
+// Thread-safe free functions over caller-owned values; the SchemaSet is the
+// caller's (create it once: SchemaSet::Dcsa(kDcsaPint)).
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "trade/etr/dcsa_schema.h"
 
 namespace digitrade::trade::etr::pint {
 
@@ -146,16 +151,29 @@ struct EnvelopeLimits {
   std::size_t max_entries = 1000;
 };
 
-// Parses the request body of POST /v3/envelopes. Rejects (BENV) what is not an
-// EblEnvelope: not JSON, missing members, a chain entry that is not a compact
-// JWS string, more than limits.max_entries entries.
-Verdict<EblEnvelope> ParseEnvelope(std::string_view body, const EnvelopeLimits& limits = {});
+// Validates `doc` against the schema `name` of the EBL_PINT_v3.0.0 set
+// (`schemas`). Rejects (BENV) naming the first violations, each with its JSON
+// path and keyword ("TransportDocument (DCSA PINT 3.0) does not conform:
+// $.carrierCode: required: ..."); a name not in the set is BENV too (what
+// cannot be checked is not accepted).
+Verdict<bool> Conform(const SchemaSet& schemas, std::string_view name,
+                      const boost::json::value& doc);
 
-// Payload parsers for the signed contents (the JSON after JWS verification).
-// Each rejects (BENV) a payload that does not have the schema's shape.
-Verdict<EnvelopeManifest> ParseManifest(std::string_view payload);
-Verdict<ChainEntry> ParseChainEntry(std::string_view payload);
-Verdict<IssuanceManifest> ParseIssuanceManifest(std::string_view payload);
+// Parses the request body of POST /v3/envelopes. Rejects (BENV) what is not an
+// EblEnvelope: not JSON, more than limits.max_bytes or limits.max_entries
+// entries, or not conforming to the EblEnvelope schema (the transport
+// document against TransportDocument, the signed contents compact JWS
+// strings). `schemas` is the EBL_PINT_v3.0.0 set.
+Verdict<EblEnvelope> ParseEnvelope(std::string_view body, const SchemaSet& schemas,
+                                   const EnvelopeLimits& limits = {});
+
+// Payload parsers for the signed contents (the JSON inside the JWS), against
+// the EnvelopeManifest, EnvelopeTransferChainEntry and IssuanceManifest
+// schemas. Each rejects (BENV) a payload that does not conform, naming the
+// path inside the payload ("$.transactions[0].actor: required: ...").
+Verdict<EnvelopeManifest> ParseManifest(std::string_view payload, const SchemaSet& schemas);
+Verdict<ChainEntry> ParseChainEntry(std::string_view payload, const SchemaSet& schemas);
+Verdict<IssuanceManifest> ParseIssuanceManifest(std::string_view payload, const SchemaSet& schemas);
 
 // An ActorParty/RecipientParty from JSON (API input, stored rows). Errors:
 // invalid_argument naming the member.

@@ -205,12 +205,13 @@ Result<Reply> Receiver::StartedOrAccepted(const std::string& reference, const Ve
 }
 
 Result<Reply> Receiver::StartTransfer(const std::string& caller, std::string_view body) {
-  auto envelope = ParseEnvelope(body, {.max_bytes = limits_.max_envelope_bytes});
+  auto envelope = ParseEnvelope(body, ctx_.schemas, {.max_bytes = limits_.max_envelope_bytes});
   if (!envelope) return Rejected(caller, envelope.error(), "", "");
   const std::string last = SignedContentChecksum(envelope->chain.back());
   ReceiverContext us{.platform_code = ctx_.signer.platform_code,
                      .keys = &ctx_.peers,
                      .parties = &ctx_.peers,
+                     .schemas = &ctx_.schemas,
                      .caller_platform = caller};
   auto v = VerifyEnvelope(std::move(*envelope), us);
   if (!v) return Rejected(caller, v.error(), "", last);
@@ -308,6 +309,7 @@ Result<Reply> Receiver::FinishTransfer(const std::string& caller, const std::str
   ReceiverContext us{.platform_code = ctx_.signer.platform_code,
                      .keys = &ctx_.peers,
                      .parties = &ctx_.peers,
+                     .schemas = &ctx_.schemas,
                      .caller_platform = caller};
   auto v = VerifyEnvelope(t->envelope, us);
   if (!v) {

@@ -241,6 +241,22 @@ TEST_F(ReceiverTest, RejectionsAreSignedLoggedAndStoreNothing) {
   EXPECT_FALSE(b_.registry->Export(chain_.td_checksum));
 }
 
+TEST_F(ReceiverTest, ANonConformingTransportDocumentIsSignedBenvWithThePath) {
+  const auto before = b_.LogSize();
+  auto env = json::ParseObject(chain_.Envelope(Keys().a)).value();
+  env["transportDocument"].as_object()["transportDocumentTypeCode"] = "AWB";
+  auto r = b_.receiver->StartTransfer("AAAA", json::Serialize(env));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422);
+  const auto p = Payload(*r);
+  EXPECT_EQ(p.at("responseCode").get_string(), "BENV");
+  const std::string reason(p.at("reason").get_string());
+  EXPECT_NE(reason.find("$.transportDocument.transportDocumentTypeCode: enum"), std::string::npos)
+      << reason;
+  EXPECT_EQ(b_.LogSize(), before + 1);
+  EXPECT_FALSE(b_.registry->Export(chain_.td_checksum));
+}
+
 TEST_F(ReceiverTest, ReceiverValidation) {
   EXPECT_EQ(b_.receiver->ValidateReceiver({.code_list_provider = "ZZZ", .party_code = "CONSIGNEE"})
                 .value(),

@@ -249,7 +249,7 @@ Result<std::optional<std::pair<std::string, BuiltEnvelope>>> Sender::Pending(
     auto bytes = payload ? crypto::Base64UrlDecode(payload->payload)
                          : Result<std::vector<std::uint8_t>>(std::vector<std::uint8_t>{});
     if (!bytes) continue;
-    auto entry = ParseChainEntry(std::string(bytes->begin(), bytes->end()));
+    auto entry = ParseChainEntry(std::string(bytes->begin(), bytes->end()), ctx_.schemas);
     if (!entry || entry->transactions.size() != 1) continue;
     const auto& tx = entry->transactions.front();
     if (tx.action != req.action || !tx.recipient || !SameParty(*tx.recipient, req.recipient))
@@ -312,14 +312,21 @@ Result<HeldEbl> Sender::RecordIssued(const IssuedEbl& in) {
                                     {.allowed = PintAlgorithms()});
   if (!verified)
     return InvalidArgument(fmt::format("issuance manifest: {}", verified.error().message()));
-  auto manifest = ParseIssuanceManifest(std::string_view(
-      reinterpret_cast<const char*>(verified->payload.data()), verified->payload.size()));
+  auto manifest = ParseIssuanceManifest(
+      std::string_view(reinterpret_cast<const char*>(verified->payload.data()),
+                       verified->payload.size()),
+      ctx_.schemas);
   if (!manifest) return InvalidArgument(manifest.error().reason);
   if (manifest->document_checksum != td)
     return InvalidArgument("issuance manifest: documentChecksum does not match");
   DT_ASSIGN_OR_RETURN(std::string issue_to, CanonicalChecksum(IssueToFromRecipient(in.issue_to)));
   if (manifest->issue_to_checksum != issue_to)
     return InvalidArgument("issuance manifest: issueToChecksum does not match");
+  // What every receiver checks first (docs/pint.md): a document that does not
+  // conform is not taken in, so we never hold an eBL no platform would accept.
+  if (auto ok = Conform(ctx_.schemas, "TransportDocument", in.transport_document); !ok) {
+    return InvalidArgument(ok.error().reason);
+  }
   if (in.carrier.ebl_platform != ctx_.signer.platform_code ||
       in.issue_to.ebl_platform != ctx_.signer.platform_code) {
     return InvalidArgument(fmt::format("carrier and issueTo must be on this platform ({})",

@@ -112,7 +112,8 @@ class Sender {
   // Records an eBL issued on this platform: checks the issuance manifest
   // (carrier key, document and issueTo checksums), signs the first chain
   // entry (ISSUE) and records it as held by issueTo. Errors:
-  // invalid_argument (the manifest does not match, issueTo is not a party
+  // invalid_argument (the transport document does not conform to
+  // TransportDocument, the manifest does not match, issueTo is not a party
   // here), not_found (carrier key), already_exists (recorded before).
   Result<HeldEbl> RecordIssued(const IssuedEbl& issued);
 

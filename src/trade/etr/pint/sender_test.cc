@@ -71,12 +71,19 @@ class SenderTest : public ::testing::Test {
     b_.AddParty(consignee_);
   }
 
+  // `td` to the shipper, with an issuance manifest `carrier_key` signed over
+  // `signed_td`.
+  IssuedEbl Issuance(const boost::json::object& td, const crypto::PrivateKey& carrier_key,
+                     const boost::json::object& signed_td) {
+    return {.transport_document = td,
+            .issuance_manifest_signed_content =
+                testing::IssuanceManifestJws(carrier_key, signed_td, shipper_),
+            .carrier = carrier_,
+            .issue_to = shipper_};
+  }
+
   Result<HeldEbl> Issue() {
-    IssuedEbl issued{.transport_document = td_,
-                     .issuance_manifest_signed_content =
-                         testing::IssuanceManifestJws(Keys().carrier, td_, shipper_),
-                     .carrier = carrier_,
-                     .issue_to = shipper_};
+    IssuedEbl issued = Issuance(td_, Keys().carrier, td_);
     for (const auto& [name, content] : {std::pair{"invoice.pdf", std::string("%PDF-1.7 invoice")},
                                         std::pair{"packing.txt", std::string("packing list")}}) {
       issued.documents.push_back({.role = DocumentRole::kSupporting,
@@ -187,14 +194,21 @@ TEST_F(SenderTest, IssuanceIsCheckedAndRecordedOnce) {
   auto twice = Issue();
   ASSERT_FALSE(twice);
   EXPECT_EQ(twice.error().code(), ErrorCode::kAlreadyExists);
-  IssuedEbl forged{.transport_document = testing::TransportDocument("FORGED0001"),
-                   .issuance_manifest_signed_content =
-                       testing::IssuanceManifestJws(Keys().stranger, td_, shipper_),
-                   .carrier = carrier_,
-                   .issue_to = shipper_};
-  auto r = a_sender_.RecordIssued(forged);
+  auto r = a_sender_.RecordIssued(
+      Issuance(testing::TransportDocument("FORGED0001"), Keys().stranger, td_));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(SenderTest, ATransportDocumentThatDoesNotConformIsNotRecorded) {
+  auto td = testing::TransportDocument("BADSHAPE0001");
+  td.erase("termsAndConditions");
+  auto r = a_sender_.RecordIssued(Issuance(td, Keys().carrier, td));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message().find("$.termsAndConditions: required"), std::string::npos)
+      << r.error().message();
+  EXPECT_FALSE(a_.registry->Export(CanonicalChecksum(td).value()));
 }
 
 TEST_F(SenderTest, ASignedAnswerThatDoesNotVerifyIsDataLoss) {

@@ -9,7 +9,8 @@ Result<std::unique_ptr<PintService>> PintService::Create(storage::Database& db, 
                                                          const PintConfig& config) {
   DT_ASSIGN_OR_RETURN(PlatformSigner signer,
                       MakePlatformSigner(config.platform_code, config.private_key_pem, config.alg));
-  std::unique_ptr<PintService> s(new PintService(std::move(signer)));
+  DT_ASSIGN_OR_RETURN(SchemaSet schemas, SchemaSet::Dcsa(kDcsaPint));
+  std::unique_ptr<PintService> s(new PintService(std::move(signer), std::move(schemas)));
   s->peers_ = std::make_unique<PeerDirectory>(db, clock, s->signer_.platform_code,
                                               s->signer_.key.public_key());
   s->registry_ = std::make_unique<SqlEblRegistry>(db, clock);
@@ -19,7 +20,8 @@ Result<std::unique_ptr<PintService>> PintService::Create(storage::Database& db, 
                             .registry = *s->registry_,
                             .peers = *s->peers_,
                             .signer = s->signer_,
-                            .evidence = evidence};
+                            .evidence = evidence,
+                            .schemas = s->schemas_};
   s->receiver_ = std::make_unique<Receiver>(context);
   s->sender_ = std::make_unique<Sender>(context, transport);
   return s;

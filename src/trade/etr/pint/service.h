@@ -1,5 +1,6 @@
 // PintService: one platform's PINT parts wired together (signer, peer
-// directory, registry, receiver, sender) over one database and evidence log.
+// directory, registry, receiver, sender, the DCSA PINT 3.0 schemas) over one
+// database and evidence log.
 // Built by app/ when the platform has a PINT identity (code and key).
 //
 // Ownership: owns the parts; borrows the database, clock, random source,
@@ -14,6 +15,7 @@
 #include "crypto/random.h"
 #include "ledger/log.h"
 #include "storage/database.h"
+#include "trade/etr/dcsa_schema.h"
 #include "trade/etr/pint/peers.h"
 #include "trade/etr/pint/receiver.h"
 #include "trade/etr/pint/registry.h"
@@ -30,7 +32,8 @@ struct PintConfig {
 
 class PintService {
  public:
-  // Errors: invalid_argument (code, key, algorithm).
+  // Errors: invalid_argument (code, key, algorithm); internal if the
+  // embedded DCSA schemas do not load.
   static Result<std::unique_ptr<PintService>> Create(storage::Database& db, const Clock& clock,
                                                      crypto::Random& random, ledger::Log& evidence,
                                                      PeerTransport& transport,
@@ -43,9 +46,11 @@ class PintService {
   Sender& sender() { return *sender_; }
 
  private:
-  explicit PintService(PlatformSigner signer) : signer_(std::move(signer)) {}
+  PintService(PlatformSigner signer, SchemaSet schemas)
+      : signer_(std::move(signer)), schemas_(std::move(schemas)) {}
 
   PlatformSigner signer_;
+  const SchemaSet schemas_;  // created once, shared by receiver and sender
   std::unique_ptr<PeerDirectory> peers_;
   std::unique_ptr<SqlEblRegistry> registry_;
   std::unique_ptr<Receiver> receiver_;

@@ -36,6 +36,11 @@ const TestKeys& Keys() {
   return kKeys;
 }
 
+const SchemaSet& Schemas() {
+  static const SchemaSet kSchemas = SchemaSet::Dcsa(kDcsaPint).value();
+  return kSchemas;
+}
+
 crypto::SignatureAlgorithm AlgFor(const crypto::PrivateKey& key) {
   return crypto::DefaultAlgorithm(key.type());
 }

@@ -30,6 +30,10 @@ struct TestKeys {
 };
 const TestKeys& Keys();
 
+// The DCSA PINT 3.0 schemas, loaded once per run (as PintService does once
+// per platform).
+const SchemaSet& Schemas();
+
 // The DCSA PINT example transport document with its placeholders filled.
 boost::json::object TransportDocument(const std::string& reference = "PINTTEST0001");
 
@@ -83,7 +87,8 @@ class Node {
             .registry = *registry,
             .peers = *peers,
             .signer = signer,
-            .evidence = *log};
+            .evidence = *log,
+            .schemas = Schemas()};
   }
 
   storage::testing::TempDir tmp;

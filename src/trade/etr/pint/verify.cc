@@ -170,7 +170,7 @@ Verdict<bool> CheckIssuance(const ChainEntry& first, const VerifiedEnvelope& v,
   auto payload = VerifiedPayload(*first.issuance_manifest_signed_content, us.keys->CarrierKey(code),
                                  fmt::format("issuanceManifestSignedContent (carrier {})", code));
   if (!payload) return std::unexpected(payload.error());
-  auto manifest = ParseIssuanceManifest(*payload);
+  auto manifest = ParseIssuanceManifest(*payload, *us.schemas);
   if (!manifest) return std::unexpected(manifest.error());
   if (manifest->document_checksum != v.transport_document_checksum) {
     return Benv("IssuanceManifest.documentChecksum does not match the transport document");
@@ -200,7 +200,7 @@ Verdict<ChainEntry> CheckEntry(const VerifiedEnvelope& v, std::size_t i,
   const std::string what = fmt::format("envelopeTransferChain/{}", i);
   auto peeked = Peek(jws, what);
   if (!peeked) return std::unexpected(peeked.error());
-  auto entry = ParseChainEntry(peeked->payload);
+  auto entry = ParseChainEntry(peeked->payload, *us.schemas);
   if (!entry) return Benv(fmt::format("{}: {}", what, entry.error().reason));
   auto signature = CheckSignature(*peeked, us.keys->PlatformKey(entry->ebl_platform),
                                   fmt::format("{} (platform {})", what, entry->ebl_platform));
@@ -253,7 +253,7 @@ Verdict<bool> CheckAddressing(const VerifiedEnvelope& v, const ReceiverContext& 
 Verdict<bool> CheckManifest(VerifiedEnvelope& v, const ReceiverContext& us) {
   auto last_peeked = Peek(v.envelope.chain.back(), "last envelopeTransferChain entry");
   if (!last_peeked) return std::unexpected(last_peeked.error());
-  auto last = ParseChainEntry(last_peeked->payload);
+  auto last = ParseChainEntry(last_peeked->payload, *us.schemas);
   if (!last) return Benv(fmt::format("last envelopeTransferChain entry: {}", last.error().reason));
   v.sender_platform = last->ebl_platform;
   if (us.caller_platform && *us.caller_platform != v.sender_platform) {
@@ -265,7 +265,7 @@ Verdict<bool> CheckManifest(VerifiedEnvelope& v, const ReceiverContext& us) {
       v.envelope.manifest_signed_content, us.keys->PlatformKey(v.sender_platform),
       fmt::format("envelopeManifestSignedContent (platform {})", v.sender_platform));
   if (!payload) return std::unexpected(payload.error());
-  auto manifest = ParseManifest(*payload);
+  auto manifest = ParseManifest(*payload, *us.schemas);
   if (!manifest) return std::unexpected(manifest.error());
   v.manifest = std::move(*manifest);
   if (v.manifest.transport_document_checksum != v.transport_document_checksum) {
@@ -293,7 +293,7 @@ const std::vector<SignatureAlgorithm>& PintAlgorithms() {
 }
 
 Verdict<VerifiedEnvelope> VerifyEnvelope(std::string_view body, const ReceiverContext& us) {
-  auto envelope = ParseEnvelope(body);
+  auto envelope = ParseEnvelope(body, *us.schemas);
   if (!envelope) return std::unexpected(envelope.error());
   return VerifyEnvelope(std::move(*envelope), us);
 }

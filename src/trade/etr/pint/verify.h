@@ -49,6 +49,9 @@ struct ReceiverContext {
   std::string platform_code;  // our eblPlatform code
   const KeyResolver* keys = nullptr;
   const LocalParties* parties = nullptr;
+  // The EBL_PINT_v3.0.0 schemas (SchemaSet::Dcsa(kDcsaPint)), created once by
+  // the owner and shared: immutable, safe from many threads. Required.
+  const SchemaSet* schemas = nullptr;
   // The authenticated platform that posted the envelope; when set, it must be
   // the platform of the last chain entry.
   std::optional<std::string> caller_platform;
@@ -67,8 +70,9 @@ struct VerifiedEnvelope {
 };
 
 // Runs every check of docs/pint.md up to (not including) the comparison with
-// what we hold. Rejects with BENV (structure, chain, transactions, addressing)
-// or BSIG (signatures, signed checksums, unknown keys).
+// what we hold. Preconditions: us.keys, us.parties and us.schemas are set. Rejects with BENV
+// (structure, chain, transactions, addressing) or BSIG (signatures, signed checksums, unknown
+// keys).
 Verdict<VerifiedEnvelope> VerifyEnvelope(EblEnvelope envelope, const ReceiverContext& us);
 Verdict<VerifiedEnvelope> VerifyEnvelope(std::string_view body, const ReceiverContext& us);
 

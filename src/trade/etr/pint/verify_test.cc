@@ -32,6 +32,7 @@ class VerifyTest : public ::testing::Test {
     return {.platform_code = "BBBB",
             .keys = b_.peers.get(),
             .parties = b_.peers.get(),
+            .schemas = &testing::Schemas(),
             .caller_platform = caller};
   }
 
@@ -114,7 +115,10 @@ TEST_F(VerifyTest, AcceptsEveryPintAlgorithm) {
         {"transportDocument", td_},
         {"envelopeManifestSignedContent", SignJson(key, alg, ToJson(m)).value()},
         {"envelopeTransferChain", boost::json::array{boost::json::string(c.chain.back())}}};
-    ReceiverContext us{.platform_code = "BBBB", .keys = b.peers.get(), .parties = b.peers.get()};
+    ReceiverContext us{.platform_code = "BBBB",
+                       .keys = b.peers.get(),
+                       .parties = b.peers.get(),
+                       .schemas = &testing::Schemas()};
     auto v = VerifyEnvelope(json::Serialize(env), us);
     EXPECT_TRUE(v) << v.error().reason;
   }
@@ -141,7 +145,7 @@ TEST_F(VerifyTest, ReSignedEntryIsBsig) {
   // The same payload, validly signed, but by a key that is not BBBB's.
   auto payload = crypto::ParseJws(c.chain[1]).value().payload;
   auto bytes = crypto::Base64UrlDecode(payload).value();
-  auto entry = ParseChainEntry(std::string(bytes.begin(), bytes.end())).value();
+  auto entry = ParseChainEntry(std::string(bytes.begin(), bytes.end()), testing::Schemas()).value();
   auto resigned =
       SignJson(Keys().stranger, crypto::SignatureAlgorithm::kEcdsaP256Sha256, ToJson(entry))
           .value();
@@ -345,18 +349,73 @@ TEST_F(VerifyTest, SenderMustBeTheLastEntrysPlatform) {
 TEST_F(VerifyTest, StructuralErrorsAreBenvWithThePath) {
   ExpectRejected(VerifyEnvelope("not json", Us()), ResponseCode::kBenv, "EblEnvelope");
   ExpectRejected(VerifyEnvelope("[]", Us()), ResponseCode::kBenv, "expected a JSON object");
-  ExpectRejected(VerifyEnvelope("{}", Us()), ResponseCode::kBenv, "/transportDocument: required");
+  ExpectRejected(VerifyEnvelope("{}", Us()), ResponseCode::kBenv, "$.transportDocument: required");
   auto c = ThreeEntries(td_);
   auto env = json::ParseObject(c.Envelope(Keys().a)).value();
   env["envelopeTransferChain"] = boost::json::array{};
-  ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBenv, "at least 1");
+  ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBenv,
+                 "$.envelopeTransferChain: minItems: 0 items, at least 1 required");
   env["envelopeTransferChain"] = boost::json::array{"a.b"};
   ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBenv,
-                 "/envelopeTransferChain/0");
+                 "$.envelopeTransferChain[0]: pattern:");
   env = json::ParseObject(c.Envelope(Keys().a)).value();
   env["transportDocument"].as_object().erase("carrierCode");
   ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBenv,
-                 "/transportDocument/carrierCode");
+                 "$.transportDocument.carrierCode: required");
+}
+
+// Chain entry 1 (BBBB's) replaced by a validly signed one whose first
+// transaction is changed by `mutate`.
+std::string EntryWithBadTransaction(const std::string& jws,
+                                    void (*mutate)(boost::json::object& tx)) {
+  auto bytes = crypto::Base64UrlDecode(crypto::ParseJws(jws).value().payload).value();
+  auto entry = json::ParseObject(std::string(bytes.begin(), bytes.end())).value();
+  mutate(entry["transactions"].as_array()[0].as_object());
+  return SignJson(Keys().b, testing::AlgFor(Keys().b), entry).value();
+}
+
+TEST_F(VerifyTest, SchemaViolationsAreBenvNamingThePath) {
+  auto c = ThreeEntries(td_);
+  ASSERT_TRUE(VerifyEnvelope(c.Envelope(Keys().a), Us()));
+  // The transport document: a required member, a type, a pattern.
+  auto env = json::ParseObject(c.Envelope(Keys().a)).value();
+  env["transportDocument"].as_object().erase("isElectronic");
+  ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBenv,
+                 "EblEnvelope (DCSA PINT 3.0) does not conform: "
+                 "$.transportDocument.isElectronic: required");
+  env = json::ParseObject(c.Envelope(Keys().a)).value();
+  env["transportDocument"].as_object()["isToOrder"] = "false";
+  ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBenv,
+                 "$.transportDocument.isToOrder: type");
+  env = json::ParseObject(c.Envelope(Keys().a)).value();
+  env["transportDocument"].as_object()["transportDocumentReference"] = " PADDED";
+  ExpectRejected(VerifyEnvelope(json::Serialize(env), Us()), ResponseCode::kBenv,
+                 "$.transportDocument.transportDocumentReference: pattern");
+  // A signed chain entry with a bad transaction.
+  const auto no_actor = EntryWithBadTransaction(c.chain[1], [](auto& tx) { tx.erase("actor"); });
+  ExpectRejected(
+      VerifyEnvelope(
+          c.Envelope(Keys().a, std::vector<std::string>{c.chain[0], no_actor, c.chain[2]}), Us()),
+      ResponseCode::kBenv,
+      "envelopeTransferChain/1: EnvelopeTransferChainEntry (DCSA PINT 3.0) does not conform: "
+      "$.transactions[0].actor: required");
+  const auto unknown =
+      EntryWithBadTransaction(c.chain[1], [](auto& tx) { tx["actionCode"] = "TRNS"; });
+  ExpectRejected(
+      VerifyEnvelope(
+          c.Envelope(Keys().a, std::vector<std::string>{c.chain[0], unknown, c.chain[2]}), Us()),
+      ResponseCode::kBenv,
+      "envelopeTransferChain/1: EnvelopeTransferChainEntry (DCSA PINT 3.0) does not conform: "
+      "$.transactions[0].actionCode: enum");
+  // The last entry is checked before the manifest (step 2).
+  const auto bad_recipient = EntryWithBadTransaction(
+      c.chain[1], [](auto& tx) { tx["recipient"].as_object()["identifyingCodes"] = 7; });
+  ExpectRejected(
+      VerifyEnvelope(c.Envelope(Keys().b, std::vector<std::string>{c.chain[0], bad_recipient}),
+                     Us("BBBB")),
+      ResponseCode::kBenv,
+      "last envelopeTransferChain entry: EnvelopeTransferChainEntry (DCSA PINT 3.0) does not "
+      "conform: $.transactions[0].recipient.identifyingCodes: type");
 }
 
 // The example of the DCSA PINT 3.0.0 specification: random JWS strings.
@@ -487,6 +546,7 @@ TEST(FuzzSeeds, ValidSeedsVerify) {
     auto v = VerifyEnvelope(body, {.platform_code = "BBBB",
                                    .keys = b.peers.get(),
                                    .parties = b.peers.get(),
+                                   .schemas = &testing::Schemas(),
                                    .caller_platform = "AAAA"});
     EXPECT_TRUE(v) << name << ": " << v.error().reason;
   }
