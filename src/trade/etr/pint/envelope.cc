@@ -77,7 +77,8 @@ Verdict<std::optional<std::string>> StringAt(const boost::json::object& o, std::
   }
   if (!v->is_string()) return Benv(fmt::format("{}.{}", path, key), "expected a string");
   std::string s(v->get_string());
-  if (required && s.empty()) return Benv(fmt::format("{}.{}", path, key), "must not be empty");
+  if (required && s.empty())
+    return Benv(fmt::format("{}.{}", path, key), "minLength: must not be empty");
   if (max_length > 0 && CodePoints(s) > max_length) {
     return Benv(fmt::format("{}.{}", path, key), fmt::format("longer than {}", max_length));
   }

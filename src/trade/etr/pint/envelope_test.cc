@@ -245,6 +245,11 @@ TEST(Parse, ChainEntryTransactionsAgainstTheSchema) {
       {"a date that is not a date-time",
        [](boost::json::object& t) { t["actionDateTime"] = "yesterday"; },
        "$.transactions[1].actionDateTime: format"},
+      {"an empty party code (a rule the schema leaves out)",
+       [](boost::json::object& t) {
+         t["actor"].as_object()["identifyingCodes"].as_array()[0].as_object()["partyCode"] = "";
+       },
+       "$.transactions[1].actor.identifyingCodes[0].partyCode: minLength"},
       {"a recipient without a name",
        [](boost::json::object& t) { t["recipient"].as_object().erase("partyName"); },
        "$.transactions[1].recipient.partyName: required"},
