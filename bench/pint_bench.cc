@@ -25,6 +25,7 @@ namespace {
 
 using namespace digitrade;
 using namespace digitrade::trade::etr::pint;
+using digitrade::trade::etr::ActionCode;
 
 class Keys final : public KeyResolver, public LocalParties {
  public:

@@ -307,8 +307,8 @@ Result<Response> Send(pint::PintService* p, Request& req) {
   DT_ASSIGN_OR_RETURN(send.recipient, PartyMember(body, "recipient"));
   DT_ASSIGN_OR_RETURN(auto action, json::OptionalString(body, "actionCode"));
   if (action) {
-    auto code = pint::ParseActionCode(*action);
-    if (!code || *code == pint::ActionCode::kIssue)
+    auto code = pint::ParsePintActionCode(*action);
+    if (!code || *code == trade::etr::ActionCode::kIssue)
       return InvalidArgument(fmt::format("/actionCode: cannot send \"{}\"", *action));
     send.action = *code;
   }

@@ -24,23 +24,6 @@ constexpr CodeName kCodes[] = {
     {ResponseCode::kDise, "DISE", 409},
 };
 
-struct ActionName {
-  ActionCode code;
-  std::string_view name;
-};
-constexpr ActionName kActions[] = {
-    {ActionCode::kIssue, "ISSUE"},
-    {ActionCode::kTransfer, "TRANSFER"},
-    {ActionCode::kEndorse, "ENDORSE"},
-    {ActionCode::kEndorseToOrder, "ENDORSE_TO_ORDER"},
-    {ActionCode::kBlankEndorse, "BLANK_ENDORSE"},
-    {ActionCode::kSign, "SIGN"},
-    {ActionCode::kSurrenderForDelivery, "SURRENDER_FOR_DELIVERY"},
-    {ActionCode::kSurrenderForAmendment, "SURRENDER_FOR_AMENDMENT"},
-    {ActionCode::kSurrenderAccepted, "SACC"},
-    {ActionCode::kSurrenderRejected, "SREJ"},
-};
-
 // ---- reading: after the schema gate (Conform) these checks hold already; they
 // stay as the checks of PartyFromJson's API input and as a guard, and add the
 // rules the schemas leave to prose (known action codes, whole-number sizes) ----
@@ -167,7 +150,7 @@ Verdict<Transaction> ParseTransaction(const boost::json::value& v, const std::st
   Transaction t;
   auto action = RequiredString(o, "actionCode", path, 50);
   if (!action) return std::unexpected(action.error());
-  const auto code = ParseActionCode(*action);
+  const auto code = ParsePintActionCode(*action);
   if (!code) {
     return Benv(path + ".actionCode",
                 fmt::format("enum: \"{}\" is not a DCSA PINT 3.0 action code", *action));
@@ -250,18 +233,13 @@ int ResponseCodeStatus(ResponseCode code) {
   return 422;
 }
 
-std::string_view ActionCodeName(ActionCode code) {
-  for (const auto& a : kActions) {
-    if (a.code == code) return a.name;
+std::optional<ActionCode> ParsePintActionCode(std::string_view name) {
+  auto code = ParseActionCode(name);
+  if (!code || ActionCodeName(*code) != name || *code == ActionCode::kPledge ||
+      *code == ActionCode::kRelease) {
+    return std::nullopt;
   }
-  return "";
-}
-
-std::optional<ActionCode> ParseActionCode(std::string_view name) {
-  for (const auto& a : kActions) {
-    if (a.name == name) return a.code;
-  }
-  return std::nullopt;
+  return *code;
 }
 
 Verdict<bool> Conform(const SchemaSet& schemas, std::string_view name,

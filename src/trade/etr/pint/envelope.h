@@ -26,6 +26,7 @@
 
 #include "common/result.h"
 #include "trade/etr/dcsa_schema.h"
+#include "trade/etr/record.h"
 
 namespace digitrade::trade::etr::pint {
 
@@ -85,21 +86,11 @@ struct Party {
 // identifying code (provider and party code).
 bool SameParty(const Party& a, const Party& b);
 
-enum class ActionCode {
-  kIssue,
-  kTransfer,
-  kEndorse,
-  kEndorseToOrder,
-  kBlankEndorse,
-  kSign,
-  kSurrenderForDelivery,
-  kSurrenderForAmendment,
-  kSurrenderAccepted,  // SACC
-  kSurrenderRejected,  // SREJ
-};
-
-std::string_view ActionCodeName(ActionCode code);
-std::optional<ActionCode> ParseActionCode(std::string_view name);
+// Transactions use the engine's action codes (trade/etr/record.h, with
+// their names from etr::ActionCodeName). ParsePintActionCode accepts only the
+// ten DCSA PINT 3.0 names, exactly: not the engine's warehouse-receipt codes
+// (PLEDGE, RELEASE) nor its aliases (SURR).
+std::optional<ActionCode> ParsePintActionCode(std::string_view name);
 
 struct Transaction {
   ActionCode action = ActionCode::kTransfer;

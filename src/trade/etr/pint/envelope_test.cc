@@ -49,8 +49,10 @@ TEST(Codes, NamesAndStatuses) {
   EXPECT_EQ(ResponseCodeStatus(ResponseCode::kIncd), 409);
   EXPECT_EQ(ResponseCodeStatus(ResponseCode::kMdoc), 409);
   EXPECT_EQ(ResponseCodeStatus(ResponseCode::kDise), 409);
-  EXPECT_EQ(ParseActionCode("ENDORSE_TO_ORDER"), ActionCode::kEndorseToOrder);
-  EXPECT_EQ(ParseActionCode("TRNS"), std::nullopt);  // PINT 2.x name
+  EXPECT_EQ(ParsePintActionCode("ENDORSE_TO_ORDER"), ActionCode::kEndorseToOrder);
+  EXPECT_EQ(ParsePintActionCode("TRNS"), std::nullopt);  // PINT 2.x name
+  EXPECT_EQ(ParsePintActionCode("PLEDGE"), std::nullopt);  // warehouse receipts only
+  EXPECT_EQ(ParsePintActionCode("SURR"), std::nullopt);    // the engine's alias
   EXPECT_EQ(ActionCodeName(ActionCode::kSurrenderAccepted), "SACC");
 }
 

@@ -153,6 +153,9 @@ Verdict<bool> Apply(Control& c, const Transaction& t, const std::string& where, 
     case ActionCode::kSurrenderAccepted:
     case ActionCode::kSurrenderRejected:
       return ApplySurrenderAnswer(c, t, where);
+    case ActionCode::kPledge:   // warehouse receipts: never parsed from PINT
+    case ActionCode::kRelease:
+      break;
   }
   return Benv(fmt::format("{}: unknown action", where));
 }
