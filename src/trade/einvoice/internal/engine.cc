@@ -1078,31 +1078,23 @@ class FastParser {
     return false;
   }
 
-  std::optional<FastTest> Or() {
-    auto left = And();
-    if (!left) return std::nullopt;
-    if (!EatWord("or")) return left;
-    FastTest t{Kind::kOr};
-    t.operands.push_back(std::move(*left));
-    do {
-      auto right = And();
-      if (!right) return std::nullopt;
-      t.operands.push_back(std::move(*right));
-    } while (EatWord("or"));
-    return t;
-  }
+  std::optional<FastTest> Or() { return Chain("or", Kind::kOr, &FastParser::And); }
+  std::optional<FastTest> And() { return Chain("and", Kind::kAnd, &FastParser::Unary); }
 
-  std::optional<FastTest> And() {
-    auto left = Unary();
+  // operand (word operand)*: one node of `kind` over every operand, or the
+  // single operand as it is.
+  std::optional<FastTest> Chain(std::string_view word, Kind kind,
+                                std::optional<FastTest> (FastParser::*operand)()) {
+    auto left = (this->*operand)();
     if (!left) return std::nullopt;
-    if (!EatWord("and")) return left;
-    FastTest t{Kind::kAnd};
+    if (!EatWord(word)) return left;
+    FastTest t{kind};
     t.operands.push_back(std::move(*left));
     do {
-      auto right = Unary();
+      auto right = (this->*operand)();
       if (!right) return std::nullopt;
       t.operands.push_back(std::move(*right));
-    } while (EatWord("and"));
+    } while (EatWord(word));
     return t;
   }
 
