@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <utility>
 
 namespace digitrade::trade::etr::internal {
 
@@ -398,10 +400,124 @@ Result<Pattern> Pattern::Compile(std::string_view pattern) {
     return ResourceExhausted("pattern expands to too many instructions");
   }
   p.prog_.push_back({Inst::Op::kMatch, 0, 0});
+  p.BuildDfa();
   return p;
 }
 
+namespace {
+
+// Follows the epsilon moves from the instructions on `stack` at a position
+// (start of text or not, end of text or not), appending the kSet
+// instructions reached to `sets`; true as soon as kMatch is reached.
+// `first_visit(pc)` marks pc and says whether it was unmarked.
+template <typename FirstVisit>
+bool Follow(const std::vector<Pattern::Inst>& prog, std::vector<int>& stack, FirstVisit&& first_visit,
+            bool at_start, bool at_end, std::vector<int>& sets) {
+  using enum Pattern::Inst::Op;
+  while (!stack.empty()) {
+    const int pc = stack.back();
+    stack.pop_back();
+    if (!first_visit(pc)) continue;
+    const auto& inst = prog[pc];
+    switch (inst.op) {
+      case kMatch:
+        return true;
+      case kSet:
+        sets.push_back(pc);
+        break;
+      case kJmp:
+        stack.push_back(inst.x);
+        break;
+      case kSplit:
+        stack.push_back(inst.y);
+        stack.push_back(inst.x);
+        break;
+      case kBol:
+        if (at_start) stack.push_back(pc + 1);
+        break;
+      case kEol:
+        if (at_end) stack.push_back(pc + 1);
+        break;
+    }
+  }
+  return false;
+}
+
+// The closure of `seeds` for the DFA: the kSet instructions (complete only
+// when `match` is false, which is the only case the DFA uses them).
+struct Closure {
+  std::vector<int> sets;
+  bool match = false;
+};
+
+Closure Close(const std::vector<Pattern::Inst>& prog, const std::vector<int>& seeds, bool at_start,
+              bool at_end) {
+  Closure out;
+  std::vector<char> seen(prog.size(), 0);
+  std::vector<int> stack(seeds.rbegin(), seeds.rend());
+  auto first_visit = [&](int pc) { return std::exchange(seen[pc], 1) == 0; };
+  out.match = Follow(prog, stack, first_visit, at_start, at_end, out.sets);
+  return out;
+}
+
+}  // namespace
+
+// Subset construction over the ASCII alphabet. A DFA state is the set of
+// instructions to close over at a position ("seeds": the successors of the
+// sets that consumed the previous character, plus instruction 0, since a
+// new attempt starts at every position), and whether it is the start of the
+// text (only state 0 is). Gives up (no DFA) beyond kMaxDfaStates.
+void Pattern::BuildDfa() {
+  using Key = std::pair<std::vector<int>, bool>;
+  std::map<Key, std::uint16_t> index;
+  std::vector<Key> states;
+  auto intern = [&](Key key) -> int {
+    if (auto it = index.find(key); it != index.end()) return it->second;
+    if (states.size() >= kMaxDfaStates) return -1;
+    const auto id = static_cast<std::uint16_t>(states.size());
+    index.emplace(key, id);
+    states.push_back(std::move(key));
+    return id;
+  };
+  intern({{0}, true});
+  std::vector<std::uint16_t> table;
+  std::vector<std::uint8_t> now;
+  std::vector<std::uint8_t> at_end;
+  for (std::size_t s = 0; s < states.size(); ++s) {
+    const auto [seeds, at_start] = states[s];
+    const Closure mid = Close(prog_, seeds, at_start, false);
+    now.push_back(mid.match ? 1 : 0);
+    at_end.push_back(Close(prog_, seeds, at_start, true).match ? 1 : 0);
+    for (char32_t c = 0; c < 128; ++c) {
+      std::vector<int> next{0};
+      for (int pc : mid.sets) {
+        if (sets_[prog_[pc].x].Contains(c)) next.push_back(pc + 1);
+      }
+      std::sort(next.begin(), next.end());
+      next.erase(std::unique(next.begin(), next.end()), next.end());
+      const int id = intern({std::move(next), false});
+      if (id < 0) return;  // too many states: the VM serves every search
+      table.push_back(static_cast<std::uint16_t>(id));
+    }
+  }
+  dfa_ = std::move(table);
+  dfa_match_now_ = std::move(now);
+  dfa_match_at_end_ = std::move(at_end);
+}
+
 bool Pattern::Search(std::string_view text) const {
+  if (dfa_.empty()) return SearchVm(text);
+  std::size_t state = 0;
+  for (const char ch : text) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b >= 0x80) return SearchVm(text);
+    if (dfa_match_now_[state] != 0) return true;
+    state = dfa_[state * 128 + b];
+  }
+  return dfa_match_at_end_[state] != 0;
+}
+
+bool Pattern::SearchVm(std::string_view text) const {
   std::vector<char32_t> cps;
   cps.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) cps.push_back(NextCodePoint(text, i));
@@ -413,36 +529,10 @@ bool Pattern::Search(std::string_view text) const {
   std::size_t generation = 0;
   // Adds the epsilon closure of `pc` at position `pos` to `list`; true when
   // it reaches kMatch.
+  auto first_visit = [&](int pc) { return std::exchange(mark[pc], generation) != generation; };
   auto add = [&](std::vector<int>& list, int start, std::size_t pos) {
     stack.assign(1, start);
-    while (!stack.empty()) {
-      const int pc = stack.back();
-      stack.pop_back();
-      if (mark[pc] == generation) continue;
-      mark[pc] = generation;
-      const Inst& inst = prog_[pc];
-      switch (inst.op) {
-        case Op::kMatch:
-          return true;
-        case Op::kSet:
-          list.push_back(pc);
-          break;
-        case Op::kJmp:
-          stack.push_back(inst.x);
-          break;
-        case Op::kSplit:
-          stack.push_back(inst.y);
-          stack.push_back(inst.x);
-          break;
-        case Op::kBol:
-          if (pos == 0) stack.push_back(pc + 1);
-          break;
-        case Op::kEol:
-          if (pos == n) stack.push_back(pc + 1);
-          break;
-      }
-    }
-    return false;
+    return Follow(prog_, stack, first_visit, pos == 0, pos == n, list);
   };
   for (std::size_t pos = 0;; ++pos) {
     if (add(current, 0, pos)) return true;  // a new attempt starts at every position

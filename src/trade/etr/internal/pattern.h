@@ -33,8 +33,15 @@ class Pattern {
   static Result<Pattern> Compile(std::string_view pattern);
 
   // Whether the pattern matches somewhere in `text` (UTF-8; invalid bytes
-  // count as one code point each).
+  // count as one code point each). ASCII text runs on a DFA built at
+  // Compile time (one table look-up per byte); other text, or a pattern
+  // whose DFA would exceed kMaxDfaStates, runs on the Pike VM. Both give
+  // the same answer.
   bool Search(std::string_view text) const;
+
+  // Whether Compile built the ASCII DFA (for tests and diagnostics).
+  bool has_dfa() const { return !dfa_.empty(); }
+  static constexpr std::size_t kMaxDfaStates = 256;
 
   const std::string& source() const { return source_; }
 
@@ -52,9 +59,17 @@ class Pattern {
   };
 
  private:
+  bool SearchVm(std::string_view text) const;
+  void BuildDfa();
+
   std::string source_;
   std::vector<Inst> prog_;
   std::vector<CharSet> sets_;
+  // ASCII DFA: dfa_[state * 128 + byte] is the next state; state 0 is the
+  // start. A state matches "now" (somewhere before the end) or "at end".
+  std::vector<std::uint16_t> dfa_;
+  std::vector<std::uint8_t> dfa_match_now_;
+  std::vector<std::uint8_t> dfa_match_at_end_;
 };
 
 }  // namespace digitrade::trade::etr::internal

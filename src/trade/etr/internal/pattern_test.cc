@@ -119,6 +119,33 @@ TEST(PatternTest, AgreesWithStdRegexOnAsciiInput) {
   }
 }
 
+// Every DCSA pattern gets the ASCII DFA; a pattern whose DFA would blow up
+// (the classic "n-th symbol from the end") runs on the VM and still agrees
+// with std::regex; text with non-ASCII code points takes the VM path.
+TEST(PatternTest, DfaForTheDcsaPatternsVmBeyondTheStateLimit) {
+  for (const char* p : {R"(^\S(?:.*\S)?$)", R"(^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$)",
+                        R"(^\d{6,12}$)", R"(^.+@\S+$)", R"(^[0-9](\.[0-9])?$)"}) {
+    auto compiled = Pattern::Compile(p);
+    ASSERT_TRUE(compiled) << p;
+    EXPECT_TRUE(compiled->has_dfa()) << p;
+  }
+  const char* big = "(a|b)*a(a|b){10}$";
+  auto compiled = Pattern::Compile(big);
+  ASSERT_TRUE(compiled);
+  EXPECT_FALSE(compiled->has_dfa());
+  const std::regex reference(big, std::regex::ECMAScript);
+  std::mt19937 rng(7);
+  for (int i = 0; i < 2000; ++i) {
+    std::string text(rng() % 24, 'a');
+    for (auto& c : text) c = "ab"[rng() % 2];
+    ASSERT_EQ(compiled->Search(text), std::regex_search(text, reference)) << text;
+  }
+  EXPECT_TRUE(Matches(R"(^\S(?:.*\S)?$)", "\u00e9 x \u00e9"));
+  EXPECT_FALSE(Matches(R"(^\S(?:.*\S)?$)", "\u00e9 x \u00e9 "));
+  EXPECT_TRUE(Matches(R"(^[A-Z]{2}$)", "AB"));
+  EXPECT_FALSE(Matches(R"(^[A-Z]{2}$)", "A\u00c9"));
+}
+
 TEST(PatternTest, InvalidUtf8IsOneCodePointPerByte) {
   EXPECT_TRUE(Matches("^..$", "\xff\xfe"));
   EXPECT_FALSE(Matches("^.$", "\xff\xfe"));
