@@ -12,6 +12,7 @@
 #include "app/files.h"
 #include "app/http_fetcher.h"
 #include "app/platform.h"
+#include "app/server_client.h"
 #include "common/json.h"
 #include "crypto/jcs.h"
 #include "crypto/jws.h"
@@ -49,7 +50,29 @@ struct EtrArgs {
   std::string log_url;
   std::string cacert;
   std::string keys_file;
+  // against a server (--server): the API signs nothing unless key_id names
+  // a server-held key; --key signs here
+  ServerOptions server;
+  std::string key_id;
+  bool remote() const { return !server.server.empty(); }
 };
+
+// Local commands act as --as with --key; remote ones act as the token's
+// organisation, signing with --key here or --key-id on the server.
+Status CheckSigner(const EtrArgs& a) {
+  if (a.remote()) {
+    if (a.key_file.empty() == a.key_id.empty()) {
+      return InvalidArgument("with --server give either --key (sign here) or --key-id (a key the "
+                             "server holds for your organisation)");
+    }
+    return {};
+  }
+  if (a.as.empty() || a.key_file.empty()) {
+    return InvalidArgument("--as and --key are required (or --server with a token)");
+  }
+  if (!a.key_id.empty()) return InvalidArgument("--key-id needs --server");
+  return {};
+}
 
 Result<std::unique_ptr<Platform>> Open(const std::string& db, const EtrArgs& a) {
   DT_ASSIGN_OR_RETURN(auto p, OpenPlatform(db));
@@ -69,28 +92,160 @@ Result<std::string> SignWithFile(const std::string& key_file, std::string_view p
       {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, signer);
 }
 
-void PrintRecord(const etr::Record& r, bool json, const etr::ActionEntry* action) {
+std::string Text(const bj::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return {};
+  return v->is_string() ? std::string(v->get_string()) : bj::serialize(*v);
+}
+
+// A record as the API serves it (EtrRecordJson), with the action that moved
+// it if any: JSON, or one line of text.
+void PrintRecordJson(bj::object o, bool json, const bj::object* action) {
+  if (action != nullptr) {
+    o["action"] = bj::object{{"sequence", action->at("sequence")},
+                             {"action_code", action->at("action_code")},
+                             {"action_hash", action->at("action_hash")}};
+    o["log_index"] = action->at("log_index");
+  }
   if (json) {
-    bj::object o = http::api::EtrRecordJson(r, false);
-    if (action != nullptr) {
-      o["action"] = bj::object{{"sequence", action->sequence},
-                               {"action_code", etr::ActionCodeName(action->code)},
-                               {"action_hash", action->action_hash}};
-      o["log_index"] = action->log_index ? bj::value(*action->log_index) : bj::value(nullptr);
-    }
     std::cout << bj::serialize(o) << "\n";
     return;
   }
-  std::printf("%s  %s %s v%lld  %s  holder %s%s%s  sequence %lld\n", r.id.c_str(),
-              std::string(etr::RecordTypeName(r.state.type)).c_str(), r.reference.c_str(),
-              static_cast<long long>(r.version),
-              std::string(etr::RecordStatusName(r.state.status)).c_str(), r.state.holder_id.c_str(),
-              r.state.endorsee_id.empty() ? "" : "  endorsee ", r.state.endorsee_id.c_str(),
-              static_cast<long long>(r.sequence));
-  if (action != nullptr && action->log_index) {
-    std::printf("%s logged at index %llu\n", std::string(etr::ActionCodeName(action->code)).c_str(),
-                static_cast<unsigned long long>(*action->log_index));
+  const std::string endorsee = Text(o, "endorsee");
+  fmt::print("{}  {} {} v{}  {}  holder {}{}{}  sequence {}\n", Text(o, "id"), Text(o, "type"),
+             Text(o, "reference"), Text(o, "version"), Text(o, "status"), Text(o, "holder"),
+             endorsee.empty() ? "" : "  endorsee ", endorsee, Text(o, "sequence"));
+  if (action != nullptr && !Text(o, "log_index").empty()) {
+    fmt::print("{} logged at index {}\n", Text(*action, "action_code"), Text(o, "log_index"));
   }
+}
+
+void PrintRecord(const etr::Record& r, bool json, const etr::ActionEntry* action) {
+  bj::object a;
+  if (action != nullptr) {
+    a = bj::object{{"sequence", action->sequence},
+                   {"action_code", etr::ActionCodeName(action->code)},
+                   {"action_hash", action->action_hash},
+                   {"log_index", action->log_index ? bj::value(*action->log_index) : nullptr}};
+  }
+  PrintRecordJson(http::api::EtrRecordJson(r, false), json, action != nullptr ? &a : nullptr);
+}
+
+// A chain of custody: JSON items of the history endpoint, or lines of text.
+void PrintHistory(bj::object record, bj::array steps, bool json) {
+  if (json) {
+    record["history"] = std::move(steps);
+    std::cout << bj::serialize(record) << "\n";
+    return;
+  }
+  PrintRecordJson(std::move(record), false, nullptr);
+  for (const auto& v : steps) {
+    const auto& h = v.as_object();
+    const std::string recipient = Text(h, "recipient");
+    const std::string log = Text(h, "log_index");
+    fmt::print("  {:>3}  {:<24} {} -> {}  log {}\n", Text(h, "sequence"), Text(h, "action_code"),
+               Text(h, "actor"), recipient.empty() ? "-" : recipient, log.empty() ? "pending" : log);
+  }
+}
+
+// ---- against a server (--server): the same commands over /v1/etr ----
+
+Result<std::string> SignedBy(const EtrArgs& a, const bj::object& prepared, std::string_view member) {
+  const auto* payload = prepared.if_contains(member);
+  if (payload == nullptr || !payload->is_string()) {
+    return Unavailable(fmt::format("the server's answer has no {}", member));
+  }
+  return SignWithFile(a.key_file, payload->get_string());
+}
+
+Result<bj::object> RemoteIssue(const EtrArgs& a, const bj::value& doc) {
+  bj::object body{{"type", a.type}, {"document", doc}, {"issue_to", a.to}};
+  if (!a.amends.empty()) body["amendment_of"] = a.amends;
+  if (!a.comments.empty()) body["comments"] = a.comments;
+  if (!a.key_id.empty()) {
+    body["signing_key_id"] = a.key_id;
+  } else {
+    DT_ASSIGN_OR_RETURN(auto draft,
+                        CallServerJson(a.server, "POST", "v1/etr/issuance/prepare", &body));
+    DT_ASSIGN_OR_RETURN(auto manifest, SignedBy(a, draft, "manifest_payload"));
+    DT_ASSIGN_OR_RETURN(auto action, SignedBy(a, draft, "action_payload"));
+    body["issuance_manifest_signed_content"] = manifest;
+    body["issue_action_signed_content"] = action;
+  }
+  return CallServerJson(a.server, "POST", "v1/etr/records", &body);
+}
+
+Result<bj::object> RemoteAct(const EtrArgs& a, std::string_view code) {
+  const std::string base = "v1/etr/records/" + a.record;
+  bj::object intent{{"action_code", code}};
+  std::string to = a.to;
+  if (to.empty() && (code == "SURRENDER_FOR_DELIVERY" || code == "SURRENDER_FOR_AMENDMENT")) {
+    DT_ASSIGN_OR_RETURN(auto rec, CallServerJson(a.server, "GET", base, nullptr));
+    to = Text(rec, "issuer");  // surrenders go to the issuer
+  }
+  if (!to.empty()) intent["recipient"] = to;
+  if (!a.reason.empty()) intent["reason_code"] = a.reason;
+  if (!a.comments.empty()) intent["comments"] = a.comments;
+  bj::object body;
+  if (!a.key_id.empty()) {
+    body = intent;
+    body["signing_key_id"] = a.key_id;
+  } else {
+    DT_ASSIGN_OR_RETURN(auto prepared, CallServerJson(a.server, "POST", base + "/prepare", &intent));
+    DT_ASSIGN_OR_RETURN(auto jws, SignedBy(a, prepared, "payload"));
+    body = bj::object{{"signed_action", jws}};
+  }
+  return CallServerJson(a.server, "POST", base + "/actions", &body);
+}
+
+// Prints an issued or acted-on record from the server's answer.
+int PrintOutcome(const Result<bj::object>& out, bool json) {
+  if (!out) return ReportError(out.error());
+  const auto* action = out->if_contains("action");
+  if (action == nullptr || !action->is_object()) {
+    return ReportError(Error(ErrorCode::kUnavailable, "the server's answer has no action"));
+  }
+  bj::object record = *out;
+  record.erase("action");
+  PrintRecordJson(std::move(record), json, &action->get_object());
+  return kExitOk;
+}
+
+int RemoteShow(const EtrArgs& a, bool json) {
+  auto h = CallServerJson(a.server, "GET", "v1/etr/records/" + a.record + "/history", nullptr);
+  if (!h) return ReportError(h.error());
+  const auto* record = h->if_contains("record");
+  const auto* items = h->if_contains("items");
+  if (record == nullptr || !record->is_object() || items == nullptr || !items->is_array()) {
+    return ReportError(Error(ErrorCode::kUnavailable, "the server's history has no record/items"));
+  }
+  PrintHistory(record->get_object(), items->get_array(), json);
+  return kExitOk;
+}
+
+int RemoteList(const EtrArgs& a, bool json) {
+  bj::array all;
+  std::string after;
+  do {  // every page
+    std::string path = "v1/etr/records?limit=100";
+    if (!after.empty()) path += "&after=" + after;
+    auto page = CallServerJson(a.server, "GET", path, nullptr);
+    if (!page) return ReportError(page.error());
+    const auto* items = page->if_contains("items");
+    if (items == nullptr || !items->is_array()) {
+      return ReportError(Error(ErrorCode::kUnavailable, "the server's list has no items"));
+    }
+    for (const auto& item : items->get_array()) all.push_back(item);
+    after = Text(*page, "next_cursor");
+  } while (!after.empty());
+  if (json) {
+    std::cout << bj::serialize(all) << "\n";
+    return kExitOk;
+  }
+  for (const auto& item : all) {
+    if (item.is_object()) PrintRecordJson(item.get_object(), false, nullptr);
+  }
+  return kExitOk;
 }
 
 int Issue(const std::string& db, const EtrArgs& a, bool json) {
@@ -100,6 +255,8 @@ int Issue(const std::string& db, const EtrArgs& a, bool json) {
   if (!doc) return ReportError(doc.error().WithContext(a.document_file));
   auto type = etr::ParseRecordType(a.type);
   if (!type) return ReportError(type.error());
+  if (auto ok = CheckSigner(a); !ok) return ReportError(ok.error());
+  if (a.remote()) return PrintOutcome(RemoteIssue(a, *doc), json);
   auto p = Open(db, a);
   if (!p) return ReportError(p.error());
   etr::Registry& reg = *(*p)->etr;
@@ -119,6 +276,8 @@ int Issue(const std::string& db, const EtrArgs& a, bool json) {
 int Act(const std::string& db, const EtrArgs& a, bool json, std::string_view code_name) {
   auto code = etr::ParseActionCode(code_name);
   if (!code) return ReportError(code.error());
+  if (auto ok = CheckSigner(a); !ok) return ReportError(ok.error());
+  if (a.remote()) return PrintOutcome(RemoteAct(a, etr::ActionCodeName(*code)), json);
   auto p = Open(db, a);
   if (!p) return ReportError(p.error());
   etr::Registry& reg = *(*p)->etr;
@@ -140,39 +299,30 @@ int Act(const std::string& db, const EtrArgs& a, bool json, std::string_view cod
 }
 
 int Show(const std::string& db, const EtrArgs& a, bool json) {
+  if (a.remote()) return RemoteShow(a, json);
   auto p = Open(db, a);
   if (!p) return ReportError(p.error());
   auto rec = (*p)->etr->GetRecord(a.record);
   if (!rec) return ReportError(rec.error());
   auto history = (*p)->etr->History(a.record);
   if (!history) return ReportError(history.error());
-  if (json) {
-    bj::object o = http::api::EtrRecordJson(*rec, false);
-    bj::array steps;
-    for (const auto& h : *history) {
-      steps.push_back(
-          bj::object{{"sequence", h.sequence},
-                     {"action_code", etr::ActionCodeName(h.code)},
-                     {"actor", h.actor_id},
-                     {"recipient", h.recipient_id},
-                     {"action_hash", h.action_hash},
-                     {"log_index", h.log_index ? bj::value(*h.log_index) : bj::value(nullptr)}});
-    }
-    o["history"] = std::move(steps);
-    std::cout << bj::serialize(o) << "\n";
-    return kExitOk;
-  }
-  PrintRecord(*rec, false, nullptr);
+  bj::array steps;
   for (const auto& h : *history) {
-    std::printf("  %3lld  %-24s %s -> %s  log %s\n", static_cast<long long>(h.sequence),
-                std::string(etr::ActionCodeName(h.code)).c_str(), h.actor_id.c_str(),
-                h.recipient_id.empty() ? "-" : h.recipient_id.c_str(),
-                h.log_index ? std::to_string(*h.log_index).c_str() : "pending");
+    steps.push_back(
+        bj::object{{"sequence", h.sequence},
+                   {"action_code", etr::ActionCodeName(h.code)},
+                   {"actor", h.actor_id},
+                   {"recipient", h.recipient_id},
+                   {"action_hash", h.action_hash},
+                   {"log_index", h.log_index ? bj::value(*h.log_index) : bj::value(nullptr)}});
   }
+  PrintHistory(http::api::EtrRecordJson(*rec, false), std::move(steps), json);
   return kExitOk;
 }
 
 int List(const std::string& db, const EtrArgs& a, bool json) {
+  if (a.remote()) return RemoteList(a, json);
+  if (a.as.empty()) return ReportError(Error(ErrorCode::kInvalidArgument, "--org is required (or --server with a token)"));
   auto p = Open(db, a);
   if (!p) return ReportError(p.error());
   auto records = (*p)->etr->ListRecords(a.as, 500, "");
@@ -309,8 +459,10 @@ int VerifyProof(const EtrArgs& a, bool json) {
 }
 
 void Signer(CLI::App* cmd, EtrArgs& a) {
-  cmd->add_option("--as", a.as, "The acting organisation's id")->required();
-  cmd->add_option("--key", a.key_file, "Its PEM private key (signs the action here)")->required();
+  cmd->add_option("--as", a.as, "The acting organisation's id (local database; with --server the "
+                               "token's organisation acts)");
+  cmd->add_option("--key", a.key_file, "Its PEM private key (signs the action here)");
+  cmd->add_option("--key-id", a.key_id, "With --server: a key the server holds for the organisation");
 }
 
 }  // namespace
@@ -321,6 +473,7 @@ void AddEtrCommands(CLI::App& app, std::string& db, bool& json, int& rc) {
       app.add_subcommand("etr", "Electronic transferable records (eBL, warehouse receipts)");
   etr_cmd->require_subcommand(1);
   etr_cmd->add_option("--log-key", a->log_key, "Evidence log signing key file (as for serve)");
+  AddServerOptions(etr_cmd, a->server, "", /*server_from_env=*/false);
 
   auto* party =
       etr_cmd->add_subcommand("party", "Register an organisation as a party, and optionally a key");
@@ -393,7 +546,7 @@ void AddEtrCommands(CLI::App& app, std::string& db, bool& json, int& rc) {
 
   auto* list = etr_cmd->add_subcommand(
       "list", "Records an organisation issued, holds or is endorsee/pledgee of");
-  list->add_option("--org", a->as, "The organisation id")->required();
+  list->add_option("--org", a->as, "The organisation id (local database)");
   list->callback([a, &db, &json, &rc] { rc = List(db, *a, json); });
 }
 

@@ -75,5 +75,39 @@ grep -q "VERIFIED: $R is controlled by $C" "$T/out"
 python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); p["record"]["holder"]=sys.argv[2]; json.dump(p, open(sys.argv[1], "w"))' "$T/proof.json" "$S"
 expect 1 "$D" etr verify-proof --proof "$T/proof.json" --keys "$T/keys.json" --verifier-key "$(cat "$T/vkey")" --log "$URL/log/evidence"
 grep -q "NOT VERIFIED" "$T/out"
+
+# The same commands against the running server (--server, the token's
+# organisation acts, signing here with --key): issue, transfer, show, list,
+# and the server's refusals with the local exit codes.
+UC=$("$D" --db "$DB" --json user create --name ops.carrier --org "$C" --role carrier | id)
+US=$("$D" --db "$DB" --json user create --name ops.shipper --org "$S" --role trader | id)
+TC=$("$D" --db "$DB" token create --user "$UC" 2>/dev/null | tail -1)
+TS=$("$D" --db "$DB" token create --user "$US" 2>/dev/null | tail -1)
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["transportDocumentReference"]="REMOTE0001"; json.dump(d, open(sys.argv[2], "w"))' "$DOC" "$T/doc2.json"
+expect 0 "$D" --json etr --server "$URL" --token "$TC" issue --key "$T/c.key" --document "$T/doc2.json" --issue-to "$S"
+R2=$(id <"$T/out")
+expect 2 "$D" etr --server "$URL" --token "$TC" issue --key "$T/c.key" --document "$T/doc2.json" --issue-to "$S"
+grep -q "HTTP 409" "$T/err"
+expect 2 "$D" etr --server "$URL" --token "$TC" transfer "$R2" --key "$T/c.key" --to "$B"
+grep -q "only the holder may TRANSFER" "$T/err"
+expect 2 "$D" etr --server "$URL" transfer "$R2" --key "$T/s.key" --to "$B"
+grep -q "API token is needed" "$T/err"
+expect 2 "$D" etr --server "$URL" --token "$TS" transfer "$R2" --to "$B"
+grep -q "either --key" "$T/err"
+expect 0 "$D" etr --server "$URL" --token "$TS" transfer "$R2" --key "$T/s.key" --to "$B"
+grep -q "TRANSFER logged at index" "$T/out"
+expect 0 "$D" --json etr --server "$URL" --token "$TOKEN" show "$R2"
+python3 - "$T/out" "$B" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["holder"] == sys.argv[2], r
+assert [h["action_code"] for h in r["history"]] == ["ISSUE", "TRANSFER"], r
+assert all(h["signature_status"] == "valid" for h in r["history"]), r["history"]
+PY
+expect 0 "$D" --json etr --server "$URL" --token "$TOKEN" list
+python3 -c 'import json,sys; ids=[r["id"] for r in json.load(open(sys.argv[1]))]; assert sys.argv[2] in ids, ids' "$T/out" "$R2"
 kill $SERVER
+wait $SERVER 2>/dev/null || true
+trap 'rm -rf "$T"' EXIT
+expect 3 "$D" etr --server "$URL" --token "$TOKEN" show "$R2"
 echo "etr cli: ok"
