@@ -1,16 +1,35 @@
 // The demo data set loaded by `digitrade serve --demo` into an empty
 // database: organisations of the Beijing-Tianjin-Hebei pilot zone and
 // abroad, with real-format identifiers (valid USCC check characters, valid
-// LEI check digits), and users holding each role.
+// LEI check digits), users holding each role, an API token per demo user,
+// and, when the evidence log and server-side signing are available,
+// transferable records with their signed chains: a DCSA eBL issued by the
+// carrier and transferred once, and a warehouse receipt pledged to a bank.
 #pragma once
 
+#include <string>
+#include <vector>
+
+#include "app/platform.h"
 #include "common/result.h"
-#include "identity/directory.h"
 
 namespace digitrade::app {
 
-// Loads the demo set unless organisations already exist. Returns how many
-// organisations were created (0 when the database was not empty).
-Result<int> LoadDemoData(identity::Directory& directory);
+struct DemoUser {
+  std::string name;
+  std::string roles;  // comma-separated
+  std::string token;  // shown once, at first start
+};
+
+struct DemoResult {
+  int organisations = 0;  // 0: the database was not empty, nothing loaded
+  std::vector<DemoUser> users;
+  int records = 0;
+  std::string records_skipped;  // why no records were made, if none were
+};
+
+// Loads the demo set unless organisations already exist. Needs the
+// directory; records also need p.etr (the evidence log open) and p.signing.
+Result<DemoResult> LoadDemoData(Platform& p);
 
 }  // namespace digitrade::app

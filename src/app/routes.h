@@ -16,5 +16,7 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
 // docs/openapi.yaml, embedded at build time.
 extern const char* const kOpenApiYaml;
 extern const char* const kVersion;
+// The DCSA example transport document the demo data issues (generated.cc).
+extern const char* const kDemoTransportDocument;
 
 }  // namespace digitrade::app

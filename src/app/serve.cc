@@ -69,10 +69,19 @@ int Serve(const ServeOptions& o) {
 
   auto bootstrap = p.directory->Bootstrap();
   if (!bootstrap) return ReportError(bootstrap.error());
+  DemoResult demo;
   if (o.demo) {
-    auto n = LoadDemoData(*p.directory);
-    if (!n) return ReportError(n.error().WithContext("loading demo data"));
-    if (*n > 0) log.Info("demo data loaded", {{"organisations", *n}});
+    auto loaded = LoadDemoData(p);
+    if (!loaded) return ReportError(loaded.error().WithContext("loading demo data"));
+    demo = std::move(*loaded);
+    if (demo.organisations > 0) {
+      log.Info("demo data loaded", {{"organisations", demo.organisations},
+                                    {"users", static_cast<int>(demo.users.size())},
+                                    {"records", demo.records}});
+    }
+    if (!demo.records_skipped.empty()) {
+      log.Warn("demo records not loaded", {{"reason", demo.records_skipped}});
+    }
   }
 
   http::Metrics metrics;
@@ -107,6 +116,13 @@ int Serve(const ServeOptions& o) {
     if (!o.admin_token_file.empty()) {
       if (auto st = WriteFileText(o.admin_token_file, token + "\n", true); !st) return ReportError(st.error());
     }
+  }
+  if (!demo.users.empty()) {
+    std::printf("Demo users and their API tokens (shown only this once):\n\n");
+    for (const auto& u : demo.users) {
+      std::printf("  %-14s %-22s %s\n", u.name.c_str(), u.roles.c_str(), u.token.c_str());
+    }
+    std::printf("\n");
   }
   if (!o.port_file.empty()) {
     if (auto st = WriteFileText(o.port_file, std::to_string(server.port()) + "\n", true); !st) {
