@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <cstdlib>
 #include <cstdint>
 #include <cstring>
@@ -140,6 +141,16 @@ bool ParseXsDouble(std::string v, double* out) {
   }
   if (i != v.size()) return false;
   *out = std::strtod(v.c_str(), nullptr);
+  // The reference compares an untyped value converted to xs:double with
+  // Java's Double.compare, where -0.0 sorts below 0.0: "-0.00" = 0 is false
+  // and "-0.00" < 0 true (an integer form, "-0", is an xs:integer there and
+  // equals 0). The smallest negative double keeps that order in XPath 1.0's
+  // comparisons and is -0.0 to every computation that rounds.
+  if (*out == 0 && std::signbit(*out) && v.find_first_of(".eE") != std::string::npos) {
+    *out = -std::numeric_limits<double>::denorm_min();
+  } else if (*out == 0) {
+    *out = 0.0;
+  }
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <libxml/tree.h>
 
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "trade/einvoice/internal/engine.h"
@@ -23,6 +24,23 @@ Decimal Abs(const Decimal& d) {
 
 bool Eq(const std::optional<Decimal>& a, const Decimal& b) {
   return a && *a == b;
+}
+
+// fn:round on xs:double: half up, and a negative argument that rounds to
+// zero gives -0.0.
+double XPathRound(double x) {
+  const double r = std::floor(x + 0.5);
+  return r == 0 && std::signbit(x) ? -0.0 : r;
+}
+
+// The reference's equality of an untyped operand (converted to xs:double)
+// with a number: Java's Double.compare, where -0.0 and 0.0 differ (dbl()
+// gives the untyped -0.0 as the smallest negative double, see engine.cc).
+bool UntypedEquals(double untyped, double number) {
+  auto canon = [](double d) { return d == -std::numeric_limits<double>::denorm_min() ? -0.0 : d; };
+  const double a = canon(untyped);
+  const double b = canon(number);
+  return a == b && std::signbit(a) == std::signbit(b);
 }
 
 #define TX_SETTLEMENT \
@@ -260,6 +278,22 @@ bool CiiBrCo10(EvalContext& c, Node n) {
   return total && as_dec && *total == as_dec->RoundTo2();
 }
 
+// BR-CO-14 (CII): dbl(.) = round(sum(the breakdowns' untyped VAT amounts)
+// * 10 * 10) div 100, all in xs:double, compared as the reference compares
+// an untyped value (a total of 0.00 against a sum of -0.00 differs).
+bool CiiBrCo14(EvalContext& c, Node total) {
+  double sum = 0;
+  bool first = true;
+  for (Node a : c.Nodes(total, TX_SETTLEMENT "ram:ApplicableTradeTax/ram:CalculatedAmount")) {
+    const double v = c.Number(a, "dbl(.)");
+    sum = first ? v : sum + v;
+    first = false;
+  }
+  const double value = c.Number(total, "dbl(.)");
+  if (c.crashed()) return true;
+  return UntypedEquals(value, XPathRound(sum * 10 * 10) / 100);
+}
+
 bool CiiBrCo13(EvalContext& c, Node n) {
   auto first = [&](const char* path) { return c.OptDec(n, std::string(path) + "[1]"); };
   auto tba = first("ram:TaxBasisTotalAmount");
@@ -285,6 +319,52 @@ bool CiiBrCo16(EvalContext& c, Node n) {
   return !c.Bool(n, "ram:TotalPrepaidAmount") && !c.Bool(n, "ram:RoundingAmount") && *due == *grand;
 }
 
+// The sums a CII breakdown's taxable amount is checked against (BR-xx-08):
+// the line totals of category `code` and its header charges and allowances,
+// each xs:decimal, only those `keep` accepts. The official rules select
+// charges and allowances either by comparing the indicator with true() and
+// false() or, for Z and O, by `cast as xs:boolean`, where a missing or
+// repeated indicator is a dynamic error (a crash).
+struct CiiCategorySums {
+  Decimal lines, charges, allowances;
+  // round(x*10*10) div 100 of each, lines + charges - allowances.
+  Decimal Expected() const {
+    return lines.RoundTo2() + charges.RoundTo2() - allowances.RoundTo2();
+  }
+};
+
+template <typename Keep>
+CiiCategorySums CiiSums(EvalContext& c, Node at, std::string_view code, bool cast_indicator,
+                        Keep keep) {
+  CiiCategorySums sums;
+  for (Node s : c.Nodes(at, fmt::format("/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/"
+                                        "ram:IncludedSupplyChainTradeLineItem/"
+                                        "ram:SpecifiedLineTradeSettlement[ram:ApplicableTradeTax/"
+                                        "ram:CategoryCode = '{}']",
+                                        code))) {
+    if (keep(s, "ram:ApplicableTradeTax"))
+      sums.lines = sums.lines + c.DecSum(s,
+                                         "ram:SpecifiedTradeSettlementLineMonetarySummation/"
+                                         "ram:LineTotalAmount");
+  }
+  for (Node ac : c.Nodes(at, fmt::format(SETTLEMENT_CII
+                                         "ram:SpecifiedTradeAllowanceCharge[ram:CategoryTradeTax/"
+                                         "ram:CategoryCode='{}']",
+                                         code))) {
+    if (!keep(ac, "ram:CategoryTradeTax")) continue;
+    if (cast_indicator && c.Nodes(ac, "ram:ChargeIndicator/udt:Indicator").size() != 1) {
+      c.Crash("cast as xs:boolean: the charge indicator is not exactly one value");
+      return sums;
+    }
+    const bool charge = c.Bool(ac, "is-true(ram:ChargeIndicator/udt:Indicator)");
+    const bool allowance = c.Bool(ac, "is-false(ram:ChargeIndicator/udt:Indicator)");
+    auto amount = c.OptDec(ac, "ram:ActualAmount[1]");
+    if (charge && amount) sums.charges = sums.charges + *amount;
+    if (allowance && amount) sums.allowances = sums.allowances + *amount;
+  }
+  return sums;
+}
+
 // BR-S-08 (CII): per rate, the basis equals the rounded sums of the lines,
 // charges and allowances at that rate; compared as xs:double like the
 // untyped ../ram:BasisAmount.
@@ -301,36 +381,45 @@ bool CiiBrS08(EvalContext& c, Node code) {
       }
       return ok;
     };
-    Decimal lines, charges, allowances;
-    for (Node s : c.Nodes(
-             code,
-             "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/"
-             "ram:IncludedSupplyChainTradeLineItem/"
-             "ram:SpecifiedLineTradeSettlement[ram:ApplicableTradeTax/ram:CategoryCode = 'S']")) {
-      if (at_rate(s, "ram:ApplicableTradeTax"))
-        lines =
-            lines +
-            c.DecSum(s, "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount");
-    }
-    for (Node ac :
-         c.Nodes(code, SETTLEMENT_CII
-                 "ram:SpecifiedTradeAllowanceCharge[ram:CategoryTradeTax/ram:CategoryCode='S']")) {
-      if (!at_rate(ac, "ram:CategoryTradeTax")) continue;
-      const bool charge = c.Bool(ac, "is-true(ram:ChargeIndicator/udt:Indicator)");
-      const bool allowance = c.Bool(ac, "is-false(ram:ChargeIndicator/udt:Indicator)");
-      auto amount = c.OptDec(ac, "ram:ActualAmount[1]");
-      if (charge && amount) charges = charges + *amount;
-      if (allowance && amount) allowances = allowances + *amount;
-    }
+    const CiiCategorySums sums = CiiSums(c, code, "S", false, at_rate);
     if (c.crashed()) return true;
-    const double expect = lines.RoundTo2().ToDouble() + charges.RoundTo2().ToDouble() -
-                          allowances.RoundTo2().ToDouble();
+    const double expect = sums.lines.RoundTo2().ToDouble() + sums.charges.RoundTo2().ToDouble() -
+                          sums.allowances.RoundTo2().ToDouble();
     bool ok = false;
     for (Node b : c.Nodes(code, "../ram:BasisAmount"))
       ok = ok || c.Number(b, "number(.)") == expect;
     if (!ok) return false;
   }
   return true;
+}
+
+// BR-AE/E/G/IC/Z-08 (CII), on the breakdown's CategoryCode: the basis
+// within 1 of the sums, `../ram:BasisAmount - 1 < x and ../ram:BasisAmount
+// + 1 > x` (xs:double arithmetic on the untyped basis: none makes it false,
+// several or a bad number is a crash).
+template <char... Code>
+bool CiiZeroTaxable(EvalContext& c, Node code) {
+  static constexpr char kCode[] = {Code..., '\0'};
+  constexpr bool kCast = sizeof...(Code) == 1 && kCode[0] == 'Z';
+  const CiiCategorySums sums = CiiSums(c, code, kCode, kCast, [](Node, const char*) { return true; });
+  const auto basis = c.Nodes(code, "../ram:BasisAmount");
+  if (basis.size() > 1) c.Crash("arithmetic on more than one taxable amount");
+  if (c.crashed()) return true;
+  if (basis.empty()) return false;
+  const double b = c.Number(basis.front(), "dbl(.)");
+  const double x = sums.Expected().ToDouble();
+  return b - 1 < x && b + 1 > x;
+}
+
+// BR-O-08 (CII), on the breakdown: `ram:BasisAmount = x`, a general
+// comparison (any basis equal to the sums).
+bool CiiBrO08(EvalContext& c, Node tax) {
+  const CiiCategorySums sums = CiiSums(c, tax, "O", true, [](Node, const char*) { return true; });
+  if (c.crashed()) return true;
+  const double x = sums.Expected().ToDouble();
+  bool ok = false;
+  for (Node b : c.Nodes(tax, "ram:BasisAmount")) ok = c.Number(b, "dbl(.)") == x || ok;
+  return ok;
 }
 
 bool CiiBrS09(EvalContext& c, Node n) {
@@ -403,8 +492,10 @@ bool CiiBrCo17(EvalContext& c, Node n) {
   auto pct = c.OptDec(
       n, "self::*[normalize-space(upper-case(ram:TypeCode))='VAT']/ram:RateApplicablePercent");
   auto ca = c.OptDec(n, "ram:CalculatedAmount");
-  auto ba = c.OptDec(n, "ram:BasisAmount");
+  // The zero-rate branch decides without the taxable amount: it is cast
+  // only when the rate is not zero.
   if (!pct || pct->Round().IsZero()) return ca && ca->Round().IsZero();
+  auto ba = c.OptDec(n, "ram:BasisAmount");
   if (!ca || !ba) return false;
   Decimal expect = (Abs(*ba) * (*pct / Decimal::FromInt(100))).RoundTo2();
   const Decimal one = Decimal::FromInt(1);
@@ -430,10 +521,17 @@ const std::map<std::string_view, NativeCheck>& NativeChecks() {
       {"ubl-rated-vat", RatedVat},
       {"cii-br-co-10", CiiBrCo10},
       {"cii-br-co-13", CiiBrCo13},
+      {"cii-br-co-14", CiiBrCo14},
       {"cii-br-s-09", CiiBrS09},
       {"cii-br-co-15", CiiBrCo15},
       {"cii-br-co-16", CiiBrCo16},
       {"cii-br-s-08", CiiBrS08},
+      {"cii-br-ae-08", CiiZeroTaxable<'A', 'E'>},
+      {"cii-br-e-08", CiiZeroTaxable<'E'>},
+      {"cii-br-g-08", CiiZeroTaxable<'G'>},
+      {"cii-br-ic-08", CiiZeroTaxable<'K'>},
+      {"cii-br-z-08", CiiZeroTaxable<'Z'>},
+      {"cii-br-o-08", CiiBrO08},
       {"cii-br-co-17", CiiBrCo17},
       {"cii-br-co-15-1.3.14.1", CiiBrCo15Pinned},
       {"ubl-taxable-AE", UblTaxable<'A', 'E'>},

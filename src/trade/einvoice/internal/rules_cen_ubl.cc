@@ -318,6 +318,21 @@ PatternDef Model(CenRelease release) {
        ") or exists(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or "
        "exists(" TAXREP_VAT ")",
        "A standard rated charge needs the seller's VAT identifier."});
+  // Split payment (B): Italian domestic invoices only, never beside S.
+  root.asserts.push_back(
+      {"BR-B-01", F,
+       "not(//cac:TaxCategory/cbc:ID = 'B' or //cac:ClassifiedTaxCategory/cbc:ID = 'B') or "
+       "not(//cbc:IdentificationCode != 'IT')",
+       "Split payment (B) is only for domestic Italian invoices."});
+  root.asserts.push_back(
+      {"BR-B-02", F,
+       "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID = 'B' or "
+       "cac:AllowanceCharge/cac:TaxCategory/cbc:ID = 'B' or "
+       "//cac:ClassifiedTaxCategory/cbc:ID = 'B') or "
+       "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID = 'S' or "
+       "cac:AllowanceCharge/cac:TaxCategory/cbc:ID = 'S' or "
+       "//cac:ClassifiedTaxCategory/cbc:ID = 'S')",
+       "Split payment (B) and standard rate (S) exclude each other."});
   if (release == CenRelease::k1_3_14_1) {
     root.asserts.push_back({"BR-66", F, "count(cac:PaymentMeans/cac:CardAccount) <= 1",
                             "At most one payment card (BG-18)."});
