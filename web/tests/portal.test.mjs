@@ -556,6 +556,8 @@ async function main() {
     etr.carrierToken = await mint(carrier);
     etr.traderToken = await mint(trader);
     etr.recipient = other.organisation_id;
+    etr.traderOrg = trader.organisation_id;
+    etr.otherToken = await mint(other);
     assertEqual((await postJson('/v1/etr/parties', { organisation_id: carrier.organisation_id, carrier: true }, token)).status, 200, 'register carrier');
     const key = await postJson(`/v1/organisations/${carrier.organisation_id}/signing-keys`, { type: 'ec-p256' }, etr.carrierToken);
     assertEqual(key.status, 201, 'carrier signing key');
@@ -602,6 +604,29 @@ async function main() {
     }
     const history = await getJson(`/v1/etr/records/${etr.id}/history`, etr.traderToken);
     assertEqual(history.body.items.map((s) => s.action_code).join(','), 'ISSUE,TRANSFER', 'GET history codes');
+  });
+
+  await step('etr: the new holder sends it back, signed in the browser (WebCrypto ES256)', async () => {
+    await page.evaluate((t) => sessionStorage.setItem('digitrade.token', t), etr.otherToken);
+    await page.goto(`${baseUrl}/#/etr/${etr.id}`);
+    await page.reload();  // a hash change alone keeps the signed-in user
+    await testId('etr-action-form').waitFor();
+    await testId('etr-action-code').selectOption('TRANSFER');
+    await testId('etr-recipient').fill(etr.traderOrg);
+    await testId('etr-key').selectOption('browser');
+    await testId('etr-submit').click();
+    await testId('etr-action-done').waitFor();
+    await eventually(() => text(testId('etr-holder')), etr.traderOrg, 'holder after the browser-signed transfer');
+    await eventually(() => testId('etr-step').count(), 3, 'custody steps');
+    const flags = await testId('etr-step-signature').evaluateAll((els) => els.map((e) => e.getAttribute('data-ok')));
+    assertEqual(flags.join(','), 'true,true,true', 'signatures');
+    const history = await getJson(`/v1/etr/records/${etr.id}/history`, etr.otherToken);
+    const last = history.body.items[2];
+    const header = JSON.parse(Buffer.from(last.signed_action.split('.')[0], 'base64url').toString());
+    assertEqual(header.alg, 'ES256', 'signed in the browser with ES256');
+    assertEqual(last.signature_status, 'valid', 'the server verified it');
+    const keys = await getJson(`/v1/etr/parties/${etr.recipient}/keys`, etr.otherToken);
+    assert(keys.body.items.some((k) => k.thumbprint === header.kid && k.source === 'jwk'), 'the browser key is registered as a public JWK');
   });
 
   await step('no uncaught errors in the page', async () => {

@@ -1,7 +1,8 @@
 // Electronic bills of lading and warehouse receipts: the records of the
 // signed-in organisation (#/etr), one record (#/etr/<id>) with an action
-// form that signs with the organisation's server-held key, and the chain of
-// custody: every step with its signature status and its evidence-log proof.
+// form that signs with the organisation's server-held key or with a key kept
+// in this browser (browserKey.ts), and the chain of custody: every step with
+// its signature status and its evidence-log proof.
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
@@ -11,6 +12,10 @@ import { ErrorBox } from '../components/ErrorBox';
 import { PageHeading } from '../components/PageHeading';
 import './etr.css';
 import { ACTIONS, NEEDS_RECIPIENT, etrApi, type CustodyStep, type EtrRecord, type SigningKey } from './api';
+import { browserSigningAvailable, createBrowserKey, loadBrowserKey, signJws, type BrowserKey } from './browserKey';
+
+/** The key select's value for "sign in this browser". */
+const BROWSER = 'browser';
 
 function recordIdFromHash(): string {
   const parts = location.hash.replace(/^#\/?/, '').split('/');
@@ -96,6 +101,7 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
   const [recipient, setRecipient] = useState('');
   const [reason, setReason] = useState('');
   const [keyId, setKeyId] = useState('');
+  const [browserKey, setBrowserKey] = useState<BrowserKey | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState('');
@@ -105,6 +111,7 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
       setKeys(p.items);
       if (p.items[0]) setKeyId(p.items[0].id);
     }, setError);
+    if (browserSigningAvailable()) loadBrowserKey(org).then(setBrowserKey, setError);
   }, [org]);
   if (!org) return <p>{t('etr.form.noOrganisation')}</p>;
   const submit = async (e: JSX.TargetedEvent<HTMLFormElement, Event>) => {
@@ -113,12 +120,21 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
     setError(null);
     setDone('');
     try {
-      const r = await etrApi.act(props.record.id, {
+      const intent = {
         action_code: code,
-        signing_key_id: keyId,
         ...(NEEDS_RECIPIENT.has(code) && recipient ? { recipient } : {}),
         ...(reason ? { reason_code: reason } : {}),
-      });
+      };
+      let r;
+      if (keyId === BROWSER) {
+        // Signed here: the server prepares the exact bytes, this browser signs them.
+        const key = browserKey ?? (await createBrowserKey(org));
+        setBrowserKey(key);
+        const prepared = await etrApi.prepare(props.record.id, intent);
+        r = await etrApi.act(props.record.id, { signed_action: await signJws(key, prepared.payload) });
+      } else {
+        r = await etrApi.act(props.record.id, { ...intent, signing_key_id: keyId });
+      }
       setDone(t('etr.form.done', { code, sequence: r.sequence }));
       props.onDone();
     } catch (err) {
@@ -166,9 +182,15 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
               {k.id} ({k.type})
             </option>
           ))}
+          {browserSigningAvailable() && (
+            <option value={BROWSER}>
+              {browserKey ? t('etr.form.browserKey') : t('etr.form.newBrowserKey')}
+            </option>
+          )}
         </select>
       </label>
       {keys.length === 0 && <p class="hint">{t('etr.form.noKey')}</p>}
+      {!browserSigningAvailable() && <p class="hint">{t('etr.form.noBrowserSigning')}</p>}
       <button class="button button-primary" type="submit" disabled={busy || !keyId} data-testid="etr-submit">
         {busy ? t('etr.form.signing') : t('etr.form.submit')}
       </button>

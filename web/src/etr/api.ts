@@ -37,11 +37,14 @@ export interface SigningKey {
   thumbprint: string;
 }
 
-export interface ActionRequest {
+export interface ActionIntent {
   action_code: string;
   recipient?: string;
   reason_code?: string;
   comments?: string;
+}
+
+export interface ActionRequest extends ActionIntent {
   signing_key_id: string;
 }
 
@@ -52,8 +55,14 @@ export const etrApi = {
     request<Page<CustodyStep> & { record: EtrRecord }>(`/v1/etr/records/${encodeURIComponent(id)}/history`),
   signingKeys: (org: string) =>
     request<Page<SigningKey>>(`/v1/organisations/${encodeURIComponent(org)}/signing-keys`),
-  act: (id: string, body: ActionRequest) =>
+  act: (id: string, body: ActionRequest | { signed_action: string }) =>
     request<EtrRecord>(`/v1/etr/records/${encodeURIComponent(id)}/actions`, { method: 'POST', body }),
+  /** The exact payload to sign for an action (docs/etr.md). */
+  prepare: (id: string, body: ActionIntent) =>
+    request<{ payload: string; sequence: number }>(`/v1/etr/records/${encodeURIComponent(id)}/prepare`, {
+      method: 'POST',
+      body,
+    }),
 };
 
 /** The actions a record of this type knows (the server checks who may). */
