@@ -437,8 +437,11 @@ Result<Response> PrepareAction(const Ctx& c, Request& req) {
     return PreparedJson(prepared);
   }
   if (!intent.recipient_id.empty()) DT_TRY(EnsureParty(c, intent.recipient_id));
-  DT_ASSIGN_OR_RETURN(auto prepared, reg->PrepareAction(id, intent, comments));
-  return PreparedJson(prepared);
+  auto prepared = reg->PrepareAction(id, intent, comments);
+  if (!prepared && prepared.error().code() == ErrorCode::kPermissionDenied)
+    return std::unexpected(WhereItIs(c, id, prepared.error()));
+  if (!prepared) return std::unexpected(prepared.error());
+  return PreparedJson(*prepared);
 }
 
 Response PreparedJson(const etr::PreparedAction& prepared) {
