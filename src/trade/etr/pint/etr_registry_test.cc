@@ -72,6 +72,28 @@ struct Platform {
   }
   Away Where(const std::string& id) { return env.registry().GetAway(id).value(); }
 
+  // Verifies the record's proof of control with public material only.
+  Result<ProofReport> VerifyProof(const std::string& id) {
+    DT_ASSIGN_OR_RETURN(auto proof, env.registry().ProveControl(id));
+    const ledger::NoteVerifier log_key = env.log().verifier();
+    ProofVerifier v;
+    v.log_key = &log_key;
+    v.origin = env.log().origin();
+    v.pint = &env.registry().dcsa_schemas();
+    v.platform_code = code;
+    v.keys = [this](const std::string& party) -> Result<std::vector<crypto::PublicKey>> {
+      std::vector<crypto::PublicKey> out;
+      DT_ASSIGN_OR_RETURN(auto keys, env.registry().ListKeys(party));
+      for (const auto& k : keys) {
+        DT_ASSIGN_OR_RETURN(auto pub, crypto::PublicKey::FromJwk(k.public_jwk));
+        out.push_back(pub);
+      }
+      return out;
+    };
+    v.entry = [this](std::uint64_t i) { return env.log().GetEntry(i); };
+    return VerifyControlProof(proof, v);
+  }
+
   EtrEnv env;
   std::string code;
   crypto::PrivateKey key;
@@ -137,6 +159,10 @@ TEST_P(EtrPintTest, IssuedHereGoesToBActsThereAndComesBackToTheSameRecord) {
   EXPECT_EQ(sent->record.state.holder_id, "DGTB/DGTB/org_consignee");
   EXPECT_EQ(a_.Where(id).status, AwayStatus::kAway);
   EXPECT_EQ(a_.Where(id).platform, "DGTB");
+  // The proof shows the chain up to the transfer away, held by B's party.
+  auto report = a_.VerifyProof(id);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->holder_id, "DGTB/DGTB/org_consignee");
   // Held elsewhere: no local action.
   EXPECT_FALSE(a_.env.Do(id, ActionCode::kTransfer, "org_holder2", "org_shipper"));
   EXPECT_TRUE(HasCode(a_.env.registry().PrepareTransferOut(
@@ -176,7 +202,9 @@ TEST_P(EtrPintTest, IssuedHereGoesToBActsThereAndComesBackToTheSameRecord) {
   EXPECT_EQ(history[3].log_kind, "etr.import");
   EXPECT_EQ(history[3].previous_hash, history[2].action_hash);
   EXPECT_EQ(a_.pint->registry().Export(id).value().chain.size(), 2u);
-  EXPECT_TRUE(a_.env.registry().ProveControl(id));
+  auto home_report = a_.VerifyProof(id);
+  ASSERT_TRUE(home_report) << home_report.error().ToString();
+  EXPECT_EQ(home_report->holder_id, "org_shipper");
   // Local actions continue on it, and it can leave again.
   ASSERT_TRUE(a_.env.Do(id, ActionCode::kTransfer, "org_shipper", "org_holder2"));
   auto again = a_.SendAway(id, "org_holder2", AtB("org_consignee", "Rotterdam Import"));
