@@ -464,7 +464,11 @@ Result<Response> Act(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto body, JsonBody(req));
   DT_TRY(digitrade::json::RejectUnknownMembers(
       body,
-      {"signed_action", "action_code", "recipient", "reason_code", "comments", "signing_key_id"}));
+      {"signed_action", "action_code", "recipient", "recipient_party", "reason_code", "comments",
+       "signing_key_id"}));
+  const auto* party = body.if_contains("recipient_party");
+  if (party != nullptr && (!party->is_object() || body.contains("recipient")))
+    return InvalidArgument("recipient_party: a DCSA party object, instead of recipient");
   DT_ASSIGN_OR_RETURN(auto org, CallerOrg(req));
   const std::string id(req.Param("id"));
   DT_ASSIGN_OR_RETURN(auto jws, OptionalMember(body, "signed_action"));
@@ -473,7 +477,11 @@ Result<Response> Act(const Ctx& c, Request& req) {
     DT_ASSIGN_OR_RETURN(auto intent, IntentFrom(body, req));
     DT_ASSIGN_OR_RETURN(auto comments, OptionalMember(body, "comments"));
     if (!intent.recipient_id.empty()) DT_TRY(EnsureParty(c, intent.recipient_id));
-    auto prepared = reg->PrepareAction(id, intent, comments);
+    auto prepared = party != nullptr
+                        ? reg->PrepareTransferOut(id, intent, party->get_object(), comments)
+                        : reg->PrepareAction(id, intent, comments);
+    if (!prepared && prepared.error().code() == ErrorCode::kPermissionDenied)
+      return std::unexpected(WhereItIs(c, id, prepared.error()));
     if (!prepared) return ConflictOrError(c, prepared.error(), id, req);
     DT_ASSIGN_OR_RETURN(jws, ServerSign(c, org, key_id, prepared->payload));
   } else if (body.size() != 1) {
@@ -486,7 +494,7 @@ Result<Response> Act(const Ctx& c, Request& req) {
           "(DIGITRADE_PINT_PLATFORM, docs/pint.md)");
     }
     auto sent = c.outbound(id, jws, org);
-    if (!sent) return ConflictOrError(c, WhereItIs(c, id, sent.error()), id, req);
+    if (!sent) return ConflictOrError(c, sent.error(), id, req);
     DT_ASSIGN_OR_RETURN(auto rec, reg->GetRecord(id));
     bj::object o = EtrRecordJson(rec, false);
     DT_ASSIGN_OR_RETURN(o["location"], Location(c, id));
