@@ -1393,6 +1393,32 @@ Result<ActionOutcome> Registry::CompleteTransferOut(
   return out;
 }
 
+Status Registry::LockForPlatformSend(const std::string& record_id,
+                                     const std::string& expected_head,
+                                     const json::object& recipient) {
+  return impl_->db.Transact([&](storage::Executor& ex) -> Status {
+    DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {record_id}));
+    DT_ASSIGN_OR_RETURN(auto rec, impl_->Load(ex, record_id, false));
+    DT_ASSIGN_OR_RETURN(auto away, LoadAway(ex, record_id));
+    if (away.status == AwayStatus::kPending && away.action.empty() && rec.head == expected_head &&
+        digitrade::json::Serialize(away.party) == digitrade::json::Serialize(recipient))
+      return {};  // the same send, retried
+    if (away.status != AwayStatus::kHere) return AwayError(record_id, away);
+    if (rec.head != expected_head) {
+      return Conflict(fmt::format("record {} moved on: its head is {}, not {}", record_id,
+                                  rec.head, expected_head));
+    }
+    const auto* platform = recipient.if_contains("eblPlatform");
+    DT_TRY(ex.Execute(
+        "UPDATE etr_records SET holder_id = '', away_status = 'pending', away_platform = $2, "
+        "away_party = $3, away_action = '', away_from = $4, updated_at = $5 WHERE id = $1",
+        {record_id,
+         platform != nullptr && platform->is_string() ? std::string(platform->get_string()) : "",
+         digitrade::json::Serialize(recipient), rec.state.holder_id, impl_->Now()}));
+    return {};
+  });
+}
+
 Status Registry::AbortTransferOut(const std::string& record_id) {
   DT_ASSIGN_OR_RETURN(
       auto n, impl_->db.Execute(fmt::format("UPDATE etr_records SET holder_id = away_from, {} "

@@ -314,6 +314,14 @@ class Registry {
   Result<ActionOutcome> CompleteTransferOut(
       const std::string& record_id,
       const std::function<Status(storage::Executor&, const ActionEntry&)>& also = {});
+  // Locks a record for a send the platform signs on behalf of a holder with
+  // no etr keys (a party known only to PINT): as BeginTransferOut, without a
+  // signed action; the send completes with AppendImported (our entry) or is
+  // aborted. Locking it again while so locked is a retry (ok). Errors:
+  // conflict (the head is not `expected_head`), failed_precondition (pending
+  // for another action, or held elsewhere).
+  Status LockForPlatformSend(const std::string& record_id, const std::string& expected_head,
+                             const boost::json::object& recipient);
   // The other platform refused: the lock is lifted, nothing else changes.
   Status AbortTransferOut(const std::string& record_id);
   // Appends entries received over PINT to an existing record whose head is

@@ -152,7 +152,7 @@ Status EtrEblRegistry::Extend(const TransferRecord& r, const etr::Record& rec, s
                                     SignedContentChecksum(r.chain.back()), now));
     return {};
   };
-  if (!r.accepted && away.status == etr::AwayStatus::kPending) {
+  if (!r.accepted && away.status == etr::AwayStatus::kPending && !away.action.empty()) {
     // Our send of the holder's signed action was accepted.
     if (r.chain.size() != known + 1) return Conflict("a send adds exactly one chain entry");
     auto done = etr_.CompleteTransferOut(
@@ -164,8 +164,8 @@ Status EtrEblRegistry::Extend(const TransferRecord& r, const etr::Record& rec, s
     return Conflict(fmt::format("record {} is held on this platform: the chain forks from ours",
                                 rec.id));
   }
-  if (!r.accepted && away.status != etr::AwayStatus::kHere) {
-    return Conflict(fmt::format("record {} is not held on this platform", rec.id));
+  if (!r.accepted && away.status != etr::AwayStatus::kPending) {
+    return Conflict(fmt::format("record {} was not reserved for this send", rec.id));
   }
   std::vector<etr::ImportedEntry> entries;
   for (std::size_t i = known; i < r.chain.size(); ++i) {
@@ -223,6 +223,7 @@ Result<HeldEbl> EtrEblRegistry::Export(const std::string& key) {
   DT_ASSIGN_OR_RETURN(auto entries, Entries(db_, rec.id));
   HeldEbl e;
   e.record_id = rec.id;
+  e.record_head = rec.head;
   e.transport_document_checksum = rec.document_checksum;
   e.transport_document_reference = rec.reference;
   DT_ASSIGN_OR_RETURN(e.transport_document,
@@ -299,6 +300,15 @@ Status EtrEblRegistry::AttachDocuments(const std::string& key,
     return internal::LinkDocuments(
         ex, {.transport_document_checksum = held.transport_document_checksum, .documents = documents});
   });
+}
+
+Status EtrEblRegistry::BeginSend(const HeldEbl& held, const Party& recipient) {
+  if (held.record_id.empty()) return FailedPrecondition("the eBL is no etr record");
+  return etr_.LockForPlatformSend(held.record_id, held.record_head, recipient.json);
+}
+
+Status EtrEblRegistry::AbortSend(const HeldEbl& held) {
+  return etr_.AbortTransferOut(held.record_id);
 }
 
 // ---- sending an etr action away ----

@@ -60,6 +60,10 @@ class EtrEblRegistry final : public EblRegistry {
   Result<bool> HasDocument(const std::string& checksum) override;
   Status AttachDocuments(const std::string& checksum_or_reference,
                          const std::vector<StoredDocument>& documents) override;
+  // Locks the etr record (Registry::LockForPlatformSend) at the head `held`
+  // was exported at.
+  Status BeginSend(const HeldEbl& held, const Party& recipient) override;
+  Status AbortSend(const HeldEbl& held) override;
 
  private:
   struct Entry {

@@ -264,6 +264,44 @@ TEST_P(EtrPintTest, ALostAnswerKeepsTheRecordLockedAndTheRetryResendsTheSameEnve
                       ErrorCode::kFailedPrecondition, "held on platform DGTB"));
 }
 
+// An eBL recorded with POST /v1/pint/ebls for a party known only to PINT:
+// the platform sends it (no holder signature), reserved while unanswered.
+TEST_P(EtrPintTest, APlatformSendForAPintOnlyPartyIsReservedUntilAnswered) {
+  const Party shipper = testing::MakeParty("PINT Shipper", "DGTA", "SHIPPER");
+  const Party consignee = testing::MakeParty("PINT Consignee", "DGTB", "CONSIGNEE");
+  const Party other = testing::MakeParty("Other Consignee", "DGTB", "OTHER");
+  ASSERT_TRUE(a_.pint->peers().PutParty({.code = shipper.identifying_codes.front(),
+                                         .party_name = shipper.party_name}));
+  for (const Party* p : {&consignee, &other}) {
+    ASSERT_TRUE(b_.pint->peers().PutParty({.code = p->identifying_codes.front(),
+                                           .party_name = p->party_name}));
+  }
+  const auto td = Document("WIRE0004");
+  auto issued = a_.pint->sender().RecordIssued(
+      {.transport_document = td,
+       .issuance_manifest_signed_content =
+           testing::IssuanceManifestJws(a_.env.party("org_carrier").key, td, shipper),
+       .carrier = testing::MakeParty("HMM", "DGTA", "HMM"),
+       .issue_to = shipper});
+  ASSERT_TRUE(issued) << issued.error().ToString();
+  const std::string id = issued->record_id;
+  EXPECT_EQ(a_.env.registry().GetRecord(id).value().state.holder_id, "DGTA/ZZZ/SHIPPER");
+
+  a_.transport.lose_answers = 1;
+  EXPECT_TRUE(HasCode(a_.pint->sender().Send({.document = id, .peer = "DGTB", .recipient = consignee}),
+                      ErrorCode::kUnavailable));
+  EXPECT_EQ(a_.Where(id).status, AwayStatus::kPending);
+  // Another send while the first is unanswered is refused; the retry goes through.
+  EXPECT_TRUE(HasCode(a_.pint->sender().Send({.document = id, .peer = "DGTB", .recipient = other}),
+                      ErrorCode::kFailedPrecondition));
+  auto retried = a_.pint->sender().Send({.document = id, .peer = "DGTB", .recipient = consignee});
+  ASSERT_TRUE(retried) << retried.error().ToString();
+  EXPECT_EQ(ResponseCodeName(retried->code), "DUPE");
+  EXPECT_EQ(a_.Where(id).status, AwayStatus::kAway);
+  EXPECT_EQ(a_.env.registry().GetRecord(id).value().state.holder_id, "DGTB/ZZZ/CONSIGNEE");
+  EXPECT_EQ(FindAtB(CanonicalChecksum(td).value())->state.holder_id, "DGTB/ZZZ/CONSIGNEE");
+}
+
 TEST_P(EtrPintTest, ALocalActionRacingTheOutboundTransferNeverBothWin) {
   for (int round = 0; round < 8; ++round) {
     const std::string id = Issue(fmt::format("WIRE1{:03}", round));

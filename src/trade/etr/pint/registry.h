@@ -46,6 +46,7 @@ struct HeldEbl {
   bool surrendered = false;  // SACC recorded: terminal
   // Records of the etr engine (EtrEblRegistry):
   std::string record_id;
+  std::string record_head;  // the etr head it was exported at
   // The carrier's IssuanceManifest when `chain` is empty (issued here, never
   // sent): the next entry is the first and carries it.
   std::string issuance_manifest;
@@ -90,6 +91,14 @@ class EblRegistry {
                                const std::vector<std::uint8_t>& content) = 0;
   // Whether a document with this checksum is stored.
   virtual Result<bool> HasDocument(const std::string& checksum) = 0;
+  // Around a send the platform signs for the possessor (Sender::Send without
+  // a holder's transaction): BeginSend reserves `held` for `recipient` (no
+  // local action and no other send until Record or AbortSend; calling it
+  // again for the same pending send is a retry); AbortSend releases it after
+  // a refusal. Errors: conflict (it moved), failed_precondition (reserved
+  // for another send, or gone).
+  virtual Status BeginSend(const HeldEbl& held, const Party& recipient) = 0;
+  virtual Status AbortSend(const HeldEbl& held) = 0;
   // Links additional documents (stored with their content) to the eBL
   // `checksum_or_reference`: they travel with its next transfers. Errors:
   // not_found.
@@ -114,6 +123,9 @@ class SqlEblRegistry final : public EblRegistry {
   Result<bool> HasDocument(const std::string& checksum) override;
   Status AttachDocuments(const std::string& checksum_or_reference,
                          const std::vector<StoredDocument>& documents) override;
+  // No reservation here: two sends race at the receivers.
+  Status BeginSend(const HeldEbl&, const Party&) override { return {}; }
+  Status AbortSend(const HeldEbl&) override { return {}; }
 
  private:
   storage::Database& db_;

@@ -284,6 +284,9 @@ Result<SendOutcome> Sender::Send(const SendRequest& req) {
     return InvalidArgument(fmt::format("the recipient is on platform {}, not on {}",
                                        req.recipient.ebl_platform, peer.code));
   }
+  // Sent for the possessor by the platform: nothing else may move the eBL
+  // until the receiver answers (a holder's own action is locked by etr).
+  if (!req.transaction) DT_TRY(ctx_.registry.BeginSend(held, req.recipient));
   // A send that got no signed answer is retried with the same envelope, so
   // a receiver that did accept it answers DUPE instead of seeing a fork.
   DT_ASSIGN_OR_RETURN(auto pending, Pending(held, peer, req));
@@ -311,6 +314,7 @@ Result<SendOutcome> Sender::Send(const SendRequest& req) {
   DT_ASSIGN_OR_RETURN(SendOutcome outcome, Exchange(peer, built, held));
   outcome.id = id;
   DT_TRY(Finish(id, peer, held, built, outcome, req.recipient));
+  if (!outcome.accepted && !req.transaction) DT_TRY(ctx_.registry.AbortSend(held));
   return outcome;
 }
 
