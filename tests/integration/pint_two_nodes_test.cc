@@ -617,8 +617,10 @@ EtrOrg MakeEtrOrg(const NodeProcess& n, const std::string& name, int lei, const 
                   bool carrier, crypto::PrivateKey key) {
   EtrOrg o{.key = std::move(key), .name = name};
   auto org = n.Call("POST", "v1/organisations",
-                    json::Serialize(boost::json::object{
-                        {"name", name}, {"identifier_scheme", "lei"}, {"identifier", Lei(lei)}, {"country", "CN"}}),
+                    json::Serialize(boost::json::object{{"name", name},
+                                                        {"identifier_scheme", "lei"},
+                                                        {"identifier", Lei(lei)},
+                                                        {"country", "CN"}}),
                     n.admin);
   EXPECT_EQ(org.status, 201) << org.body;
   o.id = std::string(json::ParseObject(org.body).value().at("id").get_string());
@@ -633,12 +635,13 @@ EtrOrg MakeEtrOrg(const NodeProcess& n, const std::string& name, int lei, const 
                       json::Serialize(boost::json::object{{"user_id", user_id}}), n.admin);
   EXPECT_EQ(token.status, 201) << token.body;
   o.token = std::string(json::ParseObject(token.body).value().at("token").get_string());
-  EXPECT_EQ(n.Call("POST", "v1/etr/parties",
-                   json::Serialize(boost::json::object{{"organisation_id", o.id},
-                                                       {"carrier", carrier}}),
-                   n.admin)
-                .status / 100,
-            2);
+  EXPECT_EQ(
+      n.Call("POST", "v1/etr/parties",
+             json::Serialize(boost::json::object{{"organisation_id", o.id}, {"carrier", carrier}}),
+             n.admin)
+              .status /
+          100,
+      2);
   auto k = n.Call("POST", "v1/etr/parties/" + o.id + "/keys",
                   json::Serialize(boost::json::object{{"public_jwk", o.key.public_key().ToJwk()}}),
                   n.admin);
@@ -659,7 +662,8 @@ std::string SignAs(const EtrOrg& o, std::string_view payload) {
 // Prepares `body` on record `id` as `o`, signs it, posts it: the response.
 HttpResult ActAs(const NodeProcess& n, const EtrOrg& o, const std::string& id,
                  const boost::json::object& body) {
-  auto prepared = n.Call("POST", "v1/etr/records/" + id + "/prepare", json::Serialize(body), o.token);
+  auto prepared =
+      n.Call("POST", "v1/etr/records/" + id + "/prepare", json::Serialize(body), o.token);
   if (prepared.status != 200) return prepared;
   const auto payload = json::ParseObject(prepared.body).value().at("payload").get_string();
   return n.Call("POST", "v1/etr/records/" + id + "/actions",
@@ -668,22 +672,24 @@ HttpResult ActAs(const NodeProcess& n, const EtrOrg& o, const std::string& id,
 }
 
 boost::json::object DcsaParty(const std::string& platform, const EtrOrg& o) {
-  return {{"partyName", o.name},
-          {"eblPlatform", platform},
-          {"identifyingCodes",
-           boost::json::array{boost::json::object{{"codeListProvider", platform},
-                                                  {"codeListName", "organisation"},
-                                                  {"partyCode", o.id}}}}};
+  return {
+      {"partyName", o.name},
+      {"eblPlatform", platform},
+      {"identifyingCodes", boost::json::array{boost::json::object{{"codeListProvider", platform},
+                                                                  {"codeListName", "organisation"},
+                                                                  {"partyCode", o.id}}}}};
 }
 
 TEST_F(PintTwoNodes, EtrRecordsMoveAToBAndBackThroughV1Etr) {
   World& w = *world;
   // The carrier signs with the key both platforms know for carrierCode HMM.
   const EtrOrg carrier = MakeEtrOrg(w.a, "Hyundai Merchant Marine", 1, "carrier", true, w.carrier);
-  const EtrOrg shipper = MakeEtrOrg(w.a, "Tianjin Export Trading", 2, "trader", false,
-                                    crypto::PrivateKey::Generate(crypto::KeyType::kEd25519).value());
-  const EtrOrg consignee = MakeEtrOrg(w.b, "Rotterdam Import", 3, "trader", false,
-                                      crypto::PrivateKey::Generate(crypto::KeyType::kEcP256).value());
+  const EtrOrg shipper =
+      MakeEtrOrg(w.a, "Tianjin Export Trading", 2, "trader", false,
+                 crypto::PrivateKey::Generate(crypto::KeyType::kEd25519).value());
+  const EtrOrg consignee =
+      MakeEtrOrg(w.b, "Rotterdam Import", 3, "trader", false,
+                 crypto::PrivateKey::Generate(crypto::KeyType::kEcP256).value());
   auto td = w.td;
   td["transportDocumentReference"] = "DGTIT0100";
 
@@ -692,7 +698,8 @@ TEST_F(PintTwoNodes, EtrRecordsMoveAToBAndBackThroughV1Etr) {
   auto draft = w.a.Call("POST", "v1/etr/issuance/prepare", json::Serialize(issue), carrier.token);
   ASSERT_EQ(draft.status, 200) << draft.body;
   auto d = json::ParseObject(draft.body).value();
-  issue["issuance_manifest_signed_content"] = SignAs(carrier, d.at("manifest_payload").get_string());
+  issue["issuance_manifest_signed_content"] =
+      SignAs(carrier, d.at("manifest_payload").get_string());
   issue["issue_action_signed_content"] = SignAs(carrier, d.at("action_payload").get_string());
   auto issued = w.a.Call("POST", "v1/etr/records", json::Serialize(issue), carrier.token);
   ASSERT_EQ(issued.status, 201) << issued.body;
@@ -708,15 +715,16 @@ TEST_F(PintTwoNodes, EtrRecordsMoveAToBAndBackThroughV1Etr) {
   ASSERT_EQ(attached.status, 200) << attached.body;
 
   // The shipper signs a TRANSFER to the consignee on B: sent over PINT.
-  auto sent = ActAs(w.a, shipper, id,
-                    {{"action_code", "TRANSFER"}, {"recipient_party", DcsaParty("DGTB", consignee)}});
+  auto sent =
+      ActAs(w.a, shipper, id,
+            {{"action_code", "TRANSFER"}, {"recipient_party", DcsaParty("DGTB", consignee)}});
   ASSERT_EQ(sent.status, 200) << sent.body;
   auto out = json::ParseObject(sent.body).value();
   EXPECT_EQ(out.at("pint").at("responseCode").get_string(), "RECE");
   EXPECT_EQ(out.at("pint").at("documentsUploaded").get_array().size(), 2u);
   EXPECT_EQ(out.at("location").at("status").get_string(), "held_elsewhere");
-  EXPECT_TRUE(crypto::VerifyJws(out.at("pint").at("signedResponse").get_string(),
-                                w.b.key.public_key()));
+  EXPECT_TRUE(
+      crypto::VerifyJws(out.at("pint").at("signedResponse").get_string(), w.b.key.public_key()));
   // Held elsewhere: the shipper can do nothing more here.
   auto refused = ActAs(w.a, shipper, id, {{"action_code", "SIGN"}});
   EXPECT_EQ(refused.status, 422) << refused.body;
@@ -737,7 +745,8 @@ TEST_F(PintTwoNodes, EtrRecordsMoveAToBAndBackThroughV1Etr) {
   auto back = ActAs(w.b, consignee, at_b,
                     {{"action_code", "TRANSFER"}, {"recipient_party", DcsaParty("DGTA", shipper)}});
   ASSERT_EQ(back.status, 200) << back.body;
-  EXPECT_EQ(json::ParseObject(back.body).value().at("pint").at("responseCode").get_string(), "RECE");
+  EXPECT_EQ(json::ParseObject(back.body).value().at("pint").at("responseCode").get_string(),
+            "RECE");
 
   // A: the same record, held by the shipper again, its whole custody chain
   // (ISSUE, the transfer out, B's entry) with a proof of control.

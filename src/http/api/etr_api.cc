@@ -393,12 +393,14 @@ Error WhereItIs(const Ctx& c, const std::string& id, Error e) {
   auto away = c.registry->GetAway(id);
   if (!away || away->status == etr::AwayStatus::kHere) return e;
   const auto* name = away->party.if_contains("partyName");
-  const std::string party = name != nullptr && name->is_string() ? std::string(name->get_string()) : "";
+  const std::string party =
+      name != nullptr && name->is_string() ? std::string(name->get_string()) : "";
   if (away->status == etr::AwayStatus::kPending) {
-    return FailedPrecondition(fmt::format(
-               "record {} is being transferred to \"{}\" on platform {}: no other action until "
-               "that platform answers (post the same signed action again to resend it)",
-               id, party, away->platform))
+    return FailedPrecondition(
+               fmt::format(
+                   "record {} is being transferred to \"{}\" on platform {}: no other action until "
+                   "that platform answers (post the same signed action again to resend it)",
+                   id, party, away->platform))
         .error();
   }
   return FailedPrecondition(
@@ -463,9 +465,8 @@ Result<Response> Act(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto* reg, Reg(c));
   DT_ASSIGN_OR_RETURN(auto body, JsonBody(req));
   DT_TRY(digitrade::json::RejectUnknownMembers(
-      body,
-      {"signed_action", "action_code", "recipient", "recipient_party", "reason_code", "comments",
-       "signing_key_id"}));
+      body, {"signed_action", "action_code", "recipient", "recipient_party", "reason_code",
+             "comments", "signing_key_id"}));
   const auto* party = body.if_contains("recipient_party");
   if (party != nullptr && (!party->is_object() || body.contains("recipient")))
     return InvalidArgument("recipient_party: a DCSA party object, instead of recipient");

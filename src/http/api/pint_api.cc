@@ -155,8 +155,8 @@ Result<Response> ListPlatforms(pint::PintService* p, Request&) {
   DT_ASSIGN_OR_RETURN(auto peers, s->peers().ListPeers());
   boost::json::array items;
   for (const auto& peer : peers) items.push_back(boost::json::object{{"code", peer.code}});
-  return Response::Json(200, boost::json::object{{"self", s->signer().platform_code},
-                                                 {"items", std::move(items)}});
+  return Response::Json(
+      200, boost::json::object{{"self", s->signer().platform_code}, {"items", std::move(items)}});
 }
 
 Result<Response> PutCarrier(pint::PintService* p, Request& req) {
@@ -419,10 +419,11 @@ void RegisterPintApi(Router& router, pint::PintService* p, identity::Directory& 
               .access = Access::kPublic,
               .summary = "Our PINT platform code and public key"},
              [p](Request& req) { return Platform(p, req); });
-  router.Add({.method = "GET",
-              .pattern = "/v1/pint/platforms",
-              .summary = "Codes of the peer eBL platforms records can be sent to (any signed-in user)"},
-             [p](Request& req) { return ListPlatforms(p, req); });
+  router.Add(
+      {.method = "GET",
+       .pattern = "/v1/pint/platforms",
+       .summary = "Codes of the peer eBL platforms records can be sent to (any signed-in user)"},
+      [p](Request& req) { return ListPlatforms(p, req); });
   router.Add({.method = "POST",
               .pattern = "/v1/pint/peers",
               .roles = admins,

@@ -177,7 +177,7 @@ Result<SignedAction> ParseSignedAction(std::string_view jws, const SchemaSet& pi
   if (!parsed) return std::unexpected(parsed.error().WithContext("action payload"));
   if (!parsed->is_object()) return InvalidArgument("action payload: a JSON object is required");
   DT_ASSIGN_OR_RETURN(out.payload, PayloadFromJson(parsed->get_object(), pint, platform_code,
-                                                      allow_foreign_recipient));
+                                                   allow_foreign_recipient));
   DT_ASSIGN_OR_RETURN(out.key_thumbprint,
                       HeaderKeyThumbprint(out.jws.signatures.front().protected_header));
   return out;

@@ -1108,7 +1108,8 @@ Status Registry::RepairLog() {
 // ---- PINT: sending away, coming back (docs/etr.md "How PINT plugs in") ----
 
 Result<Record> Registry::ImportRecordWith(
-    const ImportedRecord& in, const std::function<Status(storage::Executor&, const Record&)>& also) {
+    const ImportedRecord& in,
+    const std::function<Status(storage::Executor&, const Record&)>& also) {
   if (in.chain.empty()) return InvalidArgument("an imported record needs at least its ISSUE entry");
   DT_ASSIGN_OR_RETURN(auto checked, impl_->CheckDocument(in.type, in.document));
   Record rec;
@@ -1266,8 +1267,8 @@ Result<PreparedAction> Registry::PrepareTransferOut(const std::string& record_id
 Result<OutboundAction> Registry::BeginTransferOut(const std::string& record_id,
                                                   std::string_view jws,
                                                   const std::string& caller_org) {
-  DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(jws, impl_->pint_schemas,
-                                                     impl_->options.platform_code, true));
+  DT_ASSIGN_OR_RETURN(
+      auto action, ParseSignedAction(jws, impl_->pint_schemas, impl_->options.platform_code, true));
   const ActionPayload& p = action.payload;
   if (p.record_id != record_id) {
     return InvalidArgument(
@@ -1393,8 +1394,7 @@ Result<ActionOutcome> Registry::CompleteTransferOut(
   return out;
 }
 
-Status Registry::LockForPlatformSend(const std::string& record_id,
-                                     const std::string& expected_head,
+Status Registry::LockForPlatformSend(const std::string& record_id, const std::string& expected_head,
                                      const json::object& recipient) {
   return impl_->db.Transact([&](storage::Executor& ex) -> Status {
     DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {record_id}));
@@ -1405,8 +1405,8 @@ Status Registry::LockForPlatformSend(const std::string& record_id,
       return {};  // the same send, retried
     if (away.status != AwayStatus::kHere) return AwayError(record_id, away);
     if (rec.head != expected_head) {
-      return Conflict(fmt::format("record {} moved on: its head is {}, not {}", record_id,
-                                  rec.head, expected_head));
+      return Conflict(fmt::format("record {} moved on: its head is {}, not {}", record_id, rec.head,
+                                  expected_head));
     }
     const auto* platform = recipient.if_contains("eblPlatform");
     DT_TRY(ex.Execute(
@@ -1443,8 +1443,8 @@ Result<Record> Registry::AppendImported(
     DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {record_id}));
     DT_ASSIGN_OR_RETURN(rec, impl_->Load(ex, record_id));
     if (rec.head != expected_head) {
-      return Conflict(fmt::format("record {} moved on: its head is {}, not {}", record_id,
-                                  rec.head, expected_head));
+      return Conflict(fmt::format("record {} moved on: its head is {}, not {}", record_id, rec.head,
+                                  expected_head));
     }
     if (also) DT_TRY(also(ex, rec));
     added.clear();

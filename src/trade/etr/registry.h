@@ -165,10 +165,10 @@ enum class AwayStatus {
 };
 struct Away {
   AwayStatus status = AwayStatus::kHere;
-  std::string platform;        // eblPlatform of the recipient
-  boost::json::object party;   // the DCSA recipient party
-  std::string action;          // the holder's signed action that sent it (JWS)
-  std::string previous_holder; // who held it here before
+  std::string platform;         // eblPlatform of the recipient
+  boost::json::object party;    // the DCSA recipient party
+  std::string action;           // the holder's signed action that sent it (JWS)
+  std::string previous_holder;  // who held it here before
 };
 std::string_view AwayStatusName(AwayStatus s);  // "here", "transfer_pending", "held_elsewhere"
 
@@ -176,9 +176,9 @@ std::string_view AwayStatusName(AwayStatus s);  // "here", "transfer_pending", "
 // (BeginTransferOut): the record takes no other action until it is completed
 // or aborted.
 struct OutboundAction {
-  Record record;                   // as before the action
-  std::string jws;                 // the holder's signed action
-  boost::json::object transaction; // its DCSA transaction
+  Record record;                    // as before the action
+  std::string jws;                  // the holder's signed action
+  boost::json::object transaction;  // its DCSA transaction
   Away away;
   bool retry = false;  // the same action was already pending: resend
 };
@@ -293,7 +293,8 @@ class Registry {
   // identifyingCodes}). Errors: those of PrepareAction; invalid_argument (the
   // recipient is not a party of another platform); failed_precondition (the
   // record is pending or held elsewhere).
-  Result<PreparedAction> PrepareTransferOut(const std::string& record_id, const ActionIntent& intent,
+  Result<PreparedAction> PrepareTransferOut(const std::string& record_id,
+                                            const ActionIntent& intent,
                                             const boost::json::object& recipient,
                                             const std::string& comments = {});
   // Verifies an action whose recipient is on another platform (signature by
@@ -338,7 +339,8 @@ class Registry {
   // record), and a holder that need not be an etr party (a party known only
   // to PINT, named by ForeignPartyId).
   Result<Record> ImportRecordWith(
-      const ImportedRecord& in, const std::function<Status(storage::Executor&, const Record&)>& also);
+      const ImportedRecord& in,
+      const std::function<Status(storage::Executor&, const Record&)>& also);
 
   // Appends actions that were committed but not logged (a crash between the
   // two). Called by Create; safe to call again.

@@ -32,11 +32,11 @@ Status InsertEntries(storage::Executor& ex, const std::string& record_id,
                      const std::vector<std::string>& chain, std::size_t from,
                      std::int64_t first_sequence) {
   for (std::size_t i = from; i < chain.size(); ++i) {
-    DT_TRY(ex.Execute(
-        "INSERT INTO pint_etr_entries (record_id, position, checksum, signed_content, "
-        "etr_sequence) VALUES ($1, $2, $3, $4, $5)",
-        {record_id, static_cast<std::int64_t>(i), SignedContentChecksum(chain[i]), chain[i],
-         first_sequence + static_cast<std::int64_t>(i - from)}));
+    DT_TRY(
+        ex.Execute("INSERT INTO pint_etr_entries (record_id, position, checksum, signed_content, "
+                   "etr_sequence) VALUES ($1, $2, $3, $4, $5)",
+                   {record_id, static_cast<std::int64_t>(i), SignedContentChecksum(chain[i]),
+                    chain[i], first_sequence + static_cast<std::int64_t>(i - from)}));
   }
   return {};
 }
@@ -75,9 +75,9 @@ Result<KnownChain> EtrEblRegistry::Known(const std::string& td) {
 }
 
 Result<std::string> EtrEblRegistry::ChainEntry(const std::string& entry_checksum) {
-  DT_ASSIGN_OR_RETURN(
-      auto rows, db_.Query("SELECT signed_content FROM pint_etr_entries WHERE checksum = $1",
-                           {entry_checksum}));
+  DT_ASSIGN_OR_RETURN(auto rows,
+                      db_.Query("SELECT signed_content FROM pint_etr_entries WHERE checksum = $1",
+                                {entry_checksum}));
   if (rows.empty()) return NotFound(fmt::format("no chain entry {}", entry_checksum));
   return rows.rows.front().Text(0);
 }
@@ -124,8 +124,8 @@ Status EtrEblRegistry::Import(const TransferRecord& r) {
   }
   DT_ASSIGN_OR_RETURN(in.state, StateAfter(r));
   const std::int64_t now = Micros(clock_);
-  auto imported = etr_.ImportRecordWith(
-      in, [&](storage::Executor& ex, const etr::Record& rec) -> Status {
+  auto imported =
+      etr_.ImportRecordWith(in, [&](storage::Executor& ex, const etr::Record& rec) -> Status {
         DT_TRY(InsertEntries(ex, rec.id, r.chain, 0, 0));
         DT_TRY(internal::LinkDocuments(ex, r));
         if (r.accepted)
@@ -156,13 +156,14 @@ Status EtrEblRegistry::Extend(const TransferRecord& r, const etr::Record& rec, s
     // Our send of the holder's signed action was accepted.
     if (r.chain.size() != known + 1) return Conflict("a send adds exactly one chain entry");
     auto done = etr_.CompleteTransferOut(
-        rec.id, [&](storage::Executor& ex, const etr::ActionEntry& a) { return store(ex, a.sequence); });
+        rec.id,
+        [&](storage::Executor& ex, const etr::ActionEntry& a) { return store(ex, a.sequence); });
     if (!done) return std::unexpected(done.error());
     return {};
   }
   if (r.accepted && away.status != etr::AwayStatus::kAway) {
-    return Conflict(fmt::format("record {} is held on this platform: the chain forks from ours",
-                                rec.id));
+    return Conflict(
+        fmt::format("record {} is held on this platform: the chain forks from ours", rec.id));
   }
   if (!r.accepted && away.status != etr::AwayStatus::kPending) {
     return Conflict(fmt::format("record {} was not reserved for this send", rec.id));
@@ -183,9 +184,10 @@ Status EtrEblRegistry::Extend(const TransferRecord& r, const etr::Record& rec, s
              .platform = r.possessor->ebl_platform,
              .party = r.possessor->json};
   }
-  auto appended = etr_.AppendImported(
-      rec.id, rec.head, entries, state, after,
-      [&](storage::Executor& ex, const etr::Record& before) { return store(ex, before.sequence + 1); });
+  auto appended = etr_.AppendImported(rec.id, rec.head, entries, state, after,
+                                      [&](storage::Executor& ex, const etr::Record& before) {
+                                        return store(ex, before.sequence + 1);
+                                      });
   if (!appended) return std::unexpected(appended.error());
   return {};
 }
@@ -213,8 +215,8 @@ Status EtrEblRegistry::Record(const TransferRecord& r) {
 Result<HeldEbl> EtrEblRegistry::Export(const std::string& key) {
   DT_ASSIGN_OR_RETURN(auto found, etr_.FindRecord(key));
   if (!found) {
-    return NotFound(fmt::format(
-        "no eBL with transport document checksum, reference or record id \"{}\"", key));
+    return NotFound(
+        fmt::format("no eBL with transport document checksum, reference or record id \"{}\"", key));
   }
   const etr::Record& rec = *found;
   if (rec.state.type != RecordType::kEbl)
@@ -235,10 +237,11 @@ Result<HeldEbl> EtrEblRegistry::Export(const std::string& key) {
   DT_ASSIGN_OR_RETURN(auto history, etr_.History(rec.id));
   for (const auto& a : history) {
     if (a.sequence <= covered || a.log_kind == "etr.import") continue;
-    DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(a.jws, etr_.dcsa_schemas(),
-                                                       etr_.platform_code(), true));
+    DT_ASSIGN_OR_RETURN(auto action,
+                        ParseSignedAction(a.jws, etr_.dcsa_schemas(), etr_.platform_code(), true));
     auto tx = TransactionFromJson(action.payload.transaction);
-    if (!tx) return Internal(fmt::format("action {} of {}: {}", a.sequence, rec.id, tx.error().reason));
+    if (!tx)
+      return Internal(fmt::format("action {} of {}: {}", a.sequence, rec.id, tx.error().reason));
     e.local_transactions.push_back(std::move(*tx));
   }
   DT_ASSIGN_OR_RETURN(e.documents, internal::LoadDocuments(db_, rec.document_checksum));
@@ -249,7 +252,8 @@ Result<HeldEbl> EtrEblRegistry::Export(const std::string& key) {
     e.possessor = std::move(p);
   } else if (IsOrganisation(holder)) {
     DT_ASSIGN_OR_RETURN(auto party, etr_.GetParty(holder));
-    DT_ASSIGN_OR_RETURN(auto p, PartyFromJson(etr::LocalParty(etr_.platform_code(), holder, party.name)));
+    DT_ASSIGN_OR_RETURN(auto p,
+                        PartyFromJson(etr::LocalParty(etr_.platform_code(), holder, party.name)));
     e.possessor = std::move(p);
     DT_ASSIGN_OR_RETURN(auto keys, etr_.ListKeys(holder));
     e.holder_signs = !keys.empty();
@@ -279,11 +283,10 @@ Result<std::vector<std::uint8_t>> EtrEblRegistry::Document(const std::string& ch
 
 Status EtrEblRegistry::StoreDocument(const std::string& checksum,
                                      const std::vector<std::uint8_t>& content) {
-  DT_TRY(
-      db_.Execute("INSERT INTO pint_documents (checksum, size, content_base64) VALUES ($1, $2, $3) "
-                  "ON CONFLICT (checksum) DO NOTHING",
-                  {checksum, static_cast<std::int64_t>(content.size()),
-                   crypto::Base64Encode(content)}));
+  DT_TRY(db_.Execute(
+      "INSERT INTO pint_documents (checksum, size, content_base64) VALUES ($1, $2, $3) "
+      "ON CONFLICT (checksum) DO NOTHING",
+      {checksum, static_cast<std::int64_t>(content.size()), crypto::Base64Encode(content)}));
   return {};
 }
 
@@ -298,7 +301,8 @@ Status EtrEblRegistry::AttachDocuments(const std::string& key,
   DT_ASSIGN_OR_RETURN(auto held, Export(key));
   return db_.Transact([&](storage::Executor& ex) -> Status {
     return internal::LinkDocuments(
-        ex, {.transport_document_checksum = held.transport_document_checksum, .documents = documents});
+        ex,
+        {.transport_document_checksum = held.transport_document_checksum, .documents = documents});
   });
 }
 
@@ -323,8 +327,8 @@ Result<OutboundResult> EtrTransfers::Send(const std::string& record_id, std::str
   };
   auto peer = peers_.GetPeer(begun.away.platform);
   if (!peer) {
-    return unlock(NotFound(fmt::format(
-        "the recipient's platform {} is not a registered PINT peer", begun.away.platform)));
+    return unlock(NotFound(fmt::format("the recipient's platform {} is not a registered PINT peer",
+                                       begun.away.platform)));
   }
   auto tx = TransactionFromJson(begun.transaction);
   if (!tx || !tx->recipient) {

@@ -85,8 +85,8 @@ class EtrEblRegistry final : public EblRegistry {
 
 // The outcome of an etr action sent to another platform.
 struct OutboundResult {
-  etr::Record record;      // after the answer
-  SendOutcome outcome;     // the receiver's signed answer
+  etr::Record record;   // after the answer
+  SendOutcome outcome;  // the receiver's signed answer
 };
 
 // Sends etr actions whose recipient is on another platform.

@@ -165,10 +165,10 @@ TEST_P(EtrPintTest, IssuedHereGoesToBActsThereAndComesBackToTheSameRecord) {
   EXPECT_EQ(report->holder_id, "DGTB/DGTB/org_consignee");
   // Held elsewhere: no local action.
   EXPECT_FALSE(a_.env.Do(id, ActionCode::kTransfer, "org_holder2", "org_shipper"));
-  EXPECT_TRUE(HasCode(a_.env.registry().PrepareTransferOut(
-                          id, {ActionCode::kTransfer, "org_holder2", "", ""},
-                          AtB("org_agent", "Rotterdam Agent")),
-                      ErrorCode::kFailedPrecondition, "held on platform DGTB"));
+  EXPECT_TRUE(HasCode(
+      a_.env.registry().PrepareTransferOut(id, {ActionCode::kTransfer, "org_holder2", "", ""},
+                                           AtB("org_agent", "Rotterdam Agent")),
+      ErrorCode::kFailedPrecondition, "held on platform DGTB"));
 
   // At B: one etr record, held by the recipient, visible in its list, its
   // chain the entry A signed (ISSUE, the local TRANSFER, the transfer to B).
@@ -227,9 +227,9 @@ TEST_P(EtrPintTest, ARefusalChangesNothingHere) {
   EXPECT_EQ(a_.Where(id).status, AwayStatus::kHere);
   EXPECT_FALSE(FindAtB(before.document_checksum));
   // A platform that is no peer: nothing is sent, nothing locked.
-  EXPECT_TRUE(HasCode(a_.SendAway(id, "org_shipper",
-                                  trade::etr::LocalParty("ZZZZ", "org_x", "Somewhere Else")),
-                      ErrorCode::kNotFound, "not a registered PINT peer"));
+  EXPECT_TRUE(HasCode(
+      a_.SendAway(id, "org_shipper", trade::etr::LocalParty("ZZZZ", "org_x", "Somewhere Else")),
+      ErrorCode::kNotFound, "not a registered PINT peer"));
   EXPECT_EQ(a_.Where(id).status, AwayStatus::kHere);
   // Not the holder: refused before anything is locked.
   const std::string by_other = a_.SignedAway(id, "org_shipper", AtB("org_consignee", "R"));
@@ -248,9 +248,9 @@ TEST_P(EtrPintTest, ALostAnswerKeepsTheRecordLockedAndTheRetryResendsTheSameEnve
   // B accepted it already; here nobody may act on it meanwhile.
   ASSERT_TRUE(FindAtB(a_.env.registry().GetRecord(id)->document_checksum));
   EXPECT_FALSE(a_.env.Do(id, ActionCode::kTransfer, "org_shipper", "org_holder2"));
-  const std::string other = a_.env.Sign(
-      "org_shipper",
-      a_.env.registry().GetRecord(id).value().head);  // any other signed text
+  const std::string other =
+      a_.env.Sign("org_shipper",
+                  a_.env.registry().GetRecord(id).value().head);  // any other signed text
   EXPECT_FALSE(a_.pint->etr_transfers()->Send(id, other, "org_shipper"));
   EXPECT_EQ(a_.Where(id).status, AwayStatus::kPending);
   // The retry: the same envelope, so B answers DUPE and the record leaves.
@@ -270,11 +270,11 @@ TEST_P(EtrPintTest, APlatformSendForAPintOnlyPartyIsReservedUntilAnswered) {
   const Party shipper = testing::MakeParty("PINT Shipper", "DGTA", "SHIPPER");
   const Party consignee = testing::MakeParty("PINT Consignee", "DGTB", "CONSIGNEE");
   const Party other = testing::MakeParty("Other Consignee", "DGTB", "OTHER");
-  ASSERT_TRUE(a_.pint->peers().PutParty({.code = shipper.identifying_codes.front(),
-                                         .party_name = shipper.party_name}));
+  ASSERT_TRUE(a_.pint->peers().PutParty(
+      {.code = shipper.identifying_codes.front(), .party_name = shipper.party_name}));
   for (const Party* p : {&consignee, &other}) {
-    ASSERT_TRUE(b_.pint->peers().PutParty({.code = p->identifying_codes.front(),
-                                           .party_name = p->party_name}));
+    ASSERT_TRUE(b_.pint->peers().PutParty(
+        {.code = p->identifying_codes.front(), .party_name = p->party_name}));
   }
   const auto td = Document("WIRE0004");
   auto issued = a_.pint->sender().RecordIssued(
@@ -288,8 +288,9 @@ TEST_P(EtrPintTest, APlatformSendForAPintOnlyPartyIsReservedUntilAnswered) {
   EXPECT_EQ(a_.env.registry().GetRecord(id).value().state.holder_id, "DGTA/ZZZ/SHIPPER");
 
   a_.transport.lose_answers = 1;
-  EXPECT_TRUE(HasCode(a_.pint->sender().Send({.document = id, .peer = "DGTB", .recipient = consignee}),
-                      ErrorCode::kUnavailable));
+  EXPECT_TRUE(
+      HasCode(a_.pint->sender().Send({.document = id, .peer = "DGTB", .recipient = consignee}),
+              ErrorCode::kUnavailable));
   EXPECT_EQ(a_.Where(id).status, AwayStatus::kPending);
   // Another send while the first is unanswered is refused; the retry goes through.
   EXPECT_TRUE(HasCode(a_.pint->sender().Send({.document = id, .peer = "DGTB", .recipient = other}),
@@ -309,7 +310,8 @@ TEST_P(EtrPintTest, ALocalActionRacingTheOutboundTransferNeverBothWin) {
     const std::string local =
         a_.env.Signed(id, ActionCode::kTransfer, "org_shipper", "org_holder2").value();
     std::atomic<bool> sent_ok{false}, local_ok{false};
-    std::thread t1([&] { sent_ok = a_.pint->etr_transfers()->Send(id, away, "org_shipper").has_value(); });
+    std::thread t1(
+        [&] { sent_ok = a_.pint->etr_transfers()->Send(id, away, "org_shipper").has_value(); });
     std::thread t2([&] { local_ok = a_.env.registry().Act(id, local, "org_shipper").has_value(); });
     t1.join();
     t2.join();

@@ -184,9 +184,9 @@ Result<std::vector<StoredDocument>> LoadDocuments(storage::Executor& ex, const s
   std::vector<StoredDocument> out;
   DT_ASSIGN_OR_RETURN(
       auto docs, ex.Query("SELECT l.role, l.metadata, d.content_base64 FROM pint_ebl_documents l "
-                           "JOIN pint_documents d ON d.checksum = l.checksum "
-                           "WHERE l.td_checksum = $1 ORDER BY l.checksum",
-                           {td}));
+                          "JOIN pint_documents d ON d.checksum = l.checksum "
+                          "WHERE l.td_checksum = $1 ORDER BY l.checksum",
+                          {td}));
   for (const auto& d : docs.rows) {
     StoredDocument doc;
     doc.role =
@@ -342,7 +342,8 @@ Status SqlEblRegistry::AttachDocuments(const std::string& key,
   DT_ASSIGN_OR_RETURN(auto held, Export(key));
   return db_.Transact([&](storage::Executor& ex) -> Status {
     return internal::LinkDocuments(
-        ex, {.transport_document_checksum = held.transport_document_checksum, .documents = documents});
+        ex,
+        {.transport_document_checksum = held.transport_document_checksum, .documents = documents});
   });
 }
 

@@ -295,11 +295,11 @@ Result<SendOutcome> Sender::Send(const SendRequest& req) {
   if (pending) {
     std::tie(id, built) = std::move(*pending);
   } else {
-    Transaction tx = req.transaction.value_or(
-        Transaction{.action = req.action,
-                    .actor = *held.possessor,
-                    .recipient = req.recipient,
-                    .action_date_time = FormatRfc3339(ctx_.clock.Now())});
+    Transaction tx =
+        req.transaction.value_or(Transaction{.action = req.action,
+                                             .actor = *held.possessor,
+                                             .recipient = req.recipient,
+                                             .action_date_time = FormatRfc3339(ctx_.clock.Now())});
     DT_ASSIGN_OR_RETURN(built, BuildEnvelope(held, {tx}, ctx_.signer));
     DT_ASSIGN_OR_RETURN(auto id_bytes, ctx_.random.Bytes(12));
     id = "pint_" + crypto::ToHex(id_bytes);

@@ -51,8 +51,10 @@ class SenderTest : public ::testing::Test {
 
   Node a_{"AAAA", Keys().a};
   Node b_{"BBBB", Keys().b};
-  testing::LoopbackTransport a_transport_{"AAAA", {{"http://peer.invalid/BBBB", b_.receiver.get()}}};
-  testing::LoopbackTransport b_transport_{"BBBB", {{"http://peer.invalid/AAAA", a_.receiver.get()}}};
+  testing::LoopbackTransport a_transport_{"AAAA",
+                                          {{"http://peer.invalid/BBBB", b_.receiver.get()}}};
+  testing::LoopbackTransport b_transport_{"BBBB",
+                                          {{"http://peer.invalid/AAAA", a_.receiver.get()}}};
   Sender a_sender_{a_.Context(), a_transport_};
   Sender b_sender_{b_.Context(), b_transport_};
   Party carrier_ = MakeParty("Hyundai", "AAAA", "CARRIER");

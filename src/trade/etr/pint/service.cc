@@ -4,12 +4,9 @@
 
 namespace digitrade::trade::etr::pint {
 
-Result<std::unique_ptr<PintService>> PintService::Create(storage::Database& db, const Clock& clock,
-                                                         crypto::Random& random,
-                                                         ledger::Log& evidence,
-                                                         PeerTransport& transport,
-                                                         const PintConfig& config,
-                                                         etr::Registry* etr) {
+Result<std::unique_ptr<PintService>> PintService::Create(
+    storage::Database& db, const Clock& clock, crypto::Random& random, ledger::Log& evidence,
+    PeerTransport& transport, const PintConfig& config, etr::Registry* etr) {
   DT_ASSIGN_OR_RETURN(PlatformSigner signer,
                       MakePlatformSigner(config.platform_code, config.private_key_pem, config.alg));
   DT_ASSIGN_OR_RETURN(SchemaSet schemas, SchemaSet::Dcsa(kDcsaPint));
@@ -23,14 +20,13 @@ Result<std::unique_ptr<PintService>> PintService::Create(storage::Database& db, 
           etr->platform_code(), s->signer_.platform_code));
     }
     s->registry_ = std::make_unique<EtrEblRegistry>(db, clock, *etr, s->schemas_);
-    s->peers_->SetEtrParties(
-        [etr](const std::string& org) -> Result<std::optional<std::string>> {
-          auto party = etr->GetParty(org);
-          if (!party && party.error().code() == ErrorCode::kNotFound)
-            return std::optional<std::string>();
-          if (!party) return std::unexpected(party.error());
-          return std::optional<std::string>(party->name);
-        });
+    s->peers_->SetEtrParties([etr](const std::string& org) -> Result<std::optional<std::string>> {
+      auto party = etr->GetParty(org);
+      if (!party && party.error().code() == ErrorCode::kNotFound)
+        return std::optional<std::string>();
+      if (!party) return std::unexpected(party.error());
+      return std::optional<std::string>(party->name);
+    });
   } else {
     s->registry_ = std::make_unique<SqlEblRegistry>(db, clock);
   }

@@ -17,13 +17,13 @@
 #include "ledger/log.h"
 #include "storage/database.h"
 #include "trade/etr/dcsa_schema.h"
-#include "trade/etr/registry.h"
 #include "trade/etr/pint/etr_registry.h"
 #include "trade/etr/pint/peers.h"
 #include "trade/etr/pint/receiver.h"
 #include "trade/etr/pint/registry.h"
 #include "trade/etr/pint/sender.h"
 #include "trade/etr/pint/signer.h"
+#include "trade/etr/registry.h"
 
 namespace digitrade::trade::etr::pint {
 

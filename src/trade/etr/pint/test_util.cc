@@ -191,8 +191,8 @@ Result<TransportResponse> LoopbackTransport::Send(const std::string& method,
   }
   if (!reply) return TransportResponse{.status = 500, .body = reply.error().ToString()};
   ++requests;
-  const bool decision = path.ends_with("/finish-transfer") ||
-                        (path == "/v3/envelopes" && reply->status != 201);
+  const bool decision =
+      path.ends_with("/finish-transfer") || (path == "/v3/envelopes" && reply->status != 201);
   if (lose_answers > 0 && decision) {
     --lose_answers;  // delivered, but the answer never arrives
     return Unavailable("connection reset");
