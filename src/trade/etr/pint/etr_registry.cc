@@ -273,39 +273,6 @@ Result<HeldEbl> EtrEblRegistry::Export(const std::string& key) {
   return e;
 }
 
-Result<std::vector<std::uint8_t>> EtrEblRegistry::Document(const std::string& checksum) {
-  DT_ASSIGN_OR_RETURN(
-      auto rows,
-      db_.Query("SELECT content_base64 FROM pint_documents WHERE checksum = $1", {checksum}));
-  if (rows.empty()) return NotFound(fmt::format("no document {}", checksum));
-  return crypto::Base64Decode(rows.rows.front().Text(0));
-}
-
-Status EtrEblRegistry::StoreDocument(const std::string& checksum,
-                                     const std::vector<std::uint8_t>& content) {
-  DT_TRY(db_.Execute(
-      "INSERT INTO pint_documents (checksum, size, content_base64) VALUES ($1, $2, $3) "
-      "ON CONFLICT (checksum) DO NOTHING",
-      {checksum, static_cast<std::int64_t>(content.size()), crypto::Base64Encode(content)}));
-  return {};
-}
-
-Result<bool> EtrEblRegistry::HasDocument(const std::string& checksum) {
-  DT_ASSIGN_OR_RETURN(auto rows,
-                      db_.Query("SELECT 1 FROM pint_documents WHERE checksum = $1", {checksum}));
-  return !rows.empty();
-}
-
-Status EtrEblRegistry::AttachDocuments(const std::string& key,
-                                       const std::vector<StoredDocument>& documents) {
-  DT_ASSIGN_OR_RETURN(auto held, Export(key));
-  return db_.Transact([&](storage::Executor& ex) -> Status {
-    return internal::LinkDocuments(
-        ex,
-        {.transport_document_checksum = held.transport_document_checksum, .documents = documents});
-  });
-}
-
 Status EtrEblRegistry::BeginSend(const HeldEbl& held, const Party& recipient) {
   if (held.record_id.empty()) return FailedPrecondition("the eBL is no etr record");
   return etr_.LockForPlatformSend(held.record_id, held.record_head, recipient.json);

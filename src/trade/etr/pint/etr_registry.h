@@ -35,12 +35,12 @@
 
 namespace digitrade::trade::etr::pint {
 
-class EtrEblRegistry final : public EblRegistry {
+class EtrEblRegistry final : public DocumentTables {
  public:
   // `etr` must use `platform_code` as its RegistryOptions::platform_code.
   EtrEblRegistry(storage::Database& db, const Clock& clock, etr::Registry& etr,
                  const SchemaSet& schemas)
-      : db_(db), clock_(clock), etr_(etr), schemas_(schemas) {}
+      : DocumentTables(db), db_(db), clock_(clock), etr_(etr), schemas_(schemas) {}
 
   Result<KnownChain> Known(const std::string& transport_document_checksum) override;
   Result<std::string> ChainEntry(const std::string& entry_checksum) override;
@@ -54,12 +54,6 @@ class EtrEblRegistry final : public EblRegistry {
   Status Record(const TransferRecord& record) override;
   // By transport document checksum, reference or etr record id.
   Result<HeldEbl> Export(const std::string& key) override;
-  Result<std::vector<std::uint8_t>> Document(const std::string& checksum) override;
-  Status StoreDocument(const std::string& checksum,
-                       const std::vector<std::uint8_t>& content) override;
-  Result<bool> HasDocument(const std::string& checksum) override;
-  Status AttachDocuments(const std::string& checksum_or_reference,
-                         const std::vector<StoredDocument>& documents) override;
   // Locks the etr record (Registry::LockForPlatformSend) at the head `held`
   // was exported at.
   Status BeginSend(const HeldEbl& held, const Party& recipient) override;

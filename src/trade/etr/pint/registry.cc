@@ -314,33 +314,34 @@ Result<HeldEbl> SqlEblRegistry::Export(const std::string& key) {
   return e;
 }
 
-Result<std::vector<std::uint8_t>> SqlEblRegistry::Document(const std::string& checksum) {
+Result<std::vector<std::uint8_t>> DocumentTables::Document(const std::string& checksum) {
   DT_ASSIGN_OR_RETURN(
-      auto rows,
-      db_.Query("SELECT content_base64 FROM pint_documents WHERE checksum = $1", {checksum}));
+      auto rows, documents_db_.Query(
+                     "SELECT content_base64 FROM pint_documents WHERE checksum = $1", {checksum}));
   if (rows.empty()) return NotFound(fmt::format("no document {}", checksum));
   return crypto::Base64Decode(rows.rows.front().Text(0));
 }
 
-Status SqlEblRegistry::StoreDocument(const std::string& checksum,
+Status DocumentTables::StoreDocument(const std::string& checksum,
                                      const std::vector<std::uint8_t>& content) {
-  DT_TRY(
-      db_.Execute("INSERT INTO pint_documents (checksum, size, content_base64) VALUES ($1, $2, $3) "
-                  "ON CONFLICT (checksum) DO NOTHING",
-                  {checksum, static_cast<int64_t>(content.size()), crypto::Base64Encode(content)}));
+  DT_TRY(documents_db_.Execute(
+      "INSERT INTO pint_documents (checksum, size, content_base64) VALUES ($1, $2, $3) "
+      "ON CONFLICT (checksum) DO NOTHING",
+      {checksum, static_cast<int64_t>(content.size()), crypto::Base64Encode(content)}));
   return {};
 }
 
-Result<bool> SqlEblRegistry::HasDocument(const std::string& checksum) {
-  DT_ASSIGN_OR_RETURN(auto rows,
-                      db_.Query("SELECT 1 FROM pint_documents WHERE checksum = $1", {checksum}));
+Result<bool> DocumentTables::HasDocument(const std::string& checksum) {
+  DT_ASSIGN_OR_RETURN(
+      auto rows,
+      documents_db_.Query("SELECT 1 FROM pint_documents WHERE checksum = $1", {checksum}));
   return !rows.empty();
 }
 
-Status SqlEblRegistry::AttachDocuments(const std::string& key,
+Status DocumentTables::AttachDocuments(const std::string& key,
                                        const std::vector<StoredDocument>& documents) {
   DT_ASSIGN_OR_RETURN(auto held, Export(key));
-  return db_.Transact([&](storage::Executor& ex) -> Status {
+  return documents_db_.Transact([&](storage::Executor& ex) -> Status {
     return internal::LinkDocuments(
         ex,
         {.transport_document_checksum = held.transport_document_checksum, .documents = documents});

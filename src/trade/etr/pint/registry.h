@@ -109,20 +109,32 @@ class EblRegistry {
 // Schema of the PINT module (registry, peers, transfers).
 std::vector<storage::Migration> PintMigrations();
 
-class SqlEblRegistry final : public EblRegistry {
+// The additional-document half of EblRegistry over pint_documents and
+// pint_ebl_documents, shared by both implementations (AttachDocuments finds
+// the eBL through the implementation's Export).
+class DocumentTables : public EblRegistry {
  public:
-  SqlEblRegistry(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
-
-  Result<KnownChain> Known(const std::string& transport_document_checksum) override;
-  Result<std::string> ChainEntry(const std::string& entry_checksum) override;
-  Status Record(const TransferRecord& record) override;
-  Result<HeldEbl> Export(const std::string& checksum_or_reference) override;
+  explicit DocumentTables(storage::Database& db) : documents_db_(db) {}
   Result<std::vector<std::uint8_t>> Document(const std::string& checksum) override;
   Status StoreDocument(const std::string& checksum,
                        const std::vector<std::uint8_t>& content) override;
   Result<bool> HasDocument(const std::string& checksum) override;
   Status AttachDocuments(const std::string& checksum_or_reference,
                          const std::vector<StoredDocument>& documents) override;
+
+ private:
+  storage::Database& documents_db_;
+};
+
+class SqlEblRegistry final : public DocumentTables {
+ public:
+  SqlEblRegistry(storage::Database& db, const Clock& clock)
+      : DocumentTables(db), db_(db), clock_(clock) {}
+
+  Result<KnownChain> Known(const std::string& transport_document_checksum) override;
+  Result<std::string> ChainEntry(const std::string& entry_checksum) override;
+  Status Record(const TransferRecord& record) override;
+  Result<HeldEbl> Export(const std::string& checksum_or_reference) override;
   // No reservation here: two sends race at the receivers.
   Status BeginSend(const HeldEbl&, const Party&) override { return {}; }
   Status AbortSend(const HeldEbl&) override { return {}; }
