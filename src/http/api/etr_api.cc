@@ -459,6 +459,23 @@ bool ToOtherPlatform(etr::Registry& reg, std::string_view jws) {
   return parsed && parsed->payload.recipient_foreign;
 }
 
+// An action to a party on another platform: sent over PINT (c.outbound).
+Result<Response> SendElsewhere(const Ctx& c, etr::Registry& reg, const std::string& id,
+                               const std::string& jws, const std::string& org, const Request& req) {
+  if (!c.outbound) {
+    return FailedPrecondition(
+        "the recipient is on another eBL platform and this node has no DCSA PINT identity "
+        "(DIGITRADE_PINT_PLATFORM, docs/pint.md)");
+  }
+  auto sent = c.outbound(id, jws, org);
+  if (!sent) return ConflictOrError(c, sent.error(), id, req);
+  DT_ASSIGN_OR_RETURN(auto rec, reg.GetRecord(id));
+  bj::object o = EtrRecordJson(rec, false);
+  DT_ASSIGN_OR_RETURN(o["location"], Location(c, id));
+  o["pint"] = std::move(*sent);
+  return Response::Json(200, o);
+}
+
 // {"signed_action": "<compact JWS>"} or {"action_code", "recipient"?,
 // "reason_code"?, "comments"?, "signing_key_id"}.
 Result<Response> Act(const Ctx& c, Request& req) {
@@ -488,21 +505,11 @@ Result<Response> Act(const Ctx& c, Request& req) {
   } else if (body.size() != 1) {
     return InvalidArgument("signed_action comes alone: the signed payload says everything");
   }
-  if (auto foreign = ToOtherPlatform(*reg, jws); foreign) {
-    if (!c.outbound) {
-      return FailedPrecondition(
-          "the recipient is on another eBL platform and this node has no DCSA PINT identity "
-          "(DIGITRADE_PINT_PLATFORM, docs/pint.md)");
-    }
-    auto sent = c.outbound(id, jws, org);
-    if (!sent) return ConflictOrError(c, sent.error(), id, req);
-    DT_ASSIGN_OR_RETURN(auto rec, reg->GetRecord(id));
-    bj::object o = EtrRecordJson(rec, false);
-    DT_ASSIGN_OR_RETURN(o["location"], Location(c, id));
-    o["pint"] = std::move(*sent);
-    return Response::Json(200, o);
-  }
   auto out = reg->Act(id, jws, org);
+  // Act refuses a recipient of another platform; only then (off the hot
+  // path) is the action read again to send it over PINT.
+  if (!out && out.error().code() == ErrorCode::kInvalidArgument && ToOtherPlatform(*reg, jws))
+    return SendElsewhere(c, *reg, id, jws, org, req);
   if (!out && out.error().code() == ErrorCode::kPermissionDenied)
     return std::unexpected(WhereItIs(c, id, out.error()));
   if (!out) return ConflictOrError(c, out.error(), id, req);
