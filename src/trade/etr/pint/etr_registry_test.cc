@@ -303,6 +303,35 @@ TEST_P(EtrPintTest, APlatformSendForAPintOnlyPartyIsReservedUntilAnswered) {
   EXPECT_EQ(FindAtB(CanonicalChecksum(td).value())->state.holder_id, "DGTB/ZZZ/CONSIGNEE");
 }
 
+// A chain every PINT check accepts, for a document the etr engine does not
+// take (not electronic): a signed BENV, nothing recorded, not a 5xx.
+TEST_P(EtrPintTest, ADocumentTheEngineRefusesIsBenvAtTheReceiver) {
+  ASSERT_TRUE(b_.pint->peers().PutCarrier(
+      {.code = "HMM", .public_key_pem = testing::Keys().carrier.public_key().ToPem()}));
+  auto td = Document("WIRE0005");
+  td["isElectronic"] = false;
+  const Party carrier = testing::MakeParty("HMM", "DGTA", "HMM");
+  const Party shipper = testing::MakeParty("Shipper", "DGTA", "SHIPPER");
+  const Party consignee = testing::MakeParty("Consignee", "DGTB", "CONSIGNEE");
+  ASSERT_TRUE(b_.pint->peers().PutParty({.code = consignee.identifying_codes.front(),
+                                         .party_name = consignee.party_name}));
+  testing::ChainBuilder chain(td);
+  chain.Add("DGTA", a_.key,
+            {testing::Tx(ActionCode::kIssue, carrier, shipper),
+             testing::Tx(ActionCode::kTransfer, shipper, consignee)});
+  auto r = b_.pint->receiver().StartTransfer("DGTA", chain.Envelope(a_.key));
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->status, 422);
+  EXPECT_NE(json::Serialize(r->body).size(), 0u);
+  auto v = crypto::VerifyJws(r->body.get_string(), b_.key.public_key());
+  ASSERT_TRUE(v);
+  const auto payload = json::ParseObject(std::string(v->payload.begin(), v->payload.end())).value();
+  EXPECT_EQ(payload.at("responseCode").get_string(), "BENV");
+  EXPECT_NE(json::Serialize(payload).find("isElectronic"), std::string::npos)
+      << json::Serialize(payload);
+  EXPECT_FALSE(FindAtB(chain.td_checksum));
+}
+
 TEST_P(EtrPintTest, ALocalActionRacingTheOutboundTransferNeverBothWin) {
   for (int round = 0; round < 8; ++round) {
     const std::string id = Issue(fmt::format("WIRE1{:03}", round));
