@@ -303,6 +303,30 @@ TEST_P(EtrPintTest, APlatformSendForAPintOnlyPartyIsReservedUntilAnswered) {
   EXPECT_EQ(FindAtB(CanonicalChecksum(td).value())->state.holder_id, "DGTB/ZZZ/CONSIGNEE");
 }
 
+// The holder on B surrenders the bill to its carrier on A: the record on A
+// is pending surrender with the carrier, who accepts it there; it is terminal.
+TEST_P(EtrPintTest, SurrenderToTheCarrierOnAnotherPlatform) {
+  const std::string id = Issue("WIRE0006");
+  ASSERT_TRUE(a_.SendAway(id, "org_shipper", AtB("org_consignee", "Rotterdam Import")));
+  const auto at_b = FindAtB(a_.env.registry().GetRecord(id).value().document_checksum).value();
+  auto prepared = b_.env.registry().PrepareTransferOut(
+      at_b.id, {ActionCode::kSurrenderForDelivery, "org_consignee", "", ""},
+      AtA("org_carrier", "Hyundai Merchant Marine"));
+  ASSERT_TRUE(prepared) << prepared.error().ToString();
+  auto sent = b_.pint->etr_transfers()->Send(
+      at_b.id, b_.env.Sign("org_consignee", prepared->payload), "org_consignee");
+  ASSERT_TRUE(sent) << sent.error().ToString();
+  EXPECT_EQ(ResponseCodeName(sent->outcome.code), "RECE");
+  const Record home = a_.env.registry().GetRecord(id).value();
+  EXPECT_EQ(home.state.status, RecordStatus::kSurrenderPending);
+  EXPECT_EQ(home.state.holder_id, "org_carrier");
+  EXPECT_EQ(home.state.surrender_from, "DGTB/DGTB/org_consignee");
+  auto accepted = a_.env.Do(id, ActionCode::kSurrenderAccepted, "org_carrier");
+  ASSERT_TRUE(accepted) << accepted.error().ToString();
+  EXPECT_EQ(accepted->record.state.status, RecordStatus::kSurrendered);
+  EXPECT_TRUE(a_.pint->registry().Export(id).value().surrendered);
+}
+
 // A chain every PINT check accepts, for a document the etr engine does not
 // take (not electronic): a signed BENV, nothing recorded, not a 5xx.
 TEST_P(EtrPintTest, ADocumentTheEngineRefusesIsBenvAtTheReceiver) {
