@@ -15,6 +15,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A DCSA PINT identity, so the portal can send a record to a peer platform.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/pint.key" 2>/dev/null
+DIGITRADE_PINT_PLATFORM=DGTR DIGITRADE_PINT_KEY="$tmp/pint.key" \
 "$bin" --db "sqlite:$tmp/portal.db" serve --demo --listen 127.0.0.1:0 \
   --web-root "$root/web/dist" --port-file "$tmp/port" --admin-token-file "$tmp/token" \
   >"$tmp/stdout" 2>"$tmp/server.log" &

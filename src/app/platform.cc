@@ -134,7 +134,8 @@ Status OpenPint(Platform& p) {
   p.pint_transport = std::make_unique<http::api::HttpPeerTransport>(ca != nullptr ? ca : "");
   auto service = trade::etr::pint::PintService::Create(
       *p.db, *p.clock, *p.random, *p.evidence_log, *p.pint_transport,
-      {.platform_code = code, .private_key_pem = key_pem, .alg = alg != nullptr ? alg : ""});
+      {.platform_code = code, .private_key_pem = key_pem, .alg = alg != nullptr ? alg : ""},
+      p.etr.get());
   if (!service) return std::unexpected(service.error().WithContext("DCSA PINT (DIGITRADE_PINT_*)"));
   p.pint = std::move(*service);
   return {};
@@ -168,7 +169,12 @@ Status OpenEvidenceLog(Platform& p, const EvidenceLogOptions& o) {
   p.evidence_log = std::move(*log);
   p.einvoice_registry = std::make_unique<trade::einvoice::Registry>(
       *p.db, *p.clock, *p.random, *p.einvoice, p.signing.get(), p.evidence_log.get());
-  auto etr = trade::etr::Registry::Create(*p.db, *p.clock, *p.evidence_log);
+  // With a PINT identity, the eBL platform code in etr's DCSA parties is the
+  // PINT one: a record is one record on both sides (docs/etr.md).
+  trade::etr::RegistryOptions etr_options;
+  if (const char* code = std::getenv("DIGITRADE_PINT_PLATFORM"); code != nullptr && *code != '\0')
+    etr_options.platform_code = code;
+  auto etr = trade::etr::Registry::Create(*p.db, *p.clock, *p.evidence_log, etr_options);
   if (!etr) return std::unexpected(etr.error().WithContext("opening the transferable records registry"));
   p.etr = std::move(*etr);
   return OpenPint(p);

@@ -28,7 +28,8 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
                                            *platform.clock);
   }
   http::api::RegisterEtrApi(router, platform.etr.get(), *platform.directory, platform.signing.get(),
-                            platform.evidence_log.get());
+                            platform.evidence_log.get(),
+                            http::api::PintOutbound(platform.pint.get()));
 }
 
 }  // namespace digitrade::app

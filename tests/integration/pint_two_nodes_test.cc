@@ -593,5 +593,178 @@ TEST_F(PintTwoNodes, EveryDecisionIsInTheEvidenceLog) {
   EXPECT_EQ(kinds["etr.pint.rejected"], 10);
 }
 
+// ---- the same, driven through /v1/etr: holders sign their own actions ----
+
+// An LEI (ISO 17442) with valid check digits (ISO 7064 MOD 97-10).
+std::string Lei(int n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "549300%012d", n);
+  const std::string base = buf;
+  int mod = 0;
+  for (char c : base + "00") mod = (mod * 10 + (c - '0')) % 97;
+  std::snprintf(buf, sizeof buf, "%02d", 98 - mod);
+  return base + buf;
+}
+
+struct EtrOrg {
+  std::string id;
+  std::string token;
+  crypto::PrivateKey key;
+  std::string name;
+};
+
+EtrOrg MakeEtrOrg(const NodeProcess& n, const std::string& name, int lei, const std::string& role,
+                  bool carrier, crypto::PrivateKey key) {
+  EtrOrg o{.key = std::move(key), .name = name};
+  auto org = n.Call("POST", "v1/organisations",
+                    json::Serialize(boost::json::object{{"name", name},
+                                                        {"identifier_scheme", "lei"},
+                                                        {"identifier", Lei(lei)},
+                                                        {"country", "CN"}}),
+                    n.admin);
+  EXPECT_EQ(org.status, 201) << org.body;
+  o.id = std::string(json::ParseObject(org.body).value().at("id").get_string());
+  auto user = n.Call("POST", "v1/users",
+                     json::Serialize(boost::json::object{{"name", name + " user"},
+                                                         {"organisation_id", o.id},
+                                                         {"roles", boost::json::array{role}}}),
+                     n.admin);
+  EXPECT_EQ(user.status, 201) << user.body;
+  const std::string user_id(json::ParseObject(user.body).value().at("id").get_string());
+  auto token = n.Call("POST", "v1/tokens",
+                      json::Serialize(boost::json::object{{"user_id", user_id}}), n.admin);
+  EXPECT_EQ(token.status, 201) << token.body;
+  o.token = std::string(json::ParseObject(token.body).value().at("token").get_string());
+  EXPECT_EQ(
+      n.Call("POST", "v1/etr/parties",
+             json::Serialize(boost::json::object{{"organisation_id", o.id}, {"carrier", carrier}}),
+             n.admin)
+              .status /
+          100,
+      2);
+  auto k = n.Call("POST", "v1/etr/parties/" + o.id + "/keys",
+                  json::Serialize(boost::json::object{{"public_jwk", o.key.public_key().ToJwk()}}),
+                  n.admin);
+  EXPECT_EQ(k.status / 100, 2) << k.body;
+  return o;
+}
+
+std::string SignAs(const EtrOrg& o, std::string_view payload) {
+  crypto::JwsSigner signer{&o.key,
+                           crypto::DefaultAlgorithm(o.key.type()),
+                           {{"kid", o.key.public_key().Thumbprint()}},
+                           {}};
+  return crypto::SignJwsCompact(
+             {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, signer)
+      .value();
+}
+
+// Prepares `body` on record `id` as `o`, signs it, posts it: the response.
+HttpResult ActAs(const NodeProcess& n, const EtrOrg& o, const std::string& id,
+                 const boost::json::object& body) {
+  auto prepared =
+      n.Call("POST", "v1/etr/records/" + id + "/prepare", json::Serialize(body), o.token);
+  if (prepared.status != 200) return prepared;
+  const auto payload = json::ParseObject(prepared.body).value().at("payload").get_string();
+  return n.Call("POST", "v1/etr/records/" + id + "/actions",
+                json::Serialize(boost::json::object{{"signed_action", SignAs(o, payload)}}),
+                o.token);
+}
+
+boost::json::object DcsaParty(const std::string& platform, const EtrOrg& o) {
+  return {
+      {"partyName", o.name},
+      {"eblPlatform", platform},
+      {"identifyingCodes", boost::json::array{boost::json::object{{"codeListProvider", platform},
+                                                                  {"codeListName", "organisation"},
+                                                                  {"partyCode", o.id}}}}};
+}
+
+TEST_F(PintTwoNodes, EtrRecordsMoveAToBAndBackThroughV1Etr) {
+  World& w = *world;
+  // The carrier signs with the key both platforms know for carrierCode HMM.
+  const EtrOrg carrier = MakeEtrOrg(w.a, "Hyundai Merchant Marine", 1, "carrier", true, w.carrier);
+  const EtrOrg shipper =
+      MakeEtrOrg(w.a, "Tianjin Export Trading", 2, "trader", false,
+                 crypto::PrivateKey::Generate(crypto::KeyType::kEd25519).value());
+  const EtrOrg consignee =
+      MakeEtrOrg(w.b, "Rotterdam Import", 3, "trader", false,
+                 crypto::PrivateKey::Generate(crypto::KeyType::kEcP256).value());
+  auto td = w.td;
+  td["transportDocumentReference"] = "DGTIT0100";
+
+  // Issue on A with /v1/etr; attach the documents that travel with it.
+  boost::json::object issue{{"type", "ebl"}, {"document", td}, {"issue_to", shipper.id}};
+  auto draft = w.a.Call("POST", "v1/etr/issuance/prepare", json::Serialize(issue), carrier.token);
+  ASSERT_EQ(draft.status, 200) << draft.body;
+  auto d = json::ParseObject(draft.body).value();
+  issue["issuance_manifest_signed_content"] =
+      SignAs(carrier, d.at("manifest_payload").get_string());
+  issue["issue_action_signed_content"] = SignAs(carrier, d.at("action_payload").get_string());
+  auto issued = w.a.Call("POST", "v1/etr/records", json::Serialize(issue), carrier.token);
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  const std::string id(json::ParseObject(issued.body).value().at("id").get_string());
+  boost::json::array docs;
+  for (const auto& [name, content] : w.documents) {
+    docs.push_back({{"name", name},
+                    {"mediaType", "application/octet-stream"},
+                    {"content_base64", crypto::Base64Encode(content + " (etr)")}});
+  }
+  auto attached = w.a.Call("POST", "v1/pint/ebls/" + id + "/documents",
+                           json::Serialize(boost::json::object{{"documents", docs}}), w.a.admin);
+  ASSERT_EQ(attached.status, 200) << attached.body;
+
+  // The shipper signs a TRANSFER to the consignee on B: sent over PINT.
+  auto sent =
+      ActAs(w.a, shipper, id,
+            {{"action_code", "TRANSFER"}, {"recipient_party", DcsaParty("DGTB", consignee)}});
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  auto out = json::ParseObject(sent.body).value();
+  EXPECT_EQ(out.at("pint").at("responseCode").get_string(), "RECE");
+  EXPECT_EQ(out.at("pint").at("documentsUploaded").get_array().size(), 2u);
+  EXPECT_EQ(out.at("location").at("status").get_string(), "held_elsewhere");
+  EXPECT_TRUE(
+      crypto::VerifyJws(out.at("pint").at("signedResponse").get_string(), w.b.key.public_key()));
+  // Held elsewhere: the shipper can do nothing more here.
+  auto refused = ActAs(w.a, shipper, id, {{"action_code", "SIGN"}});
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_NE(refused.body.find("held on platform DGTB"), std::string::npos) << refused.body;
+
+  // B's holder sees it among its records, with the documents.
+  auto list = w.b.Call("GET", "v1/etr/records", "", consignee.token);
+  ASSERT_EQ(list.status, 200) << list.body;
+  auto items = json::ParseObject(list.body).value().at("items").get_array();
+  ASSERT_EQ(items.size(), 1u) << list.body;
+  const std::string at_b(items[0].at("id").get_string());
+  EXPECT_EQ(items[0].at("holder").get_string(), consignee.id);
+  EXPECT_TRUE(items[0].at("imported").get_bool());
+  EXPECT_EQ(w.b.Ebl(at_b).at("documents").get_array().size(), 2u);
+
+  // ... signs a SIGN and a TRANSFER back to the shipper on A.
+  ASSERT_EQ(ActAs(w.b, consignee, at_b, {{"action_code", "SIGN"}}).status, 200);
+  auto back = ActAs(w.b, consignee, at_b,
+                    {{"action_code", "TRANSFER"}, {"recipient_party", DcsaParty("DGTA", shipper)}});
+  ASSERT_EQ(back.status, 200) << back.body;
+  EXPECT_EQ(json::ParseObject(back.body).value().at("pint").at("responseCode").get_string(),
+            "RECE");
+
+  // A: the same record, held by the shipper again, its whole custody chain
+  // (ISSUE, the transfer out, B's entry) with a proof of control.
+  auto rec = w.a.Call("GET", "v1/etr/records/" + id, "", shipper.token);
+  ASSERT_EQ(rec.status, 200) << rec.body;
+  auto r = json::ParseObject(rec.body).value();
+  EXPECT_EQ(r.at("holder").get_string(), shipper.id);
+  EXPECT_EQ(r.at("location").at("status").get_string(), "here");
+  auto history = w.a.Call("GET", "v1/etr/records/" + id + "/history", "", shipper.token);
+  ASSERT_EQ(history.status, 200) << history.body;
+  EXPECT_EQ(json::ParseObject(history.body).value().at("items").get_array().size(), 3u)
+      << history.body;
+  EXPECT_EQ(w.a.Call("GET", "v1/etr/records/" + id + "/proof", "", shipper.token).status, 200);
+  // Local actions continue on it.
+  EXPECT_EQ(ActAs(w.a, shipper, id, {{"action_code", "SIGN"}}).status, 200);
+  auto at_b_now = w.b.Call("GET", "v1/etr/records/" + at_b, "", consignee.token);
+  EXPECT_NE(at_b_now.body.find("held_elsewhere"), std::string::npos) << at_b_now.body;
+}
+
 }  // namespace
 }  // namespace digitrade::trade::etr::pint

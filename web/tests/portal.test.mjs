@@ -10,7 +10,7 @@
 
 import { mkdirSync, existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { randomBytes, createPublicKey } from 'node:crypto';
+import { randomBytes, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -556,7 +556,6 @@ async function main() {
     etr.carrierToken = await mint(carrier);
     etr.traderToken = await mint(trader);
     etr.recipient = other.organisation_id;
-    etr.traderOrg = trader.organisation_id;
     etr.otherToken = await mint(other);
     assertEqual((await postJson('/v1/etr/parties', { organisation_id: carrier.organisation_id, carrier: true }, token)).status, 200, 'register carrier');
     const key = await postJson(`/v1/organisations/${carrier.organisation_id}/signing-keys`, { type: 'ec-p256' }, etr.carrierToken);
@@ -568,6 +567,8 @@ async function main() {
     const issued = await postJson('/v1/etr/records', { type: 'ebl', document, issue_to: trader.organisation_id, signing_key_id: key.body.id }, etr.carrierToken);
     assertEqual(issued.status, 201, `issue: ${JSON.stringify(issued.body)}`);
     etr.id = issued.body.id;
+    etr.carrierKey = key.body.id;
+    etr.traderOrg = trader.organisation_id;
     return etr.id;
   });
 
@@ -604,6 +605,35 @@ async function main() {
     }
     const history = await getJson(`/v1/etr/records/${etr.id}/history`, etr.traderToken);
     assertEqual(history.body.items.map((s) => s.action_code).join(','), 'ISSUE,TRANSFER', 'GET history codes');
+  });
+
+  // DCSA PINT: bj.trader sends a second bill to a party on a peer platform
+  // that does not answer (nothing listens on port 1): the record stays locked
+  // as "transfer pending" and the record view says so.
+  await step('etr: a transfer to another platform without an answer stays pending', async () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const peer = await postJson('/v1/pint/peers', {
+      code: 'DGTX', base_url: 'http://127.0.0.1:1', public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }),
+    }, token);
+    assertEqual(peer.status, 201, `register peer: ${JSON.stringify(peer.body)}`);
+    const document = JSON.parse(readFileSync(new URL('../../src/trade/etr/testdata/transport-document-pint.json', import.meta.url), 'utf8'));
+    document.transportDocumentReference = `${etr.reference}X`;
+    const issued = await postJson('/v1/etr/records', { type: 'ebl', document, issue_to: etr.traderOrg, signing_key_id: etr.carrierKey }, etr.carrierToken);
+    assertEqual(issued.status, 201, `issue: ${JSON.stringify(issued.body)}`);
+    await page.evaluate((id) => { location.hash = `#/etr/${encodeURIComponent(id)}`; }, issued.body.id);
+    await testId('etr-action-form').waitFor();
+    await testId('etr-action-code').selectOption('TRANSFER');
+    await testId('etr-elsewhere').check();
+    await eventually(async () => (await testId('etr-platform').locator('option').allTextContents()).join(','), 'DGTX', 'peer platforms offered');
+    await testId('etr-party-name').fill('Rotterdam Import');
+    await testId('etr-party-code').fill('org_rotterdam');
+    await eventually(async () => (await testId('etr-key').locator('option').count()) > 0, true, 'a signing key is offered');
+    await testId('etr-submit').click();
+    await testId('etr-transfer-pending').waitFor();
+    await eventually(async () => (await text(testId('etr-location'))).includes('DGTX'), true, 'location names the platform');
+    const rec = await getJson(`/v1/etr/records/${issued.body.id}`, etr.traderToken);
+    assertEqual(rec.body.location.status, 'transfer_pending', 'GET location');
+    assertEqual(rec.body.sequence, 0, 'nothing applied while pending');
   });
 
   await step('etr: the new holder sends it back, signed in the browser (WebCrypto ES256)', async () => {

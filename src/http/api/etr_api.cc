@@ -9,6 +9,7 @@
 #include "crypto/jcs.h"
 #include "http/api/api_util.h"
 #include "http/problem.h"
+#include "trade/etr/action.h"
 #include "trade/etr/proof.h"
 
 namespace digitrade::http::api {
@@ -25,6 +26,7 @@ struct Ctx {
   identity::Directory& directory;
   signing::KeyVault* vault;
   ledger::Log* log;
+  EtrOutbound outbound;  // empty without PINT
 };
 
 Result<etr::Registry*> Reg(const Ctx& c) {
@@ -366,9 +368,44 @@ Result<std::pair<etr::Record, std::vector<etr::ActionEntry>>> Visible(const Ctx&
   return std::make_pair(std::move(rec), std::move(history));
 }
 
+// Where a record is, for records that left (or are leaving) for another
+// platform: {"status": "transfer_pending" | "held_elsewhere", "platform", "party"}.
+Result<bj::object> Location(const Ctx& c, const std::string& id) {
+  DT_ASSIGN_OR_RETURN(auto away, c.registry->GetAway(id));
+  bj::object o{{"status", etr::AwayStatusName(away.status)}};
+  if (away.status != etr::AwayStatus::kHere) {
+    o["platform"] = away.platform;
+    o["party"] = away.party;
+  }
+  return o;
+}
+
 Result<Response> GetRecord(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto seen, Visible(c, req));
-  return Response::Json(200, EtrRecordJson(seen.first, true));
+  bj::object o = EtrRecordJson(seen.first, true);
+  DT_ASSIGN_OR_RETURN(o["location"], Location(c, seen.first.id));
+  return Response::Json(200, o);
+}
+
+// A local action on a record that is leaving or has left for another
+// platform: failed_precondition saying where it is, not "not the holder".
+Error WhereItIs(const Ctx& c, const std::string& id, Error e) {
+  auto away = c.registry->GetAway(id);
+  if (!away || away->status == etr::AwayStatus::kHere) return e;
+  const auto* name = away->party.if_contains("partyName");
+  const std::string party =
+      name != nullptr && name->is_string() ? std::string(name->get_string()) : "";
+  if (away->status == etr::AwayStatus::kPending) {
+    return FailedPrecondition(
+               fmt::format(
+                   "record {} is being transferred to \"{}\" on platform {}: no other action until "
+                   "that platform answers (post the same signed action again to resend it)",
+                   id, party, away->platform))
+        .error();
+  }
+  return FailedPrecondition(
+             fmt::format("record {} is held on platform {} by \"{}\"", id, away->platform, party))
+      .error();
 }
 
 // The action the caller's organisation wants to take.
@@ -382,20 +419,61 @@ Result<etr::ActionIntent> IntentFrom(const bj::object& body, const Request& req)
   return in;
 }
 
+Response PreparedJson(const etr::PreparedAction& prepared);
+
 Result<Response> PrepareAction(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto* reg, Reg(c));
   DT_ASSIGN_OR_RETURN(auto body, JsonBody(req));
   DT_TRY(digitrade::json::RejectUnknownMembers(
-      body, {"action_code", "recipient", "reason_code", "comments"}));
+      body, {"action_code", "recipient", "recipient_party", "reason_code", "comments"}));
+  // A recipient on another eBL platform (DCSA PINT): its DCSA party object.
+  const auto* party = body.if_contains("recipient_party");
+  if (party != nullptr && (!party->is_object() || body.contains("recipient")))
+    return InvalidArgument("recipient_party: a DCSA party object, instead of recipient");
   DT_ASSIGN_OR_RETURN(auto intent, IntentFrom(body, req));
   DT_ASSIGN_OR_RETURN(auto comments, OptionalMember(body, "comments"));
+  const std::string id(req.Param("id"));
+  if (party != nullptr) {
+    DT_ASSIGN_OR_RETURN(auto prepared,
+                        reg->PrepareTransferOut(id, intent, party->get_object(), comments));
+    return PreparedJson(prepared);
+  }
   if (!intent.recipient_id.empty()) DT_TRY(EnsureParty(c, intent.recipient_id));
-  DT_ASSIGN_OR_RETURN(auto prepared,
-                      reg->PrepareAction(std::string(req.Param("id")), intent, comments));
+  auto prepared = reg->PrepareAction(id, intent, comments);
+  if (!prepared && prepared.error().code() == ErrorCode::kPermissionDenied)
+    return std::unexpected(WhereItIs(c, id, prepared.error()));
+  if (!prepared) return std::unexpected(prepared.error());
+  return PreparedJson(*prepared);
+}
+
+Response PreparedJson(const etr::PreparedAction& prepared) {
   return Response::Json(200, bj::object{{"record_id", prepared.record_id},
                                         {"sequence", prepared.sequence},
                                         {"previous_action_hash", prepared.previous_hash},
                                         {"payload", prepared.payload}});
+}
+
+// Whether the signed action names a recipient on another eBL platform.
+bool ToOtherPlatform(etr::Registry& reg, std::string_view jws) {
+  auto parsed = etr::ParseSignedAction(jws, reg.dcsa_schemas(), reg.platform_code(), true);
+  return parsed && parsed->payload.recipient_foreign;
+}
+
+// An action to a party on another platform: sent over PINT (c.outbound).
+Result<Response> SendElsewhere(const Ctx& c, etr::Registry& reg, const std::string& id,
+                               const std::string& jws, const std::string& org, const Request& req) {
+  if (!c.outbound) {
+    return FailedPrecondition(
+        "the recipient is on another eBL platform and this node has no DCSA PINT identity "
+        "(DIGITRADE_PINT_PLATFORM, docs/pint.md)");
+  }
+  auto sent = c.outbound(id, jws, org);
+  if (!sent) return ConflictOrError(c, sent.error(), id, req);
+  DT_ASSIGN_OR_RETURN(auto rec, reg.GetRecord(id));
+  bj::object o = EtrRecordJson(rec, false);
+  DT_ASSIGN_OR_RETURN(o["location"], Location(c, id));
+  o["pint"] = std::move(*sent);
+  return Response::Json(200, o);
 }
 
 // {"signed_action": "<compact JWS>"} or {"action_code", "recipient"?,
@@ -404,8 +482,11 @@ Result<Response> Act(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto* reg, Reg(c));
   DT_ASSIGN_OR_RETURN(auto body, JsonBody(req));
   DT_TRY(digitrade::json::RejectUnknownMembers(
-      body,
-      {"signed_action", "action_code", "recipient", "reason_code", "comments", "signing_key_id"}));
+      body, {"signed_action", "action_code", "recipient", "recipient_party", "reason_code",
+             "comments", "signing_key_id"}));
+  const auto* party = body.if_contains("recipient_party");
+  if (party != nullptr && (!party->is_object() || body.contains("recipient")))
+    return InvalidArgument("recipient_party: a DCSA party object, instead of recipient");
   DT_ASSIGN_OR_RETURN(auto org, CallerOrg(req));
   const std::string id(req.Param("id"));
   DT_ASSIGN_OR_RETURN(auto jws, OptionalMember(body, "signed_action"));
@@ -414,13 +495,23 @@ Result<Response> Act(const Ctx& c, Request& req) {
     DT_ASSIGN_OR_RETURN(auto intent, IntentFrom(body, req));
     DT_ASSIGN_OR_RETURN(auto comments, OptionalMember(body, "comments"));
     if (!intent.recipient_id.empty()) DT_TRY(EnsureParty(c, intent.recipient_id));
-    auto prepared = reg->PrepareAction(id, intent, comments);
+    auto prepared = party != nullptr
+                        ? reg->PrepareTransferOut(id, intent, party->get_object(), comments)
+                        : reg->PrepareAction(id, intent, comments);
+    if (!prepared && prepared.error().code() == ErrorCode::kPermissionDenied)
+      return std::unexpected(WhereItIs(c, id, prepared.error()));
     if (!prepared) return ConflictOrError(c, prepared.error(), id, req);
     DT_ASSIGN_OR_RETURN(jws, ServerSign(c, org, key_id, prepared->payload));
   } else if (body.size() != 1) {
     return InvalidArgument("signed_action comes alone: the signed payload says everything");
   }
   auto out = reg->Act(id, jws, org);
+  // Act refuses a recipient of another platform; only then (off the hot
+  // path) is the action read again to send it over PINT.
+  if (!out && out.error().code() == ErrorCode::kInvalidArgument && ToOtherPlatform(*reg, jws))
+    return SendElsewhere(c, *reg, id, jws, org, req);
+  if (!out && out.error().code() == ErrorCode::kPermissionDenied)
+    return std::unexpected(WhereItIs(c, id, out.error()));
   if (!out) return ConflictOrError(c, out.error(), id, req);
   bj::object o = EtrRecordJson(out->record, false);
   o["action"] = ActionJson(out->action);
@@ -501,9 +592,9 @@ Result<Response> Proof(const Ctx& c, Request& req) {
 }  // namespace
 
 void RegisterEtrApi(Router& router, etr::Registry* registry, identity::Directory& directory,
-                    signing::KeyVault* vault, ledger::Log* log) {
+                    signing::KeyVault* vault, ledger::Log* log, EtrOutbound outbound) {
   using identity::Role;
-  auto ctx = std::make_shared<Ctx>(Ctx{registry, directory, vault, log});
+  auto ctx = std::make_shared<Ctx>(Ctx{registry, directory, vault, log, std::move(outbound)});
   auto route = [&](RouteSpec spec, Result<Response> (*fn)(const Ctx&, Request&)) {
     router.Add(std::move(spec), [ctx, fn](Request& req) { return fn(*ctx, req); });
   };

@@ -10,6 +10,9 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
 
 #include "http/router.h"
 #include "identity/directory.h"
@@ -22,10 +25,17 @@ namespace digitrade::http::api {
 // The JSON form of a record as the API serves it (the CLI prints the same).
 boost::json::object EtrRecordJson(const trade::etr::Record& record, bool with_document);
 
+// Sends a signed action whose recipient is on another eBL platform (DCSA
+// PINT, see pint_api.h) and returns the receiver's answer as JSON
+// ({responseCode, reason?, signedResponse, documentsUploaded}).
+using EtrOutbound = std::function<Result<boost::json::object>(
+    const std::string& record_id, std::string_view signed_action, const std::string& caller_org)>;
+
 // `registry` may be null (no evidence log open): the routes then answer
 // unavailable. `vault` may be null (server-side signing not configured).
-// All must outlive the router.
+// `outbound` may be empty (no PINT): an action to another platform is then
+// failed_precondition. All must outlive the router.
 void RegisterEtrApi(Router& router, trade::etr::Registry* registry, identity::Directory& directory,
-                    signing::KeyVault* vault, ledger::Log* log);
+                    signing::KeyVault* vault, ledger::Log* log, EtrOutbound outbound = {});
 
 }  // namespace digitrade::http::api

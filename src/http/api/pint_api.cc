@@ -148,6 +148,17 @@ Result<Response> ListPeers(pint::PintService* p, Request&) {
   return Response::Json(200, ListEnvelope(std::move(items), ""));
 }
 
+// The eBL platforms a holder here may send to: codes only, for any signed-in
+// user (the portal's recipient picker); keys and URLs stay with admins.
+Result<Response> ListPlatforms(pint::PintService* p, Request&) {
+  DT_ASSIGN_OR_RETURN(auto s, Service(p));
+  DT_ASSIGN_OR_RETURN(auto peers, s->peers().ListPeers());
+  boost::json::array items;
+  for (const auto& peer : peers) items.push_back(boost::json::object{{"code", peer.code}});
+  return Response::Json(
+      200, boost::json::object{{"self", s->signer().platform_code}, {"items", std::move(items)}});
+}
+
 Result<Response> PutCarrier(pint::PintService* p, Request& req) {
   DT_ASSIGN_OR_RETURN(auto s, Service(p));
   DT_ASSIGN_OR_RETURN(auto body, JsonBody(req));
@@ -269,6 +280,18 @@ Result<std::vector<pint::StoredDocument>> DocumentsMember(const boost::json::obj
   return out;
 }
 
+boost::json::object OutcomeJson(const pint::SendOutcome& o) {
+  boost::json::array uploaded;
+  for (const auto& c : o.documents_uploaded) uploaded.emplace_back(c);
+  return {{"id", o.id},
+          {"responseCode", pint::ResponseCodeName(o.code)},
+          {"accepted", o.accepted},
+          {"reason", o.reason},
+          {"lastEnvelopeTransferChainEntrySignedContentChecksum", o.last_entry_checksum},
+          {"documentsUploaded", std::move(uploaded)},
+          {"signedResponse", o.signed_response}};
+}
+
 // {transportDocument, issuanceManifestSignedContent, carrier, issueTo, documents?}
 Result<Response> RecordIssued(pint::PintService* p, Request& req) {
   DT_ASSIGN_OR_RETURN(auto s, Service(p));
@@ -313,20 +336,34 @@ Result<Response> Send(pint::PintService* p, Request& req) {
     send.action = *code;
   }
   DT_ASSIGN_OR_RETURN(auto o, s->sender().Send(send));
-  boost::json::array uploaded;
-  for (const auto& c : o.documents_uploaded) uploaded.emplace_back(c);
-  return Response::Json(
-      200, boost::json::object{
-               {"id", o.id},
-               {"responseCode", pint::ResponseCodeName(o.code)},
-               {"accepted", o.accepted},
-               {"reason", o.reason},
-               {"lastEnvelopeTransferChainEntrySignedContentChecksum", o.last_entry_checksum},
-               {"documentsUploaded", std::move(uploaded)},
-               {"signedResponse", o.signed_response}});
+  return Response::Json(200, OutcomeJson(o));
+}
+
+// {documents: [...]}: additional documents (and the carrier's visualisation)
+// of an eBL, sent with it from now on.
+Result<Response> AttachDocuments(pint::PintService* p, Request& req) {
+  DT_ASSIGN_OR_RETURN(auto s, Service(p));
+  DT_ASSIGN_OR_RETURN(auto body,
+                      json::ParseObject(req.body, {.max_bytes = 64u << 20, .max_depth = 64}));
+  DT_TRY(json::RejectUnknownMembers(body, {"documents"}));
+  DT_ASSIGN_OR_RETURN(auto docs, DocumentsMember(body));
+  if (docs.empty()) return InvalidArgument("/documents: at least one document is required");
+  const std::string id(req.Param("id"));
+  DT_TRY(s->registry().AttachDocuments(id, docs));
+  DT_ASSIGN_OR_RETURN(auto held, s->registry().Export(id));
+  return Response::Json(200, EblJson(held));
 }
 
 }  // namespace
+
+EtrOutbound PintOutbound(pint::PintService* p) {
+  if (p == nullptr || p->etr_transfers() == nullptr) return {};
+  return [p](const std::string& id, std::string_view jws,
+             const std::string& org) -> Result<boost::json::object> {
+    DT_ASSIGN_OR_RETURN(auto sent, p->etr_transfers()->Send(id, jws, org));
+    return OutcomeJson(sent.outcome);
+  };
+}
 
 Result<pint::TransportResponse> HttpPeerTransport::Send(const std::string& method,
                                                         const std::string& base_url,
@@ -382,6 +419,11 @@ void RegisterPintApi(Router& router, pint::PintService* p, identity::Directory& 
               .access = Access::kPublic,
               .summary = "Our PINT platform code and public key"},
              [p](Request& req) { return Platform(p, req); });
+  router.Add(
+      {.method = "GET",
+       .pattern = "/v1/pint/platforms",
+       .summary = "Codes of the peer eBL platforms records can be sent to (any signed-in user)"},
+      [p](Request& req) { return ListPlatforms(p, req); });
   router.Add({.method = "POST",
               .pattern = "/v1/pint/peers",
               .roles = admins,
@@ -427,6 +469,13 @@ void RegisterPintApi(Router& router, pint::PintService* p, identity::Directory& 
               .roles = {Role::kAdmin, Role::kCarrier},
               .summary = "An eBL we hold or held, with its transfer chain"},
              [p](Request& req) { return GetEbl(p, req); });
+  router.Add({.method = "POST",
+              .pattern = "/v1/pint/ebls/{id}/documents",
+              .roles = {Role::kAdmin, Role::kCarrier},
+              .max_body = 64u << 20,
+              .json_body = true,
+              .summary = "Attach additional documents to an eBL (they travel with its transfers)"},
+             [p](Request& req) { return AttachDocuments(p, req); });
   router.Add({.method = "POST",
               .pattern = "/v1/pint/transfers",
               .roles = admins,

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "http/api/etr_api.h"
 #include "http/router.h"
 #include "identity/directory.h"
 #include "trade/etr/pint/sender.h"
@@ -21,6 +22,10 @@ namespace digitrade::http::api {
 // the router.
 void RegisterPintApi(Router& router, trade::etr::pint::PintService* pint,
                      identity::Directory& directory);
+
+// The etr API's hook for actions to a party on another platform (null
+// without PINT or without the etr engine). `pint` must outlive the router.
+EtrOutbound PintOutbound(trade::etr::pint::PintService* pint);
 
 // PUT/POST to a peer over HTTP(S) with a bearer token; `ca_file` (PEM) is
 // the trust anchor for https:// peers, empty for the system store.

@@ -36,7 +36,7 @@ Status CheckMembers(const json::object& o, std::initializer_list<std::string_vie
 }
 
 Result<ActionPayload> PayloadFromJson(const json::object& o, const SchemaSet& pint,
-                                      std::string_view platform_code) {
+                                      std::string_view platform_code, bool allow_foreign) {
   DT_TRY(CheckMembers(o, {"recordId", "sequence", "previousActionHash", "transaction", "issuance"},
                       "$"));
   ActionPayload p;
@@ -68,6 +68,12 @@ Result<ActionPayload> PayloadFromJson(const json::object& o, const SchemaSet& pi
   p.actor_id = LocalPartyId(p.transaction.at("actor").get_object(), platform_code);
   if (const auto* r = p.transaction.if_contains("recipient"); r != nullptr && r->is_object()) {
     p.recipient_id = LocalPartyId(r->get_object(), platform_code);
+    const auto* platform = r->get_object().if_contains("eblPlatform");
+    if (p.recipient_id.empty() && allow_foreign && platform != nullptr && platform->is_string() &&
+        platform->get_string() != platform_code) {
+      p.recipient_id = ForeignPartyId(r->get_object());
+      p.recipient_foreign = true;
+    }
     if (p.recipient_id.empty()) {
       return InvalidArgument(fmt::format(
           "$.transaction.recipient: names no party of this platform ({})", platform_code));
@@ -112,6 +118,21 @@ std::string LocalPartyId(const json::object& party, std::string_view platform_co
   return {};
 }
 
+std::string ForeignPartyId(const json::object& party) {
+  auto text = [](const json::object& o, std::string_view k) {
+    const auto* v = o.if_contains(k);
+    return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  std::string provider, code;
+  if (const auto* codes = party.if_contains("identifyingCodes");
+      codes != nullptr && codes->is_array() && !codes->get_array().empty() &&
+      codes->get_array()[0].is_object()) {
+    provider = text(codes->get_array()[0].get_object(), "codeListProvider");
+    code = text(codes->get_array()[0].get_object(), "partyCode");
+  }
+  return fmt::format("{}/{}/{}", text(party, "eblPlatform"), provider, code);
+}
+
 Result<std::string> SerializePayload(const ActionPayload& p) {
   json::object o{
       {"recordId", p.record_id}, {"sequence", p.sequence}, {"transaction", p.transaction}};
@@ -137,7 +158,8 @@ Result<std::string> HeaderKeyThumbprint(const json::object& header) {
 }
 
 Result<SignedAction> ParseSignedAction(std::string_view jws, const SchemaSet& pint,
-                                       std::string_view platform_code) {
+                                       std::string_view platform_code,
+                                       bool allow_foreign_recipient) {
   if (jws.size() > kMaxActionJwsBytes) {
     return ResourceExhausted(
         fmt::format("a signed action is at most {} bytes", kMaxActionJwsBytes));
@@ -154,7 +176,8 @@ Result<SignedAction> ParseSignedAction(std::string_view jws, const SchemaSet& pi
                                         {.max_bytes = kMaxActionJwsBytes, .max_depth = 16});
   if (!parsed) return std::unexpected(parsed.error().WithContext("action payload"));
   if (!parsed->is_object()) return InvalidArgument("action payload: a JSON object is required");
-  DT_ASSIGN_OR_RETURN(out.payload, PayloadFromJson(parsed->get_object(), pint, platform_code));
+  DT_ASSIGN_OR_RETURN(out.payload, PayloadFromJson(parsed->get_object(), pint, platform_code,
+                                                   allow_foreign_recipient));
   DT_ASSIGN_OR_RETURN(out.key_thumbprint,
                       HeaderKeyThumbprint(out.jws.signatures.front().protected_header));
   return out;

@@ -40,7 +40,8 @@ struct ActionPayload {
   boost::json::object transaction;
   ActionCode code = ActionCode::kTransfer;
   std::string actor_id;      // organisation id (empty if the actor is foreign)
-  std::string recipient_id;  // organisation id, or empty
+  std::string recipient_id;  // organisation id, ForeignPartyId() of a foreign one, or empty
+  bool recipient_foreign = false;  // the recipient is on another platform (PINT)
   std::string reason_code;
   std::string comments;
   std::string action_date_time;
@@ -62,6 +63,11 @@ boost::json::object LocalParty(std::string_view platform_code, std::string_view 
 // The organisation id in a DCSA party object, if it is a local party.
 std::string LocalPartyId(const boost::json::object& party, std::string_view platform_code);
 
+// The id a party of another eBL platform has in record state (holder_id,
+// endorsee_id, issuer_id of imported records): "<eblPlatform>/<codeListProvider>/<partyCode>"
+// of its first identifying code. Never an organisation id (those have no '/').
+std::string ForeignPartyId(const boost::json::object& party);
+
 // The canonical payload bytes. Errors: invalid_argument (not valid UTF-8).
 Result<std::string> SerializePayload(const ActionPayload& payload);
 
@@ -70,9 +76,13 @@ Result<std::string> SerializePayload(const ActionPayload& payload);
 // transaction valid against the DCSA PINT Transaction schema (`pint` must
 // hold it), a known action code. Does not verify the signature. Errors:
 // invalid_argument naming the problem; resource_exhausted over
-// kMaxActionJwsBytes.
+// kMaxActionJwsBytes. With `allow_foreign_recipient` a recipient on another
+// platform is accepted (recipient_foreign, recipient_id = ForeignPartyId): an
+// action that sends the record away over PINT; without it that is
+// invalid_argument.
 Result<SignedAction> ParseSignedAction(std::string_view jws, const SchemaSet& pint,
-                                       std::string_view platform_code);
+                                       std::string_view platform_code,
+                                       bool allow_foreign_recipient = false);
 
 // The key thumbprint a JWS header names ("kid", else the x5c leaf's key), or
 // empty. Errors: invalid_argument for a malformed x5c.

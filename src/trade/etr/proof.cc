@@ -51,7 +51,8 @@ Status CheckSignature(const ActionEntry& a, std::int64_t i, const std::string& p
     step.signature = "imported (verified by the PINT receiver)";
     return {};
   }
-  DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(a.jws, *v.pint, v.platform_code));
+  DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(a.jws, *v.pint, v.platform_code,
+                                                     /*allow_foreign_recipient=*/true));
   const auto& p = action.payload;
   if (p.record_id != a.record_id || p.sequence != i || p.previous_hash != previous) {
     return FailedPrecondition(
@@ -125,7 +126,8 @@ Result<ProofReport> VerifyControlProof(const ControlProof& proof, const ProofVer
       state.holder_id = a.recipient_id;
       if (state.to_order) state.endorsee_id = a.recipient_id;
     } else if (a.log_kind == "etr.action" && !foreign) {
-      DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(a.jws, *v.pint, v.platform_code));
+      DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(a.jws, *v.pint, v.platform_code,
+                                                         /*allow_foreign_recipient=*/true));
       const ActionIntent intent{action.payload.code, action.payload.actor_id,
                                 action.payload.recipient_id, action.payload.reason_code};
       if (auto ok = CheckRule(state, intent); !ok) {

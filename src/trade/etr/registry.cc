@@ -661,7 +661,17 @@ CREATE TABLE etr_actions (
   created_at BIGINT NOT NULL,
   PRIMARY KEY (record_id, sequence)
 );
-CREATE INDEX etr_actions_unlogged ON etr_actions (record_id, sequence) WHERE log_index IS NULL;)"}};
+CREATE INDEX etr_actions_unlogged ON etr_actions (record_id, sequence) WHERE log_index IS NULL;)"},
+          // PINT: where a record is when it left (or is leaving) for another
+          // platform (docs/etr.md "How PINT plugs in"), and the lookup by the
+          // DCSA transportDocumentChecksum.
+          {.module = "etr", .version = 2, .sql = R"(
+ALTER TABLE etr_records ADD COLUMN away_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE etr_records ADD COLUMN away_platform TEXT NOT NULL DEFAULT '';
+ALTER TABLE etr_records ADD COLUMN away_party TEXT NOT NULL DEFAULT '';
+ALTER TABLE etr_records ADD COLUMN away_action TEXT NOT NULL DEFAULT '';
+ALTER TABLE etr_records ADD COLUMN away_from TEXT NOT NULL DEFAULT '';
+CREATE INDEX etr_records_by_document ON etr_records (document_checksum);)"}};
 }
 
 Result<std::unique_ptr<Registry>> Registry::Create(storage::Database& db, const Clock& clock,
@@ -1087,8 +1097,20 @@ Result<ControlProof> Registry::ProveControl(const std::string& id) {
 // ---- PINT ----
 
 Result<Record> Registry::ImportRecord(const ImportedRecord& in) {
+  DT_TRY(impl_->LoadParty(in.state.holder_id));
+  return ImportRecordWith(in, {});
+}
+
+Status Registry::RepairLog() {
+  return impl_->Repair("");
+}
+
+// ---- PINT: sending away, coming back (docs/etr.md "How PINT plugs in") ----
+
+Result<Record> Registry::ImportRecordWith(
+    const ImportedRecord& in,
+    const std::function<Status(storage::Executor&, const Record&)>& also) {
   if (in.chain.empty()) return InvalidArgument("an imported record needs at least its ISSUE entry");
-  DT_ASSIGN_OR_RETURN(auto holder, impl_->LoadParty(in.state.holder_id));
   DT_ASSIGN_OR_RETURN(auto checked, impl_->CheckDocument(in.type, in.document));
   Record rec;
   rec.id = RecordId(in.type, in.issuer_id, checked.second, 1);
@@ -1126,16 +1148,341 @@ Result<Record> Registry::ImportRecord(const ImportedRecord& in) {
   const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
     DT_TRY(InsertRecord(ex, rec));
     for (const auto& a : entries) DT_TRY(InsertAction(ex, a));
+    if (also) DT_TRY(also(ex, rec));
     return {};
   });
   DT_TRY(tx);
   for (const auto& a : entries) DT_TRY(impl_->LogAction(a));
-  (void)holder;
   return rec;
 }
 
-Status Registry::RepairLog() {
-  return impl_->Repair("");
+std::string_view AwayStatusName(AwayStatus s) {
+  switch (s) {
+    case AwayStatus::kPending:
+      return "transfer_pending";
+    case AwayStatus::kAway:
+      return "held_elsewhere";
+    case AwayStatus::kHere:
+      break;
+  }
+  return "here";
+}
+
+namespace {
+
+Result<Away> LoadAway(storage::Executor& ex, const std::string& id) {
+  DT_ASSIGN_OR_RETURN(auto rs, ex.Query("SELECT away_status, away_platform, away_party, "
+                                        "away_action, away_from FROM etr_records WHERE id = $1",
+                                        {id}));
+  if (rs.empty()) return NotFound(fmt::format("no record {}", id));
+  const auto& r = rs.rows.front();
+  Away a;
+  const std::string status = r.Text(0);
+  a.status = status == "pending" ? AwayStatus::kPending
+             : status == "away"  ? AwayStatus::kAway
+                                 : AwayStatus::kHere;
+  a.platform = r.Text(1);
+  if (!r.Text(2).empty()) {
+    DT_ASSIGN_OR_RETURN(a.party, digitrade::json::ParseObject(r.Text(2)));
+  }
+  a.action = r.Text(3);
+  a.previous_holder = r.Text(4);
+  return a;
+}
+
+std::string PartyName(const json::object& party) {
+  const auto* name = party.if_contains("partyName");
+  return name != nullptr && name->is_string() ? std::string(name->get_string()) : "";
+}
+
+// Why no local action is possible while a record is pending or away.
+Status AwayError(const std::string& id, const Away& away) {
+  if (away.status == AwayStatus::kPending) {
+    return FailedPrecondition(fmt::format(
+        "record {} is being transferred to \"{}\" on platform {}: no other action until the "
+        "transfer is answered (post the same signed action again to resend it)",
+        id, PartyName(away.party), away.platform));
+  }
+  return FailedPrecondition(fmt::format("record {} is held on platform {} by \"{}\" ({})", id,
+                                        away.platform, PartyName(away.party),
+                                        ForeignPartyId(away.party)));
+}
+
+constexpr std::string_view kClearAway =
+    "away_status = '', away_platform = '', away_party = '', away_action = '', away_from = ''";
+
+}  // namespace
+
+Result<std::optional<Record>> Registry::FindRecord(const std::string& key) {
+  DT_ASSIGN_OR_RETURN(
+      auto rs, impl_->db.Query(fmt::format("SELECT {} FROM etr_records WHERE document_checksum = "
+                                           "$1 OR id = $1 OR reference = $1 ORDER BY version DESC",
+                                           kRecordColumns),
+                               {key}));
+  if (rs.empty()) return std::optional<Record>();
+  DT_ASSIGN_OR_RETURN(auto rec, RecordFromRow(rs.rows.front()));
+  return std::optional<Record>(std::move(rec));
+}
+
+Result<Away> Registry::GetAway(const std::string& record_id) {
+  return LoadAway(impl_->db, record_id);
+}
+
+Result<PreparedAction> Registry::PrepareTransferOut(const std::string& record_id,
+                                                    const ActionIntent& intent,
+                                                    const json::object& recipient,
+                                                    const std::string& comments) {
+  const std::string& platform = impl_->options.platform_code;
+  const auto* other = recipient.if_contains("eblPlatform");
+  if (other == nullptr || !other->is_string() || other->get_string() == platform) {
+    return InvalidArgument(fmt::format(
+        "recipient_party: a DCSA party whose eblPlatform is another platform than {}", platform));
+  }
+  DT_ASSIGN_OR_RETURN(auto away, GetAway(record_id));
+  if (away.status != AwayStatus::kHere) return std::unexpected(AwayError(record_id, away).error());
+  if (intent.code == ActionCode::kIssue)
+    return InvalidArgument("ISSUE is not an action on an existing record");
+  ActionIntent foreign = intent;
+  foreign.recipient_id = ForeignPartyId(recipient);
+  DT_ASSIGN_OR_RETURN(auto rec, GetRecord(record_id));
+  DT_TRY(CheckRule(rec.state, foreign));
+  DT_ASSIGN_OR_RETURN(auto actor, impl_->LoadParty(intent.actor_id));
+  ActionPayload p;
+  p.record_id = record_id;
+  p.sequence = rec.sequence + 1;
+  p.previous_hash = rec.head;
+  p.transaction = {{"actionCode", ActionCodeName(intent.code)},
+                   {"actor", LocalParty(platform, actor.organisation_id, actor.name)},
+                   {"recipient", recipient},
+                   {"actionDateTime", FormatRfc3339(impl_->clock.Now())}};
+  if (!intent.reason_code.empty()) p.transaction["reasonCode"] = intent.reason_code;
+  if (!comments.empty()) p.transaction["comments"] = comments;
+  DT_ASSIGN_OR_RETURN(auto violations, impl_->pint_schemas.Validate("Transaction", p.transaction));
+  if (!violations.empty()) return std::unexpected(ViolationsError("the transaction", violations));
+  PreparedAction out{record_id, p.sequence, p.previous_hash, {}};
+  DT_ASSIGN_OR_RETURN(out.payload, SerializePayload(p));
+  return out;
+}
+
+Result<OutboundAction> Registry::BeginTransferOut(const std::string& record_id,
+                                                  std::string_view jws,
+                                                  const std::string& caller_org) {
+  DT_ASSIGN_OR_RETURN(
+      auto action, ParseSignedAction(jws, impl_->pint_schemas, impl_->options.platform_code, true));
+  const ActionPayload& p = action.payload;
+  if (p.record_id != record_id) {
+    return InvalidArgument(
+        fmt::format("the action is for record {}, not {}", p.record_id, record_id));
+  }
+  if (!p.recipient_foreign) {
+    return InvalidArgument(
+        "$.transaction.recipient: a transfer to another platform names a recipient whose "
+        "eblPlatform is that platform");
+  }
+  if (p.actor_id.empty())
+    return InvalidArgument("$.transaction.actor: names no party of this platform");
+  if (p.actor_id != caller_org) {
+    return PermissionDenied(
+        fmt::format("the caller's organisation {} is not the actor {}", caller_org, p.actor_id));
+  }
+  DT_TRY(impl_->VerifyByParty(action.jws, action.key_thumbprint, p.actor_id, "the action"));
+  const ActionIntent intent{p.code, p.actor_id, p.recipient_id, p.reason_code};
+  const auto& recipient = p.transaction.at("recipient").get_object();
+  OutboundAction out{.jws = std::string(jws),
+                     .transaction = p.transaction,
+                     .away = {.status = AwayStatus::kPending,
+                              .platform = std::string(recipient.at("eblPlatform").get_string()),
+                              .party = recipient,
+                              .action = std::string(jws)}};
+  const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
+    DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {record_id}));
+    DT_ASSIGN_OR_RETURN(out.record, impl_->Load(ex, record_id));
+    DT_ASSIGN_OR_RETURN(auto away, LoadAway(ex, record_id));
+    if (away.status == AwayStatus::kPending && away.action == jws) {
+      out.retry = true;
+      out.away = std::move(away);
+      out.record.state.holder_id = out.away.previous_holder;
+      return {};
+    }
+    if (away.status != AwayStatus::kHere) return AwayError(record_id, away);
+    const Record& rec = out.record;
+    if (p.sequence != rec.sequence + 1 || p.previous_hash != rec.head) {
+      return Conflict(fmt::format(
+          "the action names sequence {} after {}, but record {} is at sequence {} with head {}",
+          p.sequence, p.previous_hash.empty() ? "null" : p.previous_hash, record_id, rec.sequence,
+          rec.head));
+    }
+    DT_ASSIGN_OR_RETURN(auto prev, ex.Query("SELECT log_index FROM etr_actions WHERE record_id = "
+                                            "$1 AND sequence = $2",
+                                            {record_id, rec.sequence}));
+    bool logged = !prev.empty() && !prev.rows[0].IsNull(0);
+    if (!logged) {
+      std::lock_guard lock(impl_->mu);
+      logged = impl_->unflushed.contains({record_id, rec.sequence});
+    }
+    if (!logged) {
+      return Unavailable(fmt::format(
+          "the previous action of {} is still being appended to the log; retry", record_id));
+    }
+    DT_TRY(CheckRule(rec.state, intent));
+    out.away.previous_holder = rec.state.holder_id;
+    DT_TRY(ex.Execute(
+        "UPDATE etr_records SET holder_id = '', away_status = 'pending', away_platform = $2, "
+        "away_party = $3, away_action = $4, away_from = $5, updated_at = $6 WHERE id = $1",
+        {record_id, out.away.platform, digitrade::json::Serialize(out.away.party), out.away.action,
+         out.away.previous_holder, impl_->Now()}));
+    return {};
+  });
+  DT_TRY(tx);
+  return out;
+}
+
+Result<ActionOutcome> Registry::CompleteTransferOut(
+    const std::string& record_id,
+    const std::function<Status(storage::Executor&, const ActionEntry&)>& also) {
+  ActionOutcome out;
+  bool already = false;
+  const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
+    DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {record_id}));
+    DT_ASSIGN_OR_RETURN(out.record, impl_->Load(ex, record_id, false));
+    DT_ASSIGN_OR_RETURN(auto away, LoadAway(ex, record_id));
+    if (away.status == AwayStatus::kAway && ActionHash(away.action) == out.record.head) {
+      already = true;
+      return {};
+    }
+    if (away.status != AwayStatus::kPending) {
+      return FailedPrecondition(
+          fmt::format("record {} has no transfer to another platform pending", record_id));
+    }
+    DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(away.action, impl_->pint_schemas,
+                                                       impl_->options.platform_code, true));
+    const ActionPayload& p = action.payload;
+    ActionEntry& a = out.action;
+    a = {.record_id = record_id,
+         .sequence = p.sequence,
+         .code = p.code,
+         .actor_id = p.actor_id,
+         .recipient_id = p.recipient_id,
+         .jws = away.action,
+         .action_hash = ActionHash(away.action),
+         .previous_hash = p.previous_hash,
+         .log_kind = "etr.action",
+         .created_at = impl_->Now()};
+    Record& rec = out.record;
+    RecordState before = rec.state;
+    before.holder_id = away.previous_holder;
+    rec.state = Apply(before, {p.code, p.actor_id, p.recipient_id, p.reason_code});
+    rec.sequence = a.sequence;
+    rec.head = a.action_hash;
+    rec.updated_at = a.created_at;
+    DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(rec.state.type), nullptr));
+    DT_TRY(CheckLoggable(a));
+    DT_TRY(InsertAction(ex, a));
+    DT_TRY(ex.Execute(kUpdateState, StateParams(rec)));
+    DT_TRY(ex.Execute("UPDATE etr_records SET away_status = 'away' WHERE id = $1", {record_id}));
+    if (also) DT_TRY(also(ex, a));
+    return {};
+  });
+  DT_TRY(tx);
+  if (already) {
+    DT_ASSIGN_OR_RETURN(auto history, History(record_id));
+    out.action = history.back();
+    return out;
+  }
+  DT_ASSIGN_OR_RETURN(auto index, impl_->LogAction(out.action));
+  out.action.log_index = index;
+  return out;
+}
+
+Status Registry::LockForPlatformSend(const std::string& record_id, const std::string& expected_head,
+                                     const json::object& recipient) {
+  return impl_->db.Transact([&](storage::Executor& ex) -> Status {
+    DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {record_id}));
+    DT_ASSIGN_OR_RETURN(auto rec, impl_->Load(ex, record_id, false));
+    DT_ASSIGN_OR_RETURN(auto away, LoadAway(ex, record_id));
+    if (away.status == AwayStatus::kPending && away.action.empty() && rec.head == expected_head &&
+        digitrade::json::Serialize(away.party) == digitrade::json::Serialize(recipient))
+      return {};  // the same send, retried
+    if (away.status != AwayStatus::kHere) return AwayError(record_id, away);
+    if (rec.head != expected_head) {
+      return Conflict(fmt::format("record {} moved on: its head is {}, not {}", record_id, rec.head,
+                                  expected_head));
+    }
+    const auto* platform = recipient.if_contains("eblPlatform");
+    DT_TRY(ex.Execute(
+        "UPDATE etr_records SET holder_id = '', away_status = 'pending', away_platform = $2, "
+        "away_party = $3, away_action = '', away_from = $4, updated_at = $5 WHERE id = $1",
+        {record_id,
+         platform != nullptr && platform->is_string() ? std::string(platform->get_string()) : "",
+         digitrade::json::Serialize(recipient), rec.state.holder_id, impl_->Now()}));
+    return {};
+  });
+}
+
+Status Registry::AbortTransferOut(const std::string& record_id) {
+  DT_ASSIGN_OR_RETURN(
+      auto n, impl_->db.Execute(fmt::format("UPDATE etr_records SET holder_id = away_from, {} "
+                                            "WHERE id = $1 AND away_status = 'pending'",
+                                            kClearAway),
+                                {record_id}));
+  if (n == 0) {
+    return FailedPrecondition(
+        fmt::format("record {} has no transfer to another platform pending", record_id));
+  }
+  return {};
+}
+
+Result<Record> Registry::AppendImported(
+    const std::string& record_id, const std::string& expected_head,
+    const std::vector<ImportedEntry>& entries, const RecordState& state, const Away& away,
+    const std::function<Status(storage::Executor&, const Record&)>& also) {
+  if (entries.empty()) return InvalidArgument("no entries to append");
+  Record rec;
+  std::vector<ActionEntry> added;
+  const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
+    DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1", {record_id}));
+    DT_ASSIGN_OR_RETURN(rec, impl_->Load(ex, record_id));
+    if (rec.head != expected_head) {
+      return Conflict(fmt::format("record {} moved on: its head is {}, not {}", record_id, rec.head,
+                                  expected_head));
+    }
+    if (also) DT_TRY(also(ex, rec));
+    added.clear();
+    for (const auto& e : entries) {
+      ActionEntry a{.record_id = record_id,
+                    .sequence = rec.sequence + 1,
+                    .code = e.last_code,
+                    .actor_id = e.actor,
+                    .recipient_id = e.recipient,
+                    .jws = e.signed_content,
+                    .action_hash = ActionHash(e.signed_content),
+                    .previous_hash = rec.head,
+                    .log_kind = "etr.import",
+                    .created_at = impl_->Now()};
+      DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(rec.state.type), nullptr));
+      DT_TRY(CheckLoggable(a));
+      DT_TRY(InsertAction(ex, a));
+      rec.sequence = a.sequence;
+      rec.head = a.action_hash;
+      added.push_back(std::move(a));
+    }
+    const RecordType type = rec.state.type;
+    const std::string issuer = rec.state.issuer_id;
+    rec.state = state;
+    rec.state.type = type;
+    rec.state.issuer_id = issuer;
+    rec.updated_at = impl_->Now();
+    DT_TRY(ex.Execute(kUpdateState, StateParams(rec)));
+    DT_TRY(ex.Execute(
+        "UPDATE etr_records SET away_status = $2, away_platform = $3, away_party = $4, "
+        "away_action = '', away_from = '' WHERE id = $1",
+        {record_id, std::string(away.status == AwayStatus::kAway ? "away" : ""), away.platform,
+         away.party.empty() ? std::string() : digitrade::json::Serialize(away.party)}));
+    return {};
+  });
+  DT_TRY(tx);
+  for (const auto& a : added) DT_TRY(impl_->LogAction(a));
+  return rec;
 }
 
 }  // namespace digitrade::trade::etr

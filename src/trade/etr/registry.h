@@ -30,6 +30,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -155,6 +156,33 @@ struct ImportedRecord {
   RecordState state;  // state after the chain; holder must be a local party
 };
 
+// Where a record is when it is not (only) here: on its way to, or held on,
+// another eBL platform (docs/etr.md "How PINT plugs in").
+enum class AwayStatus {
+  kHere,     // nothing pending
+  kPending,  // a transfer to another platform is under way: no local action
+  kAway,     // the other platform accepted it: held there, nothing to do here
+};
+struct Away {
+  AwayStatus status = AwayStatus::kHere;
+  std::string platform;         // eblPlatform of the recipient
+  boost::json::object party;    // the DCSA recipient party
+  std::string action;           // the holder's signed action that sent it (JWS)
+  std::string previous_holder;  // who held it here before
+};
+std::string_view AwayStatusName(AwayStatus s);  // "here", "transfer_pending", "held_elsewhere"
+
+// An action to a party on another platform, verified and locked in
+// (BeginTransferOut): the record takes no other action until it is completed
+// or aborted.
+struct OutboundAction {
+  Record record;                    // as before the action
+  std::string jws;                  // the holder's signed action
+  boost::json::object transaction;  // its DCSA transaction
+  Away away;
+  bool retry = false;  // the same action was already pending: resend
+};
+
 // Everything a verifier needs to check who controls a record now, with
 // only public keys (see VerifyControlProof in proof.h).
 struct ProofLink {
@@ -251,6 +279,68 @@ class Registry {
   // Errors: invalid_argument (empty chain, bad document), not_found (the
   // holder is no local party), already_exists.
   Result<Record> ImportRecord(const ImportedRecord& in);
+
+  // ---- PINT: sending away, coming back ----
+  // The record whose document_checksum (SHA-256 of the RFC 8785 document, the
+  // DCSA transportDocumentChecksum), id or reference is `key`, newest version
+  // first; nullopt when there is none.
+  Result<std::optional<Record>> FindRecord(const std::string& key);
+  // Where the record is (here, transfer pending, held elsewhere).
+  // Errors: not_found.
+  Result<Away> GetAway(const std::string& record_id);
+  // PrepareAction for a recipient on another platform (a DCSA party object
+  // whose eblPlatform is not ours, e.g. {partyName, eblPlatform,
+  // identifyingCodes}). Errors: those of PrepareAction; invalid_argument (the
+  // recipient is not a party of another platform); failed_precondition (the
+  // record is pending or held elsewhere).
+  Result<PreparedAction> PrepareTransferOut(const std::string& record_id,
+                                            const ActionIntent& intent,
+                                            const boost::json::object& recipient,
+                                            const std::string& comments = {});
+  // Verifies an action whose recipient is on another platform (signature by
+  // the actor, the caller is the actor, the chain state it names, the rule
+  // table with the foreign recipient) and locks the record for it: holder
+  // cleared, status transfer pending. Posting the action that is already
+  // pending returns it again (retry = true). Errors: those of Act;
+  // invalid_argument (the recipient is not on another platform);
+  // failed_precondition (another transfer is pending, or the record is held
+  // elsewhere).
+  Result<OutboundAction> BeginTransferOut(const std::string& record_id, std::string_view jws,
+                                          const std::string& caller_org);
+  // The other platform accepted (RECE/DUPE): the pending action joins the
+  // chain (kind etr.action, its log entry appended), the holder becomes the
+  // foreign party (ForeignPartyId), the record is held elsewhere. `also` runs
+  // in the same database transaction, with the new action. Idempotent once away. Errors:
+  // failed_precondition (nothing pending).
+  Result<ActionOutcome> CompleteTransferOut(
+      const std::string& record_id,
+      const std::function<Status(storage::Executor&, const ActionEntry&)>& also = {});
+  // Locks a record for a send the platform signs on behalf of a holder with
+  // no etr keys (a party known only to PINT): as BeginTransferOut, without a
+  // signed action; the send completes with AppendImported (our entry) or is
+  // aborted. Locking it again while so locked is a retry (ok). Errors:
+  // conflict (the head is not `expected_head`), failed_precondition (pending
+  // for another action, or held elsewhere).
+  Status LockForPlatformSend(const std::string& record_id, const std::string& expected_head,
+                             const boost::json::object& recipient);
+  // The other platform refused: the lock is lifted, nothing else changes.
+  Status AbortTransferOut(const std::string& record_id);
+  // Appends entries received over PINT to an existing record whose head is
+  // `expected_head` (a record coming back, or a PINT entry this platform
+  // signed for a party with no etr keys), sets `state` and `away` (kHere
+  // when it came back); `also` runs in the same transaction with the record
+  // as before. Errors: conflict (the head moved), invalid_argument (no
+  // entries).
+  Result<Record> AppendImported(
+      const std::string& record_id, const std::string& expected_head,
+      const std::vector<ImportedEntry>& entries, const RecordState& state, const Away& away,
+      const std::function<Status(storage::Executor&, const Record&)>& also = {});
+  // ImportRecord with `also` run in the same transaction (with the new
+  // record), and a holder that need not be an etr party (a party known only
+  // to PINT, named by ForeignPartyId).
+  Result<Record> ImportRecordWith(
+      const ImportedRecord& in,
+      const std::function<Status(storage::Executor&, const Record&)>& also);
 
   // Appends actions that were committed but not logged (a crash between the
   // two). Called by Create; safe to call again.

@@ -1,8 +1,10 @@
 // Electronic bills of lading and warehouse receipts: the records of the
 // signed-in organisation (#/etr), one record (#/etr/<id>) with an action
 // form that signs with the organisation's server-held key or with a key kept
-// in this browser (browserKey.ts), and the chain of custody: every step with
-// its signature status and its evidence-log proof.
+// in this browser (browserKey.ts) — its recipient on this platform or, over
+// DCSA PINT, on a peer platform — where the record is when it left, and the
+// chain of custody: every step with its signature status and its
+// evidence-log proof.
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
@@ -11,7 +13,17 @@ import { useI18n, type MessageKey } from '../i18n';
 import { ErrorBox } from '../components/ErrorBox';
 import { PageHeading } from '../components/PageHeading';
 import './etr.css';
-import { ACTIONS, NEEDS_RECIPIENT, etrApi, type CustodyStep, type EtrRecord, type SigningKey } from './api';
+import {
+  ACTIONS,
+  CAN_GO_ELSEWHERE,
+  NEEDS_RECIPIENT,
+  etrApi,
+  partyOn,
+  type CustodyStep,
+  type EtrLocation,
+  type EtrRecord,
+  type SigningKey,
+} from './api';
 import { browserSigningAvailable, createBrowserKey, loadBrowserKey, signJws, type BrowserKey } from './browserKey';
 
 /** The key select's value for "sign in this browser". */
@@ -105,6 +117,12 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState('');
+  // A recipient on another eBL platform (DCSA PINT).
+  const [elsewhere, setElsewhere] = useState(false);
+  const [platforms, setPlatforms] = useState<string[] | null>(null);
+  const [platform, setPlatform] = useState('');
+  const [partyName, setPartyName] = useState('');
+  const [partyCode, setPartyCode] = useState('');
   useEffect(() => {
     if (!org) return;
     etrApi.signingKeys(org).then((p) => {
@@ -113,6 +131,20 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
     }, setError);
     if (browserSigningAvailable()) loadBrowserKey(org).then(setBrowserKey, setError);
   }, [org]);
+  useEffect(() => {
+    if (!elsewhere || platforms) return;
+    etrApi.platforms().then(
+      (p) => {
+        setPlatforms(p.items.map((i) => i.code));
+        if (p.items[0]) setPlatform(p.items[0].code);
+      },
+      (err) => {
+        setPlatforms([]);
+        setError(err);
+      },
+    );
+  }, [elsewhere, platforms]);
+  const away = elsewhere && CAN_GO_ELSEWHERE.has(code);
   if (!org) return <p>{t('etr.form.noOrganisation')}</p>;
   const submit = async (e: JSX.TargetedEvent<HTMLFormElement, Event>) => {
     e.preventDefault();
@@ -122,7 +154,8 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
     try {
       const intent = {
         action_code: code,
-        ...(NEEDS_RECIPIENT.has(code) && recipient ? { recipient } : {}),
+        ...(away ? { recipient_party: partyOn(platform, partyName, partyCode) } : {}),
+        ...(!away && NEEDS_RECIPIENT.has(code) && recipient ? { recipient } : {}),
         ...(reason ? { reason_code: reason } : {}),
       };
       let r;
@@ -135,10 +168,16 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
       } else {
         r = await etrApi.act(props.record.id, { ...intent, signing_key_id: keyId });
       }
-      setDone(t('etr.form.done', { code, sequence: r.sequence }));
+      setDone(
+        r.pint
+          ? t('etr.form.sent', { platform, code: r.pint.responseCode })
+          : t('etr.form.done', { code, sequence: r.sequence }),
+      );
       props.onDone();
     } catch (err) {
       setError(err);
+      // Pending at the other platform: the record is locked now; show where it is.
+      if (away && err instanceof ApiError && err.status === 503) props.onDone();
     } finally {
       setBusy(false);
     }
@@ -157,7 +196,46 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
           ))}
         </select>
       </label>
-      {NEEDS_RECIPIENT.has(code) && (
+      {CAN_GO_ELSEWHERE.has(code) && props.record.type === 'ebl' && (
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            checked={elsewhere}
+            onChange={(e) => setElsewhere(e.currentTarget.checked)}
+            data-testid="etr-elsewhere"
+          />{' '}
+          {t('etr.form.elsewhere')}
+        </label>
+      )}
+      {away && (
+        <>
+          <label>
+            {t('etr.form.platform')}
+            <select value={platform} onChange={(e) => setPlatform(e.currentTarget.value)} data-testid="etr-platform">
+              {(platforms ?? []).map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
+          </label>
+          {platforms && platforms.length === 0 && <p class="hint">{t('etr.form.noPlatforms')}</p>}
+          <label>
+            {t('etr.form.partyName')}
+            <input value={partyName} onInput={(e) => setPartyName(e.currentTarget.value)} data-testid="etr-party-name" />
+          </label>
+          <label>
+            {t('etr.form.partyCode')}
+            <input
+              value={partyCode}
+              placeholder="org_…"
+              onInput={(e) => setPartyCode(e.currentTarget.value)}
+              data-testid="etr-party-code"
+            />
+          </label>
+        </>
+      )}
+      {NEEDS_RECIPIENT.has(code) && !away && (
         <label>
           {t('etr.form.recipient')}
           <input
@@ -191,7 +269,12 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
       </label>
       {keys.length === 0 && <p class="hint">{t('etr.form.noKey')}</p>}
       {!browserSigningAvailable() && <p class="hint">{t('etr.form.noBrowserSigning')}</p>}
-      <button class="button button-primary" type="submit" disabled={busy || !keyId} data-testid="etr-submit">
+      <button
+        class="button button-primary"
+        type="submit"
+        disabled={busy || !keyId || (away && (!platform || !partyName || !partyCode))}
+        data-testid="etr-submit"
+      >
         {busy ? t('etr.form.signing') : t('etr.form.submit')}
       </button>
       {done && (
@@ -200,6 +283,11 @@ function ActionForm(props: { record: EtrRecord; me: Me; onDone: () => void }) {
         </p>
       )}
       {error instanceof ApiError && error.status === 409 && <p class="hint">{t('etr.form.conflict')}</p>}
+      {error instanceof ApiError && away && error.status === 503 && (
+        <p class="hint" data-testid="etr-transfer-pending">
+          {t('etr.form.pending')}
+        </p>
+      )}
       {error ? <ErrorBox error={error} /> : null}
     </form>
   );
@@ -247,9 +335,11 @@ function Custody({ steps }: { steps: CustodyStep[] }) {
 function RecordView({ id, me }: { id: string; me: Me }) {
   const { t } = useI18n();
   const [data, setData] = useState<{ record: EtrRecord; steps: CustodyStep[] } | null>(null);
+  const [where, setWhere] = useState<EtrLocation | null>(null);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => {
     etrApi.history(id).then((h) => setData({ record: h.record, steps: h.items }), setError);
+    etrApi.record(id).then((r) => setWhere(r.location ?? null), setError);
   }, [id]);
   useEffect(load, [load]);
   if (error) return <ErrorBox error={error} />;
@@ -282,7 +372,15 @@ function RecordView({ id, me }: { id: string; me: Me }) {
           {row('etr.head', r.head)}
         </dl>
       </section>
-      <ActionForm record={r} me={me} onDone={load} />
+      {where && where.status !== 'here' && (
+        <p class={`card etr-card badge ${where.status === 'held_elsewhere' ? 'muted' : 'warn'}`} data-testid="etr-location">
+          {t(where.status === 'held_elsewhere' ? 'etr.location.away' : 'etr.location.pending', {
+            platform: where.platform ?? '?',
+            party: where.party?.partyName ?? '?',
+          })}
+        </p>
+      )}
+      {where?.status !== 'held_elsewhere' && <ActionForm record={r} me={me} onDone={load} />}
       <Custody steps={data.steps} />
     </>
   );

@@ -14,6 +14,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "crypto/jws.h"
 #include "crypto/keys.h"
@@ -62,7 +63,11 @@ struct TestParty {
 
 class EtrEnv {
  public:
-  explicit EtrEnv(Engine engine) : db_env_(engine) {}
+  // `options` for the Registry (e.g. another platform code); `extra` migrations
+  // are applied with the registry's (e.g. PINT's tables).
+  explicit EtrEnv(Engine engine, RegistryOptions options = {},
+                  std::vector<storage::Migration> extra = {})
+      : db_env_(engine), options_(std::move(options)), extra_(std::move(extra)) {}
 
   // Returns false (and why) when the engine is not available.
   bool Setup(std::string* why) {
@@ -73,7 +78,9 @@ class EtrEnv {
       return false;
     }
     db_ = std::move(*db);
-    if (auto m = storage::ApplyMigrations(*db_, Registry::Migrations()); !m) {
+    auto migrations = Registry::Migrations();
+    migrations.insert(migrations.end(), extra_.begin(), extra_.end());
+    if (auto m = storage::ApplyMigrations(*db_, migrations); !m) {
       *why = m.error().ToString();
       return false;
     }
@@ -83,7 +90,7 @@ class EtrEnv {
       return false;
     }
     log_ = std::move(*log);
-    auto reg = Registry::Create(*db_, clock_, *log_);
+    auto reg = Registry::Create(*db_, clock_, *log_, options_);
     if (!reg) {
       *why = reg.error().ToString();
       return false;
@@ -147,6 +154,8 @@ class EtrEnv {
 
  private:
   ledger::testing::TestDatabase db_env_;
+  RegistryOptions options_;
+  std::vector<storage::Migration> extra_;
   std::unique_ptr<storage::Database> db_;
   FakeClock clock_;
   std::unique_ptr<ledger::Log> log_;

@@ -451,6 +451,10 @@ boost::json::object ToJson(const EnvelopeManifest& m) {
   return o;
 }
 
+Verdict<Transaction> TransactionFromJson(const boost::json::object& o) {
+  return ParseTransaction(boost::json::value(o), "$");
+}
+
 boost::json::object ToJson(const Transaction& t) {
   boost::json::object o{{"actionCode", ActionCodeName(t.action)},
                         {"actor", t.actor.json},

@@ -166,6 +166,10 @@ Verdict<EnvelopeManifest> ParseManifest(std::string_view payload, const SchemaSe
 Verdict<ChainEntry> ParseChainEntry(std::string_view payload, const SchemaSet& schemas);
 Verdict<IssuanceManifest> ParseIssuanceManifest(std::string_view payload, const SchemaSet& schemas);
 
+// A Transaction from JSON (a signed etr action's transaction). Rejects (BENV)
+// as inside a chain entry, with paths from "$".
+Verdict<Transaction> TransactionFromJson(const boost::json::object& o);
+
 // An ActorParty/RecipientParty from JSON (API input, stored rows). Errors:
 // invalid_argument naming the member.
 Result<Party> PartyFromJson(const boost::json::object& o);

@@ -184,6 +184,10 @@ Result<crypto::PublicKey> PeerDirectory::CarrierKey(std::string_view code) const
 }
 
 Result<std::optional<std::string>> PeerDirectory::FindParty(const IdentifyingCode& code) const {
+  if (etr_parties_ && code.code_list_provider == self_code_) {
+    DT_ASSIGN_OR_RETURN(auto name, etr_parties_(code.party_code));
+    if (name) return name;
+  }
   DT_ASSIGN_OR_RETURN(
       auto rows, db_.Query("SELECT party_name FROM pint_parties WHERE code_list_provider = $1 AND "
                            "party_code = $2",

@@ -12,6 +12,7 @@
 // Thread-safety: safe from many threads; `self_key` is immutable.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,7 +80,15 @@ class PeerDirectory final : public KeyResolver, public LocalParties {
 
   const std::string& self_code() const { return self_code_; }
 
+  // Parties of the etr engine count as local too: {codeListProvider: our
+  // code, partyCode: organisation id} names an etr party. Set once, before
+  // the directory is shared (PintService::Create).
+  using EtrPartyLookup =
+      std::function<Result<std::optional<std::string>>(const std::string& organisation_id)>;
+  void SetEtrParties(EtrPartyLookup lookup) { etr_parties_ = std::move(lookup); }
+
  private:
+  EtrPartyLookup etr_parties_;
   storage::Database& db_;
   const Clock& clock_;
   std::string self_code_;

@@ -350,12 +350,16 @@ Result<Reply> Receiver::Accept(const Transfer& t, const VerifiedEnvelope& v) {
   }
   if (auto recorded = ctx_.registry.Record(record); !recorded) {
     const auto code = recorded.error().code();
-    if (code != ErrorCode::kConflict && code != ErrorCode::kAlreadyExists)
+    if (code != ErrorCode::kConflict && code != ErrorCode::kAlreadyExists &&
+        code != ErrorCode::kInvalidArgument)
       return std::unexpected(recorded.error());
-    // A concurrent transfer of the same document was recorded first.
-    DT_ASSIGN_OR_RETURN(Reply reply,
-                        Rejected(t.sender, {ResponseCode::kDise, recorded.error().message()},
-                                 t.td_checksum, t.last_checksum));
+    // A concurrent transfer of the same document was recorded first (DISE),
+    // or the record cannot be kept here (BENV: e.g. the etr engine refuses
+    // the document).
+    const ResponseCode decision =
+        code == ErrorCode::kInvalidArgument ? ResponseCode::kBenv : ResponseCode::kDise;
+    DT_ASSIGN_OR_RETURN(Reply reply, Rejected(t.sender, {decision, recorded.error().message()},
+                                              t.td_checksum, t.last_checksum));
     DT_TRY(Close(t.reference, "rejected", reply, std::nullopt));
     return reply;
   }

@@ -4,6 +4,7 @@
 
 #include "common/json.h"
 #include "crypto/base64.h"
+#include "trade/etr/pint/internal/tables.h"
 
 namespace digitrade::trade::etr::pint {
 
@@ -138,25 +139,6 @@ Status InsertChain(storage::Executor& ex, const TransferRecord& r, std::size_t f
   return {};
 }
 
-Status LinkDocuments(storage::Executor& ex, const TransferRecord& r) {
-  for (const auto& d : r.documents) {
-    if (!d.content.empty()) {
-      DT_TRY(ex.Execute(
-          "INSERT INTO pint_documents (checksum, size, content_base64) VALUES ($1, $2, $3) "
-          "ON CONFLICT (checksum) DO NOTHING",
-          {d.metadata.document_checksum, static_cast<int64_t>(d.content.size()),
-           crypto::Base64Encode(d.content)}));
-    }
-    DT_TRY(
-        ex.Execute("INSERT INTO pint_ebl_documents (td_checksum, checksum, role, metadata) VALUES "
-                   "($1, $2, $3, $4) "
-                   "ON CONFLICT (td_checksum, checksum) DO UPDATE SET role = $3, metadata = $4",
-                   {r.transport_document_checksum, d.metadata.document_checksum, RoleName(d.role),
-                    json::Serialize(d.metadata.json)}));
-  }
-  return {};
-}
-
 // The chain recorded so far must be a prefix of the new one.
 Result<std::size_t> CheckExtends(storage::Executor& ex, const TransferRecord& r) {
   DT_ASSIGN_OR_RETURN(
@@ -177,8 +159,87 @@ Result<std::size_t> CheckExtends(storage::Executor& ex, const TransferRecord& r)
 
 }  // namespace
 
+namespace internal {
+
+Status LinkDocuments(storage::Executor& ex, const TransferRecord& r) {
+  for (const auto& d : r.documents) {
+    if (!d.content.empty()) {
+      DT_TRY(ex.Execute(
+          "INSERT INTO pint_documents (checksum, size, content_base64) VALUES ($1, $2, $3) "
+          "ON CONFLICT (checksum) DO NOTHING",
+          {d.metadata.document_checksum, static_cast<int64_t>(d.content.size()),
+           crypto::Base64Encode(d.content)}));
+    }
+    DT_TRY(
+        ex.Execute("INSERT INTO pint_ebl_documents (td_checksum, checksum, role, metadata) VALUES "
+                   "($1, $2, $3, $4) "
+                   "ON CONFLICT (td_checksum, checksum) DO UPDATE SET role = $3, metadata = $4",
+                   {r.transport_document_checksum, d.metadata.document_checksum, RoleName(d.role),
+                    json::Serialize(d.metadata.json)}));
+  }
+  return {};
+}
+
+Result<std::vector<StoredDocument>> LoadDocuments(storage::Executor& ex, const std::string& td) {
+  std::vector<StoredDocument> out;
+  DT_ASSIGN_OR_RETURN(
+      auto docs, ex.Query("SELECT l.role, l.metadata, d.content_base64 FROM pint_ebl_documents l "
+                          "JOIN pint_documents d ON d.checksum = l.checksum "
+                          "WHERE l.td_checksum = $1 ORDER BY l.checksum",
+                          {td}));
+  for (const auto& d : docs.rows) {
+    StoredDocument doc;
+    doc.role =
+        d.Text(0) == "visualisation" ? DocumentRole::kVisualisation : DocumentRole::kSupporting;
+    DT_ASSIGN_OR_RETURN(auto meta, json::ParseObject(d.Text(1)));
+    doc.metadata.json = meta;
+    DT_ASSIGN_OR_RETURN(doc.content, crypto::Base64Decode(d.Text(2)));
+    doc.metadata.document_checksum =
+        meta.contains("documentChecksum") && meta.at("documentChecksum").is_string()
+            ? std::string(meta.at("documentChecksum").get_string())
+            : "";
+    doc.metadata.size = static_cast<std::int64_t>(doc.content.size());
+    out.push_back(std::move(doc));
+  }
+  return out;
+}
+
+Status MarkAccepted(storage::Executor& ex, const std::string& td, const std::string& last_checksum,
+                    std::int64_t now_micros) {
+  DT_TRY(ex.Execute(
+      "INSERT INTO pint_accepted (td_checksum, last_checksum, accepted_at) VALUES ($1, $2, $3) "
+      "ON CONFLICT (td_checksum, last_checksum) DO NOTHING",
+      {td, last_checksum, now_micros}));
+  return {};
+}
+
+Result<std::vector<std::string>> AcceptedLast(storage::Executor& ex, const std::string& td) {
+  DT_ASSIGN_OR_RETURN(
+      auto rows, ex.Query("SELECT last_checksum FROM pint_accepted WHERE td_checksum = $1", {td}));
+  std::vector<std::string> out;
+  for (const auto& row : rows.rows) out.push_back(row.Text(0));
+  return out;
+}
+
+}  // namespace internal
+
 std::vector<storage::Migration> PintMigrations() {
-  return {{.module = "pint", .version = 1, .sql = std::string(kSchemaV1)}};
+  return {{.module = "pint", .version = 1, .sql = std::string(kSchemaV1)},
+          // EtrEblRegistry: the PINT chain of an etr record, each entry with
+          // the last etr action it covers. pint_ebls and pint_chain_entries
+          // stay for databases that hold eBLs of SqlEblRegistry (migrations
+          // are append-only); a platform no longer writes them.
+          {.module = "pint", .version = 2, .sql = R"sql(
+CREATE TABLE pint_etr_entries (
+  record_id TEXT NOT NULL,
+  position BIGINT NOT NULL,
+  checksum TEXT NOT NULL,
+  signed_content TEXT NOT NULL,
+  etr_sequence BIGINT NOT NULL,
+  PRIMARY KEY (record_id, position)
+);
+CREATE INDEX pint_etr_entries_checksum ON pint_etr_entries (checksum);
+)sql"}};
 }
 
 Result<KnownChain> SqlEblRegistry::Known(const std::string& td) {
@@ -188,10 +249,7 @@ Result<KnownChain> SqlEblRegistry::Known(const std::string& td) {
                                 "ORDER BY position",
                                 {td}));
   for (const auto& row : entries.rows) k.entry_checksums.push_back(row.Text(0));
-  DT_ASSIGN_OR_RETURN(
-      auto accepted,
-      db_.Query("SELECT last_checksum FROM pint_accepted WHERE td_checksum = $1", {td}));
-  for (const auto& row : accepted.rows) k.accepted_last_checksums.push_back(row.Text(0));
+  DT_ASSIGN_OR_RETURN(k.accepted_last_checksums, internal::AcceptedLast(db_, td));
   return k;
 }
 
@@ -220,12 +278,10 @@ Status SqlEblRegistry::Record(const TransferRecord& r) {
         {r.transport_document_checksum, reference, json::Serialize(td), possessor, r.held,
          r.surrendered, now}));
     DT_TRY(InsertChain(ex, r, known));
-    DT_TRY(LinkDocuments(ex, r));
+    DT_TRY(internal::LinkDocuments(ex, r));
     if (r.accepted && !r.chain.empty()) {
-      DT_TRY(ex.Execute(
-          "INSERT INTO pint_accepted (td_checksum, last_checksum, accepted_at) VALUES ($1, $2, $3) "
-          "ON CONFLICT (td_checksum, last_checksum) DO NOTHING",
-          {r.transport_document_checksum, SignedContentChecksum(r.chain.back()), now}));
+      DT_TRY(internal::MarkAccepted(ex, r.transport_document_checksum,
+                                    SignedContentChecksum(r.chain.back()), now));
     }
     return {};
   });
@@ -254,49 +310,42 @@ Result<HeldEbl> SqlEblRegistry::Export(const std::string& key) {
                             "ORDER BY position",
                             {e.transport_document_checksum}));
   for (const auto& c : chain.rows) e.chain.push_back(c.Text(0));
-  DT_ASSIGN_OR_RETURN(
-      auto docs, db_.Query("SELECT l.role, l.metadata, d.content_base64 FROM pint_ebl_documents l "
-                           "JOIN pint_documents d ON d.checksum = l.checksum "
-                           "WHERE l.td_checksum = $1 ORDER BY l.checksum",
-                           {e.transport_document_checksum}));
-  for (const auto& d : docs.rows) {
-    StoredDocument doc;
-    doc.role =
-        d.Text(0) == "visualisation" ? DocumentRole::kVisualisation : DocumentRole::kSupporting;
-    DT_ASSIGN_OR_RETURN(auto meta, json::ParseObject(d.Text(1)));
-    doc.metadata.json = meta;
-    DT_ASSIGN_OR_RETURN(doc.content, crypto::Base64Decode(d.Text(2)));
-    doc.metadata.document_checksum =
-        meta.contains("documentChecksum") && meta.at("documentChecksum").is_string()
-            ? std::string(meta.at("documentChecksum").get_string())
-            : "";
-    doc.metadata.size = static_cast<std::int64_t>(doc.content.size());
-    e.documents.push_back(std::move(doc));
-  }
+  DT_ASSIGN_OR_RETURN(e.documents, internal::LoadDocuments(db_, e.transport_document_checksum));
   return e;
 }
 
-Result<std::vector<std::uint8_t>> SqlEblRegistry::Document(const std::string& checksum) {
+Result<std::vector<std::uint8_t>> DocumentTables::Document(const std::string& checksum) {
   DT_ASSIGN_OR_RETURN(
-      auto rows,
-      db_.Query("SELECT content_base64 FROM pint_documents WHERE checksum = $1", {checksum}));
+      auto rows, documents_db_.Query(
+                     "SELECT content_base64 FROM pint_documents WHERE checksum = $1", {checksum}));
   if (rows.empty()) return NotFound(fmt::format("no document {}", checksum));
   return crypto::Base64Decode(rows.rows.front().Text(0));
 }
 
-Status SqlEblRegistry::StoreDocument(const std::string& checksum,
+Status DocumentTables::StoreDocument(const std::string& checksum,
                                      const std::vector<std::uint8_t>& content) {
-  DT_TRY(
-      db_.Execute("INSERT INTO pint_documents (checksum, size, content_base64) VALUES ($1, $2, $3) "
-                  "ON CONFLICT (checksum) DO NOTHING",
-                  {checksum, static_cast<int64_t>(content.size()), crypto::Base64Encode(content)}));
+  DT_TRY(documents_db_.Execute(
+      "INSERT INTO pint_documents (checksum, size, content_base64) VALUES ($1, $2, $3) "
+      "ON CONFLICT (checksum) DO NOTHING",
+      {checksum, static_cast<int64_t>(content.size()), crypto::Base64Encode(content)}));
   return {};
 }
 
-Result<bool> SqlEblRegistry::HasDocument(const std::string& checksum) {
-  DT_ASSIGN_OR_RETURN(auto rows,
-                      db_.Query("SELECT 1 FROM pint_documents WHERE checksum = $1", {checksum}));
+Result<bool> DocumentTables::HasDocument(const std::string& checksum) {
+  DT_ASSIGN_OR_RETURN(
+      auto rows,
+      documents_db_.Query("SELECT 1 FROM pint_documents WHERE checksum = $1", {checksum}));
   return !rows.empty();
+}
+
+Status DocumentTables::AttachDocuments(const std::string& key,
+                                       const std::vector<StoredDocument>& documents) {
+  DT_ASSIGN_OR_RETURN(auto held, Export(key));
+  return documents_db_.Transact([&](storage::Executor& ex) -> Status {
+    return internal::LinkDocuments(
+        ex,
+        {.transport_document_checksum = held.transport_document_checksum, .documents = documents});
+  });
 }
 
 }  // namespace digitrade::trade::etr::pint

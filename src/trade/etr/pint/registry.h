@@ -4,9 +4,10 @@
 // (DUPE) and fork (DISE) detection and hands it every accepted transfer; the
 // sender exports from it and records what it sent.
 //
-// The etr engine (trade/etr) will implement this interface over its own
-// records once both land; SqlEblRegistry below is the storage-backed
-// implementation used until then (tables in docs/pint.md).
+// EtrEblRegistry (etr_registry.h) implements it over the etr engine's records
+// and is what a platform uses. SqlEblRegistry below keeps eBLs in PINT's own
+// tables only; the receiver and sender unit tests use it as the interface's
+// second implementation (docs/pint.md, Storage).
 //
 // Thread-safety: implementations are safe to call from many threads.
 #pragma once
@@ -43,6 +44,18 @@ struct HeldEbl {
   std::optional<Party> possessor;
   bool held = false;         // in our possession: we may send it on
   bool surrendered = false;  // SACC recorded: terminal
+  // Records of the etr engine (EtrEblRegistry):
+  std::string record_id;
+  std::string record_head;  // the etr head it was exported at
+  // The carrier's IssuanceManifest when `chain` is empty (issued here, never
+  // sent): the next entry is the first and carries it.
+  std::string issuance_manifest;
+  // Transactions of local actions not yet in any chain entry: the next entry
+  // carries them before the new one.
+  std::vector<Transaction> local_transactions;
+  // The holder is a party with etr keys: only its signed action may send the
+  // record away (a pending one, see EtrTransfers); an admin's send is refused.
+  bool holder_signs = false;
 };
 
 // A transfer to record: accepted from a peer, issued here, or sent away.
@@ -78,23 +91,53 @@ class EblRegistry {
                                const std::vector<std::uint8_t>& content) = 0;
   // Whether a document with this checksum is stored.
   virtual Result<bool> HasDocument(const std::string& checksum) = 0;
+  // Around a send the platform signs for the possessor (Sender::Send without
+  // a holder's transaction): BeginSend reserves `held` for `recipient` (no
+  // local action and no other send until Record or AbortSend; calling it
+  // again for the same pending send is a retry); AbortSend releases it after
+  // a refusal. Errors: conflict (it moved), failed_precondition (reserved
+  // for another send, or gone).
+  virtual Status BeginSend(const HeldEbl& held, const Party& recipient) = 0;
+  virtual Status AbortSend(const HeldEbl& held) = 0;
+  // Links additional documents (stored with their content) to the eBL
+  // `checksum_or_reference`: they travel with its next transfers. Errors:
+  // not_found.
+  virtual Status AttachDocuments(const std::string& checksum_or_reference,
+                                 const std::vector<StoredDocument>& documents) = 0;
 };
 
 // Schema of the PINT module (registry, peers, transfers).
 std::vector<storage::Migration> PintMigrations();
 
-class SqlEblRegistry final : public EblRegistry {
+// The additional-document half of EblRegistry over pint_documents and
+// pint_ebl_documents, shared by both implementations (AttachDocuments finds
+// the eBL through the implementation's Export).
+class DocumentTables : public EblRegistry {
  public:
-  SqlEblRegistry(storage::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  explicit DocumentTables(storage::Database& db) : documents_db_(db) {}
+  Result<std::vector<std::uint8_t>> Document(const std::string& checksum) override;
+  Status StoreDocument(const std::string& checksum,
+                       const std::vector<std::uint8_t>& content) override;
+  Result<bool> HasDocument(const std::string& checksum) override;
+  Status AttachDocuments(const std::string& checksum_or_reference,
+                         const std::vector<StoredDocument>& documents) override;
+
+ private:
+  storage::Database& documents_db_;
+};
+
+class SqlEblRegistry final : public DocumentTables {
+ public:
+  SqlEblRegistry(storage::Database& db, const Clock& clock)
+      : DocumentTables(db), db_(db), clock_(clock) {}
 
   Result<KnownChain> Known(const std::string& transport_document_checksum) override;
   Result<std::string> ChainEntry(const std::string& entry_checksum) override;
   Status Record(const TransferRecord& record) override;
   Result<HeldEbl> Export(const std::string& checksum_or_reference) override;
-  Result<std::vector<std::uint8_t>> Document(const std::string& checksum) override;
-  Status StoreDocument(const std::string& checksum,
-                       const std::vector<std::uint8_t>& content) override;
-  Result<bool> HasDocument(const std::string& checksum) override;
+  // No reservation here: two sends race at the receivers.
+  Status BeginSend(const HeldEbl&, const Party&) override { return {}; }
+  Status AbortSend(const HeldEbl&) override { return {}; }
 
  private:
   storage::Database& db_;

@@ -79,12 +79,17 @@ std::string Snippet(const std::string& body) {
 Result<BuiltEnvelope> BuildEnvelope(const HeldEbl& held,
                                     const std::vector<Transaction>& transactions,
                                     const PlatformSigner& signer) {
-  if (held.chain.empty()) return InvalidArgument("the eBL has no envelope transfer chain");
+  if (held.chain.empty() && held.issuance_manifest.empty())
+    return InvalidArgument("the eBL has no envelope transfer chain");
   DT_ASSIGN_OR_RETURN(std::string td, CanonicalChecksum(held.transport_document));
-  ChainEntry entry{.ebl_platform = signer.platform_code,
-                   .transport_document_checksum = td,
-                   .previous_checksum = SignedContentChecksum(held.chain.back()),
-                   .transactions = transactions};
+  ChainEntry entry{.ebl_platform = signer.platform_code, .transport_document_checksum = td};
+  if (held.chain.empty()) {
+    entry.issuance_manifest_signed_content = held.issuance_manifest;
+  } else {
+    entry.previous_checksum = SignedContentChecksum(held.chain.back());
+  }
+  entry.transactions = held.local_transactions;
+  entry.transactions.insert(entry.transactions.end(), transactions.begin(), transactions.end());
   EnvelopeManifest manifest{.transport_document_checksum = td};
   AddDocuments(held, manifest.visualisation, manifest.supporting_documents);
   entry.visualisation = manifest.visualisation;
@@ -250,8 +255,8 @@ Result<std::optional<std::pair<std::string, BuiltEnvelope>>> Sender::Pending(
                          : Result<std::vector<std::uint8_t>>(std::vector<std::uint8_t>{});
     if (!bytes) continue;
     auto entry = ParseChainEntry(std::string(bytes->begin(), bytes->end()), ctx_.schemas);
-    if (!entry || entry->transactions.size() != 1) continue;
-    const auto& tx = entry->transactions.front();
+    if (!entry || entry->transactions.size() != held.local_transactions.size() + 1) continue;
+    const auto& tx = entry->transactions.back();
     if (tx.action != req.action || !tx.recipient || !SameParty(*tx.recipient, req.recipient))
       continue;
     BuiltEnvelope built{.envelope = std::move(*envelope),
@@ -265,6 +270,12 @@ Result<std::optional<std::pair<std::string, BuiltEnvelope>>> Sender::Pending(
 Result<SendOutcome> Sender::Send(const SendRequest& req) {
   DT_ASSIGN_OR_RETURN(HeldEbl held, ctx_.registry.Export(req.document));
   if (held.surrendered) return FailedPrecondition("the eBL was surrendered: nothing may follow");
+  if (held.holder_signs && !req.transaction) {
+    return FailedPrecondition(fmt::format(
+        "record {} is held by a party that signs its own actions: it sends the record with a "
+        "signed action to the recipient (POST /v1/etr/records/{}/actions)",
+        held.record_id, held.record_id));
+  }
   if (!held.held || !held.possessor || held.possessor->ebl_platform != ctx_.signer.platform_code) {
     return FailedPrecondition("the eBL is not in the possession of a party on this platform");
   }
@@ -273,6 +284,9 @@ Result<SendOutcome> Sender::Send(const SendRequest& req) {
     return InvalidArgument(fmt::format("the recipient is on platform {}, not on {}",
                                        req.recipient.ebl_platform, peer.code));
   }
+  // Sent for the possessor by the platform: nothing else may move the eBL
+  // until the receiver answers (a holder's own action is locked by etr).
+  if (!req.transaction) DT_TRY(ctx_.registry.BeginSend(held, req.recipient));
   // A send that got no signed answer is retried with the same envelope, so
   // a receiver that did accept it answers DUPE instead of seeing a fork.
   DT_ASSIGN_OR_RETURN(auto pending, Pending(held, peer, req));
@@ -281,10 +295,11 @@ Result<SendOutcome> Sender::Send(const SendRequest& req) {
   if (pending) {
     std::tie(id, built) = std::move(*pending);
   } else {
-    Transaction tx{.action = req.action,
-                   .actor = *held.possessor,
-                   .recipient = req.recipient,
-                   .action_date_time = FormatRfc3339(ctx_.clock.Now())};
+    Transaction tx =
+        req.transaction.value_or(Transaction{.action = req.action,
+                                             .actor = *held.possessor,
+                                             .recipient = req.recipient,
+                                             .action_date_time = FormatRfc3339(ctx_.clock.Now())});
     DT_ASSIGN_OR_RETURN(built, BuildEnvelope(held, {tx}, ctx_.signer));
     DT_ASSIGN_OR_RETURN(auto id_bytes, ctx_.random.Bytes(12));
     id = "pint_" + crypto::ToHex(id_bytes);
@@ -299,6 +314,7 @@ Result<SendOutcome> Sender::Send(const SendRequest& req) {
   DT_ASSIGN_OR_RETURN(SendOutcome outcome, Exchange(peer, built, held));
   outcome.id = id;
   DT_TRY(Finish(id, peer, held, built, outcome, req.recipient));
+  if (!outcome.accepted && !req.transaction) DT_TRY(ctx_.registry.AbortSend(held));
   return outcome;
 }
 

@@ -61,6 +61,9 @@ struct SendRequest {
   std::string peer;
   Party recipient;
   ActionCode action = ActionCode::kTransfer;
+  // The transaction the holder signed (an etr action to a party on the peer's
+  // platform); when absent the platform builds one from the possessor.
+  std::optional<Transaction> transaction;
 };
 
 struct SendOutcome {
@@ -81,8 +84,10 @@ struct BuiltEnvelope {
 };
 
 // The next envelope for `held`: appends an entry signed by `signer` with
-// `transactions` and signs a manifest over all documents held. Errors:
-// invalid_argument when `held` has no chain.
+// held.local_transactions then `transactions` (the first entry, with
+// held.issuance_manifest, when the chain is empty) and signs a manifest over
+// all documents held. Errors: invalid_argument when `held` has neither a
+// chain nor an issuance manifest.
 Result<BuiltEnvelope> BuildEnvelope(const HeldEbl& held,
                                     const std::vector<Transaction>& transactions,
                                     const PlatformSigner& signer);

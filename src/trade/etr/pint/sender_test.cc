@@ -14,50 +14,6 @@ using testing::Keys;
 using testing::MakeParty;
 using testing::Node;
 
-// Delivers requests in process to the receiving node's Receiver, as the
-// HTTP adapter would (same paths, same bodies), with the sender's code as
-// the authenticated caller.
-class LoopbackTransport final : public PeerTransport {
- public:
-  LoopbackTransport(std::string caller, std::map<std::string, Node*> nodes)
-      : caller_(std::move(caller)), nodes_(std::move(nodes)) {}
-
-  Result<TransportResponse> Send(const std::string& method, const std::string& base_url,
-                                 const std::string& path, const std::optional<std::string>&,
-                                 const std::string& body) override {
-    Node* node = nodes_.at(base_url);
-    Result<Reply> reply = InvalidArgument("no route");
-    const std::string prefix = "/v3/envelopes/";
-    if (method == "POST" && path == "/v3/envelopes") {
-      reply = node->receiver->StartTransfer(caller_, body);
-    } else if (method == "PUT" && path.ends_with("/finish-transfer")) {
-      const std::string ref = path.substr(prefix.size(), path.size() - prefix.size() - 16);
-      reply = node->receiver->FinishTransfer(caller_, ref);
-    } else if (method == "PUT") {
-      const auto rest = path.substr(prefix.size());
-      const auto slash = rest.find('/');
-      const std::string ref = rest.substr(0, slash);
-      const std::string checksum = rest.substr(rest.rfind('/') + 1);
-      reply = node->receiver->PutDocument(caller_, ref, checksum, body);
-    }
-    if (!reply) return TransportResponse{.status = 500, .body = reply.error().ToString()};
-    ++requests;
-    if (lose_answers > 0 && path.ends_with("/finish-transfer")) {
-      --lose_answers;  // delivered, but the answer never arrives
-      return Unavailable("connection reset");
-    }
-    return TransportResponse{.status = reply->status,
-                             .body = reply->body.is_null() ? "" : json::Serialize(reply->body)};
-  }
-
-  int requests = 0;
-  int lose_answers = 0;
-
- private:
-  std::string caller_;
-  std::map<std::string, Node*> nodes_;
-};
-
 class SenderTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -95,8 +51,10 @@ class SenderTest : public ::testing::Test {
 
   Node a_{"AAAA", Keys().a};
   Node b_{"BBBB", Keys().b};
-  LoopbackTransport a_transport_{"AAAA", {{"http://peer.invalid/BBBB", &b_}}};
-  LoopbackTransport b_transport_{"BBBB", {{"http://peer.invalid/AAAA", &a_}}};
+  testing::LoopbackTransport a_transport_{"AAAA",
+                                          {{"http://peer.invalid/BBBB", b_.receiver.get()}}};
+  testing::LoopbackTransport b_transport_{"BBBB",
+                                          {{"http://peer.invalid/AAAA", a_.receiver.get()}}};
   Sender a_sender_{a_.Context(), a_transport_};
   Sender b_sender_{b_.Context(), b_transport_};
   Party carrier_ = MakeParty("Hyundai", "AAAA", "CARRIER");

@@ -1,5 +1,6 @@
 // PintService: one platform's PINT parts wired together (signer, peer
-// directory, registry, receiver, sender, the DCSA PINT 3.0 schemas) over one
+// directory, registry, receiver, sender, the DCSA PINT 3.0 schemas, and the
+// etr engine's outbound transfers) over one
 // database and evidence log.
 // Built by app/ when the platform has a PINT identity (code and key).
 //
@@ -16,11 +17,13 @@
 #include "ledger/log.h"
 #include "storage/database.h"
 #include "trade/etr/dcsa_schema.h"
+#include "trade/etr/pint/etr_registry.h"
 #include "trade/etr/pint/peers.h"
 #include "trade/etr/pint/receiver.h"
 #include "trade/etr/pint/registry.h"
 #include "trade/etr/pint/sender.h"
 #include "trade/etr/pint/signer.h"
+#include "trade/etr/registry.h"
 
 namespace digitrade::trade::etr::pint {
 
@@ -32,18 +35,25 @@ struct PintConfig {
 
 class PintService {
  public:
-  // Errors: invalid_argument (code, key, algorithm); internal if the
-  // embedded DCSA schemas do not load.
+  // With `etr` (whose platform code must be config.platform_code), eBLs are
+  // the etr engine's records (EtrEblRegistry) and etr actions can send them
+  // to other platforms (etr_transfers()); without it, PINT's own tables
+  // (SqlEblRegistry). Errors: invalid_argument (code, key, algorithm, an etr
+  // registry of another platform code); internal if the embedded DCSA
+  // schemas do not load.
   static Result<std::unique_ptr<PintService>> Create(storage::Database& db, const Clock& clock,
                                                      crypto::Random& random, ledger::Log& evidence,
                                                      PeerTransport& transport,
-                                                     const PintConfig& config);
+                                                     const PintConfig& config,
+                                                     etr::Registry* etr = nullptr);
 
   const PlatformSigner& signer() const { return signer_; }
   PeerDirectory& peers() { return *peers_; }
   EblRegistry& registry() { return *registry_; }
   Receiver& receiver() { return *receiver_; }
   Sender& sender() { return *sender_; }
+  // Null without the etr engine.
+  EtrTransfers* etr_transfers() { return etr_transfers_.get(); }
 
  private:
   PintService(PlatformSigner signer, SchemaSet schemas)
@@ -52,9 +62,10 @@ class PintService {
   PlatformSigner signer_;
   const SchemaSet schemas_;  // created once, shared by receiver and sender
   std::unique_ptr<PeerDirectory> peers_;
-  std::unique_ptr<SqlEblRegistry> registry_;
+  std::unique_ptr<EblRegistry> registry_;
   std::unique_ptr<Receiver> receiver_;
   std::unique_ptr<Sender> sender_;
+  std::unique_ptr<EtrTransfers> etr_transfers_;
 };
 
 }  // namespace digitrade::trade::etr::pint

@@ -169,4 +169,36 @@ std::uint64_t Node::LogSize() {
   return log->Size().value();
 }
 
+Result<TransportResponse> LoopbackTransport::Send(const std::string& method,
+                                                  const std::string& base_url,
+                                                  const std::string& path,
+                                                  const std::optional<std::string>&,
+                                                  const std::string& body) {
+  Receiver* receiver = receivers.at(base_url);
+  Result<Reply> reply = InvalidArgument("no route");
+  const std::string prefix = "/v3/envelopes/";
+  if (method == "POST" && path == "/v3/envelopes") {
+    reply = receiver->StartTransfer(caller_, body);
+  } else if (method == "PUT" && path.ends_with("/finish-transfer")) {
+    const std::string ref = path.substr(prefix.size(), path.size() - prefix.size() - 16);
+    reply = receiver->FinishTransfer(caller_, ref);
+  } else if (method == "PUT") {
+    const auto rest = path.substr(prefix.size());
+    const auto slash = rest.find('/');
+    const std::string ref = rest.substr(0, slash);
+    const std::string checksum = rest.substr(rest.rfind('/') + 1);
+    reply = receiver->PutDocument(caller_, ref, checksum, body);
+  }
+  if (!reply) return TransportResponse{.status = 500, .body = reply.error().ToString()};
+  ++requests;
+  const bool decision =
+      path.ends_with("/finish-transfer") || (path == "/v3/envelopes" && reply->status != 201);
+  if (lose_answers > 0 && decision) {
+    --lose_answers;  // delivered, but the answer never arrives
+    return Unavailable("connection reset");
+  }
+  return TransportResponse{.status = reply->status,
+                           .body = reply->body.is_null() ? "" : json::Serialize(reply->body)};
+}
+
 }  // namespace digitrade::trade::etr::pint::testing

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,27 @@ struct ChainBuilder {
 
 DocumentMetadata Metadata(const std::string& name, const std::string& content);
 crypto::SignatureAlgorithm AlgFor(const crypto::PrivateKey& key);
+
+// Delivers requests in process to a receiving platform's Receiver, as the
+// HTTP adapter would (same paths, same bodies), with the sender's code as
+// the authenticated caller. `lose_answers` final answers (a decision, not a
+// 201) are delivered but never arrive.
+class LoopbackTransport final : public PeerTransport {
+ public:
+  LoopbackTransport(std::string caller, std::map<std::string, Receiver*> routes)
+      : receivers(std::move(routes)), caller_(std::move(caller)) {}
+
+  Result<TransportResponse> Send(const std::string& method, const std::string& base_url,
+                                 const std::string& path, const std::optional<std::string>&,
+                                 const std::string& body) override;
+
+  int requests = 0;
+  int lose_answers = 0;
+  std::map<std::string, Receiver*> receivers;  // by base URL
+
+ private:
+  std::string caller_;
+};
 
 // One platform on its own database.
 class Node {
