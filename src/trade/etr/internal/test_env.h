@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -62,7 +63,10 @@ struct TestParty {
 
 class EtrEnv {
  public:
-  explicit EtrEnv(Engine engine) : db_env_(engine) {}
+  // `wrap`, when given, wraps the database the log and the registry use
+  // (fault injection); db() stays the database underneath.
+  using Wrap = std::function<std::unique_ptr<storage::Database>(storage::Database&)>;
+  explicit EtrEnv(Engine engine, Wrap wrap = {}) : db_env_(engine), wrap_(std::move(wrap)) {}
 
   // Returns false (and why) when the engine is not available.
   bool Setup(std::string* why) {
@@ -77,19 +81,23 @@ class EtrEnv {
       *why = m.error().ToString();
       return false;
     }
-    auto log = ledger::Log::Open(*db_, clock_, ledger::testing::TestSigner());
-    if (!log) {
-      *why = log.error().ToString();
+    if (wrap_) outer_ = wrap_(*db_);
+    if (auto st = Restart(); !st) {
+      *why = st.error().ToString();
       return false;
     }
-    log_ = std::move(*log);
-    auto reg = Registry::Create(*db_, clock_, *log_);
-    if (!reg) {
-      *why = reg.error().ToString();
-      return false;
-    }
-    registry_ = std::move(*reg);
     return true;
+  }
+
+  // Closes the registry and the log (as a stopping server does) and opens
+  // them again on the same database, which runs the registry's repair.
+  Status Restart() {
+    registry_.reset();
+    log_.reset();
+    storage::Database& db = outer_ ? *outer_ : *db_;
+    DT_ASSIGN_OR_RETURN(log_, ledger::Log::Open(db, clock_, ledger::testing::TestSigner()));
+    DT_ASSIGN_OR_RETURN(registry_, Registry::Create(db, clock_, *log_));
+    return {};
   }
 
   void AddParty(const std::string& org, const std::string& name, crypto::KeyType type,
@@ -147,7 +155,9 @@ class EtrEnv {
 
  private:
   ledger::testing::TestDatabase db_env_;
+  Wrap wrap_;
   std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::Database> outer_;
   FakeClock clock_;
   std::unique_ptr<ledger::Log> log_;
   std::unique_ptr<Registry> registry_;
