@@ -1,10 +1,10 @@
 #include "ledger/internal/log_store.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "ledger/tile.h"
 
@@ -205,9 +205,10 @@ Status LogStore::CommitBatch(const std::string& me, BatchWrite& b, const FillBat
       return Conflict("the log moved on without this sequencer (lease lost or tree changed)");
     }
     DT_TRY(fill(ex, b));
-    DT_TRY(ex.Execute("UPDATE ledger_logs SET tree_size = $1, root = $2, checkpoint = $3 "
-                      "WHERE log_id = $4",
-                      {Int(b.new_size), ToBytes(b.root), b.checkpoint, log_id_}));
+    DT_TRY(
+        ex.Execute("UPDATE ledger_logs SET tree_size = $1, root = $2, checkpoint = $3 "
+                   "WHERE log_id = $4",
+                   {Int(b.new_size), ToBytes(b.root), b.checkpoint, log_id_}));
     DT_TRY(InsertEntries(ex, log_id_, b));
     DT_TRY(WriteTiles(ex, log_id_, b.tiles));
     for (const auto& [row, index] : b.assigned) {

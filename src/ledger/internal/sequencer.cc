@@ -351,9 +351,8 @@ void Sequencer::OrderGuarded(std::vector<RequestPtr>& requests) {
   if (std::ranges::none_of(requests, [](const RequestPtr& r) { return r->guard != nullptr; })) {
     return;
   }
-  std::ranges::stable_sort(requests, [&](const RequestPtr& x, const RequestPtr& y) {
-    return key(x) < key(y);
-  });
+  std::ranges::stable_sort(
+      requests, [&](const RequestPtr& x, const RequestPtr& y) { return key(x) < key(y); });
 }
 
 void Sequencer::Forward(std::vector<RequestPtr> local) {

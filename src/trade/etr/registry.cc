@@ -856,34 +856,34 @@ Result<ActionOutcome> Registry::Issue(const SignedIssue& s, const std::string& c
   a.created_at = rec.created_at;
   DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(in.type), &rec));
   DT_TRY(CheckLoggable(a));
-  return impl_->Commit(std::move(a), [&](storage::Executor& ex,
-                                         const ActionEntry& e) -> Result<Result<Record>> {
-    // Checked before the insert: a unique violation would abort the whole
-    // batch on PostgreSQL.
-    DT_ASSIGN_OR_RETURN(auto existing,
-                        ex.Query("SELECT id FROM etr_records WHERE id = $1", {rec.id}));
-    if (!existing.empty()) {
-      return Result<Record>(AlreadyExists(
-          fmt::format("{} {} (version {}) of issuer {} is already issued as record {}",
-                      RecordTypeName(in.type), rec.reference, rec.version, in.issuer_id, rec.id)));
-    }
-    if (!in.amendment_of.empty()) {
-      DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1",
-                        {in.amendment_of}));
-      DT_ASSIGN_OR_RETURN(auto old, impl_->Load(ex, in.amendment_of));
-      if (old.state.status != RecordStatus::kAmended || !old.amended_by.empty()) {
-        return Result<Record>(FailedPrecondition(
-            fmt::format("record {} was already replaced by {}", old.id, old.amended_by)));
-      }
-      old.state.status = RecordStatus::kVoid;
-      old.amended_by = rec.id;
-      old.updated_at = rec.created_at;
-      DT_TRY(ex.Execute(kUpdateState, StateParams(old)));
-    }
-    DT_TRY(InsertRecord(ex, rec));
-    DT_TRY(InsertAction(ex, e));
-    return Result<Record>(rec);
-  });
+  return impl_->Commit(
+      std::move(a), [&](storage::Executor& ex, const ActionEntry& e) -> Result<Result<Record>> {
+        // Checked before the insert: a unique violation would abort the whole
+        // batch on PostgreSQL.
+        DT_ASSIGN_OR_RETURN(auto existing,
+                            ex.Query("SELECT id FROM etr_records WHERE id = $1", {rec.id}));
+        if (!existing.empty()) {
+          return Result<Record>(AlreadyExists(fmt::format(
+              "{} {} (version {}) of issuer {} is already issued as record {}",
+              RecordTypeName(in.type), rec.reference, rec.version, in.issuer_id, rec.id)));
+        }
+        if (!in.amendment_of.empty()) {
+          DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1",
+                            {in.amendment_of}));
+          DT_ASSIGN_OR_RETURN(auto old, impl_->Load(ex, in.amendment_of));
+          if (old.state.status != RecordStatus::kAmended || !old.amended_by.empty()) {
+            return Result<Record>(FailedPrecondition(
+                fmt::format("record {} was already replaced by {}", old.id, old.amended_by)));
+          }
+          old.state.status = RecordStatus::kVoid;
+          old.amended_by = rec.id;
+          old.updated_at = rec.created_at;
+          DT_TRY(ex.Execute(kUpdateState, StateParams(old)));
+        }
+        DT_TRY(InsertRecord(ex, rec));
+        DT_TRY(InsertAction(ex, e));
+        return Result<Record>(rec);
+      });
 }
 
 // ---- actions ----

@@ -4,9 +4,8 @@
 // from public material only.
 #include "trade/etr/registry.h"
 
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <boost/json/parse.hpp>
@@ -807,8 +806,8 @@ TEST_P(CrashTest, ACrashAtAnyStatementOfTheBatchLeavesNoHalfState) {
   EXPECT_GE(crashes, 5);  // the fence, the guard's reads and writes, the entry, the tiles
   const std::uint64_t size = env_.log().Size().value();
   // The same signed action again: applied already, so a replay.
-  EXPECT_TRUE(HasCode(env_.registry().Act(id, *jws, "org_shipper"), ErrorCode::kConflict,
-                      "a replay"));
+  EXPECT_TRUE(
+      HasCode(env_.registry().Act(id, *jws, "org_shipper"), ErrorCode::kConflict, "a replay"));
   EXPECT_EQ(env_.log().Size().value(), size);
   ASSERT_TRUE(env_.Restart());
   const Record rec = env_.registry().GetRecord(id).value();
@@ -829,9 +828,9 @@ TEST_P(CrashTest, BatchedActionsAreLoggedExactlyOnce) {
   constexpr int kRounds = 6;
   std::vector<std::string> ids;
   for (int i = 0; i < kRecords; ++i) {
-    auto issued =
-        env_.Issue(RecordType::kEbl, testing::TransportDocument(fmt::format("BOHL09{:02}", i), false),
-                   "org_carrier", "org_shipper");
+    auto issued = env_.Issue(RecordType::kEbl,
+                             testing::TransportDocument(fmt::format("BOHL09{:02}", i), false),
+                             "org_carrier", "org_shipper");
     ASSERT_TRUE(issued) << issued.error().ToString();
     ids.push_back(issued->record.id);
   }
@@ -840,8 +839,8 @@ TEST_P(CrashTest, BatchedActionsAreLoggedExactlyOnce) {
   for (int round = 0; round < kRounds; ++round) {
     std::vector<std::string> jws;
     for (const auto& id : ids) {
-      auto signed_action = env_.Signed(id, ActionCode::kTransfer, holders[round % 2],
-                                       holders[1 - round % 2]);
+      auto signed_action =
+          env_.Signed(id, ActionCode::kTransfer, holders[round % 2], holders[1 - round % 2]);
       ASSERT_TRUE(signed_action);
       jws.push_back(*signed_action);
     }
@@ -850,8 +849,10 @@ TEST_P(CrashTest, BatchedActionsAreLoggedExactlyOnce) {
     for (int i = 0; i < kRecords; ++i) {
       threads.emplace_back([&, i] {
         auto r = env_.registry().Act(ids[i], jws[i], holders[round % 2]);
-        if (r) ++ok;
-        else ADD_FAILURE() << r.error().ToString();
+        if (r)
+          ++ok;
+        else
+          ADD_FAILURE() << r.error().ToString();
       });
     }
     for (auto& t : threads) t.join();
