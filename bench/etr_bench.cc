@@ -74,10 +74,8 @@ Party ParseParty(const std::string& spec, const std::string& name) {
 }
 
 std::string Sign(const Party& p, std::string_view payload) {
-  digitrade::crypto::JwsSigner signer{&p.key,
-                                      digitrade::crypto::DefaultAlgorithm(p.key.type()),
-                                      {{"kid", p.kid}},
-                                      {}};
+  digitrade::crypto::JwsSigner signer{
+      &p.key, digitrade::crypto::DefaultAlgorithm(p.key.type()), {{"kid", p.kid}}, {}};
   return digitrade::crypto::SignJwsCompact(
              {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()}, signer)
       .value();
