@@ -2,12 +2,14 @@
 //
 // Callers Submit() leaves from any thread and block. One thread takes what
 // has queued up (at most max_batch), and:
-//  - as leader (holder of the log's lease row), assigns indexes, extends the
-//    in-memory right edge, signs a checkpoint for the new size and commits
-//    entries, tiles, forwarded assignments and the new tree head in one
-//    transaction, then answers every caller of the batch;
-//  - as follower, writes the leaves to the pending table for the leader and
-//    answers callers once the leader has given them indexes.
+//  - as leader (holder of the log's lease row), runs the guards of guarded
+//    appends, assigns indexes to what they accepted, extends the in-memory
+//    right edge, signs a checkpoint for the new size and commits the
+//    guards' writes, entries, tiles, forwarded assignments and the new tree
+//    head in one transaction, then answers every caller of the batch;
+//  - as follower, runs the guards and writes the accepted leaves to the
+//    pending table for the leader in one transaction, and answers callers
+//    once the leader has given them indexes.
 // A batch that fails is not acknowledged; its callers get the error (or,
 // when the lease was lost, their leaves are forwarded instead).
 //
