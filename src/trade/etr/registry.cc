@@ -5,9 +5,6 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <chrono>
-#include <climits>
-#include <condition_variable>
-#include <future>
 #include <map>
 #include <mutex>
 #include <set>
