@@ -488,6 +488,58 @@ TEST_P(RegistryTest, ConcurrentConflictingTransfersExactlyOneWins) {
   }
 }
 
+// Two servers on one database (the second forwards its log entries to the
+// first): actions racing from the same state through both still resolve to
+// exactly one winner, and each record's chain is in the log in order.
+TEST_P(RegistryTest, TwoServersRacingExactlyOneWins) {
+  const std::string id = IssueBill("BOHL0070", false);
+  auto second = env_.OpenSecondServer("server-b");
+  ASSERT_TRUE(second) << second.error().ToString();
+  ASSERT_FALSE(second->log->sequencing());
+  Registry* servers[2] = {&reg(), second->registry.get()};
+  const std::vector<std::string> parties = {"org_shipper", "org_bank", "org_buyer"};
+  constexpr int kRounds = 8;
+  constexpr int kRacers = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    const Record before = Get(id);
+    const std::string holder = before.state.holder_id;
+    std::vector<std::string> jws;
+    for (int i = 0; i < kRacers; ++i) {
+      std::string to = parties[(round + i) % parties.size()];
+      if (to == holder) to = parties[(round + i + 1) % parties.size()];
+      auto signed_action = env_.Signed(id, ActionCode::kTransfer, holder, to);
+      ASSERT_TRUE(signed_action) << signed_action.error().ToString();
+      jws.push_back(*signed_action);
+      env_.clock().Advance(std::chrono::milliseconds(1));
+    }
+    std::atomic<int> wins{0};
+    std::atomic<int> conflicts{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kRacers; ++i) {
+      threads.emplace_back([&, i] {
+        auto r = servers[(round + i) % 2]->Act(id, jws[i], holder);
+        if (r) {
+          ++wins;
+        } else if (r.error().code() == ErrorCode::kConflict) {
+          ++conflicts;
+        } else {
+          ADD_FAILURE() << r.error().ToString();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    ASSERT_EQ(wins.load(), 1) << "round " << round;
+    ASSERT_EQ(conflicts.load(), kRacers - 1);
+  }
+  const auto history = reg().History(id).value();
+  ASSERT_EQ(history.size(), static_cast<std::size_t>(kRounds + 1));
+  for (std::size_t i = 1; i < history.size(); ++i) {
+    ASSERT_TRUE(history[i].log_index) << "action " << i;
+    EXPECT_GT(*history[i].log_index, *history[i - 1].log_index);
+    EXPECT_EQ(env_.log().GetEntry(*history[i].log_index).value().data, history[i].log_data);
+  }
+}
+
 // A committed action whose log index was lost (forwarded to another
 // server that did not store it, or a crash before storing it) holds the
 // record until it is repaired: the next action is told to retry, the repair

@@ -147,6 +147,25 @@ class EtrEnv {
     return registry_->Act(record, jws, actor);
   }
 
+  // A second server on the same database, as another process sharing it
+  // would be: its own connection, log instance (a follower while this one
+  // sequences) and registry.
+  struct Server {
+    std::unique_ptr<storage::Database> db;
+    std::unique_ptr<ledger::Log> log;
+    std::unique_ptr<Registry> registry;
+  };
+  Result<Server> OpenSecondServer(const std::string& instance_id) {
+    Server s;
+    DT_ASSIGN_OR_RETURN(s.db, db_env_.Open());
+    ledger::LogOptions options;
+    options.instance_id = instance_id;
+    DT_ASSIGN_OR_RETURN(s.log,
+                        ledger::Log::Open(*s.db, clock_, ledger::testing::TestSigner(), options));
+    DT_ASSIGN_OR_RETURN(s.registry, Registry::Create(*s.db, clock_, *s.log));
+    return s;
+  }
+
   Registry& registry() { return *registry_; }
   ledger::Log& log() { return *log_; }
   storage::Database& db() { return *db_; }
