@@ -205,6 +205,73 @@ TEST_P(LeaderTest, RowsOfAFollowerThatStoppedAreSweptAway) {
   EXPECT_TRUE(a->sequencing());
 }
 
+// Guarded appends (Log::AppendIf) on the sequencing server and on a
+// follower: the guard's domain write and the entry commit together, a
+// declining guard writes and appends nothing, and on the follower the guard
+// runs in the transaction that forwards the entry (index unknown there).
+TEST_P(LeaderTest, GuardedAppendsCommitWithTheirEntryOnLeaderAndFollower) {
+  ASSERT_TRUE(db_a_->ExecuteScript("CREATE TABLE guard_test (name TEXT PRIMARY KEY, idx BIGINT)"));
+  FakeClock clock;
+  auto a = OpenServer(*db_a_, clock, "server-a");
+  ASSERT_TRUE(Eventually([&] { return a->sequencing(); }));
+  auto b = OpenServer(*db_b_, clock, "server-b");
+  ASSERT_FALSE(b->sequencing());
+  // Writes the row (with the index, when known) unless the name is taken.
+  const auto guard = [](const std::string& name, std::optional<std::uint64_t>* seen) {
+    return AppendGuard{
+        name,
+        [name, seen](storage::Executor& ex, std::optional<std::uint64_t> index) -> Result<bool> {
+          *seen = index;
+          DT_ASSIGN_OR_RETURN(auto rs,
+                              ex.Query("SELECT name FROM guard_test WHERE name = $1", {name}));
+          if (!rs.empty()) return false;
+          storage::Value idx = nullptr;
+          if (index) idx = static_cast<std::int64_t>(*index);
+          DT_TRY(ex.Execute("INSERT INTO guard_test (name, idx) VALUES ($1, $2)",
+                            {name, std::move(idx)}));
+          return true;
+        }};
+  };
+  for (Log* log : {a.get(), b.get()}) {
+    const std::string name = log == a.get() ? "on-leader" : "on-follower";
+    std::optional<std::uint64_t> seen;
+    const std::uint64_t size = a->Size().value();
+    auto first = log->AppendIf("test.guarded", name, guard(name, &seen));
+    ASSERT_TRUE(first) << first.error().ToString();
+    ASSERT_TRUE(first->has_value()) << name << " was declined";
+    EXPECT_EQ((*first)->index, size);
+    EXPECT_EQ(seen.has_value(), log == a.get());  // the follower learns it after
+    if (seen) {
+      EXPECT_EQ(*seen, size);
+    }
+    EXPECT_EQ(a->GetEntry(size).value().data, name);
+    auto row = db_a_->Query("SELECT idx FROM guard_test WHERE name = $1", {name});
+    ASSERT_TRUE(row && row->rows.size() == 1);
+    // The same name again: declined, nothing written or appended.
+    auto again = log->AppendIf("test.guarded", name, guard(name, &seen));
+    ASSERT_TRUE(again) << again.error().ToString();
+    EXPECT_FALSE(again->has_value());
+    EXPECT_EQ(a->Size().value(), size + 1);
+  }
+  // A guard that fails fails its batch: nothing of it is written.
+  const AppendGuard failing{
+      "x", [](storage::Executor& ex, std::optional<std::uint64_t>) -> Result<bool> {
+        DT_TRY(ex.Execute("INSERT INTO guard_test (name, idx) VALUES ('x', 0)"));
+        return Unavailable("guard failed");
+      }};
+  for (Log* log : {a.get(), b.get()}) {
+    const std::uint64_t size = a->Size().value();
+    auto failed = log->AppendIf("test.guarded", "x", failing);
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().code(), ErrorCode::kUnavailable);
+    EXPECT_TRUE(db_a_->Query("SELECT name FROM guard_test WHERE name = 'x'").value().empty());
+    EXPECT_EQ(a->Size().value(), size);
+  }
+  // And the log goes on.
+  auto after = b->Append("test.event", "after");
+  ASSERT_TRUE(after) << after.error().ToString();
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, LeaderTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),
                          testing::EngineName);
 

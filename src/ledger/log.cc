@@ -62,7 +62,16 @@ class LogImpl final : public Log {
 
   Result<AppendResult> Append(std::string_view kind, std::string_view data) override {
     DT_ASSIGN_OR_RETURN(std::string leaf, EncodeLeaf(kind, data));
-    return sequencer_.Submit(std::move(leaf));
+    auto appended = sequencer_.Submit(std::move(leaf), nullptr);
+    if (!appended) return std::unexpected(std::move(appended.error()));
+    if (!appended->has_value()) return Internal("an append without a guard was declined");
+    return std::move(appended->value());
+  }
+
+  Result<std::optional<AppendResult>> AppendIf(std::string_view kind, std::string_view data,
+                                               const AppendGuard& guard) override {
+    DT_ASSIGN_OR_RETURN(std::string leaf, EncodeLeaf(kind, data));
+    return sequencer_.Submit(std::move(leaf), &guard);
   }
 
   Result<std::string> Checkpoint() override { return store_.LatestPublished(); }

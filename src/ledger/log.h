@@ -21,7 +21,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +74,28 @@ struct Entry {
   std::string data;
 };
 
+// A domain write that commits in the same transaction as its log entry (see
+// Log::AppendIf): "log and project" as one durable step.
+struct AppendGuard {
+  // The guards of one batch run in ascending order of this key (stable, so
+  // entries with the same key keep their submission order): servers sharing
+  // PostgreSQL then lock domain rows in one order.
+  std::string order_key;
+  // Runs inside the transaction that appends the entry, before the entry is
+  // appended: reads and locks the domain state, checks it and writes the
+  // domain rows. `index` is the index the entry gets when this instance
+  // sequences the batch, nullopt when the entry is forwarded to the active
+  // sequencer (its index is then known only when AppendIf returns).
+  // Returns true to append the entry with these writes, false to append
+  // nothing; a guard that returns false must have written nothing (the
+  // caller keeps its own verdict). An error fails the whole batch: nothing
+  // of it is written and every caller in it gets the error. A guard may run
+  // more than once (a batch retried after a lost lease); each run starts
+  // from the committed state. It runs on the sequencer's thread: it must not
+  // call the Log.
+  std::function<Result<bool>(storage::Executor& ex, std::optional<std::uint64_t> index)> run;
+};
+
 // The Merkle leaf bytes for an entry, and back. Errors: invalid_argument for
 // a bad kind or leaf bytes with no kind line, resource_exhausted for a leaf
 // over 65535 bytes.
@@ -105,6 +129,13 @@ class Log {
   // resource_exhausted (leaf over 65535 bytes), unavailable (log closing, no sequencer reachable in
   // time, database busy: not appended, safe to retry), data_loss, storage errors.
   virtual Result<AppendResult> Append(std::string_view kind, std::string_view data) = 0;
+
+  // Appends the entry and commits the guard's domain writes in the same
+  // transaction, if the guard accepts; waits until durable. Returns nullopt
+  // when the guard declined (nothing written). Errors: those of Append, and
+  // any error the guard returned.
+  virtual Result<std::optional<AppendResult>> AppendIf(std::string_view kind, std::string_view data,
+                                                       const AppendGuard& guard) = 0;
 
   // The latest published checkpoint (signed note).
   virtual Result<std::string> Checkpoint() = 0;

@@ -1,10 +1,10 @@
 #include "ledger/internal/log_store.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "ledger/tile.h"
 
@@ -193,18 +193,22 @@ Status LogStore::ReleaseLease(const std::string& me) {
   return {};
 }
 
-Status LogStore::CommitBatch(const std::string& me, const BatchWrite& b) {
+Status LogStore::CommitBatch(const std::string& me, BatchWrite& b, const FillBatch& fill) {
   return db_.Transact([&](Executor& ex) -> Status {
     // First, so that on PostgreSQL the row lock orders competing writers.
     DT_ASSIGN_OR_RETURN(
         std::int64_t fenced,
-        ex.Execute("UPDATE ledger_logs SET tree_size = $1, root = $2, checkpoint = $3, "
-                   "lease_expires = $4 WHERE log_id = $5 AND tree_size = $6 AND lease_holder = $7",
-                   {Int(b.new_size), ToBytes(b.root), b.checkpoint, b.lease_expires, log_id_,
-                    Int(b.old_size), me}));
+        ex.Execute("UPDATE ledger_logs SET lease_expires = $1 WHERE log_id = $2 AND "
+                   "tree_size = $3 AND lease_holder = $4",
+                   {b.lease_expires, log_id_, Int(b.old_size), me}));
     if (fenced != 1) {
       return Conflict("the log moved on without this sequencer (lease lost or tree changed)");
     }
+    DT_TRY(fill(ex, b));
+    DT_TRY(
+        ex.Execute("UPDATE ledger_logs SET tree_size = $1, root = $2, checkpoint = $3 "
+                   "WHERE log_id = $4",
+                   {Int(b.new_size), ToBytes(b.root), b.checkpoint, log_id_}));
     DT_TRY(InsertEntries(ex, log_id_, b));
     DT_TRY(WriteTiles(ex, log_id_, b.tiles));
     for (const auto& [row, index] : b.assigned) {
@@ -331,8 +335,9 @@ Result<std::int64_t> LogStore::NextSeq(const std::string& submitter) {
   return rs.rows.front().Int("next");
 }
 
-Status LogStore::InsertPending(const std::vector<PendingRow>& rows, std::int64_t now) {
+Status LogStore::InsertPending(std::int64_t now, const BuildPending& build) {
   return db_.Transact([&](Executor& ex) -> Status {
+    DT_ASSIGN_OR_RETURN(const std::vector<PendingRow> rows, build(ex));
     for (const PendingRow& r : rows) {
       DT_TRY(
           ex.Execute("INSERT INTO ledger_pending (log_id, submitter, seq, data, idx, created_at) "

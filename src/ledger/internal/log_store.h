@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,9 +74,14 @@ class LogStore final : public TileSource {
   Result<bool> TryAcquireLease(const std::string& me, std::int64_t now, std::int64_t expires);
   Status ReleaseLease(const std::string& me);
 
-  // One transaction. Errors: conflict when fenced out (another sequencer, or
-  // the lease lost), storage errors.
-  Status CommitBatch(const std::string& me, const BatchWrite& batch);
+  // One transaction: fences first (this instance holds the lease and the
+  // tree is still at batch.old_size; on PostgreSQL this row lock orders
+  // competing writers), then runs `fill`, which completes the batch and may
+  // write domain rows in the same transaction (guarded appends), then writes
+  // the batch. Errors: conflict when fenced out (another sequencer, or the
+  // lease lost), errors of `fill`, storage errors.
+  using FillBatch = std::function<Status(storage::Executor&, BatchWrite&)>;
+  Status CommitBatch(const std::string& me, BatchWrite& batch, const FillBatch& fill);
 
   // Partial tiles of every level of a tree of `size` (see RightEdge).
   Result<std::vector<std::vector<Hash>>> ReadPartialTiles(std::uint64_t size);
@@ -99,7 +105,10 @@ class LogStore final : public TileSource {
   // Forwarding through the database. NextSeq: first free sequence number of
   // `submitter` (rows of an earlier run of the same instance may remain).
   Result<std::int64_t> NextSeq(const std::string& submitter);
-  Status InsertPending(const std::vector<PendingRow>& rows, std::int64_t now);
+  // Inserts the rows `build` returns, in the transaction `build` ran in (it
+  // may write domain rows: guarded appends).
+  using BuildPending = std::function<Result<std::vector<PendingRow>>(storage::Executor&)>;
+  Status InsertPending(std::int64_t now, const BuildPending& build);
   Result<std::vector<PendingRow>> ReadUnassigned(std::size_t limit);
   // (seq, index) of this submitter's rows that have been sequenced; deletes them.
   Result<std::vector<std::pair<std::int64_t, std::uint64_t>>> TakeAssigned(

@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <utility>
@@ -105,9 +106,13 @@ void Sequencer::Notify() {
       c = std::move(done_.front());
       done_.pop_front();
     }
-    for (std::size_t i = 0; i < c.requests.size(); ++i) {
-      c.requests[i]->result.emplace(
-          AppendResult{c.first_index + i, c.requests[i]->leaf_hash, c.checkpoint});
+    std::uint64_t index = c.first_index;
+    for (const auto& r : c.requests) {
+      if (r->declined) {
+        r->result.emplace(std::nullopt);
+      } else {
+        r->result.emplace(AppendResult{index++, r->leaf_hash, c.checkpoint});
+      }
     }
     Complete(c.requests);
   }
@@ -118,10 +123,11 @@ std::int64_t Sequencer::NowMicros() const {
       .count();
 }
 
-Result<AppendResult> Sequencer::Submit(std::string leaf) {
+Sequencer::Outcome Sequencer::Submit(std::string leaf, const AppendGuard* guard) {
   auto req = std::make_shared<Request>();
   req->leaf_hash = hasher_.HashLeaf(AsBytes(leaf));  // on the caller's thread, in parallel
   req->leaf = std::move(leaf);
+  req->guard = guard;
   {
     std::lock_guard lock(mu_);
     if (fatal_) return std::unexpected(*fatal_);
@@ -240,33 +246,65 @@ void Sequencer::LeadStep(std::vector<RequestPtr> local) {
   FailAll(local, st.error().WithContext("append not committed"));
 }
 
+Result<std::vector<Sequencer::RequestPtr>> Sequencer::RunGuards(
+    storage::Executor& ex, const std::vector<RequestPtr>& local,
+    std::optional<std::uint64_t> first_index) {
+  std::vector<RequestPtr> accepted;
+  accepted.reserve(local.size());
+  for (const auto& r : local) {
+    r->declined = false;
+    if (r->guard != nullptr) {
+      std::optional<std::uint64_t> index;
+      if (first_index) index = *first_index + accepted.size();
+      DT_ASSIGN_OR_RETURN(const bool ok, r->guard->run(ex, index));
+      if (!ok) {
+        r->declined = true;
+        continue;
+      }
+    }
+    accepted.push_back(r);
+  }
+  return accepted;
+}
+
 Status Sequencer::CommitBatch(std::vector<RequestPtr>& local, std::vector<PendingRow> pending) {
   if (!edge_) DT_TRY(LoadEdge());
+  OrderGuarded(local);
   BatchWrite b;
-  RightEdge staged = *edge_;
-  b.old_size = staged.size();
-  for (const auto& r : local) {
-    b.leaves.push_back(r->leaf);
-    b.leaf_hashes.push_back(r->leaf_hash);
-    staged.Append(r->leaf_hash);
-  }
-  for (auto& row : pending) {
-    const Hash h = hasher_.HashLeaf(AsBytes(row.leaf));
-    b.leaves.push_back(row.leaf);
-    b.leaf_hashes.push_back(h);
-    b.assigned.emplace_back(std::move(row), staged.size());
-    staged.Append(h);
-  }
-  b.new_size = staged.size();
-  b.root = staged.Root();
-  b.tiles = staged.TakeWrites();
-  DT_ASSIGN_OR_RETURN(b.checkpoint,
-                      SignNote(Checkpoint{signer_.name(), b.new_size, b.root, {}}.ToText(),
-                               std::span<const NoteSigner>(&signer_, 1)));
+  b.old_size = edge_->size();
   b.now = NowMicros();
   b.lease_expires = b.now + Micros(options_.lease_duration);
   b.publish = b.now - last_published_at_ >= Micros(options_.checkpoint_interval);
-  DT_TRY(store_.CommitBatch(options_.instance_id, b));
+  RightEdge staged = *edge_;
+  // Inside the transaction, after the fence: the guards see (and lock) the
+  // state this batch commits over, and only what they accept is appended.
+  const auto fill = [&](storage::Executor& ex, BatchWrite& w) -> Status {
+    staged = *edge_;  // a rerun starts from scratch
+    w.leaves.clear();
+    w.leaf_hashes.clear();
+    w.assigned.clear();
+    DT_ASSIGN_OR_RETURN(auto accepted, RunGuards(ex, local, w.old_size));
+    for (const auto& r : accepted) {
+      w.leaves.push_back(r->leaf);
+      w.leaf_hashes.push_back(r->leaf_hash);
+      staged.Append(r->leaf_hash);
+    }
+    for (const auto& row : pending) {
+      const Hash h = hasher_.HashLeaf(AsBytes(row.leaf));
+      w.leaves.push_back(row.leaf);
+      w.leaf_hashes.push_back(h);
+      w.assigned.emplace_back(row, staged.size());
+      staged.Append(h);
+    }
+    w.new_size = staged.size();
+    w.root = staged.Root();
+    w.tiles = staged.TakeWrites();
+    DT_ASSIGN_OR_RETURN(w.checkpoint,
+                        SignNote(Checkpoint{signer_.name(), w.new_size, w.root, {}}.ToText(),
+                                 std::span<const NoteSigner>(&signer_, 1)));
+    return {};
+  };
+  DT_TRY(store_.CommitBatch(options_.instance_id, b, fill));
 
   edge_ = std::move(staged);
   lease_renewed_at_ = b.now;
@@ -306,15 +344,43 @@ void Sequencer::Maintain() {
   }
 }
 
+void Sequencer::OrderGuarded(std::vector<RequestPtr>& requests) {
+  const auto key = [](const RequestPtr& r) -> std::string_view {
+    return r->guard != nullptr ? std::string_view(r->guard->order_key) : std::string_view();
+  };
+  if (std::ranges::none_of(requests, [](const RequestPtr& r) { return r->guard != nullptr; })) {
+    return;
+  }
+  std::ranges::stable_sort(
+      requests, [&](const RequestPtr& x, const RequestPtr& y) { return key(x) < key(y); });
+}
+
 void Sequencer::Forward(std::vector<RequestPtr> local) {
   if (local.empty()) return;
-  std::vector<PendingRow> rows;
-  for (const auto& r : local) rows.push_back({options_.instance_id, next_seq_++, r->leaf});
-  if (auto st = store_.InsertPending(rows, NowMicros()); !st) {
+  OrderGuarded(local);
+  std::vector<RequestPtr> accepted;
+  const std::int64_t first_seq = next_seq_;
+  auto st = store_.InsertPending(
+      NowMicros(), [&](storage::Executor& ex) -> Result<std::vector<PendingRow>> {
+        DT_ASSIGN_OR_RETURN(accepted, RunGuards(ex, local, std::nullopt));
+        std::vector<PendingRow> rows;
+        std::int64_t seq = first_seq;
+        for (const auto& r : accepted) rows.push_back({options_.instance_id, seq++, r->leaf});
+        return rows;
+      });
+  if (!st) {
     FailAll(local, st.error().WithContext("cannot forward append"));
     return;
   }
-  for (std::size_t i = 0; i < local.size(); ++i) forwarded_[rows[i].seq] = std::move(local[i]);
+  std::vector<RequestPtr> declined;
+  for (auto& r : local) {
+    if (r->declined) {
+      r->result.emplace(std::nullopt);
+      declined.push_back(r);
+    }
+  }
+  Complete(declined);
+  for (auto& r : accepted) forwarded_[next_seq_++] = std::move(r);
 }
 
 void Sequencer::CollectForwarded() {

@@ -2,12 +2,14 @@
 //
 // Callers Submit() leaves from any thread and block. One thread takes what
 // has queued up (at most max_batch), and:
-//  - as leader (holder of the log's lease row), assigns indexes, extends the
-//    in-memory right edge, signs a checkpoint for the new size and commits
-//    entries, tiles, forwarded assignments and the new tree head in one
-//    transaction, then answers every caller of the batch;
-//  - as follower, writes the leaves to the pending table for the leader and
-//    answers callers once the leader has given them indexes.
+//  - as leader (holder of the log's lease row), runs the guards of guarded
+//    appends, assigns indexes to what they accepted, extends the in-memory
+//    right edge, signs a checkpoint for the new size and commits the
+//    guards' writes, entries, tiles, forwarded assignments and the new tree
+//    head in one transaction, then answers every caller of the batch;
+//  - as follower, runs the guards and writes the accepted leaves to the
+//    pending table for the leader in one transaction, and answers callers
+//    once the leader has given them indexes.
 // A batch that fails is not acknowledged; its callers get the error (or,
 // when the lease was lost, their leaves are forwarded instead).
 //
@@ -47,8 +49,11 @@ class Sequencer {
   // Starts the thread. Errors: storage errors reading the forwarding state.
   Status Start();
 
-  // Blocks until the leaf is committed (or fails).
-  Result<AppendResult> Submit(std::string leaf);
+  // Blocks until the leaf is committed (or fails). With a guard, the guard
+  // runs in the batch transaction and may decline (nullopt); without one
+  // the result is never nullopt. The guard must outlive the call.
+  using Outcome = Result<std::optional<AppendResult>>;
+  Outcome Submit(std::string leaf, const AppendGuard* guard);
 
   bool is_leader() const { return leader_.load(); }
 
@@ -62,8 +67,10 @@ class Sequencer {
   struct Request {
     std::string leaf;
     Hash leaf_hash{};
+    const AppendGuard* guard = nullptr;
+    bool declined = false;  // by its guard, in the last run of the batch
     std::shared_ptr<Channel> channel;
-    std::optional<Result<AppendResult>> result;  // written before `ready`
+    std::optional<Outcome> result;  // written before `ready`
     std::atomic<bool> ready{false};
   };
   using RequestPtr = std::shared_ptr<Request>;
@@ -81,11 +88,20 @@ class Sequencer {
   Status LoadEdge();
   void LeadStep(std::vector<RequestPtr> local);
   Status CommitBatch(std::vector<RequestPtr>& local, std::vector<PendingRow> pending);
+  // Runs the guards of `local` (in their order) and returns the requests
+  // they accepted; the declined are marked. Errors: a guard's error.
+  static Result<std::vector<RequestPtr>> RunGuards(storage::Executor& ex,
+                                                   const std::vector<RequestPtr>& local,
+                                                   std::optional<std::uint64_t> first_index);
+  // Sorts by the guards' order keys (stable), when any request has a guard.
+  static void OrderGuarded(std::vector<RequestPtr>& requests);
   void Maintain();
   void Forward(std::vector<RequestPtr> local);
   void CollectForwarded();
   void Shutdown();
   // Answers callers on the notifier thread (waking each is a system call).
+  // `requests` hold the appended ones (indexes first_index, ...) and the
+  // ones their guards declined, in any order.
   void Acknowledge(std::vector<RequestPtr> requests, std::uint64_t first_index,
                    std::string checkpoint);
   void Notify();

@@ -5,13 +5,11 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <chrono>
-#include <climits>
-#include <condition_variable>
-#include <future>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "common/json.h"
 #include "crypto/certificate.h"
@@ -120,13 +118,21 @@ constexpr std::string_view kUpdateState =
     "surrender_from = $10, sequence = $11, head = $12, updated_at = $13, amended_by = $14 "
     "WHERE id = $1";
 
-Status InsertAction(storage::Executor& ex, const ActionEntry& a) {
+// Inserted in the transaction that appends its log entry (in_log = 1): the
+// entry is in the log, or forwarded to the log's sequencer, once this
+// commits; `a.log_index` is set when this instance sequences it.
+// `in_log` false: an action committed before its entry (an import), which
+// Repair may have to append.
+Status InsertAction(storage::Executor& ex, const ActionEntry& a, bool in_log) {
+  storage::Value index = nullptr;
+  if (a.log_index) index = static_cast<std::int64_t>(*a.log_index);
   auto inserted = ex.Execute(
       "INSERT INTO etr_actions (record_id, sequence, action_code, actor_id, recipient_id, jws, "
-      "action_hash, previous_hash, log_kind, log_data, log_index, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11)",
+      "action_hash, previous_hash, log_kind, log_data, log_index, created_at, in_log) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
       {a.record_id, a.sequence, std::string(ActionCodeName(a.code)), a.actor_id, a.recipient_id,
-       a.jws, a.action_hash, a.previous_hash, a.log_kind, a.log_data, a.created_at});
+       a.jws, a.action_hash, a.previous_hash, a.log_kind, a.log_data, std::move(index),
+       a.created_at, in_log});
   if (!inserted && inserted.error().code() == ErrorCode::kAlreadyExists) {
     return Conflict(fmt::format("action {} is already in a chain (a replay)", a.action_hash));
   }
@@ -327,72 +333,49 @@ struct Registry::Impl {
     return RecordFromRow(rs.rows.front());
   }
 
-  // ---- the action writer: group commit of Act's state changes ----
+  // ---- the action path: one durable commit per action ----
   //
-  // Act() verifies on the caller's thread, then hands the check-and-set to
-  // one writer thread, which runs every command waiting at that moment in
-  // one database transaction (one fsync for the batch), sorted by record id
-  // so that servers sharing PostgreSQL lock rows in the same order. Each
-  // command's checks run against the state its predecessors in the batch
-  // left; a command that fails its checks writes nothing (its row lock is a
-  // no-op update). The callers then append to the log concurrently (the
-  // log batches them) and queue the log indexes, which the writer stores at
-  // the start of its next transaction, before any later action on the same
-  // record is checked.
-  struct Command {
-    ActionIntent intent;
-    ActionEntry action;
-    std::promise<Result<Record>> done;
-  };
-  struct IndexUpdate {
-    std::string record_id;
-    std::int64_t sequence;
-    std::uint64_t index;
-  };
+  // Act() and Issue() verify on the caller's thread, then append the action
+  // to the evidence log with a guard (ledger::AppendGuard): inside the log's
+  // batch transaction the guard locks the record row, checks that the state
+  // the action names is still current and the rules, inserts the action with
+  // its log index and moves the record on. The state change and its log
+  // entry commit together, one fsync for every action of the batch; a guard
+  // that declines writes nothing and its entry is not appended. Guards run
+  // in record-id order, so servers sharing PostgreSQL lock rows in one
+  // order; each runs against the state its predecessors in the batch left.
+  // When another server sequences the log, the guard runs in the
+  // transaction that forwards the entry to it, and the index is stored when
+  // the append returns (until then the next action on the record waits).
+
+  // A record's type never changes: kept once read, to build the log entry
+  // before the guard runs.
+  std::mutex type_mu;
+  std::unordered_map<std::string, RecordType> types;
+  static constexpr std::size_t kMaxCachedTypes = 1 << 16;
+
+  Result<RecordType> TypeOf(const std::string& id) {
+    {
+      std::lock_guard lock(type_mu);
+      if (const auto it = types.find(id); it != types.end()) return it->second;
+    }
+    DT_ASSIGN_OR_RETURN(auto rs, db.Query("SELECT type FROM etr_records WHERE id = $1", {id}));
+    if (rs.empty()) return NotFound(fmt::format("no record {}", id));
+    DT_ASSIGN_OR_RETURN(const RecordType type, ParseRecordType(rs.rows[0].Text(0)));
+    std::lock_guard lock(type_mu);
+    if (types.size() >= kMaxCachedTypes) types.clear();
+    types.emplace(id, type);
+    return type;
+  }
+
+  // Actions this process is appending to the log right now (imports).
   std::mutex mu;
-  std::condition_variable cv;
-  std::vector<Command*> queue;
-  std::vector<IndexUpdate> index_updates;
-  // Log indexes queued or in a batch not yet committed, for readers.
-  std::map<std::pair<std::string, std::int64_t>, std::uint64_t> unflushed;
-  // Actions this process is appending to the log right now.
   std::set<std::pair<std::string, std::int64_t>> inflight;
-  bool stopping = false;
-  std::thread writer;
 
-  ~Impl() {
-    {
-      std::lock_guard lock(mu);
-      stopping = true;
-    }
-    cv.notify_all();
-    if (writer.joinable()) writer.join();
-  }
-
-  Result<Record> Submit(Command& cmd) {
-    auto done = cmd.done.get_future();
-    {
-      std::lock_guard lock(mu);
-      if (stopping) return Unavailable("the registry is closing");
-      queue.push_back(&cmd);
-    }
-    cv.notify_one();
-    return done.get();
-  }
-
-  void QueueIndex(IndexUpdate u) {
-    {
-      std::lock_guard lock(mu);
-      unflushed[{u.record_id, u.sequence}] = u.index;
-      index_updates.push_back(std::move(u));
-    }
-    cv.notify_one();
-  }
-
-  // One command inside the batch transaction: the outer error is a storage
-  // failure (the batch is rolled back), the inner one the command's verdict.
-  Result<Result<Record>> ApplyOne(storage::Executor& ex, Command& cmd) {
-    ActionEntry& a = cmd.action;
+  // One action inside the log's batch transaction: the outer error is a
+  // storage failure (the batch is rolled back), the inner one the verdict.
+  Result<Result<Record>> ApplyOne(storage::Executor& ex, const ActionIntent& intent,
+                                  const ActionEntry& a) {
     // Lock the row first: PostgreSQL runs READ COMMITTED (docs/storage.md).
     // SQLite's write transaction already excludes every other writer.
     if (db.dialect() == storage::Dialect::kPostgres) {
@@ -416,6 +399,9 @@ struct Registry::Impl {
           a.sequence, a.previous_hash.empty() ? "null" : a.previous_hash, a.record_id, rec.sequence,
           rec.head, replay)));
     }
+    // The log holds each record's chain in order: the predecessor must have
+    // its index (it has unless it was forwarded from another server and its
+    // index is not stored yet, or was imported and not logged yet).
     DT_ASSIGN_OR_RETURN(
         auto prev,
         ex.Query("SELECT log_index FROM etr_actions WHERE record_id = $1 AND sequence = $2",
@@ -424,63 +410,44 @@ struct Registry::Impl {
       return Result<Record>(Unavailable(fmt::format(
           "the previous action of {} is still being appended to the log; retry", a.record_id)));
     }
-    if (auto ok = CheckRule(rec.state, cmd.intent); !ok)
+    if (auto ok = CheckRule(rec.state, intent); !ok)
       return Result<Record>(std::unexpected(ok.error()));
-    rec.state = Apply(rec.state, cmd.intent);
+    rec.state = Apply(rec.state, intent);
     rec.sequence = a.sequence;
     rec.head = a.action_hash;
     rec.updated_at = a.created_at;
-    DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(rec.state.type), nullptr));
-    if (auto ok = CheckLoggable(a); !ok) return Result<Record>(std::unexpected(ok.error()));
-    DT_TRY(InsertAction(ex, a));
+    DT_TRY(InsertAction(ex, a, /*in_log=*/true));
     DT_TRY(ex.Execute(kUpdateState, StateParams(rec)));
     return Result<Record>(std::move(rec));
   }
 
-  void RunWriter() {
-    constexpr std::size_t kMaxBatch = 1024;
-    while (true) {
-      std::vector<Command*> batch;
-      std::vector<IndexUpdate> updates;
-      {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return stopping || !queue.empty() || !index_updates.empty(); });
-        if (stopping && queue.empty() && index_updates.empty()) return;
-        const std::size_t n = std::min(queue.size(), kMaxBatch);
-        batch.assign(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
-        queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
-        updates.swap(index_updates);
-      }
-      std::stable_sort(batch.begin(), batch.end(), [](const Command* x, const Command* y) {
-        return x->action.record_id < y->action.record_id;
-      });
-      std::vector<std::optional<Result<Record>>> results(batch.size());
-      const Status tx = db.Transact([&](storage::Executor& ex) -> Status {
-        for (const auto& u : updates) {
-          DT_TRY(ex.Execute(
-              "UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
-              {u.record_id, u.sequence, static_cast<std::int64_t>(u.index)}));
-        }
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-          DT_ASSIGN_OR_RETURN(auto verdict, ApplyOne(ex, *batch[i]));
-          results[i].emplace(std::move(verdict));
-        }
-        return {};
-      });
-      {
-        std::lock_guard lock(mu);
-        if (tx) {
-          for (const auto& u : updates) unflushed.erase({u.record_id, u.sequence});
-        } else {
-          // Nothing was written: the index updates wait for the next batch.
-          index_updates.insert(index_updates.end(), updates.begin(), updates.end());
-        }
-      }
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        batch[i]->done.set_value(tx ? std::move(*results[i])
-                                    : Result<Record>(std::unexpected(tx.error())));
-      }
+  // Appends `a` to the log with `apply` as its guard (the verdict it
+  // returns is the caller's answer when it declines), and stores the index
+  // when the entry was forwarded to another server.
+  using ApplyFn = std::function<Result<Result<Record>>(storage::Executor&, const ActionEntry&)>;
+  Result<ActionOutcome> Commit(ActionEntry a, const ApplyFn& apply) {
+    std::optional<Result<Record>> verdict;
+    const ledger::AppendGuard guard{
+        a.record_id,
+        [&](storage::Executor& ex, std::optional<std::uint64_t> index) -> Result<bool> {
+          a.log_index = index;
+          DT_ASSIGN_OR_RETURN(auto v, apply(ex, a));
+          verdict = std::move(v);
+          return verdict->has_value();
+        }};
+    auto appended = log.AppendIf(a.log_kind, a.log_data, guard);
+    if (!appended) {
+      return std::unexpected(appended.error().WithContext("appending the action to the log"));
     }
+    if (!*appended) return std::unexpected(verdict->error());
+    if (!a.log_index) {
+      a.log_index = (*appended)->index;
+      // Best effort: Repair finds it by its leaf hash otherwise.
+      (void)db.Execute(
+          "UPDATE etr_actions SET log_index = $3 WHERE record_id = $1 AND sequence = $2",
+          {a.record_id, a.sequence, static_cast<std::int64_t>(*a.log_index)});
+    }
+    return ActionOutcome{std::move(**verdict), std::move(a)};
   }
 
   // The issuance manifest: signed by the issuer, checksums over exactly this
@@ -545,25 +512,27 @@ struct Registry::Impl {
     return {};
   }
 
-  // Appends actions that were committed but not logged (a crash, or a log
-  // failure, between the two), of one record or of all. Only actions older
-  // than kRepairAge and not being appended here are touched, so that an
-  // append still in flight (here or on another server) is not doubled; one
-  // that was appended but whose index was lost is found by its leaf hash.
+  // Stores the log index of actions that lack it, of one record or of all:
+  // an action committed with its entry (in_log) but whose index was not
+  // stored (forwarded to another server, which crashed or is slow) is found
+  // by its leaf hash, and is never appended again (its entry is in the log
+  // or waiting for the sequencer). An import committed but not logged (a
+  // crash between the two) is appended, once older than kRepairAge and not
+  // being appended here, so that an append in flight (here or on another
+  // server) is not doubled.
   static constexpr std::int64_t kRepairAge = 10;  // seconds
   Status Repair(const std::string& record_id) {
     DT_ASSIGN_OR_RETURN(
-        auto rs, db.Query(fmt::format("SELECT {} FROM etr_actions WHERE log_index IS NULL AND "
-                                      "($1 = '' OR record_id = $1) AND created_at <= $2 "
-                                      "ORDER BY record_id, sequence",
+        auto rs, db.Query(fmt::format("SELECT {}, in_log FROM etr_actions WHERE log_index IS NULL "
+                                      "AND ($1 = '' OR record_id = $1) AND (in_log = 1 OR "
+                                      "created_at <= $2) ORDER BY record_id, sequence",
                                       kActionColumns),
                           {record_id, Now() - kRepairAge}));
     for (const auto& r : rs.rows) {
       DT_ASSIGN_OR_RETURN(auto a, ActionFromRow(r));
       {
         std::lock_guard lock(mu);
-        const std::pair key{a.record_id, a.sequence};
-        if (inflight.contains(key) || unflushed.contains(key)) continue;
+        if (inflight.contains({a.record_id, a.sequence})) continue;
       }
       DT_ASSIGN_OR_RETURN(auto leaf, ledger::EncodeLeaf(a.log_kind, a.log_data));
       DT_ASSIGN_OR_RETURN(auto found,
@@ -574,6 +543,7 @@ struct Registry::Impl {
             {a.record_id, a.sequence, static_cast<std::int64_t>(found.front())}));
         continue;
       }
+      if (r.Int("in_log") != 0) continue;  // the sequencer has not reached it yet
       DT_TRY(LogAction(a));
     }
     return {};
@@ -581,7 +551,16 @@ struct Registry::Impl {
 
   // Appends a committed action to the log and stores its index.
   Result<std::uint64_t> LogAction(const ActionEntry& a) {
+    const std::pair key{a.record_id, a.sequence};
+    {
+      std::lock_guard lock(mu);
+      if (!inflight.insert(key).second) return Unavailable("the action is being logged; retry");
+    }
     auto appended = log.Append(a.log_kind, a.log_data);
+    {
+      std::lock_guard lock(mu);
+      inflight.erase(key);
+    }
     if (!appended)
       return std::unexpected(
           appended.error().WithContext("appending the action to the evidence log"));
@@ -671,7 +650,12 @@ ALTER TABLE etr_records ADD COLUMN away_platform TEXT NOT NULL DEFAULT '';
 ALTER TABLE etr_records ADD COLUMN away_party TEXT NOT NULL DEFAULT '';
 ALTER TABLE etr_records ADD COLUMN away_action TEXT NOT NULL DEFAULT '';
 ALTER TABLE etr_records ADD COLUMN away_from TEXT NOT NULL DEFAULT '';
-CREATE INDEX etr_records_by_document ON etr_records (document_checksum);)"}};
+CREATE INDEX etr_records_by_document ON etr_records (document_checksum);)"},
+          // in_log: the action was committed in the transaction that appended
+          // (or forwarded) its log entry; Repair never appends it again.
+          {.module = "etr",
+           .version = 3,
+           .sql = "ALTER TABLE etr_actions ADD COLUMN in_log BIGINT NOT NULL DEFAULT 0;"}};
 }
 
 Result<std::unique_ptr<Registry>> Registry::Create(storage::Database& db, const Clock& clock,
@@ -685,7 +669,6 @@ Result<std::unique_ptr<Registry>> Registry::Create(storage::Database& db, const 
   DT_ASSIGN_OR_RETURN(auto receipt, SchemaSet::Create(std::move(*receipt_json)));
   auto impl = std::unique_ptr<Impl>(new Impl{db, clock, log, std::move(options), std::move(iss),
                                              std::move(pint), std::move(receipt)});
-  impl->writer = std::thread([raw = impl.get()] { raw->RunWriter(); });
   auto registry = std::unique_ptr<Registry>(new Registry(std::move(impl)));
   DT_TRY(registry->RepairLog());
   return registry;
@@ -880,27 +863,34 @@ Result<ActionOutcome> Registry::Issue(const SignedIssue& s, const std::string& c
   a.created_at = rec.created_at;
   DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(in.type), &rec));
   DT_TRY(CheckLoggable(a));
-  const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
-    if (!in.amendment_of.empty()) {
-      DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1",
-                        {in.amendment_of}));
-      DT_ASSIGN_OR_RETURN(auto old, impl_->Load(ex, in.amendment_of));
-      if (old.state.status != RecordStatus::kAmended || !old.amended_by.empty()) {
-        return FailedPrecondition(
-            fmt::format("record {} was already replaced by {}", old.id, old.amended_by));
-      }
-      old.state.status = RecordStatus::kVoid;
-      old.amended_by = rec.id;
-      old.updated_at = rec.created_at;
-      DT_TRY(ex.Execute(kUpdateState, StateParams(old)));
-    }
-    DT_TRY(InsertRecord(ex, rec));
-    return InsertAction(ex, a);
-  });
-  DT_TRY(tx);
-  DT_ASSIGN_OR_RETURN(auto index, impl_->LogAction(a));
-  a.log_index = index;
-  return ActionOutcome{std::move(rec), std::move(a)};
+  return impl_->Commit(
+      std::move(a), [&](storage::Executor& ex, const ActionEntry& e) -> Result<Result<Record>> {
+        // Checked before the insert: a unique violation would abort the whole
+        // batch on PostgreSQL.
+        DT_ASSIGN_OR_RETURN(auto existing,
+                            ex.Query("SELECT id FROM etr_records WHERE id = $1", {rec.id}));
+        if (!existing.empty()) {
+          return Result<Record>(AlreadyExists(fmt::format(
+              "{} {} (version {}) of issuer {} is already issued as record {}",
+              RecordTypeName(in.type), rec.reference, rec.version, in.issuer_id, rec.id)));
+        }
+        if (!in.amendment_of.empty()) {
+          DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1",
+                            {in.amendment_of}));
+          DT_ASSIGN_OR_RETURN(auto old, impl_->Load(ex, in.amendment_of));
+          if (old.state.status != RecordStatus::kAmended || !old.amended_by.empty()) {
+            return Result<Record>(FailedPrecondition(
+                fmt::format("record {} was already replaced by {}", old.id, old.amended_by)));
+          }
+          old.state.status = RecordStatus::kVoid;
+          old.amended_by = rec.id;
+          old.updated_at = rec.created_at;
+          DT_TRY(ex.Execute(kUpdateState, StateParams(old)));
+        }
+        DT_TRY(InsertRecord(ex, rec));
+        DT_TRY(InsertAction(ex, e, /*in_log=*/true));
+        return Result<Record>(rec);
+      });
 }
 
 // ---- actions ----
@@ -964,35 +954,16 @@ Result<ActionOutcome> Registry::Act(const std::string& record_id, std::string_vi
   a.previous_hash = p.previous_hash;
   a.log_kind = "etr.action";
   a.created_at = impl_->Now();
-  Impl::Command cmd{intent, std::move(a), {}};
-  auto submitted = impl_->Submit(cmd);
-  if (!submitted) {
-    // The previous action may be waiting for the log after a failure: put
-    // it there (when old enough), so the caller's retry can go through.
-    if (submitted.error().code() == ErrorCode::kUnavailable) (void)impl_->Repair(record_id);
-    return std::unexpected(submitted.error());
-  }
-  Record after = std::move(*submitted);
-  a = std::move(cmd.action);
-  const std::pair key{a.record_id, a.sequence};
-  {
-    std::lock_guard lock(impl_->mu);
-    impl_->inflight.insert(key);
-  }
-  auto appended = impl_->log.Append(a.log_kind, a.log_data);
-  {
-    std::lock_guard lock(impl_->mu);
-    impl_->inflight.erase(key);
-  }
-  if (!appended) {
-    // Applied but not logged yet: Repair appends it, when the registry opens
-    // or when the next action on the record finds it missing.
-    return std::unexpected(
-        appended.error().WithContext("the action is applied; appending it to the evidence log"));
-  }
-  a.log_index = appended->index;
-  impl_->QueueIndex({a.record_id, a.sequence, appended->index});
-  return ActionOutcome{std::move(after), std::move(a)};
+  DT_ASSIGN_OR_RETURN(const RecordType type, impl_->TypeOf(record_id));
+  DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(type), nullptr));
+  DT_TRY(CheckLoggable(a));
+  auto done = impl_->Commit(std::move(a), [&](storage::Executor& ex, const ActionEntry& e) {
+    return impl_->ApplyOne(ex, intent, e);
+  });
+  // The previous action may lack its log index (forwarded, or an import
+  // after a crash): look for it, so the caller's retry can go through.
+  if (!done && done.error().code() == ErrorCode::kUnavailable) (void)impl_->Repair(record_id);
+  return done;
 }
 
 // ---- reads ----
@@ -1019,16 +990,6 @@ Result<std::vector<Record>> Registry::ListRecords(const std::string& org, int li
 }
 
 Result<std::vector<ActionEntry>> Registry::History(const std::string& id) {
-  // Log indexes not yet stored: taken before the query, so an index the
-  // writer stores (and forgets) while the query runs is in one or the other.
-  std::map<std::int64_t, std::uint64_t> pending;
-  {
-    std::lock_guard lock(impl_->mu);
-    for (auto it = impl_->unflushed.lower_bound({id, INT64_MIN});
-         it != impl_->unflushed.end() && it->first.first == id; ++it) {
-      pending[it->first.second] = it->second;
-    }
-  }
   DT_ASSIGN_OR_RETURN(auto rs,
                       impl_->db.Query(fmt::format("SELECT {} FROM etr_actions WHERE record_id = $1 "
                                                   "ORDER BY sequence",
@@ -1040,9 +1001,6 @@ Result<std::vector<ActionEntry>> Registry::History(const std::string& id) {
   std::vector<ActionEntry> out;
   for (const auto& r : rs.rows) {
     DT_ASSIGN_OR_RETURN(auto a, ActionFromRow(r));
-    if (!a.log_index) {
-      if (const auto it = pending.find(a.sequence); it != pending.end()) a.log_index = it->second;
-    }
     out.push_back(std::move(a));
   }
   return out;
@@ -1147,7 +1105,7 @@ Result<Record> Registry::ImportRecordWith(
   rec.head = entries.back().action_hash;
   const Status tx = impl_->db.Transact([&](storage::Executor& ex) -> Status {
     DT_TRY(InsertRecord(ex, rec));
-    for (const auto& a : entries) DT_TRY(InsertAction(ex, a));
+    for (const auto& a : entries) DT_TRY(InsertAction(ex, a, /*in_log=*/false));
     if (also) DT_TRY(also(ex, rec));
     return {};
   });
@@ -1315,11 +1273,9 @@ Result<OutboundAction> Registry::BeginTransferOut(const std::string& record_id,
     DT_ASSIGN_OR_RETURN(auto prev, ex.Query("SELECT log_index FROM etr_actions WHERE record_id = "
                                             "$1 AND sequence = $2",
                                             {record_id, rec.sequence}));
-    bool logged = !prev.empty() && !prev.rows[0].IsNull(0);
-    if (!logged) {
-      std::lock_guard lock(impl_->mu);
-      logged = impl_->unflushed.contains({record_id, rec.sequence});
-    }
+    // As Act: the predecessor must have its log index (the chain is logged
+    // in order).
+    const bool logged = !prev.empty() && !prev.rows[0].IsNull(0);
     if (!logged) {
       return Unavailable(fmt::format(
           "the previous action of {} is still being appended to the log; retry", record_id));
@@ -1377,7 +1333,7 @@ Result<ActionOutcome> Registry::CompleteTransferOut(
     rec.updated_at = a.created_at;
     DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(rec.state.type), nullptr));
     DT_TRY(CheckLoggable(a));
-    DT_TRY(InsertAction(ex, a));
+    DT_TRY(InsertAction(ex, a, /*in_log=*/false));
     DT_TRY(ex.Execute(kUpdateState, StateParams(rec)));
     DT_TRY(ex.Execute("UPDATE etr_records SET away_status = 'away' WHERE id = $1", {record_id}));
     if (also) DT_TRY(also(ex, a));
@@ -1461,7 +1417,7 @@ Result<Record> Registry::AppendImported(
                     .created_at = impl_->Now()};
       DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(rec.state.type), nullptr));
       DT_TRY(CheckLoggable(a));
-      DT_TRY(InsertAction(ex, a));
+      DT_TRY(InsertAction(ex, a, /*in_log=*/false));
       rec.sequence = a.sequence;
       rec.head = a.action_hash;
       added.push_back(std::move(a));

@@ -10,15 +10,18 @@
 //   2. The party in control signs it (compact JWS, any algorithm of
 //      crypto/jws.h) with a key registered for it (RegisterKey), in the
 //      browser or through signing::KeyVault.
-//   3. Act() verifies the JWS against the actor's keys, then in one database
-//      transaction locks the record row, checks that the named state is
-//      still current (else conflict, with the current state in the message)
-//      and the rule table (record.h), inserts the action (its hash is
-//      UNIQUE: a replay can never apply twice) and moves the record on.
-//   4. After commit the action is appended to the evidence log (kind
-//      "etr.action"; issuance "etr.issue") and its log index stored. The next
-//      action on the same record waits until its predecessor is logged
-//      (unavailable: retry), so the log holds each record's chain in order.
+//   3. Act() verifies the JWS against the actor's keys, then appends the
+//      action to the evidence log (kind "etr.action"; issuance "etr.issue")
+//      with a guard that runs in the log's batch transaction: it locks the
+//      record row, checks that the named state is still current (else
+//      conflict, with the current state in the message) and the rule table
+//      (record.h), inserts the action (its hash is UNIQUE: a replay can
+//      never apply twice) with its log index and moves the record on.
+//   4. State change and log entry commit together, one fsync per batch of
+//      actions; a rejected action writes and appends nothing. The next
+//      action on a record waits until its predecessor's index is stored
+//      (unavailable: retry; only on a server forwarding to another one), so
+//      the log holds each record's chain in order.
 //
 // PINT (src/trade/etr/pint/) plugs in through ImportRecord() (a verified
 // chain received from another platform) and History() (export).
@@ -342,8 +345,9 @@ class Registry {
       const ImportedRecord& in,
       const std::function<Status(storage::Executor&, const Record&)>& also);
 
-  // Appends actions that were committed but not logged (a crash between the
-  // two). Called by Create; safe to call again.
+  // Stores the log index of actions that lack it (found by leaf hash) and
+  // appends imports that were committed but not logged (a crash between
+  // the two). Called by Create; safe to call again.
   Status RepairLog();
 
   const SchemaSet& dcsa_schemas() const;

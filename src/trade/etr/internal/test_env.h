@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -68,6 +69,10 @@ class EtrEnv {
   explicit EtrEnv(Engine engine, RegistryOptions options = {},
                   std::vector<storage::Migration> extra = {})
       : db_env_(engine), options_(std::move(options)), extra_(std::move(extra)) {}
+  // `wrap` wraps the database the log and the registry use (fault
+  // injection); db() stays the database underneath.
+  using Wrap = std::function<std::unique_ptr<storage::Database>(storage::Database&)>;
+  EtrEnv(Engine engine, Wrap wrap) : db_env_(engine), wrap_(std::move(wrap)) {}
 
   // Returns false (and why) when the engine is not available.
   bool Setup(std::string* why) {
@@ -84,19 +89,23 @@ class EtrEnv {
       *why = m.error().ToString();
       return false;
     }
-    auto log = ledger::Log::Open(*db_, clock_, ledger::testing::TestSigner());
-    if (!log) {
-      *why = log.error().ToString();
+    if (wrap_) outer_ = wrap_(*db_);
+    if (auto st = Restart(); !st) {
+      *why = st.error().ToString();
       return false;
     }
-    log_ = std::move(*log);
-    auto reg = Registry::Create(*db_, clock_, *log_, options_);
-    if (!reg) {
-      *why = reg.error().ToString();
-      return false;
-    }
-    registry_ = std::move(*reg);
     return true;
+  }
+
+  // Closes the registry and the log (as a stopping server does) and opens
+  // them again on the same database, which runs the registry's repair.
+  Status Restart() {
+    registry_.reset();
+    log_.reset();
+    storage::Database& db = outer_ ? *outer_ : *db_;
+    DT_ASSIGN_OR_RETURN(log_, ledger::Log::Open(db, clock_, ledger::testing::TestSigner()));
+    DT_ASSIGN_OR_RETURN(registry_, Registry::Create(db, clock_, *log_, options_));
+    return {};
   }
 
   void AddParty(const std::string& org, const std::string& name, crypto::KeyType type,
@@ -146,6 +155,25 @@ class EtrEnv {
     return registry_->Act(record, jws, actor);
   }
 
+  // A second server on the same database, as another process sharing it
+  // would be: its own connection, log instance (a follower while this one
+  // sequences) and registry.
+  struct Server {
+    std::unique_ptr<storage::Database> db;
+    std::unique_ptr<ledger::Log> log;
+    std::unique_ptr<Registry> registry;
+  };
+  Result<Server> OpenSecondServer(const std::string& instance_id) {
+    Server s;
+    DT_ASSIGN_OR_RETURN(s.db, db_env_.Open());
+    ledger::LogOptions options;
+    options.instance_id = instance_id;
+    DT_ASSIGN_OR_RETURN(s.log,
+                        ledger::Log::Open(*s.db, clock_, ledger::testing::TestSigner(), options));
+    DT_ASSIGN_OR_RETURN(s.registry, Registry::Create(*s.db, clock_, *s.log, options_));
+    return s;
+  }
+
   Registry& registry() { return *registry_; }
   ledger::Log& log() { return *log_; }
   storage::Database& db() { return *db_; }
@@ -156,7 +184,9 @@ class EtrEnv {
   ledger::testing::TestDatabase db_env_;
   RegistryOptions options_;
   std::vector<storage::Migration> extra_;
+  Wrap wrap_;
   std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::Database> outer_;
   FakeClock clock_;
   std::unique_ptr<ledger::Log> log_;
   std::unique_ptr<Registry> registry_;
