@@ -54,7 +54,7 @@ struct SqliteOptions {
   // committing threads do not pay for it. At 8 times as many the writer
   // checkpoints itself, bounding the WAL. 0: SQLite's own autocheckpoint
   // (1000 pages, on the committing thread).
-  int checkpoint_pages = 1000;
+  int checkpoint_pages = 4000;
 };
 
 class SqliteDatabase final : public Database {
