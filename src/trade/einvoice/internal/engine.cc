@@ -17,6 +17,8 @@
 #include <regex>
 #include <unordered_set>
 
+#include "trade/einvoice/internal/location.h"
+
 namespace digitrade::trade::einvoice::internal {
 
 namespace {
@@ -383,6 +385,11 @@ int NamespaceId(std::string_view uri) {
     if (kNamespaces[k].second == uri) return static_cast<int>(k) + 1;
   }
   return 0;
+}
+
+std::string_view TablePrefix(std::string_view uri) {
+  const int id = NamespaceId(uri);
+  return id == 0 ? std::string_view() : kNamespaces[id - 1].first;
 }
 
 namespace {
@@ -1535,8 +1542,10 @@ class Scratch {
 
 bool StepMatches(const FastTest::Step& st, xmlNode* c) {
   if (st.local.empty()) return c->type == XML_ELEMENT_NODE;  // "*"
+  // strcmp, not std::string == const char*: no strlen of the node's name per node.
   return c->type == XML_ELEMENT_NODE && c->name[0] == st.local[0] &&
-         st.local == reinterpret_cast<const char*>(c->name) && HasNamespace(c, st.ns, st.ns_id);
+         std::strcmp(reinterpret_cast<const char*>(c->name), st.local.c_str()) == 0 &&
+         HasNamespace(c, st.ns, st.ns_id);
 }
 // Keeps the nodes of `level` for which every predicate of `st` holds (each
 // predicate evaluated at every node, as XPath does).
@@ -1660,13 +1669,15 @@ std::string NormalizeSpace(std::string_view s) {
   return out;
 }
 
+// `op` is one of the parser's "=", "!=", "<", "<=", ">", ">=".
 bool Compare(double a, const std::string& op, double b) {
-  if (op == "=") return a == b;
-  if (op == "!=") return a != b;
-  if (op == "<") return a < b;
-  if (op == "<=") return a <= b;
-  if (op == ">") return a > b;
-  return a >= b;
+  const bool or_equal = op.size() == 2 && op[1] == '=';
+  switch (op[0]) {
+    case '=': return a == b;
+    case '!': return a != b;
+    case '<': return or_equal ? a <= b : a < b;
+    default: return or_equal ? a >= b : a > b;
+  }
 }
 
 }  // namespace
@@ -2175,7 +2186,7 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
   std::unordered_set<xmlNode*> claimed_other;
   std::vector<xmlNode*> nodes;
   std::vector<char> unused_hits;
-  std::unordered_map<xmlNode*, std::string> locations;
+  Locations locations;
   for (const auto& rules : patterns_) {
     claimed.assign(index.AllElements().size(), 0);
     claimed_other.clear();
@@ -2246,14 +2257,8 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
           }
           if (ok) continue;
           // Several rules often fire on one node (the root, for one): its
-          // XPath location is built once per run.
-          auto [where, fresh] = locations.try_emplace(n);
-          if (fresh) {
-            xmlChar* path = xmlGetNodePath(n);
-            if (path != nullptr) where->second = reinterpret_cast<char*>(path);
-            xmlFree(path);
-          }
-          report.firings.push_back(Firing{a.def->id, a.def->flag, where->second, a.def->message});
+          // location is built once per run.
+          report.firings.push_back(Firing{a.def->id, a.def->flag, locations.Of(n), a.def->message});
         }
       }
     }

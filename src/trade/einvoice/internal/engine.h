@@ -312,6 +312,8 @@ bool DblCompare(_xmlNode* const* nodes, std::size_t count, int op, double number
 // The document index stores it in each xmlNs (its _private field), so name
 // tests compare a number instead of a 70-character URI.
 int NamespaceId(std::string_view uri);
+// The prefix the tables use for `uri` ("cac", ...), "" for another namespace.
+std::string_view TablePrefix(std::string_view uri);
 
 // Leading "//prefix:name" and "//@name" steps (absolute, outside string
 // literals) -> "$_d.prefix.name" and "$_a.name": the same node sets in
