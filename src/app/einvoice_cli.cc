@@ -96,23 +96,27 @@ class Progress {
   std::mutex mu_;
 };
 
+// One file's text report, built by appending into one buffer and written
+// at once (a printf or format call per finding cost more than validating
+// a small invoice).
 void PrintText(const std::string& path, const Outcome& o) {
+  std::string out;
+  auto add = [&out](std::initializer_list<std::string_view> parts) {
+    for (std::string_view p : parts) out.append(p);
+  };
   if (!o.report) {
-    std::printf("%s: unreadable: %s\n", path.c_str(), o.error.c_str());
-    return;
-  }
-  std::printf("%s: %s\n", path.c_str(),
-              std::string(einvoice::VerdictName(o.report->verdict())).c_str());
-  for (const auto& rs : o.report->rule_sets) {
-    if (rs.crashed)
-      std::printf("  %s: the official rules stop here: %s\n", rs.rule_set.c_str(),
-                  rs.crash_reason.c_str());
-    for (const auto& f : rs.firings) {
-      std::printf("  [%s] %s %s at %s: %s\n", rs.rule_set.c_str(),
-                  std::string(einvoice::FlagName(f.flag)).c_str(), f.rule_id.c_str(),
-                  f.location.c_str(), f.message.c_str());
+    add({path, ": unreadable: ", o.error, "\n"});
+  } else {
+    add({path, ": ", einvoice::VerdictName(o.report->verdict()), "\n"});
+    for (const auto& rs : o.report->rule_sets) {
+      if (rs.crashed) add({"  ", rs.rule_set, ": the official rules stop here: ", rs.crash_reason, "\n"});
+      for (const auto& f : rs.firings) {
+        add({"  [", rs.rule_set, "] ", einvoice::FlagName(f.flag), " ", f.rule_id, " at ",
+             f.location, ": ", f.message, "\n"});
+      }
     }
   }
+  std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
 int Run(const Options& opt, bool json) {

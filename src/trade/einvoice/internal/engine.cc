@@ -254,7 +254,7 @@ void FnMatches(xmlXPathParserContextPtr ctxt, int nargs) {
   bool r = false;
   try {
     r = std::regex_search(reinterpret_cast<const char*>(s),
-                          std::regex(reinterpret_cast<const char*>(re)));
+                          EvalOf(ctxt)->Regex(reinterpret_cast<const char*>(re)));
   } catch (const std::regex_error&) {
     EvalOf(ctxt)->Crash("invalid regular expression");
   }
@@ -980,6 +980,12 @@ const std::vector<_xmlNode*>& EvalContext::Memo(std::size_t id) {
   }
   if (m.crashed) Crash(m.reason);
   return m.nodes;
+}
+
+const std::regex& EvalContext::Regex(const char* pattern) {
+  auto it = regexes_.find(pattern);
+  if (it == regexes_.end()) it = regexes_.emplace(pattern, std::regex(pattern)).first;
+  return it->second;
 }
 
 DocIndex& EvalContext::Index() {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -183,6 +184,9 @@ class EvalContext {
   }
   const std::string& crash_reason() const { return crash_reason_; }
   _xmlXPathContext* xpath_context() { return xp_; }
+  // The compiled regex of matches(s, pattern), compiled once per pattern
+  // for the life of this context. Throws std::regex_error on a bad pattern.
+  const std::regex& Regex(const char* pattern);
 
  private:
   _xmlXPathCompExpr* Compile(std::string_view xpath);
@@ -209,6 +213,7 @@ class EvalContext {
   std::unordered_map<std::string, MemoEntry> root_steps_;
   bool crashed_ = false;
   std::string crash_reason_;
+  std::unordered_map<std::string, std::regex> regexes_;
 };
 
 // Binds a rule set's variables for one document (the official <let>s).
