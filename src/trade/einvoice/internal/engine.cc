@@ -696,11 +696,80 @@ void SetUpXPathContext(_xmlXPathContext* xp, EvalContext* eval) {
   xp->userData = eval;
 }
 
+namespace {
+void AppendStringValue(xmlNode* n, std::string& out);
+std::string NormalizeSpace(std::string_view s);
+}  // namespace
+
+namespace {
+
+// The arguments of `name(a, b, ...)` when `x` is exactly one such call, split
+// at its top-level commas (outside parentheses, brackets and literals).
+std::optional<std::vector<std::string_view>> CallArguments(std::string_view x,
+                                                           std::string_view name) {
+  if (!x.starts_with(name) || x.size() < name.size() + 2 || x[name.size()] != '(' ||
+      x.back() != ')')
+    return std::nullopt;
+  const std::string_view inner = x.substr(name.size() + 1, x.size() - name.size() - 2);
+  std::vector<std::string_view> args;
+  int depth = 0;
+  char quote = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < inner.size(); ++i) {
+    const char c = inner[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(' || c == '[') {
+      ++depth;
+    } else if (c == ')' || c == ']') {
+      if (--depth < 0) return std::nullopt;  // the first call ends before the last ')'
+    } else if (c == ',' && depth == 0) {
+      args.push_back(inner.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (depth != 0 || quote != 0) return std::nullopt;
+  args.push_back(inner.substr(start));
+  return args;
+}
+
+std::optional<FastTest::Path> TrimmedPath(std::string_view x) {
+  const auto b = x.find_first_not_of(' ');
+  if (b == std::string_view::npos) return std::nullopt;
+  x = x.substr(b, x.find_last_not_of(' ') - b + 1);
+  return FastTest::ParsePath(x);
+}
+
+}  // namespace
+
 const EvalContext::Compiled* EvalContext::Lookup(std::string_view xpath) {
   auto it = cache_.find(xpath);
   if (it != cache_.end()) return &it->second;
   std::string key(xpath);
-  Compiled c{CompiledXPath(CompileOptimized(xp_, key)), FastTest::ParsePath(key)};
+  Compiled c{CompiledXPath(CompileOptimized(xp_, key)), FastTest::ParsePath(key), std::nullopt};
+  if (c.path) {
+    c.string_form = StringForm{.normalize = false, .parts = {*c.path}};
+  } else if (auto args = CallArguments(key, "normalize-space"); args && args->size() == 1) {
+    if (auto p = TrimmedPath((*args)[0])) c.string_form = StringForm{.normalize = true, .parts = {*p}};
+  } else if (auto sargs = CallArguments(key, "substring"); sargs && sargs->size() == 3) {
+    // substring(P, 1, N) with a small literal N: characters 1..N.
+    const std::string_view from = (*sargs)[1], count = (*sargs)[2];
+    auto p = TrimmedPath((*sargs)[0]);
+    const bool small = count.size() == 2 && count[0] == ' ' && count[1] >= '0' && count[1] <= '9';
+    if (p && from == " 1" && small) {
+      c.string_form = StringForm{.normalize = false, .prefix_chars = count[1] - '0', .parts = {*p}};
+    }
+  } else if (auto cargs = CallArguments(key, "concat"); cargs && cargs->size() >= 2) {
+    StringForm form;
+    for (std::string_view a : *cargs) {
+      auto p = TrimmedPath(a);
+      if (!p) break;
+      form.parts.push_back(std::move(*p));
+    }
+    if (form.parts.size() == cargs->size()) c.string_form = std::move(form);
+  }
   return &cache_.emplace(std::move(key), std::move(c)).first->second;
 }
 
@@ -730,7 +799,13 @@ std::vector<_xmlNode*> EvalContext::Nodes(_xmlNode* at, std::string_view xpath) 
 }
 
 bool EvalContext::Bool(_xmlNode* at, std::string_view xpath) {
-  auto* comp = Compile(xpath);
+  const Compiled* compiled = Lookup(xpath);
+  if (compiled->path) {  // boolean(node-set): not empty
+    std::vector<_xmlNode*> nodes;
+    FastTest::Select(*compiled->path, at, *this, nodes);
+    return !nodes.empty();
+  }
+  auto* comp = compiled->xpath.get();
   if (comp == nullptr) {
     Crash(fmt::format("bad XPath {}", xpath));
     return true;
@@ -750,7 +825,28 @@ double EvalContext::Number(_xmlNode* at, std::string_view xpath) {
 }
 
 std::string EvalContext::String(_xmlNode* at, std::string_view xpath) {
-  auto* comp = Compile(xpath);
+  const Compiled* compiled = Lookup(xpath);
+  if (compiled->string_form) {
+    // As libxml2's string(): the string value of the first node in
+    // document order (Select's order), "" for none; no cardinality error.
+    std::string s;
+    std::vector<_xmlNode*> nodes;
+    for (const auto& part : compiled->string_form->parts) {
+      FastTest::Select(part, at, *this, nodes);
+      if (!nodes.empty()) AppendStringValue(nodes.front(), s);
+    }
+    if (const int n = compiled->string_form->prefix_chars; n >= 0) {
+      // n characters (code points) of a UTF-8 string: XmlDocument::Parse checked it.
+      std::size_t end = 0;
+      for (int k = 0; k < n && end < s.size(); ++k) {
+        ++end;
+        while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) ++end;
+      }
+      s.resize(end);
+    }
+    return compiled->string_form->normalize ? NormalizeSpace(s) : s;
+  }
+  auto* comp = compiled->xpath.get();
   if (comp == nullptr) return {};
   xp_->node = at;
   xmlXPathObjectPtr r = xmlXPathCompiledEval(comp, xp_);

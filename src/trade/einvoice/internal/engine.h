@@ -191,9 +191,17 @@ class EvalContext {
  private:
   _xmlXPathCompExpr* Compile(std::string_view xpath);
   _xmlXPathContext* xp_;
+  // String() natively: the XPath 1.0 string value of a path P (its first
+  // node), of normalize-space(P), of substring(P, 1, N) or of concat(P, Q, ...).
+  struct StringForm {
+    bool normalize = false;
+    int prefix_chars = -1;  // substring(P, 1, N): the first N characters
+    std::vector<FastTest::Path> parts;  // one, except for concat()
+  };
   struct Compiled {
     CompiledXPath xpath;
     std::optional<FastTest::Path> path;  // a plain path: walked natively
+    std::optional<StringForm> string_form;
   };
   const Compiled* Lookup(std::string_view xpath);
   // Looked up by string_view (no allocation per look-up of a native check).

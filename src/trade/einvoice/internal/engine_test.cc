@@ -1,8 +1,10 @@
 #include "trade/einvoice/internal/engine.h"
 
 #include <gtest/gtest.h>
+#include <libxml/xpath.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 
 namespace digitrade::trade::einvoice::internal {
@@ -117,6 +119,48 @@ TEST(CompiledRuleSet, RefusesAnUnusedTestThatIsNotAPlainPath) {
   auto rs = CompiledRuleSet::Compile(RuleSetDef{
       "TEST", false, {PatternDef{"p", {RuleDef{"/ubl:Invoice", {{"U", W, "unused:cac:X[1]", "m"}}}}}}});
   EXPECT_FALSE(rs.has_value());
+}
+
+}  // namespace
+}  // namespace digitrade::trade::einvoice::internal
+
+namespace digitrade::trade::einvoice::internal {
+namespace {
+
+// String() answers paths, normalize-space(P), substring(P, 1, N) and
+// concat(P, ...) natively; each must equal libxml2's XPath 1.0 result.
+TEST(EvalContext, NativeStringFormsEqualTheXPath) {
+  auto doc = XmlDocument::Parse(
+      "<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'"
+      " xmlns:cac='urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2'"
+      " xmlns:cbc='urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'>"
+      "<cbc:ProfileID>  a \n b </cbc:ProfileID><cac:P><cbc:ID>\xC3\x84" "BC</cbc:ID></cac:P>"
+      "<cac:P><cbc:ID>second</cbc:ID><cbc:X a='v'/></cac:P></Invoice>");
+  ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
+  std::unique_ptr<xmlXPathContext, void (*)(xmlXPathContext*)> xp(
+      xmlXPathNewContext(doc->doc()), xmlXPathFreeContext);
+  EvalContext ctx(xp.get());
+  SetUpXPathContext(xp.get(), &ctx);
+  ctx.Reset(doc->doc());
+  xmlNode* d = reinterpret_cast<xmlNode*>(doc->doc());
+  const char* forms[] = {"normalize-space(/*/cbc:ProfileID)", "/*/cbc:ProfileID",
+                         "substring(/*/cac:P/cbc:ID, 1, 2)", "substring(/*/cac:P[2]/cbc:ID, 1, 2)",
+                         "concat(/*/cac:Q/cbc:ID, /*/cac:P/cbc:ID, ubl:Invoice/cac:P/cbc:X/@a)",
+                         "normalize-space(/*/cac:Missing)", "concat(/*/cac:P/cbc:ID, 'x')"};
+  const char* want[] = {"a b", "  a \n b ", "\xC3\x84" "B", "se", "\xC3\x84" "BCv", "",
+                        "\xC3\x84" "BCx"};
+  for (std::size_t k = 0; k < std::size(forms); ++k) {
+    EXPECT_EQ(ctx.String(d, forms[k]), want[k]) << forms[k];
+    xp->node = d;
+    xmlXPathObjectPtr r = xmlXPathEval(BAD_CAST forms[k], xp.get());
+    xmlChar* s = xmlXPathCastToString(r);
+    EXPECT_EQ(ctx.String(d, forms[k]), reinterpret_cast<const char*>(s)) << forms[k];
+    xmlFree(s);
+    xmlXPathFreeObject(r);
+  }
+  EXPECT_TRUE(ctx.Bool(d, "/*/cac:P/cbc:X/@a"));
+  EXPECT_FALSE(ctx.Bool(d, "/*/cac:P/cbc:X/@b"));
+  ctx.Release();
 }
 
 }  // namespace
