@@ -1520,10 +1520,19 @@ class FastParser {
     }
     if (Eat("contains(")) {
       auto lit = Literal();
-      if (!lit || !Eat(",") || !Eat("concat(' ',") || !Eat("normalize-space(")) return std::nullopt;
+      if (!lit || !Eat(",") || !Eat("concat(' ',")) return std::nullopt;
+      // concat(' ', normalize-space(P), ' '), or concat(' ', @name, ' ') of
+      // the context node's attribute (at most one node: no cardinality error
+      // to raise, the same value as libxml2's string()).
+      const bool normalize = Eat("normalize-space(");
       auto p = Path();
-      if (!p || !Eat(")") || !Eat(",") || !Eat("' '))")) return std::nullopt;
+      if (!p || (normalize && !Eat(")")) || !Eat(",") || !Eat("' '))")) return std::nullopt;
+      if (!normalize && (p->attribute.empty() || !p->steps.empty() || p->up != 0 || p->from_doc ||
+                         p->from_root || p->self)) {
+        return std::nullopt;
+      }
       FastTest t = with_path(Kind::kInList, std::move(*p));
+      t.normalize = normalize;
       t.literal = *lit;
       auto codes = std::make_shared<std::unordered_set<std::string>>();
       for (std::size_t b = 0; b < lit->size();) {
@@ -1835,7 +1844,7 @@ bool StringKindTest(const FastTest& t, std::size_t count, xmlNode* first, EvalCo
       return Compare(chars, t.op, t.number);
     }
     case Kind::kInList: {
-      const std::string v = NormalizeSpace(value);
+      const std::string v = t.normalize ? NormalizeSpace(value) : value;
       if (!v.empty() && v.find(' ') == std::string::npos) return t.codes->contains(v);
       return t.literal.find(" " + v + " ") != std::string::npos;
     }

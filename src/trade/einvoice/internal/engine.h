@@ -45,7 +45,8 @@ class EvalContext;
 // of upper-case(P)), upper-case(P) = / != 'literal', P = / != 'literal',
 // substring(name(), string-length(name()) - N) = 'suffix',
 // string-length(substring-after(P,'.')) OP N, contains(normalize-space(P),' '),
-// contains('LIST', concat(' ', normalize-space(P), ' ')), is-true(P) and
+// contains('LIST', concat(' ', normalize-space(P), ' ')) (or of @name without
+// normalize-space), is-true(P) and
 // is-false(P), vat-scheme(P), dbl(P) OP N, where P is ".", "@name" or steps "prefix:name[predicate]/..."
 // (child steps after "../"s, or from "//", "ancestor::" or "self::"; or "//@name")
 // optionally ending in "/@name", the predicates being such tests. Same results and the same dynamic errors
@@ -86,7 +87,7 @@ struct FastTest {
   std::string op;  // comparison: "=", "!=", "<", "<=", ">", ">="
   double number = 0;
   bool upper = false;     // normalize-space(upper-case(P)), upper-case(P)
-  bool normalize = true;  // false: upper-case(P) = 'literal' alone
+  bool normalize = true;  // false: upper-case(P) = 'literal' alone; kInList of @name as is
 
   // nullopt when `xpath` is not one of these forms.
   static std::optional<FastTest> Parse(std::string_view xpath);
