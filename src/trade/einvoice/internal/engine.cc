@@ -735,28 +735,46 @@ std::optional<std::vector<std::string_view>> CallArguments(std::string_view x,
   return args;
 }
 
-std::optional<FastTest::Path> TrimmedPath(std::string_view x) {
+}  // namespace
+
+// A path FastTest walks, or "/*/" and such a path (from the root element).
+std::optional<EvalContext::NativePath> EvalContext::ParseNativePath(std::string_view x) {
   const auto b = x.find_first_not_of(' ');
   if (b == std::string_view::npos) return std::nullopt;
   x = x.substr(b, x.find_last_not_of(' ') - b + 1);
-  return FastTest::ParsePath(x);
+  const bool from_root_element = x.starts_with("/*/");
+  if (from_root_element) x.remove_prefix(3);
+  auto p = FastTest::ParsePath(x);
+  if (!p || (from_root_element && (p->from_doc || p->from_root || p->up != 0))) return std::nullopt;
+  return NativePath{std::move(*p), from_root_element};
 }
 
-}  // namespace
+void EvalContext::Select(const NativePath& p, _xmlNode* at, std::vector<_xmlNode*>& out) {
+  if (p.from_root_element) {
+    at = at != nullptr ? xmlDocGetRootElement(at->doc) : nullptr;
+    if (at == nullptr) {
+      out.clear();
+      return;
+    }
+  }
+  FastTest::Select(p.path, at, *this, out);
+}
 
 const EvalContext::Compiled* EvalContext::Lookup(std::string_view xpath) {
   auto it = cache_.find(xpath);
   if (it != cache_.end()) return &it->second;
   std::string key(xpath);
-  Compiled c{CompiledXPath(CompileOptimized(xp_, key)), FastTest::ParsePath(key), std::nullopt};
+  Compiled c{CompiledXPath(CompileOptimized(xp_, key)), ParseNativePath(key), std::nullopt};
   if (c.path) {
     c.string_form = StringForm{.normalize = false, .parts = {*c.path}};
+  } else if (auto str = CallArguments(key, "string"); str && str->size() == 1) {
+    if (auto p = ParseNativePath((*str)[0])) c.string_form = StringForm{.parts = {*p}};
   } else if (auto args = CallArguments(key, "normalize-space"); args && args->size() == 1) {
-    if (auto p = TrimmedPath((*args)[0])) c.string_form = StringForm{.normalize = true, .parts = {*p}};
+    if (auto p = ParseNativePath((*args)[0])) c.string_form = StringForm{.normalize = true, .parts = {*p}};
   } else if (auto sargs = CallArguments(key, "substring"); sargs && sargs->size() == 3) {
     // substring(P, 1, N) with a small literal N: characters 1..N.
     const std::string_view from = (*sargs)[1], count = (*sargs)[2];
-    auto p = TrimmedPath((*sargs)[0]);
+    auto p = ParseNativePath((*sargs)[0]);
     const bool small = count.size() == 2 && count[0] == ' ' && count[1] >= '0' && count[1] <= '9';
     if (p && from == " 1" && small) {
       c.string_form = StringForm{.normalize = false, .prefix_chars = count[1] - '0', .parts = {*p}};
@@ -764,7 +782,7 @@ const EvalContext::Compiled* EvalContext::Lookup(std::string_view xpath) {
   } else if (auto cargs = CallArguments(key, "concat"); cargs && cargs->size() >= 2) {
     StringForm form;
     for (std::string_view a : *cargs) {
-      auto p = TrimmedPath(a);
+      auto p = ParseNativePath(a);
       if (!p) break;
       form.parts.push_back(std::move(*p));
     }
@@ -781,7 +799,7 @@ std::vector<_xmlNode*> EvalContext::Nodes(_xmlNode* at, std::string_view xpath) 
   std::vector<_xmlNode*> out;
   const Compiled* c = Lookup(xpath);
   if (c->path) {
-    FastTest::Select(*c->path, at, *this, out);
+    Select(*c->path, at, out);
     return out;
   }
   auto* comp = c->xpath.get();
@@ -802,7 +820,7 @@ bool EvalContext::Bool(_xmlNode* at, std::string_view xpath) {
   const Compiled* compiled = Lookup(xpath);
   if (compiled->path) {  // boolean(node-set): not empty
     std::vector<_xmlNode*> nodes;
-    FastTest::Select(*compiled->path, at, *this, nodes);
+    Select(*compiled->path, at, nodes);
     return !nodes.empty();
   }
   auto* comp = compiled->xpath.get();
@@ -832,7 +850,7 @@ std::string EvalContext::String(_xmlNode* at, std::string_view xpath) {
     std::string s;
     std::vector<_xmlNode*> nodes;
     for (const auto& part : compiled->string_form->parts) {
-      FastTest::Select(part, at, *this, nodes);
+      Select(part, at, nodes);
       if (!nodes.empty()) AppendStringValue(nodes.front(), s);
     }
     if (const int n = compiled->string_form->prefix_chars; n >= 0) {

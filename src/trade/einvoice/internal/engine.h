@@ -194,16 +194,23 @@ class EvalContext {
   _xmlXPathContext* xp_;
   // String() natively: the XPath 1.0 string value of a path P (its first
   // node), of normalize-space(P), of substring(P, 1, N) or of concat(P, Q, ...).
+  // A path walked natively; "/*/P" is P from the root element.
+  struct NativePath {
+    FastTest::Path path;
+    bool from_root_element = false;
+  };
   struct StringForm {
     bool normalize = false;
     int prefix_chars = -1;  // substring(P, 1, N): the first N characters
-    std::vector<FastTest::Path> parts;  // one, except for concat()
+    std::vector<NativePath> parts;  // one, except for concat()
   };
   struct Compiled {
     CompiledXPath xpath;
-    std::optional<FastTest::Path> path;  // a plain path: walked natively
+    std::optional<NativePath> path;  // a plain path: walked natively
     std::optional<StringForm> string_form;
   };
+  void Select(const NativePath& p, _xmlNode* at, std::vector<_xmlNode*>& out);
+  static std::optional<NativePath> ParseNativePath(std::string_view x);
   const Compiled* Lookup(std::string_view xpath);
   // Looked up by string_view (no allocation per look-up of a native check).
   struct TextHash {

@@ -127,7 +127,7 @@ TEST(CompiledRuleSet, RefusesAnUnusedTestThatIsNotAPlainPath) {
 namespace digitrade::trade::einvoice::internal {
 namespace {
 
-// String() answers paths, normalize-space(P), substring(P, 1, N) and
+// String() answers paths ("/*/P" too), string(P), normalize-space(P), substring(P, 1, N) and
 // concat(P, ...) natively; each must equal libxml2's XPath 1.0 result.
 TEST(EvalContext, NativeStringFormsEqualTheXPath) {
   auto doc = XmlDocument::Parse(
@@ -146,9 +146,10 @@ TEST(EvalContext, NativeStringFormsEqualTheXPath) {
   const char* forms[] = {"normalize-space(/*/cbc:ProfileID)", "/*/cbc:ProfileID",
                          "substring(/*/cac:P/cbc:ID, 1, 2)", "substring(/*/cac:P[2]/cbc:ID, 1, 2)",
                          "concat(/*/cac:Q/cbc:ID, /*/cac:P/cbc:ID, ubl:Invoice/cac:P/cbc:X/@a)",
-                         "normalize-space(/*/cac:Missing)", "concat(/*/cac:P/cbc:ID, 'x')"};
+                         "normalize-space(/*/cac:Missing)", "concat(/*/cac:P/cbc:ID, 'x')",
+                         "string(/*/cac:P[2]/cbc:ID)", "string(.)"};
   const char* want[] = {"a b", "  a \n b ", "\xC3\x84" "B", "se", "\xC3\x84" "BCv", "",
-                        "\xC3\x84" "BCx"};
+                        "\xC3\x84" "BCx", "second", "  a \n b \xC3\x84" "BCsecond"};
   for (std::size_t k = 0; k < std::size(forms); ++k) {
     EXPECT_EQ(ctx.String(d, forms[k]), want[k]) << forms[k];
     xp->node = d;
