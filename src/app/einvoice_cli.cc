@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -14,8 +15,6 @@
 #include <optional>
 #include <sstream>
 #include <thread>
-
-#include <boost/json/parse.hpp>
 
 #include "app/exit_codes.h"
 #include "app/files.h"
@@ -109,7 +108,8 @@ void PrintText(const std::string& path, const Outcome& o) {
   } else {
     add({path, ": ", einvoice::VerdictName(o.report->verdict()), "\n"});
     for (const auto& rs : o.report->rule_sets) {
-      if (rs.crashed) add({"  ", rs.rule_set, ": the official rules stop here: ", rs.crash_reason, "\n"});
+      if (rs.crashed)
+        add({"  ", rs.rule_set, ": the official rules stop here: ", rs.crash_reason, "\n"});
       for (const auto& f : rs.firings) {
         add({"  [", rs.rule_set, "] ", einvoice::FlagName(f.flag), " ", f.rule_id, " at ",
              f.location, ": ", f.message, "\n"});

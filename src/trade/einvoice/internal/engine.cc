@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -770,7 +770,8 @@ const EvalContext::Compiled* EvalContext::Lookup(std::string_view xpath) {
   } else if (auto str = CallArguments(key, "string"); str && str->size() == 1) {
     if (auto p = ParseNativePath((*str)[0])) c.string_form = StringForm{.parts = {*p}};
   } else if (auto args = CallArguments(key, "normalize-space"); args && args->size() == 1) {
-    if (auto p = ParseNativePath((*args)[0])) c.string_form = StringForm{.normalize = true, .parts = {*p}};
+    if (auto p = ParseNativePath((*args)[0]))
+      c.string_form = StringForm{.normalize = true, .parts = {*p}};
   } else if (auto sargs = CallArguments(key, "substring"); sargs && sargs->size() == 3) {
     // substring(P, 1, N) with a small literal N: characters 1..N.
     const std::string_view from = (*sargs)[1], count = (*sargs)[2];
@@ -1802,10 +1803,14 @@ std::string NormalizeSpace(std::string_view s) {
 bool Compare(double a, const std::string& op, double b) {
   const bool or_equal = op.size() == 2 && op[1] == '=';
   switch (op[0]) {
-    case '=': return a == b;
-    case '!': return a != b;
-    case '<': return or_equal ? a <= b : a < b;
-    default: return or_equal ? a >= b : a > b;
+    case '=':
+      return a == b;
+    case '!':
+      return a != b;
+    case '<':
+      return or_equal ? a <= b : a < b;
+    default:
+      return or_equal ? a >= b : a > b;
   }
 }
 

@@ -47,10 +47,11 @@ class EvalContext;
 // string-length(substring-after(P,'.')) OP N, contains(normalize-space(P),' '),
 // contains('LIST', concat(' ', normalize-space(P), ' ')) (or of @name without
 // normalize-space), is-true(P) and
-// is-false(P), vat-scheme(P), dbl(P) OP N, where P is ".", "@name" or steps "prefix:name[predicate]/..."
-// (child steps after "../"s, or from "//", "ancestor::" or "self::"; or "//@name")
-// optionally ending in "/@name", the predicates being such tests. Same results and the same dynamic errors
-// (several items where one is expected; bad xs:boolean values) as the XPath.
+// is-false(P), vat-scheme(P), dbl(P) OP N, where P is ".", "@name" or steps
+// "prefix:name[predicate]/..." (child steps after "../"s, or from "//", "ancestor::" or "self::";
+// or "//@name") optionally ending in "/@name", the predicates being such tests. Same results and
+// the same dynamic errors (several items where one is expected; bad xs:boolean values) as the
+// XPath.
 struct FastTest {
   enum class Kind {
     kOr, kAnd, kNot, kExists, kCount, kNormalizedEq, kNormalizedNe, kDecimals,
@@ -201,7 +202,7 @@ class EvalContext {
   };
   struct StringForm {
     bool normalize = false;
-    int prefix_chars = -1;  // substring(P, 1, N): the first N characters
+    int prefix_chars = -1;          // substring(P, 1, N): the first N characters
     std::vector<NativePath> parts;  // one, except for concat()
   };
   struct Compiled {

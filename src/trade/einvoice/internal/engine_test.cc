@@ -134,22 +134,38 @@ TEST(EvalContext, NativeStringFormsEqualTheXPath) {
       "<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'"
       " xmlns:cac='urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2'"
       " xmlns:cbc='urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'>"
-      "<cbc:ProfileID>  a \n b </cbc:ProfileID><cac:P><cbc:ID>\xC3\x84" "BC</cbc:ID></cac:P>"
+      "<cbc:ProfileID>  a \n b </cbc:ProfileID><cac:P><cbc:ID>\xC3\x84"
+      "BC</cbc:ID></cac:P>"
       "<cac:P><cbc:ID>second</cbc:ID><cbc:X a='v'/></cac:P></Invoice>");
   ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
-  std::unique_ptr<xmlXPathContext, void (*)(xmlXPathContext*)> xp(
-      xmlXPathNewContext(doc->doc()), xmlXPathFreeContext);
+  std::unique_ptr<xmlXPathContext, void (*)(xmlXPathContext*)> xp(xmlXPathNewContext(doc->doc()),
+                                                                  xmlXPathFreeContext);
   EvalContext ctx(xp.get());
   SetUpXPathContext(xp.get(), &ctx);
   ctx.Reset(doc->doc());
   xmlNode* d = reinterpret_cast<xmlNode*>(doc->doc());
-  const char* forms[] = {"normalize-space(/*/cbc:ProfileID)", "/*/cbc:ProfileID",
-                         "substring(/*/cac:P/cbc:ID, 1, 2)", "substring(/*/cac:P[2]/cbc:ID, 1, 2)",
+  const char* forms[] = {"normalize-space(/*/cbc:ProfileID)",
+                         "/*/cbc:ProfileID",
+                         "substring(/*/cac:P/cbc:ID, 1, 2)",
+                         "substring(/*/cac:P[2]/cbc:ID, 1, 2)",
                          "concat(/*/cac:Q/cbc:ID, /*/cac:P/cbc:ID, ubl:Invoice/cac:P/cbc:X/@a)",
-                         "normalize-space(/*/cac:Missing)", "concat(/*/cac:P/cbc:ID, 'x')",
-                         "string(/*/cac:P[2]/cbc:ID)", "string(.)"};
-  const char* want[] = {"a b", "  a \n b ", "\xC3\x84" "B", "se", "\xC3\x84" "BCv", "",
-                        "\xC3\x84" "BCx", "second", "  a \n b \xC3\x84" "BCsecond"};
+                         "normalize-space(/*/cac:Missing)",
+                         "concat(/*/cac:P/cbc:ID, 'x')",
+                         "string(/*/cac:P[2]/cbc:ID)",
+                         "string(.)"};
+  const char* want[] = {"a b",
+                        "  a \n b ",
+                        "\xC3\x84"
+                        "B",
+                        "se",
+                        "\xC3\x84"
+                        "BCv",
+                        "",
+                        "\xC3\x84"
+                        "BCx",
+                        "second",
+                        "  a \n b \xC3\x84"
+                        "BCsecond"};
   for (std::size_t k = 0; k < std::size(forms); ++k) {
     EXPECT_EQ(ctx.String(d, forms[k]), want[k]) << forms[k];
     xp->node = d;
@@ -179,12 +195,14 @@ TEST(FastTest, AttributeInListEqualsTheXPath) {
   EXPECT_FALSE(FastTest::Parse("contains(' EUR ', concat(' ', cbc:X, ' '))"));
   for (const char* value : {"EUR", "XXX", "EUR USD", "", " EUR", "eur"}) {
     const std::string xml =
-        std::string("<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'"
-                    " currencyID='") + value + "'/>";
+        std::string(
+            "<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'"
+            " currencyID='") +
+        value + "'/>";
     auto doc = XmlDocument::Parse(xml);
     ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
-    std::unique_ptr<xmlXPathContext, void (*)(xmlXPathContext*)> xp(
-        xmlXPathNewContext(doc->doc()), xmlXPathFreeContext);
+    std::unique_ptr<xmlXPathContext, void (*)(xmlXPathContext*)> xp(xmlXPathNewContext(doc->doc()),
+                                                                    xmlXPathFreeContext);
     EvalContext ctx(xp.get());
     SetUpXPathContext(xp.get(), &ctx);
     ctx.Reset(doc->doc());

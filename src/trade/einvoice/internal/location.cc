@@ -60,7 +60,8 @@ std::string Locations::Step(const xmlNode* n) {
     NumberChildren(n->parent);
     it = positions_.find(n);
   }
-  if (it != positions_.end() && it->second.second) step += "[" + std::to_string(it->second.first) + "]";
+  if (it != positions_.end() && it->second.second)
+    step += "[" + std::to_string(it->second.first) + "]";
   return step;
 }
 

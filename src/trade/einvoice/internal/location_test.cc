@@ -54,8 +54,10 @@ TEST(Locations, NamePositionsOnlyWhereSiblingsShareTheName) {
       "/ubl:Invoice/cac:InvoiceLine[2]/cbc:Amount/@currencyID",
       "/ubl:Invoice/cac:InvoiceLine[3]",
       "/ubl:Invoice/cac:InvoiceLine[3]/cbc:ID",
-      "/ubl:Invoice/cac:InvoiceLine[3]/*[local-name()='X' and namespace-uri()=\"urn:other:it's\"][1]",
-      "/ubl:Invoice/cac:InvoiceLine[3]/*[local-name()='X' and namespace-uri()=\"urn:other:it's\"][2]",
+      "/ubl:Invoice/cac:InvoiceLine[3]/*[local-name()='X' and "
+      "namespace-uri()=\"urn:other:it's\"][1]",
+      "/ubl:Invoice/cac:InvoiceLine[3]/*[local-name()='X' and "
+      "namespace-uri()=\"urn:other:it's\"][2]",
       "/ubl:Invoice/cac:InvoiceLine[3]/X",
   };
   EXPECT_EQ(paths, want);
@@ -67,8 +69,8 @@ TEST(Locations, NamePositionsOnlyWhereSiblingsShareTheName) {
 TEST(Locations, SelectExactlyTheirNode) {
   auto doc = XmlDocument::Parse(kDoc);
   ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
-  std::unique_ptr<xmlXPathContext, void (*)(xmlXPathContext*)> xp(
-      xmlXPathNewContext(doc->doc()), xmlXPathFreeContext);
+  std::unique_ptr<xmlXPathContext, void (*)(xmlXPathContext*)> xp(xmlXPathNewContext(doc->doc()),
+                                                                  xmlXPathFreeContext);
   ASSERT_NE(xp, nullptr);
   SetUpXPathContext(xp.get(), nullptr);
   std::vector<xmlNode*> nodes;
