@@ -917,6 +917,13 @@ std::optional<Decimal> EvalContext::OptDec(_xmlNode* at, std::string_view xpath)
 }
 
 Decimal EvalContext::Dec(_xmlNode* n) {
+  // The common case, an element or attribute holding one text node: its
+  // content as it is, without xmlNodeGetContent's copy.
+  const xmlNode* only = n->children;
+  if ((n->type == XML_ELEMENT_NODE || n->type == XML_ATTRIBUTE_NODE) && only != nullptr &&
+      only->next == nullptr && only->type == XML_TEXT_NODE && only->content != nullptr) {
+    return DecOf(reinterpret_cast<const char*>(only->content));
+  }
   return DecOf(NodeString(n));
 }
 
