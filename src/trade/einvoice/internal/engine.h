@@ -249,7 +249,7 @@ class CompiledRuleSet {
  private:
   struct Assert {
     const AssertDef* def;
-    CompiledXPath test;
+    CompiledXPath test;  // only when neither native nor fast
     NativeCheck native = nullptr;
     std::optional<FastTest> fast;
     int unused_slot = -1;  // an "unused:" test: its slot in the rule's trie
