@@ -2,6 +2,8 @@
 // pattern matchers, tests into FastTest forms or libxml2 XPath) and runs it
 // over documents with Schematron's first-matching-rule-per-node semantics,
 // from a per-document index of the elements (docs/einvoice.md, Pipeline).
+// engine.cc holds the compilation, the contexts and the look-ups;
+// fast_test.cc the FastTest parser and evaluator; text.h their shared helpers.
 //
 // Thread-safety: a CompiledRuleSet keeps one XPath context and one
 // EvalContext across documents, so it is not safe for concurrent Run()
