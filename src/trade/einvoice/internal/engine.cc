@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdint>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <map>
