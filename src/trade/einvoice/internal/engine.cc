@@ -876,10 +876,17 @@ std::string EvalContext::String(_xmlNode* at, std::string_view xpath) {
 
 void EvalContext::SetString(const char* name, const std::string& value) {
   xmlXPathRegisterVariable(xp_, BAD_CAST name, xmlXPathNewString(BAD_CAST value.c_str()));
+  variables_[name] = Variable{.type = Variable::Type::kString, .string = value};
 }
 
 void EvalContext::SetBool(const char* name, bool value) {
   xmlXPathRegisterVariable(xp_, BAD_CAST name, xmlXPathNewBoolean(value ? 1 : 0));
+  variables_[name] = Variable{.type = Variable::Type::kBool, .boolean = value};
+}
+
+const EvalContext::Variable* EvalContext::FindVariable(std::string_view name) const {
+  auto it = variables_.find(name);
+  return it == variables_.end() ? nullptr : &it->second;
 }
 
 void EvalContext::SetNodes(const char* name, _xmlNode* doc_node, std::string_view xpath) {
@@ -889,7 +896,13 @@ void EvalContext::SetNodes(const char* name, _xmlNode* doc_node, std::string_vie
     return;
   }
   xp_->node = doc_node;
-  xmlXPathRegisterVariable(xp_, BAD_CAST name, xmlXPathCompiledEval(comp, xp_));
+  xmlXPathObjectPtr set = xmlXPathCompiledEval(comp, xp_);
+  Variable v{.type = Variable::Type::kNodes};
+  if (set != nullptr && set->type == XPATH_NODESET && set->nodesetval != nullptr) {
+    v.nodes.assign(set->nodesetval->nodeTab, set->nodesetval->nodeTab + set->nodesetval->nodeNr);
+  }
+  variables_[name] = std::move(v);
+  xmlXPathRegisterVariable(xp_, BAD_CAST name, set);
 }
 
 Decimal EvalContext::DecOf(std::string_view text) {
@@ -1041,6 +1054,7 @@ void EvalContext::Reset(_xmlDoc* doc) {
   xp_->doc = doc;
   xp_->node = reinterpret_cast<xmlNode*>(doc);
   xmlXPathRegisteredVariablesCleanup(xp_);
+  variables_.clear();
   index_.reset();
   memo_.clear();
   root_steps_.clear();

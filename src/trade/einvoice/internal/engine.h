@@ -58,7 +58,7 @@ struct FastTest {
   enum class Kind {
     kOr, kAnd, kNot, kExists, kCount, kNormalizedEq, kNormalizedNe, kDecimals,
     kContainsSpace, kInList, kIsTrue, kIsFalse, kNameSuffix, kAnyEq, kAnyNe,
-    kVatScheme, kDbl, kStringLength, kBoolEq, kBoolNe
+    kVatScheme, kDbl, kStringLength, kBoolEq, kBoolNe, kVariable
   };
   struct Step {
     std::string ns;
@@ -91,6 +91,7 @@ struct FastTest {
   double number = 0;
   bool upper = false;     // normalize-space(upper-case(P)), upper-case(P)
   bool normalize = true;  // false: upper-case(P) = 'literal' alone; kInList of @name as is
+  std::string variable;   // kVariable: $variable, or $variable = / != 'literal' (op, literal)
 
   // nullopt when `xpath` is not one of these forms.
   static std::optional<FastTest> Parse(std::string_view xpath);
@@ -176,6 +177,14 @@ class EvalContext {
   void SetBool(const char* name, bool value);
   // Binds $name to the node set `xpath` selects from the document node.
   void SetNodes(const char* name, _xmlNode* doc_node, std::string_view xpath);
+  // A variable bound above, as FastTest reads it; null when unbound.
+  struct Variable {
+    enum class Type { kString, kBool, kNodes } type = Type::kString;
+    std::string string;
+    bool boolean = false;
+    std::vector<_xmlNode*> nodes;
+  };
+  const Variable* FindVariable(std::string_view name) const;
 
   void Crash(std::string reason) {
     if (!crashed_) crash_reason_ = std::move(reason);
@@ -233,6 +242,7 @@ class EvalContext {
   bool crashed_ = false;
   std::string crash_reason_;
   std::unordered_map<std::string, std::regex> regexes_;
+  std::unordered_map<std::string, Variable, TextHash, std::equal_to<>> variables_;
 };
 
 // Binds a rule set's variables for one document (the official <let>s).

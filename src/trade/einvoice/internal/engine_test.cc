@@ -220,3 +220,49 @@ TEST(FastTest, AttributeInListEqualsTheXPath) {
 
 }  // namespace
 }  // namespace digitrade::trade::einvoice::internal
+
+namespace digitrade::trade::einvoice::internal {
+namespace {
+
+// $variables in FastTests answer as libxml2's XPath 1.0 does over the same
+// bindings (boolean, string and node-set variables).
+TEST(FastTest, VariablesEqualTheXPath) {
+  auto doc = XmlDocument::Parse(
+      "<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'"
+      " xmlns:cbc='urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'>"
+      "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode></Invoice>");
+  ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
+  std::unique_ptr<xmlXPathContext, void (*)(xmlXPathContext*)> xp(
+      xmlXPathNewContext(doc->doc()), xmlXPathFreeContext);
+  EvalContext ctx(xp.get());
+  SetUpXPathContext(xp.get(), &ctx);
+  ctx.Reset(doc->doc());
+  xmlNode* d = reinterpret_cast<xmlNode*>(doc->doc());
+  ctx.SetBool("yes", true);
+  ctx.SetBool("no", false);
+  ctx.SetString("dk", "DK");
+  ctx.SetString("empty", "");
+  ctx.SetNodes("cur", d, "/*/cbc:DocumentCurrencyCode");
+  ctx.SetNodes("none", d, "/*/cbc:Missing");
+  for (const char* test :
+       {"$yes and $no", "$yes or $no", "$yes = 'x'", "$no = ''", "$no != 'x'", "$dk = 'DK'",
+        "$dk != 'DK'", "$empty", "$dk", "$cur = 'EUR'", "$cur != 'EUR'", "$none",
+        "$none != 'x'", "$cur and $dk = 'DK' and not($no)"}) {
+    auto fast = FastTest::Parse(test);
+    ASSERT_TRUE(fast.has_value()) << test;
+    xp->node = d;
+    xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST test, xp.get());
+    ASSERT_NE(r, nullptr) << test;
+    EXPECT_EQ(fast->Eval(d, ctx), xmlXPathCastToBoolean(r) != 0) << test;
+    xmlXPathFreeObject(r);
+  }
+  EXPECT_FALSE(FastTest::Parse("$cur = $dk"));
+  auto unbound = FastTest::Parse("$nope");
+  ASSERT_TRUE(unbound.has_value());
+  EXPECT_FALSE(unbound->Eval(d, ctx));
+  EXPECT_TRUE(ctx.crashed());
+  ctx.Release();
+}
+
+}  // namespace
+}  // namespace digitrade::trade::einvoice::internal

@@ -304,6 +304,26 @@ class FastParser {
       t.operands.push_back(std::move(*e));
       return t;
     }
+    if (i_ < s_.size() && s_[i_] == '$') {
+      // $name, $name = 'literal', $name != 'literal': a variable of the
+      // rule set's binder (EvalContext::SetString/SetBool/SetNodes).
+      std::size_t e = i_ + 1;
+      while (e < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[e])) || s_[e] == '_')) ++e;
+      if (e == i_ + 1) return std::nullopt;
+      FastTest t{Kind::kVariable};
+      t.variable = std::string(s_.substr(i_ + 1, e - i_ - 1));
+      i_ = e;
+      const std::size_t after = i_;
+      if (auto op = Op()) {
+        auto lit = Literal();
+        if ((*op != "=" && *op != "!=") || !lit) return std::nullopt;
+        t.op = *op;
+        t.literal = *lit;
+      } else {
+        i_ = after;
+      }
+      return t;
+    }
     if (Eat("exists(")) {
       if (auto alts = UnionPaths()) {
         if (!Eat(")")) return std::nullopt;
@@ -763,6 +783,40 @@ std::size_t CountPlain(const FastTest::Path& p, xmlNode* at, std::size_t limit, 
 
 }  // namespace
 
+namespace {
+
+// $v, $v = 'literal', $v != 'literal' with XPath 1.0's comparisons, as
+// libxml2 evaluates them: a boolean against a string compares with the
+// string's boolean; a node set holds when one of its nodes' string values
+// compares so. An unbound variable is libxml2's evaluation error: the
+// tables' variables are all bound by their binder, so this is a defect.
+bool VariableTest(const FastTest& t, EvalContext& ctx) {
+  using Type = EvalContext::Variable::Type;
+  const EvalContext::Variable* v = ctx.FindVariable(t.variable);
+  if (v == nullptr) {
+    ctx.Crash("undefined variable $" + t.variable);
+    return false;
+  }
+  const bool eq = t.op == "=";
+  switch (v->type) {
+    case Type::kBool:
+      return t.op.empty() ? v->boolean : (v->boolean == !t.literal.empty()) == eq;
+    case Type::kString:
+      return t.op.empty() ? !v->string.empty() : (v->string == t.literal) == eq;
+    case Type::kNodes:
+      if (t.op.empty()) return !v->nodes.empty();
+      for (xmlNode* n : v->nodes) {
+        std::string value;
+        AppendStringValue(n, value);
+        if ((value == t.literal) == eq) return true;
+      }
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
   switch (kind) {
     case Kind::kOr:
@@ -777,6 +831,8 @@ bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
       return true;
     case Kind::kNot:
       return !operands[0].Eval(at, ctx);
+    case Kind::kVariable:
+      return VariableTest(*this, ctx);
     case Kind::kBoolEq:
     case Kind::kBoolNe: {
       // Both sides are evaluated (their errors too), then compared.
