@@ -49,7 +49,8 @@ class EvalContext;
 // string-length(substring-after(P,'.')) OP N, contains(normalize-space(P),' '),
 // contains('LIST', concat(' ', normalize-space(P), ' ')) (or of @name without
 // normalize-space), is-true(P) and
-// is-false(P), vat-scheme(P), dbl(P) OP N, where P is ".", "@name" or steps
+// is-false(P), vat-scheme(P), dbl(P) OP N, $v and $v = / != 'literal' (the
+// binder's variables, with libxml2's XPath 1.0 comparisons), where P is ".", "@name" or steps
 // "prefix:name[predicate]/..." (child steps after "../"s, or from "//", "ancestor::" or "self::";
 // or "//@name") optionally ending in "/@name", the predicates being such tests. Same results and
 // the same dynamic errors (several items where one is expected; bad xs:boolean values) as the
