@@ -12,12 +12,15 @@
 # RULESET is the matching digitrade rule set (CEN-UBL-1.3.16, ...).
 # CORPUS_DIR is a directory of documents (e.g. ../shared/testdata/einvoice/corpus/en-ubl).
 # LINES (default 5000): the size of the generated large invoice (UBL only; 0 skips it).
+# EINVOICE_BENCH_JOBS (default 1): digitrade's workers (-j); Saxon uses both
+# cores whatever this says, so -j 2 is the like-for-like batch comparison.
 set -euo pipefail
 bin=${1:?usage: $0 DIGITRADE_BIN OFFICIAL_SCH RULESET CORPUS_DIR [LINES]}
 sch=${2:?official Schematron file}
 rules=${3:?rule set}
 corpus=${4:?corpus directory}
 lines=${5:-5000}
+jobs=${EINVOICE_BENCH_JOBS:-1}
 here=$(cd "$(dirname "$0")" && pwd)
 shared=${DIGITRADE_SHARED_DIR:-$here/../../shared}
 saxon=/usr/share/java/Saxon-HE.jar
@@ -52,16 +55,16 @@ measure() {  # label, command... -> prints "seconds peak_kb cpu_seconds"
 run_pair() {  # name, dir, docs
   local name=$1 dir=$2 docs=$3
   read -r st sm su ss < <(measure saxon java -Xss8m -jar "$saxon" -s:"$dir" -xsl:"$tmp/rules.xslt" -o:"$tmp/out1")
-  read -r dt dm du ds < <(measure native "$bin" einvoice validate -q -j 1 --rules "$rules" "$dir"/*.xml)
-  python3 - "$name" "$docs" "$st" "$sm" "$su" "$ss" "$dt" "$dm" "$du" "$ds" <<'PY'
+  read -r dt dm du ds < <(measure native "$bin" einvoice validate -q -j "$jobs" --rules "$rules" "$dir"/*.xml)
+  python3 - "$name" "$docs" "$jobs" "$st" "$sm" "$su" "$ss" "$dt" "$dm" "$du" "$ds" <<'PY'
 import sys
-name, docs = sys.argv[1], int(sys.argv[2])
-st, sm, su, ss, dt, dm, du, ds = map(float, sys.argv[3:])
+name, docs, jobs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+st, sm, su, ss, dt, dm, du, ds = map(float, sys.argv[4:])
 st = max(st, 0.005); dt = max(dt, 0.005)
 sc = max(su + ss, 0.005); dc = max(du + ds, 0.005)
 print(f"{name}: {docs} documents")
 print(f"  Saxon-HE + official rules: {st:8.2f} s  {docs / st:10.1f} docs/s  peak {sm / 1024:7.1f} MB  cpu {sc:7.2f} s")
-print(f"  digitrade native (1 core): {dt:8.2f} s  {docs / dt:10.1f} docs/s  peak {dm / 1024:7.1f} MB  cpu {dc:7.2f} s")
+print(f"  digitrade native (-j {jobs}):  {dt:8.2f} s  {docs / dt:10.1f} docs/s  peak {dm / 1024:7.1f} MB  cpu {dc:7.2f} s")
 print(f"  throughput ratio: {st / dt:.1f}x elapsed, {sc / dc:.1f}x cpu   (goal: >= 100x at < 50 MB)")
 PY
 }

@@ -468,7 +468,27 @@ async function main() {
     assert((await text(highlighted)).includes('PayableAmount'), 'the element shows its content');
     await eventually(() => highlighted.isVisible(), true, 'scrolled into view');
     const status = await text(testId('einv-located'));
-    assert(status.includes('/*/cac:LegalMonetaryTotal'), `announced: ${status}`);
+    assert(status.includes('/ubl:Invoice/cac:LegalMonetaryTotal'), `announced: ${status}`);
+    return status;
+  });
+
+  await step('e-invoices: a finding on one line of several highlights that line only', async () => {
+    // The second line loses its identifier: BR-21 fires on that line alone,
+    // and its location names the line's position.
+    const xml = readFileSync(join(INVOICES_DIR, 'rich-invoice.xml'), 'utf8').replace('<cbc:ID>2</cbc:ID>', '');
+    await testId('einv-file').setInputFiles({ name: 'line-2.xml', mimeType: 'application/xml', buffer: Buffer.from(xml) });
+    await testId('einv-submit').click();
+    const row = page.locator('[data-rule="BR-21"]');
+    await row.waitFor();
+    await row.locator('button.einv-locate').click();
+    const highlighted = page.locator('[data-testid="einv-xml"] [data-selected="true"]');
+    await highlighted.first().waitFor();
+    assertEqual(await highlighted.count(), 1, 'highlighted elements');
+    assertEqual(await highlighted.getAttribute('data-xml-path'), 'cac:InvoiceLine', 'highlighted element');
+    const content = await text(highlighted);
+    assert(content.includes('50.00') && !content.includes('205.00'), `the second line: ${content}`);
+    const status = await text(testId('einv-located'));
+    assert(status.includes('/ubl:Invoice/cac:InvoiceLine[2]'), `announced: ${status}`);
     return status;
   });
 

@@ -1,6 +1,7 @@
-// Where in an e-invoice a finding is: the report's location is an XPath
-// (e.g. "/*/cac:LegalMonetaryTotal"), resolved here against the document as
-// the browser's DOMParser reads it. Prefixes are the ones the validator's
+// Where in an e-invoice a finding is: the report's location is an XPath 1.0
+// path with positions (e.g. "/ubl:Invoice/cac:InvoiceLine[2]/cbc:ID",
+// docs/einvoice.md "Reports"), resolved here against the document as the
+// browser's DOMParser reads it. Prefixes are the ones the validator's
 // reports use, then any the document itself declares.
 
 const KNOWN_PREFIXES: Record<string, string> = {
@@ -26,8 +27,8 @@ export function parseXml(text: string): { doc: Document | null; error: string | 
 /**
  * The elements an XPath location selects (an attribute or text node counts as
  * its element). Empty when it selects nothing or is not an XPath the browser
- * evaluates. A location without positions (".../cac:InvoiceLine") can select
- * several elements: all are returned.
+ * evaluates. The validator's locations select one node; a hand-written one
+ * without positions (".../cac:InvoiceLine") can select several: all are returned.
  */
 export function locate(doc: Document, location: string): Element[] {
   const root = doc.documentElement;

@@ -18,9 +18,10 @@
 #include <regex>
 #include <unordered_set>
 
-namespace digitrade::trade::einvoice::internal {
+#include "trade/einvoice/internal/location.h"
+#include "trade/einvoice/internal/text.h"
 
-namespace {
+namespace digitrade::trade::einvoice::internal {
 
 std::string Trim(std::string_view s) {
   const auto b = s.find_first_not_of(" \t\r\n");
@@ -28,6 +29,8 @@ std::string Trim(std::string_view s) {
   const auto e = s.find_last_not_of(" \t\r\n");
   return std::string(s.substr(b, e - b + 1));
 }
+
+namespace {
 
 std::string NodeString(xmlNode* n) {
   xmlChar* c = xmlNodeGetContent(n);
@@ -263,7 +266,7 @@ void FnMatches(xmlXPathParserContextPtr ctxt, int nargs) {
   bool r = false;
   try {
     r = std::regex_search(reinterpret_cast<const char*>(s),
-                          std::regex(reinterpret_cast<const char*>(re)));
+                          EvalOf(ctxt)->Regex(reinterpret_cast<const char*>(re)));
   } catch (const std::regex_error&) {
     EvalOf(ctxt)->Crash("invalid regular expression");
   }
@@ -379,7 +382,8 @@ constexpr std::pair<std::string_view, std::string_view> kNamespaces[] = {
     {"qdt", "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"},
 };
 
-// The namespace URI of a table prefix, nullopt for an unknown prefix.
+}  // namespace
+
 std::optional<std::string_view> NamespaceOf(std::string_view prefix) {
   for (const auto& [p, uri] : kNamespaces) {
     if (p == prefix) return uri;
@@ -387,13 +391,16 @@ std::optional<std::string_view> NamespaceOf(std::string_view prefix) {
   return std::nullopt;
 }
 
-}  // namespace
-
 int NamespaceId(std::string_view uri) {
   for (std::size_t k = 0; k < std::size(kNamespaces); ++k) {
     if (kNamespaces[k].second == uri) return static_cast<int>(k) + 1;
   }
   return 0;
+}
+
+std::string_view TablePrefix(std::string_view uri) {
+  const int id = NamespaceId(uri);
+  return id == 0 ? std::string_view() : kNamespaces[id - 1].first;
 }
 
 namespace {
@@ -700,11 +707,94 @@ void SetUpXPathContext(_xmlXPathContext* xp, EvalContext* eval) {
   xp->userData = eval;
 }
 
+namespace {
+
+// The arguments of `name(a, b, ...)` when `x` is exactly one such call, split
+// at its top-level commas (outside parentheses, brackets and literals).
+std::optional<std::vector<std::string_view>> CallArguments(std::string_view x,
+                                                           std::string_view name) {
+  if (!x.starts_with(name) || x.size() < name.size() + 2 || x[name.size()] != '(' ||
+      x.back() != ')')
+    return std::nullopt;
+  const std::string_view inner = x.substr(name.size() + 1, x.size() - name.size() - 2);
+  std::vector<std::string_view> args;
+  int depth = 0;
+  char quote = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < inner.size(); ++i) {
+    const char c = inner[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(' || c == '[') {
+      ++depth;
+    } else if (c == ')' || c == ']') {
+      if (--depth < 0) return std::nullopt;  // the first call ends before the last ')'
+    } else if (c == ',' && depth == 0) {
+      args.push_back(inner.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (depth != 0 || quote != 0) return std::nullopt;
+  args.push_back(inner.substr(start));
+  return args;
+}
+
+}  // namespace
+
+// A path FastTest walks, or "/*/" and such a path (from the root element).
+std::optional<EvalContext::NativePath> EvalContext::ParseNativePath(std::string_view x) {
+  const auto b = x.find_first_not_of(' ');
+  if (b == std::string_view::npos) return std::nullopt;
+  x = x.substr(b, x.find_last_not_of(' ') - b + 1);
+  const bool from_root_element = x.starts_with("/*/");
+  if (from_root_element) x.remove_prefix(3);
+  auto p = FastTest::ParsePath(x);
+  if (!p || (from_root_element && (p->from_doc || p->from_root || p->up != 0))) return std::nullopt;
+  return NativePath{std::move(*p), from_root_element};
+}
+
+void EvalContext::Select(const NativePath& p, _xmlNode* at, std::vector<_xmlNode*>& out) {
+  if (p.from_root_element) {
+    at = at != nullptr ? xmlDocGetRootElement(at->doc) : nullptr;
+    if (at == nullptr) {
+      out.clear();
+      return;
+    }
+  }
+  FastTest::Select(p.path, at, *this, out);
+}
+
 const EvalContext::Compiled* EvalContext::Lookup(std::string_view xpath) {
   auto it = cache_.find(xpath);
   if (it != cache_.end()) return &it->second;
   std::string key(xpath);
-  Compiled c{CompiledXPath(CompileOptimized(xp_, key)), FastTest::ParsePath(key)};
+  Compiled c{CompiledXPath(CompileOptimized(xp_, key)), ParseNativePath(key), std::nullopt};
+  if (c.path) {
+    c.string_form = StringForm{.normalize = false, .parts = {*c.path}};
+  } else if (auto str = CallArguments(key, "string"); str && str->size() == 1) {
+    if (auto p = ParseNativePath((*str)[0])) c.string_form = StringForm{.parts = {*p}};
+  } else if (auto args = CallArguments(key, "normalize-space"); args && args->size() == 1) {
+    if (auto p = ParseNativePath((*args)[0]))
+      c.string_form = StringForm{.normalize = true, .parts = {*p}};
+  } else if (auto sargs = CallArguments(key, "substring"); sargs && sargs->size() == 3) {
+    // substring(P, 1, N) with a small literal N: characters 1..N.
+    const std::string_view from = (*sargs)[1], count = (*sargs)[2];
+    auto p = ParseNativePath((*sargs)[0]);
+    const bool small = count.size() == 2 && count[0] == ' ' && count[1] >= '0' && count[1] <= '9';
+    if (p && from == " 1" && small) {
+      c.string_form = StringForm{.normalize = false, .prefix_chars = count[1] - '0', .parts = {*p}};
+    }
+  } else if (auto cargs = CallArguments(key, "concat"); cargs && cargs->size() >= 2) {
+    StringForm form;
+    for (std::string_view a : *cargs) {
+      auto p = ParseNativePath(a);
+      if (!p) break;
+      form.parts.push_back(std::move(*p));
+    }
+    if (form.parts.size() == cargs->size()) c.string_form = std::move(form);
+  }
   return &cache_.emplace(std::move(key), std::move(c)).first->second;
 }
 
@@ -716,7 +806,7 @@ std::vector<_xmlNode*> EvalContext::Nodes(_xmlNode* at, std::string_view xpath) 
   std::vector<_xmlNode*> out;
   const Compiled* c = Lookup(xpath);
   if (c->path) {
-    FastTest::Select(*c->path, at, *this, out);
+    Select(*c->path, at, out);
     return out;
   }
   auto* comp = c->xpath.get();
@@ -734,7 +824,13 @@ std::vector<_xmlNode*> EvalContext::Nodes(_xmlNode* at, std::string_view xpath) 
 }
 
 bool EvalContext::Bool(_xmlNode* at, std::string_view xpath) {
-  auto* comp = Compile(xpath);
+  const Compiled* compiled = Lookup(xpath);
+  if (compiled->path) {  // boolean(node-set): not empty
+    std::vector<_xmlNode*> nodes;
+    Select(*compiled->path, at, nodes);
+    return !nodes.empty();
+  }
+  auto* comp = compiled->xpath.get();
   if (comp == nullptr) {
     Crash(fmt::format("bad XPath {}", xpath));
     return true;
@@ -754,7 +850,28 @@ double EvalContext::Number(_xmlNode* at, std::string_view xpath) {
 }
 
 std::string EvalContext::String(_xmlNode* at, std::string_view xpath) {
-  auto* comp = Compile(xpath);
+  const Compiled* compiled = Lookup(xpath);
+  if (compiled->string_form) {
+    // As libxml2's string(): the string value of the first node in
+    // document order (Select's order), "" for none; no cardinality error.
+    std::string s;
+    std::vector<_xmlNode*> nodes;
+    for (const auto& part : compiled->string_form->parts) {
+      Select(part, at, nodes);
+      if (!nodes.empty()) AppendStringValue(nodes.front(), s);
+    }
+    if (const int n = compiled->string_form->prefix_chars; n >= 0) {
+      // n characters (code points) of a UTF-8 string: XmlDocument::Parse checked it.
+      std::size_t end = 0;
+      for (int k = 0; k < n && end < s.size(); ++k) {
+        ++end;
+        while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) ++end;
+      }
+      s.resize(end);
+    }
+    return compiled->string_form->normalize ? NormalizeSpace(s) : s;
+  }
+  auto* comp = compiled->xpath.get();
   if (comp == nullptr) return {};
   xp_->node = at;
   xmlXPathObjectPtr r = xmlXPathCompiledEval(comp, xp_);
@@ -770,10 +887,17 @@ std::string EvalContext::String(_xmlNode* at, std::string_view xpath) {
 
 void EvalContext::SetString(const char* name, const std::string& value) {
   xmlXPathRegisterVariable(xp_, BAD_CAST name, xmlXPathNewString(BAD_CAST value.c_str()));
+  variables_[name] = Variable{.type = Variable::Type::kString, .string = value};
 }
 
 void EvalContext::SetBool(const char* name, bool value) {
   xmlXPathRegisterVariable(xp_, BAD_CAST name, xmlXPathNewBoolean(value ? 1 : 0));
+  variables_[name] = Variable{.type = Variable::Type::kBool, .boolean = value};
+}
+
+const EvalContext::Variable* EvalContext::FindVariable(std::string_view name) const {
+  auto it = variables_.find(name);
+  return it == variables_.end() ? nullptr : &it->second;
 }
 
 void EvalContext::SetNodes(const char* name, _xmlNode* doc_node, std::string_view xpath) {
@@ -783,7 +907,13 @@ void EvalContext::SetNodes(const char* name, _xmlNode* doc_node, std::string_vie
     return;
   }
   xp_->node = doc_node;
-  xmlXPathRegisterVariable(xp_, BAD_CAST name, xmlXPathCompiledEval(comp, xp_));
+  xmlXPathObjectPtr set = xmlXPathCompiledEval(comp, xp_);
+  Variable v{.type = Variable::Type::kNodes};
+  if (set != nullptr && set->type == XPATH_NODESET && set->nodesetval != nullptr) {
+    v.nodes.assign(set->nodesetval->nodeTab, set->nodesetval->nodeTab + set->nodesetval->nodeNr);
+  }
+  variables_[name] = std::move(v);
+  xmlXPathRegisterVariable(xp_, BAD_CAST name, set);
 }
 
 Decimal EvalContext::DecOf(std::string_view text) {
@@ -806,6 +936,13 @@ std::optional<Decimal> EvalContext::OptDec(_xmlNode* at, std::string_view xpath)
 }
 
 Decimal EvalContext::Dec(_xmlNode* n) {
+  // The common case, an element or attribute holding one text node: its
+  // content as it is, without xmlNodeGetContent's copy.
+  const xmlNode* only = n->children;
+  if ((n->type == XML_ELEMENT_NODE || n->type == XML_ATTRIBUTE_NODE) && only != nullptr &&
+      only->next == nullptr && only->type == XML_TEXT_NODE && only->content != nullptr) {
+    return DecOf(reinterpret_cast<const char*>(only->content));
+  }
   return DecOf(NodeString(n));
 }
 
@@ -862,18 +999,18 @@ const xmlChar* Interned(xmlDoc* doc, std::string_view name) {
                        static_cast<int>(name.size()));
 }
 
+}  // namespace
+
 bool HasNamespace(const xmlNode* n, std::string_view ns) {
   if (n->ns == nullptr || n->ns->href == nullptr) return ns.empty();
   return ns == reinterpret_cast<const char*>(n->ns->href);
 }
 
-// HasNamespace with the namespace's id (NamespaceId) when the index tagged it.
 bool HasNamespace(const xmlNode* n, std::string_view ns, int ns_id) {
   if (ns_id != 0 && n->ns != nullptr && n->ns->_private != nullptr)
     return reinterpret_cast<std::intptr_t>(n->ns->_private) == ns_id;
   return HasNamespace(n, ns);
 }
-}  // namespace
 
 const std::vector<_xmlNode*>& DocIndex::Elements(std::string_view ns, std::string_view local) {
   if (doc_ != nullptr && doc_->dict != nullptr) {
@@ -928,6 +1065,7 @@ void EvalContext::Reset(_xmlDoc* doc) {
   xp_->doc = doc;
   xp_->node = reinterpret_cast<xmlNode*>(doc);
   xmlXPathRegisteredVariablesCleanup(xp_);
+  variables_.clear();
   index_.reset();
   memo_.clear();
   root_steps_.clear();
@@ -986,6 +1124,12 @@ const std::vector<_xmlNode*>& EvalContext::Memo(std::size_t id) {
   return m.nodes;
 }
 
+const std::regex& EvalContext::Regex(const char* pattern) {
+  auto it = regexes_.find(pattern);
+  if (it == regexes_.end()) it = regexes_.emplace(pattern, std::regex(pattern)).first;
+  return it->second;
+}
+
 DocIndex& EvalContext::Index() {
   if (index_ == nullptr) index_ = std::make_unique<DocIndex>(xp_->doc);
   return *index_;
@@ -1005,9 +1149,13 @@ int ChildPosition(xmlNode* n, Keep keep) {
   return pos;
 }
 
-bool IsXmlSpace(xmlChar c) {
+}  // namespace
+
+bool IsXmlSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
+
+namespace {
 
 // not(*) and not(normalize-space()): no child element and only whitespace text.
 bool IsBlankLeaf(xmlNode* n) {
@@ -1046,854 +1194,6 @@ std::optional<std::string> TakePredicate(std::string_view s, std::size_t& i) {
 
 }  // namespace
 
-namespace {
-
-class FastParser {
- public:
-  explicit FastParser(std::string_view s) : s_(s) {}
-
-  std::optional<FastTest::Path> PathAll() {
-    auto p = Path();
-    Skip();
-    if (!p || i_ != s_.size()) return std::nullopt;
-    return p;
-  }
-
-  std::optional<FastTest> ParseAll() {
-    auto e = Or();
-    Skip();
-    if (!e || i_ != s_.size()) return std::nullopt;
-    return e;
-  }
-
- private:
-  using Kind = FastTest::Kind;
-
-  void Skip() {
-    while (i_ < s_.size() && s_[i_] == ' ') ++i_;
-  }
-  bool Eat(std::string_view t) {
-    Skip();
-    if (s_.substr(i_).starts_with(t)) {
-      i_ += t.size();
-      return true;
-    }
-    return false;
-  }
-  // An operator keyword: followed by a space or "(".
-  bool EatWord(std::string_view w) {
-    Skip();
-    const std::size_t save = i_;
-    if (Eat(w) && i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '(')) return true;
-    i_ = save;
-    return false;
-  }
-
-  std::optional<FastTest> Or() { return Chain("or", Kind::kOr, &FastParser::And); }
-  std::optional<FastTest> And() { return Chain("and", Kind::kAnd, &FastParser::Unary); }
-
-  // operand (word operand)*: one node of `kind` over every operand, or the
-  // single operand as it is.
-  std::optional<FastTest> Chain(std::string_view word, Kind kind,
-                                std::optional<FastTest> (FastParser::*operand)()) {
-    auto left = (this->*operand)();
-    if (!left) return std::nullopt;
-    if (!EatWord(word)) return left;
-    FastTest t{kind};
-    t.operands.push_back(std::move(*left));
-    do {
-      auto right = (this->*operand)();
-      if (!right) return std::nullopt;
-      t.operands.push_back(std::move(*right));
-    } while (EatWord(word));
-    return t;
-  }
-
-  std::optional<std::string> Op() {
-    Skip();
-    for (std::string_view op : {"<=", ">=", "!=", "<", ">", "="}) {
-      if (Eat(op)) return std::string(op);
-    }
-    return std::nullopt;
-  }
-  std::optional<double> Number() {
-    Skip();
-    const std::size_t b = i_;
-    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
-    if (b == i_) return std::nullopt;
-    return std::stod(std::string(s_.substr(b, i_ - b)));
-  }
-  std::optional<std::string> Literal() {
-    Skip();
-    if (i_ >= s_.size() || s_[i_] != '\'') return std::nullopt;
-    const auto e = s_.find('\'', i_ + 1);
-    if (e == std::string_view::npos) return std::nullopt;
-    std::string lit(s_.substr(i_ + 1, e - i_ - 1));
-    i_ = e + 1;
-    return lit;
-  }
-  std::optional<std::string> Name() {
-    const std::size_t b = i_;
-    if (i_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[i_]))) {
-      while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_'))
-        ++i_;
-    }
-    if (b == i_) return std::nullopt;
-    return std::string(s_.substr(b, i_ - b));
-  }
-  std::optional<FastTest::Path> Path() {
-    Skip();
-    FastTest::Path p;
-    while (s_.substr(i_).starts_with("../")) {
-      ++p.up;
-      i_ += 3;
-    }
-    if (p.up == 0 && i_ < s_.size() && s_[i_] == '.' &&
-        (i_ + 1 == s_.size() || (s_[i_ + 1] != '.' && s_[i_ + 1] != '/'))) {
-      ++i_;
-      p.self = true;
-      return p;
-    }
-    if (p.up == 0 && i_ < s_.size() && s_[i_] == '@') {
-      ++i_;
-      auto n = Name();
-      if (!n || (i_ < s_.size() && (s_[i_] == ':' || s_[i_] == '(' || s_[i_] == '['))) return std::nullopt;
-      p.attribute = *n;
-      return p;
-    }
-    if (p.up == 0) {
-      if (s_.substr(i_).starts_with("//@")) {
-        i_ += 3;
-        auto n = Name();
-        if (!n || (i_ < s_.size() && (s_[i_] == ':' || s_[i_] == '(' || s_[i_] == '[' ||
-                                      s_[i_] == '/')))
-          return std::nullopt;
-        p.from_root = true;
-        p.attribute = *n;
-        return p;
-      }
-      if (s_.substr(i_).starts_with("//")) {
-        p.from_root = true;
-        i_ += 2;
-      } else if (s_.substr(i_).starts_with("ancestor::")) {
-        p.ancestor = true;
-        i_ += 10;
-      } else if (s_.substr(i_).starts_with("self::")) {
-        p.self_step = true;
-        i_ += 6;
-      } else if (i_ + 1 < s_.size() && s_[i_] == '/' && std::isalpha(static_cast<unsigned char>(s_[i_ + 1]))) {
-        p.from_doc = true;
-        i_ += 1;
-      }
-    }
-    while (true) {
-      if (i_ < s_.size() && s_[i_] == '*' && !p.steps.empty() && !p.from_root &&
-          (i_ + 1 == s_.size() || s_[i_ + 1] != '[')) {
-        // "P/*": any child element.
-        ++i_;
-        p.steps.push_back(FastTest::Step{{}, {}, {}, 0, "*"});
-        break;
-      }
-      auto prefix = Name();
-      if (!prefix || i_ >= s_.size() || s_[i_] != ':') return std::nullopt;
-      ++i_;
-      auto local = Name();
-      auto ns = NamespaceOf(*prefix);
-      if (!local || !ns) return std::nullopt;
-      FastTest::Step step{std::string(*ns), *local, {}, NamespaceId(*ns), {}};
-      const std::size_t step_begin = i_ - local->size() - 1 - prefix->size();
-      if (i_ < s_.size() && (s_[i_] == '(' || s_[i_] == ':')) return std::nullopt;
-      while (i_ < s_.size() && s_[i_] == '[') {
-        ++i_;
-        auto pred = Or();
-        if (!pred || !Eat("]")) return std::nullopt;
-        step.predicates.push_back(std::move(*pred));
-      }
-      step.text = std::string(s_.substr(step_begin, i_ - step_begin));
-      p.steps.push_back(std::move(step));
-      if (p.self_step) break;
-      if (i_ + 1 < s_.size() && s_[i_] == '/' && s_[i_ + 1] == '@') {
-        i_ += 2;
-        auto n = Name();
-        if (!n) return std::nullopt;
-        p.attribute = *n;
-        break;
-      }
-      if (i_ + 1 < s_.size() && s_[i_] == '/' && s_[i_ + 1] != '/') {
-        ++i_;
-        continue;
-      }
-      break;
-    }
-    if (i_ < s_.size() && (s_[i_] == '/' || s_[i_] == '[' || s_[i_] == '(' || s_[i_] == ':'))
-      return std::nullopt;
-    if (i_ < s_.size() && s_[i_] == '*') return std::nullopt;
-    p.plain = !p.from_root && !p.ancestor && !p.self_step &&
-              std::all_of(p.steps.begin(), p.steps.end(),
-                          [](const FastTest::Step& st) { return st.predicates.empty(); });
-    return p;
-  }
-
-  // "NAME(" PATH ")": the path argument of a one-argument function.
-  std::optional<FastTest::Path> PathArg() {
-    auto p = Path();
-    if (!p || !Eat(")")) return std::nullopt;
-    return p;
-  }
-
-  // "(A | B | ...)/R" as the paths A/R, B/R, ...; nullopt (and i_ kept)
-  // when the text there is not that.
-  std::optional<std::vector<FastTest::Path>> UnionPaths() {
-    Skip();
-    const std::size_t save = i_;
-    if (!Eat("(")) return std::nullopt;
-    std::vector<FastTest::Path> alts;
-    do {
-      auto a = Path();
-      if (!a || a->self || a->up != 0 || a->ancestor || a->self_step || !a->attribute.empty()) {
-        i_ = save;
-        return std::nullopt;
-      }
-      alts.push_back(std::move(*a));
-    } while (Eat("|"));
-    if (!Eat(")") || i_ >= s_.size() || s_[i_] != '/' || alts.size() < 2) {
-      i_ = save;
-      return std::nullopt;
-    }
-    ++i_;
-    auto rest = Path();
-    if (!rest || rest->self || rest->up != 0 || rest->from_root || rest->from_doc || rest->ancestor ||
-        rest->self_step) {
-      i_ = save;
-      return std::nullopt;
-    }
-    for (auto& a : alts) {
-      a.steps.insert(a.steps.end(), rest->steps.begin(), rest->steps.end());
-      a.attribute = rest->attribute;
-      a.plain = a.plain && rest->plain;
-    }
-    return alts;
-  }
-  // One of the union's paths selects something.
-  static FastTest AnyOf(std::vector<FastTest::Path> alts) {
-    FastTest t{Kind::kOr};
-    for (auto& a : alts) {
-      FastTest e{Kind::kExists};
-      e.path = std::move(a);
-      t.operands.push_back(std::move(e));
-    }
-    return t;
-  }
-  // count(P) [+- count(Q) ...]: the first path and the signed others.
-  bool CountSum(FastTest& t) {
-    auto p = PathArg();
-    if (!p) return false;
-    t.path = std::move(*p);
-    while (true) {
-      const std::size_t save = i_;
-      int sign = 0;
-      if (Eat("+")) sign = 1;
-      else if (Eat("-")) sign = -1;
-      if (sign == 0) return true;
-      if (!Eat("count(")) {
-        i_ = save;
-        return true;
-      }
-      auto q = PathArg();
-      if (!q) return false;
-      t.terms.emplace_back(sign, std::move(*q));
-    }
-  }
-
-  std::optional<FastTest> Unary() {
-    Skip();
-    const std::size_t save = i_;
-    auto with_path = [](Kind k, FastTest::Path p) {
-      FastTest t{k};
-      t.path = std::move(p);
-      return t;
-    };
-    if (Eat("not(")) {
-      auto e = Or();
-      if (!e || !Eat(")")) return std::nullopt;
-      FastTest t{Kind::kNot};
-      t.operands.push_back(std::move(*e));
-      return t;
-    }
-    if (Eat("exists(")) {
-      if (auto alts = UnionPaths()) {
-        if (!Eat(")")) return std::nullopt;
-        return AnyOf(std::move(*alts));
-      }
-      auto p = PathArg();
-      if (!p) return std::nullopt;
-      return with_path(Kind::kExists, std::move(*p));
-    }
-    const bool is_true = Eat("is-true(");
-    if (is_true || Eat("is-false(")) {
-      const bool want = is_true;
-      auto p = PathArg();
-      if (!p) return std::nullopt;
-      return with_path(want ? Kind::kIsTrue : Kind::kIsFalse, std::move(*p));
-    }
-    if (Eat("vat-scheme(")) {
-      auto p = PathArg();
-      if (!p) return std::nullopt;
-      return with_path(Kind::kVatScheme, std::move(*p));
-    }
-    if (Eat("dbl(")) {
-      auto p = PathArg();
-      auto op = Op();
-      auto n = Number();
-      if (!p || !op || !n) return std::nullopt;
-      FastTest t = with_path(Kind::kDbl, std::move(*p));
-      t.op = *op;
-      t.number = *n;
-      return t;
-    }
-    if (Eat("count(")) {
-      FastTest t{Kind::kCount};
-      if (!CountSum(t)) return std::nullopt;
-      auto op = Op();
-      auto n = Number();
-      if (!op || !n) return std::nullopt;
-      t.op = *op;
-      t.number = *n;
-      return t;
-    }
-    if (Eat("normalize-space(")) {
-      const bool upper = Eat("upper-case(");
-      auto p = PathArg();
-      if (upper && !Eat(")")) return std::nullopt;
-      auto op = Op();
-      auto lit = Literal();
-      if (!p || !op || !lit || (*op != "=" && *op != "!=")) return std::nullopt;
-      FastTest t = with_path(*op == "=" ? Kind::kNormalizedEq : Kind::kNormalizedNe, std::move(*p));
-      t.literal = *lit;
-      t.upper = upper;
-      return t;
-    }
-    if (Eat("upper-case(")) {
-      auto p = PathArg();
-      auto op = Op();
-      auto lit = Literal();
-      if (!p || !op || !lit || (*op != "=" && *op != "!=")) return std::nullopt;
-      FastTest t = with_path(*op == "=" ? Kind::kNormalizedEq : Kind::kNormalizedNe, std::move(*p));
-      t.literal = *lit;
-      t.upper = true;
-      t.normalize = false;
-      return t;
-    }
-    if (Eat("substring(name(), string-length(name()) - ")) {
-      auto n = Number();
-      if (!n || !Eat(")") || !Eat("=")) return std::nullopt;
-      auto lit = Literal();
-      if (!lit) return std::nullopt;
-      FastTest t{Kind::kNameSuffix};
-      t.number = *n;
-      t.literal = *lit;
-      return t;
-    }
-    if (Eat("string-length(substring-after(")) {
-      auto p = Path();
-      if (!p || !Eat(",'.'))")) return std::nullopt;
-      auto op = Op();
-      auto n = Number();
-      if (!op || !n) return std::nullopt;
-      FastTest t = with_path(Kind::kDecimals, std::move(*p));
-      t.op = *op;
-      t.number = *n;
-      return t;
-    }
-    if (Eat("string-length(")) {
-      auto p = PathArg();
-      auto op = Op();
-      auto n = Number();
-      if (!p || !op || !n) return std::nullopt;
-      FastTest t = with_path(Kind::kStringLength, std::move(*p));
-      t.op = *op;
-      t.number = *n;
-      return t;
-    }
-    if (Eat("contains(normalize-space(")) {
-      auto p = Path();
-      if (!p || !Eat("),' ')")) return std::nullopt;
-      return with_path(Kind::kContainsSpace, std::move(*p));
-    }
-    if (Eat("contains(")) {
-      auto lit = Literal();
-      if (!lit || !Eat(",") || !Eat("concat(' ',") || !Eat("normalize-space(")) return std::nullopt;
-      auto p = Path();
-      if (!p || !Eat(")") || !Eat(",") || !Eat("' '))")) return std::nullopt;
-      FastTest t = with_path(Kind::kInList, std::move(*p));
-      t.literal = *lit;
-      auto codes = std::make_shared<std::unordered_set<std::string>>();
-      for (std::size_t b = 0; b < lit->size();) {
-        const auto e = std::min(lit->find(' ', b), lit->size());
-        if (e > b && b > 0 && e < lit->size()) codes->insert(lit->substr(b, e - b));
-        b = e + 1;
-      }
-      t.codes = std::move(codes);
-      return t;
-    }
-    if (auto alts = UnionPaths()) {
-      const std::size_t after = i_;
-      if (Op()) return std::nullopt;  // a union compared: not this form
-      i_ = after;
-      return AnyOf(std::move(*alts));
-    }
-    if (Eat("(")) {
-      // "(count(A) + count(B)) OP N"
-      const std::size_t inner = i_;
-      if (Eat("count(")) {
-        FastTest t{Kind::kCount};
-        if (CountSum(t) && Eat(")")) {
-          auto op = Op();
-          auto n = Number();
-          if (op && n) {
-            t.op = *op;
-            t.number = *n;
-            return t;
-          }
-        }
-        i_ = inner;
-      }
-      auto e = Or();
-      if (!e || !Eat(")")) return std::nullopt;
-      // "(E) = (F)": two booleans compared.
-      const std::size_t after = i_;
-      if (auto op = Op()) {
-        if ((*op != "=" && *op != "!=") || !Eat("(")) return std::nullopt;
-        auto f = Or();
-        if (!f || !Eat(")")) return std::nullopt;
-        FastTest t{*op == "=" ? Kind::kBoolEq : Kind::kBoolNe};
-        t.operands.push_back(std::move(*e));
-        t.operands.push_back(std::move(*f));
-        return t;
-      }
-      i_ = after;
-      return e;
-    }
-    i_ = save;
-    auto p = Path();
-    if (!p) return std::nullopt;
-    Skip();
-    if (i_ < s_.size() && s_[i_] == '|') {
-      // A union in a boolean context: one of the paths selects something.
-      FastTest t{Kind::kOr};
-      t.operands.push_back(with_path(Kind::kExists, std::move(*p)));
-      while (Eat("|")) {
-        auto q = Path();
-        if (!q) return std::nullopt;
-        t.operands.push_back(with_path(Kind::kExists, std::move(*q)));
-      }
-      const std::size_t after = i_;
-      if (Op()) return std::nullopt;  // a union compared: not this form
-      i_ = after;
-      return t;
-    }
-    const std::size_t after = i_;
-    if (auto op = Op()) {
-      auto lit = Literal();
-      if (!lit || (*op != "=" && *op != "!=")) return std::nullopt;
-      FastTest t = with_path(*op == "=" ? Kind::kAnyEq : Kind::kAnyNe, std::move(*p));
-      t.literal = *lit;
-      return t;
-    }
-    i_ = after;
-    return with_path(Kind::kExists, std::move(*p));
-  }
-
-  std::string_view s_;
-  std::size_t i_ = 0;
-};
-
-}  // namespace
-
-namespace {
-// A node vector borrowed from a per-thread pool for the duration of a
-// scope (Select and Eval recurse through predicates; no allocation per call).
-class Scratch {
- public:
-  Scratch() {
-    auto& pool = Pool();
-    if (pool.empty()) {
-      v_ = new std::vector<xmlNode*>();
-    } else {
-      v_ = pool.back();
-      pool.pop_back();
-    }
-    v_->clear();
-  }
-  ~Scratch() { Pool().push_back(v_); }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  std::vector<xmlNode*>& operator*() { return *v_; }
-
- private:
-  struct Vectors {
-    std::vector<std::vector<xmlNode*>*> free;
-    ~Vectors() {
-      for (auto* v : free) delete v;
-    }
-  };
-  static std::vector<std::vector<xmlNode*>*>& Pool() {
-    thread_local Vectors vectors;
-    return vectors.free;
-  }
-  std::vector<xmlNode*>* v_;
-};
-
-bool StepMatches(const FastTest::Step& st, xmlNode* c) {
-  if (st.local.empty()) return c->type == XML_ELEMENT_NODE;  // "*"
-  return c->type == XML_ELEMENT_NODE && c->name[0] == st.local[0] &&
-         st.local == reinterpret_cast<const char*>(c->name) && HasNamespace(c, st.ns, st.ns_id);
-}
-// Keeps the nodes of `level` for which every predicate of `st` holds (each
-// predicate evaluated at every node, as XPath does).
-void Filter(const FastTest::Step& st, std::vector<xmlNode*>& level, EvalContext& ctx) {
-  for (const auto& pred : st.predicates) {
-    std::size_t kept = 0;
-    for (xmlNode* n : level) {
-      if (pred.Eval(n, ctx)) level[kept++] = n;
-    }
-    level.resize(kept);
-  }
-}
-}  // namespace
-
-void FastTest::Select(const Path& p, xmlNode* at, EvalContext& ctx, std::vector<xmlNode*>& out) {
-  out.clear();
-  for (int k = 0; k < p.up && at != nullptr; ++k) at = at->parent;
-  if (p.from_doc && at != nullptr) at = reinterpret_cast<xmlNode*>(at->doc);
-  if (at == nullptr) return;
-  if (p.self) {
-    out.push_back(at);
-    return;
-  }
-  if (p.from_root && p.steps.empty()) {  // "//@name"
-    out = ctx.Index().Attributes(p.attribute);
-    return;
-  }
-  Scratch level_buf;
-  std::vector<xmlNode*>& level = *level_buf;
-  std::size_t first = 0;
-  if (p.from_root || p.ancestor || p.self_step) {
-    const Step& st = p.steps[0];
-    if (p.from_root && !st.predicates.empty()) {
-      // Shared by every path that starts with the same filtered step (the
-      // VAT-scheme filters of the category rules, for one).
-      const auto& done = ctx.RootStep(
-          st.text,
-          [](const void* step, EvalContext& c, std::vector<xmlNode*>& filtered) {
-            const auto& s = *static_cast<const Step*>(step);
-            const auto& all = c.Index().Elements(s.ns, s.local);
-            filtered.assign(all.begin(), all.end());
-            Filter(s, filtered, c);
-          },
-          &st);
-      level.assign(done.begin(), done.end());
-      first = 1;
-    } else if (p.from_root) {
-      const auto& all = ctx.Index().Elements(st.ns, st.local);
-      level.assign(all.begin(), all.end());
-    } else if (p.self_step) {
-      if (StepMatches(st, at)) level.push_back(at);
-    } else {
-      for (xmlNode* a = at->parent; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
-        if (StepMatches(st, a)) level.push_back(a);
-      }
-      std::reverse(level.begin(), level.end());  // document order
-    }
-    if (first == 0) {
-      Filter(st, level, ctx);
-      first = 1;
-    }
-  } else {
-    level.push_back(at);
-  }
-  Scratch next_buf;
-  std::vector<xmlNode*>& next = *next_buf;
-  for (std::size_t k = first; k < p.steps.size(); ++k) {
-    const Step& st = p.steps[k];
-    next.clear();
-    for (xmlNode* n : level) {
-      if (n->type != XML_ELEMENT_NODE && n->type != XML_DOCUMENT_NODE) continue;
-      for (xmlNode* c = n->children; c != nullptr; c = c->next) {
-        if (StepMatches(st, c)) next.push_back(c);
-      }
-    }
-    Filter(st, next, ctx);
-    level.swap(next);
-  }
-  if (p.attribute.empty()) {
-    out.swap(level);
-    return;
-  }
-  for (xmlNode* n : level) {
-    if (n->type != XML_ELEMENT_NODE) continue;
-    for (xmlAttr* a = n->properties; a != nullptr; a = a->next) {
-      if (a->ns == nullptr && p.attribute == reinterpret_cast<const char*>(a->name))
-        out.push_back(reinterpret_cast<xmlNode*>(a));
-    }
-  }
-}
-
-namespace {
-
-// XPath string-value: the text of an element's descendants, an attribute's value.
-void AppendStringValue(xmlNode* n, std::string& out) {
-  if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-    if (n->content != nullptr) out += reinterpret_cast<const char*>(n->content);
-    return;
-  }
-  if (n->type != XML_ELEMENT_NODE && n->type != XML_ATTRIBUTE_NODE &&
-      n->type != XML_DOCUMENT_NODE)
-    return;
-  for (xmlNode* c = n->children; c != nullptr; c = c->next) {
-    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE || c->type == XML_ELEMENT_NODE)
-      AppendStringValue(c, out);
-  }
-}
-
-std::string NormalizeSpace(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (IsXmlSpace(static_cast<xmlChar>(c))) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
-bool Compare(double a, const std::string& op, double b) {
-  if (op == "=") return a == b;
-  if (op == "!=") return a != b;
-  if (op == "<") return a < b;
-  if (op == "<=") return a <= b;
-  if (op == ">") return a > b;
-  return a >= b;
-}
-
-}  // namespace
-
-std::optional<FastTest> FastTest::Parse(std::string_view xpath) {
-  return FastParser(xpath).ParseAll();
-}
-
-std::optional<FastTest::Path> FastTest::ParsePath(std::string_view xpath) {
-  return FastParser(xpath).PathAll();
-}
-
-namespace {
-
-// The string-function kinds on the nodes of their path: `count` of them, the
-// first one `first`.
-bool StringKindTest(const FastTest& t, std::size_t count, xmlNode* first, EvalContext& ctx) {
-  using Kind = FastTest::Kind;
-  // The string functions take one item: several are the reference's error.
-  if (count > 1) {
-    ctx.Crash("a sequence of more than one item is not allowed as a function argument");
-  }
-  std::string value;
-  if (first != nullptr) AppendStringValue(first, value);
-  switch (t.kind) {
-    case Kind::kNormalizedEq:
-    case Kind::kNormalizedNe: {
-      if (t.upper) {
-        for (char& c : value) {
-          if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-        }
-      }
-      return ((t.normalize ? NormalizeSpace(value) : value) == t.literal) ==
-             (t.kind == Kind::kNormalizedEq);
-    }
-    case Kind::kDecimals: {
-      const auto dot = value.find('.');
-      double chars = 0;
-      if (dot != std::string::npos) {
-        for (std::size_t k = dot + 1; k < value.size(); ++k) {
-          if ((static_cast<unsigned char>(value[k]) & 0xC0) != 0x80) ++chars;
-        }
-      }
-      return Compare(chars, t.op, t.number);
-    }
-    case Kind::kContainsSpace:
-      return NormalizeSpace(value).find(' ') != std::string::npos;
-    case Kind::kStringLength: {
-      double chars = 0;
-      for (char c : value) {
-        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
-      }
-      return Compare(chars, t.op, t.number);
-    }
-    case Kind::kInList: {
-      const std::string v = NormalizeSpace(value);
-      if (!v.empty() && v.find(' ') == std::string::npos) return t.codes->contains(v);
-      return t.literal.find(" " + v + " ") != std::string::npos;
-    }
-    default:
-      return false;
-  }
-}
-
-// The number of nodes (at most `limit`) a plain path selects from `at`, and
-// the first of them in document order.
-std::size_t CountPlain(const FastTest::Path& p, xmlNode* at, std::size_t limit, xmlNode** first) {
-  for (int k = 0; k < p.up && at != nullptr; ++k) at = at->parent;
-  if (p.from_doc && at != nullptr) at = reinterpret_cast<xmlNode*>(at->doc);
-  if (at == nullptr || limit == 0) return 0;
-  if (p.self) {
-    *first = at;
-    return 1;
-  }
-  std::size_t n = 0;
-  auto emit = [&](xmlNode* node) {
-    if (n++ == 0) *first = node;
-    return n < limit;
-  };
-  // Depth-first over the child steps: document order.
-  auto visit = [&](auto& self, xmlNode* node, std::size_t k) -> bool {
-    if (k == p.steps.size()) {
-      if (p.attribute.empty()) return emit(node);
-      for (xmlAttr* a = node->properties; a != nullptr; a = a->next) {
-        if (a->ns == nullptr && p.attribute == reinterpret_cast<const char*>(a->name) &&
-            !emit(reinterpret_cast<xmlNode*>(a)))
-          return false;
-      }
-      return true;
-    }
-    if (node->type != XML_ELEMENT_NODE && node->type != XML_DOCUMENT_NODE) return true;
-    for (xmlNode* c = node->children; c != nullptr; c = c->next) {
-      if (StepMatches(p.steps[k], c) && !self(self, c, k + 1)) return false;
-    }
-    return true;
-  };
-  if (p.steps.empty() && at->type != XML_ELEMENT_NODE) return 0;
-  visit(visit, at, 0);
-  return n;
-}
-
-}  // namespace
-
-bool FastTest::Eval(_xmlNode* at, EvalContext& ctx) const {
-  switch (kind) {
-    case Kind::kOr:
-      for (const auto& o : operands) {
-        if (o.Eval(at, ctx)) return true;
-      }
-      return false;
-    case Kind::kAnd:
-      for (const auto& o : operands) {
-        if (!o.Eval(at, ctx)) return false;
-      }
-      return true;
-    case Kind::kNot:
-      return !operands[0].Eval(at, ctx);
-    case Kind::kBoolEq:
-    case Kind::kBoolNe: {
-      // Both sides are evaluated (their errors too), then compared.
-      const bool a = operands[0].Eval(at, ctx);
-      const bool b = operands[1].Eval(at, ctx);
-      return (a == b) == (kind == Kind::kBoolEq);
-    }
-    case Kind::kCount:
-      if (!terms.empty()) {
-        auto count = [&](const Path& q) {
-          Scratch buf;
-          Select(q, at, ctx, *buf);
-          return static_cast<double>((*buf).size());
-        };
-        double sum = count(path);
-        for (const auto& [sign, q] : terms) sum += sign * count(q);
-        return Compare(sum, op, number);
-      }
-      break;
-    default:
-      break;
-  }
-  if (kind == Kind::kNameSuffix) {
-    // substring(name(), string-length(name()) - number): the last number + 1
-    // characters of the qualified name.
-    std::string name;
-    if (at->type == XML_ELEMENT_NODE || at->type == XML_ATTRIBUTE_NODE) {
-      if (at->ns != nullptr && at->ns->prefix != nullptr)
-        name = std::string(reinterpret_cast<const char*>(at->ns->prefix)) + ":";
-      name += reinterpret_cast<const char*>(at->name);
-    }
-    std::size_t keep = static_cast<std::size_t>(number) + 1;
-    std::size_t pos = name.size();
-    while (pos > 0 && keep > 0) {
-      --pos;
-      if ((static_cast<unsigned char>(name[pos]) & 0xC0) != 0x80) --keep;
-    }
-    return std::string_view(name).substr(pos) == literal;
-  }
-  const bool string_kind =
-      (kind >= Kind::kNormalizedEq && kind <= Kind::kInList) || kind == Kind::kStringLength;
-  if (path.plain && (kind == Kind::kExists || kind == Kind::kCount || string_kind)) {
-    // No predicate can raise an error on the way: count only as far as needed.
-    std::size_t limit = 2;  // the string functions: the first node, and whether there are more
-    if (kind == Kind::kExists) limit = 1;
-    if (kind == Kind::kCount) limit = static_cast<std::size_t>(std::max(0.0, number)) + 2;
-    xmlNode* first = nullptr;
-    const std::size_t n = CountPlain(path, at, limit, &first);
-    if (kind == Kind::kExists) return n > 0;
-    if (kind == Kind::kCount) return Compare(static_cast<double>(n), op, number);
-    return StringKindTest(*this, n, first, ctx);
-  }
-  Scratch nodes_buf;
-  std::vector<xmlNode*>& nodes = *nodes_buf;
-  Select(path, at, ctx, nodes);
-  switch (kind) {
-    case Kind::kExists:
-      return !nodes.empty();
-    case Kind::kCount:
-      return Compare(static_cast<double>(nodes.size()), op, number);
-    case Kind::kVatScheme:
-      return VatScheme(nodes.data(), nodes.size(), ctx);
-    case Kind::kDbl: {
-      static constexpr std::string_view kOps[] = {"=", "!=", "<", "<=", ">", ">="};
-      const int code = static_cast<int>(std::find(std::begin(kOps), std::end(kOps), op) - std::begin(kOps));
-      return DblCompare(nodes.data(), nodes.size(), code, number, ctx);
-    }
-    case Kind::kAnyEq:
-    case Kind::kAnyNe:
-      // A general comparison: some node's string-value is (or is not) the literal.
-      for (xmlNode* n : nodes) {
-        std::string v;
-        AppendStringValue(n, v);
-        if ((v == literal) == (kind == Kind::kAnyEq)) return true;
-      }
-      return false;
-    case Kind::kIsTrue:
-    case Kind::kIsFalse: {
-      bool r = false;
-      const bool want = kind == Kind::kIsTrue;
-      for (xmlNode* n : nodes) {
-        std::string v;
-        AppendStringValue(n, v);
-        v = Trim(v);
-        if (v == "true" || v == "1") {
-          r = r || want;
-        } else if (v == "false" || v == "0") {
-          r = r || !want;
-        } else {
-          ctx.Crash(fmt::format("xs:boolean('{}'): invalid value", v));
-        }
-      }
-      return r;
-    }
-    default:
-      break;
-  }
-  return StringKindTest(*this, nodes.size(), nodes.empty() ? nullptr : nodes[0], ctx);
-}
 
 Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def) {
   std::unique_ptr<CompiledRuleSet> rs(new CompiledRuleSet(std::move(def)));
@@ -2015,9 +1315,13 @@ Result<std::unique_ptr<CompiledRuleSet>> CompiledRuleSet::Compile(RuleSetDef def
           if (it == natives.end()) return Internal(fmt::format("{}: no native {}", a.id, a.test));
           ca.native = it->second;
         } else {
-          ca.test.reset(CompileOptimized(xp, a.test));
-          if (!ca.test) return Internal(fmt::format("{}: bad test {}", a.id, a.test));
+          // A FastTest never falls back to the XPath: compiling it too was a
+          // quarter of a rule set's compilation, paid by every process.
           ca.fast = FastTest::Parse(a.test);
+          if (!ca.fast) {
+            ca.test.reset(CompileOptimized(xp, a.test));
+            if (!ca.test) return Internal(fmt::format("{}: bad test {}", a.id, a.test));
+          }
         }
         rule.asserts.push_back(std::move(ca));
       }
@@ -2186,7 +1490,7 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
   std::unordered_set<xmlNode*> claimed_other;
   std::vector<xmlNode*> nodes;
   std::vector<char> unused_hits;
-  std::unordered_map<xmlNode*, std::string> locations;
+  Locations locations;
   for (const auto& rules : patterns_) {
     claimed.assign(index.AllElements().size(), 0);
     claimed_other.clear();
@@ -2257,14 +1561,8 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
           }
           if (ok) continue;
           // Several rules often fire on one node (the root, for one): its
-          // XPath location is built once per run.
-          auto [where, fresh] = locations.try_emplace(n);
-          if (fresh) {
-            xmlChar* path = xmlGetNodePath(n);
-            if (path != nullptr) where->second = reinterpret_cast<char*>(path);
-            xmlFree(path);
-          }
-          report.firings.push_back(Firing{a.def->id, a.def->flag, where->second, a.def->message});
+          // location is built once per run.
+          report.firings.push_back(Firing{a.def->id, a.def->flag, locations.Of(n), a.def->message});
         }
       }
     }

@@ -2,6 +2,8 @@
 // pattern matchers, tests into FastTest forms or libxml2 XPath) and runs it
 // over documents with Schematron's first-matching-rule-per-node semantics,
 // from a per-document index of the elements (docs/einvoice.md, Pipeline).
+// engine.cc holds the compilation, the contexts and the look-ups;
+// fast_test.cc the FastTest parser and evaluator; text.h their shared helpers.
 //
 // Thread-safety: a CompiledRuleSet keeps one XPath context and one
 // EvalContext across documents, so it is not safe for concurrent Run()
@@ -12,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,16 +47,19 @@ class EvalContext;
 // of upper-case(P)), upper-case(P) = / != 'literal', P = / != 'literal',
 // substring(name(), string-length(name()) - N) = 'suffix',
 // string-length(substring-after(P,'.')) OP N, contains(normalize-space(P),' '),
-// contains('LIST', concat(' ', normalize-space(P), ' ')), is-true(P) and
-// is-false(P), vat-scheme(P), dbl(P) OP N, where P is ".", "@name" or steps "prefix:name[predicate]/..."
-// (child steps after "../"s, or from "//", "ancestor::" or "self::"; or "//@name")
-// optionally ending in "/@name", the predicates being such tests. Same results and the same dynamic errors
-// (several items where one is expected; bad xs:boolean values) as the XPath.
+// contains('LIST', concat(' ', normalize-space(P), ' ')) (or of @name without
+// normalize-space), is-true(P) and
+// is-false(P), vat-scheme(P), dbl(P) OP N, $v and $v = / != 'literal' (the
+// binder's variables, with libxml2's XPath 1.0 comparisons), where P is ".", "@name" or steps
+// "prefix:name[predicate]/..." (child steps after "../"s, or from "//", "ancestor::" or "self::";
+// or "//@name") optionally ending in "/@name", the predicates being such tests. Same results and
+// the same dynamic errors (several items where one is expected; bad xs:boolean values) as the
+// XPath.
 struct FastTest {
   enum class Kind {
     kOr, kAnd, kNot, kExists, kCount, kNormalizedEq, kNormalizedNe, kDecimals,
     kContainsSpace, kInList, kIsTrue, kIsFalse, kNameSuffix, kAnyEq, kAnyNe,
-    kVatScheme, kDbl, kStringLength, kBoolEq, kBoolNe
+    kVatScheme, kDbl, kStringLength, kBoolEq, kBoolNe, kVariable
   };
   struct Step {
     std::string ns;
@@ -85,7 +91,8 @@ struct FastTest {
   std::string op;  // comparison: "=", "!=", "<", "<=", ">", ">="
   double number = 0;
   bool upper = false;     // normalize-space(upper-case(P)), upper-case(P)
-  bool normalize = true;  // false: upper-case(P) = 'literal' alone
+  bool normalize = true;  // false: upper-case(P) = 'literal' alone; kInList of @name as is
+  std::string variable;   // kVariable: $variable, or $variable = / != 'literal' (op, literal)
 
   // nullopt when `xpath` is not one of these forms.
   static std::optional<FastTest> Parse(std::string_view xpath);
@@ -171,6 +178,14 @@ class EvalContext {
   void SetBool(const char* name, bool value);
   // Binds $name to the node set `xpath` selects from the document node.
   void SetNodes(const char* name, _xmlNode* doc_node, std::string_view xpath);
+  // A variable bound above, as FastTest reads it; null when unbound.
+  struct Variable {
+    enum class Type { kString, kBool, kNodes } type = Type::kString;
+    std::string string;
+    bool boolean = false;
+    std::vector<_xmlNode*> nodes;
+  };
+  const Variable* FindVariable(std::string_view name) const;
 
   void Crash(std::string reason) {
     if (!crashed_) crash_reason_ = std::move(reason);
@@ -183,14 +198,32 @@ class EvalContext {
   }
   const std::string& crash_reason() const { return crash_reason_; }
   _xmlXPathContext* xpath_context() { return xp_; }
+  // The compiled regex of matches(s, pattern), compiled once per pattern
+  // for the life of this context. Throws std::regex_error on a bad pattern.
+  const std::regex& Regex(const char* pattern);
 
  private:
   _xmlXPathCompExpr* Compile(std::string_view xpath);
   _xmlXPathContext* xp_;
+  // String() natively: the XPath 1.0 string value of a path P (its first
+  // node), of normalize-space(P), of substring(P, 1, N) or of concat(P, Q, ...).
+  // A path walked natively; "/*/P" is P from the root element.
+  struct NativePath {
+    FastTest::Path path;
+    bool from_root_element = false;
+  };
+  struct StringForm {
+    bool normalize = false;
+    int prefix_chars = -1;          // substring(P, 1, N): the first N characters
+    std::vector<NativePath> parts;  // one, except for concat()
+  };
   struct Compiled {
     CompiledXPath xpath;
-    std::optional<FastTest::Path> path;  // a plain path: walked natively
+    std::optional<NativePath> path;  // a plain path: walked natively
+    std::optional<StringForm> string_form;
   };
+  void Select(const NativePath& p, _xmlNode* at, std::vector<_xmlNode*>& out);
+  static std::optional<NativePath> ParseNativePath(std::string_view x);
   const Compiled* Lookup(std::string_view xpath);
   // Looked up by string_view (no allocation per look-up of a native check).
   struct TextHash {
@@ -209,6 +242,8 @@ class EvalContext {
   std::unordered_map<std::string, MemoEntry> root_steps_;
   bool crashed_ = false;
   std::string crash_reason_;
+  std::unordered_map<std::string, std::regex> regexes_;
+  std::unordered_map<std::string, Variable, TextHash, std::equal_to<>> variables_;
 };
 
 // Binds a rule set's variables for one document (the official <let>s).
@@ -227,7 +262,7 @@ class CompiledRuleSet {
  private:
   struct Assert {
     const AssertDef* def;
-    CompiledXPath test;
+    CompiledXPath test;  // only when neither native nor fast
     NativeCheck native = nullptr;
     std::optional<FastTest> fast;
     int unused_slot = -1;  // an "unused:" test: its slot in the rule's trie
@@ -312,6 +347,8 @@ bool DblCompare(_xmlNode* const* nodes, std::size_t count, int op, double number
 // The document index stores it in each xmlNs (its _private field), so name
 // tests compare a number instead of a 70-character URI.
 int NamespaceId(std::string_view uri);
+// The prefix the tables use for `uri` ("cac", ...), "" for another namespace.
+std::string_view TablePrefix(std::string_view uri);
 
 // Leading "//prefix:name" and "//@name" steps (absolute, outside string
 // literals) -> "$_d.prefix.name" and "$_a.name": the same node sets in

@@ -1,8 +1,10 @@
 #include "trade/einvoice/internal/engine.h"
 
 #include <gtest/gtest.h>
+#include <libxml/xpath.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 
 namespace digitrade::trade::einvoice::internal {
@@ -117,6 +119,149 @@ TEST(CompiledRuleSet, RefusesAnUnusedTestThatIsNotAPlainPath) {
   auto rs = CompiledRuleSet::Compile(RuleSetDef{
       "TEST", false, {PatternDef{"p", {RuleDef{"/ubl:Invoice", {{"U", W, "unused:cac:X[1]", "m"}}}}}}});
   EXPECT_FALSE(rs.has_value());
+}
+
+}  // namespace
+}  // namespace digitrade::trade::einvoice::internal
+
+namespace digitrade::trade::einvoice::internal {
+namespace {
+
+// String() answers paths ("/*/P" too), string(P), normalize-space(P), substring(P, 1, N) and
+// concat(P, ...) natively; each must equal libxml2's XPath 1.0 result.
+TEST(EvalContext, NativeStringFormsEqualTheXPath) {
+  auto doc = XmlDocument::Parse(
+      "<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'"
+      " xmlns:cac='urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2'"
+      " xmlns:cbc='urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'>"
+      "<cbc:ProfileID>  a \n b </cbc:ProfileID><cac:P><cbc:ID>\xC3\x84"
+      "BC</cbc:ID></cac:P>"
+      "<cac:P><cbc:ID>second</cbc:ID><cbc:X a='v'/></cac:P></Invoice>");
+  ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
+  std::unique_ptr<xmlXPathContext, void (*)(xmlXPathContext*)> xp(xmlXPathNewContext(doc->doc()),
+                                                                  xmlXPathFreeContext);
+  EvalContext ctx(xp.get());
+  SetUpXPathContext(xp.get(), &ctx);
+  ctx.Reset(doc->doc());
+  xmlNode* d = reinterpret_cast<xmlNode*>(doc->doc());
+  const char* forms[] = {"normalize-space(/*/cbc:ProfileID)",
+                         "/*/cbc:ProfileID",
+                         "substring(/*/cac:P/cbc:ID, 1, 2)",
+                         "substring(/*/cac:P[2]/cbc:ID, 1, 2)",
+                         "concat(/*/cac:Q/cbc:ID, /*/cac:P/cbc:ID, ubl:Invoice/cac:P/cbc:X/@a)",
+                         "normalize-space(/*/cac:Missing)",
+                         "concat(/*/cac:P/cbc:ID, 'x')",
+                         "string(/*/cac:P[2]/cbc:ID)",
+                         "string(.)"};
+  const char* want[] = {"a b",
+                        "  a \n b ",
+                        "\xC3\x84"
+                        "B",
+                        "se",
+                        "\xC3\x84"
+                        "BCv",
+                        "",
+                        "\xC3\x84"
+                        "BCx",
+                        "second",
+                        "  a \n b \xC3\x84"
+                        "BCsecond"};
+  for (std::size_t k = 0; k < std::size(forms); ++k) {
+    EXPECT_EQ(ctx.String(d, forms[k]), want[k]) << forms[k];
+    xp->node = d;
+    xmlXPathObjectPtr r = xmlXPathEval(BAD_CAST forms[k], xp.get());
+    xmlChar* s = xmlXPathCastToString(r);
+    EXPECT_EQ(ctx.String(d, forms[k]), reinterpret_cast<const char*>(s)) << forms[k];
+    xmlFree(s);
+    xmlXPathFreeObject(r);
+  }
+  EXPECT_TRUE(ctx.Bool(d, "/*/cac:P/cbc:X/@a"));
+  EXPECT_FALSE(ctx.Bool(d, "/*/cac:P/cbc:X/@b"));
+  ctx.Release();
+}
+
+}  // namespace
+}  // namespace digitrade::trade::einvoice::internal
+
+namespace digitrade::trade::einvoice::internal {
+namespace {
+
+// contains('LIST', concat(' ', @name, ' ')) is a FastTest (PEPPOL-EN16931-CL007)
+// with libxml2's answers; a child path in that place is not.
+TEST(FastTest, AttributeInListEqualsTheXPath) {
+  const char* test = "@currencyID and contains(' EUR USD ', concat(' ', @currencyID, ' '))";
+  auto fast = FastTest::Parse(test);
+  ASSERT_TRUE(fast.has_value());
+  EXPECT_FALSE(FastTest::Parse("contains(' EUR ', concat(' ', cbc:X, ' '))"));
+  for (const char* value : {"EUR", "XXX", "EUR USD", "", " EUR", "eur"}) {
+    const std::string xml =
+        std::string(
+            "<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'"
+            " currencyID='") +
+        value + "'/>";
+    auto doc = XmlDocument::Parse(xml);
+    ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
+    std::unique_ptr<xmlXPathContext, void (*)(xmlXPathContext*)> xp(xmlXPathNewContext(doc->doc()),
+                                                                    xmlXPathFreeContext);
+    EvalContext ctx(xp.get());
+    SetUpXPathContext(xp.get(), &ctx);
+    ctx.Reset(doc->doc());
+    xmlNode* root = xmlDocGetRootElement(doc->doc());
+    xp->node = root;
+    xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST test, xp.get());
+    ASSERT_NE(r, nullptr) << value;
+    const bool want = xmlXPathCastToBoolean(r) != 0;
+    xmlXPathFreeObject(r);
+    EXPECT_EQ(fast->Eval(root, ctx), want) << value;
+    EXPECT_EQ(want, std::string(value) == "EUR" || std::string(value) == "EUR USD") << value;
+    ctx.Release();
+  }
+}
+
+}  // namespace
+}  // namespace digitrade::trade::einvoice::internal
+
+namespace digitrade::trade::einvoice::internal {
+namespace {
+
+// $variables in FastTests answer as libxml2's XPath 1.0 does over the same
+// bindings (boolean, string and node-set variables).
+TEST(FastTest, VariablesEqualTheXPath) {
+  auto doc = XmlDocument::Parse(
+      "<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'"
+      " xmlns:cbc='urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'>"
+      "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode></Invoice>");
+  ASSERT_TRUE(doc.has_value()) << doc.error().ToString();
+  std::unique_ptr<xmlXPathContext, void (*)(xmlXPathContext*)> xp(
+      xmlXPathNewContext(doc->doc()), xmlXPathFreeContext);
+  EvalContext ctx(xp.get());
+  SetUpXPathContext(xp.get(), &ctx);
+  ctx.Reset(doc->doc());
+  xmlNode* d = reinterpret_cast<xmlNode*>(doc->doc());
+  ctx.SetBool("yes", true);
+  ctx.SetBool("no", false);
+  ctx.SetString("dk", "DK");
+  ctx.SetString("empty", "");
+  ctx.SetNodes("cur", d, "/*/cbc:DocumentCurrencyCode");
+  ctx.SetNodes("none", d, "/*/cbc:Missing");
+  for (const char* test :
+       {"$yes and $no", "$yes or $no", "$yes = 'x'", "$no = ''", "$no != 'x'", "$dk = 'DK'",
+        "$dk != 'DK'", "$empty", "$dk", "$cur = 'EUR'", "$cur != 'EUR'", "$none",
+        "$none != 'x'", "$cur and $dk = 'DK' and not($no)"}) {
+    auto fast = FastTest::Parse(test);
+    ASSERT_TRUE(fast.has_value()) << test;
+    xp->node = d;
+    xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST test, xp.get());
+    ASSERT_NE(r, nullptr) << test;
+    EXPECT_EQ(fast->Eval(d, ctx), xmlXPathCastToBoolean(r) != 0) << test;
+    xmlXPathFreeObject(r);
+  }
+  EXPECT_FALSE(FastTest::Parse("$cur = $dk"));
+  auto unbound = FastTest::Parse("$nope");
+  ASSERT_TRUE(unbound.has_value());
+  EXPECT_FALSE(unbound->Eval(d, ctx));
+  EXPECT_TRUE(ctx.crashed());
+  ctx.Release();
 }
 
 }  // namespace

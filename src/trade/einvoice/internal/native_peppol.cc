@@ -9,6 +9,7 @@
 
 #include "trade/einvoice/internal/engine.h"
 #include "trade/einvoice/internal/rules.h"
+#include "trade/einvoice/internal/text.h"
 
 namespace digitrade::trade::einvoice::internal {
 
@@ -225,21 +226,6 @@ std::vector<std::string> GreekSegments(EvalContext& c, Node id) {
 
 std::string Segment(const std::vector<std::string>& s, std::size_t n) {
   return n <= s.size() ? s[n - 1] : "";
-}
-
-std::string NormalizeSpace(const std::string& s) {
-  std::string out;
-  bool space = false;
-  for (char ch : s) {
-    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += ch;
-  }
-  return out;
 }
 
 bool GrR0011(EvalContext& c, Node id) {
