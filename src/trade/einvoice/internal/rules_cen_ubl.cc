@@ -324,14 +324,24 @@ PatternDef Model(CenRelease release) {
        "not(//cac:TaxCategory/cbc:ID = 'B' or //cac:ClassifiedTaxCategory/cbc:ID = 'B') or "
        "not(//cbc:IdentificationCode != 'IT')",
        "Split payment (B) is only for domestic Italian invoices."});
+  // 1.3.14.1 looks for S in cac:TaxSubtotal/cbc:ID (no TaxCategory step),
+  // which a valid invoice never has: there only allowances, charges and
+  // lines with S count.
   root.asserts.push_back(
       {"BR-B-02", F,
-       "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID = 'B' or "
-       "cac:AllowanceCharge/cac:TaxCategory/cbc:ID = 'B' or "
-       "//cac:ClassifiedTaxCategory/cbc:ID = 'B') or "
-       "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID = 'S' or "
-       "cac:AllowanceCharge/cac:TaxCategory/cbc:ID = 'S' or "
-       "//cac:ClassifiedTaxCategory/cbc:ID = 'S')",
+       release == CenRelease::k1_3_14_1
+           ? "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID = 'B' or "
+             "cac:AllowanceCharge/cac:TaxCategory/cbc:ID = 'B' or "
+             "//cac:ClassifiedTaxCategory/cbc:ID = 'B') or "
+             "not(cac:TaxTotal/cac:TaxSubtotal/cbc:ID = 'S' or "
+             "cac:AllowanceCharge/cac:TaxCategory/cbc:ID = 'S' or "
+             "//cac:ClassifiedTaxCategory/cbc:ID = 'S')"
+           : "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID = 'B' or "
+             "cac:AllowanceCharge/cac:TaxCategory/cbc:ID = 'B' or "
+             "//cac:ClassifiedTaxCategory/cbc:ID = 'B') or "
+             "not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID = 'S' or "
+             "cac:AllowanceCharge/cac:TaxCategory/cbc:ID = 'S' or "
+             "//cac:ClassifiedTaxCategory/cbc:ID = 'S')",
        "Split payment (B) and standard rate (S) exclude each other."});
   if (release == CenRelease::k1_3_14_1) {
     root.asserts.push_back({"BR-66", F, "count(cac:PaymentMeans/cac:CardAccount) <= 1",
