@@ -18,6 +18,7 @@
 
 #include "app/exit_codes.h"
 #include "app/files.h"
+#include "app/server_client.h"
 #include "crypto/hash.h"
 #include "http/client.h"
 #include "ledger/checkpoint.h"
@@ -185,54 +186,22 @@ int Run(const Options& opt, bool json) {
 
 // ---- register / verify against a server ----
 
-struct ServerOptions {
+struct RemoteArgs {
   std::string file;
-  std::string server = "http://127.0.0.1:8080";
-  std::string token;
-  std::string cacert;
-  std::string rules;    // register
-  std::string key_id;   // register
-  std::string out;      // register: where to write the signed XML
-  std::string log_key;  // verify: the log's verifier key, pinned by the caller
-  std::int64_t at = -1; // verify: validation time
+  ServerOptions server;  // --server (default http://127.0.0.1:8080), --token, --cacert
+  std::string rules;     // register
+  std::string key_id;    // register
+  std::string out;       // register: where to write the signed XML
+  std::string log_key;   // verify: the log's verifier key, pinned by the caller
+  std::int64_t at = -1;  // verify: validation time
 };
 
-// A problem+json (or any) error response as an Error, so that ExitCodeFor
-// gives the documented exit code.
-Error ProblemError(const http::ClientResponse& res) {
-  std::string detail = res.body.substr(0, 500);
-  boost::system::error_code ec;
-  auto v = boost::json::parse(res.body, ec);
-  if (!ec && v.is_object() && v.as_object().contains("detail") &&
-      v.as_object().at("detail").is_string()) {
-    detail = std::string(v.as_object().at("detail").as_string());
-  }
-  ErrorCode code = ErrorCode::kUnavailable;
-  switch (res.status) {
-    case 400: code = ErrorCode::kInvalidArgument; break;
-    case 401: code = ErrorCode::kUnauthenticated; break;
-    case 403: code = ErrorCode::kPermissionDenied; break;
-    case 404: code = ErrorCode::kNotFound; break;
-    case 409: code = ErrorCode::kAlreadyExists; break;
-    case 413: code = ErrorCode::kResourceExhausted; break;
-    case 422: code = ErrorCode::kFailedPrecondition; break;
-    default: break;
-  }
-  return Error(code, fmt::format("HTTP {}: {}", res.status, detail));
-}
-
-Result<http::ClientResponse> Call(const ServerOptions& o, std::string method, std::string path,
+Result<http::ClientResponse> Call(const RemoteArgs& o, std::string method, std::string path,
                                   std::string body) {
-  if (o.token.empty()) {
-    return InvalidArgument("an API token is needed: --token or DIGITRADE_TOKEN");
-  }
-  DT_ASSIGN_OR_RETURN(auto client,
-                      http::HttpClient::Create(o.server, {.max_body = 64u << 20, .ca_file = o.cacert}));
-  return client->Send({.method = std::move(method),
-                       .path = std::move(path),
-                       .body = std::move(body),
-                       .headers = {{"Authorization", "Bearer " + o.token},
-                                   {"Content-Type", "application/xml"}}});
+  return CallServer(o.server, {.method = std::move(method),
+                               .path = std::move(path),
+                               .body = std::move(body),
+                               .headers = {{"Content-Type", "application/xml"}}});
 }
 
 std::string Str(const boost::json::value& v) {
@@ -248,7 +217,7 @@ void PrintFindings(const boost::json::value& report) {
   }
 }
 
-int RegisterUnguarded(const ServerOptions& o, bool json) {
+int RegisterUnguarded(const RemoteArgs& o, bool json) {
   auto xml = ReadFileText(o.file);
   if (!xml) return ReportError(xml.error());
   std::string path = "v1/einvoices";
@@ -316,7 +285,7 @@ std::string CheckEvidence(const boost::json::object& log, const std::string& sha
   return "";
 }
 
-void PrintVerification(const ServerOptions& o, const boost::json::object& v,
+void PrintVerification(const RemoteArgs& o, const boost::json::object& v,
                        const std::string& evidence) {
   const auto& sig = v.at("signature").as_object();
   std::string signature = Str(sig.at("indication"));
@@ -335,7 +304,7 @@ void PrintVerification(const ServerOptions& o, const boost::json::object& v,
   }
 }
 
-int VerifyUnguarded(const ServerOptions& o, bool json) {
+int VerifyUnguarded(const RemoteArgs& o, bool json) {
   auto xml = ReadFileText(o.file);
   if (!xml) return ReportError(xml.error());
   const std::string sha256 = crypto::ToHex(crypto::Sha256(*xml));
@@ -356,7 +325,7 @@ int VerifyUnguarded(const ServerOptions& o, bool json) {
 
 // The server's answers are outside input: boost::json throws on malformed or
 // unexpected JSON, which becomes an error here instead of a crash.
-int Guarded(int (*run)(const ServerOptions&, bool), const ServerOptions& o, bool json) {
+int Guarded(int (*run)(const RemoteArgs&, bool), const RemoteArgs& o, bool json) {
   try {
     return run(o, json);
   } catch (const std::exception& e) {
@@ -365,14 +334,9 @@ int Guarded(int (*run)(const ServerOptions&, bool), const ServerOptions& o, bool
   }
 }
 
-void AddServerOptions(CLI::App* cmd, const std::shared_ptr<ServerOptions>& o) {
+void AddRemoteOptions(CLI::App* cmd, const std::shared_ptr<RemoteArgs>& o) {
   cmd->add_option("file", o->file, "The invoice XML")->required();
-  cmd->add_option("--server", o->server, "The digitrade server (http[s]://host:port)")
-      ->envname("DIGITRADE_SERVER")
-      ->capture_default_str();
-  cmd->add_option("--token", o->token, "API token (default: $DIGITRADE_TOKEN)")
-      ->envname("DIGITRADE_TOKEN");
-  cmd->add_option("--cacert", o->cacert, "PEM CAs to trust for https (default: the system's)");
+  AddServerOptions(cmd, o->server, "http://127.0.0.1:8080");
 }
 
 }  // namespace
@@ -395,24 +359,24 @@ void AddEinvoiceCommands(CLI::App& app, bool& json, int& rc) {
                      "Show a progress bar even when stderr is not a terminal");
   validate->callback([opt, &json, &rc] { rc = Run(*opt, json); });
 
-  auto reg = std::make_shared<ServerOptions>();
+  auto reg = std::make_shared<RemoteArgs>();
   auto* registercmd = group->add_subcommand(
       "register",
       "Register a valid invoice on a server: validated, signed with the organisation's key, "
       "logged. Exit 0: registered; 1: fatal findings; 2: refused (duplicate, no key, ...); "
       "3: server unreachable");
-  AddServerOptions(registercmd, reg);
+  AddRemoteOptions(registercmd, reg);
   registercmd->add_option("--rules", reg->rules, "Comma-separated rule sets");
   registercmd->add_option("--key-id", reg->key_id, "Signing key (default: the first usable one)");
   registercmd->add_option("--out", reg->out, "Write the signed XML here");
   registercmd->callback([reg, &json, &rc] { rc = Guarded(RegisterUnguarded, *reg, json); });
 
-  auto ver = std::make_shared<ServerOptions>();
+  auto ver = std::make_shared<RemoteArgs>();
   auto* verifycmd = group->add_subcommand(
       "verify",
       "Check a signed invoice on a server and re-check the log proof locally. Exit 0: "
       "registered, signature TOTAL_PASSED and proof verified; 1: otherwise");
-  AddServerOptions(verifycmd, ver);
+  AddRemoteOptions(verifycmd, ver);
   verifycmd->add_option("--log-key", ver->log_key,
                         "The evidence log's verifier key to check the checkpoint with "
                         "(default: the one the server sends)");
