@@ -129,23 +129,28 @@ Status InsertAction(storage::Executor& ex, const ActionEntry& a, bool in_log) {
   auto inserted = ex.Execute(
       "INSERT INTO etr_actions (record_id, sequence, action_code, actor_id, recipient_id, jws, "
       "action_hash, previous_hash, log_kind, log_data, log_index, created_at, in_log) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING",
       {a.record_id, a.sequence, std::string(ActionCodeName(a.code)), a.actor_id, a.recipient_id,
        a.jws, a.action_hash, a.previous_hash, a.log_kind, a.log_data, std::move(index),
        a.created_at, in_log});
-  if (!inserted && inserted.error().code() == ErrorCode::kAlreadyExists) {
+  if (!inserted) return std::unexpected(inserted.error());
+  if (*inserted == 0) {
     return Conflict(fmt::format("action {} is already in a chain (a replay)", a.action_hash));
   }
-  if (!inserted) return std::unexpected(inserted.error());
   return {};
 }
 
+// Both inserts say ON CONFLICT DO NOTHING and report a conflict by the row
+// count: on PostgreSQL a unique violation would abort the transaction, and
+// with it every other action of the sequencer's batch it runs in (two
+// servers issuing one reference at once).
 Status InsertRecord(storage::Executor& ex, const Record& rec) {
   const auto& s = rec.state;
   auto inserted = ex.Execute(
       fmt::format(
           "INSERT INTO etr_records ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-          "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
+          "$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) "
+          "ON CONFLICT DO NOTHING",
           kRecordColumns),
       {rec.id,
        std::string(RecordTypeName(s.type)),
@@ -172,12 +177,12 @@ Status InsertRecord(storage::Executor& ex, const Record& rec) {
        rec.imported,
        rec.created_at,
        rec.updated_at});
-  if (!inserted && inserted.error().code() == ErrorCode::kAlreadyExists) {
+  if (!inserted) return std::unexpected(inserted.error());
+  if (*inserted == 0) {
     return AlreadyExists(
         fmt::format("{} {} (version {}) of issuer {} is already issued as record {}",
                     RecordTypeName(s.type), rec.reference, rec.version, s.issuer_id, rec.id));
   }
-  if (!inserted) return std::unexpected(inserted.error());
   return {};
 }
 

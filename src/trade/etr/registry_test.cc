@@ -540,6 +540,54 @@ TEST_P(RegistryTest, TwoServersRacingExactlyOneWins) {
   }
 }
 
+// Two servers issuing the same reference at once: exactly one wins, the
+// other gets already_exists, and actions on other records batched with the
+// loser are not dragged down with it (a unique violation inside the
+// sequencer's batch would abort the whole transaction on PostgreSQL).
+TEST_P(RegistryTest, RacingIssuancesFailOnlyThemselves) {
+  const std::string other = IssueBill("BOHL0075", false);
+  auto second = env_.OpenSecondServer("server-b");
+  ASSERT_TRUE(second) << second.error().ToString();
+  Registry* servers[2] = {&reg(), second->registry.get()};
+  constexpr int kRounds = 6;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string reference = fmt::format("RACE{:04d}", round);
+    const IssueInput in{RecordType::kEbl, testing::TransportDocument(reference, false),
+                        "org_carrier", "org_shipper", {}, {}};
+    auto draft = reg().PrepareIssue(in);
+    ASSERT_TRUE(draft) << draft.error().ToString();
+    const SignedIssue signed_issue{in, env_.Sign("org_carrier", draft->manifest_payload),
+                                   env_.Sign("org_carrier", draft->action_payload)};
+    const std::string holder = Get(other).state.holder_id;
+    auto transfer = env_.Signed(other, ActionCode::kTransfer, holder,
+                                holder == "org_shipper" ? "org_bank" : "org_shipper");
+    ASSERT_TRUE(transfer) << transfer.error().ToString();
+    std::atomic<int> issued{0};
+    std::atomic<int> duplicates{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 2; ++i) {
+      threads.emplace_back([&, i] {
+        auto r = servers[i]->Issue(signed_issue, "org_carrier");
+        if (r) {
+          ++issued;
+        } else if (r.error().code() == ErrorCode::kAlreadyExists) {
+          ++duplicates;
+        } else {
+          ADD_FAILURE() << r.error().ToString();
+        }
+      });
+    }
+    threads.emplace_back([&] {
+      auto r = reg().Act(other, *transfer, holder);
+      EXPECT_TRUE(r) << "round " << round << ": " << r.error().ToString();
+    });
+    for (auto& t : threads) t.join();
+    ASSERT_EQ(issued.load(), 1) << "round " << round;
+    ASSERT_EQ(duplicates.load(), 1) << "round " << round;
+    env_.clock().Advance(std::chrono::milliseconds(1));
+  }
+}
+
 // A committed action whose log index was lost (forwarded to another
 // server that did not store it, or a crash before storing it) holds the
 // record until it is repaired: the next action is told to retry, the repair
