@@ -329,6 +329,33 @@ struct Registry::Impl {
     return std::make_pair(std::move(canonical), std::string(ref.get_string()));
   }
 
+  // A signed action for `record_id` from `caller_org`: parsed and checked
+  // against the schema, addressed to the record, then `check` (what the
+  // caller adds, before who signed is looked at), the actor is the caller,
+  // and its signature verifies with one of the actor's keys.
+  template <typename Check>
+  Result<SignedAction> ReadAction(const std::string& record_id, std::string_view jws,
+                                  const std::string& caller_org, bool allow_foreign_recipient,
+                                  Check check) {
+    DT_ASSIGN_OR_RETURN(auto action, ParseSignedAction(jws, pint_schemas, options.platform_code,
+                                                       allow_foreign_recipient));
+    const ActionPayload& p = action.payload;
+    if (p.record_id != record_id) {
+      return InvalidArgument(
+          fmt::format("the action is for record {}, not {}", p.record_id, record_id));
+    }
+    DT_TRY(check(p));
+    if (p.actor_id.empty())
+      return InvalidArgument("$.transaction.actor: names no party of this platform");
+    if (p.actor_id != caller_org) {
+      return PermissionDenied(
+          fmt::format("the caller's organisation {} is not the actor {}", caller_org, p.actor_id));
+    }
+    DT_TRY(VerifyByParty(action.jws, action.key_thumbprint, p.actor_id, "the action"));
+    return action;
+  }
+
+
   Result<Record> Load(storage::Executor& ex, const std::string& id, bool with_document = true) {
     DT_ASSIGN_OR_RETURN(auto rs,
                         ex.Query(fmt::format("SELECT {} FROM etr_records WHERE id = $1",
@@ -933,20 +960,14 @@ Result<PreparedAction> Registry::PrepareAction(const std::string& record_id,
 Result<ActionOutcome> Registry::Act(const std::string& record_id, std::string_view jws,
                                     const std::string& caller_org) {
   DT_ASSIGN_OR_RETURN(auto action,
-                      ParseSignedAction(jws, impl_->pint_schemas, impl_->options.platform_code));
+                      impl_->ReadAction(record_id, jws, caller_org, false,
+                                        [](const ActionPayload& p) -> Status {
+                                          if (p.code == ActionCode::kIssue)
+                                            return InvalidArgument(
+                                                "ISSUE creates a record: use issuance");
+                                          return {};
+                                        }));
   const ActionPayload& p = action.payload;
-  if (p.record_id != record_id) {
-    return InvalidArgument(
-        fmt::format("the action is for record {}, not {}", p.record_id, record_id));
-  }
-  if (p.code == ActionCode::kIssue) return InvalidArgument("ISSUE creates a record: use issuance");
-  if (p.actor_id.empty())
-    return InvalidArgument("$.transaction.actor: names no party of this platform");
-  if (p.actor_id != caller_org) {
-    return PermissionDenied(
-        fmt::format("the caller's organisation {} is not the actor {}", caller_org, p.actor_id));
-  }
-  DT_TRY(impl_->VerifyByParty(action.jws, action.key_thumbprint, p.actor_id, "the action"));
   const ActionIntent intent{p.code, p.actor_id, p.recipient_id, p.reason_code};
   ActionEntry a;
   a.record_id = record_id;
@@ -1230,25 +1251,16 @@ Result<PreparedAction> Registry::PrepareTransferOut(const std::string& record_id
 Result<OutboundAction> Registry::BeginTransferOut(const std::string& record_id,
                                                   std::string_view jws,
                                                   const std::string& caller_org) {
-  DT_ASSIGN_OR_RETURN(
-      auto action, ParseSignedAction(jws, impl_->pint_schemas, impl_->options.platform_code, true));
+  DT_ASSIGN_OR_RETURN(auto action,
+                      impl_->ReadAction(record_id, jws, caller_org, true,
+                                        [](const ActionPayload& p) -> Status {
+                                          if (p.recipient_foreign) return {};
+                                          return InvalidArgument(
+                                              "$.transaction.recipient: a transfer to another "
+                                              "platform names a recipient whose eblPlatform is "
+                                              "that platform");
+                                        }));
   const ActionPayload& p = action.payload;
-  if (p.record_id != record_id) {
-    return InvalidArgument(
-        fmt::format("the action is for record {}, not {}", p.record_id, record_id));
-  }
-  if (!p.recipient_foreign) {
-    return InvalidArgument(
-        "$.transaction.recipient: a transfer to another platform names a recipient whose "
-        "eblPlatform is that platform");
-  }
-  if (p.actor_id.empty())
-    return InvalidArgument("$.transaction.actor: names no party of this platform");
-  if (p.actor_id != caller_org) {
-    return PermissionDenied(
-        fmt::format("the caller's organisation {} is not the actor {}", caller_org, p.actor_id));
-  }
-  DT_TRY(impl_->VerifyByParty(action.jws, action.key_thumbprint, p.actor_id, "the action"));
   const ActionIntent intent{p.code, p.actor_id, p.recipient_id, p.reason_code};
   const auto& recipient = p.transaction.at("recipient").get_object();
   OutboundAction out{.jws = std::string(jws),
