@@ -66,6 +66,25 @@ class RegistryTest : public ::testing::TestWithParam<Engine> {
 
   Record Get(const std::string& id) { return reg().GetRecord(id).value(); }
 
+  // `racers` TRANSFERs of `id` signed by `holder` from the same state, each
+  // to another of `parties` (not the holder), a millisecond apart (distinct
+  // actionDateTime: distinct actions).
+  std::vector<std::string> RacingTransfers(const std::string& id, const std::string& holder,
+                                           const std::vector<std::string>& parties, int racers,
+                                           int round) {
+    std::vector<std::string> jws;
+    for (int i = 0; i < racers; ++i) {
+      std::string to = parties[(round + i) % parties.size()];
+      if (to == holder) to = parties[(round + i + 1) % parties.size()];
+      auto signed_action = env_.Signed(id, ActionCode::kTransfer, holder, to);
+      EXPECT_TRUE(signed_action) << signed_action.error().ToString();
+      if (!signed_action) return jws;
+      jws.push_back(*signed_action);
+      env_.clock().Advance(std::chrono::milliseconds(1));
+    }
+    return jws;
+  }
+
   EtrEnv env_{GetParam()};
 };
 
@@ -452,16 +471,8 @@ TEST_P(RegistryTest, ConcurrentConflictingTransfersExactlyOneWins) {
   for (int round = 0; round < kRounds; ++round) {
     const Record before = Get(id);
     const std::string holder = before.state.holder_id;
-    std::vector<std::string> jws;
-    for (int i = 0; i < kRacers; ++i) {
-      std::string to = parties[(round + i) % parties.size()];
-      if (to == holder) to = parties[(round + i + 1) % parties.size()];
-      auto signed_action = env_.Signed(id, ActionCode::kTransfer, holder, to);
-      ASSERT_TRUE(signed_action) << signed_action.error().ToString();
-      jws.push_back(*signed_action);
-      env_.clock().Advance(
-          std::chrono::milliseconds(1));  // distinct actionDateTime: distinct actions
-    }
+    const std::vector<std::string> jws = RacingTransfers(id, holder, parties, kRacers, round);
+    ASSERT_EQ(jws.size(), static_cast<std::size_t>(kRacers));
     std::atomic<int> wins{0};
     std::atomic<int> conflicts{0};
     std::atomic<int> other{0};
@@ -503,15 +514,8 @@ TEST_P(RegistryTest, TwoServersRacingExactlyOneWins) {
   for (int round = 0; round < kRounds; ++round) {
     const Record before = Get(id);
     const std::string holder = before.state.holder_id;
-    std::vector<std::string> jws;
-    for (int i = 0; i < kRacers; ++i) {
-      std::string to = parties[(round + i) % parties.size()];
-      if (to == holder) to = parties[(round + i + 1) % parties.size()];
-      auto signed_action = env_.Signed(id, ActionCode::kTransfer, holder, to);
-      ASSERT_TRUE(signed_action) << signed_action.error().ToString();
-      jws.push_back(*signed_action);
-      env_.clock().Advance(std::chrono::milliseconds(1));
-    }
+    const std::vector<std::string> jws = RacingTransfers(id, holder, parties, kRacers, round);
+    ASSERT_EQ(jws.size(), static_cast<std::size_t>(kRacers));
     std::atomic<int> wins{0};
     std::atomic<int> conflicts{0};
     std::vector<std::thread> threads;
