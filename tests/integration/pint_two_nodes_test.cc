@@ -42,6 +42,20 @@ void WriteAll(const fs::path& p, const std::string& s) {
   std::ofstream(p, std::ios::binary) << s;
 }
 
+// The DCSA metadata of an additional document (DocumentMetadata).
+DocumentMetadata DocumentMeta(const std::string& name, const std::string& content,
+                              const std::string& media_type) {
+  DocumentMetadata d{.name = name,
+                     .size = static_cast<std::int64_t>(content.size()),
+                     .media_type = media_type,
+                     .document_checksum = Sha256Hex(content)};
+  d.json = {{"name", d.name},
+            {"size", d.size},
+            {"mediaType", d.media_type},
+            {"documentChecksum", d.document_checksum}};
+  return d;
+}
+
 pid_t Spawn(const std::vector<std::string>& args, const fs::path& out) {
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -441,24 +455,9 @@ TEST_F(PintTwoNodes, CorruptedDocumentEarlyFinishThenReceAndReplay) {
   const std::string extra = "certificate of origin, new in this transfer";
   std::vector<DocumentMetadata> docs;
   for (const auto& [name, content] : w.documents) {
-    DocumentMetadata d{.name = name,
-                       .size = static_cast<std::int64_t>(content.size()),
-                       .media_type = "application/octet-stream",
-                       .document_checksum = Sha256Hex(content)};
-    d.json = {{"name", d.name},
-              {"size", d.size},
-              {"mediaType", d.media_type},
-              {"documentChecksum", d.document_checksum}};
-    docs.push_back(d);
+    docs.push_back(DocumentMeta(name, content, "application/octet-stream"));
   }
-  DocumentMetadata x{.name = "origin.txt",
-                     .size = static_cast<std::int64_t>(extra.size()),
-                     .media_type = "text/plain",
-                     .document_checksum = Sha256Hex(extra)};
-  x.json = {{"name", x.name},
-            {"size", x.size},
-            {"mediaType", x.media_type},
-            {"documentChecksum", x.document_checksum}};
+  const DocumentMetadata x = DocumentMeta("origin.txt", extra, "text/plain");
   docs.push_back(x);
   ChainEntry next{.ebl_platform = "DGTA",
                   .transport_document_checksum = w.td_checksum,
