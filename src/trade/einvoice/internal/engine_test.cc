@@ -121,11 +121,6 @@ TEST(CompiledRuleSet, RefusesAnUnusedTestThatIsNotAPlainPath) {
   EXPECT_FALSE(rs.has_value());
 }
 
-}  // namespace
-}  // namespace digitrade::trade::einvoice::internal
-
-namespace digitrade::trade::einvoice::internal {
-namespace {
 
 // String() answers paths ("/*/P" too), string(P), normalize-space(P), substring(P, 1, N) and
 // concat(P, ...) natively; each must equal libxml2's XPath 1.0 result.
@@ -180,11 +175,6 @@ TEST(EvalContext, NativeStringFormsEqualTheXPath) {
   ctx.Release();
 }
 
-}  // namespace
-}  // namespace digitrade::trade::einvoice::internal
-
-namespace digitrade::trade::einvoice::internal {
-namespace {
 
 // contains('LIST', concat(' ', @name, ' ')) is a FastTest (PEPPOL-EN16931-CL007)
 // with libxml2's answers; a child path in that place is not.
@@ -218,11 +208,6 @@ TEST(FastTest, AttributeInListEqualsTheXPath) {
   }
 }
 
-}  // namespace
-}  // namespace digitrade::trade::einvoice::internal
-
-namespace digitrade::trade::einvoice::internal {
-namespace {
 
 // $variables in FastTests answer as libxml2's XPath 1.0 does over the same
 // bindings (boolean, string and node-set variables).
