@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <limits>
 #include <cstdlib>
 #include <cstdint>
 #include <cstring>
@@ -150,7 +149,7 @@ bool ParseXsDouble(std::string v, double* out) {
   // equals 0). The smallest negative double keeps that order in XPath 1.0's
   // comparisons and is -0.0 to every computation that rounds.
   if (*out == 0 && std::signbit(*out) && v.find_first_of(".eE") != std::string::npos) {
-    *out = -std::numeric_limits<double>::denorm_min();
+    *out = kUntypedNegativeZero;
   } else if (*out == 0) {
     *out = 0.0;
   }

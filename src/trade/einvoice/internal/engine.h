@@ -12,6 +12,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -336,6 +337,11 @@ std::vector<std::string> MatchPatternBranches(std::string_view pattern);
 // (no positional predicates follow such steps in our tables), but libxml2
 // evaluates it without the quadratic node-set merges of descendant-or-self.
 std::string UseDescendantAxis(std::string_view xpath);
+
+// How dbl() gives an untyped negative zero written as a decimal ("-0.00"):
+// the smallest negative double, which keeps the reference's order (-0.0 below
+// 0.0, engine.cc ParseXsDouble) in XPath 1.0 comparisons.
+inline constexpr double kUntypedNegativeZero = -std::numeric_limits<double>::denorm_min();
 
 // The extension functions vat-scheme() and dbl() compared with a number, on
 // the nodes of their argument (shared by the XPath functions and FastTest).

@@ -6,7 +6,6 @@
 #include <libxml/tree.h>
 
 #include <cmath>
-#include <limits>
 #include <optional>
 
 #include "trade/einvoice/internal/engine.h"
@@ -37,7 +36,7 @@ double XPathRound(double x) {
 // with a number: Java's Double.compare, where -0.0 and 0.0 differ (dbl()
 // gives the untyped -0.0 as the smallest negative double, see engine.cc).
 bool UntypedEquals(double untyped, double number) {
-  auto canon = [](double d) { return d == -std::numeric_limits<double>::denorm_min() ? -0.0 : d; };
+  auto canon = [](double d) { return d == kUntypedNegativeZero ? -0.0 : d; };
   const double a = canon(untyped);
   const double b = canon(number);
   return a == b && std::signbit(a) == std::signbit(b);
