@@ -9,9 +9,9 @@
 
 #include "app/exit_codes.h"
 #include "app/files.h"
+#include "app/server_client.h"
 #include "common/json.h"
 #include "crypto/jws.h"
-#include "http/client.h"
 #include "trade/etr/pint/envelope.h"
 #include "trade/etr/pint/signer.h"
 
@@ -46,19 +46,9 @@ int Send(const SendArgs& a, bool json_out) {
   }
   boost::json::object body{{"document", a.document}, {"peer", a.peer}, {"recipient", *recipient}};
   if (!a.action.empty()) body["actionCode"] = a.action;
-  auto client = http::HttpClient::Create(a.server, {.ca_file = a.ca_file});
-  if (!client) return ReportError(client.error());
-  auto r = (*client)->Send(
-      {.method = "POST",
-       .path = "v1/pint/transfers",
-       .body = json::Serialize(body),
-       .headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + a.token}}});
-  if (!r) return ReportError(r.error());
-  auto out = json::ParseObject(r->body);
-  if (r->status != 200 || !out) {
-    std::fprintf(stderr, "digitrade: the server answered %d: %s\n", r->status, r->body.c_str());
-    return r->status >= 500 || r->status == 0 ? kExitFailure : kExitBadInput;
-  }
+  auto out = CallServerJson({.server = a.server, .token = a.token, .cacert = a.ca_file}, "POST",
+                            "v1/pint/transfers", &body);
+  if (!out) return ReportError(out.error());
   const bool accepted =
       out->contains("accepted") && out->at("accepted").is_bool() && out->at("accepted").get_bool();
   if (json_out) {
