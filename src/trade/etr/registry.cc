@@ -186,6 +186,13 @@ Status InsertRecord(storage::Executor& ex, const Record& rec) {
   return {};
 }
 
+// Inside a log guard: an insert that lost a race (it reports `lost`, having
+// written nothing) is the action's verdict; any other failure fails the batch.
+Result<Result<Record>> LostRaceVerdict(const Error& e, ErrorCode lost) {
+  if (e.code() != lost) return std::unexpected(e);
+  return Result<Record>(std::unexpected(e));
+}
+
 // The log entry of an action: what a verifier reads back from the log.
 Result<std::string> LogData(const ActionEntry& a, std::string_view record_type,
                             const Record* issued) {
@@ -448,7 +455,11 @@ struct Registry::Impl {
     rec.sequence = a.sequence;
     rec.head = a.action_hash;
     rec.updated_at = a.created_at;
-    DT_TRY(InsertAction(ex, a, /*in_log=*/true));
+    // The first write, so a conflict here (a replay racing in from another
+    // server) is this action's verdict with nothing written.
+    if (auto inserted = InsertAction(ex, a, /*in_log=*/true); !inserted) {
+      return LostRaceVerdict(inserted.error(), ErrorCode::kConflict);
+    }
     DT_TRY(ex.Execute(kUpdateState, StateParams(rec)));
     return Result<Record>(std::move(rec));
   }
@@ -906,20 +917,29 @@ Result<ActionOutcome> Registry::Issue(const SignedIssue& s, const std::string& c
               "{} {} (version {}) of issuer {} is already issued as record {}",
               RecordTypeName(in.type), rec.reference, rec.version, in.issuer_id, rec.id)));
         }
+        std::optional<Record> old;
         if (!in.amendment_of.empty()) {
           DT_TRY(ex.Execute("UPDATE etr_records SET sequence = sequence WHERE id = $1",
                             {in.amendment_of}));
-          DT_ASSIGN_OR_RETURN(auto old, impl_->Load(ex, in.amendment_of));
-          if (old.state.status != RecordStatus::kAmended || !old.amended_by.empty()) {
+          DT_ASSIGN_OR_RETURN(old, impl_->Load(ex, in.amendment_of));
+          if (old->state.status != RecordStatus::kAmended || !old->amended_by.empty()) {
             return Result<Record>(FailedPrecondition(
-                fmt::format("record {} was already replaced by {}", old.id, old.amended_by)));
+                fmt::format("record {} was already replaced by {}", old->id, old->amended_by)));
           }
-          old.state.status = RecordStatus::kVoid;
-          old.amended_by = rec.id;
-          old.updated_at = rec.created_at;
-          DT_TRY(ex.Execute(kUpdateState, StateParams(old)));
         }
-        DT_TRY(InsertRecord(ex, rec));
+        // The first write: another server may have inserted the same record
+        // since the check above (PostgreSQL, READ COMMITTED). Losing that
+        // race is this action's verdict, not the batch's failure, and nothing
+        // has been written yet.
+        if (auto inserted = InsertRecord(ex, rec); !inserted) {
+          return LostRaceVerdict(inserted.error(), ErrorCode::kAlreadyExists);
+        }
+        if (old) {
+          old->state.status = RecordStatus::kVoid;
+          old->amended_by = rec.id;
+          old->updated_at = rec.created_at;
+          DT_TRY(ex.Execute(kUpdateState, StateParams(*old)));
+        }
         DT_TRY(InsertAction(ex, e, /*in_log=*/true));
         return Result<Record>(rec);
       });
