@@ -107,8 +107,14 @@ TEST_F(SqliteDatabaseTest, CheckpointsRunInTheBackgroundAndBoundTheWal) {
     if (!grew) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   EXPECT_TRUE(grew) << "the database file did not receive the WAL while open";
-  // 8 x 16 pages of 4 KiB plus frame headers and one transaction's pages.
-  EXPECT_LT(largest_wal, 1u << 20);
+  // Without checkpoints the WAL would hold all of the ~6 MB. The writer's
+  // own checkpoint at 8 x 16 pages keeps it near 512 KiB, but only when the
+  // background checkpointer is not in the middle of one (a checkpoint
+  // cannot start while another runs, and the WAL restarts from its
+  // beginning only after a complete one): on a loaded machine a descheduled
+  // checkpointer lets it grow past 1 MiB. Half of what was written still
+  // shows the bound without depending on scheduling.
+  EXPECT_LT(largest_wal, std::uintmax_t{3} << 20);
   auto rs = db->Query("SELECT COUNT(*) AS n FROM t");
   ASSERT_TRUE(rs);
   EXPECT_EQ(rs->rows[0].Int("n"), 2000);
