@@ -962,6 +962,24 @@ TEST_F(PintTwoNodes, DcsaIssuanceFromACarrierSystem) {
   EXPECT_EQ(put(request(ExampleIssuanceRequest("DCSAIT0007", holder)), holder.token).status, 403);
   auto after = w.a.Call("GET", "v1/etr/records", "", holder.token);
   EXPECT_EQ(json::ParseObject(after.body).value().at("items").get_array().size(), 1u);
+
+  // The DCSA-issued record leaves over PINT like any other: B, knowing the
+  // carrier's key, verifies the manifest and A's ISSUE entry and accepts it.
+  const EtrOrg importer = MakeEtrOrg(w.b, "Rotterdam Second Import", 23, "trader", false,
+                                     crypto::PrivateKey::Generate(crypto::KeyType::kEcP256).value());
+  ASSERT_EQ(w.b.Call("PUT", "v1/pint/carriers/MMCU",
+                     json::Serialize(boost::json::object{
+                         {"public_key_pem", carrier_key.public_key().ToPem()}}),
+                     w.b.admin)
+                .status,
+            200);
+  auto sent = ActAs(w.a, holder, id,
+                    {{"action_code", "TRANSFER"}, {"recipient_party", DcsaParty("DGTB", importer)}});
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_EQ(json::ParseObject(sent.body).value().at("pint").at("responseCode").get_string(), "RECE")
+      << sent.body;
+  auto at_b = w.b.Call("GET", "v1/etr/records", "", importer.token);
+  ASSERT_EQ(json::ParseObject(at_b.body).value().at("items").get_array().size(), 1u) << at_b.body;
 }
 
 }  // namespace

@@ -140,7 +140,27 @@ TEST_P(IssuanceTest, IssuesToALocalPartyAndCallsTheCarrierBack) {
   EXPECT_TRUE(crypto::VerifyJws(exported.chain[0], testing::Keys().a.public_key(), {}));
   ASSERT_EQ(exported.documents.size(), 1u);
   EXPECT_EQ(exported.documents[0].role, DocumentRole::kVisualisation);
-  EXPECT_TRUE(env_.registry().ProveControl(status->record_id));
+  // Its proof of control verifies with public material only.
+  auto proof = env_.registry().ProveControl(status->record_id);
+  ASSERT_TRUE(proof) << proof.error().ToString();
+  const ledger::NoteVerifier log_key = env_.log().verifier();
+  ProofVerifier verifier{.log_key = &log_key,
+                         .origin = env_.log().origin(),
+                         .pint = &env_.registry().dcsa_schemas(),
+                         .platform_code = "DGTR"};
+  verifier.keys = [this](const std::string& party) -> Result<std::vector<crypto::PublicKey>> {
+    std::vector<crypto::PublicKey> out;
+    DT_ASSIGN_OR_RETURN(auto keys, env_.registry().ListKeys(party));
+    for (const auto& k : keys) {
+      DT_ASSIGN_OR_RETURN(auto pub, crypto::PublicKey::FromJwk(k.public_jwk));
+      out.push_back(pub);
+    }
+    return out;
+  };
+  verifier.entry = [this](std::uint64_t i) { return env_.log().GetEntry(i); };
+  auto report = VerifyControlProof(*proof, verifier);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->holder_id, "org_shipper");
 
   // The callback: the IssuanceResponse, with our token, conforming.
   ASSERT_EQ(issuance_->DeliverDue().value(), 1);
