@@ -150,6 +150,12 @@ Result<Carrier> DcsaIssuance::CarrierFor(const IssuanceRequest& req, const std::
         req.carrier_code));
   }
   if (!carrier) return std::unexpected(carrier.error());
+  if (!carrier->organisation_id) {
+    return PermissionDenied(fmt::format(
+        "$.document.carrierCode: no organisation may request issuance for carrier \"{}\" yet "
+        "(PUT /v1/pint/carriers/{} with organisation_id)",
+        req.carrier_code, req.carrier_code));
+  }
   if (carrier->organisation_id != org) {
     return PermissionDenied(fmt::format(
         "$.document.carrierCode: your organisation does not issue for carrier \"{}\"",
@@ -185,11 +191,13 @@ Result<IssuedEbl> DcsaIssuance::ToIssued(const IssuanceRequest& req, const std::
 
 Status DcsaIssuance::Claim(const IssuanceRequest& req, const std::string& org,
                            const std::string& td) {
-  if (auto held = registry_.Export(req.reference); held) {
+  auto held = registry_.Export(req.reference);
+  if (held) {
     return Conflict(fmt::format(
         "$.document.transportDocumentReference: \"{}\" is already issued on this platform",
         req.reference));
   }
+  if (held.error().code() != ErrorCode::kNotFound) return std::unexpected(held.error());
   DT_ASSIGN_OR_RETURN(
       auto claimed,
       db_.Execute("INSERT INTO pint_issuance_requests (reference, carrier_code, organisation_id, "

@@ -255,6 +255,12 @@ TEST_P(IssuanceTest, BadInputIsRefusedPreciselyAndChangesNothing) {
   EXPECT_TRUE(HasCode(issuance_->Submit(Signed(body), "org_carrier"),
                       ErrorCode::kPermissionDenied, "carrier \"XXXX\" is not registered"));
   ExpectNothingFor("DCSAISS0011");
+  ASSERT_TRUE(pint_->peers().PutCarrier(
+      {.code = "ZZZZ", .public_key_pem = env_.party("org_carrier").key.public_key().ToPem()}));
+  body["document"].as_object()["carrierCode"] = "ZZZZ";
+  EXPECT_TRUE(HasCode(issuance_->Submit(Signed(body), "org_carrier"),
+                      ErrorCode::kPermissionDenied, "no organisation may request issuance"));
+  ExpectNothingFor("DCSAISS0011");
   // A visualisation the manifest does not cover.
   body = Body("DCSAISS0012");
   auto with_vis = json::ParseObject(Signed(body)).value();
