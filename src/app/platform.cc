@@ -138,7 +138,6 @@ Status OpenPint(Platform& p) {
       p.etr.get());
   if (!service) return std::unexpected(service.error().WithContext("DCSA PINT (DIGITRADE_PINT_*)"));
   p.pint = std::move(*service);
-  if (p.pint->issuance() != nullptr) p.pint->issuance()->StartDelivery();
   return {};
 }
 
