@@ -788,7 +788,8 @@ std::string OpensslRs256(const fs::path& key_pem, const boost::json::object& pay
 struct CarrierSystem {
   CarrierSystem() {
     stack.auth_.Add("callback-secret", {.user_id = "provider", .user_name = "provider"});
-    stack.router_.Add({.method = "POST", .pattern = "/v3/ebl-issuance-responses", .json_body = true},
+    stack.router_.Add(
+        {.method = "POST", .pattern = "/v3/ebl-issuance-responses", .json_body = true},
                       [this](http::Request& req) -> Result<http::Response> {
                         std::lock_guard lock(mu);
                         responses.push_back(json::ParseObject(req.body).value());
@@ -821,7 +822,8 @@ struct CarrierSystem {
 // The shared DCSA example request with its placeholders filled (as
 // tools/etr/fill_dcsa_examples.py does) and issueTo the holder on A.
 boost::json::object ExampleIssuanceRequest(const std::string& reference, const EtrOrg& holder) {
-  fs::path path = fs::path(DIGITRADE_SOURCE_DIR) / "../shared/testdata/dcsa/eblissuance-v3.0.0-request.json";
+  fs::path path =
+      fs::path(DIGITRADE_SOURCE_DIR) / "../shared/testdata/dcsa/eblissuance-v3.0.0-request.json";
   if (!fs::exists(path))
     path = fs::path(DIGITRADE_SOURCE_DIR) / "src/trade/etr/testdata/issuance-request.json";
   std::string text = ReadAll(path);
@@ -965,16 +967,18 @@ TEST_F(PintTwoNodes, DcsaIssuanceFromACarrierSystem) {
 
   // The DCSA-issued record leaves over PINT like any other: B, knowing the
   // carrier's key, verifies the manifest and A's ISSUE entry and accepts it.
-  const EtrOrg importer = MakeEtrOrg(w.b, "Rotterdam Second Import", 23, "trader", false,
-                                     crypto::PrivateKey::Generate(crypto::KeyType::kEcP256).value());
+  const EtrOrg importer =
+      MakeEtrOrg(w.b, "Rotterdam Second Import", 23, "trader", false,
+                 crypto::PrivateKey::Generate(crypto::KeyType::kEcP256).value());
   ASSERT_EQ(w.b.Call("PUT", "v1/pint/carriers/MMCU",
                      json::Serialize(boost::json::object{
                          {"public_key_pem", carrier_key.public_key().ToPem()}}),
                      w.b.admin)
                 .status,
             200);
-  auto sent = ActAs(w.a, holder, id,
-                    {{"action_code", "TRANSFER"}, {"recipient_party", DcsaParty("DGTB", importer)}});
+  auto sent =
+      ActAs(w.a, holder, id,
+            {{"action_code", "TRANSFER"}, {"recipient_party", DcsaParty("DGTB", importer)}});
   ASSERT_EQ(sent.status, 200) << sent.body;
   EXPECT_EQ(json::ParseObject(sent.body).value().at("pint").at("responseCode").get_string(), "RECE")
       << sent.body;

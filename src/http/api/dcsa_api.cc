@@ -34,17 +34,19 @@ Result<pint::DcsaIssuance*> Issuance(pint::DcsaIssuance* i) {
 }
 
 boost::json::object StatusJson(const pint::IssuanceStatus& s) {
-  boost::json::object o{{"transportDocumentReference", s.reference},
-                        {"carrierCode", s.carrier_code},
-                        {"organisationId", s.organisation_id},
-                        {"transportDocumentChecksum", s.transport_document_checksum},
-                        {"issuanceResponseCode", s.response_code},
-                        {"issuanceResponse", s.response},
-                        {"delivery", s.delivery},
-                        {"attempts", s.attempts},
-                        {"createdAt", FormatRfc3339(TimePoint(std::chrono::microseconds(s.created_at)))}};
+  boost::json::object o{
+      {"transportDocumentReference", s.reference},
+      {"carrierCode", s.carrier_code},
+      {"organisationId", s.organisation_id},
+      {"transportDocumentChecksum", s.transport_document_checksum},
+      {"issuanceResponseCode", s.response_code},
+      {"issuanceResponse", s.response},
+      {"delivery", s.delivery},
+      {"attempts", s.attempts},
+      {"createdAt", FormatRfc3339(TimePoint(std::chrono::microseconds(s.created_at)))}};
   o["reason"] = s.reason.empty() ? boost::json::value(nullptr) : boost::json::value(s.reason);
-  o["recordId"] = s.record_id.empty() ? boost::json::value(nullptr) : boost::json::value(s.record_id);
+  o["recordId"] =
+      s.record_id.empty() ? boost::json::value(nullptr) : boost::json::value(s.record_id);
   o["lastError"] =
       s.last_error.empty() ? boost::json::value(nullptr) : boost::json::value(s.last_error);
   o["deliveredAt"] =
@@ -57,7 +59,8 @@ boost::json::object StatusJson(const pint::IssuanceStatus& s) {
 Result<std::string> CallerOrganisation(const Request& req) {
   const auto& org = req.Caller().organisation_id;
   if (!org || org->empty())
-    return PermissionDenied("the caller belongs to no organisation: only a carrier's users may ask");
+    return PermissionDenied(
+        "the caller belongs to no organisation: only a carrier's users may ask");
   return *org;
 }
 

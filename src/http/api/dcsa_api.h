@@ -34,7 +34,6 @@ Handler DcsaHandler(const Clock& clock, bool json_body, std::string_view api_ver
 // Registers the DCSA eBL Issuance API. `issuance` may be null (no PINT
 // identity or no etr engine): the routes then answer failed_precondition.
 // Both must outlive the router.
-void RegisterDcsaApi(Router& router, trade::etr::pint::DcsaIssuance* issuance,
-                     const Clock& clock);
+void RegisterDcsaApi(Router& router, trade::etr::pint::DcsaIssuance* issuance, const Clock& clock);
 
 }  // namespace digitrade::http::api

@@ -74,17 +74,28 @@ boost::json::array DetailedErrors(const Error& error) {
 
 std::string_view StatusCodeText(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Payload Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Entity";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return status >= 500 ? "Internal Server Error" : "Error";
   }
 }
 
@@ -140,10 +151,12 @@ std::optional<std::string> PeerErrorText(std::string_view body) {
   const auto* errors = o->if_contains("errors");
   if (o->contains("statusCode") && errors != nullptr && errors->is_array()) {
     std::string text;
-    if (const auto* t = o->if_contains("statusCodeText"); t && t->is_string()) text = t->get_string();
+    if (const auto* t = o->if_contains("statusCodeText"); t && t->is_string())
+      text = t->get_string();
     std::string sep = ": ";
     for (const auto& e : errors->get_array()) {
-      const auto* message = e.is_object() ? e.get_object().if_contains("errorCodeMessage") : nullptr;
+      const auto* message =
+          e.is_object() ? e.get_object().if_contains("errorCodeMessage") : nullptr;
       if (message == nullptr || !message->is_string()) continue;
       text += sep + std::string(message->get_string());
       sep = "; ";

@@ -84,7 +84,8 @@ Result<IssuanceRequest> ParseIssuanceRequest(std::string_view body, const Schema
   auto parsed = json::ParseObject(body, {.max_bytes = kMaxRequest, .max_depth = 64});
   if (!parsed) return std::unexpected(parsed.error().WithContext("$"));
   DT_ASSIGN_OR_RETURN(auto violations, iss.Validate("IssuanceRequest", *parsed));
-  if (!violations.empty()) return std::unexpected(ViolationsError("the IssuanceRequest", violations));
+  if (!violations.empty())
+    return std::unexpected(ViolationsError("the IssuanceRequest", violations));
   // The schema made these objects and strings; read them out.
   IssuanceRequest req{.document = parsed->at("document").as_object(),
                       .issue_to = parsed->at("issueTo").as_object(),
@@ -121,13 +122,9 @@ DcsaIssuance::DcsaIssuance(storage::Database& db, const Clock& clock, PeerDirect
       options_(options),
       schemas_(std::move(schemas)) {}
 
-Result<std::unique_ptr<DcsaIssuance>> DcsaIssuance::Create(storage::Database& db,
-                                                           const Clock& clock,
-                                                           PeerDirectory& peers, Sender& sender,
-                                                           EblRegistry& registry,
-                                                           etr::Registry& etr,
-                                                           PeerTransport& transport,
-                                                           IssuanceOptions options) {
+Result<std::unique_ptr<DcsaIssuance>> DcsaIssuance::Create(
+    storage::Database& db, const Clock& clock, PeerDirectory& peers, Sender& sender,
+    EblRegistry& registry, etr::Registry& etr, PeerTransport& transport, IssuanceOptions options) {
   DT_ASSIGN_OR_RETURN(SchemaSet schemas, SchemaSet::Dcsa(kDcsaIssuance));
   return std::unique_ptr<DcsaIssuance>(new DcsaIssuance(db, clock, peers, sender, registry, etr,
                                                         transport, options, std::move(schemas)));
@@ -145,9 +142,9 @@ DcsaIssuance::~DcsaIssuance() {
 Result<Carrier> DcsaIssuance::CarrierFor(const IssuanceRequest& req, const std::string& org) {
   auto carrier = peers_.GetCarrier(req.carrier_code);
   if (!carrier && carrier.error().code() == ErrorCode::kNotFound) {
-    return PermissionDenied(fmt::format(
-        "$.document.carrierCode: carrier \"{}\" is not registered on this platform",
-        req.carrier_code));
+    return PermissionDenied(
+        fmt::format("$.document.carrierCode: carrier \"{}\" is not registered on this platform",
+                    req.carrier_code));
   }
   if (!carrier) return std::unexpected(carrier.error());
   if (!carrier->organisation_id) {
@@ -157,9 +154,9 @@ Result<Carrier> DcsaIssuance::CarrierFor(const IssuanceRequest& req, const std::
         req.carrier_code, req.carrier_code));
   }
   if (carrier->organisation_id != org) {
-    return PermissionDenied(fmt::format(
-        "$.document.carrierCode: your organisation does not issue for carrier \"{}\"",
-        req.carrier_code));
+    return PermissionDenied(
+        fmt::format("$.document.carrierCode: your organisation does not issue for carrier \"{}\"",
+                    req.carrier_code));
   }
   return *carrier;
 }
@@ -175,9 +172,8 @@ Result<IssuedEbl> DcsaIssuance::ToIssued(const IssuanceRequest& req, const std::
   const boost::json::object carrier{
       {"partyName", name},
       {"eblPlatform", peers_.self_code()},
-      {"identifyingCodes",
-       boost::json::array{boost::json::object{{"codeListProvider", peers_.self_code()},
-                                              {"partyCode", org}}}}};
+      {"identifyingCodes", boost::json::array{boost::json::object{
+                               {"codeListProvider", peers_.self_code()}, {"partyCode", org}}}}};
   DT_ASSIGN_OR_RETURN(issued.carrier, PartyFromJson(carrier));
   boost::json::object to = req.issue_to;
   to["eblPlatform"] = to["sendToPlatform"];
@@ -276,8 +272,8 @@ Result<IssuanceStatus> DcsaIssuance::Submit(std::string_view body, const std::st
   DT_TRY(db_.Execute(
       "UPDATE pint_issuance_requests SET response_code = $2, reason = $3, record_id = $4, "
       "response = $5, delivery = $6, next_attempt_at = $7 WHERE reference = $1",
-      {req.reference, verdict->code, verdict->reason, verdict->record_id,
-       json::Serialize(response), delivery, Micros(clock_)}));
+      {req.reference, verdict->code, verdict->reason, verdict->record_id, json::Serialize(response),
+       delivery, Micros(clock_)}));
   {
     std::lock_guard lock(mu_);
     poke_ = true;
@@ -333,23 +329,25 @@ Status DcsaIssuance::Deliver(const storage::Row& row) {
                            carrier.callback_token, json::Serialize(s.response));
   const std::int64_t attempts = s.attempts + 1;
   if (r && (r->status == 204 || r->status == 200)) {
-    DT_TRY(db_.Execute("UPDATE pint_issuance_requests SET delivery = 'delivered', attempts = $2, "
-                       "delivered_at = $3, last_error = NULL WHERE reference = $1",
-                       {s.reference, attempts, Micros(clock_)}));
+    DT_TRY(
+        db_.Execute("UPDATE pint_issuance_requests SET delivery = 'delivered', attempts = $2, "
+                    "delivered_at = $3, last_error = NULL WHERE reference = $1",
+                    {s.reference, attempts, Micros(clock_)}));
     return {};
   }
   std::string error = r ? fmt::format("{} answered {}: {}", *carrier.callback_url, r->status,
                                       PeerErrorText(r->body).value_or(r->body.substr(0, 300)))
                         : r.error().message();
-  const auto backoff = options_.first_retry * (std::int64_t{1} << std::min<std::int64_t>(
-                                                   attempts - 1, 10));
-  const std::int64_t next =
-      now + std::chrono::microseconds(std::min<std::chrono::seconds>(backoff, std::chrono::hours(1)))
-                .count();
+  const auto backoff =
+      options_.first_retry * (std::int64_t{1} << std::min<std::int64_t>(attempts - 1, 10));
+  const std::int64_t next = now + std::chrono::microseconds(std::min<std::chrono::seconds>(
+                                                                backoff, std::chrono::hours(1)))
+                                      .count();
   const char* state = attempts >= options_.max_attempts ? "failed" : "pending";
-  DT_TRY(db_.Execute("UPDATE pint_issuance_requests SET delivery = $2, attempts = $3, "
-                     "last_error = $4, next_attempt_at = $5 WHERE reference = $1",
-                     {s.reference, std::string(state), attempts, error, next}));
+  DT_TRY(
+      db_.Execute("UPDATE pint_issuance_requests SET delivery = $2, attempts = $3, "
+                  "last_error = $4, next_attempt_at = $5 WHERE reference = $1",
+                  {s.reference, std::string(state), attempts, error, next}));
   return {};
 }
 

@@ -69,9 +69,9 @@ struct IssuanceStatus {
   std::string carrier_code;
   std::string organisation_id;
   std::string transport_document_checksum;
-  std::string response_code;  // ISSU | BREQ | REFU
-  std::string reason;         // empty for ISSU
-  std::string record_id;      // the etr record, for ISSU
+  std::string response_code;     // ISSU | BREQ | REFU
+  std::string reason;            // empty for ISSU
+  std::string record_id;         // the etr record, for ISSU
   boost::json::object response;  // the IssuanceResponse sent to the carrier
   std::string delivery;          // pending | delivered | failed | no_callback
   std::int64_t attempts = 0;

@@ -50,9 +50,8 @@ boost::json::object IssueTo(const std::string& platform, const std::string& prov
                             const std::string& code, const std::string& name) {
   return {{"partyName", name},
           {"sendToPlatform", platform},
-          {"identifyingCodes",
-           boost::json::array{boost::json::object{{"codeListProvider", provider},
-                                                  {"partyCode", code}}}}};
+          {"identifyingCodes", boost::json::array{boost::json::object{
+                                   {"codeListProvider", provider}, {"partyCode", code}}}}};
 }
 
 class IssuanceTest : public ::testing::TestWithParam<Engine> {
@@ -60,10 +59,9 @@ class IssuanceTest : public ::testing::TestWithParam<Engine> {
   void SetUp() override {
     std::string why;
     if (!env_.Setup(&why)) GTEST_SKIP() << why;
-    auto s = PintService::Create(env_.db(), env_.clock(), random_, env_.log(), carrier_system_,
-                                 {.platform_code = "DGTR",
-                                  .private_key_pem = testing::Keys().a.ToPem()},
-                                 &env_.registry());
+    auto s = PintService::Create(
+        env_.db(), env_.clock(), random_, env_.log(), carrier_system_,
+        {.platform_code = "DGTR", .private_key_pem = testing::Keys().a.ToPem()}, &env_.registry());
     ASSERT_TRUE(s) << s.error().ToString();
     pint_ = std::move(*s);
     issuance_ = pint_->issuance();
@@ -118,8 +116,8 @@ class IssuanceTest : public ::testing::TestWithParam<Engine> {
 
 TEST_P(IssuanceTest, IssuesToALocalPartyAndCallsTheCarrierBack) {
   auto body = Body("DCSAISS0001");
-  body["eBLVisualisationByCarrier"] = {{"name", "bl.pdf"},
-                                       {"content", crypto::Base64Encode(std::string("%PDF-1.7 bl"))}};
+  body["eBLVisualisationByCarrier"] = {
+      {"name", "bl.pdf"}, {"content", crypto::Base64Encode(std::string("%PDF-1.7 bl"))}};
   auto status = issuance_->Submit(Signed(body), "org_carrier");
   ASSERT_TRUE(status) << status.error().ToString();
   EXPECT_EQ(status->response_code, "ISSU");
@@ -241,9 +239,9 @@ TEST_P(IssuanceTest, BadInputIsRefusedPreciselyAndChangesNothing) {
                       "not match the document"));
   ExpectNothingFor("DCSAISS0008");
   // Signed by a key that is not the carrier's.
-  EXPECT_TRUE(HasCode(issuance_->Submit(Signed(Body("DCSAISS0009"), testing::Keys().stranger),
-                                        "org_carrier"),
-                      ErrorCode::kInvalidArgument, "$.issuanceManifestSignedContent"));
+  EXPECT_TRUE(HasCode(
+      issuance_->Submit(Signed(Body("DCSAISS0009"), testing::Keys().stranger), "org_carrier"),
+      ErrorCode::kInvalidArgument, "$.issuanceManifestSignedContent"));
   ExpectNothingFor("DCSAISS0009");
   // Another carrier's organisation; a carrier code not registered here.
   EXPECT_TRUE(HasCode(issuance_->Submit(Signed(Body("DCSAISS0010")), "org_other"),
@@ -252,14 +250,14 @@ TEST_P(IssuanceTest, BadInputIsRefusedPreciselyAndChangesNothing) {
   ExpectNothingFor("DCSAISS0010");
   body = Body("DCSAISS0011");
   body["document"].as_object()["carrierCode"] = "XXXX";
-  EXPECT_TRUE(HasCode(issuance_->Submit(Signed(body), "org_carrier"),
-                      ErrorCode::kPermissionDenied, "carrier \"XXXX\" is not registered"));
+  EXPECT_TRUE(HasCode(issuance_->Submit(Signed(body), "org_carrier"), ErrorCode::kPermissionDenied,
+                      "carrier \"XXXX\" is not registered"));
   ExpectNothingFor("DCSAISS0011");
   ASSERT_TRUE(pint_->peers().PutCarrier(
       {.code = "ZZZZ", .public_key_pem = env_.party("org_carrier").key.public_key().ToPem()}));
   body["document"].as_object()["carrierCode"] = "ZZZZ";
-  EXPECT_TRUE(HasCode(issuance_->Submit(Signed(body), "org_carrier"),
-                      ErrorCode::kPermissionDenied, "no organisation may request issuance"));
+  EXPECT_TRUE(HasCode(issuance_->Submit(Signed(body), "org_carrier"), ErrorCode::kPermissionDenied,
+                      "no organisation may request issuance"));
   ExpectNothingFor("DCSAISS0011");
   // A visualisation the manifest does not cover.
   body = Body("DCSAISS0012");
@@ -325,8 +323,9 @@ TEST(ErrorResponseTest, ConformsToBothPublishedSchemasAndKeepsOurPaths) {
       Error(ErrorCode::kInvalidArgument,
             "the IssuanceRequest does not conform: $.document.carrierCode: maxLength: at most 4; "
             "$.issueTo.identifyingCodes[0]: required: partyCode is missing"),
-      Error(ErrorCode::kConflict, "$.document.transportDocumentReference: \"X\" was already "
-                                  "submitted for issuance"),
+      Error(ErrorCode::kConflict,
+            "$.document.transportDocumentReference: \"X\" was already "
+            "submitted for issuance"),
       Error(ErrorCode::kNotFound, "no envelope transfer \"abc\""),
       Error(ErrorCode::kInvalidArgument, "é" + long_text),
   };
@@ -362,7 +361,9 @@ TEST(ErrorResponseTest, PathsInOurMessages) {
 }
 
 TEST(ErrorResponseTest, PeerErrorsAreReadFromEitherFormat) {
-  const ErrorContext ctx{.http_method = "POST", .request_uri = "/v3/envelopes", .status = 400,
+  const ErrorContext ctx{.http_method = "POST",
+                         .request_uri = "/v3/envelopes",
+                         .status = 400,
                          .date_time = "2026-11-28T09:32:20Z"};
   auto dcsa = ErrorResponseJson(
       Error(ErrorCode::kInvalidArgument, "$.transportDocument: type: expected an object"), ctx);

@@ -339,8 +339,9 @@ Result<IssuanceManifest> Sender::VerifyIssuance(const IssuedEbl& in) const {
   if (!manifest) return InvalidArgument(manifest.error().reason);
   if (manifest->document_checksum != td)
     return InvalidArgument("issuance manifest: documentChecksum does not match the document");
-  DT_ASSIGN_OR_RETURN(std::string issue_to,
-                      CanonicalChecksum(in.issue_to_json.value_or(IssueToFromRecipient(in.issue_to))));
+  const boost::json::object issue_to_json =
+      in.issue_to_json.value_or(IssueToFromRecipient(in.issue_to));
+  DT_ASSIGN_OR_RETURN(std::string issue_to, CanonicalChecksum(issue_to_json));
   if (manifest->issue_to_checksum != issue_to)
     return InvalidArgument("issuance manifest: issueToChecksum does not match issueTo");
   for (const auto& d : in.documents) {
