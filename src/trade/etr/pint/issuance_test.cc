@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "common/json.h"
 #include "crypto/base64.h"
 #include "storage/internal/test_util.h"
@@ -215,6 +218,24 @@ TEST_P(IssuanceTest, TheSameReferenceTwiceIsAConflict) {
   ASSERT_TRUE(issuance_->Submit(Signed(body), "org_carrier"));
   EXPECT_TRUE(HasCode(issuance_->Submit(Signed(Body("DCSAISS0005")), "org_carrier"),
                       ErrorCode::kConflict, "was already submitted for issuance"));
+  EXPECT_EQ(env_.registry().ListRecords("org_shipper", 10, "").value().size(), 1u);
+}
+
+// DCSA: "at most one of these requests sees a successful response".
+TEST_P(IssuanceTest, RacingRequestsForOneReferenceIssueOnce) {
+  const std::string body = Signed(Body("DCSAISS0015"));
+  std::atomic<int> issued{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&] {
+      auto r = issuance_->Submit(body, "org_carrier");
+      if (r) ++issued;
+      if (!r && r.error().code() == ErrorCode::kConflict) ++conflicts;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(issued.load(), 1);
+  EXPECT_EQ(conflicts.load(), 5);
   EXPECT_EQ(env_.registry().ListRecords("org_shipper", 10, "").value().size(), 1u);
 }
 
