@@ -1,5 +1,6 @@
 #include "app/routes.h"
 
+#include "http/api/dcsa_api.h"
 #include "http/api/einvoice_api.h"
 #include "http/api/etr_api.h"
 #include "http/api/identity_api.h"
@@ -19,7 +20,9 @@ void RegisterAllRoutes(http::Router& router, Platform& platform, const http::api
   http::api::RegisterSignaturesApi(router, *platform.trust, *platform.clock, platform.tsa.get(),
                                    *platform.random);
   http::api::RegisterSigningApi(router, platform.signing.get());
-  http::api::RegisterPintApi(router, platform.pint.get(), *platform.directory);
+  http::api::RegisterPintApi(router, platform.pint.get(), *platform.directory, *platform.clock);
+  http::api::RegisterDcsaApi(router, platform.pint ? platform.pint->issuance() : nullptr,
+                             *platform.clock);
   if (platform.evidence_log) {
     http::api::RegisterLedgerApi(router, {{"evidence", platform.evidence_log.get()}});
   }

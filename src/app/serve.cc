@@ -106,6 +106,8 @@ int Serve(const ServeOptions& o) {
                                           .tls_key_file = o.tls_key},
                       dispatcher, log);
   if (auto st = server.Start(); !st) return ReportError(st.error());
+  // DCSA issuance responses to carriers' callbacks: only a serving node sends them.
+  if (p.pint != nullptr && p.pint->issuance() != nullptr) p.pint->issuance()->StartDelivery();
 
   const std::string url = fmt::format("{}://{}:{}/", server.tls() ? "https" : "http",
                                       listen->first, server.port());

@@ -17,12 +17,15 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "common/json.h"
 #include "crypto/base64.h"
 #include "crypto/jws.h"
 #include "http/client.h"
+#include "http/server.h"
+#include "http/test_support.h"
 #include "trade/etr/pint/sender.h"
 #include "trade/etr/pint/signer.h"
 
@@ -763,6 +766,224 @@ TEST_F(PintTwoNodes, EtrRecordsMoveAToBAndBackThroughV1Etr) {
   EXPECT_EQ(ActAs(w.a, shipper, id, {{"action_code", "SIGN"}}).status, 200);
   auto at_b_now = w.b.Call("GET", "v1/etr/records/" + at_b, "", consignee.token);
   EXPECT_NE(at_b_now.body.find("held_elsewhere"), std::string::npos) << at_b_now.body;
+}
+
+// ---- DCSA eBL Issuance API ----
+
+// A compact RS256 JWS made by the openssl CLI (an implementation independent
+// of ours): base64url header and payload, `openssl dgst -sha256 -sign`.
+std::string OpensslRs256(const fs::path& key_pem, const boost::json::object& payload) {
+  const std::string input = crypto::Base64UrlEncode(std::string(R"({"alg":"RS256"})")) + "." +
+                            crypto::Base64UrlEncode(json::Serialize(payload));
+  WriteAll(world->dir / "jws.input", input);
+  pid_t pid = Spawn({"/usr/bin/openssl", "dgst", "-sha256", "-sign", key_pem.string(), "-out",
+                     (world->dir / "jws.sig").string(), (world->dir / "jws.input").string()},
+                    world->dir / "openssl.out");
+  EXPECT_EQ(Wait(pid), 0) << ReadAll(world->dir / "openssl.out.err");
+  return input + "." + crypto::Base64UrlEncode(ReadAll(world->dir / "jws.sig"));
+}
+
+// The carrier's system: takes our IssuanceResponses at
+// /v3/ebl-issuance-responses (bearer token "callback-secret").
+struct CarrierSystem {
+  CarrierSystem() {
+    stack.auth_.Add("callback-secret", {.user_id = "provider", .user_name = "provider"});
+    stack.router_.Add(
+        {.method = "POST", .pattern = "/v3/ebl-issuance-responses", .json_body = true},
+                      [this](http::Request& req) -> Result<http::Response> {
+                        std::lock_guard lock(mu);
+                        responses.push_back(json::ParseObject(req.body).value());
+                        return http::Response::NoContent();
+                      });
+    EXPECT_TRUE(server.Start());
+  }
+  ~CarrierSystem() { server.Stop(); }
+  // The response for `reference`, waiting for it up to 10 s.
+  std::optional<boost::json::object> ResponseFor(const std::string& reference) {
+    for (int i = 0; i < 200; ++i) {
+      {
+        std::lock_guard lock(mu);
+        for (const auto& r : responses)
+          if (r.at("transportDocumentReference").get_string() == reference) return r;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return std::nullopt;
+  }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server.port()); }
+
+  http::testing::DispatchStack stack;
+  http::Server server{{.address = "127.0.0.1", .port = 0, .threads = 2}, stack.dispatcher_,
+                      stack.log_};
+  std::mutex mu;
+  std::vector<boost::json::object> responses;
+};
+
+// The shared DCSA example request with its placeholders filled (as
+// tools/etr/fill_dcsa_examples.py does) and issueTo the holder on A.
+boost::json::object ExampleIssuanceRequest(const std::string& reference, const EtrOrg& holder) {
+  fs::path path =
+      fs::path(DIGITRADE_SOURCE_DIR) / "../shared/testdata/dcsa/eblissuance-v3.0.0-request.json";
+  if (!fs::exists(path))
+    path = fs::path(DIGITRADE_SOURCE_DIR) / "src/trade/etr/testdata/issuance-request.json";
+  std::string text = ReadAll(path);
+  const std::pair<std::string, std::string> values[] = {
+      {"TRANSPORT_DOCUMENT_REFERENCE_PLACEHOLDER", reference},
+      {"SHIPPING_INSTRUCTION_REFERENCE_PLACEHOLDER", "SI-2026-000001"},
+      {"BOOKING_REFERENCE_PLACEHOLDER", "BKG20260001"},
+      {"SHIPPER_LEGAL_NAME_PLACEHOLDER", "Tianjin Export Trading Co., Ltd."},
+      {"SHIPPER_CODE_LIST_PROVIDER", "W3C"},
+      {"SHIPPER_PARTY_CODE_PLACEHOLDER", "91120116MA05JJ1K3X"},
+      {"SHIPPER_CODE_LIST_NAME_PLACEHOLDER", "USCC"},
+      {"CONSIGNEE_LEGAL_NAME_PLACEHOLDER", "Rotterdam Import B.V."},
+      {"CONSIGNEE_CODE_LIST_PROVIDER", "GLEIF"},
+      {"CONSIGNEE_PARTY_CODE_PLACEHOLDER", "724500AB12CD34EF5678"},
+      {"CONSIGNEE_CODE_LIST_NAME_PLACEHOLDER", "LEI"},
+      {"ISSUING_PARTY_LEGAL_NAME_PLACEHOLDER", "Bohai Ocean Lines"},
+      {"ISSUING_PARTY_CODE_LIST_PROVIDER", "SMDG"},
+      {"ISSUING_PARTY_PARTY_CODE_PLACEHOLDER", "BOHL"},
+      {"ISSUING_PARTY_CODE_LIST_NAME_PLACEHOLDER", "LCL"},
+      {"ISSUE_TO_LEGAL_NAME_PLACEHOLDER", holder.name},
+      {"SEND_TO_PLATFORM_PLACEHOLDER", "DGTA"},
+      {"ISSUE_TO_CODE_LIST_PROVIDER", "DGTA"},
+      {"ISSUE_TO_PARTY_CODE_PLACEHOLDER", holder.id},
+      {"ISSUE_TO_CODE_LIST_NAME_PLACEHOLDER", "organisation"}};
+  for (const auto& [from, to] : values) {
+    const std::string quoted = "\"" + from + "\"";
+    for (auto at = text.find(quoted); at != std::string::npos; at = text.find(quoted))
+      text.replace(at, quoted.size(), "\"" + to + "\"");
+  }
+  auto body = json::ParseObject(text).value();
+  body["document"].as_object()["transportDocumentReference"] = reference;  // also in the fallback
+  body["issueTo"] = {{"partyName", holder.name},
+                     {"sendToPlatform", "DGTA"},
+                     {"identifyingCodes",
+                      boost::json::array{boost::json::object{{"codeListProvider", "DGTA"},
+                                                             {"partyCode", holder.id},
+                                                             {"codeListName", "organisation"}}}}};
+  return body;
+}
+
+TEST_F(PintTwoNodes, DcsaIssuanceFromACarrierSystem) {
+  World& w = *world;
+  CarrierSystem carrier_system;
+  auto carrier_key = crypto::PrivateKey::Generate(crypto::KeyType::kRsa, 2048).value();
+  WriteAll(w.dir / "dcsa-carrier.pem", carrier_key.ToPem());
+  const EtrOrg carrier = MakeEtrOrg(w.a, "Maersk Line", 21, "carrier", true,
+                                    crypto::PrivateKey::Generate(crypto::KeyType::kEcP256).value());
+  const EtrOrg holder = MakeEtrOrg(w.a, "Binhai Import", 22, "trader", false,
+                                   crypto::PrivateKey::Generate(crypto::KeyType::kEd25519).value());
+  auto registered = w.a.Call(
+      "PUT", "v1/pint/carriers/MMCU",
+      json::Serialize(boost::json::object{{"public_key_pem", carrier_key.public_key().ToPem()},
+                                          {"organisation_id", carrier.id},
+                                          {"callback_url", carrier_system.Url()},
+                                          {"callback_token", "callback-secret"}}),
+      w.a.admin);
+  ASSERT_EQ(registered.status, 200) << registered.body;
+  auto request = [&](boost::json::object body) {
+    boost::json::object manifest{
+        {"documentChecksum", CanonicalChecksum(body.at("document")).value()},
+        {"issueToChecksum", CanonicalChecksum(body.at("issueTo")).value()}};
+    body["issuanceManifestSignedContent"] = OpensslRs256(w.dir / "dcsa-carrier.pem", manifest);
+    return body;
+  };
+  auto put = [&](const boost::json::object& body, const std::string& token) {
+    return w.a.Call("PUT", "v3/ebl-issuance-requests", json::Serialize(body), token);
+  };
+  auto error_path = [](const HttpResult& r) {
+    auto o = json::ParseObject(r.body);
+    if (!o || !o->contains("errors")) return std::string("not an ErrorResponse: ") + r.body;
+    const auto& e = o->at("errors").at(0).as_object();
+    return e.contains("jsonPath") ? std::string(e.at("jsonPath").get_string()) : "";
+  };
+
+  // ISSU: 204 at once, the verdict at the carrier's callback, the record
+  // with the holder.
+  const auto good = request(ExampleIssuanceRequest("DCSAIT0001", holder));
+  auto issued = put(good, carrier.token);
+  ASSERT_EQ(issued.status, 204) << issued.body;
+  auto response = carrier_system.ResponseFor("DCSAIT0001");
+  ASSERT_TRUE(response) << w.a.Call("GET", "v1/pint/issuance-requests/DCSAIT0001", "",
+                                    carrier.token).body;
+  EXPECT_EQ(response->at("issuanceResponseCode").get_string(), "ISSU");
+  auto list = w.a.Call("GET", "v1/etr/records", "", holder.token);
+  ASSERT_EQ(list.status, 200) << list.body;
+  auto items = json::ParseObject(list.body).value().at("items").get_array();
+  ASSERT_EQ(items.size(), 1u) << list.body;
+  EXPECT_EQ(items[0].at("holder").get_string(), holder.id);
+  const std::string id(items[0].at("id").get_string());
+  EXPECT_EQ(w.a.Call("GET", "v1/etr/records/" + id + "/proof", "", holder.token).status, 200);
+  EXPECT_EQ(ActAs(w.a, holder, id, {{"action_code", "SIGN"}}).status, 200);
+  for (int i = 0; i < 100; ++i) {
+    auto s = w.a.Call("GET", "v1/pint/issuance-requests/DCSAIT0001", "", carrier.token);
+    if (s.body.find("\"delivery\":\"delivered\"") != std::string::npos) break;
+    ASSERT_LT(i, 99) << s.body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+
+  // The same reference again: 409, an ErrorResponse.
+  auto again = put(good, carrier.token);
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(error_path(again), "$.document.transportDocumentReference");
+
+  // BREQ: issueTo is nobody here.
+  auto nobody = ExampleIssuanceRequest("DCSAIT0002", holder);
+  nobody["issueTo"].as_object()["identifyingCodes"].as_array()[0].as_object()["partyCode"] =
+      "org_nobody";
+  ASSERT_EQ(put(request(nobody), carrier.token).status, 204);
+  auto breq = carrier_system.ResponseFor("DCSAIT0002");
+  ASSERT_TRUE(breq);
+  EXPECT_EQ(breq->at("issuanceResponseCode").get_string(), "BREQ");
+
+  // Bad input: each an ErrorResponse with its path, nothing issued.
+  auto violation = ExampleIssuanceRequest("DCSAIT0003", holder);
+  violation["document"].as_object()["transportDocumentTypeCode"] = "XYZ";
+  auto bad = put(request(violation), carrier.token);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(error_path(bad), "$.document.transportDocumentTypeCode");
+  auto tampered = request(ExampleIssuanceRequest("DCSAIT0004", holder));
+  tampered["document"].as_object()["transportDocumentReference"] = "DCSAIT0005";
+  bad = put(tampered, carrier.token);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(error_path(bad), "$.issuanceManifestSignedContent");
+  EXPECT_NE(bad.body.find("documentChecksum does not match the document"), std::string::npos);
+  auto stranger = ExampleIssuanceRequest("DCSAIT0006", holder);
+  WriteAll(w.dir / "dcsa-stranger.pem",
+           crypto::PrivateKey::Generate(crypto::KeyType::kRsa, 2048).value().ToPem());
+  stranger["issuanceManifestSignedContent"] = OpensslRs256(
+      w.dir / "dcsa-stranger.pem",
+      {{"documentChecksum", CanonicalChecksum(stranger.at("document")).value()},
+       {"issueToChecksum", CanonicalChecksum(stranger.at("issueTo")).value()}});
+  bad = put(stranger, carrier.token);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(error_path(bad), "$.issuanceManifestSignedContent");
+  // Unauthenticated, and a caller that is not a carrier: refused by the
+  // dispatcher before the route runs (problem+json, docs/pint.md).
+  EXPECT_EQ(put(good, "dt_unknown").status, 401);
+  EXPECT_EQ(put(request(ExampleIssuanceRequest("DCSAIT0007", holder)), holder.token).status, 403);
+  auto after = w.a.Call("GET", "v1/etr/records", "", holder.token);
+  EXPECT_EQ(json::ParseObject(after.body).value().at("items").get_array().size(), 1u);
+
+  // The DCSA-issued record leaves over PINT like any other: B, knowing the
+  // carrier's key, verifies the manifest and A's ISSUE entry and accepts it.
+  const EtrOrg importer =
+      MakeEtrOrg(w.b, "Rotterdam Second Import", 23, "trader", false,
+                 crypto::PrivateKey::Generate(crypto::KeyType::kEcP256).value());
+  ASSERT_EQ(w.b.Call("PUT", "v1/pint/carriers/MMCU",
+                     json::Serialize(boost::json::object{
+                         {"public_key_pem", carrier_key.public_key().ToPem()}}),
+                     w.b.admin)
+                .status,
+            200);
+  auto sent =
+      ActAs(w.a, holder, id,
+            {{"action_code", "TRANSFER"}, {"recipient_party", DcsaParty("DGTB", importer)}});
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_EQ(json::ParseObject(sent.body).value().at("pint").at("responseCode").get_string(), "RECE")
+      << sent.body;
+  auto at_b = w.b.Call("GET", "v1/etr/records", "", importer.token);
+  ASSERT_EQ(json::ParseObject(at_b.body).value().at("items").get_array().size(), 1u) << at_b.body;
 }
 
 }  // namespace

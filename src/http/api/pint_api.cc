@@ -8,6 +8,7 @@
 #include "crypto/base64.h"
 #include "crypto/jws.h"
 #include "http/api/api_util.h"
+#include "http/api/dcsa_api.h"
 #include "http/client.h"
 
 namespace digitrade::http::api {
@@ -40,9 +41,7 @@ Result<std::string> CallerPlatform(pint::PintService& s, const Request& req) {
 }
 
 Response FromReply(const pint::Reply& r) {
-  Response res = r.body.is_null() ? Response::NoContent() : Response::Json(r.status, r.body);
-  res.headers.emplace_back("API-Version", std::string(kApiVersion));
-  return res;
+  return r.body.is_null() ? Response::NoContent() : Response::Json(r.status, r.body);
 }
 
 Result<std::string> Checksum(std::string_view s) {
@@ -87,9 +86,7 @@ Result<Response> ValidateReceiver(pint::PintService* p, Request& req) {
   DT_ASSIGN_OR_RETURN(code.code_list_provider, json::RequiredString(body, "codeListProvider"));
   DT_ASSIGN_OR_RETURN(code.party_code, json::RequiredString(body, "partyCode"));
   DT_ASSIGN_OR_RETURN(auto name, s->receiver().ValidateReceiver(code));
-  Response res = Response::Json(200, boost::json::object{{"partyName", name}});
-  res.headers.emplace_back("API-Version", std::string(kApiVersion));
-  return res;
+  return Response::Json(200, boost::json::object{{"partyName", name}});
 }
 
 // ---- /v1/pint: the operator's routes ----
@@ -159,26 +156,42 @@ Result<Response> ListPlatforms(pint::PintService* p, Request&) {
       200, boost::json::object{{"self", s->signer().platform_code}, {"items", std::move(items)}});
 }
 
-Result<Response> PutCarrier(pint::PintService* p, Request& req) {
+boost::json::object CarrierJson(const pint::Carrier& c) {
+  auto optional = [](const std::optional<std::string>& v) {
+    return v ? boost::json::value(*v) : boost::json::value(nullptr);
+  };
+  return {{"code", c.code},
+          {"public_key_pem", c.public_key_pem},
+          {"organisation_id", optional(c.organisation_id)},
+          {"callback_url", optional(c.callback_url)},
+          {"has_callback_token", c.callback_token.has_value()}};
+}
+
+// {public_key_pem | certificate_pem, organisation_id?, callback_url?,
+// callback_token?}: the last three for the DCSA Issuance API.
+Result<Response> PutCarrier(pint::PintService* p, identity::Directory& directory, Request& req) {
   DT_ASSIGN_OR_RETURN(auto s, Service(p));
   DT_ASSIGN_OR_RETURN(auto body, JsonBody(req));
-  DT_TRY(json::RejectUnknownMembers(body, {"public_key_pem", "certificate_pem"}));
+  DT_TRY(json::RejectUnknownMembers(body, {"public_key_pem", "certificate_pem", "organisation_id",
+                                           "callback_url", "callback_token"}));
   pint::Carrier c{.code = std::string(req.Param("code"))};
   DT_ASSIGN_OR_RETURN(auto key, json::OptionalString(body, "public_key_pem"));
   DT_ASSIGN_OR_RETURN(c.certificate_pem, json::OptionalString(body, "certificate_pem"));
+  DT_ASSIGN_OR_RETURN(c.organisation_id, json::OptionalString(body, "organisation_id"));
+  DT_ASSIGN_OR_RETURN(c.callback_url, json::OptionalString(body, "callback_url"));
+  DT_ASSIGN_OR_RETURN(c.callback_token, json::OptionalString(body, "callback_token"));
   if (!key && !c.certificate_pem) return InvalidArgument("give public_key_pem or certificate_pem");
+  if (c.organisation_id) DT_TRY(directory.GetOrganisation(*c.organisation_id));
   c.public_key_pem = key.value_or("");
   DT_ASSIGN_OR_RETURN(c, s->peers().PutCarrier(c));
-  return Response::Json(
-      200, boost::json::object{{"code", c.code}, {"public_key_pem", c.public_key_pem}});
+  return Response::Json(200, CarrierJson(c));
 }
 
 Result<Response> ListCarriers(pint::PintService* p, Request&) {
   DT_ASSIGN_OR_RETURN(auto s, Service(p));
   DT_ASSIGN_OR_RETURN(auto carriers, s->peers().ListCarriers());
   boost::json::array items;
-  for (const auto& c : carriers)
-    items.push_back(boost::json::object{{"code", c.code}, {"public_key_pem", c.public_key_pem}});
+  for (const auto& c : carriers) items.push_back(CarrierJson(c));
   return Response::Json(200, ListEnvelope(std::move(items), ""));
 }
 
@@ -382,37 +395,39 @@ Result<pint::TransportResponse> HttpPeerTransport::Send(const std::string& metho
   return pint::TransportResponse{.status = r.status, .body = std::move(r.body)};
 }
 
-void RegisterPintApi(Router& router, pint::PintService* p, identity::Directory& directory) {
+void RegisterPintApi(Router& router, pint::PintService* p, identity::Directory& directory,
+                     const Clock& clock) {
   const identity::RoleSet peers{Role::kPlatform};
   const identity::RoleSet admins{Role::kAdmin};
   router.Add({.method = "POST",
               .pattern = "/v3/envelopes",
               .roles = peers,
               .max_body = kMaxEnvelope,
-              .json_body = true,
               .summary = "DCSA PINT: start an envelope transfer"},
-             [p](Request& req) { return StartTransfer(p, req); });
+             DcsaHandler(clock, true, kApiVersion,
+                         [p](Request& req) { return StartTransfer(p, req); }));
   router.Add(
       {.method = "PUT",
        .pattern = "/v3/envelopes/{envelopeReference}/additional-documents/{documentChecksum}",
        .roles = peers,
        .max_body = kMaxDocumentBody,
-       .json_body = true,
        .summary = "DCSA PINT: transfer an additional document"},
-      [p](Request& req) { return PutDocument(p, req); });
+      DcsaHandler(clock, true, kApiVersion,
+                         [p](Request& req) { return PutDocument(p, req); }));
   router.Add({.method = "PUT",
               .pattern = "/v3/envelopes/{envelopeReference}/finish-transfer",
               .roles = peers,
               .max_body = 1024,
               .summary = "DCSA PINT: finish an envelope transfer"},
-             [p](Request& req) { return FinishTransfer(p, req); });
+             DcsaHandler(clock, false, kApiVersion,
+                         [p](Request& req) { return FinishTransfer(p, req); }));
   router.Add({.method = "POST",
               .pattern = "/v3/receiver-validation",
               .roles = peers,
               .max_body = 4096,
-              .json_body = true,
               .summary = "DCSA PINT: validate a receiving party"},
-             [p](Request& req) { return ValidateReceiver(p, req); });
+             DcsaHandler(clock, true, kApiVersion,
+                         [p](Request& req) { return ValidateReceiver(p, req); }));
 
   router.Add({.method = "GET",
               .pattern = "/v1/pint/platform",
@@ -440,7 +455,7 @@ void RegisterPintApi(Router& router, pint::PintService* p, identity::Directory& 
               .roles = admins,
               .json_body = true,
               .summary = "Set a carrier's issuance manifest key"},
-             [p](Request& req) { return PutCarrier(p, req); });
+             [p, &directory](Request& req) { return PutCarrier(p, directory, req); });
   router.Add({.method = "GET",
               .pattern = "/v1/pint/carriers",
               .roles = admins,

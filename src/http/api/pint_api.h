@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "common/clock.h"
 #include "http/api/etr_api.h"
 #include "http/router.h"
 #include "identity/directory.h"
@@ -18,10 +19,11 @@
 namespace digitrade::http::api {
 
 // Registers the PINT routes. `pint` may be null (no PINT identity
-// configured): the routes then answer failed_precondition. Both must outlive
-// the router.
+// configured): the routes then answer failed_precondition. The /v3 routes
+// answer failures that are not signed decisions with a DCSA ErrorResponse
+// (dcsa_api.h; `clock` dates them). All must outlive the router.
 void RegisterPintApi(Router& router, trade::etr::pint::PintService* pint,
-                     identity::Directory& directory);
+                     identity::Directory& directory, const Clock& clock);
 
 // The etr API's hook for actions to a party on another platform (null
 // without PINT or without the etr engine). `pint` must outlive the router.

@@ -114,27 +114,52 @@ Status PeerDirectory::DeletePeer(const std::string& code) {
 Result<Carrier> PeerDirectory::PutCarrier(const Carrier& in) {
   if (in.code.empty() || in.code.size() > 4)
     return InvalidArgument("a carrierCode has 1 to 4 characters");
+  if (in.callback_url && !in.callback_url->starts_with("http://") &&
+      !in.callback_url->starts_with("https://")) {
+    return InvalidArgument("callback_url must be an http:// or https:// URL");
+  }
   DT_ASSIGN_OR_RETURN(auto key, KeyFromPem(in.public_key_pem, in.certificate_pem));
   Carrier c = in;
   c.public_key_pem = key.ToPem();
-  DT_TRY(
-      db_.Execute("INSERT INTO pint_carriers (code, public_key_pem, certificate_pem, created_at) "
-                  "VALUES ($1, $2, $3, $4) "
-                  "ON CONFLICT (code) DO UPDATE SET public_key_pem = $2, certificate_pem = $3",
-                  {c.code, c.public_key_pem, c.certificate_pem, Micros(clock_)}));
+  DT_TRY(db_.Execute(
+      "INSERT INTO pint_carriers (code, public_key_pem, certificate_pem, created_at, "
+      "organisation_id, callback_url, callback_token) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+      "ON CONFLICT (code) DO UPDATE SET public_key_pem = $2, certificate_pem = $3, "
+      "organisation_id = $5, callback_url = $6, callback_token = $7",
+      {c.code, c.public_key_pem, c.certificate_pem, Micros(clock_), c.organisation_id,
+       c.callback_url, c.callback_token}));
   return c;
 }
 
+namespace {
+constexpr std::string_view kCarrierColumns =
+    "code, public_key_pem, certificate_pem, organisation_id, callback_url, callback_token";
+
+Carrier CarrierFromRow(const storage::Row& r) {
+  return {.code = r.Text(0),
+          .public_key_pem = r.Text(1),
+          .certificate_pem = r.OptionalText(2),
+          .organisation_id = r.OptionalText(3),
+          .callback_url = r.OptionalText(4),
+          .callback_token = r.OptionalText(5)};
+}
+}  // namespace
+
 Result<std::vector<Carrier>> PeerDirectory::ListCarriers() {
-  DT_ASSIGN_OR_RETURN(auto rows,
-                      db_.Query("SELECT code, public_key_pem, certificate_pem FROM pint_carriers "
-                                "ORDER BY code"));
+  DT_ASSIGN_OR_RETURN(auto rows, db_.Query(fmt::format("SELECT {} FROM pint_carriers ORDER BY code",
+                                                       kCarrierColumns)));
   std::vector<Carrier> out;
-  for (const auto& r : rows.rows) {
-    out.push_back(
-        {.code = r.Text(0), .public_key_pem = r.Text(1), .certificate_pem = r.OptionalText(2)});
-  }
+  for (const auto& r : rows.rows) out.push_back(CarrierFromRow(r));
   return out;
+}
+
+Result<Carrier> PeerDirectory::GetCarrier(const std::string& code) {
+  DT_ASSIGN_OR_RETURN(auto rows,
+                      db_.Query(fmt::format("SELECT {} FROM pint_carriers WHERE code = $1",
+                                            kCarrierColumns),
+                                {code}));
+  if (rows.empty()) return NotFound(fmt::format("carrier \"{}\" is not registered here", code));
+  return CarrierFromRow(rows.rows.front());
 }
 
 Result<LocalParty> PeerDirectory::PutParty(const LocalParty& in) {

@@ -38,6 +38,13 @@ struct Carrier {
   std::string code;  // transportDocument.carrierCode
   std::string public_key_pem;
   std::optional<std::string> certificate_pem;
+  // DCSA eBL Issuance API (issuance.h): the organisation whose users (role
+  // carrier) may request issuance for this carrier code, and where the
+  // carrier's system takes our IssuanceResponse (base URL of its
+  // /v3/ebl-issuance-responses, and the bearer token we present there).
+  std::optional<std::string> organisation_id;
+  std::optional<std::string> callback_url;
+  std::optional<std::string> callback_token;
 };
 
 struct LocalParty {
@@ -66,8 +73,11 @@ class PeerDirectory final : public KeyResolver, public LocalParties {
   Result<std::vector<Peer>> ListPeers();
   Status DeletePeer(const std::string& code);
 
+  // Adds or replaces a carrier. Errors: invalid_argument (code, key, URL).
   Result<Carrier> PutCarrier(const Carrier& carrier);
   Result<std::vector<Carrier>> ListCarriers();
+  // Errors: not_found.
+  Result<Carrier> GetCarrier(const std::string& code);
 
   Result<LocalParty> PutParty(const LocalParty& party);
   Result<std::vector<LocalParty>> ListParties();

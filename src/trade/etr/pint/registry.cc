@@ -239,6 +239,30 @@ CREATE TABLE pint_etr_entries (
   PRIMARY KEY (record_id, position)
 );
 CREATE INDEX pint_etr_entries_checksum ON pint_etr_entries (checksum);
+)sql"},
+          // DCSA eBL Issuance API (issuance.h): the carrier's organisation and
+          // callback, and each issuance request with its verdict and delivery.
+          {.module = "pint", .version = 3, .sql = R"sql(
+ALTER TABLE pint_carriers ADD COLUMN organisation_id TEXT;
+ALTER TABLE pint_carriers ADD COLUMN callback_url TEXT;
+ALTER TABLE pint_carriers ADD COLUMN callback_token TEXT;
+CREATE TABLE pint_issuance_requests (
+  reference TEXT PRIMARY KEY,
+  carrier_code TEXT NOT NULL,
+  organisation_id TEXT NOT NULL,
+  td_checksum TEXT NOT NULL,
+  response_code TEXT,
+  reason TEXT,
+  record_id TEXT,
+  response TEXT,
+  delivery TEXT NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT,
+  delivered_at BIGINT,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX pint_issuance_due ON pint_issuance_requests (delivery, next_attempt_at);
 )sql"}};
 }
 

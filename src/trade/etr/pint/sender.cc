@@ -9,6 +9,7 @@
 #include "crypto/base64.h"
 #include "crypto/jcs.h"
 #include "crypto/jws.h"
+#include "trade/etr/pint/error_response.h"
 
 namespace digitrade::trade::etr::pint {
 
@@ -70,7 +71,10 @@ Result<boost::json::array> MissingFrom(const std::string& jws) {
   return missing->get_array();
 }
 
+// A peer's error answer for our error message: its DCSA ErrorResponse (or
+// an older digitrade peer's problem+json) read out, anything else cut short.
 std::string Snippet(const std::string& body) {
+  if (auto text = PeerErrorText(body)) return *text;
   return body.size() > 300 ? body.substr(0, 300) + "..." : body;
 }
 
@@ -318,7 +322,7 @@ Result<SendOutcome> Sender::Send(const SendRequest& req) {
   return outcome;
 }
 
-Result<HeldEbl> Sender::RecordIssued(const IssuedEbl& in) {
+Result<IssuanceManifest> Sender::VerifyIssuance(const IssuedEbl& in) const {
   DT_ASSIGN_OR_RETURN(std::string td, CanonicalChecksum(in.transport_document));
   const auto* carrier_code = in.transport_document.if_contains("carrierCode");
   if (carrier_code == nullptr || !carrier_code->is_string())
@@ -334,15 +338,31 @@ Result<HeldEbl> Sender::RecordIssued(const IssuedEbl& in) {
       ctx_.schemas);
   if (!manifest) return InvalidArgument(manifest.error().reason);
   if (manifest->document_checksum != td)
-    return InvalidArgument("issuance manifest: documentChecksum does not match");
-  DT_ASSIGN_OR_RETURN(std::string issue_to, CanonicalChecksum(IssueToFromRecipient(in.issue_to)));
+    return InvalidArgument("issuance manifest: documentChecksum does not match the document");
+  const boost::json::object issue_to_json =
+      in.issue_to_json.value_or(IssueToFromRecipient(in.issue_to));
+  DT_ASSIGN_OR_RETURN(std::string issue_to, CanonicalChecksum(issue_to_json));
   if (manifest->issue_to_checksum != issue_to)
-    return InvalidArgument("issuance manifest: issueToChecksum does not match");
+    return InvalidArgument("issuance manifest: issueToChecksum does not match issueTo");
+  for (const auto& d : in.documents) {
+    if (d.role != DocumentRole::kVisualisation) continue;
+    if (manifest->visualisation_checksum.value_or(d.metadata.document_checksum) !=
+        d.metadata.document_checksum) {
+      return InvalidArgument(
+          "issuance manifest: eBLVisualisationByCarrierChecksum does not match the visualisation");
+    }
+  }
   // What every receiver checks first (docs/pint.md): a document that does not
   // conform is not taken in, so we never hold an eBL no platform would accept.
   if (auto ok = Conform(ctx_.schemas, "TransportDocument", in.transport_document); !ok) {
     return InvalidArgument(ok.error().reason);
   }
+  return std::move(*manifest);
+}
+
+Result<HeldEbl> Sender::RecordIssued(const IssuedEbl& in) {
+  DT_ASSIGN_OR_RETURN(std::string td, CanonicalChecksum(in.transport_document));
+  DT_TRY(VerifyIssuance(in));
   if (in.carrier.ebl_platform != ctx_.signer.platform_code ||
       in.issue_to.ebl_platform != ctx_.signer.platform_code) {
     return InvalidArgument(fmt::format("carrier and issueTo must be on this platform ({})",

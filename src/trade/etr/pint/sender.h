@@ -101,6 +101,9 @@ struct IssuedEbl {
   Party carrier;
   Party issue_to;
   std::vector<StoredDocument> documents;
+  // The DCSA issueTo exactly as the carrier sent it (its checksum is in the
+  // manifest); when absent, the one issue_to gives (IssueToFromRecipient).
+  std::optional<boost::json::object> issue_to_json;
 };
 
 class Sender {
@@ -121,6 +124,13 @@ class Sender {
   // TransportDocument, the manifest does not match, issueTo is not a party
   // here), not_found (carrier key), already_exists (recorded before).
   Result<HeldEbl> RecordIssued(const IssuedEbl& issued);
+
+  // The checks of RecordIssued on what the carrier signed: the manifest
+  // verifies with the key of the document's carrierCode, its checksums match
+  // the document, issueTo and the visualisation, and the document conforms
+  // to PINT's TransportDocument. Errors: invalid_argument, not_found (no key
+  // for the carrier).
+  Result<IssuanceManifest> VerifyIssuance(const IssuedEbl& issued) const;
 
  private:
   // The unfinished earlier attempt to send `held` to `peer` for the same

@@ -5,6 +5,8 @@
 #include <map>
 
 #include "common/json.h"
+#include "storage/internal/test_util.h"
+#include "trade/etr/pint/error_response.h"
 #include "trade/etr/pint/test_util.h"
 
 namespace digitrade::trade::etr::pint {
@@ -180,6 +182,46 @@ TEST_F(SenderTest, ASignedAnswerThatDoesNotVerifyIsDataLoss) {
       {.document = issued->transport_document_checksum, .peer = "BBBB", .recipient = consignee_});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), ErrorCode::kDataLoss);
+}
+
+
+// A peer that answers every call with one status and body.
+class FixedAnswer final : public PeerTransport {
+ public:
+  FixedAnswer(int status, std::string body) : status_(status), body_(std::move(body)) {}
+  Result<TransportResponse> Send(const std::string&, const std::string&, const std::string&,
+                                 const std::optional<std::string>&, const std::string&) override {
+    return TransportResponse{.status = status_, .body = body_};
+  }
+
+ private:
+  int status_;
+  std::string body_;
+};
+
+TEST_F(SenderTest, APeersErrorBodyIsReadIntoTheError) {
+  auto issued = Issue();
+  ASSERT_TRUE(issued) << issued.error().ToString();
+  const auto dcsa = ErrorResponseJson(
+      Error(ErrorCode::kInvalidArgument, "$.transportDocument.carrierCode: maxLength: at most 4"),
+      {.http_method = "POST", .request_uri = "/v3/envelopes", .status = 400,
+       .date_time = "2026-11-28T09:32:20Z"});
+  const std::pair<std::string, std::string> answers[] = {
+      {json::Serialize(dcsa),
+       "Bad Request: $.transportDocument.carrierCode: maxLength: at most 4 (at "
+       "$.transportDocument.carrierCode)"},
+      {R"({"type":"urn:digitrade:problem:unauthenticated","title":"Authentication required",)"
+       R"("status":401,"detail":"unknown API token","instance":"/v3/envelopes"})",
+       "unknown API token"}};
+  for (const auto& [body, text] : answers) {
+    FixedAnswer peer(400, body);
+    Sender sender(a_.Context(), peer);
+    EXPECT_TRUE(storage::testing::HasCode(
+        sender.Send({.document = issued->transport_document_checksum,
+                     .peer = "BBBB",
+                     .recipient = consignee_}),
+        ErrorCode::kUnavailable, text));
+  }
 }
 
 }  // namespace

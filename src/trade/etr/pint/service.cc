@@ -40,8 +40,11 @@ Result<std::unique_ptr<PintService>> PintService::Create(
                             .schemas = s->schemas_};
   s->receiver_ = std::make_unique<Receiver>(context);
   s->sender_ = std::make_unique<Sender>(context, transport);
-  if (etr != nullptr)
+  if (etr != nullptr) {
     s->etr_transfers_ = std::make_unique<EtrTransfers>(*etr, *s->sender_, *s->peers_);
+    DT_ASSIGN_OR_RETURN(s->issuance_, DcsaIssuance::Create(db, clock, *s->peers_, *s->sender_,
+                                                           *s->registry_, *etr, transport));
+  }
   return s;
 }
 

@@ -18,6 +18,7 @@
 #include "storage/database.h"
 #include "trade/etr/dcsa_schema.h"
 #include "trade/etr/pint/etr_registry.h"
+#include "trade/etr/pint/issuance.h"
 #include "trade/etr/pint/peers.h"
 #include "trade/etr/pint/receiver.h"
 #include "trade/etr/pint/registry.h"
@@ -54,6 +55,8 @@ class PintService {
   Sender& sender() { return *sender_; }
   // Null without the etr engine.
   EtrTransfers* etr_transfers() { return etr_transfers_.get(); }
+  // The DCSA eBL Issuance API's provider side; null without the etr engine.
+  DcsaIssuance* issuance() { return issuance_.get(); }
 
  private:
   PintService(PlatformSigner signer, SchemaSet schemas)
@@ -66,6 +69,7 @@ class PintService {
   std::unique_ptr<Receiver> receiver_;
   std::unique_ptr<Sender> sender_;
   std::unique_ptr<EtrTransfers> etr_transfers_;
+  std::unique_ptr<DcsaIssuance> issuance_;  // last: its delivery thread stops first
 };
 
 }  // namespace digitrade::trade::etr::pint
