@@ -13,9 +13,11 @@ namespace digitrade::app {
 // (over 64 MiB), unavailable (a read error).
 Result<std::string> ReadFileText(const std::string& path);
 
-// Writes `data` to `path` ("-" or empty: stdout), replacing it. Secrets are
-// created with mode 0600 from the start (umask), never readable by others in
-// between. Errors: unavailable.
+// Writes `data` to `path` ("-" or empty: stdout), replacing it atomically (a
+// file beside it, renamed over it: readers see the old or the whole new
+// content; a device or FIFO is written in place). Secrets have mode 0600
+// from the start, never readable by others in between; other files
+// 0666 & ~umask. Errors: unavailable.
 Status WriteFileText(const std::string& path, std::string_view data, bool secret = false);
 
 }  // namespace digitrade::app
