@@ -123,10 +123,14 @@ void PrintText(const std::string& path, const Outcome& o) {
 int Run(const Options& opt, bool json) {
   auto rules = einvoice::ParseRuleSetList(opt.rules);
   if (!rules) return ReportError(rules.error());
-  einvoice::ValidationService service;
-  std::vector<Outcome> outcomes(opt.files.size());
   const int jobs =
       opt.jobs > 0 ? opt.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // The workers share out the files; a single file gets them all (a large
+  // one is validated on `jobs` threads).
+  einvoice::ValidationService service(
+      einvoice::ParseLimits{},
+      einvoice::Parallelism{.threads = opt.files.size() == 1 ? jobs : 1});
+  std::vector<Outcome> outcomes(opt.files.size());
   Progress progress(opt.files.size(),
                     opt.progress || (opt.files.size() > 1 && isatty(STDERR_FILENO)));
   std::atomic<std::size_t> next{0};

@@ -82,11 +82,12 @@ std::vector<std::string> RuleSetNames() {
           std::string(kPeppolCii), std::string(kCenUblPinned), std::string(kCenCiiPinned)};
 }
 
+Validator::Validator(Parallelism parallelism) : parallelism_(parallelism) {}
 Validator::~Validator() = default;
 
-Result<std::unique_ptr<Validator>> Validator::Create() {
+Result<std::unique_ptr<Validator>> Validator::Create(Parallelism parallelism) {
   InitXmlLibrary();
-  std::unique_ptr<Validator> v(new Validator());
+  std::unique_ptr<Validator> v(new Validator(parallelism));
   for (const auto& name : RuleSetNames()) v->sets_.emplace_back(name, nullptr);
   return v;
 }
@@ -144,7 +145,9 @@ Result<Report> Validator::Validate(const XmlDocument& doc,
       return InvalidArgument(
           fmt::format("rule set '{}' does not apply to a {}", name, SyntaxName(doc.syntax())));
     }
-    report.rule_sets.push_back(rs->Run(doc));
+    report.rule_sets.push_back(
+        rs->Run(doc, doc.bytes() >= parallelism_.min_bytes ? parallelism_.threads : 1,
+                parallelism_.min_contexts_per_thread));
   }
   return report;
 }

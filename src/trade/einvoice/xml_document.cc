@@ -165,12 +165,12 @@ Result<XmlDocument> XmlDocument::Parse(std::string_view bytes, const ParseLimits
   const std::string_view ns = root->ns != nullptr ? View(root->ns->href) : std::string_view();
   const std::string_view name = View(root->name);
   if (ns == kUblInvoiceNs && name == "Invoice")
-    return XmlDocument(std::move(doc), Syntax::kUblInvoice);
+    return XmlDocument(std::move(doc), Syntax::kUblInvoice, bytes.size());
   if (ns == kUblCreditNoteNs && name == "CreditNote") {
-    return XmlDocument(std::move(doc), Syntax::kUblCreditNote);
+    return XmlDocument(std::move(doc), Syntax::kUblCreditNote, bytes.size());
   }
   if (ns == kCiiNs && name == "CrossIndustryInvoice")
-    return XmlDocument(std::move(doc), Syntax::kCii);
+    return XmlDocument(std::move(doc), Syntax::kCii, bytes.size());
   return InvalidArgument(fmt::format(
       "unsupported root {{{}}}{}: expected a UBL 2.1 Invoice or CreditNote or a CII D16B "
       "CrossIndustryInvoice",

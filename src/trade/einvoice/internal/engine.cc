@@ -1,20 +1,25 @@
 #include "trade/einvoice/internal/engine.h"
 
 #include <fmt/format.h>
+#include <libxml/hash.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <regex>
+#include <thread>
 #include <unordered_set>
 
 #include "trade/einvoice/internal/location.h"
@@ -1071,6 +1076,23 @@ void EvalContext::Reset(_xmlDoc* doc) {
   ClearCrash();
 }
 
+void EvalContext::ForkFrom(const EvalContext& from) {
+  Reset(from.xp_->doc);
+  if (from.index_ != nullptr) index_ = std::make_unique<DocIndex>(*from.index_);
+  memo_ = from.memo_;
+  root_steps_ = from.root_steps_;
+  variables_ = from.variables_;
+  if (from.xp_->varHash != nullptr) {
+    xmlHashScan(
+        from.xp_->varHash,
+        [](void* payload, void* data, const xmlChar* name) {
+          xmlXPathRegisterVariable(static_cast<xmlXPathContext*>(data), name,
+                                   xmlXPathObjectCopy(static_cast<xmlXPathObjectPtr>(payload)));
+        },
+        xp_);
+  }
+}
+
 const std::vector<_xmlNode*>& EvalContext::RootStep(
     const std::string& text,
     void (*compute)(const void* step, EvalContext& ctx, std::vector<_xmlNode*>& out),
@@ -1468,15 +1490,28 @@ bool CompiledRuleSet::Matches(_xmlNode* n, const Branch& b, std::size_t step) {
   return false;
 }
 
-RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
+namespace {
+
+// libxml2's error handlers are per thread: a Run() thread reports nothing
+// (dynamic errors reach the EvalContext), as the parsing thread does.
+void IgnoreXmlErrors(void* /*ctx*/, const char* /*msg*/, ...) {}
+
+}  // namespace
+
+RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc, int threads,
+                                   std::size_t min_items_per_thread) {
   RuleSetReport report{.rule_set = def_.name};
   xmlXPathContext* xp = xp_.get();
   EvalContext& eval = *eval_;
   eval.Reset(doc.doc());
   struct Release {
     EvalContext& eval;
-    ~Release() { eval.Release(); }
-  } release{eval};
+    std::vector<Worker>& workers;
+    ~Release() {
+      eval.Release();
+      for (auto& w : workers) w.eval->Release();
+    }
+  } release{eval, workers_};
   DocIndex& index = eval.Index();
   xmlNode* doc_node = reinterpret_cast<xmlNode*>(doc.doc());
   if (def_.bind_variables != nullptr) {
@@ -1485,11 +1520,12 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
     // one that no rule reaches never surfaces; we bind eagerly and forgive.
     eval.ClearCrash();
   }
+  // Every context node with the rule that claims it (the first matching
+  // rule of its pattern), in the reference's order; their asserts after.
+  std::vector<Item> items;
   std::vector<char> claimed;  // by element ordinal
   std::unordered_set<xmlNode*> claimed_other;
   std::vector<xmlNode*> nodes;
-  std::vector<char> unused_hits;
-  Locations locations;
   for (const auto& rules : patterns_) {
     claimed.assign(index.AllElements().size(), 0);
     claimed_other.clear();
@@ -1535,38 +1571,139 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
         } else if (!claimed_other.insert(n).second) {
           continue;
         }
-        if (rule.unused) {
-          unused_hits.assign(rule.unused->slots, 0);
-          rule.unused->Walk(rule.unused->root, n, unused_hits);
-        }
-        for (const auto& a : rule.asserts) {
-          bool ok;
-          if (a.unused_slot >= 0) {
-            ok = unused_hits[a.unused_slot] == 0;
-          } else if (a.native != nullptr) {
-            ok = a.native(eval, n);
-          } else if (a.fast) {
-            ok = a.fast->Eval(n, eval);
-          } else {
-            xp->node = n;
-            ok = xmlXPathCompiledEvalToBoolean(a.test.get(), xp) != 0;
-          }
-          if (eval.crashed()) {
-            return RuleSetReport{
-                .rule_set = def_.name,
-                .crashed = true,
-                .crash_reason = fmt::format("{}: {}", a.def->id, eval.crash_reason()),
-                .firings = {}};
-          }
-          if (ok) continue;
-          // Several rules often fire on one node (the root, for one): its
-          // location is built once per run.
-          report.firings.push_back(Firing{a.def->id, a.def->flag, locations.Of(n), a.def->message});
-        }
+        items.push_back(Item{&rule, n});
       }
     }
   }
+  threads = static_cast<int>(std::clamp<std::size_t>(
+      items.size() / std::max<std::size_t>(min_items_per_thread, 1), 1, std::max(threads, 1)));
+  std::vector<Slice> slices;
+  if (threads == 1) {
+    Locations locations;
+    slices.push_back(Evaluate(items, 0, items.size(), eval, locations));
+  } else {
+    // Contiguous slices of about equal work (an item's asserts; a rule's
+    // "not used" trie counts as a few), several per thread and taken in
+    // turn, since the work per item varies a lot (the root's asserts sum
+    // over every line); their firings concatenate in order.
+    std::vector<std::size_t> weight_until(items.size() + 1, 0);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const Rule& r = *items[i].rule;
+      const std::size_t unused = r.unused ? static_cast<std::size_t>(r.unused->slots) : 0;
+      weight_until[i + 1] = weight_until[i] + 1 + (r.asserts.size() - unused) + (unused ? 4 : 0);
+    }
+    const std::size_t count = std::min<std::size_t>(items.size(), 16 * threads);
+    std::vector<std::size_t> bounds(count + 1, items.size());
+    bounds[0] = 0;
+    for (std::size_t k = 1; k < count; ++k) {
+      const std::size_t target = weight_until.back() * k / count;
+      bounds[k] = static_cast<std::size_t>(
+          std::lower_bound(weight_until.begin(), weight_until.end(), target) - weight_until.begin());
+      bounds[k] = std::clamp(bounds[k], bounds[k - 1], items.size());
+    }
+    slices.resize(count);
+    while (workers_.size() + 1 < static_cast<std::size_t>(threads)) {
+      Worker w;
+      w.xp = {xmlXPathNewContext(nullptr), &xmlXPathFreeContext};
+      if (w.xp == nullptr) throw std::bad_alloc();
+      w.eval = std::make_unique<EvalContext>(w.xp.get());
+      SetUpXPathContext(w.xp.get(), w.eval.get());
+      workers_.push_back(std::move(w));
+    }
+    std::atomic<std::size_t> next{0};
+    // Slices after one that crashed are not needed: the report stops there.
+    std::atomic<std::size_t> first_crash{count};
+    auto work = [&](EvalContext& e) {
+      Locations locations;
+      for (std::size_t k = next++; k < count && k < first_crash.load(); k = next++) {
+        slices[k] = Evaluate(items, bounds[k], bounds[k + 1], e, locations);
+        if (slices[k].crashed) {
+          std::size_t seen = first_crash.load();
+          while (k < seen && !first_crash.compare_exchange_weak(seen, k)) {
+          }
+        }
+      }
+    };
+    std::vector<std::exception_ptr> errors(threads);
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) {
+      EvalContext& worker_eval = *workers_[t - 1].eval;
+      worker_eval.ForkFrom(eval);
+      pool.emplace_back([&, t] {
+        xmlSetGenericErrorFunc(nullptr, IgnoreXmlErrors);
+        try {
+          work(worker_eval);
+        } catch (...) {
+          errors[t] = std::current_exception();
+        }
+      });
+    }
+    try {
+      work(eval);
+    } catch (...) {
+      errors[0] = std::current_exception();
+    }
+    for (auto& t : pool) t.join();
+    for (auto& e : errors) {
+      if (e) std::rethrow_exception(e);
+    }
+  }
+  // The serial run stops at the first crash: the first slice that crashed.
+  for (auto& slice : slices) {
+    if (slice.crashed) {
+      return RuleSetReport{.rule_set = def_.name,
+                           .crashed = true,
+                           .crash_reason = std::move(slice.crash_reason),
+                           .firings = {}};
+    }
+  }
+  std::size_t count = 0;
+  for (const auto& slice : slices) count += slice.firings.size();
+  report.firings.reserve(count);
+  for (auto& slice : slices) {
+    std::move(slice.firings.begin(), slice.firings.end(), std::back_inserter(report.firings));
+  }
   return report;
+}
+
+CompiledRuleSet::Slice CompiledRuleSet::Evaluate(const std::vector<Item>& items, std::size_t begin,
+                                                 std::size_t end, EvalContext& eval,
+                                                 Locations& locations) {
+  Slice out;
+  xmlXPathContext* xp = eval.xpath_context();
+  std::vector<char> unused_hits;
+  for (std::size_t i = begin; i < end; ++i) {
+    const Rule& rule = *items[i].rule;
+    xmlNode* n = items[i].node;
+    if (rule.unused) {
+      unused_hits.assign(rule.unused->slots, 0);
+      rule.unused->Walk(rule.unused->root, n, unused_hits);
+    }
+    for (const auto& a : rule.asserts) {
+      bool ok;
+      if (a.unused_slot >= 0) {
+        ok = unused_hits[a.unused_slot] == 0;
+      } else if (a.native != nullptr) {
+        ok = a.native(eval, n);
+      } else if (a.fast) {
+        ok = a.fast->Eval(n, eval);
+      } else {
+        xp->node = n;
+        ok = xmlXPathCompiledEvalToBoolean(a.test.get(), xp) != 0;
+      }
+      if (eval.crashed()) {
+        out.crashed = true;
+        out.crash_reason = fmt::format("{}: {}", a.def->id, eval.crash_reason());
+        out.firings.clear();
+        return out;
+      }
+      if (ok) continue;
+      // Several rules often fire on one node (the root, for one): its
+      // location is built once per thread.
+      out.firings.push_back(Firing{a.def->id, a.def->flag, locations.Of(n), a.def->message});
+    }
+  }
+  return out;
 }
 
 }  // namespace digitrade::trade::einvoice::internal
