@@ -46,6 +46,10 @@ class XmlDocument {
   _xmlDoc* doc() const { return doc_.get(); }
   // The size of the parsed text in bytes.
   std::size_t bytes() const { return bytes_; }
+  // Frees the tree now (as the destructor would), the root's children
+  // shared out among `threads` threads: freeing a large tree costs a sixth
+  // of parsing it. Afterwards doc() is null.
+  void FreeOnThreads(int threads);
 
  private:
   struct Free {

@@ -1425,17 +1425,17 @@ bool CompiledRuleSet::NamesMatch(_xmlNode* n, const Branch& b, std::size_t step)
   return false;
 }
 
-bool CompiledRuleSet::StepHolds(_xmlNode* n, const Step& s) {
-  return NameHolds(n, s) && PredicatesHold(n, s);
+bool CompiledRuleSet::StepHolds(_xmlNode* n, const Step& s, EvalContext& eval) {
+  return NameHolds(n, s) && PredicatesHold(n, s, eval);
 }
 
-bool CompiledRuleSet::PredicatesHold(_xmlNode* n, const Step& s) {
+bool CompiledRuleSet::PredicatesHold(_xmlNode* n, const Step& s, EvalContext& eval) {
   if (s.blank_leaf && !IsBlankLeaf(n)) return false;
-  xmlXPathContext* xp = xp_.get();
+  xmlXPathContext* xp = eval.xpath_context();
   for (std::size_t k = 0; k < s.predicates.size(); ++k) {
     if (s.fast_predicates[k]) {
-      const bool ok = s.fast_predicates[k]->Eval(n, *eval_);
-      eval_->ClearCrash();  // as below
+      const bool ok = s.fast_predicates[k]->Eval(n, eval);
+      eval.ClearCrash();  // as below
       if (!ok) return false;
       continue;
     }
@@ -1456,7 +1456,7 @@ bool CompiledRuleSet::PredicatesHold(_xmlNode* n, const Step& s) {
       name_test.suffix = s.suffix;
       name_test.blank_leaf = s.blank_leaf;
       const int pos = ChildPosition(n, [&](xmlNode* c) {
-        if (!StepHolds(c, name_test)) return false;
+        if (!StepHolds(c, name_test, eval)) return false;
         for (std::size_t q = 0; q < k; ++q) {
           xp->node = c;
           if (xmlXPathCompiledEvalToBoolean(s.predicates[q].get(), xp) != 1) return false;
@@ -1470,22 +1470,22 @@ bool CompiledRuleSet::PredicatesHold(_xmlNode* n, const Step& s) {
     xmlXPathFreeObject(r);
     // XSLT treats a dynamic error while matching a pattern as "no match",
     // so errors raised by context predicates never stop the reference.
-    eval_->ClearCrash();
+    eval.ClearCrash();
     if (!ok) return false;
   }
   return true;
 }
 
-bool CompiledRuleSet::Matches(_xmlNode* n, const Branch& b, std::size_t step) {
+bool CompiledRuleSet::Matches(_xmlNode* n, const Branch& b, std::size_t step, EvalContext& eval) {
   const Step& s = b.steps[step];
-  if (!StepHolds(n, s)) return false;
+  if (!StepHolds(n, s, eval)) return false;
   if (step == 0) {
     return !b.anchored || (n->parent != nullptr && n->parent->type == XML_DOCUMENT_NODE);
   }
   xmlNode* up = n->parent;
-  if (!s.descendant_before) return up != nullptr && Matches(up, b, step - 1);
+  if (!s.descendant_before) return up != nullptr && Matches(up, b, step - 1, eval);
   for (; up != nullptr && up->type == XML_ELEMENT_NODE; up = up->parent) {
-    if (Matches(up, b, step - 1)) return true;
+    if (Matches(up, b, step - 1, eval)) return true;
   }
   return false;
 }
@@ -1498,10 +1498,75 @@ void IgnoreXmlErrors(void* /*ctx*/, const char* /*msg*/, ...) {}
 
 }  // namespace
 
+void CompiledRuleSet::Match(const Rule& rule, _xmlNode* doc_node, EvalContext& eval,
+                            std::vector<_xmlNode*>& nodes) {
+  xmlXPathContext* xp = eval.xpath_context();
+  DocIndex& index = eval.Index();
+  for (const auto& branch : rule.branches) {
+    if (branch.xpath) {
+      xp->node = doc_node;
+      xmlXPathObjectPtr set = xmlXPathCompiledEval(branch.xpath.get(), xp);
+      if (set != nullptr && set->nodesetval != nullptr) {
+        nodes.insert(nodes.end(), set->nodesetval->nodeTab,
+                     set->nodesetval->nodeTab + set->nodesetval->nodeNr);
+      }
+      xmlXPathFreeObject(set);
+      eval.ClearCrash();  // as in StepHolds
+      continue;
+    }
+    const Step& last = branch.steps.back();
+    const std::vector<xmlNode*>& candidates =
+        last.local.empty() ? index.AllElements() : index.Elements(last.ns, last.local);
+    for (xmlNode* n : candidates) {
+      // Names first (cheap), then the predicates; along a chain of
+      // child steps the names fix the ancestors, so only their
+      // predicates remain to check.
+      if (!NamesMatch(n, branch, branch.steps.size() - 1)) continue;
+      bool match = true;
+      if (branch.child_only) {
+        xmlNode* up = n;
+        for (std::size_t k = branch.steps.size(); k-- > 0 && match; up = up->parent) {
+          match = PredicatesHold(up, branch.steps[k], eval);
+        }
+      } else {
+        match = Matches(n, branch, branch.steps.size() - 1, eval);
+      }
+      if (match) nodes.push_back(n);
+    }
+  }
+}
+
+void CompiledRuleSet::ForEach(std::size_t count, int threads,
+                              const std::function<void(std::size_t, int, EvalContext&)>& fn) {
+  std::atomic<std::size_t> next{0};
+  auto work = [&](int t, EvalContext& e) {
+    for (std::size_t k = next++; k < count; k = next++) fn(k, t, e);
+  };
+  std::vector<std::exception_ptr> errors(threads);
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      xmlSetGenericErrorFunc(nullptr, IgnoreXmlErrors);
+      try {
+        work(t, *workers_[t - 1].eval);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  }
+  try {
+    work(0, *eval_);
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
+  for (auto& t : pool) t.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
 RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc, int threads,
                                    std::size_t min_items_per_thread) {
-  RuleSetReport report{.rule_set = def_.name};
-  xmlXPathContext* xp = xp_.get();
   EvalContext& eval = *eval_;
   eval.Reset(doc.doc());
   struct Release {
@@ -1520,48 +1585,49 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc, int threads,
     // one that no rule reaches never surfaces; we bind eagerly and forgive.
     eval.ClearCrash();
   }
+  // Threads: for a document of enough elements; their contexts are copies
+  // of this one (index, variables).
+  const std::size_t per_thread = std::max<std::size_t>(min_items_per_thread, 1);
+  threads = static_cast<int>(
+      std::clamp<std::size_t>(index.AllElements().size() / per_thread, 1, std::max(threads, 1)));
+  if (threads > 1) {
+    while (workers_.size() + 1 < static_cast<std::size_t>(threads)) {
+      Worker w;
+      w.xp = {xmlXPathNewContext(nullptr), &xmlXPathFreeContext};
+      if (w.xp == nullptr) throw std::bad_alloc();
+      w.eval = std::make_unique<EvalContext>(w.xp.get());
+      SetUpXPathContext(w.xp.get(), w.eval.get());
+      workers_.push_back(std::move(w));
+    }
+    for (int t = 1; t < threads; ++t) workers_[t - 1].eval->ForkFrom(eval);
+  }
   // Every context node with the rule that claims it (the first matching
   // rule of its pattern), in the reference's order; their asserts after.
+  // With threads, each rule's nodes are matched on any thread first.
+  std::vector<const Rule*> all_rules;
+  for (const auto& rules : patterns_) {
+    for (const auto& rule : rules) all_rules.push_back(&rule);
+  }
+  std::vector<std::vector<xmlNode*>> matched(threads > 1 ? all_rules.size() : 0);
+  if (threads > 1) {
+    ForEach(all_rules.size(), threads, [&](std::size_t r, int, EvalContext& e) {
+      Match(*all_rules[r], doc_node, e, matched[r]);
+    });
+  }
   std::vector<Item> items;
   std::vector<char> claimed;  // by element ordinal
   std::unordered_set<xmlNode*> claimed_other;
-  std::vector<xmlNode*> nodes;
+  std::vector<xmlNode*> scratch;
+  std::size_t r = 0;
   for (const auto& rules : patterns_) {
     claimed.assign(index.AllElements().size(), 0);
     claimed_other.clear();
     for (const auto& rule : rules) {
-      nodes.clear();
-      for (const auto& branch : rule.branches) {
-        if (branch.xpath) {
-          xp->node = doc_node;
-          xmlXPathObjectPtr set = xmlXPathCompiledEval(branch.xpath.get(), xp);
-          if (set != nullptr && set->nodesetval != nullptr) {
-            nodes.insert(nodes.end(), set->nodesetval->nodeTab,
-                         set->nodesetval->nodeTab + set->nodesetval->nodeNr);
-          }
-          xmlXPathFreeObject(set);
-          eval.ClearCrash();  // as in StepHolds
-          continue;
-        }
-        const Step& last = branch.steps.back();
-        const std::vector<xmlNode*>& candidates =
-            last.local.empty() ? index.AllElements() : index.Elements(last.ns, last.local);
-        for (xmlNode* n : candidates) {
-          // Names first (cheap), then the predicates; along a chain of
-          // child steps the names fix the ancestors, so only their
-          // predicates remain to check.
-          if (!NamesMatch(n, branch, branch.steps.size() - 1)) continue;
-          bool match = true;
-          if (branch.child_only) {
-            xmlNode* up = n;
-            for (std::size_t k = branch.steps.size(); k-- > 0 && match; up = up->parent) {
-              match = PredicatesHold(up, branch.steps[k]);
-            }
-          } else {
-            match = Matches(n, branch, branch.steps.size() - 1);
-          }
-          if (match) nodes.push_back(n);
-        }
+      std::vector<xmlNode*>& nodes = threads > 1 ? matched[r] : scratch;
+      ++r;
+      if (threads == 1) {
+        nodes.clear();
+        Match(rule, doc_node, eval, nodes);
       }
       for (xmlNode* n : nodes) {
         if (n->type == XML_ELEMENT_NODE) {
@@ -1573,10 +1639,10 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc, int threads,
         }
         items.push_back(Item{&rule, n});
       }
+      if (threads > 1) std::vector<xmlNode*>().swap(nodes);
     }
   }
-  threads = static_cast<int>(std::clamp<std::size_t>(
-      items.size() / std::max<std::size_t>(min_items_per_thread, 1), 1, std::max(threads, 1)));
+  threads = static_cast<int>(std::clamp<std::size_t>(items.size() / per_thread, 1, threads));
   std::vector<Slice> slices;
   if (threads == 1) {
     Locations locations;
@@ -1588,9 +1654,10 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc, int threads,
     // over every line); their firings concatenate in order.
     std::vector<std::size_t> weight_until(items.size() + 1, 0);
     for (std::size_t i = 0; i < items.size(); ++i) {
-      const Rule& r = *items[i].rule;
-      const std::size_t unused = r.unused ? static_cast<std::size_t>(r.unused->slots) : 0;
-      weight_until[i + 1] = weight_until[i] + 1 + (r.asserts.size() - unused) + (unused ? 4 : 0);
+      const Rule& rule = *items[i].rule;
+      const std::size_t unused = rule.unused ? static_cast<std::size_t>(rule.unused->slots) : 0;
+      weight_until[i + 1] =
+          weight_until[i] + 1 + (rule.asserts.size() - unused) + (unused ? 4 : 0);
     }
     const std::size_t count = std::min<std::size_t>(items.size(), 16 * threads);
     std::vector<std::size_t> bounds(count + 1, items.size());
@@ -1602,51 +1669,17 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc, int threads,
       bounds[k] = std::clamp(bounds[k], bounds[k - 1], items.size());
     }
     slices.resize(count);
-    while (workers_.size() + 1 < static_cast<std::size_t>(threads)) {
-      Worker w;
-      w.xp = {xmlXPathNewContext(nullptr), &xmlXPathFreeContext};
-      if (w.xp == nullptr) throw std::bad_alloc();
-      w.eval = std::make_unique<EvalContext>(w.xp.get());
-      SetUpXPathContext(w.xp.get(), w.eval.get());
-      workers_.push_back(std::move(w));
-    }
-    std::atomic<std::size_t> next{0};
+    std::vector<Locations> locations(threads);
     // Slices after one that crashed are not needed: the report stops there.
     std::atomic<std::size_t> first_crash{count};
-    auto work = [&](EvalContext& e) {
-      Locations locations;
-      for (std::size_t k = next++; k < count && k < first_crash.load(); k = next++) {
-        slices[k] = Evaluate(items, bounds[k], bounds[k + 1], e, locations);
-        if (slices[k].crashed) {
-          std::size_t seen = first_crash.load();
-          while (k < seen && !first_crash.compare_exchange_weak(seen, k)) {
-          }
-        }
+    ForEach(count, threads, [&](std::size_t k, int t, EvalContext& e) {
+      if (k > first_crash.load()) return;
+      slices[k] = Evaluate(items, bounds[k], bounds[k + 1], e, locations[t]);
+      if (!slices[k].crashed) return;
+      std::size_t seen = first_crash.load();
+      while (k < seen && !first_crash.compare_exchange_weak(seen, k)) {
       }
-    };
-    std::vector<std::exception_ptr> errors(threads);
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) {
-      EvalContext& worker_eval = *workers_[t - 1].eval;
-      worker_eval.ForkFrom(eval);
-      pool.emplace_back([&, t] {
-        xmlSetGenericErrorFunc(nullptr, IgnoreXmlErrors);
-        try {
-          work(worker_eval);
-        } catch (...) {
-          errors[t] = std::current_exception();
-        }
-      });
-    }
-    try {
-      work(eval);
-    } catch (...) {
-      errors[0] = std::current_exception();
-    }
-    for (auto& t : pool) t.join();
-    for (auto& e : errors) {
-      if (e) std::rethrow_exception(e);
-    }
+    });
   }
   // The serial run stops at the first crash: the first slice that crashed.
   for (auto& slice : slices) {
@@ -1657,9 +1690,10 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc, int threads,
                            .firings = {}};
     }
   }
-  std::size_t count = 0;
-  for (const auto& slice : slices) count += slice.firings.size();
-  report.firings.reserve(count);
+  RuleSetReport report{.rule_set = def_.name};
+  std::size_t firings = 0;
+  for (const auto& slice : slices) firings += slice.firings.size();
+  report.firings.reserve(firings);
   for (auto& slice : slices) {
     std::move(slice.firings.begin(), slice.firings.end(), std::back_inserter(report.firings));
   }

@@ -265,11 +265,13 @@ class CompiledRuleSet {
 
   const std::string& name() const { return def_.name; }
   bool cii() const { return def_.cii; }
-  // Validates `doc`. With threads > 1 the rule contexts are matched on
-  // this thread, then the asserts of the matched (rule, node) pairs are
-  // evaluated on up to `threads` threads (at least `min_items_per_thread`
-  // pairs each), in contiguous slices that the threads take in turn, and
-  // the slices' firings concatenated in order: the same report as threads == 1.
+  // Validates `doc`. With threads > 1 (used for a document of at least
+  // `min_items_per_thread` elements per thread) the rules' contexts are
+  // matched rule by rule on any thread, the first-matching-rule claims
+  // made in order on this one, then the asserts of the claimed (rule,
+  // node) pairs evaluated in contiguous slices that the threads take in
+  // turn, and the slices' firings concatenated in order: the same report
+  // as threads == 1.
   RuleSetReport Run(const XmlDocument& doc, int threads = 1,
                     std::size_t min_items_per_thread = 2000);
 
@@ -346,11 +348,19 @@ class CompiledRuleSet {
   Slice Evaluate(const std::vector<Item>& items, std::size_t begin, std::size_t end,
                  EvalContext& eval, Locations& locations);
   explicit CompiledRuleSet(RuleSetDef def) : def_(std::move(def)) {}
-  bool Matches(_xmlNode* n, const Branch& b, std::size_t step);
+  bool Matches(_xmlNode* n, const Branch& b, std::size_t step, EvalContext& eval);
   bool NamesMatch(_xmlNode* n, const Branch& b, std::size_t step);
-  bool StepHolds(_xmlNode* n, const Step& s);
+  bool StepHolds(_xmlNode* n, const Step& s, EvalContext& eval);
   // StepHolds without the name test (the caller has checked it).
-  bool PredicatesHold(_xmlNode* n, const Step& s);
+  bool PredicatesHold(_xmlNode* n, const Step& s, EvalContext& eval);
+  // Appends the nodes `rule`'s context matches, branch by branch.
+  void Match(const Rule& rule, _xmlNode* doc_node, EvalContext& eval,
+             std::vector<_xmlNode*>& nodes);
+  // fn(k, thread, its context) for k in [0, count), the k taken in turn by
+  // `threads` threads (this one, index 0, and workers_); rethrows the
+  // first exception after all have finished.
+  void ForEach(std::size_t count, int threads,
+               const std::function<void(std::size_t, int, EvalContext&)>& fn);
   RuleSetDef def_;
   std::vector<std::vector<Rule>> patterns_;
   // Reused across documents: the XPath context, its extension functions
