@@ -1604,17 +1604,20 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc, int threads,
   // Every context node with the rule that claims it (the first matching
   // rule of its pattern), in the reference's order; their asserts after.
   // With threads, each rule's nodes are matched on any thread first.
-  std::vector<const Rule*> all_rules;
-  for (const auto& rules : patterns_) {
-    for (const auto& rule : rules) all_rules.push_back(&rule);
+  if (all_rules_.empty()) {
+    for (const auto& rules : patterns_) {
+      for (const auto& rule : rules) all_rules_.push_back(&rule);
+    }
   }
+  const std::vector<const Rule*>& all_rules = all_rules_;
   std::vector<std::vector<xmlNode*>> matched(threads > 1 ? all_rules.size() : 0);
   if (threads > 1) {
     ForEach(all_rules.size(), threads, [&](std::size_t r, int, EvalContext& e) {
       Match(*all_rules[r], doc_node, e, matched[r]);
     });
   }
-  std::vector<Item> items;
+  std::vector<Item>& items = items_;
+  items.clear();
   std::vector<char> claimed;  // by element ordinal
   std::unordered_set<xmlNode*> claimed_other;
   std::vector<xmlNode*> scratch;
@@ -1691,6 +1694,10 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc, int threads,
     }
   }
   RuleSetReport report{.rule_set = def_.name};
+  if (slices.size() == 1) {
+    report.firings = std::move(slices[0].firings);
+    return report;
+  }
   std::size_t firings = 0;
   for (const auto& slice : slices) firings += slice.firings.size();
   report.firings.reserve(firings);

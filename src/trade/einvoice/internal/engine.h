@@ -368,6 +368,8 @@ class CompiledRuleSet {
   std::unique_ptr<_xmlXPathContext, void (*)(_xmlXPathContext*)> xp_{nullptr, nullptr};
   std::unique_ptr<EvalContext> eval_;
   std::vector<Worker> workers_;  // created on first use by Run(doc, threads > 1)
+  std::vector<const Rule*> all_rules_;  // every rule, pattern by pattern (set by Run)
+  std::vector<Item> items_;             // Run's, kept for its capacity
 };
 
 // "cac:A | /x:B" -> "//cac:A | /x:B": a Schematron match pattern as an XPath
