@@ -358,7 +358,7 @@ void AddEinvoiceCommands(CLI::App& app, bool& json, int& rc) {
                        "Comma-separated rule sets (default: from each document's CustomizationID)");
   validate->add_flag("--svrl", opt->svrl, "Print SVRL reports instead of text");
   validate->add_flag("--quiet,-q", opt->quiet, "Do not list clean files");
-  validate->add_option("--jobs,-j", opt->jobs, "Parallel workers (default: number of cores)");
+  validate->add_option("--jobs,-j", opt->jobs, "Parallel workers, or a single file's threads (default: number of cores)");
   validate->add_flag("--progress", opt->progress,
                      "Show a progress bar even when stderr is not a terminal");
   validate->callback([opt, &json, &rc] { rc = Run(*opt, json); });
