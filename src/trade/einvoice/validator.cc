@@ -4,6 +4,8 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
+#include <algorithm>
+#include <optional>
 #include <thread>
 
 #include "trade/einvoice/internal/engine.h"
@@ -127,21 +129,24 @@ Result<internal::CompiledRuleSet*> Validator::Find(std::string_view name) {
 Result<Report> Validator::Validate(std::string_view xml, const std::vector<std::string>& rule_sets,
                                    const ParseLimits& limits) {
   const int threads = xml.size() >= parallelism_.min_bytes ? parallelism_.threads : 1;
-  if (threads == 1) {
-    DT_ASSIGN_OR_RETURN(XmlDocument doc, XmlDocument::Parse(xml, limits));
-    return Validate(doc, rule_sets);
-  }
   // A large document: the named rule sets not compiled yet are compiled on
   // another thread while this one parses (a failure is met again, and
-  // reported, by Validate(doc)), and the tree is freed on several.
-  std::thread compile([&] {
-    try {
-      for (const auto& name : rule_sets) (void)Find(name);
-    } catch (...) {
-    }
+  // reported, by Validate(doc)), and the tree is freed on the threads.
+  const bool to_compile = std::any_of(sets_.begin(), sets_.end(), [&](const auto& set) {
+    return set.second == nullptr &&
+           std::find(rule_sets.begin(), rule_sets.end(), set.first) != rule_sets.end();
   });
+  std::optional<std::thread> compile;
+  if (threads > 1 && to_compile) {
+    compile.emplace([&] {
+      try {
+        for (const auto& name : rule_sets) (void)Find(name);
+      } catch (...) {
+      }
+    });
+  }
   auto parsed = XmlDocument::Parse(xml, limits);
-  compile.join();
+  if (compile) compile->join();
   if (!parsed) return std::unexpected(std::move(parsed).error());
   auto report = Validate(*parsed, rule_sets);
   parsed->FreeOnThreads(threads);
