@@ -1411,9 +1411,9 @@ bool NameHolds(const xmlNode* n, const StepT& s) {
 }
 }  // namespace
 
-bool CompiledRuleSet::NamesMatch(_xmlNode* n, const Branch& b, std::size_t step) {
+bool CompiledRuleSet::NamesMatch(_xmlNode* n, const Branch& b, std::size_t step, bool name_known) {
   const Step& s = b.steps[step];
-  if (!NameHolds(n, s)) return false;
+  if (!name_known && !NameHolds(n, s)) return false;
   if (step == 0) {
     return !b.anchored || (n->parent != nullptr && n->parent->type == XML_DOCUMENT_NODE);
   }
@@ -1517,11 +1517,13 @@ void CompiledRuleSet::Match(const Rule& rule, _xmlNode* doc_node, EvalContext& e
     const Step& last = branch.steps.back();
     const std::vector<xmlNode*>& candidates =
         last.local.empty() ? index.AllElements() : index.Elements(last.ns, last.local);
+    // Candidates of a name from the index have it: only a suffix test remains.
+    const bool name_known = !last.local.empty() && last.suffix.empty();
     for (xmlNode* n : candidates) {
       // Names first (cheap), then the predicates; along a chain of
       // child steps the names fix the ancestors, so only their
       // predicates remain to check.
-      if (!NamesMatch(n, branch, branch.steps.size() - 1)) continue;
+      if (!NamesMatch(n, branch, branch.steps.size() - 1, name_known)) continue;
       bool match = true;
       if (branch.child_only) {
         xmlNode* up = n;

@@ -349,7 +349,9 @@ class CompiledRuleSet {
                  EvalContext& eval, Locations& locations);
   explicit CompiledRuleSet(RuleSetDef def) : def_(std::move(def)) {}
   bool Matches(_xmlNode* n, const Branch& b, std::size_t step, EvalContext& eval);
-  bool NamesMatch(_xmlNode* n, const Branch& b, std::size_t step);
+  // The name tests of steps [0, step] from `n` up (`name_known`: n's own
+  // name is known to pass).
+  bool NamesMatch(_xmlNode* n, const Branch& b, std::size_t step, bool name_known = false);
   bool StepHolds(_xmlNode* n, const Step& s, EvalContext& eval);
   // StepHolds without the name test (the caller has checked it).
   bool PredicatesHold(_xmlNode* n, const Step& s, EvalContext& eval);
