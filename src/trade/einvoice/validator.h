@@ -36,10 +36,12 @@ class CompiledRuleSet;
 std::vector<std::string> RuleSetNames();
 
 // Parallelism within one document: for a document of at least `min_bytes`
-// the asserts of each rule set are evaluated on up to `threads` threads,
-// each taking at least `min_contexts_per_thread` rule contexts (starting a
-// thread costs more than a small invoice's rules); the report is the same
-// as with one thread.
+// the rule sets not compiled yet compile while it parses, and each rule
+// set's contexts are matched and its asserts evaluated on up to `threads`
+// threads, each taking at least `min_contexts_per_thread` of the
+// document's elements and of the matched rule contexts (starting a thread
+// costs more than a small invoice's rules); the report is the same as
+// with one thread.
 struct Parallelism {
   int threads = 1;
   std::size_t min_bytes = 256u << 10;
