@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return v->release();
   }();
   static Validator* threaded = [] {
-    auto v = Validator::Create(
-        Parallelism{.threads = 2, .min_bytes = 0, .min_contexts_per_thread = 1});
+    auto v =
+        Validator::Create(Parallelism{.threads = 2, .min_bytes = 0, .min_contexts_per_thread = 1});
     if (!v) std::abort();
     return v->release();
   }();

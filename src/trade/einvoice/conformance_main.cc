@@ -56,10 +56,10 @@ int ParallelCheck(const std::string& rules, const std::string& dir) {
     const std::string bytes = Read(f);
     auto a = (*serial)->Validate(bytes, {rules});
     auto b = (*parallel)->Validate(bytes, {rules});
-    const std::string ja =
-        a ? boost::json::serialize(digitrade::trade::einvoice::ReportJson(*a)) : a.error().ToString();
-    const std::string jb =
-        b ? boost::json::serialize(digitrade::trade::einvoice::ReportJson(*b)) : b.error().ToString();
+    const std::string ja = a ? boost::json::serialize(digitrade::trade::einvoice::ReportJson(*a))
+                             : a.error().ToString();
+    const std::string jb = b ? boost::json::serialize(digitrade::trade::einvoice::ReportJson(*b))
+                             : b.error().ToString();
     ++checked;
     if (ja != jb) {
       ++differ;
@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
   }
   if (parallel_check && !rules.empty() && !dir.empty()) return ParallelCheck(rules, dir);
   if (rules.empty() || out.empty() || dir.empty()) {
-    std::cerr << "usage: einvoice_conformance --rules NAME (--out FILE.json | --parallel-check) DIR\n";
+    std::cerr
+        << "usage: einvoice_conformance --rules NAME (--out FILE.json | --parallel-check) DIR\n";
     return 2;
   }
   auto v = Validator::Create();

@@ -8,7 +8,8 @@
 namespace digitrade::trade::einvoice {
 
 Parallelism ValidationService::DefaultParallelism() {
-  return Parallelism{.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u))};
+  return Parallelism{.threads =
+                         static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u))};
 }
 
 Result<Report> ValidationService::Validate(std::string_view xml,

@@ -11,8 +11,8 @@
 #include <atomic>
 #include <cctype>
 #include <cmath>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <exception>
@@ -1661,8 +1661,7 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc, int threads,
     for (std::size_t i = 0; i < items.size(); ++i) {
       const Rule& rule = *items[i].rule;
       const std::size_t unused = rule.unused ? static_cast<std::size_t>(rule.unused->slots) : 0;
-      weight_until[i + 1] =
-          weight_until[i] + 1 + (rule.asserts.size() - unused) + (unused ? 4 : 0);
+      weight_until[i + 1] = weight_until[i] + 1 + (rule.asserts.size() - unused) + (unused ? 4 : 0);
     }
     const std::size_t count = std::min<std::size_t>(items.size(), 16 * threads);
     std::vector<std::size_t> bounds(count + 1, items.size());
@@ -1670,7 +1669,8 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc, int threads,
     for (std::size_t k = 1; k < count; ++k) {
       const std::size_t target = weight_until.back() * k / count;
       bounds[k] = static_cast<std::size_t>(
-          std::lower_bound(weight_until.begin(), weight_until.end(), target) - weight_until.begin());
+          std::lower_bound(weight_until.begin(), weight_until.end(), target) -
+          weight_until.begin());
       bounds[k] = std::clamp(bounds[k], bounds[k - 1], items.size());
     }
     slices.resize(count);

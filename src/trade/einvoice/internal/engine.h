@@ -369,7 +369,7 @@ class CompiledRuleSet {
   // and the expressions the native checks compile.
   std::unique_ptr<_xmlXPathContext, void (*)(_xmlXPathContext*)> xp_{nullptr, nullptr};
   std::unique_ptr<EvalContext> eval_;
-  std::vector<Worker> workers_;  // created on first use by Run(doc, threads > 1)
+  std::vector<Worker> workers_;         // created on first use by Run(doc, threads > 1)
   std::vector<const Rule*> all_rules_;  // every rule, pattern by pattern (set by Run)
   std::vector<Item> items_;             // Run's, kept for its capacity
 };
