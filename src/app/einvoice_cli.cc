@@ -123,10 +123,13 @@ void PrintText(const std::string& path, const Outcome& o) {
 int Run(const Options& opt, bool json) {
   auto rules = einvoice::ParseRuleSetList(opt.rules);
   if (!rules) return ReportError(rules.error());
-  einvoice::ValidationService service;
-  std::vector<Outcome> outcomes(opt.files.size());
   const int jobs =
       opt.jobs > 0 ? opt.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // The workers share out the files; a single file gets them all (a large
+  // one is validated on `jobs` threads).
+  einvoice::ValidationService service(
+      einvoice::ParseLimits{}, einvoice::Parallelism{.threads = opt.files.size() == 1 ? jobs : 1});
+  std::vector<Outcome> outcomes(opt.files.size());
   Progress progress(opt.files.size(),
                     opt.progress || (opt.files.size() > 1 && isatty(STDERR_FILENO)));
   std::atomic<std::size_t> next{0};
@@ -354,7 +357,8 @@ void AddEinvoiceCommands(CLI::App& app, bool& json, int& rc) {
                        "Comma-separated rule sets (default: from each document's CustomizationID)");
   validate->add_flag("--svrl", opt->svrl, "Print SVRL reports instead of text");
   validate->add_flag("--quiet,-q", opt->quiet, "Do not list clean files");
-  validate->add_option("--jobs,-j", opt->jobs, "Parallel workers (default: number of cores)");
+  validate->add_option("--jobs,-j", opt->jobs,
+                       "Parallel workers, or a single file's threads (default: number of cores)");
   validate->add_flag("--progress", opt->progress,
                      "Show a progress bar even when stderr is not a terminal");
   validate->callback([opt, &json, &rc] { rc = Run(*opt, json); });

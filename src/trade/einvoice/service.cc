@@ -3,8 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace digitrade::trade::einvoice {
+
+Parallelism ValidationService::DefaultParallelism() {
+  return Parallelism{.threads =
+                         static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u))};
+}
 
 Result<Report> ValidationService::Validate(std::string_view xml,
                                            const std::vector<std::string>& rule_sets) {
@@ -17,7 +23,7 @@ Result<Report> ValidationService::Validate(std::string_view xml,
     }
   }
   if (!v) {
-    DT_ASSIGN_OR_RETURN(v, Validator::Create());
+    DT_ASSIGN_OR_RETURN(v, Validator::Create(parallelism_));
   }
   auto report = v->Validate(xml, rule_sets, limits_);
   std::lock_guard<std::mutex> lock(mu_);

@@ -1,6 +1,7 @@
 // ValidationService: the thread-safe entry point for callers that validate
 // from many threads (the HTTP API, the CLI's parallel batch mode). It keeps
-// a pool of Validators, each used by one thread at a time.
+// a pool of Validators, each used by one thread at a time. By default a
+// large document is validated on up to four threads (Parallelism).
 //
 // Thread-safety: all methods may be called concurrently. Ownership: owns its
 // validators; returned reports are independent values.
@@ -19,7 +20,11 @@ namespace digitrade::trade::einvoice {
 
 class ValidationService {
  public:
-  explicit ValidationService(ParseLimits limits = {}) : limits_(limits) {}
+  explicit ValidationService(ParseLimits limits = {},
+                             Parallelism parallelism = DefaultParallelism())
+      : limits_(limits), parallelism_(parallelism) {}
+  // Parallelism{threads = the cores, at most 4}.
+  static Parallelism DefaultParallelism();
 
   // As Validator::Validate. Errors: those of Validator::Validate, and
   // internal if a validator cannot be created.
@@ -29,6 +34,7 @@ class ValidationService {
 
  private:
   ParseLimits limits_;
+  Parallelism parallelism_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Validator>> idle_;  // guarded by mu_
 };

@@ -4,6 +4,10 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
+#include <algorithm>
+#include <optional>
+#include <thread>
+
 #include "trade/einvoice/internal/engine.h"
 #include "trade/einvoice/internal/rules.h"
 
@@ -82,11 +86,12 @@ std::vector<std::string> RuleSetNames() {
           std::string(kPeppolCii), std::string(kCenUblPinned), std::string(kCenCiiPinned)};
 }
 
+Validator::Validator(Parallelism parallelism) : parallelism_(parallelism) {}
 Validator::~Validator() = default;
 
-Result<std::unique_ptr<Validator>> Validator::Create() {
+Result<std::unique_ptr<Validator>> Validator::Create(Parallelism parallelism) {
   InitXmlLibrary();
-  std::unique_ptr<Validator> v(new Validator());
+  std::unique_ptr<Validator> v(new Validator(parallelism));
   for (const auto& name : RuleSetNames()) v->sets_.emplace_back(name, nullptr);
   return v;
 }
@@ -123,8 +128,29 @@ Result<internal::CompiledRuleSet*> Validator::Find(std::string_view name) {
 
 Result<Report> Validator::Validate(std::string_view xml, const std::vector<std::string>& rule_sets,
                                    const ParseLimits& limits) {
-  DT_ASSIGN_OR_RETURN(XmlDocument doc, XmlDocument::Parse(xml, limits));
-  return Validate(doc, rule_sets);
+  const int threads = xml.size() >= parallelism_.min_bytes ? parallelism_.threads : 1;
+  // A large document: the named rule sets not compiled yet are compiled on
+  // another thread while this one parses (a failure is met again, and
+  // reported, by Validate(doc)), and the tree is freed on the threads.
+  const bool to_compile = std::any_of(sets_.begin(), sets_.end(), [&](const auto& set) {
+    return set.second == nullptr &&
+           std::find(rule_sets.begin(), rule_sets.end(), set.first) != rule_sets.end();
+  });
+  std::optional<std::thread> compile;
+  if (threads > 1 && to_compile) {
+    compile.emplace([&] {
+      try {
+        for (const auto& name : rule_sets) (void)Find(name);
+      } catch (...) {
+      }
+    });
+  }
+  auto parsed = XmlDocument::Parse(xml, limits);
+  if (compile) compile->join();
+  if (!parsed) return std::unexpected(std::move(parsed).error());
+  auto report = Validate(*parsed, rule_sets);
+  parsed->FreeOnThreads(threads);
+  return report;
 }
 
 Result<Report> Validator::Validate(const XmlDocument& doc,
@@ -144,7 +170,9 @@ Result<Report> Validator::Validate(const XmlDocument& doc,
       return InvalidArgument(
           fmt::format("rule set '{}' does not apply to a {}", name, SyntaxName(doc.syntax())));
     }
-    report.rule_sets.push_back(rs->Run(doc));
+    report.rule_sets.push_back(
+        rs->Run(doc, doc.bytes() >= parallelism_.min_bytes ? parallelism_.threads : 1,
+                parallelism_.min_contexts_per_thread));
   }
   return report;
 }

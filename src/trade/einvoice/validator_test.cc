@@ -186,5 +186,49 @@ TEST(Validator, SplitPaymentRulesFollowEachRelease) {
   EXPECT_EQ(Count(pinned->rule_sets[0], "BR-B-02"), 0);
 }
 
+// A large invoice (3,000 lines, every seventh with an unknown unit code,
+// BR-CL-23) validated on two threads gives the serial report, firings in
+// the same order; a bad decimal on a late line is the same crash.
+TEST(Validator, LargeInvoiceOnThreadsGivesTheSerialReport) {
+  const char* src = std::getenv("DIGITRADE_SOURCE_DIR");
+  std::ifstream in(std::string(src != nullptr ? src : DIGITRADE_SOURCE_DIR_DEFAULT) +
+                   "/tests/einvoice/data/clean-invoice.xml");
+  ASSERT_TRUE(in.good());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string clean = ss.str();
+  const auto begin = clean.find("<cac:InvoiceLine>");
+  const auto end = clean.find("</cac:InvoiceLine>") + std::string_view("</cac:InvoiceLine>").size();
+  ASSERT_NE(begin, std::string::npos);
+  const std::string line = clean.substr(begin, end - begin);
+  auto make = [&](int bad_decimal_line) {
+    std::string lines;
+    for (int i = 1; i <= 3000; ++i) {
+      std::string l = line;
+      if (i % 7 == 0) l.replace(l.find("unitCode=\"C62\""), 14, "unitCode=\"XXX\"");
+      if (i == bad_decimal_line) l.replace(l.find(">100.00<"), 8, ">1,00<");
+      lines += l;
+    }
+    return clean.substr(0, begin) + lines + clean.substr(end);
+  };
+  auto serial = Validator::Create();
+  auto threaded = Validator::Create(Parallelism{.threads = 2});
+  ASSERT_TRUE(serial.has_value() && threaded.has_value());
+  for (int bad : {0, 2900}) {
+    const std::string xml = make(bad);
+    ASSERT_GE(xml.size(), Parallelism{}.min_bytes);
+    auto a = (*serial)->Validate(xml, {"CEN-UBL-1.3.16"});
+    auto b = (*threaded)->Validate(xml, {"CEN-UBL-1.3.16"});
+    ASSERT_TRUE(a.has_value()) << a.error().ToString();
+    ASSERT_TRUE(b.has_value()) << b.error().ToString();
+    if (bad == 0) {
+      EXPECT_EQ(Count(a->rule_sets[0], "BR-CL-23"), 3000 / 7);
+    } else {
+      EXPECT_TRUE(a->rule_sets[0].crashed);
+    }
+    EXPECT_EQ(boost::json::serialize(ReportJson(*a)), boost::json::serialize(ReportJson(*b)));
+  }
+}
+
 }  // namespace
 }  // namespace digitrade::trade::einvoice

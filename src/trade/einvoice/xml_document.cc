@@ -4,10 +4,13 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace digitrade::trade::einvoice {
 
@@ -112,6 +115,34 @@ void XmlDocument::Free::operator()(_xmlDoc* d) const {
   xmlFreeDoc(d);
 }
 
+void XmlDocument::FreeOnThreads(int threads) {
+  xmlNode* root = doc_ != nullptr ? xmlDocGetRootElement(doc_.get()) : nullptr;
+  if (root != nullptr && threads > 1) {
+    // The root's children in `threads` runs of about equal length; each
+    // run but the first is unlinked (xmlFreeNodeList frees a sibling list)
+    // and freed on a thread of its own, while the document (still needed
+    // for its dictionary) waits for them.
+    std::size_t count = 0;
+    for (xmlNode* c = root->children; c != nullptr; c = c->next) ++count;
+    const std::size_t per_run = std::max<std::size_t>(1, count / threads);
+    std::vector<xmlNode*> runs;
+    std::size_t i = 0;
+    for (xmlNode* c = root->children; c != nullptr; c = c->next, ++i) {
+      if (i > 0 && i % per_run == 0 && runs.size() + 1 < static_cast<std::size_t>(threads))
+        runs.push_back(c);
+    }
+    if (!runs.empty()) root->last = runs.front()->prev;
+    for (xmlNode* run : runs) {
+      run->prev->next = nullptr;
+      run->prev = nullptr;
+    }
+    std::vector<std::thread> pool;
+    for (xmlNode* run : runs) pool.emplace_back([run] { xmlFreeNodeList(run); });
+    for (auto& t : pool) t.join();
+  }
+  doc_.reset();
+}
+
 XmlDocument::XmlDocument(XmlDocument&&) noexcept = default;
 XmlDocument& XmlDocument::operator=(XmlDocument&&) noexcept = default;
 XmlDocument::~XmlDocument() = default;
@@ -165,12 +196,12 @@ Result<XmlDocument> XmlDocument::Parse(std::string_view bytes, const ParseLimits
   const std::string_view ns = root->ns != nullptr ? View(root->ns->href) : std::string_view();
   const std::string_view name = View(root->name);
   if (ns == kUblInvoiceNs && name == "Invoice")
-    return XmlDocument(std::move(doc), Syntax::kUblInvoice);
+    return XmlDocument(std::move(doc), Syntax::kUblInvoice, bytes.size());
   if (ns == kUblCreditNoteNs && name == "CreditNote") {
-    return XmlDocument(std::move(doc), Syntax::kUblCreditNote);
+    return XmlDocument(std::move(doc), Syntax::kUblCreditNote, bytes.size());
   }
   if (ns == kCiiNs && name == "CrossIndustryInvoice")
-    return XmlDocument(std::move(doc), Syntax::kCii);
+    return XmlDocument(std::move(doc), Syntax::kCii, bytes.size());
   return InvalidArgument(fmt::format(
       "unsupported root {{{}}}{}: expected a UBL 2.1 Invoice or CreditNote or a CII D16B "
       "CrossIndustryInvoice",

@@ -1,20 +1,25 @@
 #include "trade/einvoice/internal/engine.h"
 
 #include <fmt/format.h>
+#include <libxml/hash.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <regex>
+#include <thread>
 #include <unordered_set>
 
 #include "trade/einvoice/internal/location.h"
@@ -1071,6 +1076,23 @@ void EvalContext::Reset(_xmlDoc* doc) {
   ClearCrash();
 }
 
+void EvalContext::ForkFrom(const EvalContext& from) {
+  Reset(from.xp_->doc);
+  if (from.index_ != nullptr) index_ = std::make_unique<DocIndex>(*from.index_);
+  memo_ = from.memo_;
+  root_steps_ = from.root_steps_;
+  variables_ = from.variables_;
+  if (from.xp_->varHash != nullptr) {
+    xmlHashScan(
+        from.xp_->varHash,
+        [](void* payload, void* data, const xmlChar* name) {
+          xmlXPathRegisterVariable(static_cast<xmlXPathContext*>(data), name,
+                                   xmlXPathObjectCopy(static_cast<xmlXPathObjectPtr>(payload)));
+        },
+        xp_);
+  }
+}
+
 const std::vector<_xmlNode*>& EvalContext::RootStep(
     const std::string& text,
     void (*compute)(const void* step, EvalContext& ctx, std::vector<_xmlNode*>& out),
@@ -1389,9 +1411,9 @@ bool NameHolds(const xmlNode* n, const StepT& s) {
 }
 }  // namespace
 
-bool CompiledRuleSet::NamesMatch(_xmlNode* n, const Branch& b, std::size_t step) {
+bool CompiledRuleSet::NamesMatch(_xmlNode* n, const Branch& b, std::size_t step, bool name_known) {
   const Step& s = b.steps[step];
-  if (!NameHolds(n, s)) return false;
+  if (!name_known && !NameHolds(n, s)) return false;
   if (step == 0) {
     return !b.anchored || (n->parent != nullptr && n->parent->type == XML_DOCUMENT_NODE);
   }
@@ -1403,17 +1425,17 @@ bool CompiledRuleSet::NamesMatch(_xmlNode* n, const Branch& b, std::size_t step)
   return false;
 }
 
-bool CompiledRuleSet::StepHolds(_xmlNode* n, const Step& s) {
-  return NameHolds(n, s) && PredicatesHold(n, s);
+bool CompiledRuleSet::StepHolds(_xmlNode* n, const Step& s, EvalContext& eval) {
+  return NameHolds(n, s) && PredicatesHold(n, s, eval);
 }
 
-bool CompiledRuleSet::PredicatesHold(_xmlNode* n, const Step& s) {
+bool CompiledRuleSet::PredicatesHold(_xmlNode* n, const Step& s, EvalContext& eval) {
   if (s.blank_leaf && !IsBlankLeaf(n)) return false;
-  xmlXPathContext* xp = xp_.get();
+  xmlXPathContext* xp = eval.xpath_context();
   for (std::size_t k = 0; k < s.predicates.size(); ++k) {
     if (s.fast_predicates[k]) {
-      const bool ok = s.fast_predicates[k]->Eval(n, *eval_);
-      eval_->ClearCrash();  // as below
+      const bool ok = s.fast_predicates[k]->Eval(n, eval);
+      eval.ClearCrash();  // as below
       if (!ok) return false;
       continue;
     }
@@ -1434,7 +1456,7 @@ bool CompiledRuleSet::PredicatesHold(_xmlNode* n, const Step& s) {
       name_test.suffix = s.suffix;
       name_test.blank_leaf = s.blank_leaf;
       const int pos = ChildPosition(n, [&](xmlNode* c) {
-        if (!StepHolds(c, name_test)) return false;
+        if (!StepHolds(c, name_test, eval)) return false;
         for (std::size_t q = 0; q < k; ++q) {
           xp->node = c;
           if (xmlXPathCompiledEvalToBoolean(s.predicates[q].get(), xp) != 1) return false;
@@ -1448,35 +1470,115 @@ bool CompiledRuleSet::PredicatesHold(_xmlNode* n, const Step& s) {
     xmlXPathFreeObject(r);
     // XSLT treats a dynamic error while matching a pattern as "no match",
     // so errors raised by context predicates never stop the reference.
-    eval_->ClearCrash();
+    eval.ClearCrash();
     if (!ok) return false;
   }
   return true;
 }
 
-bool CompiledRuleSet::Matches(_xmlNode* n, const Branch& b, std::size_t step) {
+bool CompiledRuleSet::Matches(_xmlNode* n, const Branch& b, std::size_t step, EvalContext& eval) {
   const Step& s = b.steps[step];
-  if (!StepHolds(n, s)) return false;
+  if (!StepHolds(n, s, eval)) return false;
   if (step == 0) {
     return !b.anchored || (n->parent != nullptr && n->parent->type == XML_DOCUMENT_NODE);
   }
   xmlNode* up = n->parent;
-  if (!s.descendant_before) return up != nullptr && Matches(up, b, step - 1);
+  if (!s.descendant_before) return up != nullptr && Matches(up, b, step - 1, eval);
   for (; up != nullptr && up->type == XML_ELEMENT_NODE; up = up->parent) {
-    if (Matches(up, b, step - 1)) return true;
+    if (Matches(up, b, step - 1, eval)) return true;
   }
   return false;
 }
 
-RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
-  RuleSetReport report{.rule_set = def_.name};
-  xmlXPathContext* xp = xp_.get();
+namespace {
+
+// libxml2's error handlers are per thread: a Run() thread reports nothing
+// (dynamic errors reach the EvalContext), as the parsing thread does.
+void IgnoreXmlErrors(void* /*ctx*/, const char* /*msg*/, ...) {}
+
+}  // namespace
+
+void CompiledRuleSet::Match(const Rule& rule, _xmlNode* doc_node, EvalContext& eval,
+                            std::vector<_xmlNode*>& nodes) {
+  xmlXPathContext* xp = eval.xpath_context();
+  DocIndex& index = eval.Index();
+  for (const auto& branch : rule.branches) {
+    if (branch.xpath) {
+      xp->node = doc_node;
+      xmlXPathObjectPtr set = xmlXPathCompiledEval(branch.xpath.get(), xp);
+      if (set != nullptr && set->nodesetval != nullptr) {
+        nodes.insert(nodes.end(), set->nodesetval->nodeTab,
+                     set->nodesetval->nodeTab + set->nodesetval->nodeNr);
+      }
+      xmlXPathFreeObject(set);
+      eval.ClearCrash();  // as in StepHolds
+      continue;
+    }
+    const Step& last = branch.steps.back();
+    const std::vector<xmlNode*>& candidates =
+        last.local.empty() ? index.AllElements() : index.Elements(last.ns, last.local);
+    // Candidates of a name from the index have it: only a suffix test remains.
+    const bool name_known = !last.local.empty() && last.suffix.empty();
+    for (xmlNode* n : candidates) {
+      // Names first (cheap), then the predicates; along a chain of
+      // child steps the names fix the ancestors, so only their
+      // predicates remain to check.
+      if (!NamesMatch(n, branch, branch.steps.size() - 1, name_known)) continue;
+      bool match = true;
+      if (branch.child_only) {
+        xmlNode* up = n;
+        for (std::size_t k = branch.steps.size(); k-- > 0 && match; up = up->parent) {
+          match = PredicatesHold(up, branch.steps[k], eval);
+        }
+      } else {
+        match = Matches(n, branch, branch.steps.size() - 1, eval);
+      }
+      if (match) nodes.push_back(n);
+    }
+  }
+}
+
+void CompiledRuleSet::ForEach(std::size_t count, int threads,
+                              const std::function<void(std::size_t, int, EvalContext&)>& fn) {
+  std::atomic<std::size_t> next{0};
+  auto work = [&](int t, EvalContext& e) {
+    for (std::size_t k = next++; k < count; k = next++) fn(k, t, e);
+  };
+  std::vector<std::exception_ptr> errors(threads);
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      xmlSetGenericErrorFunc(nullptr, IgnoreXmlErrors);
+      try {
+        work(t, *workers_[t - 1].eval);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  }
+  try {
+    work(0, *eval_);
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
+  for (auto& t : pool) t.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc, int threads,
+                                   std::size_t min_items_per_thread) {
   EvalContext& eval = *eval_;
   eval.Reset(doc.doc());
   struct Release {
     EvalContext& eval;
-    ~Release() { eval.Release(); }
-  } release{eval};
+    std::vector<Worker>& workers;
+    ~Release() {
+      eval.Release();
+      for (auto& w : workers) w.eval->Release();
+    }
+  } release{eval, workers_};
   DocIndex& index = eval.Index();
   xmlNode* doc_node = reinterpret_cast<xmlNode*>(doc.doc());
   if (def_.bind_variables != nullptr) {
@@ -1485,47 +1587,52 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
     // one that no rule reaches never surfaces; we bind eagerly and forgive.
     eval.ClearCrash();
   }
+  // Threads: for a document of enough elements; their contexts are copies
+  // of this one (index, variables).
+  const std::size_t per_thread = std::max<std::size_t>(min_items_per_thread, 1);
+  threads = static_cast<int>(
+      std::clamp<std::size_t>(index.AllElements().size() / per_thread, 1, std::max(threads, 1)));
+  if (threads > 1) {
+    while (workers_.size() + 1 < static_cast<std::size_t>(threads)) {
+      Worker w;
+      w.xp = {xmlXPathNewContext(nullptr), &xmlXPathFreeContext};
+      if (w.xp == nullptr) throw std::bad_alloc();
+      w.eval = std::make_unique<EvalContext>(w.xp.get());
+      SetUpXPathContext(w.xp.get(), w.eval.get());
+      workers_.push_back(std::move(w));
+    }
+    for (int t = 1; t < threads; ++t) workers_[t - 1].eval->ForkFrom(eval);
+  }
+  // Every context node with the rule that claims it (the first matching
+  // rule of its pattern), in the reference's order; their asserts after.
+  // With threads, each rule's nodes are matched on any thread first.
+  if (all_rules_.empty()) {
+    for (const auto& rules : patterns_) {
+      for (const auto& rule : rules) all_rules_.push_back(&rule);
+    }
+  }
+  const std::vector<const Rule*>& all_rules = all_rules_;
+  std::vector<std::vector<xmlNode*>> matched(threads > 1 ? all_rules.size() : 0);
+  if (threads > 1) {
+    ForEach(all_rules.size(), threads, [&](std::size_t r, int, EvalContext& e) {
+      Match(*all_rules[r], doc_node, e, matched[r]);
+    });
+  }
+  std::vector<Item>& items = items_;
+  items.clear();
   std::vector<char> claimed;  // by element ordinal
   std::unordered_set<xmlNode*> claimed_other;
-  std::vector<xmlNode*> nodes;
-  std::vector<char> unused_hits;
-  Locations locations;
+  std::vector<xmlNode*> scratch;
+  std::size_t r = 0;
   for (const auto& rules : patterns_) {
     claimed.assign(index.AllElements().size(), 0);
     claimed_other.clear();
     for (const auto& rule : rules) {
-      nodes.clear();
-      for (const auto& branch : rule.branches) {
-        if (branch.xpath) {
-          xp->node = doc_node;
-          xmlXPathObjectPtr set = xmlXPathCompiledEval(branch.xpath.get(), xp);
-          if (set != nullptr && set->nodesetval != nullptr) {
-            nodes.insert(nodes.end(), set->nodesetval->nodeTab,
-                         set->nodesetval->nodeTab + set->nodesetval->nodeNr);
-          }
-          xmlXPathFreeObject(set);
-          eval.ClearCrash();  // as in StepHolds
-          continue;
-        }
-        const Step& last = branch.steps.back();
-        const std::vector<xmlNode*>& candidates =
-            last.local.empty() ? index.AllElements() : index.Elements(last.ns, last.local);
-        for (xmlNode* n : candidates) {
-          // Names first (cheap), then the predicates; along a chain of
-          // child steps the names fix the ancestors, so only their
-          // predicates remain to check.
-          if (!NamesMatch(n, branch, branch.steps.size() - 1)) continue;
-          bool match = true;
-          if (branch.child_only) {
-            xmlNode* up = n;
-            for (std::size_t k = branch.steps.size(); k-- > 0 && match; up = up->parent) {
-              match = PredicatesHold(up, branch.steps[k]);
-            }
-          } else {
-            match = Matches(n, branch, branch.steps.size() - 1);
-          }
-          if (match) nodes.push_back(n);
-        }
+      std::vector<xmlNode*>& nodes = threads > 1 ? matched[r] : scratch;
+      ++r;
+      if (threads == 1) {
+        nodes.clear();
+        Match(rule, doc_node, eval, nodes);
       }
       for (xmlNode* n : nodes) {
         if (n->type == XML_ELEMENT_NODE) {
@@ -1535,38 +1642,111 @@ RuleSetReport CompiledRuleSet::Run(const XmlDocument& doc) {
         } else if (!claimed_other.insert(n).second) {
           continue;
         }
-        if (rule.unused) {
-          unused_hits.assign(rule.unused->slots, 0);
-          rule.unused->Walk(rule.unused->root, n, unused_hits);
-        }
-        for (const auto& a : rule.asserts) {
-          bool ok;
-          if (a.unused_slot >= 0) {
-            ok = unused_hits[a.unused_slot] == 0;
-          } else if (a.native != nullptr) {
-            ok = a.native(eval, n);
-          } else if (a.fast) {
-            ok = a.fast->Eval(n, eval);
-          } else {
-            xp->node = n;
-            ok = xmlXPathCompiledEvalToBoolean(a.test.get(), xp) != 0;
-          }
-          if (eval.crashed()) {
-            return RuleSetReport{
-                .rule_set = def_.name,
-                .crashed = true,
-                .crash_reason = fmt::format("{}: {}", a.def->id, eval.crash_reason()),
-                .firings = {}};
-          }
-          if (ok) continue;
-          // Several rules often fire on one node (the root, for one): its
-          // location is built once per run.
-          report.firings.push_back(Firing{a.def->id, a.def->flag, locations.Of(n), a.def->message});
-        }
+        items.push_back(Item{&rule, n});
       }
+      if (threads > 1) std::vector<xmlNode*>().swap(nodes);
     }
   }
+  threads = static_cast<int>(std::clamp<std::size_t>(items.size() / per_thread, 1, threads));
+  std::vector<Slice> slices;
+  if (threads == 1) {
+    Locations locations;
+    slices.push_back(Evaluate(items, 0, items.size(), eval, locations));
+  } else {
+    // Contiguous slices of about equal work (an item's asserts; a rule's
+    // "not used" trie counts as a few), several per thread and taken in
+    // turn, since the work per item varies a lot (the root's asserts sum
+    // over every line); their firings concatenate in order.
+    std::vector<std::size_t> weight_until(items.size() + 1, 0);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const Rule& rule = *items[i].rule;
+      const std::size_t unused = rule.unused ? static_cast<std::size_t>(rule.unused->slots) : 0;
+      weight_until[i + 1] = weight_until[i] + 1 + (rule.asserts.size() - unused) + (unused ? 4 : 0);
+    }
+    const std::size_t count = std::min<std::size_t>(items.size(), 16 * threads);
+    std::vector<std::size_t> bounds(count + 1, items.size());
+    bounds[0] = 0;
+    for (std::size_t k = 1; k < count; ++k) {
+      const std::size_t target = weight_until.back() * k / count;
+      bounds[k] = static_cast<std::size_t>(
+          std::lower_bound(weight_until.begin(), weight_until.end(), target) -
+          weight_until.begin());
+      bounds[k] = std::clamp(bounds[k], bounds[k - 1], items.size());
+    }
+    slices.resize(count);
+    std::vector<Locations> locations(threads);
+    // Slices after one that crashed are not needed: the report stops there.
+    std::atomic<std::size_t> first_crash{count};
+    ForEach(count, threads, [&](std::size_t k, int t, EvalContext& e) {
+      if (k > first_crash.load()) return;
+      slices[k] = Evaluate(items, bounds[k], bounds[k + 1], e, locations[t]);
+      if (!slices[k].crashed) return;
+      std::size_t seen = first_crash.load();
+      while (k < seen && !first_crash.compare_exchange_weak(seen, k)) {
+      }
+    });
+  }
+  // The serial run stops at the first crash: the first slice that crashed.
+  for (auto& slice : slices) {
+    if (slice.crashed) {
+      return RuleSetReport{.rule_set = def_.name,
+                           .crashed = true,
+                           .crash_reason = std::move(slice.crash_reason),
+                           .firings = {}};
+    }
+  }
+  RuleSetReport report{.rule_set = def_.name};
+  if (slices.size() == 1) {
+    report.firings = std::move(slices[0].firings);
+    return report;
+  }
+  std::size_t firings = 0;
+  for (const auto& slice : slices) firings += slice.firings.size();
+  report.firings.reserve(firings);
+  for (auto& slice : slices) {
+    std::move(slice.firings.begin(), slice.firings.end(), std::back_inserter(report.firings));
+  }
   return report;
+}
+
+CompiledRuleSet::Slice CompiledRuleSet::Evaluate(const std::vector<Item>& items, std::size_t begin,
+                                                 std::size_t end, EvalContext& eval,
+                                                 Locations& locations) {
+  Slice out;
+  xmlXPathContext* xp = eval.xpath_context();
+  std::vector<char> unused_hits;
+  for (std::size_t i = begin; i < end; ++i) {
+    const Rule& rule = *items[i].rule;
+    xmlNode* n = items[i].node;
+    if (rule.unused) {
+      unused_hits.assign(rule.unused->slots, 0);
+      rule.unused->Walk(rule.unused->root, n, unused_hits);
+    }
+    for (const auto& a : rule.asserts) {
+      bool ok;
+      if (a.unused_slot >= 0) {
+        ok = unused_hits[a.unused_slot] == 0;
+      } else if (a.native != nullptr) {
+        ok = a.native(eval, n);
+      } else if (a.fast) {
+        ok = a.fast->Eval(n, eval);
+      } else {
+        xp->node = n;
+        ok = xmlXPathCompiledEvalToBoolean(a.test.get(), xp) != 0;
+      }
+      if (eval.crashed()) {
+        out.crashed = true;
+        out.crash_reason = fmt::format("{}: {}", a.def->id, eval.crash_reason());
+        out.firings.clear();
+        return out;
+      }
+      if (ok) continue;
+      // Several rules often fire on one node (the root, for one): its
+      // location is built once per thread.
+      out.firings.push_back(Firing{a.def->id, a.def->flag, locations.Of(n), a.def->message});
+    }
+  }
+  return out;
 }
 
 }  // namespace digitrade::trade::einvoice::internal

@@ -7,8 +7,10 @@
 //
 // Thread-safety: a CompiledRuleSet keeps one XPath context and one
 // EvalContext across documents, so it is not safe for concurrent Run()
-// calls; give each thread its own. The memoised-path table is shared and
-// locked; the FastTest scratch vectors are per thread.
+// calls; give each thread its own. Run() itself may use threads of its own
+// (`threads`), each with its own XPath and EvalContext (Workers). The
+// memoised-path table is shared and locked; the FastTest scratch vectors
+// are per thread.
 #pragma once
 
 #include <functional>
@@ -40,6 +42,7 @@ struct XPathFree {
 using CompiledXPath = std::unique_ptr<_xmlXPathCompExpr, XPathFree>;
 
 class EvalContext;
+class Locations;
 
 // The simplest test forms of the tables, evaluated natively without
 // libxml2's XPath: boolean combinations (and, or, not, parentheses) of
@@ -146,6 +149,10 @@ class EvalContext {
 
   // Starts a new document: drops the index and the bound variables, clears the crash.
   void Reset(_xmlDoc* doc);
+  // Starts `from`'s document on another thread: a copy of its index, its
+  // bound variables and the memoised paths computed so far (so the copy
+  // answers every look-up as `from` would, without touching `from` again).
+  void ForkFrom(const EvalContext& from);
   // Ends the document: Reset(nullptr). The bound variables hold its nodes,
   // and libxml2 reads the nodes of a node-set when it frees one, so they
   // must go before the document does.
@@ -258,7 +265,15 @@ class CompiledRuleSet {
 
   const std::string& name() const { return def_.name; }
   bool cii() const { return def_.cii; }
-  RuleSetReport Run(const XmlDocument& doc);
+  // Validates `doc`. With threads > 1 (used for a document of at least
+  // `min_items_per_thread` elements per thread) the rules' contexts are
+  // matched rule by rule on any thread, the first-matching-rule claims
+  // made in order on this one, then the asserts of the claimed (rule,
+  // node) pairs evaluated in contiguous slices that the threads take in
+  // turn, and the slices' firings concatenated in order: the same report
+  // as threads == 1.
+  RuleSetReport Run(const XmlDocument& doc, int threads = 1,
+                    std::size_t min_items_per_thread = 2000);
 
  private:
   struct Assert {
@@ -313,18 +328,50 @@ class CompiledRuleSet {
     std::vector<Assert> asserts;
     std::unique_ptr<UnusedTrie> unused;
   };
+  // A context node and the rule that claimed it, in the reference's order.
+  struct Item {
+    const Rule* rule;
+    _xmlNode* node;
+  };
+  // The outcome of evaluating a slice of the items.
+  struct Slice {
+    std::vector<Firing> firings;
+    bool crashed = false;
+    std::string crash_reason;
+  };
+  // The XPath and evaluation context of a thread of Run() other than the caller's.
+  struct Worker {
+    std::unique_ptr<_xmlXPathContext, void (*)(_xmlXPathContext*)> xp{nullptr, nullptr};
+    std::unique_ptr<EvalContext> eval;
+  };
+  // The asserts of items[begin, end) (stops at the first crash).
+  Slice Evaluate(const std::vector<Item>& items, std::size_t begin, std::size_t end,
+                 EvalContext& eval, Locations& locations);
   explicit CompiledRuleSet(RuleSetDef def) : def_(std::move(def)) {}
-  bool Matches(_xmlNode* n, const Branch& b, std::size_t step);
-  bool NamesMatch(_xmlNode* n, const Branch& b, std::size_t step);
-  bool StepHolds(_xmlNode* n, const Step& s);
+  bool Matches(_xmlNode* n, const Branch& b, std::size_t step, EvalContext& eval);
+  // The name tests of steps [0, step] from `n` up (`name_known`: n's own
+  // name is known to pass).
+  bool NamesMatch(_xmlNode* n, const Branch& b, std::size_t step, bool name_known = false);
+  bool StepHolds(_xmlNode* n, const Step& s, EvalContext& eval);
   // StepHolds without the name test (the caller has checked it).
-  bool PredicatesHold(_xmlNode* n, const Step& s);
+  bool PredicatesHold(_xmlNode* n, const Step& s, EvalContext& eval);
+  // Appends the nodes `rule`'s context matches, branch by branch.
+  void Match(const Rule& rule, _xmlNode* doc_node, EvalContext& eval,
+             std::vector<_xmlNode*>& nodes);
+  // fn(k, thread, its context) for k in [0, count), the k taken in turn by
+  // `threads` threads (this one, index 0, and workers_); rethrows the
+  // first exception after all have finished.
+  void ForEach(std::size_t count, int threads,
+               const std::function<void(std::size_t, int, EvalContext&)>& fn);
   RuleSetDef def_;
   std::vector<std::vector<Rule>> patterns_;
   // Reused across documents: the XPath context, its extension functions
   // and the expressions the native checks compile.
   std::unique_ptr<_xmlXPathContext, void (*)(_xmlXPathContext*)> xp_{nullptr, nullptr};
   std::unique_ptr<EvalContext> eval_;
+  std::vector<Worker> workers_;         // created on first use by Run(doc, threads > 1)
+  std::vector<const Rule*> all_rules_;  // every rule, pattern by pattern (set by Run)
+  std::vector<Item> items_;             // Run's, kept for its capacity
 };
 
 // "cac:A | /x:B" -> "//cac:A | /x:B": a Schematron match pattern as an XPath
