@@ -1,6 +1,11 @@
 #include "http/router.h"
 
 #include <algorithm>
+#include <exception>
+#include <mutex>
+#include <utility>
+
+#include <fmt/format.h>
 
 namespace digitrade::http {
 
@@ -57,11 +62,75 @@ int MatchSegments(const Route& route, std::string_view path,
 
 }  // namespace
 
+struct Responder::State {
+  std::mutex mu;
+  Executor executor;  // both emptied by the answer, releasing what they hold
+  Finish finish;
+
+  State(Executor e, Finish f) : executor(std::move(e)), finish(std::move(f)) {}
+  ~State() {
+    if (finish) finish(Internal("the handler dropped the request without answering"));
+  }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+
+  void Answer(Result<Response> response) {
+    Finish f;
+    Executor e;  // destroyed after the answer, outside the lock
+    {
+      std::lock_guard lock(mu);
+      f = std::move(finish);
+      finish = nullptr;
+      e = std::move(executor);
+      executor = nullptr;
+    }
+    if (f) f(std::move(response));
+  }
+
+  // Runs `task` through the executor unless the request is answered.
+  static void Run(const std::shared_ptr<State>& state, std::function<void()> task) {
+    Executor e;
+    {
+      std::lock_guard lock(state->mu);
+      if (!state->finish) return;
+      e = state->executor;
+    }
+    e([state, task = std::move(task)] {
+      try {
+        task();
+      } catch (const std::exception& ex) {
+        state->Answer(Internal(fmt::format("unhandled exception: {}", ex.what())));
+      }
+    });
+  }
+};
+
+Responder::Responder(Executor executor, Finish finish)
+    : state_(std::make_shared<State>(std::move(executor), std::move(finish))) {}
+
+void Responder::operator()(Result<Response> response) const { state_->Answer(std::move(response)); }
+
+void Responder::Post(std::function<Result<Response>()> task) const {
+  State::Run(state_, [state = state_, task = std::move(task)] { state->Answer(task()); });
+}
+
+Executor Responder::executor() const {
+  return [state = state_](std::function<void()> task) { State::Run(state, std::move(task)); };
+}
+
 void Router::Add(RouteSpec spec, Handler handler) {
   auto r = std::make_unique<Route>();
   for (auto s : Split(spec.pattern)) r->segments.emplace_back(s);
   r->spec = std::move(spec);
   r->handler = std::move(handler);
+  routes_.push_back(std::move(r));
+}
+
+void Router::AddAsync(RouteSpec spec, AsyncHandler handler) {
+  auto r = std::make_unique<Route>();
+  for (auto s : Split(spec.pattern)) r->segments.emplace_back(s);
+  r->spec = std::move(spec);
+  r->async_handler = std::move(handler);
   routes_.push_back(std::move(r));
 }
 
