@@ -31,9 +31,10 @@ bool IsParam(std::string_view s) { return s.size() > 2 && s.front() == '{' && s.
 bool IsRest(std::string_view s) { return IsParam(s) && s.ends_with("...}"); }
 
 // Returns a score (more literal segments = higher) or -1 when no match.
+// `parts` is Split(path), done once per lookup rather than once per route.
 int MatchSegments(const Route& route, std::string_view path,
+                  const std::vector<std::string_view>& parts,
                   std::vector<std::pair<std::string, std::string>>* params) {
-  const auto parts = Split(path);
   const auto& segs = route.segments;
   int score = 0;
   std::size_t i = 0;
@@ -137,9 +138,10 @@ void Router::AddAsync(RouteSpec spec, AsyncHandler handler) {
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   Match best;
   int best_score = -1;
+  const auto parts = Split(path);
   for (const auto& r : routes_) {
     std::vector<std::pair<std::string, std::string>> params;
-    const int score = MatchSegments(*r, path, &params);
+    const int score = MatchSegments(*r, path, parts, &params);
     if (score < 0) continue;
     if (r->spec.method != method) {
       if (std::find(best.allowed_methods.begin(), best.allowed_methods.end(), r->spec.method) ==
