@@ -1,9 +1,9 @@
 #include "http/dispatcher.h"
 
 #include <chrono>
-#include <exception>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <optional>
 
@@ -106,9 +106,10 @@ void Dispatcher::HandleAsync(std::shared_ptr<Request> req, Executor executor,
   }
   if (async == nullptr) return Complete(*req, std::move(r), route, start, done);
   Request& request = *req;
-  Responder reply(std::move(executor),
-                  [this, req = std::move(req), route, start, done = std::move(done)](
-                      Result<Response> result) { Complete(*req, std::move(result), route, start, done); });
+  Responder reply(std::move(executor), [this, req = std::move(req), route, start,
+                                        done = std::move(done)](Result<Response> result) {
+    Complete(*req, std::move(result), route, start, done);
+  });
   try {
     (*async)(request, reply);
   } catch (const std::exception& e) {

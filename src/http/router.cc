@@ -109,7 +109,9 @@ struct Responder::State {
 Responder::Responder(Executor executor, Finish finish)
     : state_(std::make_shared<State>(std::move(executor), std::move(finish))) {}
 
-void Responder::operator()(Result<Response> response) const { state_->Answer(std::move(response)); }
+void Responder::operator()(Result<Response> response) const {
+  state_->Answer(std::move(response));
+}
 
 void Responder::Post(std::function<Result<Response>()> task) const {
   State::Run(state_, [state = state_, task = std::move(task)] { state->Answer(task()); });

@@ -114,12 +114,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         [call, version, keep_alive, head](Response res) {
           // Inline for a synchronous route (already on the strand); an
           // asynchronous one answers from another thread.
-          asio::dispatch(call->session->stream_.get_executor(),
-                         [self = call->session, res = std::move(res), version, keep_alive,
-                          head]() mutable {
-                           const bool keep = keep_alive && !self->server_.draining;
-                           self->Write(ToBeast(std::move(res), version, keep, head), !keep);
-                         });
+          asio::dispatch(
+              call->session->stream_.get_executor(),
+              [self = call->session, res = std::move(res), version, keep_alive, head]() mutable {
+                const bool keep = keep_alive && !self->server_.draining;
+                self->Write(ToBeast(std::move(res), version, keep, head), !keep);
+              });
         });
   }
 

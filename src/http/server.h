@@ -3,10 +3,10 @@
 // Connections are served asynchronously by a pool of threads; each request
 // is handed to the Dispatcher. An asynchronous route's answer may come from
 // another thread: it is posted back to the connection's strand and written
-// there, so a request waiting for the evidence log holds no thread. Keep-alive, a header size limit, a per-route
-// body limit (413 before the body is read), read and idle timeouts, and a
-// graceful Stop(): stop accepting, let requests in flight finish (up to a
-// deadline), then close.
+// there, so a request waiting for the evidence log holds no thread.
+// Keep-alive, a header size limit, a per-route body limit (413 before the
+// body is read), read and idle timeouts, and a graceful Stop(): stop
+// accepting, let requests in flight finish (up to a deadline), then close.
 //
 // Thread-safety: Start() and Stop() are called from one controlling thread.
 // The Dispatcher must outlive the server.

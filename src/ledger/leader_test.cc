@@ -277,8 +277,9 @@ TEST_P(LeaderTest, GuardedAppendsCommitWithTheirEntryOnLeaderAndFollower) {
     const std::string name = log == a.get() ? "async-on-leader" : "async-on-follower";
     std::optional<std::uint64_t> seen;
     std::promise<Result<std::optional<AppendResult>>> answered;
-    log->AppendIfAsync("test.guarded", name, guard(name, &seen),
-                       [&](Result<std::optional<AppendResult>> o) { answered.set_value(std::move(o)); });
+    log->AppendIfAsync(
+        "test.guarded", name, guard(name, &seen),
+        [&](Result<std::optional<AppendResult>> o) { answered.set_value(std::move(o)); });
     auto got = answered.get_future().get();
     ASSERT_TRUE(got) << got.error().ToString();
     ASSERT_TRUE(got->has_value()) << name << " was declined";

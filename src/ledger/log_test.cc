@@ -159,7 +159,8 @@ TEST_P(LogTest, AsyncAppendsAnswerEachCallbackOnce) {
   };
   // Odd entries are declined by their guard.
   for (int i = 0; i < 200; ++i) {
-    AppendGuard guard{"k", [i](storage::Executor&, std::optional<std::uint64_t> index) -> Result<bool> {
+    AppendGuard guard{"k",
+                      [i](storage::Executor&, std::optional<std::uint64_t> index) -> Result<bool> {
                         EXPECT_TRUE(index.has_value());
                         return i % 2 == 0;
                       }};
@@ -195,9 +196,9 @@ TEST_P(LogTest, AsyncAppendsAnswerEachCallbackOnce) {
   for (int i = 0; i < 50; ++i) {
     log->AppendIfAsync(
         "test.async", "late " + std::to_string(i),
-        AppendGuard{"k", [](storage::Executor&, std::optional<std::uint64_t>) -> Result<bool> {
-                      return true;
-                    }},
+        AppendGuard{
+            "k",
+            [](storage::Executor&, std::optional<std::uint64_t>) -> Result<bool> { return true; }},
         [&](Outcome o) {
           if (!o) {
             EXPECT_EQ(o.error().code(), ErrorCode::kUnavailable) << o.error().ToString();

@@ -546,7 +546,6 @@ void Act(const Ctx& c, Request& req, Responder reply) {
                        });
 }
 
-
 etr::ProofVerifier LocalVerifier(const Ctx& c, const ledger::NoteVerifier& key) {
   etr::ProofVerifier v;
   v.log_key = &key;

@@ -535,13 +535,13 @@ struct Registry::Impl {
   // action, and build its log entry.
   Result<StagedAction> StageAction(const std::string& record_id, std::string_view jws,
                                    const std::string& caller_org) {
-    DT_ASSIGN_OR_RETURN(auto action, ReadAction(record_id, jws, caller_org, false,
-                                                [](const ActionPayload& p) -> Status {
-                                                  if (p.code == ActionCode::kIssue)
-                                                    return InvalidArgument(
-                                                        "ISSUE creates a record: use issuance");
-                                                  return {};
-                                                }));
+    DT_ASSIGN_OR_RETURN(
+        auto action,
+        ReadAction(record_id, jws, caller_org, false, [](const ActionPayload& p) -> Status {
+          if (p.code == ActionCode::kIssue)
+            return InvalidArgument("ISSUE creates a record: use issuance");
+          return {};
+        }));
     const ActionPayload& p = action.payload;
     StagedAction s{{}, {p.code, p.actor_id, p.recipient_id, p.reason_code}, std::nullopt};
     ActionEntry& a = s.entry;
@@ -1048,9 +1048,10 @@ Result<PreparedAction> Registry::PrepareAction(const std::string& record_id,
 Result<ActionOutcome> Registry::Act(const std::string& record_id, std::string_view jws,
                                     const std::string& caller_org) {
   DT_ASSIGN_OR_RETURN(auto staged, impl_->StageAction(record_id, jws, caller_org));
-  auto done = impl_->Commit(std::move(staged.entry), [&](storage::Executor& ex, const ActionEntry& e) {
-    return impl_->ApplyOne(ex, staged.intent, e);
-  });
+  auto done =
+      impl_->Commit(std::move(staged.entry), [&](storage::Executor& ex, const ActionEntry& e) {
+        return impl_->ApplyOne(ex, staged.intent, e);
+      });
   // The previous action may lack its log index (forwarded, or an import
   // after a crash): look for it, so the caller's retry can go through.
   if (!done && done.error().code() == ErrorCode::kUnavailable) (void)impl_->Repair(record_id);
@@ -1076,8 +1077,8 @@ void Registry::ActAsync(const std::string& record_id, std::string_view jws,
       }};
   impl->log.AppendIfAsync(
       s->entry.log_kind, s->entry.log_data, std::move(guard),
-      [impl, s, executor, done = std::move(done)](
-          Result<std::optional<ledger::AppendResult>> appended) mutable {
+      [impl, s, executor,
+       done = std::move(done)](Result<std::optional<ledger::AppendResult>> appended) mutable {
         // Off the log's thread: storing an index or repairing reads and
         // writes the database.
         executor([impl, s, appended = std::move(appended), done = std::move(done)]() mutable {
