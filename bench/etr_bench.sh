@@ -4,7 +4,10 @@
 # its evidence-log entry are committed). A fresh server on a throwaway
 # database; a carrier and two holders with Ed25519 keys registered as etr
 # parties; CLIENTS bills, one per client, each passed back and forth with
-# client-side signatures (bench_etr).
+# client-side signatures (bench_etr). The server runs with THREADS io
+# threads (default 2): the transfer route is asynchronous, so a request
+# waiting for the group commit holds no thread (set THREADS=CLIENTS for a
+# server whose handlers block).
 # usage: bench/etr_bench.sh BUILD_DIR [SECONDS] [CLIENTS]
 set -euo pipefail
 build=${1:?usage: $0 BUILD_DIR [seconds] [clients]}
@@ -32,7 +35,7 @@ for p in c a b; do "$bin" keygen --type ed25519 --out "$tmp/$p.key" --public-out
 "$bin" --db "$db" etr party --org "$B" --public-key "$tmp/b.pub" >/dev/null
 TC=$(token carrier "$C" carrier); TA=$(token holder.a "$A" trader); TB=$(token holder.b "$B" trader)
 
-"$bin" --db "$db" serve --listen 127.0.0.1:0 --port-file "$tmp/port" --threads "${THREADS:-$clients}" >/dev/null 2>"${ETR_SERVER_LOG:-$tmp/log}" &
+"$bin" --db "$db" serve --listen 127.0.0.1:0 --port-file "$tmp/port" --threads "${THREADS:-2}" >/dev/null 2>"${ETR_SERVER_LOG:-$tmp/log}" &
 pid=$!
 for _ in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 echo "digitrade $("$bin" version | cut -d' ' -f2), $(nproc) cores, SQLite (synchronous=FULL), $clients clients, ${secs}s"

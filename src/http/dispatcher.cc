@@ -1,7 +1,11 @@
 #include "http/dispatcher.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <exception>
+#include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -43,7 +47,8 @@ Status Dispatcher::Authenticate(Request& req, const RouteSpec& spec) {
   return {};
 }
 
-Result<Response> Dispatcher::Route(Request& req, std::string& route_label) {
+Result<Response> Dispatcher::Route(Request& req, std::string& route_label,
+                                   const AsyncHandler** async) {
   const auto match = router_.Find(req.method, req.path);
   if (match.route == nullptr) {
     route_label = "unmatched";
@@ -76,39 +81,101 @@ Result<Response> Dispatcher::Route(Request& req, std::string& route_label) {
                      req.path);
     }
   }
+  if (match.route->async_handler) {
+    *async = &match.route->async_handler;
+    return Response{};
+  }
   return match.route->handler(req);
 }
 
-Response Dispatcher::Handle(Request& req) {
+void Dispatcher::HandleAsync(std::shared_ptr<Request> req, Executor executor,
+                             std::function<void(Response)> done) {
   const auto start = std::chrono::steady_clock::now();
-  req.request_id = fmt::format("{:016x}", next_id_.fetch_add(1));
+  req->request_id = fmt::format("{:016x}", next_id_.fetch_add(1));
   std::string route = "unmatched";
-  Response res;
-  if (auto st = ParseTarget(req.target, req); !st) {
-    res = Problem(400, "bad-request", "Bad request", st.error().message());
+  const AsyncHandler* async = nullptr;
+  Result<Response> r = InvalidArgument("unreachable");
+  if (auto st = ParseTarget(req->target, *req); !st) {
+    r = Problem(400, "bad-request", "Bad request", st.error().message());
   } else {
-    Result<Response> r = InvalidArgument("unreachable");
     try {
-      r = Route(req, route);
+      r = Route(*req, route, &async);
     } catch (const std::exception& e) {
       r = Internal(fmt::format("unhandled exception: {}", e.what()));
     }
-    if (r) {
-      res = std::move(*r);
-    } else {
-      if (r.error().code() == ErrorCode::kInternal || r.error().code() == ErrorCode::kDataLoss) {
-        log_.Error("internal error", {{"request_id", req.request_id},
-                                      {"route", route},
-                                      {"error", r.error().ToString()}});
-      }
-      res = ProblemFor(r.error(), req.path);
+  }
+  if (async == nullptr) return Complete(*req, std::move(r), route, start, done);
+  Request& request = *req;
+  Responder reply(std::move(executor), [this, req = std::move(req), route, start,
+                                        done = std::move(done)](Result<Response> result) {
+    Complete(*req, std::move(result), route, start, done);
+  });
+  try {
+    (*async)(request, reply);
+  } catch (const std::exception& e) {
+    reply(Internal(fmt::format("unhandled exception: {}", e.what())));
+  }
+}
+
+Response Dispatcher::Handle(Request& req) {
+  // The calling thread plays the connection's thread: it runs the route's
+  // tasks while it waits (shared: the route may keep the executor longer).
+  struct Loop {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<std::function<void()>> tasks;
+    std::optional<Response> answer;
+  };
+  auto loop = std::make_shared<Loop>();
+  // Not owned: this call waits for the answer, so `req` outlives it.
+  HandleAsync(
+      std::shared_ptr<Request>(std::shared_ptr<Request>(), &req),
+      [loop](std::function<void()> task) {
+        {
+          std::lock_guard lock(loop->mu);
+          loop->tasks.push_back(std::move(task));
+        }
+        loop->cv.notify_all();
+      },
+      [loop](Response res) {
+        {
+          std::lock_guard lock(loop->mu);
+          loop->answer = std::move(res);
+        }
+        loop->cv.notify_all();
+      });
+  std::unique_lock lock(loop->mu);
+  while (true) {
+    loop->cv.wait(lock, [&] { return loop->answer || !loop->tasks.empty(); });
+    if (loop->answer) return std::move(*loop->answer);
+    auto task = std::move(loop->tasks.front());
+    loop->tasks.pop_front();
+    lock.unlock();
+    task();
+    lock.lock();
+  }
+}
+
+void Dispatcher::Complete(const Request& req, Result<Response> result, std::string_view route,
+                          std::chrono::steady_clock::time_point start,
+                          const std::function<void(Response)>& done) {
+  Response res;
+  if (result) {
+    res = std::move(*result);
+  } else {
+    if (result.error().code() == ErrorCode::kInternal ||
+        result.error().code() == ErrorCode::kDataLoss) {
+      log_.Error("internal error", {{"request_id", req.request_id},
+                                    {"route", route},
+                                    {"error", result.error().ToString()}});
     }
+    res = ProblemFor(result.error(), req.path);
   }
   const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(
                          std::chrono::steady_clock::now() - start)
                          .count();
   Finish(req, res, route, nanos);
-  return res;
+  done(std::move(res));
 }
 
 void Dispatcher::Finish(const Request& req, Response& res, std::string_view route, long long nanos) {

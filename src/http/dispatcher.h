@@ -3,13 +3,20 @@
 // rules, the handler call, problem+json for every error, metrics and the
 // structured access log.
 //
-// Thread-safety: Handle() is called concurrently from the server's threads;
+// Asynchronous routes (Router::AddAsync) answer later, from whatever thread
+// calls their Responder; HandleAsync() hands the response on then.
+//
+// Thread-safety: Handle() and HandleAsync() are called concurrently from the
+// server's threads;
 // the dispatcher holds references only (router, authenticator, metrics,
 // logger, static files), all of which must outlive it and be thread-safe.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "common/log.h"
@@ -32,15 +39,31 @@ class Dispatcher {
   // server can refuse an oversized body before reading it.
   std::size_t BodyLimit(std::string_view method, std::string_view target) const;
 
-  // Produces the response for `req`. Never throws; every failure becomes a
-  // problem+json response.
+  // Produces the response for `req` and passes it to `done`: before
+  // returning for a synchronous route and for every answer found before the
+  // handler runs; for an asynchronous route when its Responder is called, on
+  // that thread. `executor` runs the asynchronous route's follow-up tasks
+  // (the server passes the connection's strand). `req` is kept until `done`
+  // has been called. Never throws; every failure becomes a problem+json
+  // response.
+  void HandleAsync(std::shared_ptr<Request> req, Executor executor,
+                   std::function<void(Response)> done);
+
+  // The same, waiting for the answer; an asynchronous route's tasks run on
+  // the calling thread while it waits.
   Response Handle(Request& req);
 
   static constexpr std::size_t kDefaultBodyLimit = 1 << 20;
 
  private:
-  Result<Response> Route(Request& req, std::string& route_label);
+  // The response, or (with `*async` set) the asynchronous handler to run.
+  Result<Response> Route(Request& req, std::string& route_label, const AsyncHandler** async);
   Status Authenticate(Request& req, const RouteSpec& spec);
+  // Turns the handler's result into the response (problem+json for an
+  // error), records it and passes it to `done`.
+  void Complete(const Request& req, Result<Response> result, std::string_view route,
+                std::chrono::steady_clock::time_point start,
+                const std::function<void(Response)>& done);
   void Finish(const Request& req, Response& res, std::string_view route, long long nanos);
 
   const Router& router_;

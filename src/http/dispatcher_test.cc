@@ -1,5 +1,8 @@
 #include "http/dispatcher.h"
 
+#include <future>
+#include <thread>
+
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
 
@@ -29,6 +32,24 @@ class DispatcherTest : public ::testing::Test, protected testing::DispatchStack 
                   if (r.Param("code") == "internal") return Internal("db file is corrupt at page 7");
                   return Conflict("the record moved on");
                 });
+    // Answers from another thread, through a task on the request's thread
+    // (the executor), after the auth and role checks of any route.
+    router_.AddAsync({.method = "POST", .pattern = "/v1/async/{what}", .roles = {Role::kAdmin}},
+                     [this](Request& r, Responder reply) {
+                       const std::string what(r.Param("what"));
+                       if (what == "throw") throw std::runtime_error("boom");
+                       if (what == "drop") return;
+                       async_threads_.emplace_back([this, what, reply, &r] {
+                         reply.Post([this, what, &r]() -> Result<Response> {
+                           task_thread_ = std::this_thread::get_id();
+                           if (what == "fail") return Conflict("the record moved on");
+                           return Response::Text(200, r.Caller().user_id + " " + what);
+                         });
+                       });
+                     });
+  }
+  void TearDown() override {
+    for (auto& t : async_threads_) t.join();
   }
 
   Response Send(std::string method, std::string target, std::string token = "",
@@ -42,6 +63,8 @@ class DispatcherTest : public ::testing::Test, protected testing::DispatchStack 
   static boost::json::object Json(const Response& r) { return boost::json::parse(r.body).as_object(); }
 
   int writes_ = 0;
+  std::vector<std::thread> async_threads_;
+  std::thread::id task_thread_;
 };
 
 TEST_F(DispatcherTest, PublicRoutesNeedNoToken) {
@@ -113,6 +136,42 @@ TEST_F(DispatcherTest, CountsRequestsByRoute) {
   EXPECT_NE(metrics_.Render().find("route=\"/open\",method=\"GET\",status=\"200\"} 1"), std::string::npos);
   EXPECT_NE(metrics_.Render().find("route=\"unmatched\",method=\"GET\",status=\"404\"} 1"),
             std::string::npos);
+}
+
+TEST_F(DispatcherTest, AsyncRoutesAnswerLaterThroughTheExecutor) {
+  // Handle() waits, running the route's tasks on the calling thread.
+  auto ok = Send("POST", "/v1/async/done", "admin-token");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "usr_admin done");
+  EXPECT_EQ(task_thread_, std::this_thread::get_id());
+  EXPECT_EQ(Json(Send("POST", "/v1/async/fail", "admin-token"))["detail"], "the record moved on");
+  EXPECT_EQ(Send("POST", "/v1/async/throw", "admin-token").status, 500);
+  EXPECT_EQ(Json(Send("POST", "/v1/async/drop", "admin-token"))["detail"],
+            "an internal error occurred; it has been logged");
+  // Checks before the handler answer at once.
+  EXPECT_EQ(Send("POST", "/v1/async/done", "bank-token").status, 403);
+  EXPECT_NE(metrics_.Render().find("route=\"/v1/async/{what}\",method=\"POST\",status=\"200\"} 1"),
+            std::string::npos);
+
+  // HandleAsync() with an executor of the caller's: the answer comes once,
+  // after the task ran there.
+  auto req = std::make_shared<Request>(Request{.method = "POST", .target = "/v1/async/later"});
+  req->headers.emplace_back("authorization", "Bearer admin-token");
+  std::promise<std::function<void()>> task;
+  std::promise<Response> answer;
+  int answers = 0;
+  dispatcher_.HandleAsync(
+      req, [&task](std::function<void()> t) { task.set_value(std::move(t)); },
+      [&](Response r) {
+        ++answers;
+        answer.set_value(std::move(r));
+      });
+  task.get_future().get()();
+  const Response r = answer.get_future().get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "usr_admin later");
+  EXPECT_EQ(answers, 1);
+  EXPECT_FALSE(r.headers.empty());  // X-Request-Id
 }
 
 }  // namespace

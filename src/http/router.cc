@@ -1,6 +1,11 @@
 #include "http/router.h"
 
 #include <algorithm>
+#include <exception>
+#include <mutex>
+#include <utility>
+
+#include <fmt/format.h>
 
 namespace digitrade::http {
 
@@ -26,9 +31,10 @@ bool IsParam(std::string_view s) { return s.size() > 2 && s.front() == '{' && s.
 bool IsRest(std::string_view s) { return IsParam(s) && s.ends_with("...}"); }
 
 // Returns a score (more literal segments = higher) or -1 when no match.
+// `parts` is Split(path), done once per lookup rather than once per route.
 int MatchSegments(const Route& route, std::string_view path,
+                  const std::vector<std::string_view>& parts,
                   std::vector<std::pair<std::string, std::string>>* params) {
-  const auto parts = Split(path);
   const auto& segs = route.segments;
   int score = 0;
   std::size_t i = 0;
@@ -57,6 +63,64 @@ int MatchSegments(const Route& route, std::string_view path,
 
 }  // namespace
 
+struct Responder::State {
+  std::mutex mu;
+  Executor executor;  // both emptied by the answer, releasing what they hold
+  Finish finish;
+
+  State(Executor e, Finish f) : executor(std::move(e)), finish(std::move(f)) {}
+  ~State() {
+    if (finish) finish(Internal("the handler dropped the request without answering"));
+  }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+
+  void Answer(Result<Response> response) {
+    Finish f;
+    Executor e;  // destroyed after the answer, outside the lock
+    {
+      std::lock_guard lock(mu);
+      f = std::move(finish);
+      finish = nullptr;
+      e = std::move(executor);
+      executor = nullptr;
+    }
+    if (f) f(std::move(response));
+  }
+
+  // Runs `task` through the executor unless the request is answered.
+  static void Run(const std::shared_ptr<State>& state, std::function<void()> task) {
+    Executor e;
+    {
+      std::lock_guard lock(state->mu);
+      if (!state->finish) return;
+      e = state->executor;
+    }
+    e([state, task = std::move(task)] {
+      try {
+        task();
+      } catch (const std::exception& ex) {
+        state->Answer(Internal(fmt::format("unhandled exception: {}", ex.what())));
+      }
+    });
+  }
+};
+
+Responder::Responder(Executor executor, Finish finish)
+    : state_(std::make_shared<State>(std::move(executor), std::move(finish))) {}
+
+void Responder::operator()(Result<Response> response) const {
+  state_->Answer(std::move(response));
+}
+
+void Responder::Post(std::function<Result<Response>()> task) const {
+  State::Run(state_, [state = state_, task = std::move(task)] { state->Answer(task()); });
+}
+
+Executor Responder::executor() const {
+  return [state = state_](std::function<void()> task) { State::Run(state, std::move(task)); };
+}
+
 void Router::Add(RouteSpec spec, Handler handler) {
   auto r = std::make_unique<Route>();
   for (auto s : Split(spec.pattern)) r->segments.emplace_back(s);
@@ -65,12 +129,21 @@ void Router::Add(RouteSpec spec, Handler handler) {
   routes_.push_back(std::move(r));
 }
 
+void Router::AddAsync(RouteSpec spec, AsyncHandler handler) {
+  auto r = std::make_unique<Route>();
+  for (auto s : Split(spec.pattern)) r->segments.emplace_back(s);
+  r->spec = std::move(spec);
+  r->async_handler = std::move(handler);
+  routes_.push_back(std::move(r));
+}
+
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   Match best;
   int best_score = -1;
+  const auto parts = Split(path);
   for (const auto& r : routes_) {
     std::vector<std::pair<std::string, std::string>> params;
-    const int score = MatchSegments(*r, path, &params);
+    const int score = MatchSegments(*r, path, parts, &params);
     if (score < 0) continue;
     if (r->spec.method != method) {
       if (std::find(best.allowed_methods.begin(), best.allowed_methods.end(), r->spec.method) ==

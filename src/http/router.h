@@ -6,6 +6,12 @@
 // or more segments). Literal segments win over parameters when both match.
 // Routes are added at start-up, then the router is read-only: Find() is
 // thread-safe once Add() calls are over.
+//
+// A route's handler is synchronous (returns the response) or asynchronous
+// (AddAsync: takes a Responder and returns at once; whoever finishes the
+// work calls the Responder, from any thread). The asynchronous form is for
+// handlers that would otherwise hold a server thread while they wait, e.g.
+// for the evidence log's group commit.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +28,38 @@
 namespace digitrade::http {
 
 using Handler = std::function<Result<Response>(Request&)>;
+
+// Runs a task on the thread that serves the request's connection (the
+// server's io thread and strand), or inline where there is none.
+using Executor = std::function<void(std::function<void()>)>;
+
+// Completes one asynchronous request. Copies share one state: the first
+// call answers, later ones are ignored. Call it from any thread; the
+// Request it was made for stays valid until it is called. A Responder whose
+// last copy is destroyed without having been called answers internal
+// ("the handler dropped the request"), so a request is never left hanging.
+class Responder {
+ public:
+  using Finish = std::function<void(Result<Response>)>;
+  Responder(Executor executor, Finish finish);
+
+  // Answers with `response` (an error becomes problem+json).
+  void operator()(Result<Response> response) const;
+  // Runs `task` on the request's connection thread and answers with what it
+  // returns: for work that should not run on the thread that finished the
+  // wait (rendering, database reads). An exception becomes internal.
+  void Post(std::function<Result<Response>()> task) const;
+  // Runs tasks on the request's connection thread (no answer by itself);
+  // tasks arriving after the answer are dropped. An exception in a task
+  // answers internal.
+  Executor executor() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+using AsyncHandler = std::function<void(Request&, Responder)>;
 
 enum class Access {
   kPublic,         // no token needed (health, metrics, static files, public registers)
@@ -42,7 +80,8 @@ struct RouteSpec {
 
 struct Route {
   RouteSpec spec;
-  Handler handler;
+  Handler handler;             // empty for an asynchronous route
+  AsyncHandler async_handler;  // set for an asynchronous route
   std::vector<std::string> segments;
 };
 
@@ -50,6 +89,7 @@ class Router {
  public:
   // Precondition: not called concurrently with Find().
   void Add(RouteSpec spec, Handler handler);
+  void AddAsync(RouteSpec spec, AsyncHandler handler);
 
   struct Match {
     const Route* route = nullptr;  // null when nothing matched

@@ -32,7 +32,8 @@ struct Server::Impl {
   std::optional<asio::ssl::context> ssl;
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
-  std::atomic<int> in_flight{0};
+  std::atomic<int> in_flight{0};  // requests read and not yet answered on the wire
+  std::atomic<int> handling{0};   // of those, the ones whose handler has not answered
   std::atomic<bool> draining{false};
   bool stopped = false;
   uint16_t bound_port = 0;
@@ -101,10 +102,25 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     first_ = false;
     server_.in_flight++;
     auto& req = parser_->get();
-    Request r = FromBeast(req, remote_);
-    Response res = server_.dispatcher.Handle(r);
-    const bool keep = req.keep_alive() && !server_.draining;
-    Write(ToBeast(std::move(res), req.version(), keep, req.method() == bhttp::verb::head), !keep);
+    const unsigned version = req.version();
+    const bool keep_alive = req.keep_alive();
+    const bool head = req.method() == bhttp::verb::head;
+    auto call = std::make_shared<Call>(this->shared_from_this());
+    server_.dispatcher.HandleAsync(
+        std::make_shared<Request>(FromBeast(req, remote_)),
+        [call](std::function<void()> task) {
+          asio::post(call->session->stream_.get_executor(), std::move(task));
+        },
+        [call, version, keep_alive, head](Response res) {
+          // Inline for a synchronous route (already on the strand); an
+          // asynchronous one answers from another thread.
+          asio::dispatch(
+              call->session->stream_.get_executor(),
+              [self = call->session, res = std::move(res), version, keep_alive, head]() mutable {
+                const bool keep = keep_alive && !self->server_.draining;
+                self->Write(ToBeast(std::move(res), version, keep, head), !keep);
+              });
+        });
   }
 
   void Write(bhttp::response<bhttp::string_body> res, bool close) {
@@ -153,6 +169,28 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ec);
     }
   }
+
+  // One request between the read and the handler's answer: holds the
+  // session for the executor and the answer, keeps the io threads running
+  // (while an asynchronous handler waits, the connection has no operation
+  // pending), and counts in `handling` until the last of those copies is
+  // gone (Stop() waits for that).
+  struct Call {
+    std::shared_ptr<Session> session;
+    asio::executor_work_guard<asio::io_context::executor_type> work;
+    explicit Call(std::shared_ptr<Session> s)
+        : session(std::move(s)), work(session->server_.io.get_executor()) {
+      session->server_.handling++;
+    }
+    ~Call() {
+      auto& server = session->server_;
+      session.reset();
+      work.reset();
+      server.handling--;
+    }
+    Call(const Call&) = delete;
+    Call& operator=(const Call&) = delete;
+  };
 
   Stream stream_;
   Server::Impl& server_;
@@ -250,8 +288,13 @@ void Server::Stop() {
     closed.set_value();
   });
   closed.get_future().wait();
+  // Answers not yet written get until the deadline; handlers that have not
+  // answered (asynchronous ones waiting for the evidence log) are always
+  // waited for, as a blocked handler thread was: their answer needs the io
+  // threads, and what they hold must not outlive the io context.
   const auto deadline = std::chrono::steady_clock::now() + impl_->options.drain_timeout;
-  while (impl_->in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
+  while ((impl_->in_flight > 0 && std::chrono::steady_clock::now() < deadline) ||
+         impl_->handling > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   impl_->io.stop();

@@ -1,10 +1,12 @@
 // The HTTP/1.1 server: Boost.Beast over Asio, plain TCP or TLS.
 //
 // Connections are served asynchronously by a pool of threads; each request
-// is handed to the Dispatcher. Keep-alive, a header size limit, a per-route
-// body limit (413 before the body is read), read and idle timeouts, and a
-// graceful Stop(): stop accepting, let requests in flight finish (up to a
-// deadline), then close.
+// is handed to the Dispatcher. An asynchronous route's answer may come from
+// another thread: it is posted back to the connection's strand and written
+// there, so a request waiting for the evidence log holds no thread.
+// Keep-alive, a header size limit, a per-route body limit (413 before the
+// body is read), read and idle timeouts, and a graceful Stop(): stop
+// accepting, let requests in flight finish (up to a deadline), then close.
 //
 // Thread-safety: Start() and Stop() are called from one controlling thread.
 // The Dispatcher must outlive the server.
@@ -48,7 +50,9 @@ class Server {
   // The bound port (useful with port 0). Precondition: Start() succeeded.
   uint16_t port() const;
   bool tls() const;
-  // Graceful shutdown; idempotent.
+  // Graceful shutdown; idempotent. Answers still being written get until
+  // drain_timeout; handlers that have not answered yet (asynchronous ones)
+  // are waited for, and their answers written.
   void Stop();
 
   struct Impl;  // implementation detail, in server.cc

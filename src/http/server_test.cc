@@ -1,7 +1,13 @@
 #include "http/server.h"
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
+#include <future>
+#include <mutex>
+#include <thread>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -29,6 +35,24 @@ class ServerTest : public ::testing::Test, protected testing::DispatchStack {
                 [](Request&) -> Result<Response> { return Response::Text(200, "hi"); });
     router_.Add({.method = "POST", .pattern = "/echo", .access = Access::kPublic, .max_body = 16},
                 [](Request& r) -> Result<Response> { return Response::Text(200, r.body); });
+    // Parks its Responder for the test to answer (from any thread).
+    router_.AddAsync({.method = "GET", .pattern = "/later", .access = Access::kPublic},
+                     [this](Request&, Responder reply) {
+                       {
+                         std::lock_guard lock(parked_mu_);
+                         parked_.push_back(std::move(reply));
+                       }
+                       parked_cv_.notify_all();
+                     });
+  }
+
+  // The Responder of the next request to /later, once it has arrived.
+  Responder TakeParked() {
+    std::unique_lock lock(parked_mu_);
+    parked_cv_.wait(lock, [&] { return !parked_.empty(); });
+    Responder r = std::move(parked_.front());
+    parked_.pop_front();
+    return r;
   }
 
   void StartServer(ServerOptions o = {}) {
@@ -56,8 +80,84 @@ class ServerTest : public ::testing::Test, protected testing::DispatchStack {
     return out;
   }
 
+  std::mutex parked_mu_;
+  std::condition_variable parked_cv_;
+  std::deque<Responder> parked_;
   std::unique_ptr<Server> server_;
 };
+
+constexpr std::string_view kLater = "GET /later HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+
+TEST_F(ServerTest, AsyncRouteIsAnsweredFromAnotherThread) {
+  StartServer();
+  auto got = std::async(std::launch::async, [&] { return Raw(std::string(kLater)); });
+  Responder reply = TakeParked();
+  std::thread([reply] { reply(Response::Text(200, "answered later")); }).join();
+  const std::string out = got.get();
+  EXPECT_NE(out.find("200 OK"), std::string::npos) << out;
+  EXPECT_NE(out.find("answered later"), std::string::npos) << out;
+  // A task posted to the connection's thread answers too; the server kept
+  // serving other requests meanwhile.
+  auto posted = std::async(std::launch::async, [&] { return Raw(std::string(kLater)); });
+  Responder second = TakeParked();
+  EXPECT_NE(Raw("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").find("hi"),
+            std::string::npos);
+  const auto caller = std::this_thread::get_id();
+  std::thread([second, caller] {
+    second.Post([caller]() -> Result<Response> {
+      if (std::this_thread::get_id() == caller) return Internal("ran on the test thread");
+      return Conflict("the record moved on");
+    });
+  }).join();
+  const std::string problem = posted.get();
+  EXPECT_NE(problem.find("409 Conflict"), std::string::npos) << problem;
+  EXPECT_NE(problem.find("application/problem+json"), std::string::npos) << problem;
+}
+
+TEST_F(ServerTest, AsyncResponderDroppedUnansweredIs500) {
+  StartServer();
+  auto got = std::async(std::launch::async, [&] { return Raw(std::string(kLater)); });
+  { Responder dropped = TakeParked(); }
+  const std::string out = got.get();
+  EXPECT_NE(out.find("500 Internal Server Error"), std::string::npos) << out;
+}
+
+TEST_F(ServerTest, StopWaitsForPendingAsyncRequestsAndWritesTheirAnswers) {
+  StartServer();
+  auto got = std::async(std::launch::async, [&] { return Raw(std::string(kLater)); });
+  Responder reply = TakeParked();
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    server_->Stop();
+    stopped = true;
+  });
+  // Stop() has begun (or is about to) and must not return while the
+  // request waits for its answer.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(stopped);
+  reply(Response::Text(200, "finished during stop"));
+  stopper.join();
+  const std::string out = got.get();
+  EXPECT_NE(out.find("finished during stop"), std::string::npos) << out;
+  // Answering again, or after the server stopped, does nothing.
+  reply(Response::Text(500, "twice"));
+}
+
+TEST_F(ServerTest, ClientGoneBeforeTheAsyncAnswer) {
+  StartServer();
+  {
+    asio::io_context io;
+    tcp::socket s(io);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
+    asio::write(s, asio::buffer(kLater));
+    Responder reply = TakeParked();
+    s.close();
+    reply(Response::Text(200, "nobody listens"));
+  }
+  EXPECT_NE(Raw("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").find("hi"),
+            std::string::npos);
+  server_->Stop();
+}
 
 TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   StartServer();

@@ -281,6 +281,12 @@ Result<TokenInfo> Directory::RevokeToken(const std::string& token_id) {
   DT_ASSIGN_OR_RETURN(int64_t n, db_.Execute("UPDATE api_tokens SET revoked_at = $1 "
                                              "WHERE id = $2 AND revoked_at IS NULL",
                                              {now, token_id}));
+  {
+    std::lock_guard lock(cache_mu_);
+    ++revocations_;
+    std::erase_if(token_cache_,
+                  [&](const auto& e) { return e.second.principal.token_id == token_id; });
+  }
   DT_ASSIGN_OR_RETURN(TokenInfo info, GetToken(token_id));
   if (n == 0) return FailedPrecondition(fmt::format("token {} is already revoked", token_id));
   return info;
@@ -322,16 +328,43 @@ Result<Principal> Directory::Authenticate(std::string_view bearer_token) {
       bearer_token.starts_with(kTokenPrefix) && bearer_token.size() == kTokenPrefix.size() + 43 &&
       crypto::Base64UrlDecode(bearer_token.substr(kTokenPrefix.size())).has_value();
   if (!well_formed) return Unauthenticated("malformed API token: expected dt_ and 43 characters");
+  const std::string hash = TokenHash(bearer_token);
+  const TimePoint now = clock_.Now();
+  std::optional<CachedToken> cached;
+  if (token_cache_ttl_.count() > 0) {
+    std::lock_guard lock(cache_mu_);
+    if (auto it = token_cache_.find(hash); it != token_cache_.end()) {
+      if (now - it->second.checked_at < token_cache_ttl_ && now >= it->second.checked_at) {
+        cached = it->second;
+      } else {
+        token_cache_.erase(it);
+      }
+    }
+  }
+  if (!cached) return LookUpToken(hash);
+  if (cached->expires_at && *cached->expires_at <= FormatRfc3339(now)) {
+    return Unauthenticated("API token has expired");
+  }
+  return std::move(cached->principal);
+}
+
+Result<Principal> Directory::LookUpToken(const std::string& token_hash) {
+  const TimePoint now = clock_.Now();
+  std::uint64_t revocations = 0;
+  {
+    std::lock_guard lock(cache_mu_);
+    revocations = revocations_;
+  }
   DT_ASSIGN_OR_RETURN(
       auto rs, db_.Query("SELECT t.id AS token_id, t.expires_at, t.revoked_at, u.id AS user_id, "
                          "u.name, u.organisation_id FROM api_tokens t JOIN users u "
                          "ON u.id = t.user_id WHERE t.secret_sha256 = $1",
-                         {TokenHash(bearer_token)}));
+                         {token_hash}));
   if (rs.empty()) return Unauthenticated("unknown API token");
   const Row& r = rs.rows[0];
   if (!r.IsNull("revoked_at")) return Unauthenticated("API token has been revoked");
   const auto expires = r.OptionalText("expires_at");
-  if (expires && *expires <= FormatRfc3339(clock_.Now())) {
+  if (expires && *expires <= FormatRfc3339(now)) {
     return Unauthenticated("API token has expired");
   }
   Principal p{.user_id = r.Text("user_id"),
@@ -339,6 +372,15 @@ Result<Principal> Directory::Authenticate(std::string_view bearer_token) {
               .organisation_id = r.OptionalText("organisation_id"),
               .token_id = r.Text("token_id")};
   DT_ASSIGN_OR_RETURN(p.roles, LoadRoles(db_, p.user_id));
+  if (token_cache_ttl_.count() > 0) {
+    std::lock_guard lock(cache_mu_);
+    if (token_cache_.size() >= kTokenCacheSize) token_cache_.clear();
+    // Not when a revocation here ran since the query: it may have been this
+    // token's, read as still valid.
+    if (revocations == revocations_) {
+      token_cache_.insert_or_assign(token_hash, CachedToken{p, expires, now});
+    }
+  }
   return p;
 }
 

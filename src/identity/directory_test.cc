@@ -134,6 +134,47 @@ TEST_F(DirectoryTest, TokensAuthenticateUntilRevokedOrExpired) {
   EXPECT_EQ(dir_->Count()->tokens_active, 0);
 }
 
+// Verified tokens are cached: a revocation here takes effect at once, one
+// made through another Directory on the same database (another process)
+// once the cache entry is older than the TTL.
+TEST_F(DirectoryTest, CachedTokensFollowRevocation) {
+  auto u = dir_->CreateUser({.name = "carrier.clerk", .roles = {"carrier"}}).value();
+  auto here = dir_->CreateToken(u.id, "here").value();
+  auto there = dir_->CreateToken(u.id, "there").value();
+  ASSERT_TRUE(dir_->Authenticate(here.secret));
+  ASSERT_TRUE(dir_->Authenticate(there.secret));
+
+  ASSERT_TRUE(dir_->RevokeToken(here.info.id));
+  EXPECT_EQ(dir_->Authenticate(here.secret).error().message(), "API token has been revoked");
+
+  Directory other_process(*db_, clock_, random_);
+  ASSERT_TRUE(other_process.RevokeToken(there.info.id));
+  auto cached = dir_->Authenticate(there.secret);
+  ASSERT_TRUE(cached) << "the cache answered from the database";
+  EXPECT_EQ(cached->token_id, there.info.id);
+  EXPECT_TRUE(cached->Has(Role::kCarrier));
+  clock_.Advance(std::chrono::seconds(5));
+  EXPECT_EQ(dir_->Authenticate(there.secret).error().message(), "API token has been revoked");
+
+  // Without the cache every request reads the database.
+  auto third = dir_->CreateToken(u.id, "third").value();
+  dir_->set_token_cache_ttl(std::chrono::milliseconds(0));
+  ASSERT_TRUE(dir_->Authenticate(third.secret));
+  ASSERT_TRUE(other_process.RevokeToken(third.info.id));
+  EXPECT_EQ(dir_->Authenticate(third.secret).error().message(), "API token has been revoked");
+}
+
+// A cached token still expires on time.
+TEST_F(DirectoryTest, CachedTokensExpire) {
+  auto u = dir_->CreateUser({.name = "short.lived", .roles = {"bank"}}).value();
+  auto t = dir_->CreateToken(u.id, "one day", 1).value();
+  ASSERT_TRUE(dir_->Authenticate(t.secret));
+  dir_->set_token_cache_ttl(std::chrono::hours(48));
+  ASSERT_TRUE(dir_->Authenticate(t.secret));
+  clock_.Advance(std::chrono::hours(25));
+  EXPECT_EQ(dir_->Authenticate(t.secret).error().message(), "API token has expired");
+}
+
 TEST_F(DirectoryTest, BootstrapCreatesTheAdminOnce) {
   auto first = dir_->Bootstrap();
   ASSERT_TRUE(first) << first.error().ToString();

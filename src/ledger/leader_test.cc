@@ -4,6 +4,7 @@
 // with several servers) and on SQLite (same logic, one file).
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -270,6 +271,21 @@ TEST_P(LeaderTest, GuardedAppendsCommitWithTheirEntryOnLeaderAndFollower) {
   // And the log goes on.
   auto after = b->Append("test.event", "after");
   ASSERT_TRUE(after) << after.error().ToString();
+  // Asynchronously, on the follower too: the callback gets the index the
+  // leader assigned.
+  for (Log* log : {a.get(), b.get()}) {
+    const std::string name = log == a.get() ? "async-on-leader" : "async-on-follower";
+    std::optional<std::uint64_t> seen;
+    std::promise<Result<std::optional<AppendResult>>> answered;
+    log->AppendIfAsync(
+        "test.guarded", name, guard(name, &seen),
+        [&](Result<std::optional<AppendResult>> o) { answered.set_value(std::move(o)); });
+    auto got = answered.get_future().get();
+    ASSERT_TRUE(got) << got.error().ToString();
+    ASSERT_TRUE(got->has_value()) << name << " was declined";
+    EXPECT_EQ(a->GetEntry((*got)->index).value().data, name);
+    EXPECT_EQ(seen.has_value(), log == a.get());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, LeaderTest, ::testing::Values(Engine::kSqlite, Engine::kPostgres),

@@ -74,6 +74,13 @@ class LogImpl final : public Log {
     return sequencer_.Submit(std::move(leaf), &guard);
   }
 
+  void AppendIfAsync(std::string_view kind, std::string_view data, AppendGuard guard,
+                     AppendCallback done) override {
+    auto leaf = EncodeLeaf(kind, data);
+    if (!leaf) return done(std::unexpected(std::move(leaf.error())));
+    sequencer_.SubmitAsync(std::move(*leaf), std::move(guard), std::move(done));
+  }
+
   Result<std::string> Checkpoint() override { return store_.LatestPublished(); }
 
   Result<std::string> PublishCheckpoint() override {

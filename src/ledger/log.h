@@ -96,6 +96,9 @@ struct AppendGuard {
   std::function<Result<bool>(storage::Executor& ex, std::optional<std::uint64_t> index)> run;
 };
 
+// Receives what Log::AppendIf returns, for Log::AppendIfAsync.
+using AppendCallback = std::function<void(Result<std::optional<AppendResult>>)>;
+
 // The Merkle leaf bytes for an entry, and back. Errors: invalid_argument for
 // a bad kind or leaf bytes with no kind line, resource_exhausted for a leaf
 // over 65535 bytes.
@@ -136,6 +139,19 @@ class Log {
   // any error the guard returned.
   virtual Result<std::optional<AppendResult>> AppendIf(std::string_view kind, std::string_view data,
                                                        const AppendGuard& guard) = 0;
+
+  // AppendIf without waiting for the batch, so a caller need not hold a
+  // thread per append in flight. Returns at once; `done` is called exactly
+  // once with what AppendIf would have returned: on one of the log's threads
+  // once the batch committed or failed, or on the calling thread, before
+  // AppendIfAsync returns, when the entry is refused at once (bad kind,
+  // oversized, log closing). The log keeps `guard` until it has run for the
+  // last time. `done` must return quickly (hand anything slow to another
+  // thread: it delays the acknowledgement of other appends), must not throw
+  // and must not call the Log. Destroying the Log calls `done` for every
+  // append still waiting (unavailable).
+  virtual void AppendIfAsync(std::string_view kind, std::string_view data, AppendGuard guard,
+                             AppendCallback done) = 0;
 
   // The latest published checkpoint (signed note).
   virtual Result<std::string> Checkpoint() = 0;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -133,6 +135,79 @@ TEST_P(LogTest, ConcurrentAppendsGetDistinctDenseIndexes) {
   EXPECT_EQ(n, indexes.size());
   EXPECT_EQ(log->RootAt(n).value(), ReferenceRoot(*log, n));
   CheckAck(*log, acks[3][7], "test.event", "3/7");
+}
+
+// AppendIfAsync from one thread, many in flight: each callback comes once,
+// with what AppendIf would return; a refused entry is answered before the
+// call returns; destroying the log answers what still waits.
+TEST_P(LogTest, AsyncAppendsAnswerEachCallbackOnce) {
+  auto log = OpenLog();
+  ASSERT_TRUE(log);
+  using Outcome = Result<std::optional<AppendResult>>;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::optional<Outcome>> got(200);
+  int answers = 0;
+  const auto collect = [&](int i) {
+    return [&, i](Outcome o) {
+      std::lock_guard lock(mu);
+      EXPECT_FALSE(got[i].has_value()) << "answered twice: " << i;
+      got[i] = std::move(o);
+      ++answers;
+      cv.notify_all();
+    };
+  };
+  // Odd entries are declined by their guard.
+  for (int i = 0; i < 200; ++i) {
+    AppendGuard guard{"k",
+                      [i](storage::Executor&, std::optional<std::uint64_t> index) -> Result<bool> {
+                        EXPECT_TRUE(index.has_value());
+                        return i % 2 == 0;
+                      }};
+    log->AppendIfAsync("test.async", "entry " + std::to_string(i), std::move(guard), collect(i));
+  }
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return answers == 200; });
+  }
+  std::set<std::uint64_t> indexes;
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE(*got[i]) << got[i]->error().ToString();
+    if (i % 2 == 1) {
+      EXPECT_FALSE(got[i]->value().has_value()) << i;
+      continue;
+    }
+    ASSERT_TRUE(got[i]->value().has_value()) << i;
+    const AppendResult& ack = *got[i]->value();
+    EXPECT_TRUE(indexes.insert(ack.index).second);
+    CheckAck(*log, ack, "test.async", "entry " + std::to_string(i));
+  }
+  EXPECT_EQ(log->Size().value(), 100u);
+
+  bool refused = false;
+  log->AppendIfAsync("Bad Kind", "x", AppendGuard{"k", nullptr}, [&](Outcome o) {
+    refused = true;
+    if (o) return ADD_FAILURE() << "a bad kind was accepted";
+    EXPECT_EQ(o.error().code(), ErrorCode::kInvalidArgument);
+  });
+  EXPECT_TRUE(refused);
+
+  std::atomic<int> late{0};
+  for (int i = 0; i < 50; ++i) {
+    log->AppendIfAsync(
+        "test.async", "late " + std::to_string(i),
+        AppendGuard{
+            "k",
+            [](storage::Executor&, std::optional<std::uint64_t>) -> Result<bool> { return true; }},
+        [&](Outcome o) {
+          if (!o) {
+            EXPECT_EQ(o.error().code(), ErrorCode::kUnavailable) << o.error().ToString();
+          }
+          ++late;
+        });
+  }
+  log.reset();
+  EXPECT_EQ(late, 50);
 }
 
 TEST_P(LogTest, FindsEntriesByLeafHash) {

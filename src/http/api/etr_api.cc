@@ -476,9 +476,16 @@ Result<Response> SendElsewhere(const Ctx& c, etr::Registry& reg, const std::stri
   return Response::Json(200, o);
 }
 
+// A posted action: the record, who posts it and the signed action.
+struct ActCall {
+  std::string id;
+  std::string org;
+  std::string jws;
+};
+
 // {"signed_action": "<compact JWS>"} or {"action_code", "recipient"?,
-// "reason_code"?, "comments"?, "signing_key_id"}.
-Result<Response> Act(const Ctx& c, Request& req) {
+// "reason_code"?, "comments"?, "signing_key_id"} (signed here).
+Result<ActCall> ReadActCall(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto* reg, Reg(c));
   DT_ASSIGN_OR_RETURN(auto body, JsonBody(req));
   DT_TRY(digitrade::json::RejectUnknownMembers(
@@ -487,35 +494,56 @@ Result<Response> Act(const Ctx& c, Request& req) {
   const auto* party = body.if_contains("recipient_party");
   if (party != nullptr && (!party->is_object() || body.contains("recipient")))
     return InvalidArgument("recipient_party: a DCSA party object, instead of recipient");
-  DT_ASSIGN_OR_RETURN(auto org, CallerOrg(req));
-  const std::string id(req.Param("id"));
-  DT_ASSIGN_OR_RETURN(auto jws, OptionalMember(body, "signed_action"));
-  if (jws.empty()) {
-    DT_ASSIGN_OR_RETURN(auto key_id, digitrade::json::RequiredString(body, "signing_key_id"));
-    DT_ASSIGN_OR_RETURN(auto intent, IntentFrom(body, req));
-    DT_ASSIGN_OR_RETURN(auto comments, OptionalMember(body, "comments"));
-    if (!intent.recipient_id.empty()) DT_TRY(EnsureParty(c, intent.recipient_id));
-    auto prepared = party != nullptr
-                        ? reg->PrepareTransferOut(id, intent, party->get_object(), comments)
-                        : reg->PrepareAction(id, intent, comments);
-    if (!prepared && prepared.error().code() == ErrorCode::kPermissionDenied)
-      return std::unexpected(WhereItIs(c, id, prepared.error()));
-    if (!prepared) return ConflictOrError(c, prepared.error(), id, req);
-    DT_ASSIGN_OR_RETURN(jws, ServerSign(c, org, key_id, prepared->payload));
-  } else if (body.size() != 1) {
-    return InvalidArgument("signed_action comes alone: the signed payload says everything");
+  ActCall call;
+  DT_ASSIGN_OR_RETURN(call.org, CallerOrg(req));
+  call.id = std::string(req.Param("id"));
+  DT_ASSIGN_OR_RETURN(call.jws, OptionalMember(body, "signed_action"));
+  if (!call.jws.empty()) {
+    if (body.size() != 1)
+      return InvalidArgument("signed_action comes alone: the signed payload says everything");
+    return call;
   }
-  auto out = reg->Act(id, jws, org);
+  DT_ASSIGN_OR_RETURN(auto key_id, digitrade::json::RequiredString(body, "signing_key_id"));
+  DT_ASSIGN_OR_RETURN(auto intent, IntentFrom(body, req));
+  DT_ASSIGN_OR_RETURN(auto comments, OptionalMember(body, "comments"));
+  if (!intent.recipient_id.empty()) DT_TRY(EnsureParty(c, intent.recipient_id));
+  auto prepared = party != nullptr
+                      ? reg->PrepareTransferOut(call.id, intent, party->get_object(), comments)
+                      : reg->PrepareAction(call.id, intent, comments);
+  if (!prepared && prepared.error().code() == ErrorCode::kPermissionDenied)
+    return std::unexpected(WhereItIs(c, call.id, prepared.error()));
+  if (!prepared) return std::unexpected(prepared.error());
+  DT_ASSIGN_OR_RETURN(call.jws, ServerSign(c, call.org, key_id, prepared->payload));
+  return call;
+}
+
+// The answer to a posted action, from what Registry::Act returned.
+Result<Response> ActAnswer(const Ctx& c, const Request& req, const ActCall& call,
+                           Result<etr::ActionOutcome> out) {
+  etr::Registry& reg = *c.registry;
   // Act refuses a recipient of another platform; only then (off the hot
   // path) is the action read again to send it over PINT.
-  if (!out && out.error().code() == ErrorCode::kInvalidArgument && ToOtherPlatform(*reg, jws))
-    return SendElsewhere(c, *reg, id, jws, org, req);
+  if (!out && out.error().code() == ErrorCode::kInvalidArgument && ToOtherPlatform(reg, call.jws))
+    return SendElsewhere(c, reg, call.id, call.jws, call.org, req);
   if (!out && out.error().code() == ErrorCode::kPermissionDenied)
-    return std::unexpected(WhereItIs(c, id, out.error()));
-  if (!out) return ConflictOrError(c, out.error(), id, req);
+    return std::unexpected(WhereItIs(c, call.id, out.error()));
+  if (!out) return ConflictOrError(c, out.error(), call.id, req);
   bj::object o = EtrRecordJson(out->record, false);
   o["action"] = ActionJson(out->action);
   return Response::Json(200, o);
+}
+
+// Asynchronous: the signature is verified on this (io) thread, then the
+// action waits for the log's group commit without holding the thread, and
+// the answer is built on the connection's thread again.
+void Act(const Ctx& c, Request& req, Responder reply) {
+  auto read = ReadActCall(c, req);
+  if (!read) return reply(ConflictOrError(c, read.error(), std::string(req.Param("id")), req));
+  auto call = std::make_shared<ActCall>(std::move(*read));
+  c.registry->ActAsync(call->id, call->jws, call->org, reply.executor(),
+                       [&c, &req, call, reply](Result<etr::ActionOutcome> out) {
+                         reply(ActAnswer(c, req, *call, std::move(out)));
+                       });
 }
 
 etr::ProofVerifier LocalVerifier(const Ctx& c, const ledger::NoteVerifier& key) {
@@ -645,12 +673,12 @@ void RegisterEtrApi(Router& router, etr::Registry* registry, identity::Directory
          .json_body = true,
          .summary = "The payload to sign for an action"},
         PrepareAction);
-  route({.method = "POST",
-         .pattern = "/v1/etr/records/{id}/actions",
-         .roles = actors,
-         .json_body = true,
-         .summary = "Submit a signed action (or have the server sign it)"},
-        Act);
+  router.AddAsync({.method = "POST",
+                   .pattern = "/v1/etr/records/{id}/actions",
+                   .roles = actors,
+                   .json_body = true,
+                   .summary = "Submit a signed action (or have the server sign it)"},
+                  [ctx](Request& req, Responder reply) { Act(*ctx, req, std::move(reply)); });
   route({.method = "GET",
          .pattern = "/v1/etr/records/{id}/history",
          .summary = "Chain of custody with signature and log status"},

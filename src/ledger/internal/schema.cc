@@ -4,7 +4,8 @@ namespace digitrade::ledger::internal {
 namespace {
 
 // SQLite: entries, tiles and checkpoints are clustered on their keys
-// (WITHOUT ROWID), so a tile or a run of entries is one B-tree range.
+// (WITHOUT ROWID), so a tile or a run of entries is one B-tree range
+// (entries: until version 2, below).
 constexpr const char* kSqliteV1 = R"sql(
 CREATE TABLE ledger_logs (
   log_id INTEGER NOT NULL PRIMARY KEY,
@@ -105,10 +106,33 @@ CREATE TABLE ledger_pending (
 );
 )sql";
 
+// SQLite: entries in a rowid table. In a WITHOUT ROWID table a row keeps at
+// most about 1000 bytes on its B-tree page, so every entry over that (a
+// signed etr action is about 1300) took an overflow page of its own: 4 KiB
+// written per entry. Appended in index order, the rowid table packs three
+// such entries per page; the primary key becomes a small index beside it.
+constexpr const char* kSqliteV2 = R"sql(
+CREATE TABLE ledger_entries_v2 (
+  log_id INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (log_id, idx)
+);
+INSERT INTO ledger_entries_v2 (log_id, idx, data)
+  SELECT log_id, idx, data FROM ledger_entries ORDER BY log_id, idx;
+DROP TABLE ledger_entries;
+ALTER TABLE ledger_entries_v2 RENAME TO ledger_entries;
+)sql";
+
+// PostgreSQL keeps rows of this size on the heap page already: nothing to do.
+constexpr const char* kPostgresV2 =
+    "COMMENT ON TABLE ledger_entries IS 'evidence log entries (leaf bytes) by log and index';";
+
 }  // namespace
 
 std::vector<storage::Migration> LedgerMigrations() {
-  return {storage::Migration{"ledger", 1, kSqliteV1, kPostgresV1}};
+  return {storage::Migration{"ledger", 1, kSqliteV1, kPostgresV1},
+          storage::Migration{"ledger", 2, kSqliteV2, kPostgresV2}};
 }
 
 }  // namespace digitrade::ledger::internal

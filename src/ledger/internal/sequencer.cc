@@ -78,9 +78,21 @@ void Sequencer::Acknowledge(std::vector<RequestPtr> requests, std::uint64_t firs
 }
 
 void Sequencer::Complete(const std::vector<RequestPtr>& requests) {
-  for (const auto& r : requests) r->ready.store(true, std::memory_order_release);
+  for (const auto& r : requests) {
+    if (!r->callback) r->ready.store(true, std::memory_order_release);
+  }
   const Channel* last = nullptr;
   for (const auto& r : requests) {
+    if (r->callback) {
+      // Released before the call returns: whatever the callback holds (a
+      // connection, a response channel) must not outlive the answer here.
+      AppendCallback done = std::move(r->callback);
+      r->callback = nullptr;
+      r->guard = nullptr;
+      r->owned_guard.reset();
+      done(std::move(*r->result));
+      continue;
+    }
     if (r->channel.get() == last) continue;  // a batch is usually one channel
     last = r->channel.get();
     r->channel->word.fetch_add(1, std::memory_order_release);
@@ -123,22 +135,45 @@ std::int64_t Sequencer::NowMicros() const {
       .count();
 }
 
-Sequencer::Outcome Sequencer::Submit(std::string leaf, const AppendGuard* guard) {
+Sequencer::RequestPtr Sequencer::NewRequest(std::string leaf) const {
   auto req = std::make_shared<Request>();
   req->leaf_hash = hasher_.HashLeaf(AsBytes(leaf));  // on the caller's thread, in parallel
   req->leaf = std::move(leaf);
-  req->guard = guard;
+  return req;
+}
+
+Status Sequencer::Enqueue(const RequestPtr& req) {
   {
     std::lock_guard lock(mu_);
     if (fatal_) return std::unexpected(*fatal_);
     if (stop_) return Unavailable("log is closing");
-    if (!open_channel_) open_channel_ = std::make_shared<Channel>();
-    req->channel = open_channel_;
+    if (!req->callback) {
+      if (!open_channel_) open_channel_ = std::make_shared<Channel>();
+      req->channel = open_channel_;
+    }
     queue_.push_back(req);
   }
   cv_.notify_one();
+  return {};
+}
+
+Sequencer::Outcome Sequencer::Submit(std::string leaf, const AppendGuard* guard) {
+  auto req = NewRequest(std::move(leaf));
+  req->guard = guard;
+  DT_TRY(Enqueue(req));
   Wait(*req);
   return std::move(*req->result);
+}
+
+void Sequencer::SubmitAsync(std::string leaf, AppendGuard guard, AppendCallback done) {
+  auto req = NewRequest(std::move(leaf));
+  req->owned_guard.emplace(std::move(guard));
+  req->guard = &*req->owned_guard;
+  req->callback = std::move(done);
+  if (auto st = Enqueue(req); !st) {
+    AppendCallback callback = std::move(req->callback);
+    callback(std::unexpected(std::move(st.error())));
+  }
 }
 
 std::vector<Sequencer::RequestPtr> Sequencer::TakeQueued() {

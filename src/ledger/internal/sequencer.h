@@ -13,7 +13,11 @@
 // A batch that fails is not acknowledged; its callers get the error (or,
 // when the lease was lost, their leaves are forwarded instead).
 //
-// Thread-safety: Submit() from any thread. The LogStore, Clock and NoteSigner
+// SubmitAsync() queues the same way without blocking: the request carries
+// its own guard and a callback, which the thread that answers the batch
+// calls instead of waking a waiter.
+//
+// Thread-safety: Submit() and SubmitAsync() from any thread. The LogStore, Clock and NoteSigner
 // must outlive the Sequencer; the destructor stops the thread.
 #pragma once
 
@@ -54,6 +58,9 @@ class Sequencer {
   // the result is never nullopt. The guard must outlive the call.
   using Outcome = Result<std::optional<AppendResult>>;
   Outcome Submit(std::string leaf, const AppendGuard* guard);
+  // Submit without waiting: `done` gets the outcome, on the notifier or the
+  // sequencer thread, or on the calling thread when the log is closing.
+  void SubmitAsync(std::string leaf, AppendGuard guard, AppendCallback done);
 
   bool is_leader() const { return leader_.load(); }
 
@@ -69,17 +76,24 @@ class Sequencer {
     Hash leaf_hash{};
     const AppendGuard* guard = nullptr;
     bool declined = false;  // by its guard, in the last run of the batch
-    std::shared_ptr<Channel> channel;
-    std::optional<Outcome> result;  // written before `ready`
+    std::shared_ptr<Channel> channel;  // null for an asynchronous request
+    std::optional<Outcome> result;     // written before `ready`
     std::atomic<bool> ready{false};
+    // An asynchronous request owns its guard and is answered by a call.
+    std::optional<AppendGuard> owned_guard;
+    AppendCallback callback;
   };
   using RequestPtr = std::shared_ptr<Request>;
 
+  RequestPtr NewRequest(std::string leaf) const;
+  // Queues the request; an error when the log cannot take it.
+  Status Enqueue(const RequestPtr& req);
   void Run();
   std::vector<RequestPtr> TakeQueued();
   void Requeue(std::vector<RequestPtr> requests);
   void FailAll(std::vector<RequestPtr>& requests, const Error& error);
-  // Publishes each request's result and wakes the channels they wait on.
+  // Publishes each request's result and wakes the channels they wait on,
+  // or calls the request's callback.
   static void Complete(const std::vector<RequestPtr>& requests);
   static void Wait(const Request& request);
   std::int64_t NowMicros() const;

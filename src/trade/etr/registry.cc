@@ -37,9 +37,12 @@ constexpr std::string_view kStateColumns =
     "to_order, "
     "blank_endorsed, endorsable, pending_code, pending_reason, surrender_from, document_checksum, "
     "sequence, head, amendment_of, amended_by, imported, created_at, updated_at";
+// With the record's type, to rebuild the log data of an action stored
+// without it (see InsertAction).
 constexpr std::string_view kActionColumns =
     "record_id, sequence, action_code, actor_id, recipient_id, jws, action_hash, previous_hash, "
-    "log_kind, log_data, log_index, created_at";
+    "log_kind, log_data, log_index, created_at, "
+    "(SELECT type FROM etr_records WHERE etr_records.id = etr_actions.record_id) AS record_type";
 
 std::string Sha256Hex(std::string_view data) {
   return crypto::ToHex(crypto::Sha256(data));
@@ -77,6 +80,11 @@ Result<Record> RecordFromRow(const storage::Row& r) {
   return rec;
 }
 
+constexpr std::string_view kActionKind = "etr.action";
+
+Result<std::string> LogData(const ActionEntry& a, std::string_view record_type,
+                            const Record* issued);
+
 Result<ActionEntry> ActionFromRow(const storage::Row& r) {
   ActionEntry a;
   a.record_id = r.Text("record_id");
@@ -91,6 +99,10 @@ Result<ActionEntry> ActionFromRow(const storage::Row& r) {
   a.log_data = r.Text("log_data");
   if (auto idx = r.OptionalInt("log_index")) a.log_index = static_cast<std::uint64_t>(*idx);
   a.created_at = r.Int("created_at");
+  if (a.log_data.empty() && a.log_kind == kActionKind) {
+    DT_ASSIGN_OR_RETURN(const RecordType type, ParseRecordType(r.Text("record_type")));
+    DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(type), nullptr));
+  }
   return a;
 }
 
@@ -123,15 +135,24 @@ constexpr std::string_view kUpdateState =
 // commits; `a.log_index` is set when this instance sequences it.
 // `in_log` false: an action committed before its entry (an import), which
 // Repair may have to append.
-Status InsertAction(storage::Executor& ex, const ActionEntry& a, bool in_log) {
+//
+// `derived_log_data`: the action's log data is LogData(a, its record's
+// type) (a local action, "etr.action"): it is stored empty and rebuilt when
+// read (ActionFromRow), so the signed action is stored once in the row, not
+// twice (it is inside the log data); a row is then small enough to share a
+// database page with others.
+Status InsertAction(storage::Executor& ex, const ActionEntry& a, bool in_log,
+                    bool derived_log_data = false) {
   storage::Value index = nullptr;
   if (a.log_index) index = static_cast<std::int64_t>(*a.log_index);
+  const std::string_view log_data =
+      derived_log_data && a.log_kind == kActionKind ? std::string_view() : a.log_data;
   auto inserted = ex.Execute(
       "INSERT INTO etr_actions (record_id, sequence, action_code, actor_id, recipient_id, jws, "
       "action_hash, previous_hash, log_kind, log_data, log_index, created_at, in_log) "
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING",
       {a.record_id, a.sequence, std::string(ActionCodeName(a.code)), a.actor_id, a.recipient_id,
-       a.jws, a.action_hash, a.previous_hash, a.log_kind, a.log_data, std::move(index),
+       a.jws, a.action_hash, a.previous_hash, a.log_kind, std::string(log_data), std::move(index),
        a.created_at, in_log});
   if (!inserted) return std::unexpected(inserted.error());
   if (*inserted == 0) {
@@ -457,7 +478,8 @@ struct Registry::Impl {
     rec.updated_at = a.created_at;
     // The first write, so a conflict here (a replay racing in from another
     // server) is this action's verdict with nothing written.
-    if (auto inserted = InsertAction(ex, a, /*in_log=*/true); !inserted) {
+    if (auto inserted = InsertAction(ex, a, /*in_log=*/true, /*derived_log_data=*/true);
+        !inserted) {
       return LostRaceVerdict(inserted.error(), ErrorCode::kConflict);
     }
     DT_TRY(ex.Execute(kUpdateState, StateParams(rec)));
@@ -479,6 +501,15 @@ struct Registry::Impl {
           return verdict->has_value();
         }};
     auto appended = log.AppendIf(a.log_kind, a.log_data, guard);
+    return Conclude(std::move(a), std::move(appended), verdict);
+  }
+
+  // What the log's answer means for the action whose guard left `verdict`:
+  // the outcome, with the index stored when the entry was forwarded to
+  // another server.
+  Result<ActionOutcome> Conclude(ActionEntry a,
+                                 Result<std::optional<ledger::AppendResult>> appended,
+                                 std::optional<Result<Record>>& verdict) {
     if (!appended) {
       return std::unexpected(appended.error().WithContext("appending the action to the log"));
     }
@@ -491,6 +522,43 @@ struct Registry::Impl {
           {a.record_id, a.sequence, static_cast<std::int64_t>(*a.log_index)});
     }
     return ActionOutcome{std::move(**verdict), std::move(a)};
+  }
+
+  // A signed action on an existing record, verified and ready for the log.
+  struct StagedAction {
+    ActionEntry entry;
+    ActionIntent intent;
+    std::optional<Result<Record>> verdict;  // left by the guard
+  };
+
+  // The part of Act before the log: parse, check and verify the signed
+  // action, and build its log entry.
+  Result<StagedAction> StageAction(const std::string& record_id, std::string_view jws,
+                                   const std::string& caller_org) {
+    DT_ASSIGN_OR_RETURN(
+        auto action,
+        ReadAction(record_id, jws, caller_org, false, [](const ActionPayload& p) -> Status {
+          if (p.code == ActionCode::kIssue)
+            return InvalidArgument("ISSUE creates a record: use issuance");
+          return {};
+        }));
+    const ActionPayload& p = action.payload;
+    StagedAction s{{}, {p.code, p.actor_id, p.recipient_id, p.reason_code}, std::nullopt};
+    ActionEntry& a = s.entry;
+    a.record_id = record_id;
+    a.sequence = p.sequence;
+    a.code = p.code;
+    a.actor_id = p.actor_id;
+    a.recipient_id = p.recipient_id;
+    a.jws = std::string(jws);
+    a.action_hash = ActionHash(jws);
+    a.previous_hash = p.previous_hash;
+    a.log_kind = std::string(kActionKind);
+    a.created_at = Now();
+    DT_ASSIGN_OR_RETURN(const RecordType type, TypeOf(record_id));
+    DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(type), nullptr));
+    DT_TRY(CheckLoggable(a));
+    return s;
   }
 
   // The issuance manifest: signed by the issuer, checksums over exactly this
@@ -979,37 +1047,47 @@ Result<PreparedAction> Registry::PrepareAction(const std::string& record_id,
 
 Result<ActionOutcome> Registry::Act(const std::string& record_id, std::string_view jws,
                                     const std::string& caller_org) {
-  DT_ASSIGN_OR_RETURN(auto action,
-                      impl_->ReadAction(record_id, jws, caller_org, false,
-                                        [](const ActionPayload& p) -> Status {
-                                          if (p.code == ActionCode::kIssue)
-                                            return InvalidArgument(
-                                                "ISSUE creates a record: use issuance");
-                                          return {};
-                                        }));
-  const ActionPayload& p = action.payload;
-  const ActionIntent intent{p.code, p.actor_id, p.recipient_id, p.reason_code};
-  ActionEntry a;
-  a.record_id = record_id;
-  a.sequence = p.sequence;
-  a.code = p.code;
-  a.actor_id = p.actor_id;
-  a.recipient_id = p.recipient_id;
-  a.jws = std::string(jws);
-  a.action_hash = ActionHash(jws);
-  a.previous_hash = p.previous_hash;
-  a.log_kind = "etr.action";
-  a.created_at = impl_->Now();
-  DT_ASSIGN_OR_RETURN(const RecordType type, impl_->TypeOf(record_id));
-  DT_ASSIGN_OR_RETURN(a.log_data, LogData(a, RecordTypeName(type), nullptr));
-  DT_TRY(CheckLoggable(a));
-  auto done = impl_->Commit(std::move(a), [&](storage::Executor& ex, const ActionEntry& e) {
-    return impl_->ApplyOne(ex, intent, e);
-  });
+  DT_ASSIGN_OR_RETURN(auto staged, impl_->StageAction(record_id, jws, caller_org));
+  auto done =
+      impl_->Commit(std::move(staged.entry), [&](storage::Executor& ex, const ActionEntry& e) {
+        return impl_->ApplyOne(ex, staged.intent, e);
+      });
   // The previous action may lack its log index (forwarded, or an import
   // after a crash): look for it, so the caller's retry can go through.
   if (!done && done.error().code() == ErrorCode::kUnavailable) (void)impl_->Repair(record_id);
   return done;
+}
+
+void Registry::ActAsync(const std::string& record_id, std::string_view jws,
+                        const std::string& caller_org, Executor executor,
+                        std::function<void(Result<ActionOutcome>)> done) {
+  auto staged = impl_->StageAction(record_id, jws, caller_org);
+  if (!staged) return done(std::unexpected(std::move(staged.error())));
+  // Shared by the guard (sequencer thread) and the answer (executor); the
+  // log's callback comes after the guard's last run.
+  auto s = std::make_shared<Impl::StagedAction>(std::move(*staged));
+  Impl* impl = impl_.get();
+  ledger::AppendGuard guard{
+      s->entry.record_id,
+      [impl, s](storage::Executor& ex, std::optional<std::uint64_t> index) -> Result<bool> {
+        s->entry.log_index = index;
+        DT_ASSIGN_OR_RETURN(auto v, impl->ApplyOne(ex, s->intent, s->entry));
+        s->verdict = std::move(v);
+        return s->verdict->has_value();
+      }};
+  impl->log.AppendIfAsync(
+      s->entry.log_kind, s->entry.log_data, std::move(guard),
+      [impl, s, executor,
+       done = std::move(done)](Result<std::optional<ledger::AppendResult>> appended) mutable {
+        // Off the log's thread: storing an index or repairing reads and
+        // writes the database.
+        executor([impl, s, appended = std::move(appended), done = std::move(done)]() mutable {
+          const std::string id = s->entry.record_id;
+          auto out = impl->Conclude(std::move(s->entry), std::move(appended), s->verdict);
+          if (!out && out.error().code() == ErrorCode::kUnavailable) (void)impl->Repair(id);
+          done(std::move(out));
+        });
+      });
 }
 
 // ---- reads ----

@@ -27,7 +27,8 @@
 // chain received from another platform) and History() (export).
 //
 // Thread-safety: all methods may be called from many threads at once. The
-// Database, Clock and Log must outlive the Registry.
+// Database, Clock and Log must outlive the Registry, and every ActAsync()
+// must have been answered before it is destroyed.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -199,6 +200,9 @@ struct ControlProof {
   std::uint64_t checkpoint_size = 0;
 };
 
+// Runs a task on a thread of the caller's choosing (a server's io thread).
+using Executor = std::function<void(std::function<void()>)>;
+
 struct RegistryOptions {
   // This platform's code in DCSA party objects (eblPlatform) and the
   // codeListProvider of party codes that are organisation ids here.
@@ -264,6 +268,15 @@ class Registry {
   // is still being logged, or the log: retry).
   Result<ActionOutcome> Act(const std::string& record_id, std::string_view jws,
                             const std::string& caller_org);
+  // Act() without holding the calling thread while the action waits for the
+  // log's group commit. The action is parsed and its signature verified on
+  // the calling thread; then it is handed to the log, and `done` gets what
+  // Act() would have returned: through `executor` (which also runs the
+  // follow-up work: storing a forwarded action's index, repairing a chain),
+  // or on the calling thread, before ActAsync returns, when the action fails
+  // before the hand-off. `executor` must run every task it is given.
+  void ActAsync(const std::string& record_id, std::string_view jws, const std::string& caller_org,
+                Executor executor, std::function<void(Result<ActionOutcome>)> done);
 
   // ---- reads ----
   Result<Record> GetRecord(const std::string& record_id);

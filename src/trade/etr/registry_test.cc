@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <boost/json/parse.hpp>
 #include <mutex>
 #include <thread>
@@ -541,6 +542,65 @@ TEST_P(RegistryTest, TwoServersRacingExactlyOneWins) {
     ASSERT_TRUE(history[i].log_index) << "action " << i;
     EXPECT_GT(*history[i].log_index, *history[i - 1].log_index);
     EXPECT_EQ(env_.log().GetEntry(*history[i].log_index).value().data, history[i].log_data);
+  }
+}
+
+// ActAsync on the sequencing server and on one that forwards: the answer
+// comes through the executor, a forwarded action's index is stored there,
+// a declined action (a replay) gets its verdict, and one that fails before
+// the hand-off is answered before ActAsync returns.
+TEST_P(RegistryTest, AsyncActionsOnBothServers) {
+  const std::string id = IssueBill("BOHL0071", false);
+  auto second = env_.OpenSecondServer("server-b");
+  ASSERT_TRUE(second) << second.error().ToString();
+  Registry* servers[2] = {&reg(), second->registry.get()};
+  std::mutex mu;
+  std::vector<std::thread> tasks;  // the executor: a thread per task
+  const Executor executor = [&](std::function<void()> task) {
+    std::lock_guard lock(mu);
+    tasks.emplace_back(std::move(task));
+  };
+  const auto act = [&](Registry& server, const std::string& jws, const std::string& caller) {
+    std::promise<Result<ActionOutcome>> answered;
+    server.ActAsync(id, jws, caller, executor,
+                    [&](Result<ActionOutcome> out) { answered.set_value(std::move(out)); });
+    return answered.get_future().get();
+  };
+  std::string holder = "org_shipper";
+  std::string last_jws;
+  std::string last_actor;
+  for (int round = 0; round < 4; ++round) {
+    const std::string to = holder == "org_shipper" ? "org_buyer" : "org_shipper";
+    auto jws = env_.Signed(id, ActionCode::kTransfer, holder, to);
+    ASSERT_TRUE(jws) << jws.error().ToString();
+    auto out = act(*servers[round % 2], *jws, holder);
+    ASSERT_TRUE(out) << "round " << round << ": " << out.error().ToString();
+    EXPECT_EQ(out->record.state.holder_id, to);
+    ASSERT_TRUE(out->action.log_index);
+    EXPECT_EQ(env_.log().GetEntry(*out->action.log_index).value().data, out->action.log_data);
+    last_actor = holder;
+    holder = to;
+    last_jws = *jws;
+  }
+  auto replay = act(*servers[1], last_jws, last_actor);
+  ASSERT_FALSE(replay);
+  EXPECT_EQ(replay.error().code(), ErrorCode::kConflict) << replay.error().ToString();
+  bool early = false;
+  servers[1]->ActAsync(id, "not a jws", holder, executor, [&](Result<ActionOutcome> out) {
+    early = true;
+    EXPECT_FALSE(out);
+  });
+  EXPECT_TRUE(early);
+  {
+    std::lock_guard lock(mu);
+    for (auto& t : tasks) t.join();
+  }
+  // Every index stored (the forwarded ones by the executor's task), in order.
+  const auto history = reg().History(id).value();
+  ASSERT_EQ(history.size(), 5u);
+  for (std::size_t i = 1; i < history.size(); ++i) {
+    ASSERT_TRUE(history[i].log_index) << "action " << i;
+    EXPECT_GT(*history[i].log_index, *history[i - 1].log_index);
   }
 }
 
