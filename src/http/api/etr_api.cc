@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/json/array.hpp>
 
 #include "common/json.h"
@@ -27,6 +29,12 @@ struct Ctx {
   signing::KeyVault* vault;
   ledger::Log* log;
   EtrOutbound outbound;  // empty without PINT
+  // Sends over PINT wait for another platform (seconds, up to its timeout):
+  // on the asynchronous action route they run here, not on an io thread
+  // (null without PINT).
+  // Joined when the routes are destroyed, after the server has stopped
+  // (Stop() waits for the answers they give).
+  std::unique_ptr<boost::asio::thread_pool> remote_calls;
 };
 
 Result<etr::Registry*> Reg(const Ctx& c) {
@@ -520,11 +528,6 @@ Result<ActCall> ReadActCall(const Ctx& c, Request& req) {
 // The answer to a posted action, from what Registry::Act returned.
 Result<Response> ActAnswer(const Ctx& c, const Request& req, const ActCall& call,
                            Result<etr::ActionOutcome> out) {
-  etr::Registry& reg = *c.registry;
-  // Act refuses a recipient of another platform; only then (off the hot
-  // path) is the action read again to send it over PINT.
-  if (!out && out.error().code() == ErrorCode::kInvalidArgument && ToOtherPlatform(reg, call.jws))
-    return SendElsewhere(c, reg, call.id, call.jws, call.org, req);
   if (!out && out.error().code() == ErrorCode::kPermissionDenied)
     return std::unexpected(WhereItIs(c, call.id, out.error()));
   if (!out) return ConflictOrError(c, out.error(), call.id, req);
@@ -540,10 +543,22 @@ void Act(const Ctx& c, Request& req, Responder reply) {
   auto read = ReadActCall(c, req);
   if (!read) return reply(ConflictOrError(c, read.error(), std::string(req.Param("id")), req));
   auto call = std::make_shared<ActCall>(std::move(*read));
-  c.registry->ActAsync(call->id, call->jws, call->org, reply.executor(),
-                       [&c, &req, call, reply](Result<etr::ActionOutcome> out) {
-                         reply(ActAnswer(c, req, *call, std::move(out)));
-                       });
+  c.registry->ActAsync(
+      call->id, call->jws, call->org, reply.executor(),
+      [&c, &req, call, reply](Result<etr::ActionOutcome> out) {
+        // Act refuses a recipient of another platform; only then (off the
+        // hot path) is the action read again, and sent over PINT from the
+        // pool for remote calls.
+        if (!out && out.error().code() == ErrorCode::kInvalidArgument &&
+            ToOtherPlatform(*c.registry, call->jws)) {
+          const auto send = [&c, &req, call, reply] {
+            reply(SendElsewhere(c, *c.registry, call->id, call->jws, call->org, req));
+          };
+          if (c.remote_calls == nullptr) return send();  // refused at once: no PINT identity
+          return boost::asio::post(*c.remote_calls, send);
+        }
+        reply(ActAnswer(c, req, *call, std::move(out)));
+      });
 }
 
 etr::ProofVerifier LocalVerifier(const Ctx& c, const ledger::NoteVerifier& key) {
@@ -622,7 +637,9 @@ Result<Response> Proof(const Ctx& c, Request& req) {
 void RegisterEtrApi(Router& router, etr::Registry* registry, identity::Directory& directory,
                     signing::KeyVault* vault, ledger::Log* log, EtrOutbound outbound) {
   using identity::Role;
-  auto ctx = std::make_shared<Ctx>(Ctx{registry, directory, vault, log, std::move(outbound)});
+  auto ctx = std::make_shared<Ctx>(Ctx{registry, directory, vault, log, std::move(outbound),
+                                       nullptr});
+  if (ctx->outbound) ctx->remote_calls = std::make_unique<boost::asio::thread_pool>(2);
   auto route = [&](RouteSpec spec, Result<Response> (*fn)(const Ctx&, Request&)) {
     router.Add(std::move(spec), [ctx, fn](Request& req) { return fn(*ctx, req); });
   };
