@@ -26,11 +26,31 @@ bool IsJsonContentType(std::string_view ct) {
 
 }  // namespace
 
+const RouteSpec* Dispatcher::SpecFor(std::string_view method, std::string_view target,
+                                    Request& probe) const {
+  probe.method = std::string(method);
+  probe.target = std::string(target);
+  if (!ParseTarget(target, probe)) return nullptr;
+  const auto m = router_.Find(method, probe.path);
+  return m.route != nullptr ? &m.route->spec : nullptr;
+}
+
 std::size_t Dispatcher::BodyLimit(std::string_view method, std::string_view target) const {
   Request probe;
-  if (!ParseTarget(target, probe)) return kDefaultBodyLimit;
-  const auto m = router_.Find(method, probe.path);
-  return m.route != nullptr ? m.route->spec.max_body : kDefaultBodyLimit;
+  const RouteSpec* spec = SpecFor(method, target, probe);
+  return spec != nullptr ? spec->max_body : kDefaultBodyLimit;
+}
+
+Response Dispatcher::TooLarge(std::string_view method, std::string_view target) const {
+  Request probe;
+  const RouteSpec* spec = SpecFor(method, target, probe);
+  const std::size_t limit = spec != nullptr ? spec->max_body : kDefaultBodyLimit;
+  const std::string detail =
+      fmt::format("the request body exceeds the limit of {} bytes for this endpoint", limit);
+  if (spec != nullptr && spec->error_body) {
+    return spec->error_body(probe, Error(ErrorCode::kResourceExhausted, detail), 413);
+  }
+  return Problem(413, "payload-too-large", "Payload too large", detail);
 }
 
 Status Dispatcher::Authenticate(Request& req, const RouteSpec& spec) {
@@ -72,13 +92,19 @@ Result<Response> Dispatcher::Route(Request& req, std::string& route_label,
   const RouteSpec& spec = match.route->spec;
   route_label = spec.pattern;
   req.path_params = match.params;
-  DT_TRY(Authenticate(req, spec));
+  if (auto st = Authenticate(req, spec); !st) {
+    if (spec.error_body) return spec.error_body(req, st.error(), HttpStatusFor(st.error().code()));
+    return std::unexpected(st.error());
+  }
   if (spec.json_body) {
     const auto ct = req.Header("content-type");
     if (!ct || !IsJsonContentType(*ct)) {
-      return Problem(415, "unsupported-media-type", "Unsupported media type",
-                     "the request body must be JSON sent with Content-Type: application/json",
-                     req.path);
+      constexpr std::string_view kNotJson =
+          "the request body must be JSON sent with Content-Type: application/json";
+      if (spec.error_body) {
+        return spec.error_body(req, Error(ErrorCode::kInvalidArgument, std::string(kNotJson)), 415);
+      }
+      return Problem(415, "unsupported-media-type", "Unsupported media type", kNotJson, req.path);
     }
   }
   if (match.route->async_handler) {

@@ -38,6 +38,9 @@ class Dispatcher {
   // The largest request body accepted for this method and target, so the
   // server can refuse an oversized body before reading it.
   std::size_t BodyLimit(std::string_view method, std::string_view target) const;
+  // The 413 answer to a body over that limit: the route's error_body, or
+  // problem+json.
+  Response TooLarge(std::string_view method, std::string_view target) const;
 
   // Produces the response for `req` and passes it to `done`: before
   // returning for a synchronous route and for every answer found before the
@@ -59,6 +62,9 @@ class Dispatcher {
   // The response, or (with `*async` set) the asynchronous handler to run.
   Result<Response> Route(Request& req, std::string& route_label, const AsyncHandler** async);
   Status Authenticate(Request& req, const RouteSpec& spec);
+  // The route `method` `target` goes to (null: none), with `probe` filled
+  // as far as the target parses.
+  const RouteSpec* SpecFor(std::string_view method, std::string_view target, Request& probe) const;
   // Turns the handler's result into the response (problem+json for an
   // error), records it and passes it to `done`.
   void Complete(const Request& req, Result<Response> result, std::string_view route,

@@ -1,5 +1,6 @@
 #include "http/dispatcher.h"
 
+#include <algorithm>
 #include <future>
 #include <thread>
 
@@ -31,6 +32,22 @@ class DispatcherTest : public ::testing::Test, protected testing::DispatchStack 
                   if (r.Param("code") == "throw") throw std::runtime_error("boom");
                   if (r.Param("code") == "internal") return Internal("db file is corrupt at page 7");
                   return Conflict("the record moved on");
+                });
+    router_.Add({.method = "POST",
+                 .pattern = "/v3/things",
+                 .roles = {Role::kAdmin},
+                 .json_body = true,
+                 .error_body = [](const Request& req, const Error& e, int status) {
+                   Response res = Response::Json(
+                       status, {{"statusCode", status},
+                                {"requestUri", req.path},
+                                {"code", std::string(ErrorCodeName(e.code()))}});
+                   res.headers.emplace_back("API-Version", "3.0.0");
+                   return res;
+                 }},
+                [this](Request&) -> Result<Response> {
+                  ++writes_;
+                  return Response::Text(201, "made");
                 });
     // Answers from another thread, through a task on the request's thread
     // (the executor), after the auth and role checks of any route.
@@ -172,6 +189,36 @@ TEST_F(DispatcherTest, AsyncRoutesAnswerLaterThroughTheExecutor) {
   EXPECT_EQ(r.body, "usr_admin later");
   EXPECT_EQ(answers, 1);
   EXPECT_FALSE(r.headers.empty());  // X-Request-Id
+}
+
+}  // namespace
+}  // namespace digitrade::http
+
+namespace digitrade::http {
+namespace {
+
+// A route with its own error body gets it for every refusal made before
+// its handler runs; the handler never runs.
+TEST_F(DispatcherTest, RefusalsBeforeTheHandlerUseTheRoutesErrorBody) {
+  const auto check = [&](const Response& r, int status, const char* code) {
+    EXPECT_EQ(r.status, status);
+    EXPECT_EQ(r.content_type, "application/json");
+    auto body = Json(r);
+    EXPECT_EQ(body["statusCode"], status);
+    EXPECT_EQ(body["requestUri"], "/v3/things");
+    EXPECT_EQ(body["code"], code);
+    EXPECT_TRUE(std::ranges::any_of(r.headers, [](const auto& h) { return h.first == "API-Version"; }));
+  };
+  check(Send("POST", "/v3/things", "", "application/json", "{}"), 401, "unauthenticated");
+  check(Send("POST", "/v3/things", "nope", "application/json", "{}"), 401, "unauthenticated");
+  check(Send("POST", "/v3/things", "bank-token", "application/json", "{}"), 403,
+        "permission_denied");
+  check(Send("POST", "/v3/things", "admin-token", "text/plain", "{}"), 415, "invalid_argument");
+  EXPECT_EQ(writes_, 0);
+  EXPECT_EQ(Send("POST", "/v3/things", "admin-token", "application/json", "{}").status, 201);
+  // Routes without one keep problem+json.
+  EXPECT_EQ(Send("POST", "/v1/things", "", "application/json", "{}").content_type,
+            "application/problem+json");
 }
 
 }  // namespace

@@ -76,6 +76,12 @@ struct RouteSpec {
   std::size_t max_body = 1 << 20;
   bool json_body = false;
   std::string summary;  // one line, for logs and docs
+  // The body of the refusals the dispatcher and server make for this route
+  // before its handler runs (no or a bad token 401, a missing role 403, not
+  // JSON 415, a body over max_body 413), with that status; empty =
+  // problem+json. For routes that speak another standard's error format
+  // (the DCSA ErrorResponse on /v3).
+  std::function<Response(const Request&, const Error&, int status)> error_body;
 };
 
 struct Route {

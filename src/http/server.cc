@@ -138,11 +138,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // one; timeouts and resets just close.
   void Fail(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
-      return Reject(413, "payload-too-large", "Payload too large",
-                    fmt::format("the request body exceeds the limit of {} bytes for this endpoint",
-                                server_.dispatcher.BodyLimit(
-                                    std::string(parser_->get().method_string()),
-                                    std::string(parser_->get().target()))));
+      server_.in_flight++;
+      Response too_large = server_.dispatcher.TooLarge(std::string(parser_->get().method_string()),
+                                                       std::string(parser_->get().target()));
+      return Write(ToBeast(std::move(too_large), 11, false, false), true);
     }
     if (ec == bhttp::error::header_limit) {
       return Reject(431, "header-too-large", "Request header fields too large",

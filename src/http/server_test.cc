@@ -35,6 +35,17 @@ class ServerTest : public ::testing::Test, protected testing::DispatchStack {
                 [](Request&) -> Result<Response> { return Response::Text(200, "hi"); });
     router_.Add({.method = "POST", .pattern = "/echo", .access = Access::kPublic, .max_body = 16},
                 [](Request& r) -> Result<Response> { return Response::Text(200, r.body); });
+    // Refusals in another standard's error format (RouteSpec::error_body).
+    router_.Add({.method = "POST",
+                 .pattern = "/v3/echo",
+                 .access = Access::kPublic,
+                 .max_body = 16,
+                 .error_body = [](const Request& req, const Error& e, int status) {
+                   return Response::Json(status, {{"statusCode", status},
+                                                  {"requestUri", req.path},
+                                                  {"message", e.message()}});
+                 }},
+                [](Request& r) -> Result<Response> { return Response::Text(200, r.body); });
     // Parks its Responder for the test to answer (from any thread).
     router_.AddAsync({.method = "GET", .pattern = "/later", .access = Access::kPublic},
                      [this](Request&, Responder reply) {
@@ -181,6 +192,18 @@ TEST_F(ServerTest, OversizedBodyIs413BeforeReadingIt) {
   EXPECT_NE(out.find("HTTP/1.1 413"), std::string::npos) << out;
   EXPECT_NE(out.find("application/problem+json"), std::string::npos);
   EXPECT_NE(out.find("exceeds the limit of 16 bytes"), std::string::npos);
+}
+
+TEST_F(ServerTest, OversizedBodyOfARouteWithItsOwnErrorBody) {
+  StartServer();
+  const std::string out = Raw("POST /v3/echo?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" +
+                              std::string(100, 'a'));
+  EXPECT_NE(out.find("HTTP/1.1 413"), std::string::npos) << out;
+  EXPECT_EQ(out.find("problem+json"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"({"statusCode":413,"requestUri":"/v3/echo","message":"the request body )"
+                     R"(exceeds the limit of 16 bytes for this endpoint"})"),
+            std::string::npos)
+      << out;
 }
 
 TEST_F(ServerTest, MalformedRequestIs400) {

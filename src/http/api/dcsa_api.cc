@@ -15,15 +15,6 @@ namespace {
 
 constexpr std::string_view kIssuanceApiVersion = "3.0.3";
 
-bool SentAsJson(const Request& req) {
-  const auto ct = req.Header("content-type");
-  if (!ct) return false;
-  std::string base(ct->substr(0, ct->find(';')));
-  while (!base.empty() && base.back() == ' ') base.pop_back();
-  for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return base == "application/json";
-}
-
 Result<pint::DcsaIssuance*> Issuance(pint::DcsaIssuance* i) {
   if (i == nullptr) {
     return FailedPrecondition(
@@ -94,38 +85,38 @@ Response DcsaErrorResponse(const Request& req, const Error& error, const Clock& 
                                .status = status,
                                .correlation = req.request_id,
                                .date_time = FormatRfc3339(clock.Now())};
-  return Response::Json(status, pint::ErrorResponseJson(error, ctx));
+  Response res = Response::Json(status, pint::ErrorResponseJson(error, ctx));
+  if (status == 401) res.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"digitrade\"");
+  return res;
 }
 
-Handler DcsaHandler(const Clock& clock, bool json_body, std::string_view api_version,
-                    Handler handler) {
-  return [&clock, json_body, version = std::string(api_version),
-          handler = std::move(handler)](Request& req) -> Result<Response> {
-    Response res;
-    if (json_body && !SentAsJson(req)) {
-      res = DcsaErrorResponse(
-          req,
-          Error(ErrorCode::kInvalidArgument,
-                "the request body must be JSON sent with Content-Type: application/json"),
-          clock, 415);
-    } else if (auto r = handler(req)) {
-      res = std::move(*r);
-    } else {
-      res = DcsaErrorResponse(req, r.error(), clock);
-    }
+void AddDcsaRoute(Router& router, RouteSpec spec, const Clock& clock,
+                 std::string_view api_version, Handler handler) {
+  const std::string version(api_version);
+  spec.error_body = [&clock, version](const Request& req, const Error& error, int status) {
+    Response res = DcsaErrorResponse(req, error, clock, status);
     res.headers.emplace_back("API-Version", version);
     return res;
   };
+  router.Add(std::move(spec), [&clock, version, handler = std::move(handler)](
+                                  Request& req) -> Result<Response> {
+    auto r = handler(req);
+    Response res = r ? std::move(*r) : DcsaErrorResponse(req, r.error(), clock);
+    res.headers.emplace_back("API-Version", version);
+    return res;
+  });
 }
 
 void RegisterDcsaApi(Router& router, pint::DcsaIssuance* issuance, const Clock& clock) {
-  router.Add({.method = "PUT",
-              .pattern = "/v3/ebl-issuance-requests",
-              .roles = {identity::Role::kCarrier},
-              .max_body = 16u << 20,
-              .summary = "DCSA eBL Issuance: a carrier's system requests issuance of an eBL"},
-             DcsaHandler(clock, true, kIssuanceApiVersion,
-                         [issuance](Request& req) { return RequestIssuance(issuance, req); }));
+  AddDcsaRoute(router,
+               {.method = "PUT",
+                .pattern = "/v3/ebl-issuance-requests",
+                .roles = {identity::Role::kCarrier},
+                .max_body = 16u << 20,
+                .json_body = true,
+                .summary = "DCSA eBL Issuance: a carrier's system requests issuance of an eBL"},
+               clock, kIssuanceApiVersion,
+               [issuance](Request& req) { return RequestIssuance(issuance, req); });
   router.Add({.method = "GET",
               .pattern = "/v1/pint/issuance-requests/{reference}",
               .roles = {identity::Role::kAdmin, identity::Role::kCarrier},

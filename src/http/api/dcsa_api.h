@@ -5,10 +5,6 @@
 // (trade/etr/pint/issuance.h): PUT /v3/ebl-issuance-requests for a carrier's
 // system, GET /v1/pint/issuance-requests/{reference} for the outcome and its
 // delivery. docs/pint.md "DCSA Issuance API".
-//
-// Failures the dispatcher answers before a handler runs (no or bad token,
-// a role the route does not allow, a body over the route's limit) are still
-// problem+json: the dispatcher has no per-route error body yet.
 #pragma once
 
 #include <string_view>
@@ -24,12 +20,13 @@ namespace digitrade::http::api {
 Response DcsaErrorResponse(const Request& req, const Error& error, const Clock& clock,
                            int status = 0);
 
-// Wraps a /v3 handler: its errors become ErrorResponses; with `json_body`
-// a body not sent as application/json is refused here (register the route
-// without RouteSpec::json_body, so that refusal is an ErrorResponse too).
-// Every answer carries API-Version `api_version`.
-Handler DcsaHandler(const Clock& clock, bool json_body, std::string_view api_version,
-                    Handler handler);
+// Registers a /v3 route: its handler's errors, and the refusals the
+// dispatcher and server make before it runs (no or a bad token, a role the
+// route does not allow, a body not JSON with spec.json_body, one over
+// spec.max_body: RouteSpec::error_body), are ErrorResponses; every answer
+// carries API-Version `api_version`. `clock` must outlive the router.
+void AddDcsaRoute(Router& router, RouteSpec spec, const Clock& clock,
+                  std::string_view api_version, Handler handler);
 
 // Registers the DCSA eBL Issuance API. `issuance` may be null (no PINT
 // identity or no etr engine): the routes then answer failed_precondition.

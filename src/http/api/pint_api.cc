@@ -399,35 +399,38 @@ void RegisterPintApi(Router& router, pint::PintService* p, identity::Directory& 
                      const Clock& clock) {
   const identity::RoleSet peers{Role::kPlatform};
   const identity::RoleSet admins{Role::kAdmin};
-  router.Add({.method = "POST",
-              .pattern = "/v3/envelopes",
-              .roles = peers,
-              .max_body = kMaxEnvelope,
-              .summary = "DCSA PINT: start an envelope transfer"},
-             DcsaHandler(clock, true, kApiVersion,
-                         [p](Request& req) { return StartTransfer(p, req); }));
-  router.Add(
+  AddDcsaRoute(router,
+               {.method = "POST",
+                .pattern = "/v3/envelopes",
+                .roles = peers,
+                .max_body = kMaxEnvelope,
+                .json_body = true,
+                .summary = "DCSA PINT: start an envelope transfer"},
+               clock, kApiVersion, [p](Request& req) { return StartTransfer(p, req); });
+  AddDcsaRoute(
+      router,
       {.method = "PUT",
        .pattern = "/v3/envelopes/{envelopeReference}/additional-documents/{documentChecksum}",
        .roles = peers,
        .max_body = kMaxDocumentBody,
+       .json_body = true,
        .summary = "DCSA PINT: transfer an additional document"},
-      DcsaHandler(clock, true, kApiVersion,
-                         [p](Request& req) { return PutDocument(p, req); }));
-  router.Add({.method = "PUT",
-              .pattern = "/v3/envelopes/{envelopeReference}/finish-transfer",
-              .roles = peers,
-              .max_body = 1024,
-              .summary = "DCSA PINT: finish an envelope transfer"},
-             DcsaHandler(clock, false, kApiVersion,
-                         [p](Request& req) { return FinishTransfer(p, req); }));
-  router.Add({.method = "POST",
-              .pattern = "/v3/receiver-validation",
-              .roles = peers,
-              .max_body = 4096,
-              .summary = "DCSA PINT: validate a receiving party"},
-             DcsaHandler(clock, true, kApiVersion,
-                         [p](Request& req) { return ValidateReceiver(p, req); }));
+      clock, kApiVersion, [p](Request& req) { return PutDocument(p, req); });
+  AddDcsaRoute(router,
+               {.method = "PUT",
+                .pattern = "/v3/envelopes/{envelopeReference}/finish-transfer",
+                .roles = peers,
+                .max_body = 1024,
+                .summary = "DCSA PINT: finish an envelope transfer"},
+               clock, kApiVersion, [p](Request& req) { return FinishTransfer(p, req); });
+  AddDcsaRoute(router,
+               {.method = "POST",
+                .pattern = "/v3/receiver-validation",
+                .roles = peers,
+                .max_body = 4096,
+                .json_body = true,
+                .summary = "DCSA PINT: validate a receiving party"},
+               clock, kApiVersion, [p](Request& req) { return ValidateReceiver(p, req); });
 
   router.Add({.method = "GET",
               .pattern = "/v1/pint/platform",
