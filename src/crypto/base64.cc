@@ -29,10 +29,18 @@ std::string Encode(std::span<const std::uint8_t> d, const char* alphabet, bool p
   return out;
 }
 
-Result<std::vector<std::uint8_t>> Decode(std::string_view s, const char* alphabet, bool padded) {
-  std::array<int, 256> rev;
+// Each byte's 6-bit value in an alphabet, or -1.
+using Reverse = std::array<int, 256>;
+constexpr Reverse ReverseOf(const char* alphabet) {
+  Reverse rev{};
   rev.fill(-1);
   for (int i = 0; i < 64; ++i) rev[static_cast<unsigned char>(alphabet[i])] = i;
+  return rev;
+}
+constexpr Reverse kStdReverse = ReverseOf(kStd);
+constexpr Reverse kUrlReverse = ReverseOf(kUrl);
+
+Result<std::vector<std::uint8_t>> Decode(std::string_view s, const Reverse& rev, bool padded) {
   if (padded) {
     if (s.size() % 4 != 0) return InvalidArgument("base64: length is not a multiple of 4");
     std::size_t pads = 0;
@@ -43,9 +51,23 @@ Result<std::vector<std::uint8_t>> Decode(std::string_view s, const char* alphabe
   }
   std::vector<std::uint8_t> out;
   out.reserve(s.size() * 3 / 4);
+  // Whole groups of four characters first; the rest (and an invalid
+  // character, reported with its position) bit by bit.
+  std::size_t i = 0;
+  for (; i + 4 <= s.size(); i += 4) {
+    const int a = rev[static_cast<unsigned char>(s[i])];
+    const int b = rev[static_cast<unsigned char>(s[i + 1])];
+    const int c = rev[static_cast<unsigned char>(s[i + 2])];
+    const int d = rev[static_cast<unsigned char>(s[i + 3])];
+    if ((a | b | c | d) < 0) break;
+    const auto v = static_cast<uint32_t>(a << 18 | b << 12 | c << 6 | d);
+    out.push_back(static_cast<std::uint8_t>(v >> 16));
+    out.push_back(static_cast<std::uint8_t>(v >> 8));
+    out.push_back(static_cast<std::uint8_t>(v));
+  }
   uint32_t acc = 0;
   int bits = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  for (; i < s.size(); ++i) {
     const int v = rev[static_cast<unsigned char>(s[i])];
     if (v < 0) return InvalidArgument("base64: invalid character at position " + std::to_string(i));
     acc = acc << 6 | static_cast<uint32_t>(v);
@@ -63,9 +85,11 @@ Result<std::vector<std::uint8_t>> Decode(std::string_view s, const char* alphabe
 
 std::string Base64Encode(std::span<const std::uint8_t> d) { return Encode(d, kStd, true); }
 std::string Base64UrlEncode(std::span<const std::uint8_t> d) { return Encode(d, kUrl, false); }
-Result<std::vector<std::uint8_t>> Base64Decode(std::string_view s) { return Decode(s, kStd, true); }
+Result<std::vector<std::uint8_t>> Base64Decode(std::string_view s) {
+  return Decode(s, kStdReverse, true);
+}
 Result<std::vector<std::uint8_t>> Base64UrlDecode(std::string_view s) {
-  return Decode(s, kUrl, false);
+  return Decode(s, kUrlReverse, false);
 }
 
 }  // namespace digitrade::crypto

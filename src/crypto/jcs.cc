@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -66,10 +67,29 @@ bool NextCodePoint(std::string_view s, std::size_t& i, std::uint32_t& cp) {
   return true;
 }
 
+// The end of the run of printable ASCII at s[i] that JSON strings carry as
+// it is (no '"', '\\' or control character): copied in one piece.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
+
+std::size_t PlainRunEnd(std::string_view s, std::size_t i) {
+  while (i < s.size() && kPlain[static_cast<unsigned char>(s[i])]) ++i;
+  return i;
+}
+
 Status AppendString(std::string& out, std::string_view s) {
+  out.reserve(out.size() + s.size() + 2);
   out += '"';
   std::size_t i = 0;
   while (i < s.size()) {
+    if (const std::size_t end = PlainRunEnd(s, i); end > i) {
+      out.append(s.substr(i, end - i));
+      i = end;
+      continue;
+    }
     std::uint32_t cp = 0;
     const std::size_t start = i;
     if (!NextCodePoint(s, i, cp)) return InvalidArgument("string is not valid UTF-8");
@@ -320,6 +340,11 @@ class Parser {
       if (c == '"') {
         ++pos_;
         return out;
+      }
+      if (const std::size_t end = PlainRunEnd(s_, pos_); end > pos_) {
+        out.append(s_.substr(pos_, end - pos_));
+        pos_ = end;
+        continue;
       }
       if (c < 0x20) return Fail("control character in string");
       if (c == '\\') {

@@ -533,7 +533,7 @@ Result<Response> ActAnswer(const Ctx& c, const Request& req, const ActCall& call
   if (!out) return ConflictOrError(c, out.error(), call.id, req);
   bj::object o = EtrRecordJson(out->record, false);
   o["action"] = ActionJson(out->action);
-  return Response::Json(200, o);
+  return Response::Json(200, std::move(o));  // moved into the value, not copied
 }
 
 // Asynchronous: the signature is verified on this (io) thread, then the

@@ -35,7 +35,8 @@ Status CheckMembers(const json::object& o, std::initializer_list<std::string_vie
   return {};
 }
 
-Result<ActionPayload> PayloadFromJson(const json::object& o, const SchemaSet& pint,
+// Takes the transaction and the issuance out of `o` (parsed for this).
+Result<ActionPayload> PayloadFromJson(json::object& o, const SchemaSet& pint,
                                       std::string_view platform_code, bool allow_foreign) {
   DT_TRY(CheckMembers(o, {"recordId", "sequence", "previousActionHash", "transaction", "issuance"},
                       "$"));
@@ -55,7 +56,7 @@ Result<ActionPayload> PayloadFromJson(const json::object& o, const SchemaSet& pi
   DT_ASSIGN_OR_RETURN(p.previous_hash, OptionalText(o, "previousActionHash", "$"));
   if (!o.contains("previousActionHash"))
     return InvalidArgument("$.previousActionHash: required (null for ISSUE)");
-  const auto* tx = o.if_contains("transaction");
+  auto* tx = o.if_contains("transaction");
   if (tx == nullptr || !tx->is_object())
     return InvalidArgument("$.transaction: an object is required");
   DT_ASSIGN_OR_RETURN(auto violations, pint.Validate("Transaction", *tx, 20));
@@ -63,7 +64,7 @@ Result<ActionPayload> PayloadFromJson(const json::object& o, const SchemaSet& pi
     for (auto& v : violations) v.path = "$.transaction" + v.path.substr(1);
     return std::unexpected(ViolationsError("the transaction", violations));
   }
-  p.transaction = tx->get_object();
+  p.transaction = std::move(tx->get_object());
   DT_ASSIGN_OR_RETURN(p.code, ParseActionCode(p.transaction.at("actionCode").get_string()));
   p.actor_id = LocalPartyId(p.transaction.at("actor").get_object(), platform_code);
   if (const auto* r = p.transaction.if_contains("recipient"); r != nullptr && r->is_object()) {
@@ -82,9 +83,9 @@ Result<ActionPayload> PayloadFromJson(const json::object& o, const SchemaSet& pi
   DT_ASSIGN_OR_RETURN(p.reason_code, OptionalText(p.transaction, "reasonCode", "$.transaction"));
   DT_ASSIGN_OR_RETURN(p.comments, OptionalText(p.transaction, "comments", "$.transaction"));
   p.action_date_time = std::string(p.transaction.at("actionDateTime").get_string());
-  if (const auto* iss = o.if_contains("issuance")) {
+  if (auto* iss = o.if_contains("issuance")) {
     if (!iss->is_object()) return InvalidArgument("$.issuance: an object is required");
-    p.issuance = iss->get_object();
+    p.issuance = std::move(iss->get_object());
   }
   if ((p.code == ActionCode::kIssue) != p.issuance.has_value()) {
     return InvalidArgument("$.issuance: present exactly when the action code is ISSUE");
