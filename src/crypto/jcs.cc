@@ -153,11 +153,18 @@ double AsDouble(const boost::json::value& v) {
 Status AppendValue(std::string& out, const boost::json::value& v);
 
 Status AppendObject(std::string& out, const boost::json::object& o) {
+  // ASCII names sort the same by bytes as by UTF-16 code units (the
+  // usual case): no conversion then.
+  const bool ascii = std::all_of(o.begin(), o.end(), [](const auto& kv) {
+    return std::all_of(kv.key().begin(), kv.key().end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  });
   std::vector<std::pair<std::u16string, const boost::json::key_value_pair*>> members;
   members.reserve(o.size());
-  for (const auto& kv : o) members.emplace_back(Utf16(kv.key()), &kv);
-  std::sort(members.begin(), members.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& kv : o) members.emplace_back(ascii ? std::u16string() : Utf16(kv.key()), &kv);
+  std::sort(members.begin(), members.end(), [ascii](const auto& a, const auto& b) {
+    return ascii ? a.second->key() < b.second->key() : a.first < b.first;
+  });
   out += '{';
   for (std::size_t i = 0; i < members.size(); ++i) {
     if (i > 0) out += ',';

@@ -32,32 +32,40 @@ bool IsRest(std::string_view s) { return IsParam(s) && s.ends_with("...}"); }
 
 // Returns a score (more literal segments = higher) or -1 when no match.
 // `parts` is Split(path), done once per lookup rather than once per route.
+// The segments are compared first and the parameters copied only for a
+// route that matches (most routes do not).
 int MatchSegments(const Route& route, std::string_view path,
                   const std::vector<std::string_view>& parts,
                   std::vector<std::pair<std::string, std::string>>* params) {
   const auto& segs = route.segments;
   int score = 0;
+  bool rest = false;
   std::size_t i = 0;
   for (; i < segs.size(); ++i) {
     const std::string& s = segs[i];
-    if (IsRest(s)) {
-      if (i >= parts.size()) return -1;
-      const auto start = parts[i].data() - path.data();
-      params->emplace_back(s.substr(1, s.size() - 5), std::string(path.substr(start)));
-      return score;
-    }
     if (i >= parts.size()) return -1;
-    if (IsParam(s)) {
-      params->emplace_back(s.substr(1, s.size() - 2), std::string(parts[i]));
-    } else if (s == parts[i]) {
-      ++score;
-    } else {
-      return -1;
+    if (IsRest(s)) {
+      rest = true;
+      break;
     }
+    if (IsParam(s)) continue;
+    if (s != parts[i]) return -1;
+    ++score;
   }
-  if (i != parts.size()) return -1;
-  // A trailing slash is a different resource ("/v1/x/" is not "/v1/x").
-  if (path.size() > 1 && path.back() == '/') return -1;
+  if (!rest) {
+    if (i != parts.size()) return -1;
+    // A trailing slash is a different resource ("/v1/x/" is not "/v1/x").
+    if (path.size() > 1 && path.back() == '/') return -1;
+  }
+  for (std::size_t k = 0; k < segs.size(); ++k) {
+    const std::string& s = segs[k];
+    if (IsRest(s)) {
+      const auto start = parts[k].data() - path.data();
+      params->emplace_back(s.substr(1, s.size() - 5), std::string(path.substr(start)));
+      break;
+    }
+    if (IsParam(s)) params->emplace_back(s.substr(1, s.size() - 2), std::string(parts[k]));
+  }
   return score;
 }
 
