@@ -30,5 +30,22 @@ TEST(Base64, StrictDecoding) {
   EXPECT_FALSE(Base64UrlDecode("Zm9v+"));   // standard alphabet in url form
 }
 
+// Whole groups of four are decoded together, the rest one by one: every
+// length round-trips, and a bad character is reported where it is.
+TEST(Base64, EveryLengthRoundTripsAndBadCharactersAreLocated) {
+  std::vector<std::uint8_t> d;
+  for (int n = 0; n < 40; ++n) {
+    EXPECT_EQ(Base64UrlDecode(Base64UrlEncode(d)).value(), d) << n;
+    EXPECT_EQ(Base64Decode(Base64Encode(d)).value(), d) << n;
+    d.push_back(static_cast<std::uint8_t>(n * 37 + 11));
+  }
+  auto bad = Base64UrlDecode("Zm9vYmFyZm9v*mFy");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("position 12"), std::string::npos) << bad.error().message();
+  bad = Base64UrlDecode("Zm9vYmFyZm9vYm.");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("position 14"), std::string::npos) << bad.error().message();
+}
+
 }  // namespace
 }  // namespace digitrade::crypto
