@@ -561,25 +561,6 @@ void Act(const Ctx& c, Request& req, Responder reply) {
       });
 }
 
-etr::ProofVerifier LocalVerifier(const Ctx& c, const ledger::NoteVerifier& key) {
-  etr::ProofVerifier v;
-  v.log_key = &key;
-  v.origin = c.log->origin();
-  v.pint = &c.registry->dcsa_schemas();
-  v.platform_code = c.registry->platform_code();
-  v.keys = [&c](const std::string& party) -> Result<std::vector<crypto::PublicKey>> {
-    std::vector<crypto::PublicKey> out;
-    DT_ASSIGN_OR_RETURN(auto keys, c.registry->ListKeys(party));
-    for (const auto& k : keys) {
-      DT_ASSIGN_OR_RETURN(auto pub, crypto::PublicKey::FromJwk(k.public_jwk));
-      out.push_back(std::move(pub));
-    }
-    return out;
-  };
-  v.entry = [&c](std::uint64_t i) { return c.log->GetEntry(i); };
-  return v;
-}
-
 // The chain of custody: each step with its signature report and log status.
 Result<Response> History(const Ctx& c, Request& req) {
   DT_ASSIGN_OR_RETURN(auto seen, Visible(c, req));
@@ -588,7 +569,7 @@ Result<Response> History(const Ctx& c, Request& req) {
   std::vector<etr::ProofStep> steps;
   if (proof) {
     const ledger::NoteVerifier key = c.log->verifier();
-    steps = etr::CheckEachStep(*proof, LocalVerifier(c, key));
+    steps = etr::CheckEachStep(*proof, etr::LocalVerifier(*c.registry, *c.log, key));
   }
   for (std::size_t i = 0; i < seen.second.size(); ++i) {
     bj::object o = ActionJson(seen.second[i]);
@@ -619,7 +600,7 @@ Result<Response> Proof(const Ctx& c, Request& req) {
     chain.push_back(std::move(o));
   }
   const ledger::NoteVerifier key = c.log->verifier();
-  auto verdict = etr::VerifyControlProof(proof, LocalVerifier(c, key));
+  auto verdict = etr::VerifyControlProof(proof, etr::LocalVerifier(*c.registry, *c.log, key));
   return Response::Json(
       200, bj::object{{"record", EtrRecordJson(proof.record, false)},
                       {"head", proof.record.head},

@@ -73,6 +73,25 @@ Status CheckSignature(const ActionEntry& a, std::int64_t i, const std::string& p
 
 }  // namespace
 
+ProofVerifier LocalVerifier(Registry& reg, ledger::Log& log, const ledger::NoteVerifier& log_key) {
+  ProofVerifier v;
+  v.log_key = &log_key;
+  v.origin = log.origin();
+  v.pint = &reg.dcsa_schemas();
+  v.platform_code = reg.platform_code();
+  v.keys = [&reg](const std::string& party) -> Result<std::vector<crypto::PublicKey>> {
+    std::vector<crypto::PublicKey> out;
+    DT_ASSIGN_OR_RETURN(auto keys, reg.ListKeys(party));
+    for (const auto& k : keys) {
+      DT_ASSIGN_OR_RETURN(auto pub, crypto::PublicKey::FromJwk(k.public_jwk));
+      out.push_back(std::move(pub));
+    }
+    return out;
+  };
+  v.entry = [&log](std::uint64_t i) { return log.GetEntry(i); };
+  return v;
+}
+
 Result<ProofReport> VerifyControlProof(const ControlProof& proof, const ProofVerifier& v) {
   ProofReport report;
   if (proof.chain.empty()) return FailedPrecondition("the proof has no chain");

@@ -70,6 +70,12 @@ struct ProofVerifier {
 // or checkpoint that does not verify, and those of the callbacks.
 Result<ProofReport> VerifyControlProof(const ControlProof& proof, const ProofVerifier& verifier);
 
+// A verifier of this platform's proofs from public material only: the
+// parties' registered public keys in `reg`, the entries of `log`, and
+// `log_key`; the registry's schemas and platform code. `reg`, `log` and
+// `log_key` must outlive it.
+ProofVerifier LocalVerifier(Registry& reg, ledger::Log& log, const ledger::NoteVerifier& log_key);
+
 // Each link on its own (its signature, its inclusion in the proof's
 // checkpoint), never stopping at a failure: the chain-of-custody view.
 // A checkpoint that does not verify marks every inclusion as failed.

@@ -725,22 +725,8 @@ class ProofTest : public RegistryTest {
  protected:
   ProofVerifier Verifier() {
     log_key_ = env_.log().verifier();
-    ProofVerifier v;
-    v.log_key = &log_key_;
-    v.origin = env_.log().origin();
-    v.pint = &reg().dcsa_schemas();
     // Only public keys, as a bank's verifier would have them.
-    v.keys = [this](const std::string& party) -> Result<std::vector<crypto::PublicKey>> {
-      std::vector<crypto::PublicKey> out;
-      DT_ASSIGN_OR_RETURN(auto keys, reg().ListKeys(party));
-      for (const auto& k : keys) {
-        DT_ASSIGN_OR_RETURN(auto pub, crypto::PublicKey::FromJwk(k.public_jwk));
-        out.push_back(pub);
-      }
-      return out;
-    };
-    v.entry = [this](std::uint64_t i) { return env_.log().GetEntry(i); };
-    return v;
+    return LocalVerifier(reg(), env_.log(), log_key_);
   }
   // Re-points a proof at a fresh checkpoint (as a verifier asking "now" would).
   void Refresh(ControlProof& proof) {

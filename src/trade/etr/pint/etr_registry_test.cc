@@ -76,21 +76,7 @@ struct Platform {
   Result<ProofReport> VerifyProof(const std::string& id) {
     DT_ASSIGN_OR_RETURN(auto proof, env.registry().ProveControl(id));
     const ledger::NoteVerifier log_key = env.log().verifier();
-    ProofVerifier v;
-    v.log_key = &log_key;
-    v.origin = env.log().origin();
-    v.pint = &env.registry().dcsa_schemas();
-    v.platform_code = code;
-    v.keys = [this](const std::string& party) -> Result<std::vector<crypto::PublicKey>> {
-      std::vector<crypto::PublicKey> out;
-      DT_ASSIGN_OR_RETURN(auto keys, env.registry().ListKeys(party));
-      for (const auto& k : keys) {
-        DT_ASSIGN_OR_RETURN(auto pub, crypto::PublicKey::FromJwk(k.public_jwk));
-        out.push_back(pub);
-      }
-      return out;
-    };
-    v.entry = [this](std::uint64_t i) { return env.log().GetEntry(i); };
+    const ProofVerifier v = LocalVerifier(env.registry(), env.log(), log_key);
     return VerifyControlProof(proof, v);
   }
 

@@ -145,20 +145,7 @@ TEST_P(IssuanceTest, IssuesToALocalPartyAndCallsTheCarrierBack) {
   auto proof = env_.registry().ProveControl(status->record_id);
   ASSERT_TRUE(proof) << proof.error().ToString();
   const ledger::NoteVerifier log_key = env_.log().verifier();
-  ProofVerifier verifier{.log_key = &log_key,
-                         .origin = env_.log().origin(),
-                         .pint = &env_.registry().dcsa_schemas(),
-                         .platform_code = "DGTR"};
-  verifier.keys = [this](const std::string& party) -> Result<std::vector<crypto::PublicKey>> {
-    std::vector<crypto::PublicKey> out;
-    DT_ASSIGN_OR_RETURN(auto keys, env_.registry().ListKeys(party));
-    for (const auto& k : keys) {
-      DT_ASSIGN_OR_RETURN(auto pub, crypto::PublicKey::FromJwk(k.public_jwk));
-      out.push_back(pub);
-    }
-    return out;
-  };
-  verifier.entry = [this](std::uint64_t i) { return env_.log().GetEntry(i); };
+  const ProofVerifier verifier = LocalVerifier(env_.registry(), env_.log(), log_key);
   auto report = VerifyControlProof(*proof, verifier);
   ASSERT_TRUE(report) << report.error().ToString();
   EXPECT_EQ(report->holder_id, "org_shipper");
