@@ -129,20 +129,20 @@ Executor Responder::executor() const {
   return [state = state_](std::function<void()> task) { State::Run(state, std::move(task)); };
 }
 
-void Router::Add(RouteSpec spec, Handler handler) {
+Route& Router::Insert(RouteSpec spec) {
   auto r = std::make_unique<Route>();
   for (auto s : Split(spec.pattern)) r->segments.emplace_back(s);
   r->spec = std::move(spec);
-  r->handler = std::move(handler);
   routes_.push_back(std::move(r));
+  return *routes_.back();
+}
+
+void Router::Add(RouteSpec spec, Handler handler) {
+  Insert(std::move(spec)).handler = std::move(handler);
 }
 
 void Router::AddAsync(RouteSpec spec, AsyncHandler handler) {
-  auto r = std::make_unique<Route>();
-  for (auto s : Split(spec.pattern)) r->segments.emplace_back(s);
-  r->spec = std::move(spec);
-  r->async_handler = std::move(handler);
-  routes_.push_back(std::move(r));
+  Insert(std::move(spec)).async_handler = std::move(handler);
 }
 
 Router::Match Router::Find(std::string_view method, std::string_view path) const {

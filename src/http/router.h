@@ -108,6 +108,9 @@ class Router {
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 
  private:
+  // Appends a route for `spec` (its segments split once), without a handler.
+  Route& Insert(RouteSpec spec);
+
   std::vector<std::unique_ptr<Route>> routes_;
 };
 
